@@ -1,0 +1,145 @@
+#include "common/auth/api_key_store.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <openssl/evp.h>
+
+#include "common/errors/domain_error.h"
+#include "common/observability/logger.h"
+
+namespace clienttier {
+
+namespace {
+
+// Compares digests without an early exit, so timing does not reveal a matching prefix.
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  unsigned char difference = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    difference |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return difference == 0;
+}
+
+}  // namespace
+
+ApiKeyStore::ApiKeyStore(std::string path) : path_(std::move(path)) {
+  ReloadIfChanged();
+  if (loaded_mtime_ns_ < 0) {
+    throw std::invalid_argument("api-keys-file: cannot read '" + path_ + "'");
+  }
+}
+
+std::string ApiKeyStore::Sha256Hex(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    throw Internal("sha256 failed");
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+std::optional<Role> ApiKeyStore::ParseRole(const std::string& text) {
+  if (text == "reader") {
+    return Role::kReader;
+  }
+  if (text == "writer") {
+    return Role::kWriter;
+  }
+  if (text == "admin") {
+    return Role::kAdmin;
+  }
+  return std::nullopt;
+}
+
+void ApiKeyStore::ReloadIfChanged() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_check_) {
+    return;
+  }
+  next_check_ = now + std::chrono::seconds(1);
+  struct stat info {};
+  if (stat(path_.c_str(), &info) != 0) {
+    Logger::LogRateLimited("api-keys-missing", std::chrono::seconds(30), Severity::kWarning,
+                           "api keys file unreadable; keeping the keys loaded before",
+                           {{"path", path_}});
+    return;
+  }
+  const int64_t mtime_ns = static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
+                           info.st_mtim.tv_nsec;
+  if (mtime_ns == loaded_mtime_ns_) {
+    return;
+  }
+  std::ifstream file(path_);
+  std::map<std::string, Caller> loaded;
+  std::string line;
+  int line_number = 0;
+  while (std::getline(file, line)) {
+    ++line_number;
+    if (const auto hash = line.find('#'); hash != std::string::npos) {
+      line.resize(hash);
+    }
+    std::istringstream fields(line);
+    std::string digest;
+    std::string tenant;
+    std::string role_text;
+    if (!(fields >> digest)) {
+      continue;
+    }
+    fields >> tenant >> role_text;
+    const auto role = ParseRole(role_text);
+    if (digest.size() != 64 || tenant.empty() || !role) {
+      LogWarning("api keys file: skipping malformed line", {{"line", line_number}});
+      continue;
+    }
+    loaded[digest] = Caller{tenant, *role, digest.substr(0, 8)};
+  }
+  by_hash_ = std::move(loaded);
+  loaded_mtime_ns_ = mtime_ns;
+  LogInfo("api keys loaded", {{"count", by_hash_.size()}});
+}
+
+Caller ApiKeyStore::AuthenticateKey(const std::string& api_key, Role required) {
+  if (api_key.empty()) {
+    throw DomainError(ErrorKind::kUnauthenticated, "missing API key (metadata x-api-key)");
+  }
+  const std::string digest = Sha256Hex(api_key);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ReloadIfChanged();
+  const auto found = by_hash_.lower_bound(digest);
+  if (found == by_hash_.end() || !ConstantTimeEquals(found->first, digest)) {
+    throw DomainError(ErrorKind::kUnauthenticated, "unknown API key");
+  }
+  if (static_cast<int>(found->second.role) < static_cast<int>(required)) {
+    throw DomainError(ErrorKind::kPermissionDenied, "this API key's role may not call this method");
+  }
+  return found->second;
+}
+
+Caller ApiKeyStore::Authenticate(const grpc::ServerContext& context, Role required) {
+  const auto& metadata = context.client_metadata();
+  std::string key;
+  if (auto found = metadata.find("x-api-key"); found != metadata.end()) {
+    key.assign(found->second.data(), found->second.size());
+  } else if (auto bearer = metadata.find("authorization"); bearer != metadata.end()) {
+    const std::string value(bearer->second.data(), bearer->second.size());
+    if (value.rfind("Bearer ", 0) == 0) {
+      key = value.substr(7);
+    }
+  }
+  return AuthenticateKey(key, required);
+}
+
+}  // namespace clienttier

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <grpcpp/server_context.h>
+
+namespace clienttier {
+
+enum class Role { kReader = 1, kWriter = 2, kAdmin = 3 };
+
+// Who is calling: derived from the API key, never from a request field.
+struct Caller {
+  std::string tenant_id;
+  Role role;
+  std::string key_id;  // first 8 hex digits of the key's hash, safe to log
+};
+
+// Maps API keys to tenant and role. Keys are stored only as SHA-256 hex digests, one per line
+// of the keys file:   <sha256-hex> <tenant_id> <reader|writer|admin>   ('#' starts a comment).
+// `printf %s "$KEY" | sha256sum` gives the digest. The file is re-read when its modification
+// time changes (checked at most once a second), so keys rotate without a restart.
+class ApiKeyStore {
+ public:
+  explicit ApiKeyStore(std::string path);
+
+  // Reads the key from metadata "x-api-key" (or "authorization: Bearer <key>").
+  // Throws DomainError kUnauthenticated / kPermissionDenied.
+  Caller Authenticate(const grpc::ServerContext& context, Role required);
+  Caller AuthenticateKey(const std::string& api_key, Role required);
+
+  static std::string Sha256Hex(const std::string& text);
+  static std::optional<Role> ParseRole(const std::string& text);
+
+ private:
+  void ReloadIfChanged();
+
+  std::string path_;
+  std::mutex mutex_;
+  std::map<std::string, Caller> by_hash_;
+  int64_t loaded_mtime_ns_ = -1;
+  std::chrono::steady_clock::time_point next_check_{};
+};
+
+}  // namespace clienttier

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "common/db/migrations.h"
+
+namespace clienttier {
+
+struct OutboxEvent {
+  std::string event_id;  // NewEventId()
+  std::string stream;    // "ct:events:profile"
+  std::string type;      // "transaction_recorded"
+  std::string tenant_id;
+  std::string payload;          // serialized event proto
+  std::string invalidate_key;   // optional cache key to delete on publication
+};
+
+// A random (version 4) UUID.
+std::string NewEventId();
+
+// Inserts the events using the caller's connection, inside the caller's transaction, so they
+// commit or roll back with the change they describe.
+void AppendToOutbox(sql::Connection& connection, const std::vector<OutboxEvent>& events);
+
+// The outbox table's own migrations (component "outbox"); every service with an outbox
+// applies them next to its own.
+std::vector<Migration> OutboxMigrations();
+
+}  // namespace clienttier

@@ -1,0 +1,154 @@
+#include "common/redis/redis_client.h"
+
+#include <sys/time.h>
+
+#include "common/errors/domain_error.h"
+#include "common/observability/logger.h"
+
+namespace clienttier {
+
+namespace {
+
+timeval ToTimeval(int milliseconds) {
+  timeval value{};
+  value.tv_sec = milliseconds / 1000;
+  value.tv_usec = (milliseconds % 1000) * 1000;
+  return value;
+}
+
+int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+struct ArgvBuffers {
+  explicit ArgvBuffers(const std::vector<std::string>& args) {
+    for (const auto& arg : args) {
+      pointers.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+  }
+  std::vector<const char*> pointers;
+  std::vector<size_t> lengths;
+};
+
+}  // namespace
+
+RedisConfig ReadRedisConfig(ConfigReader& reader) {
+  RedisConfig config;
+  config.host = reader.String("redis-host", config.host, "Redis host");
+  config.port = static_cast<int>(reader.Int("redis-port", config.port, 1, 65535, "Redis port"));
+  config.connect_timeout_ms = static_cast<int>(reader.Int(
+      "redis-connect-timeout-ms", config.connect_timeout_ms, 1, 60000, "Redis connect timeout"));
+  config.command_timeout_ms = static_cast<int>(reader.Int(
+      "redis-command-timeout-ms", config.command_timeout_ms, 1, 60000, "Redis command timeout"));
+  config.pool_size = static_cast<int>(
+      reader.Int("redis-pool-size", config.pool_size, 1, 512, "idle Redis connections kept"));
+  return config;
+}
+
+bool IsError(const redisReply* reply) { return reply == nullptr || reply->type == REDIS_REPLY_ERROR; }
+
+std::string ReplyString(const redisReply* reply) {
+  if (reply == nullptr || reply->str == nullptr) {
+    return "";
+  }
+  return std::string(reply->str, reply->len);
+}
+
+RedisClient::RedisClient(RedisConfig config, MetricsRegistry* metrics) : config_(std::move(config)) {
+  if (metrics != nullptr) {
+    failures_ = &metrics->GetCounter("ct_redis_failures_total",
+                                     "Redis calls that failed (connect, timeout, I/O)");
+  }
+}
+
+RedisClient::~RedisClient() = default;
+
+bool RedisClient::LooksAvailable() const { return SteadyNowMs() >= down_until_ms_.load(); }
+
+void RedisClient::Fail(const std::string& what) {
+  down_until_ms_.store(SteadyNowMs() + config_.retry_after_ms);
+  if (failures_ != nullptr) {
+    failures_->Increment();
+  }
+  Logger::LogRateLimited("redis-unavailable", std::chrono::seconds(5), Severity::kWarning,
+                         "redis unavailable", {{"detail", what}});
+  throw Unavailable("redis unavailable");
+}
+
+RedisClient::Context RedisClient::Take() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      Context context = std::move(idle_.back());
+      idle_.pop_back();
+      return context;
+    }
+  }
+  if (!LooksAvailable()) {
+    throw Unavailable("redis unavailable");
+  }
+  Context context(redisConnectWithTimeout(config_.host.c_str(), config_.port,
+                                          ToTimeval(config_.connect_timeout_ms)));
+  if (context == nullptr || context->err != 0) {
+    Fail(context == nullptr ? "cannot allocate context" : context->errstr);
+  }
+  if (redisSetTimeout(context.get(), ToTimeval(config_.command_timeout_ms)) != REDIS_OK) {
+    Fail("cannot set timeout");
+  }
+  return context;
+}
+
+void RedisClient::Give(Context context) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (static_cast<int>(idle_.size()) < config_.pool_size) {
+    idle_.push_back(std::move(context));
+  }
+}
+
+RedisReply RedisClient::Command(const std::vector<std::string>& args) {
+  Context context = Take();
+  ArgvBuffers argv(args);
+  RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
+      context.get(), static_cast<int>(args.size()), argv.pointers.data(), argv.lengths.data())));
+  if (reply == nullptr) {
+    Fail(context->errstr);  // the context is dropped: its stream state is unknown
+  }
+  Give(std::move(context));
+  return reply;
+}
+
+std::vector<RedisReply> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+  Context context = Take();
+  for (const auto& args : commands) {
+    ArgvBuffers argv(args);
+    if (redisAppendCommandArgv(context.get(), static_cast<int>(args.size()), argv.pointers.data(),
+                               argv.lengths.data()) != REDIS_OK) {
+      Fail(context->errstr);
+    }
+  }
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context.get(), &raw) != REDIS_OK || raw == nullptr) {
+      Fail(context->errstr);
+    }
+    replies.emplace_back(static_cast<redisReply*>(raw));
+  }
+  Give(std::move(context));
+  return replies;
+}
+
+bool RedisClient::Ping() {
+  try {
+    RedisReply reply = Command({"PING"});
+    return !IsError(reply.get());
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace clienttier

@@ -1,0 +1,79 @@
+#include "common/redis/stream_consumer.h"
+
+#include "common/errors/domain_error.h"
+
+namespace clienttier {
+
+std::vector<StreamEntry> ParseStreamEntries(const redisReply* entries) {
+  std::vector<StreamEntry> parsed;
+  if (entries == nullptr || entries->type != REDIS_REPLY_ARRAY) {
+    return parsed;
+  }
+  for (size_t i = 0; i < entries->elements; ++i) {
+    const redisReply* entry = entries->element[i];
+    // XAUTOCLAIM may return nil bodies for entries deleted meanwhile.
+    if (entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[1]->type != REDIS_REPLY_ARRAY) {
+      continue;
+    }
+    StreamEntry item;
+    item.id = ReplyString(entry->element[0]);
+    const redisReply* fields = entry->element[1];
+    for (size_t k = 0; k + 1 < fields->elements; k += 2) {
+      item.fields[ReplyString(fields->element[k])] = ReplyString(fields->element[k + 1]);
+    }
+    parsed.push_back(std::move(item));
+  }
+  return parsed;
+}
+
+StreamConsumer::StreamConsumer(RedisClient& redis, std::string stream, std::string group,
+                               std::string consumer, int claim_idle_ms)
+    : redis_(redis),
+      stream_(std::move(stream)),
+      group_(std::move(group)),
+      consumer_(std::move(consumer)),
+      claim_idle_ms_(claim_idle_ms) {}
+
+void StreamConsumer::EnsureGroup() {
+  RedisReply reply = redis_.Command({"XGROUP", "CREATE", stream_, group_, "0", "MKSTREAM"});
+  if (IsError(reply.get()) && ReplyString(reply.get()).rfind("BUSYGROUP", 0) != 0) {
+    throw Internal("XGROUP CREATE failed: " + ReplyString(reply.get()));
+  }
+}
+
+std::vector<StreamEntry> StreamConsumer::Read(int count, int block_ms) {
+  RedisReply claimed =
+      redis_.Command({"XAUTOCLAIM", stream_, group_, consumer_, std::to_string(claim_idle_ms_),
+                      "0-0", "COUNT", std::to_string(count)});
+  if (!IsError(claimed.get()) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements >= 2) {
+    auto entries = ParseStreamEntries(claimed->element[1]);
+    if (!entries.empty()) {
+      return entries;
+    }
+  }
+  RedisReply reply = redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT",
+                                     std::to_string(count), "BLOCK", std::to_string(block_ms),
+                                     "STREAMS", stream_, ">"});
+  if (IsError(reply.get())) {
+    throw Unavailable("XREADGROUP failed: " + ReplyString(reply.get()));
+  }
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
+    return {};
+  }
+  return ParseStreamEntries(reply->element[0]->element[1]);
+}
+
+void StreamConsumer::Ack(const std::vector<std::string>& ids) {
+  if (ids.empty()) {
+    return;
+  }
+  std::vector<std::string> command{"XACK", stream_, group_};
+  command.insert(command.end(), ids.begin(), ids.end());
+  RedisReply reply = redis_.Command(command);
+  if (IsError(reply.get())) {
+    throw Unavailable("XACK failed: " + ReplyString(reply.get()));
+  }
+}
+
+}  // namespace clienttier

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/redis/redis_client.h"
+
+namespace clienttier {
+
+struct StreamEntry {
+  std::string id;  // the stream's own id, "1700000000000-0"
+  std::map<std::string, std::string> fields;
+};
+
+// One consumer in a Redis Streams consumer group. Entries are read at least once: the caller
+// acknowledges only after its own commit, and entries another consumer read but never
+// acknowledged (it crashed) are claimed after `claim_idle_ms`.
+class StreamConsumer {
+ public:
+  StreamConsumer(RedisClient& redis, std::string stream, std::string group, std::string consumer,
+                 int claim_idle_ms = 30000);
+
+  // Creates the group (and the stream) if missing; starts from the stream's beginning.
+  void EnsureGroup();
+  // Up to `count` entries: stale pending ones first, then new ones, waiting up to `block_ms`.
+  std::vector<StreamEntry> Read(int count, int block_ms);
+  void Ack(const std::vector<std::string>& ids);
+
+ private:
+  RedisClient& redis_;
+  std::string stream_;
+  std::string group_;
+  std::string consumer_;
+  int claim_idle_ms_;
+};
+
+// Parses an array of [id, [field, value, ...]] entries, as XRANGE and XREADGROUP return.
+std::vector<StreamEntry> ParseStreamEntries(const redisReply* entries);
+
+}  // namespace clienttier
