@@ -9,7 +9,7 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=./lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SCRIPT_DIR/lib.sh"
 
 DB_USER=clienttier
@@ -79,7 +79,9 @@ wait_ready() {
 launch() {
   local pidfile=$1 logfile=$2
   shift 2
-  setsid nohup "$@" >>"$logfile" 2>&1 </dev/null &
+  # The port lock fd must not leak into the server, or it would hold the lock
+  # for its whole lifetime.
+  setsid nohup "$@" >>"$logfile" 2>&1 </dev/null {LOCK_FD}<&- &
   local pid=$! i comm
   printf "%s\n" "$pid" >"$pidfile"
   # Until setsid/nohup have exec'd the server, the PID carries their name.
@@ -112,7 +114,7 @@ start_server() {
       stop_pidfile "$name" "$comm" "$pidfile" 10
       continue
     fi
-    log "$name did not become ready within ${READY_TIMEOUT}s; $logfile:"
+    log "$name exited or was not ready within ${READY_TIMEOUT}s; $logfile:"
     log_since "$logfile" "$offset" >&2
     return 1
   done
@@ -166,7 +168,9 @@ ping_mariadb() {
 }
 
 init_mariadb() {
-  [[ -d $DIR/mysql/mysql ]] && return 0
+  # The marker, not the datadir, proves a previous init completed.
+  [[ -e $DIR/mariadb.initialized ]] && return 0
+  rm -rf "$DIR/mysql"
   local args=(
     --no-defaults
     --datadir="$DIR/mysql"
@@ -179,6 +183,7 @@ init_mariadb() {
     cat "$DIR/mariadb-install.log" >&2
     die "mariadb-install-db failed"
   fi
+  : >"$DIR/mariadb.initialized"
 }
 
 create_db_user() {
@@ -231,13 +236,13 @@ cmd_start() {
 
   init_mariadb
 
-  local lock_fd mysql_port redis_port
+  local mysql_port redis_port
   : >>"$LOCK_FILE" 2>/dev/null || true
-  exec {lock_fd}<"$LOCK_FILE"
-  flock -w 300 "$lock_fd" || die "timed out waiting for $LOCK_FILE"
+  exec {LOCK_FD}<"$LOCK_FILE"
+  flock -w 300 "$LOCK_FD" || die "timed out waiting for $LOCK_FILE"
   start_server MariaDB mariadbd "$MYSQL_PID" "$DIR/mariadb.log" mysql_port start_mariadb ping_mariadb
   start_server Redis redis-server "$REDIS_PID" "$DIR/redis.log" redis_port start_redis ping_redis
-  exec {lock_fd}<&-
+  exec {LOCK_FD}<&-
 
   create_db_user
 

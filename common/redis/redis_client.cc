@@ -78,8 +78,8 @@ void RedisClient::Fail(const std::string& what) {
   throw Unavailable("redis unavailable");
 }
 
-RedisClient::Context RedisClient::Take() {
-  {
+RedisClient::Context RedisClient::Take(bool allow_idle) {
+  if (allow_idle) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!idle_.empty()) {
       Context context = std::move(idle_.back());
@@ -109,15 +109,27 @@ void RedisClient::Give(Context context) {
 }
 
 RedisReply RedisClient::Command(const std::vector<std::string>& args) {
-  Context context = Take();
   ArgvBuffers argv(args);
-  RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
-      context.get(), static_cast<int>(args.size()), argv.pointers.data(), argv.lengths.data())));
-  if (reply == nullptr) {
-    Fail(context->errstr);  // the context is dropped: its stream state is unknown
+  // An idle connection may have died with a Redis restart: retry once on a fresh one before
+  // declaring Redis down.
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = attempt == 0 && HasIdle();
+    Context context = Take(attempt == 0);
+    RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
+        context.get(), static_cast<int>(args.size()), argv.pointers.data(), argv.lengths.data())));
+    if (reply != nullptr) {
+      Give(std::move(context));
+      return reply;
+    }
+    if (!reused) {
+      Fail(context->errstr);  // the context is dropped: its stream state is unknown
+    }
   }
-  Give(std::move(context));
-  return reply;
+}
+
+bool RedisClient::HasIdle() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !idle_.empty();
 }
 
 std::vector<RedisReply> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {

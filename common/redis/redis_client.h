@@ -55,7 +55,8 @@ class RedisClient {
   };
   using Context = std::unique_ptr<redisContext, ContextDeleter>;
 
-  Context Take();
+  Context Take(bool allow_idle = true);
+  bool HasIdle();
   void Give(Context context);
   [[noreturn]] void Fail(const std::string& what);
 

@@ -1,0 +1,74 @@
+#include "services/client-profile/profile_app.h"
+
+#include "common/db/migrations.h"
+#include "common/outbox/outbox.h"
+
+namespace clienttier {
+std::vector<Migration> ProfileMigrations();  // generated from migrations/*.sql
+}
+
+namespace clienttier::profile {
+
+ProfileConfig ReadProfileConfig(ConfigReader& reader) {
+  ProfileConfig config;
+  config.server = ReadServerConfig(reader, 50051, 9091);
+  config.mysql = ReadMySqlConfig(reader, "ct_profile");
+  config.redis = ReadRedisConfig(reader);
+  config.cache_ttl_seconds = static_cast<int>(
+      reader.Int("cache-ttl-s", config.cache_ttl_seconds, 1, 86400, "client cache TTL"));
+  config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");
+  config.relay.batch_size = static_cast<int>(
+      reader.Int("relay-batch-size", config.relay.batch_size, 1, 10000, "events per relay batch"));
+  config.relay.retention_days = static_cast<int>(reader.Int(
+      "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
+  // One extra connection for the relay, which holds its own while it leads.
+  config.mysql.pool_size = std::max(config.mysql.pool_size, config.server.max_threads + 1);
+  return config;
+}
+
+void ProfileApp::Migrate(const MySqlConfig& mysql) {
+  EnsureDatabase(mysql);
+  MySqlConfig single = mysql;
+  single.pool_size = 1;
+  MySqlPool pool(single, nullptr);
+  ApplyMigrations(pool, "outbox", OutboxMigrations());
+  ApplyMigrations(pool, "profile", ProfileMigrations());
+}
+
+ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
+  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
+  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
+  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "client-profile");
+  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
+  mysql_clients_ = std::make_unique<MySqlClientRepository>(*pool_);
+  clients_ = std::make_unique<CachedClientRepository>(*mysql_clients_, *cache_,
+                                                      config_.cache_ttl_seconds);
+  activity_ = std::make_unique<MySqlActivityRepository>(*pool_, clock_);
+  relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
+  runner_ = std::make_unique<RpcRunner>("client-profile", *keys_, metrics_);
+  service_ = std::make_unique<ProfileService>(*runner_, *clients_, *activity_, clock_,
+                                              [this] { relay_->Notify(); });
+  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
+  host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
+  // Redis is not part of health: without it the service degrades to MySQL and keeps serving.
+  host_->SetHealthProbe([this] { return pool_->Ping(); });
+  host_->OnShutdown([this] { relay_->Stop(); });
+}
+
+ProfileApp::~ProfileApp() { Stop(); }
+
+int ProfileApp::Start() {
+  const int port = host_->Start();
+  if (config_.run_relay) {
+    relay_->Start();
+  }
+  return port;
+}
+
+void ProfileApp::Stop() {
+  if (host_) {
+    host_->Shutdown();
+  }
+}
+
+}  // namespace clienttier::profile

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/auth/api_key_store.h"
+#include "common/db/mysql_pool.h"
+#include "common/observability/metrics.h"
+#include "common/outbox/outbox_relay.h"
+#include "common/redis/redis_cache.h"
+#include "common/redis/redis_client.h"
+#include "common/server/rpc_runner.h"
+#include "common/server/server_host.h"
+#include "services/client-profile/profile_service.h"
+#include "services/client-profile/storage/cached_client_repository.h"
+#include "services/client-profile/storage/mysql_activity_repository.h"
+#include "services/client-profile/storage/mysql_client_repository.h"
+
+namespace clienttier::profile {
+
+struct ProfileConfig {
+  ServerConfig server;
+  MySqlConfig mysql;
+  RedisConfig redis;
+  OutboxRelayOptions relay;
+  int cache_ttl_seconds = 300;
+  bool run_relay = true;
+};
+
+ProfileConfig ReadProfileConfig(ConfigReader& reader);
+
+// Everything the client-profile binary runs, wired together; main.cc and the integration
+// tests both start it, so the tests exercise the real wiring.
+class ProfileApp {
+ public:
+  explicit ProfileApp(ProfileConfig config);
+  ~ProfileApp();
+
+  // Creates the schema if needed and applies the outbox and profile migrations.
+  static void Migrate(const MySqlConfig& mysql);
+
+  int Start();  // returns the gRPC port
+  void Stop();  // graceful: NOT_SERVING, drain, stop, flush the outbox
+
+  MetricsRegistry& metrics() { return metrics_; }
+  OutboxRelay& relay() { return *relay_; }
+  int metrics_port() const { return host_->metrics_port(); }
+
+ private:
+  ProfileConfig config_;
+  MetricsRegistry metrics_;
+  SystemClock clock_;
+  std::unique_ptr<MySqlPool> pool_;
+  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<RedisCache> cache_;
+  std::unique_ptr<ApiKeyStore> keys_;
+  std::unique_ptr<MySqlClientRepository> mysql_clients_;
+  std::unique_ptr<CachedClientRepository> clients_;
+  std::unique_ptr<MySqlActivityRepository> activity_;
+  std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<RpcRunner> runner_;
+  std::unique_ptr<ProfileService> service_;
+  std::unique_ptr<ServerHost> host_;
+};
+
+}  // namespace clienttier::profile

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <functional>
+
+#include "clienttier/profile/v1/profile_service.grpc.pb.h"
+#include "common/server/rpc_runner.h"
+#include "common/time/utc_time.h"
+#include "services/client-profile/storage/activity_repository.h"
+#include "services/client-profile/storage/client_repository.h"
+
+namespace clienttier::profile {
+
+namespace v1 = ::clienttier::profile::v1;
+
+// The gRPC adapter of client-profile: validate, call the repositories, fill the response.
+// Runs on the sync API's bounded thread pool (see common/server/server_host.h).
+class ProfileService final : public v1::ClientProfileService::Service {
+ public:
+  ProfileService(RpcRunner& runner, ClientRepository& clients, ActivityRepository& activity,
+                 const Clock& clock, std::function<void()> on_commit);
+
+  grpc::Status CreateClient(grpc::ServerContext* context, const v1::CreateClientRequest* request,
+                            v1::Client* response) override;
+  grpc::Status GetClient(grpc::ServerContext* context, const v1::GetClientRequest* request,
+                         v1::Client* response) override;
+  grpc::Status UpdateClient(grpc::ServerContext* context, const v1::UpdateClientRequest* request,
+                            v1::Client* response) override;
+  grpc::Status ListClients(grpc::ServerContext* context, const v1::ListClientsRequest* request,
+                           v1::ListClientsResponse* response) override;
+  grpc::Status EraseClient(grpc::ServerContext* context, const v1::EraseClientRequest* request,
+                           v1::Client* response) override;
+  grpc::Status RecordTransaction(grpc::ServerContext* context,
+                                 const v1::RecordTransactionRequest* request,
+                                 v1::RecordTransactionResponse* response) override;
+  grpc::Status RecordTransactions(grpc::ServerContext* context,
+                                  const v1::RecordTransactionsRequest* request,
+                                  v1::RecordTransactionsResponse* response) override;
+  grpc::Status RecordInteraction(grpc::ServerContext* context,
+                                 const v1::RecordInteractionRequest* request,
+                                 v1::RecordInteractionResponse* response) override;
+  grpc::Status RecordInteractions(grpc::ServerContext* context,
+                                  const v1::RecordInteractionsRequest* request,
+                                  v1::RecordInteractionsResponse* response) override;
+  grpc::Status ImportClients(grpc::ServerContext* context,
+                             grpc::ServerReader<v1::ImportClientsRequest>* reader,
+                             v1::ImportClientsResponse* response) override;
+  grpc::Status ExportClients(grpc::ServerContext* context, const v1::ExportClientsRequest* request,
+                             grpc::ServerWriter<v1::ExportClientsResponse>* writer) override;
+  grpc::Status GetActivitySummary(grpc::ServerContext* context,
+                                  const v1::GetActivitySummaryRequest* request,
+                                  v1::ActivitySummary* response) override;
+
+ private:
+  RpcRunner& runner_;
+  ClientRepository& clients_;
+  ActivityRepository& activity_;
+  const Clock& clock_;
+  std::function<void()> on_commit_;  // wakes the outbox relay
+};
+
+}  // namespace clienttier::profile

@@ -1,0 +1,43 @@
+#include "services/client-profile/storage/cached_client_repository.h"
+
+#include "services/client-profile/domain/profile_events.h"
+
+namespace clienttier::profile {
+
+v1::Client CachedClientRepository::Create(const std::string& tenant_id, const v1::Client& client) {
+  v1::Client created = inner_.Create(tenant_id, client);
+  cache_.Invalidate({ClientCacheKey(tenant_id, client.client_id())});  // a cached NOT_FOUND is not kept, but be safe
+  return created;
+}
+
+std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_id,
+                                                       const std::string& client_id) {
+  const std::string key = ClientCacheKey(tenant_id, client_id);
+  if (auto cached = cache_.Get(key)) {
+    v1::Client client;
+    if (client.ParseFromString(*cached)) {
+      return client;
+    }
+  }
+  auto client = inner_.Get(tenant_id, client_id);
+  if (client) {
+    cache_.Put(key, client->SerializeAsString(), ttl_seconds_);
+  }
+  return client;
+}
+
+v1::Client CachedClientRepository::Update(const std::string& tenant_id,
+                                          const v1::UpdateClientRequest& request, UnixMicros now) {
+  v1::Client updated = inner_.Update(tenant_id, request, now);
+  cache_.Invalidate({ClientCacheKey(tenant_id, request.client().client_id())});
+  return updated;
+}
+
+v1::Client CachedClientRepository::Erase(const std::string& tenant_id, const std::string& client_id,
+                                         const std::string& reason, UnixMicros now) {
+  v1::Client tombstone = inner_.Erase(tenant_id, client_id, reason, now);
+  cache_.Invalidate({ClientCacheKey(tenant_id, client_id)});
+  return tombstone;
+}
+
+}  // namespace clienttier::profile

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "common/redis/redis_cache.h"
+#include "services/client-profile/storage/client_repository.h"
+
+namespace clienttier::profile {
+
+// Cache-aside decorator: Get reads Redis first and fills it on a miss; every write goes to the
+// inner repository and then deletes the key (the outbox relay deletes it once more when the
+// change's event is published, covering a delete lost while Redis was down).
+class CachedClientRepository final : public ClientRepository {
+ public:
+  CachedClientRepository(ClientRepository& inner, RedisCache& cache, int ttl_seconds)
+      : inner_(inner), cache_(cache), ttl_seconds_(ttl_seconds) {}
+
+  v1::Client Create(const std::string& tenant_id, const v1::Client& client) override;
+  std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) override;
+  v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
+                    UnixMicros now) override;
+  std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,
+                               const std::string& after_client_id, int limit) override {
+    return inner_.List(tenant_id, filter, after_client_id, limit);
+  }
+  v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
+                   const std::string& reason, UnixMicros now) override;
+  ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients) override {
+    return inner_.Import(tenant_id, clients);  // only creates: nothing cached can be stale
+  }
+
+ private:
+  ClientRepository& inner_;
+  RedisCache& cache_;
+  int ttl_seconds_;
+};
+
+}  // namespace clienttier::profile

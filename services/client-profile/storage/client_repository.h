@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clienttier/profile/v1/profile_service.pb.h"
+#include "common/time/utc_time.h"
+
+namespace clienttier::profile {
+
+namespace v1 = ::clienttier::profile::v1;
+
+struct ClientFilter {
+  std::string acquisition_channel;
+  std::string tag;
+  std::string region;
+  bool include_erased = false;
+};
+
+struct ImportCounts {
+  int64_t created = 0;
+  int64_t existing = 0;
+};
+
+// Clients of one tenant. Every write also writes its event to the outbox in the same
+// transaction. Throws DomainError (NotFound, AlreadyExists, Conflict, FailedPrecondition,
+// Unavailable).
+class ClientRepository {
+ public:
+  virtual ~ClientRepository() = default;
+
+  // `client` is final (NewClient applied). AlreadyExists if the id is taken.
+  virtual v1::Client Create(const std::string& tenant_id, const v1::Client& client) = 0;
+  virtual std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) = 0;
+  // Applies the (validated) request under optimistic concurrency.
+  virtual v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
+                            UnixMicros now) = 0;
+  // Clients with client_id > after_client_id, ordered, at most `limit`.
+  virtual std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,
+                                       const std::string& after_client_id, int limit) = 0;
+  virtual v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
+                           const std::string& reason, UnixMicros now) = 0;
+  // Creates the clients not yet present (each already NewClient-ed); skips existing ids.
+  virtual ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients) = 0;
+};
+
+}  // namespace clienttier::profile

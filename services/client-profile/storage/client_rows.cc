@@ -1,0 +1,212 @@
+#include "services/client-profile/storage/client_rows.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/db/sql_helpers.h"
+#include "common/time/utc_time.h"
+
+namespace clienttier::profile {
+
+namespace {
+
+constexpr char kClientColumns[] =
+    "client_id, version, display_name, email, phone, region, city_tier, age_band, gender,"
+    " occupation, income_band, acquisition_channel, acquisition_cost_units,"
+    " acquisition_cost_currency, erased, created_at, updated_at, erased_at";
+
+std::string NullableString(sql::ResultSet& row, int column) {
+  return row.isNull(column) ? std::string() : std::string(row.getString(column));
+}
+
+void SetNullableString(sql::PreparedStatement& statement, int index, const std::string& value) {
+  if (value.empty()) {
+    statement.setNull(index, 0);
+  } else {
+    statement.setString(index, value);
+  }
+}
+
+v1::Client ReadClientRow(sql::ResultSet& row) {
+  v1::Client client;
+  client.set_client_id(row.getString(1));
+  client.set_version(row.getInt64(2));
+  client.set_display_name(NullableString(row, 3));
+  client.set_email(NullableString(row, 4));
+  client.set_phone(NullableString(row, 5));
+  auto* demographics = client.mutable_demographics();
+  demographics->set_region(NullableString(row, 6));
+  demographics->set_city_tier(static_cast<v1::CityTier>(row.getInt(7)));
+  demographics->set_age_band(static_cast<v1::AgeBand>(row.getInt(8)));
+  demographics->set_gender(static_cast<v1::Gender>(row.getInt(9)));
+  demographics->set_occupation(NullableString(row, 10));
+  demographics->set_income_band(static_cast<v1::IncomeBand>(row.getInt(11)));
+  auto* acquisition = client.mutable_acquisition();
+  acquisition->set_channel(row.getString(12));
+  if (!std::string(row.getString(14)).empty()) {
+    acquisition->mutable_cost()->set_units(row.getInt64(13));
+    acquisition->mutable_cost()->set_currency(row.getString(14));
+  }
+  client.set_erased(row.getBoolean(15));
+  *client.mutable_created_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(16)));
+  *client.mutable_updated_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(17)));
+  if (!row.isNull(18)) {
+    *client.mutable_erased_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(18)));
+  }
+  return client;
+}
+
+// Binds the 18 client columns starting at `index`.
+void BindClient(sql::PreparedStatement& statement, int index, const v1::Client& client) {
+  statement.setString(index++, client.client_id());
+  statement.setInt64(index++, client.version());
+  SetNullableString(statement, index++, client.display_name());
+  SetNullableString(statement, index++, client.email());
+  SetNullableString(statement, index++, client.phone());
+  SetNullableString(statement, index++, client.demographics().region());
+  statement.setInt(index++, client.demographics().city_tier());
+  statement.setInt(index++, client.demographics().age_band());
+  statement.setInt(index++, client.demographics().gender());
+  SetNullableString(statement, index++, client.demographics().occupation());
+  statement.setInt(index++, client.demographics().income_band());
+  statement.setString(index++, client.acquisition().channel());
+  statement.setInt64(index++, client.acquisition().cost().units());
+  statement.setString(index++, client.acquisition().cost().currency());
+  statement.setBoolean(index++, client.erased());
+  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.created_at())));
+  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.updated_at())));
+  if (client.has_erased_at()) {
+    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.erased_at())));
+  } else {
+    statement.setNull(index++, 0);
+  }
+}
+
+void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenant_id,
+                           const std::vector<v1::Client>& clients) {
+  size_t consent_count = 0;
+  size_t tag_count = 0;
+  for (const auto& client : clients) {
+    consent_count += static_cast<size_t>(client.consents_size());
+    tag_count += static_cast<size_t>(client.tags_size());
+  }
+  if (consent_count > 0) {
+    auto insert = Prepare(connection,
+                          "INSERT INTO client_consents (tenant_id, client_id, channel, granted,"
+                          " updated_at) VALUES " + RowPlaceholders(consent_count, 5));
+    int index = 1;
+    for (const auto& client : clients) {
+      for (const auto& consent : client.consents()) {
+        insert->setString(index++, tenant_id);
+        insert->setString(index++, client.client_id());
+        insert->setInt(index++, consent.channel());
+        insert->setBoolean(index++, consent.granted());
+        insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(consent.updated_at())));
+      }
+    }
+    insert->executeUpdate();
+  }
+  if (tag_count > 0) {
+    auto insert = Prepare(connection,
+                          "INSERT INTO client_tags (tenant_id, client_id, kind, tag) VALUES " +
+                              RowPlaceholders(tag_count, 4));
+    int index = 1;
+    for (const auto& client : clients) {
+      for (const auto& tag : client.tags()) {
+        insert->setString(index++, tenant_id);
+        insert->setString(index++, client.client_id());
+        insert->setInt(index++, tag.kind());
+        insert->setString(index++, tag.value());
+      }
+    }
+    insert->executeUpdate();
+  }
+}
+
+}  // namespace
+
+std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
+                                    const std::vector<std::string>& client_ids, bool for_update) {
+  std::vector<v1::Client> clients;
+  if (client_ids.empty()) {
+    return clients;
+  }
+  const std::string in_list = "(" + Placeholders(client_ids.size()) + ")";
+  const auto bind_ids = [&](sql::PreparedStatement& statement) {
+    statement.setString(1, tenant_id);
+    for (size_t i = 0; i < client_ids.size(); ++i) {
+      statement.setString(static_cast<unsigned>(i + 2), client_ids[i]);
+    }
+  };
+
+  auto select = Prepare(connection, std::string("SELECT ") + kClientColumns +
+                                        " FROM clients WHERE tenant_id = ? AND client_id IN " +
+                                        in_list + " ORDER BY client_id" +
+                                        (for_update ? " FOR UPDATE" : ""));
+  bind_ids(*select);
+  std::map<std::string, size_t> position;
+  for (auto rows = Query(*select); rows->next();) {
+    clients.push_back(ReadClientRow(*rows));
+    position[clients.back().client_id()] = clients.size() - 1;
+  }
+
+  auto consents = Prepare(connection,
+                          "SELECT client_id, channel, granted, updated_at FROM client_consents"
+                          " WHERE tenant_id = ? AND client_id IN " + in_list +
+                              " ORDER BY client_id, channel");
+  bind_ids(*consents);
+  for (auto rows = Query(*consents); rows->next();) {
+    auto found = position.find(rows->getString(1));
+    if (found != position.end()) {
+      v1::Consent* consent = clients[found->second].add_consents();
+      consent->set_channel(static_cast<common::v1::ContactChannel>(rows->getInt(2)));
+      consent->set_granted(rows->getBoolean(3));
+      *consent->mutable_updated_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(4)));
+    }
+  }
+
+  auto tags = Prepare(connection,
+                      "SELECT client_id, kind, tag FROM client_tags WHERE tenant_id = ? AND"
+                      " client_id IN " + in_list + " ORDER BY client_id, kind, tag");
+  bind_ids(*tags);
+  for (auto rows = Query(*tags); rows->next();) {
+    auto found = position.find(rows->getString(1));
+    if (found != position.end()) {
+      v1::Tag* tag = clients[found->second].add_tags();
+      tag->set_kind(static_cast<v1::TagKind>(rows->getInt(2)));
+      tag->set_value(rows->getString(3));
+    }
+  }
+  return clients;
+}
+
+void InsertClients(sql::Connection& connection, const std::string& tenant_id,
+                   const std::vector<v1::Client>& clients) {
+  if (clients.empty()) {
+    return;
+  }
+  auto insert = Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") + kClientColumns +
+                                        ") VALUES " + RowPlaceholders(clients.size(), 19));
+  int index = 1;
+  for (const auto& client : clients) {
+    insert->setString(index, tenant_id);
+    BindClient(*insert, index + 1, client);
+    index += 19;
+  }
+  insert->executeUpdate();
+  InsertConsentsAndTags(connection, tenant_id, clients);
+}
+
+void OverwriteClient(sql::Connection& connection, const std::string& tenant_id,
+                     const v1::Client& client) {
+  for (const char* table : {"client_consents", "client_tags", "clients"}) {
+    auto erase = Prepare(connection, std::string("DELETE FROM ") + table +
+                                         " WHERE tenant_id = ? AND client_id = ?");
+    erase->setString(1, tenant_id);
+    erase->setString(2, client.client_id());
+    erase->executeUpdate();
+  }
+  InsertClients(connection, tenant_id, {client});
+}
+
+}  // namespace clienttier::profile

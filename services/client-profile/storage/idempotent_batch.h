@@ -1,0 +1,47 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+#include <google/protobuf/repeated_field.h>
+
+#include "clienttier/profile/v1/profile_service.pb.h"
+#include "common/db/mysql_pool.h"
+#include "common/outbox/outbox.h"
+
+namespace clienttier::profile {
+
+namespace v1 = ::clienttier::profile::v1;
+
+// How one kind of record (transaction, interaction) is stored; the batch algorithm is shared.
+template <typename Input>
+struct RecordTable {
+  std::string table;       // "transactions"
+  std::string id_column;   // "transaction_id"
+  std::string field;       // "transactions", for error messages
+  // Columns after (tenant_id, id, idempotency_key, client_id), bound by `bind`.
+  std::vector<std::string> columns;
+  std::function<void(sql::PreparedStatement&, unsigned& index, const Input&)> bind;
+  // Reads a stored row (columns as above, starting at column 3) back into an Input.
+  std::function<Input(sql::ResultSet&)> read;
+  std::function<bool(const Input&, const Input&)> same;
+  std::function<OutboxEvent(const std::string& tenant, const std::string& id, const Input&)> event;
+};
+
+// Records a validated batch in one transaction: finds keys already stored (DUPLICATE; a key
+// reused with other content is InvalidArgument), checks every client exists and is not
+// erased, inserts the rest with one multi-row statement and their events into the outbox.
+// A concurrent retry of the same batch loses the race on the unique key and is retried once,
+// then sees every key as DUPLICATE.
+template <typename Input>
+std::vector<v1::RecordResult> RecordIdempotentBatch(
+    MySqlPool& pool, const std::string& tenant_id, const RecordTable<Input>& spec,
+    const google::protobuf::RepeatedPtrField<Input>& batch);
+
+}  // namespace clienttier::profile
+
+#include "services/client-profile/storage/idempotent_batch_impl.h"

@@ -1,0 +1,149 @@
+#pragma once
+
+// Template body of RecordIdempotentBatch; included by idempotent_batch.h only.
+
+#include "common/db/sql_helpers.h"
+#include "common/errors/domain_error.h"
+
+namespace clienttier::profile {
+
+namespace detail {
+
+inline std::string PrefixedColumns(const std::vector<std::string>& columns) {
+  std::string text;
+  for (const auto& column : columns) {
+    text += ", " + column;
+  }
+  return text;
+}
+
+template <typename Input>
+std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std::string& tenant_id,
+                                         const RecordTable<Input>& spec,
+                                         const google::protobuf::RepeatedPtrField<Input>& batch) {
+  // 1. Keys already stored.
+  std::vector<std::string> keys;
+  for (const auto& item : batch) {
+    keys.push_back(item.idempotency_key());
+  }
+  std::map<std::string, std::pair<std::string, Input>> stored;  // key -> (id, content)
+  {
+    auto select = Prepare(connection, "SELECT idempotency_key, " + spec.id_column + ", client_id" +
+                                          PrefixedColumns(spec.columns) + " FROM " + spec.table +
+                                          " WHERE tenant_id = ? AND idempotency_key IN (" +
+                                          Placeholders(keys.size()) + ")");
+    select->setString(1, tenant_id);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      select->setString(static_cast<unsigned>(i + 2), keys[i]);
+    }
+    for (auto rows = Query(*select); rows->next();) {
+      Input content = spec.read(*rows);
+      content.set_client_id(rows->getString(3));
+      stored.emplace(rows->getString(1), std::make_pair(std::string(rows->getString(2)), content));
+    }
+  }
+
+  // 2. Results; collect new items (first occurrence of each key).
+  std::vector<v1::RecordResult> results(static_cast<size_t>(batch.size()));
+  std::map<std::string, std::string> new_ids;  // key -> id assigned in this batch
+  std::vector<const Input*> fresh;
+  std::set<std::string> client_ids;
+  for (int i = 0; i < batch.size(); ++i) {
+    const Input& item = batch[i];
+    auto& result = results[static_cast<size_t>(i)];
+    result.set_idempotency_key(item.idempotency_key());
+    if (auto found = stored.find(item.idempotency_key()); found != stored.end()) {
+      if (!spec.same(found->second.second, item)) {
+        throw InvalidArgument(spec.field + "[" + std::to_string(i) + "].idempotency_key",
+                              "already used for a different record");
+      }
+      result.set_id(found->second.first);
+      result.set_outcome(v1::RECORD_OUTCOME_DUPLICATE);
+    } else if (auto repeated = new_ids.find(item.idempotency_key()); repeated != new_ids.end()) {
+      result.set_id(repeated->second);
+      result.set_outcome(v1::RECORD_OUTCOME_DUPLICATE);
+    } else {
+      const std::string id = NewEventId();
+      new_ids.emplace(item.idempotency_key(), id);
+      result.set_id(id);
+      result.set_outcome(v1::RECORD_OUTCOME_RECORDED);
+      fresh.push_back(&item);
+      client_ids.insert(item.client_id());
+    }
+  }
+  if (fresh.empty()) {
+    return results;
+  }
+
+  // 3. Every client exists and is not erased (shared lock: an erasure waits for us).
+  {
+    auto select = Prepare(connection, "SELECT client_id, erased FROM clients WHERE tenant_id = ?"
+                                      " AND client_id IN (" + Placeholders(client_ids.size()) +
+                                          ") LOCK IN SHARE MODE");
+    select->setString(1, tenant_id);
+    unsigned index = 2;
+    for (const auto& id : client_ids) {
+      select->setString(index++, id);
+    }
+    std::map<std::string, bool> erased;
+    for (auto rows = Query(*select); rows->next();) {
+      erased[rows->getString(1)] = rows->getBoolean(2);
+    }
+    for (int i = 0; i < batch.size(); ++i) {
+      const std::string field = spec.field + "[" + std::to_string(i) + "].client_id";
+      auto found = erased.find(batch[i].client_id());
+      if (found == erased.end()) {
+        throw NotFound(field + ": client '" + batch[i].client_id() + "' not found");
+      }
+      if (found->second) {
+        throw FailedPrecondition(field + ": client '" + batch[i].client_id() + "' was erased");
+      }
+    }
+  }
+
+  // 4. Insert the new records and their events.
+  const size_t columns = 4 + spec.columns.size();
+  auto insert = Prepare(connection, "INSERT INTO " + spec.table + " (tenant_id, " + spec.id_column +
+                                        ", idempotency_key, client_id" +
+                                        PrefixedColumns(spec.columns) + ") VALUES " +
+                                        RowPlaceholders(fresh.size(), columns));
+  unsigned index = 1;
+  std::vector<OutboxEvent> events;
+  events.reserve(fresh.size());
+  for (const Input* item : fresh) {
+    const std::string& id = new_ids.at(item->idempotency_key());
+    insert->setString(index++, tenant_id);
+    insert->setString(index++, id);
+    insert->setString(index++, item->idempotency_key());
+    insert->setString(index++, item->client_id());
+    spec.bind(*insert, index, *item);
+    events.push_back(spec.event(tenant_id, id, *item));
+  }
+  insert->executeUpdate();
+  AppendToOutbox(connection, events);
+  return results;
+}
+
+}  // namespace detail
+
+template <typename Input>
+std::vector<v1::RecordResult> RecordIdempotentBatch(
+    MySqlPool& pool, const std::string& tenant_id, const RecordTable<Input>& spec,
+    const google::protobuf::RepeatedPtrField<Input>& batch) {
+  std::vector<v1::RecordResult> results;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      pool.InTransaction([&](sql::Connection& connection) {
+        results = detail::RecordOnce(connection, tenant_id, spec, batch);
+      });
+      return results;
+    } catch (const DomainError& error) {
+      // Another request inserted one of our keys between our SELECT and INSERT.
+      if (error.kind() != ErrorKind::kAlreadyExists || attempt >= 2) {
+        throw;
+      }
+    }
+  }
+}
+
+}  // namespace clienttier::profile

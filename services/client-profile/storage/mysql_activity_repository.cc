@@ -1,0 +1,278 @@
+#include "services/client-profile/storage/mysql_activity_repository.h"
+
+#include <map>
+
+#include "common/db/sql_helpers.h"
+#include "common/errors/domain_error.h"
+#include "services/client-profile/domain/profile_events.h"
+#include "services/client-profile/domain/record_rules.h"
+#include "services/client-profile/storage/client_rows.h"
+#include "services/client-profile/storage/idempotent_batch.h"
+
+namespace clienttier::profile {
+
+namespace {
+
+v1::Transaction ToTransaction(const std::string& id, const v1::TransactionInput& input,
+                              UnixMicros recorded_at) {
+  v1::Transaction transaction;
+  transaction.set_transaction_id(id);
+  transaction.set_idempotency_key(input.idempotency_key());
+  transaction.set_client_id(input.client_id());
+  transaction.set_kind(input.kind());
+  *transaction.mutable_amount() = input.amount();
+  transaction.set_category(input.category());
+  *transaction.mutable_occurred_at() = input.occurred_at();
+  *transaction.mutable_recorded_at() = ToProtoTimestamp(recorded_at);
+  return transaction;
+}
+
+v1::Interaction ToInteraction(const std::string& id, const v1::InteractionInput& input) {
+  v1::Interaction interaction;
+  interaction.set_interaction_id(id);
+  interaction.set_idempotency_key(input.idempotency_key());
+  interaction.set_client_id(input.client_id());
+  interaction.set_kind(input.kind());
+  *interaction.mutable_occurred_at() = input.occurred_at();
+  interaction.set_detail(input.detail());
+  return interaction;
+}
+
+RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
+  RecordTable<v1::TransactionInput> spec;
+  spec.table = "transactions";
+  spec.id_column = "transaction_id";
+  spec.field = "transactions";
+  spec.columns = {"kind", "amount_units", "currency", "category", "occurred_at", "recorded_at"};
+  const std::string recorded_at = FormatSqlDatetime(now);
+  spec.bind = [recorded_at](sql::PreparedStatement& statement, unsigned& index,
+                            const v1::TransactionInput& input) {
+    statement.setInt(index++, input.kind());
+    statement.setInt64(index++, input.amount().units());
+    statement.setString(index++, input.amount().currency());
+    statement.setString(index++, input.category());
+    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())));
+    statement.setString(index++, recorded_at);
+  };
+  spec.read = [](sql::ResultSet& row) {
+    v1::TransactionInput input;
+    input.set_kind(static_cast<v1::TransactionKind>(row.getInt(4)));
+    input.mutable_amount()->set_units(row.getInt64(5));
+    input.mutable_amount()->set_currency(row.getString(6));
+    input.set_category(row.getString(7));
+    *input.mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(8)));
+    return input;
+  };
+  spec.same = SameTransaction;
+  spec.event = [now](const std::string& tenant, const std::string& id,
+                     const v1::TransactionInput& input) {
+    v1::ProfileEvent event;
+    *event.mutable_transaction_recorded()->mutable_transaction() = ToTransaction(id, input, now);
+    return MakeOutboxEvent(tenant, now, std::move(event));
+  };
+  return spec;
+}
+
+RecordTable<v1::InteractionInput> InteractionTable(UnixMicros now) {
+  RecordTable<v1::InteractionInput> spec;
+  spec.table = "interactions";
+  spec.id_column = "interaction_id";
+  spec.field = "interactions";
+  spec.columns = {"kind", "occurred_at", "detail", "recorded_at"};
+  const std::string recorded_at = FormatSqlDatetime(now);
+  spec.bind = [recorded_at](sql::PreparedStatement& statement, unsigned& index,
+                            const v1::InteractionInput& input) {
+    statement.setInt(index++, input.kind());
+    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())));
+    statement.setString(index++, input.detail());
+    statement.setString(index++, recorded_at);
+  };
+  spec.read = [](sql::ResultSet& row) {
+    v1::InteractionInput input;
+    input.set_kind(static_cast<v1::InteractionKind>(row.getInt(4)));
+    *input.mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(5)));
+    input.set_detail(row.isNull(6) ? std::string() : std::string(row.getString(6)));
+    return input;
+  };
+  spec.same = SameInteraction;
+  spec.event = [now](const std::string& tenant, const std::string& id,
+                     const v1::InteractionInput& input) {
+    v1::ProfileEvent event;
+    *event.mutable_interaction_recorded()->mutable_interaction() = ToInteraction(id, input);
+    return MakeOutboxEvent(tenant, now, std::move(event));
+  };
+  return spec;
+}
+
+}  // namespace
+
+std::vector<v1::RecordResult> MySqlActivityRepository::RecordTransactions(
+    const std::string& tenant_id,
+    const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch) {
+  return RecordIdempotentBatch(pool_, tenant_id, TransactionTable(clock_.Now()), batch);
+}
+
+std::vector<v1::RecordResult> MySqlActivityRepository::RecordInteractions(
+    const std::string& tenant_id,
+    const google::protobuf::RepeatedPtrField<v1::InteractionInput>& batch) {
+  return RecordIdempotentBatch(pool_, tenant_id, InteractionTable(clock_.Now()), batch);
+}
+
+v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_id,
+                                                     const std::string& client_id) {
+  v1::ActivitySummary summary;
+  summary.set_client_id(client_id);
+  pool_.WithConnection([&](sql::Connection& connection) {
+    auto exists = Prepare(connection, "SELECT 1 FROM clients WHERE tenant_id = ? AND client_id = ?");
+    exists->setString(1, tenant_id);
+    exists->setString(2, client_id);
+    if (!Query(*exists)->next()) {
+      throw NotFound("client '" + client_id + "' not found");
+    }
+    auto totals = Prepare(connection,
+                          "SELECT kind, currency, category, COUNT(*), SUM(amount_units),"
+                          " MIN(occurred_at), MAX(occurred_at) FROM transactions"
+                          " WHERE tenant_id = ? AND client_id = ? GROUP BY kind, currency, category"
+                          " ORDER BY currency, category");
+    totals->setString(1, tenant_id);
+    totals->setString(2, client_id);
+    std::map<std::string, int64_t> spent_by_currency;
+    std::map<std::pair<std::string, std::string>, v1::CategoryTotal> by_category;
+    UnixMicros first = 0;
+    UnixMicros last = 0;
+    for (auto rows = Query(*totals); rows->next();) {
+      const int64_t count = rows->getInt64(4);
+      const int64_t spent = rows->getInt64(5);
+      if (rows->getInt(1) == v1::TRANSACTION_KIND_SESSION) {
+        summary.set_session_count(summary.session_count() + count);
+      } else {
+        summary.set_purchase_count(summary.purchase_count() + count);
+      }
+      const std::string currency = rows->getString(2);
+      spent_by_currency[currency] += spent;
+      auto& category = by_category[{currency, rows->getString(3)}];
+      category.set_category(rows->getString(3));
+      category.set_count(category.count() + count);
+      category.mutable_spent()->set_currency(currency);
+      category.mutable_spent()->set_units(category.spent().units() + spent);
+      const UnixMicros min_at = ParseSqlDatetime(rows->getString(6));
+      const UnixMicros max_at = ParseSqlDatetime(rows->getString(7));
+      first = first == 0 ? min_at : std::min(first, min_at);
+      last = std::max(last, max_at);
+    }
+    for (const auto& [currency, units] : spent_by_currency) {
+      auto* money = summary.add_total_spent();
+      money->set_currency(currency);
+      money->set_units(units);
+    }
+    for (auto& [key, category] : by_category) {
+      *summary.add_categories() = category;
+    }
+    if (first != 0) {
+      *summary.mutable_first_transaction_at() = ToProtoTimestamp(first);
+      *summary.mutable_last_transaction_at() = ToProtoTimestamp(last);
+    }
+    auto interactions = Prepare(connection,
+                                "SELECT kind, COUNT(*), MAX(occurred_at) FROM interactions"
+                                " WHERE tenant_id = ? AND client_id = ? GROUP BY kind ORDER BY kind");
+    interactions->setString(1, tenant_id);
+    interactions->setString(2, client_id);
+    UnixMicros last_activity = last;
+    for (auto rows = Query(*interactions); rows->next();) {
+      auto* count = summary.add_interactions();
+      count->set_kind(static_cast<v1::InteractionKind>(rows->getInt(1)));
+      count->set_count(rows->getInt64(2));
+      const UnixMicros at = ParseSqlDatetime(rows->getString(3));
+      *count->mutable_last_at() = ToProtoTimestamp(at);
+      last_activity = std::max(last_activity, at);
+    }
+    if (last_activity != 0) {
+      *summary.mutable_last_activity_at() = ToProtoTimestamp(last_activity);
+    }
+  });
+  return summary;
+}
+
+void MySqlActivityRepository::Export(const std::string& tenant_id,
+                                     const v1::ExportClientsRequest& request,
+                                     const std::function<bool(const v1::ExportClientsResponse&)>& sink) {
+  constexpr int kPageSize = 500;
+  std::string after = request.after_client_id();
+  for (;;) {
+    std::vector<v1::ExportClientsResponse> page;
+    pool_.WithConnection([&](sql::Connection& connection) {
+      auto select = Prepare(connection, "SELECT client_id FROM clients WHERE tenant_id = ? AND"
+                                        " client_id > ? ORDER BY client_id LIMIT ?");
+      select->setString(1, tenant_id);
+      select->setString(2, after);
+      select->setInt(3, kPageSize);
+      std::vector<std::string> ids;
+      for (auto rows = Query(*select); rows->next();) {
+        ids.push_back(rows->getString(1));
+      }
+      std::map<std::string, size_t> position;
+      for (auto& client : LoadClients(connection, tenant_id, ids, false)) {
+        position[client.client_id()] = page.size();
+        page.emplace_back();
+        *page.back().mutable_client() = std::move(client);
+      }
+      if (ids.empty()) {
+        return;
+      }
+      const std::string in_list = " IN (" + Placeholders(ids.size()) + ")";
+      const auto bind = [&](sql::PreparedStatement& statement) {
+        statement.setString(1, tenant_id);
+        for (size_t i = 0; i < ids.size(); ++i) {
+          statement.setString(static_cast<unsigned>(i + 2), ids[i]);
+        }
+      };
+      if (request.include_transactions()) {
+        auto transactions = Prepare(connection,
+                                    "SELECT client_id, transaction_id, idempotency_key, kind,"
+                                    " amount_units, currency, category, occurred_at, recorded_at"
+                                    " FROM transactions WHERE tenant_id = ? AND client_id" +
+                                        in_list + " ORDER BY client_id, occurred_at, seq");
+        bind(*transactions);
+        for (auto rows = Query(*transactions); rows->next();) {
+          auto* transaction = page[position.at(rows->getString(1))].add_transactions();
+          transaction->set_client_id(rows->getString(1));
+          transaction->set_transaction_id(rows->getString(2));
+          transaction->set_idempotency_key(rows->getString(3));
+          transaction->set_kind(static_cast<v1::TransactionKind>(rows->getInt(4)));
+          transaction->mutable_amount()->set_units(rows->getInt64(5));
+          transaction->mutable_amount()->set_currency(rows->getString(6));
+          transaction->set_category(rows->getString(7));
+          *transaction->mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(8)));
+          *transaction->mutable_recorded_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(9)));
+        }
+      }
+      if (request.include_interactions()) {
+        auto interactions = Prepare(connection,
+                                    "SELECT client_id, interaction_id, idempotency_key, kind,"
+                                    " occurred_at, detail FROM interactions WHERE tenant_id = ?"
+                                    " AND client_id" + in_list + " ORDER BY client_id, occurred_at, seq");
+        bind(*interactions);
+        for (auto rows = Query(*interactions); rows->next();) {
+          auto* interaction = page[position.at(rows->getString(1))].add_interactions();
+          interaction->set_client_id(rows->getString(1));
+          interaction->set_interaction_id(rows->getString(2));
+          interaction->set_idempotency_key(rows->getString(3));
+          interaction->set_kind(static_cast<v1::InteractionKind>(rows->getInt(4)));
+          *interaction->mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(5)));
+          interaction->set_detail(rows->isNull(6) ? std::string() : std::string(rows->getString(6)));
+        }
+      }
+    });
+    for (const auto& item : page) {
+      if (!sink(item)) {
+        return;
+      }
+    }
+    if (page.size() < static_cast<size_t>(kPageSize)) {
+      return;
+    }
+    after = page.back().client().client_id();
+  }
+}
+
+}  // namespace clienttier::profile

@@ -1,0 +1,191 @@
+#include "services/client-profile/storage/mysql_client_repository.h"
+
+#include <set>
+
+#include "common/db/sql_helpers.h"
+#include "common/errors/domain_error.h"
+#include "common/outbox/outbox.h"
+#include "services/client-profile/domain/client_rules.h"
+#include "services/client-profile/domain/profile_events.h"
+#include "services/client-profile/storage/client_rows.h"
+
+namespace clienttier::profile {
+
+namespace {
+
+v1::ProfileEvent CreatedEvent(const v1::Client& client) {
+  v1::ProfileEvent event;
+  *event.mutable_client_created()->mutable_client() = client;
+  return event;
+}
+
+}  // namespace
+
+v1::Client MySqlClientRepository::Create(const std::string& tenant_id, const v1::Client& client) {
+  try {
+    pool_.InTransaction([&](sql::Connection& connection) {
+      InsertClients(connection, tenant_id, {client});
+      AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()),
+                                                  CreatedEvent(client),
+                                                  ClientCacheKey(tenant_id, client.client_id()))});
+    });
+  } catch (const DomainError& error) {
+    if (error.kind() == ErrorKind::kAlreadyExists) {
+      throw AlreadyExists("client.client_id: client '" + client.client_id() + "' already exists");
+    }
+    throw;
+  }
+  return client;
+}
+
+std::optional<v1::Client> MySqlClientRepository::Get(const std::string& tenant_id,
+                                                      const std::string& client_id) {
+  std::vector<v1::Client> found;
+  pool_.WithConnection([&](sql::Connection& connection) {
+    found = LoadClients(connection, tenant_id, {client_id}, false);
+  });
+  if (found.empty()) {
+    return std::nullopt;
+  }
+  return found.front();
+}
+
+v1::Client MySqlClientRepository::Update(const std::string& tenant_id,
+                                         const v1::UpdateClientRequest& request, UnixMicros now) {
+  v1::Client next;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    const std::string& client_id = request.client().client_id();
+    auto current = LoadClients(connection, tenant_id, {client_id}, true);
+    if (current.empty()) {
+      throw NotFound("client '" + client_id + "' not found");
+    }
+    if (current.front().erased()) {
+      throw FailedPrecondition("client '" + client_id + "' was erased");
+    }
+    if (current.front().version() != request.expected_version()) {
+      throw Conflict("client '" + client_id + "' is at version " +
+                     std::to_string(current.front().version()) + ", not " +
+                     std::to_string(request.expected_version()) + "; read it again");
+    }
+    next = ApplyUpdate(current.front(), request.client(), request.update_mask(), now);
+    OverwriteClient(connection, tenant_id, next);
+    v1::ProfileEvent event;
+    *event.mutable_client_updated()->mutable_client() = next;
+    for (const auto& path : request.update_mask().paths()) {
+      event.mutable_client_updated()->add_changed_fields(path);
+    }
+    AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, now, std::move(event),
+                                                ClientCacheKey(tenant_id, client_id))});
+  });
+  return next;
+}
+
+std::vector<v1::Client> MySqlClientRepository::List(const std::string& tenant_id,
+                                                     const ClientFilter& filter,
+                                                     const std::string& after_client_id, int limit) {
+  std::string sql = "SELECT c.client_id FROM clients c WHERE c.tenant_id = ? AND c.client_id > ?";
+  std::vector<std::string> arguments{tenant_id, after_client_id};
+  if (!filter.include_erased) {
+    sql += " AND c.erased = 0";
+  }
+  if (!filter.acquisition_channel.empty()) {
+    sql += " AND c.acquisition_channel = ?";
+    arguments.push_back(filter.acquisition_channel);
+  }
+  if (!filter.region.empty()) {
+    sql += " AND c.region = ?";
+    arguments.push_back(filter.region);
+  }
+  if (!filter.tag.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM client_tags t WHERE t.tenant_id = c.tenant_id AND"
+           " t.client_id = c.client_id AND t.tag = ?)";
+    arguments.push_back(filter.tag);
+  }
+  sql += " ORDER BY c.client_id LIMIT ?";
+  std::vector<v1::Client> clients;
+  pool_.WithConnection([&](sql::Connection& connection) {
+    auto select = Prepare(connection, sql);
+    unsigned index = 1;
+    for (const auto& argument : arguments) {
+      select->setString(index++, argument);
+    }
+    select->setInt(index, limit);
+    std::vector<std::string> ids;
+    for (auto rows = Query(*select); rows->next();) {
+      ids.push_back(rows->getString(1));
+    }
+    clients = LoadClients(connection, tenant_id, ids, false);
+  });
+  return clients;
+}
+
+v1::Client MySqlClientRepository::Erase(const std::string& tenant_id, const std::string& client_id,
+                                        const std::string& reason, UnixMicros now) {
+  v1::Client tombstone;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    auto current = LoadClients(connection, tenant_id, {client_id}, true);
+    if (current.empty()) {
+      throw NotFound("client '" + client_id + "' not found");
+    }
+    if (current.front().erased()) {
+      tombstone = current.front();
+      return;
+    }
+    tombstone = ErasedClient(current.front(), now);
+    OverwriteClient(connection, tenant_id, tombstone);
+    // Interaction details are free text the client may have written: personal data too.
+    auto scrub = Prepare(connection,
+                         "UPDATE interactions SET detail = NULL WHERE tenant_id = ? AND client_id = ?");
+    scrub->setString(1, tenant_id);
+    scrub->setString(2, client_id);
+    scrub->executeUpdate();
+    v1::ProfileEvent event;
+    event.mutable_client_erased()->set_client_id(client_id);
+    AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, now, std::move(event),
+                                                ClientCacheKey(tenant_id, client_id))});
+  });
+  (void)reason;  // carried in the audit log line by the handler
+  return tombstone;
+}
+
+ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
+                                           const std::vector<v1::Client>& clients) {
+  ImportCounts counts;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    counts = {};
+    std::vector<std::string> ids;
+    for (const auto& client : clients) {
+      ids.push_back(client.client_id());
+    }
+    std::set<std::string> existing;
+    if (!ids.empty()) {
+      auto select = Prepare(connection, "SELECT client_id FROM clients WHERE tenant_id = ? AND"
+                                        " client_id IN (" + Placeholders(ids.size()) + ") FOR UPDATE");
+      select->setString(1, tenant_id);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        select->setString(static_cast<unsigned>(i + 2), ids[i]);
+      }
+      for (auto rows = Query(*select); rows->next();) {
+        existing.insert(rows->getString(1));
+      }
+    }
+    std::vector<v1::Client> fresh;
+    std::vector<OutboxEvent> events;
+    for (const auto& client : clients) {
+      if (existing.count(client.client_id()) > 0) {
+        ++counts.existing;
+        continue;
+      }
+      existing.insert(client.client_id());  // a repeated id inside one chunk counts once
+      fresh.push_back(client);
+      events.push_back(MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()),
+                                       CreatedEvent(client)));
+    }
+    InsertClients(connection, tenant_id, fresh);
+    AppendToOutbox(connection, events);
+    counts.created = static_cast<int64_t>(fresh.size());
+  });
+  return counts;
+}
+
+}  // namespace clienttier::profile

@@ -1,0 +1,173 @@
+#include <thread>
+
+#include "clienttier/profile/v1/profile_events.pb.h"
+#include "tests/integration/client-profile/profile_fixture.h"
+
+namespace clienttier::profile {
+namespace {
+
+using RecordsTest = ProfileFixture;
+
+v1::ActivitySummary Summary(v1::ClientProfileService::Stub& stub, grpc::ClientContext* context,
+                            const std::string& client_id) {
+  v1::GetActivitySummaryRequest request;
+  request.set_client_id(client_id);
+  v1::ActivitySummary summary;
+  EXPECT_TRUE(stub.GetActivitySummary(context, request, &summary).ok());
+  return summary;
+}
+
+TEST_F(RecordsTest, ARetriedBatchDoesNotDoubleCount) {
+  CreateClient("c-1", writer_a_);
+  v1::RecordTransactionsRequest batch;
+  for (int i = 0; i < 50; ++i) {
+    *batch.add_transactions() = Transaction("tx-" + std::to_string(i), "c-1", 1000 + i);
+  }
+  v1::RecordTransactionsResponse first;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &first).ok());
+  EXPECT_EQ(first.recorded_count(), 50);
+  v1::RecordTransactionsResponse retry;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &retry).ok());
+  EXPECT_EQ(retry.recorded_count(), 0);
+  EXPECT_EQ(retry.duplicate_count(), 50);
+  EXPECT_EQ(retry.results(3).id(), first.results(3).id());
+
+  const v1::ActivitySummary summary = Summary(*stub_, AsTenantA().get(), "c-1");
+  EXPECT_EQ(summary.purchase_count(), 50);
+  ASSERT_EQ(summary.total_spent_size(), 1);
+  EXPECT_EQ(summary.total_spent(0).units(), 50 * 1000 + 49 * 50 / 2);
+  EXPECT_EQ(summary.total_spent(0).currency(), "CNY");
+}
+
+TEST_F(RecordsTest, ConcurrentRetriesRecordEachKeyOnce) {
+  CreateClient("c-1", writer_a_);
+  v1::RecordTransactionsRequest batch;
+  for (int i = 0; i < 200; ++i) {
+    *batch.add_transactions() = Transaction("cc-" + std::to_string(i), "c-1", 10);
+  }
+  std::atomic<int> recorded{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      v1::RecordTransactionsResponse response;
+      const grpc::Status status = stub_->RecordTransactions(AsTenantA().get(), batch, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      recorded += response.recorded_count();
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(recorded.load(), 200);
+  EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-1").purchase_count(), 200);
+}
+
+TEST_F(RecordsTest, AKeyReusedWithOtherContentIsRefused) {
+  CreateClient("c-1", writer_a_);
+  v1::RecordTransactionRequest request;
+  *request.mutable_transaction() = Transaction("k", "c-1", 100);
+  v1::RecordTransactionResponse response;
+  ASSERT_TRUE(stub_->RecordTransaction(AsTenantA().get(), request, &response).ok());
+  request.mutable_transaction()->mutable_amount()->set_units(999);
+  const grpc::Status status = stub_->RecordTransaction(AsTenantA().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "transactions[0].idempotency_key: already used for a different record");
+}
+
+TEST_F(RecordsTest, InvalidBatchesWriteNothing) {
+  CreateClient("c-1", writer_a_);
+  const auto expect_invalid = [&](const v1::RecordTransactionsRequest& batch, const std::string& message) {
+    v1::RecordTransactionsResponse response;
+    const grpc::Status status = stub_->RecordTransactions(AsTenantA().get(), batch, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << message;
+    EXPECT_EQ(status.error_message(), message);
+  };
+  v1::RecordTransactionsRequest batch;
+  *batch.add_transactions() = Transaction("ok-1", "c-1", 100);
+  *batch.add_transactions() = Transaction("neg", "c-1", -1);
+  expect_invalid(batch, "transactions[1].amount.units: must be from 0 to 1000000000000");
+  batch.mutable_transactions(1)->mutable_amount()->set_units(INT64_MAX);
+  expect_invalid(batch, "transactions[1].amount.units: must be from 0 to 1000000000000");
+  batch.mutable_transactions(1)->mutable_amount()->set_units(5);
+  batch.mutable_transactions(1)->mutable_amount()->set_currency("BTC");
+  expect_invalid(batch, "transactions[1].amount.currency: unknown ISO 4217 code 'BTC'");
+  batch.mutable_transactions(1)->mutable_amount()->set_currency("CNY");
+  batch.mutable_transactions(1)->mutable_occurred_at()->set_seconds(253402300800);  // year 10000
+  EXPECT_EQ(
+      [&] {
+        v1::RecordTransactionsResponse response;
+        return stub_->RecordTransactions(AsTenantA().get(), batch, &response).error_code();
+      }(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  batch.mutable_transactions(1)->mutable_occurred_at()->set_seconds(now_seconds_);
+  batch.mutable_transactions(1)->set_kind(static_cast<v1::TransactionKind>(7));
+  expect_invalid(batch, "transactions[1].kind: unknown value 7");
+  batch.mutable_transactions(1)->set_kind(v1::TRANSACTION_KIND_SESSION);
+  batch.mutable_transactions(1)->set_idempotency_key(std::string(129, 'k'));
+  expect_invalid(batch, "transactions[1].idempotency_key: must be at most 128 characters");
+
+  v1::RecordTransactionsRequest oversize;
+  for (int i = 0; i < 1001; ++i) {
+    *oversize.add_transactions() = Transaction("o-" + std::to_string(i), "c-1", 1);
+  }
+  expect_invalid(oversize, "transactions: at most 1000 items per batch");
+
+  // A batch naming an unknown client fails whole: the valid first item is not kept either.
+  v1::RecordTransactionsRequest unknown;
+  *unknown.add_transactions() = Transaction("ok-2", "c-1", 100);
+  *unknown.add_transactions() = Transaction("ghost", "nobody", 100);
+  v1::RecordTransactionsResponse response;
+  EXPECT_EQ(stub_->RecordTransactions(AsTenantA().get(), unknown, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-1").purchase_count(), 0);
+}
+
+TEST_F(RecordsTest, InteractionsAndSummary) {
+  CreateClient("c-1", writer_a_);
+  v1::RecordInteractionsRequest batch;
+  for (int i = 0; i < 3; ++i) {
+    auto* item = batch.add_interactions();
+    item->set_idempotency_key("i-" + std::to_string(i));
+    item->set_client_id("c-1");
+    item->set_kind(i == 2 ? v1::INTERACTION_KIND_SHARE : v1::INTERACTION_KIND_LOGIN);
+    item->mutable_occurred_at()->set_seconds(now_seconds_ - 100 + i);
+  }
+  v1::RecordInteractionsResponse response;
+  ASSERT_TRUE(stub_->RecordInteractions(AsTenantA().get(), batch, &response).ok());
+  EXPECT_EQ(response.recorded_count(), 3);
+  ASSERT_TRUE(stub_->RecordInteractions(AsTenantA().get(), batch, &response).ok());
+  EXPECT_EQ(response.duplicate_count(), 3);
+
+  const v1::ActivitySummary summary = Summary(*stub_, AsTenantA().get(), "c-1");
+  ASSERT_EQ(summary.interactions_size(), 2);
+  EXPECT_EQ(summary.interactions(0).kind(), v1::INTERACTION_KIND_LOGIN);
+  EXPECT_EQ(summary.interactions(0).count(), 2);
+  EXPECT_EQ(summary.last_activity_at().seconds(), now_seconds_ - 98);
+  EXPECT_FALSE(summary.has_first_transaction_at());
+}
+
+TEST_F(RecordsTest, EveryChangeReachesTheStreamOnce) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  CreateClient("c-1", writer_a_);
+  v1::RecordTransactionsRequest batch;
+  *batch.add_transactions() = Transaction("e-1", "c-1", 100);
+  *batch.add_transactions() = Transaction("e-2", "c-1", 200);
+  v1::RecordTransactionsResponse response;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());  // retry
+
+  const auto events = WaitForEvents(tenant_a_, 3, redis);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // would a duplicate follow?
+  const auto settled = EventsOf(tenant_a_, redis);
+  ASSERT_EQ(settled.size(), 3u);
+  EXPECT_EQ(settled[0].fields.at("type"), "client_created");
+  v1::ProfileEvent event;
+  ASSERT_TRUE(event.ParseFromString(settled[1].fields.at("payload")));
+  EXPECT_EQ(event.tenant_id(), tenant_a_);
+  EXPECT_EQ(event.event_id(), settled[1].fields.at("event_id"));
+  EXPECT_EQ(event.transaction_recorded().transaction().amount().units(), 100);
+}
+
+}  // namespace
+}  // namespace clienttier::profile

@@ -1,0 +1,115 @@
+#include <set>
+#include <thread>
+
+#include "common/outbox/outbox_relay.h"
+#include "tests/integration/client-profile/profile_fixture.h"
+
+namespace clienttier::profile {
+namespace {
+
+// client-profile over a private Redis that the test stops and restarts.
+class ResilienceTest : public ProfileFixture {
+ protected:
+  void SetUp() override {
+    redis_process_.Start();
+    ProfileFixture::SetUp();
+  }
+  RedisConfig RedisForService() override {
+    RedisConfig config;
+    config.port = redis_process_.port();
+    return config;
+  }
+  uint64_t CounterValue(const std::string& rendered_name) {
+    const std::string text = app_->metrics().Render();
+    const auto at = text.find(rendered_name + " ");
+    return at == std::string::npos ? 0 : std::stoull(text.substr(at + rendered_name.size() + 1));
+  }
+
+  testing::RedisProcess redis_process_;
+};
+
+TEST_F(ResilienceTest, RedisDownDegradesToMySqlAndEventsFollowLater) {
+  CreateClient("c-1", writer_a_);
+  RedisConfig direct;
+  direct.port = redis_process_.port();
+  RedisClient redis(direct, nullptr);
+  ASSERT_EQ(WaitForEvents(tenant_a_, 1, redis).size(), 1u);
+
+  redis_process_.Stop();
+  // Reads and writes still succeed from MySQL.
+  v1::GetClientRequest get;
+  get.set_client_id("c-1");
+  v1::Client fetched;
+  ASSERT_TRUE(stub_->GetClient(AsTenantA().get(), get, &fetched).ok());
+  EXPECT_EQ(fetched.client_id(), "c-1");
+  CreateClient("c-2", writer_a_);
+  v1::RecordTransactionsRequest batch;
+  *batch.add_transactions() = Transaction("down-1", "c-1", 500);
+  v1::RecordTransactionsResponse response;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());
+  EXPECT_EQ(response.recorded_count(), 1);
+  EXPECT_GT(CounterValue("ct_cache_fallbacks_total{service=\"client-profile\"}"), 0u);
+
+  redis_process_.Start();  // same AOF directory: the first event survives
+  const auto events = WaitForEvents(tenant_a_, 3, redis);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const auto settled = EventsOf(tenant_a_, redis);
+  ASSERT_EQ(settled.size(), 3u);
+  std::set<std::string> ids;
+  for (const auto& entry : settled) {
+    ids.insert(entry.fields.at("event_id"));
+  }
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST_F(ResilienceTest, ARelayKilledAfterPublishingLosesNothingAndDuplicatesNothing) {
+  app_->Stop();  // stop the app's relay: this test drives relays by hand
+  MetricsRegistry metrics;
+  MySqlPool pool(config_.mysql, nullptr);
+  RedisConfig direct;
+  direct.port = redis_process_.port();
+  RedisClient redis(direct, nullptr);
+
+  // Fill the outbox through the real repository path, with no relay running.
+  app_ = std::make_unique<ProfileApp>([&] {
+    ProfileConfig quiet = config_;
+    quiet.run_relay = false;
+    return quiet;
+  }());
+  const int port = app_->Start();
+  stub_ = v1::ClientProfileService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  CreateClient("c-1", writer_a_);
+  v1::RecordTransactionsRequest batch;
+  for (int i = 0; i < 30; ++i) {
+    *batch.add_transactions() = Transaction("k-" + std::to_string(i), "c-1", i);
+  }
+  v1::RecordTransactionsResponse response;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());
+
+  OutboxRelayOptions options;
+  options.batch_size = 10;
+  {
+    OutboxRelay crashing(pool, redis, metrics, options);
+    crashing.SetAfterPublishHook([] { throw std::runtime_error("relay killed"); });
+    EXPECT_THROW(crashing.RunOnce(), std::runtime_error);
+  }  // its leadership (the MySQL lock) dies with it
+  EXPECT_EQ(EventsOf(tenant_a_, redis).size(), 10u);  // published, never marked
+
+  OutboxRelay successor(pool, redis, metrics, options);
+  int published = 0;
+  for (int pass = 0; pass < 10; ++pass) {
+    published += successor.RunOnce();
+  }
+  EXPECT_EQ(published, 31);
+  const auto events = EventsOf(tenant_a_, redis);
+  std::set<std::string> ids;
+  for (const auto& entry : events) {
+    ids.insert(entry.fields.at("event_id"));
+  }
+  EXPECT_EQ(events.size(), 31u);  // 1 client_created + 30 transactions
+  EXPECT_EQ(ids.size(), 31u);     // and no event id twice
+}
+
+}  // namespace
+}  // namespace clienttier::profile

@@ -1,0 +1,116 @@
+#include "common/outbox/outbox_relay.h"
+
+#include <gtest/gtest.h>
+
+#include "common/errors/domain_error.h"
+#include "common/outbox/outbox.h"
+#include "common/redis/stream_consumer.h"
+#include "tests/support/test_env.h"
+
+#include <thread>
+
+namespace clienttier {
+namespace {
+
+class OutboxRelayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = testing::MySqlFromEnv(testing::UniqueDatabaseName("outbox"));
+    EnsureDatabase(config_);
+    pool_ = std::make_unique<MySqlPool>(config_, nullptr);
+    ApplyMigrations(*pool_, "outbox", OutboxMigrations());
+    stream_ = "ct:test:outbox:" + testing::UniqueSuffix();
+  }
+  void Append(int count) {
+    pool_->InTransaction([&](sql::Connection& connection) {
+      std::vector<OutboxEvent> events;
+      for (int i = 0; i < count; ++i) {
+        events.push_back({NewEventId(), stream_, "test", "tenant", "payload-" + std::to_string(i), ""});
+      }
+      AppendToOutbox(connection, events);
+    });
+  }
+
+  MySqlConfig config_;
+  std::unique_ptr<MySqlPool> pool_;
+  std::string stream_;
+  MetricsRegistry metrics_;
+};
+
+TEST_F(OutboxRelayTest, OnlyOneRelayLeadsAtATime) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  Append(5);
+  OutboxRelay first(*pool_, redis, metrics_);
+  OutboxRelay second(*pool_, redis, metrics_);
+  EXPECT_EQ(first.RunOnce(), 5);
+  EXPECT_TRUE(first.is_leader());
+  Append(2);
+  EXPECT_EQ(second.RunOnce(), 0);
+  EXPECT_FALSE(second.is_leader());
+  EXPECT_EQ(first.RunOnce(), 2);
+  RedisReply length = redis.Command({"XLEN", stream_});
+  EXPECT_EQ(length->integer, 7);
+}
+
+TEST_F(OutboxRelayTest, RedisDownKeepsEventsUntilItReturns) {
+  testing::RedisProcess private_redis;
+  private_redis.Start();
+  RedisConfig config;
+  config.port = private_redis.port();
+  config.retry_after_ms = 1;
+  RedisClient redis(config, nullptr);
+  Append(3);
+  private_redis.Stop();
+  OutboxRelay relay(*pool_, redis, metrics_);
+  EXPECT_THROW(relay.RunOnce(), DomainError);
+  private_redis.Start();
+  int published = 0;
+  for (int attempt = 0; attempt < 5 && published < 3; ++attempt) {
+    try {
+      published += relay.RunOnce();
+    } catch (const DomainError&) {
+      // the first call after a restart may still hit the fail-fast window
+    }
+  }
+  EXPECT_EQ(published, 3);
+  RedisReply length = redis.Command({"XLEN", stream_});
+  EXPECT_EQ(length->integer, 3);
+}
+
+TEST_F(OutboxRelayTest, ReplayRepublishesForConsumersToDedupe) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  Append(4);
+  OutboxRelay relay(*pool_, redis, metrics_);
+  ASSERT_EQ(relay.RunOnce(), 4);
+  redis.Command({"DEL", stream_});  // Redis lost the stream
+  EXPECT_EQ(OutboxRelay::ReplaySince(*pool_, 0), 4);
+  EXPECT_EQ(relay.RunOnce(), 4);
+  RedisReply length = redis.Command({"XLEN", stream_});
+  EXPECT_EQ(length->integer, 4);
+}
+
+TEST_F(OutboxRelayTest, ConsumerGroupDeliversAndRedeliversUnacked) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  Append(3);
+  OutboxRelay relay(*pool_, redis, metrics_);
+  ASSERT_EQ(relay.RunOnce(), 3);
+  StreamConsumer crashed(redis, stream_, "scoring", "consumer-1", /*claim_idle_ms=*/1);
+  crashed.EnsureGroup();
+  crashed.EnsureGroup();  // idempotent
+  ASSERT_EQ(crashed.Read(10, 10).size(), 3u);  // read, never acknowledged
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  StreamConsumer survivor(redis, stream_, "scoring", "consumer-2", /*claim_idle_ms=*/1);
+  const auto claimed = survivor.Read(10, 10);
+  ASSERT_EQ(claimed.size(), 3u);
+  EXPECT_EQ(claimed[0].fields.at("payload"), "payload-0");
+  std::vector<std::string> ids;
+  for (const auto& entry : claimed) {
+    ids.push_back(entry.id);
+  }
+  survivor.Ack(ids);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(survivor.Read(10, 10).empty());
+}
+
+}  // namespace
+}  // namespace clienttier

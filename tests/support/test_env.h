@@ -1,0 +1,43 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/db/mysql_config.h"
+#include "common/redis/redis_client.h"
+
+namespace clienttier::testing {
+
+// The MariaDB and Redis that scripts/test.sh started, from CT_MYSQL_* / CT_REDIS_* variables.
+// A missing variable aborts the test run: integration tests never skip.
+MySqlConfig MySqlFromEnv(const std::string& database);
+RedisConfig RedisFromEnv();
+
+// A database name no other test run uses: "ct_test_<prefix>_<pid>_<counter>".
+std::string UniqueDatabaseName(const std::string& prefix);
+// A key prefix no other test run uses, for Redis keys and streams.
+std::string UniqueSuffix();
+
+// Writes a keys file mapping each (key, tenant, role) line; returns its path.
+std::string WriteApiKeysFile(const std::string& lines_of_key_tenant_role);
+
+// A private redis-server on a free loopback port, which a test can stop and restart to
+// simulate an outage (with the same data directory, AOF on).
+class RedisProcess {
+ public:
+  RedisProcess();
+  ~RedisProcess();
+  void Start();
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  std::string directory_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+int FreeLoopbackPort();
+
+}  // namespace clienttier::testing
