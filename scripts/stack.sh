@@ -48,19 +48,6 @@ not_running() { ! is_running "$@"; }
 
 # A random port below the kernel's ephemeral range (so no outgoing connection
 # can be holding it) with no socket in any state on it.
-pick_port() {
-  local lo=20000 hi=60000 eph_lo p i
-  read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range || eph_lo=0
-  if ((eph_lo > lo + 1000 && eph_lo <= hi)); then hi=$((eph_lo - 1)); fi
-  for ((i = 0; i < 500; i++)); do
-    p=$((lo + (RANDOM * 32768 + RANDOM) % (hi - lo + 1)))
-    if [[ -z $(ss -Htan "( sport = :$p )") ]]; then
-      printf '%s\n' "$p"
-      return 0
-    fi
-  done
-  die "no free TCP port found in $lo-$hi"
-}
 
 # wait_ready PID COMM CMD...: until CMD succeeds; fail early if the server died.
 wait_ready() {
