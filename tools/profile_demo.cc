@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,13 +97,12 @@ std::string Describe(const grpc::Status& status) {
 // Minor units to "123.45 CNY". Every amount in this demo is CNY, which has two minor digits.
 std::string FormatMoney(const common_v1::Money& money) {
   const int64_t units = money.units();
+  // Unsigned, so that the most negative int64 still has a magnitude.
   const uint64_t magnitude =
-      units < 0 ? static_cast<uint64_t>(-(units + 1)) + 1 : static_cast<uint64_t>(units);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%s%llu.%02llu %s", units < 0 ? "-" : "",
-                static_cast<unsigned long long>(magnitude / 100),
-                static_cast<unsigned long long>(magnitude % 100), money.currency().c_str());
-  return buffer;
+      units < 0 ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
+  const uint64_t fraction = magnitude % 100;
+  return std::string(units < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." +
+         (fraction < 10 ? "0" : "") + std::to_string(fraction) + " " + money.currency();
 }
 
 common_v1::Money Cny(int64_t fen) {
@@ -142,7 +141,7 @@ const ClientSeed kSeeds[] = {
      v1::CITY_TIER_2, v1::AGE_BAND_18_24, v1::GENDER_NON_BINARY, "student", v1::INCOME_BAND_LOW,
      "mindfulness", "study_stress", "wechat_official", 1500},
 };
-constexpr int kClientCount = static_cast<int>(sizeof kSeeds / sizeof kSeeds[0]);
+constexpr int kClientCount = static_cast<int>(std::size(kSeeds));
 
 class Demo {
  public:
@@ -156,6 +155,8 @@ class Demo {
     run_ = std::to_string(
         std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
     id_prefix_ = "demo-" + run_ + "-";
+    // Lets ListClients pick out exactly this run's clients among earlier runs'.
+    run_tag_ = "demo-" + run_;
     for (const auto& seed : kSeeds) {
       client_ids_.push_back(id_prefix_ + seed.name);
     }
@@ -163,7 +164,8 @@ class Demo {
 
   // Runs every step; returns the number of steps that did not behave as expected.
   int Run() {
-    std::printf("profile-demo run %s, clients %s{anna,bo,chen}\n", run_.c_str(), id_prefix_.c_str());
+    std::printf("profile-demo run %s, clients %s{anna,bo,chen}\n", run_.c_str(),
+                id_prefix_.c_str());
     // Every later step works on these clients, so without them there is nothing to show.
     if (!Step("create_clients", &Demo::CreateClients)) {
       return failures_;
@@ -203,10 +205,7 @@ class Demo {
     return context;
   }
 
-  const std::string& run_tag() const { return run_tag_; }
-
   bool CreateClients(std::string* detail) {
-    run_tag_ = "demo-" + run_;
     for (int i = 0; i < kClientCount; ++i) {
       const ClientSeed& seed = kSeeds[i];
       v1::CreateClientRequest request;
@@ -227,7 +226,6 @@ class Demo {
       consent->set_granted(true);
       AddTag(client, v1::TAG_KIND_INTEREST, seed.interest);
       AddTag(client, v1::TAG_KIND_CONCERN, seed.concern);
-      // Lets ListClients pick out exactly this run's clients among earlier runs'.
       AddTag(client, v1::TAG_KIND_INTEREST, run_tag_);
       client->mutable_acquisition()->set_channel(seed.channel);
       *client->mutable_acquisition()->mutable_cost() = Cny(seed.acquisition_cost_fen);
@@ -322,7 +320,7 @@ class Demo {
       const char* key;
       v1::InteractionKind kind;
       int64_t days_ago;
-      const char* detail;
+      const char* note;
     } items[] = {{"login", v1::INTERACTION_KIND_LOGIN, 2, "web"},
                  {"share", v1::INTERACTION_KIND_SHARE, 1, "invited a friend to a workshop"}};
     for (const auto& source : items) {
@@ -331,16 +329,17 @@ class Demo {
       item->set_client_id(client_ids_[0]);
       item->set_kind(source.kind);
       item->mutable_occurred_at()->set_seconds(now_seconds_ - source.days_ago * kSecondsPerDay);
-      item->set_detail(source.detail);
+      item->set_detail(source.note);
     }
     v1::RecordInteractionsResponse response;
-    const grpc::Status status = stub_->RecordInteractions(Context(api_key_).get(), request, &response);
+    const grpc::Status status =
+        stub_->RecordInteractions(Context(api_key_).get(), request, &response);
     if (!status.ok()) {
       *detail = Describe(status);
       return false;
     }
-    *detail = "recorded " + std::to_string(response.recorded_count()) + " interactions (login, share) for " +
-              client_ids_[0];
+    *detail = "recorded " + std::to_string(response.recorded_count()) +
+              " interactions (login, share) for " + client_ids_[0];
     return response.recorded_count() == request.interactions_size();
   }
 
@@ -387,7 +386,7 @@ class Demo {
 
   bool ListClients(std::string* detail) {
     v1::ListClientsRequest request;
-    request.set_tag(run_tag());
+    request.set_tag(run_tag_);
     request.mutable_page()->set_page_size(2);
     std::vector<std::string> seen;
     std::string page_sizes;
@@ -407,7 +406,7 @@ class Demo {
       }
       request.mutable_page()->set_page_token(response.page().next_page_token());
     }
-    *detail = "tag '" + run_tag() + "', page_size 2: pages of " + page_sizes + " clients, " +
+    *detail = "tag '" + run_tag_ + "', page_size 2: pages of " + page_sizes + " clients, " +
               std::to_string(seen.size()) + " in client_id order";
     // client_ids_ is in client_id order already (anna < bo < chen).
     return seen == client_ids_ && page_sizes == "2+1";
@@ -426,7 +425,8 @@ class Demo {
     v1::GetActivitySummaryRequest request;
     request.set_client_id(client_ids_[0]);
     v1::ActivitySummary summary;
-    const grpc::Status status = stub_->GetActivitySummary(Context(api_key_).get(), request, &summary);
+    const grpc::Status status =
+        stub_->GetActivitySummary(Context(api_key_).get(), request, &summary);
     if (!status.ok()) {
       *detail = Describe(status);
       return false;
@@ -457,7 +457,8 @@ class Demo {
     item->set_category("course");
     item->mutable_occurred_at()->set_seconds(now_seconds_ - kSecondsPerDay);
     v1::RecordTransactionResponse response;
-    const grpc::Status status = stub_->RecordTransaction(Context(api_key_).get(), request, &response);
+    const grpc::Status status =
+        stub_->RecordTransaction(Context(api_key_).get(), request, &response);
     if (status.ok()) {
       *detail = "expected INVALID_ARGUMENT, but a -5.00 CNY purchase was accepted";
       return false;
@@ -471,7 +472,8 @@ class Demo {
     request.set_client_id(client_ids_[2]);
     request.set_reason("profile-demo: client asked to be forgotten");
     v1::Client tombstone;
-    const grpc::Status status = stub_->EraseClient(Context(admin_api_key_).get(), request, &tombstone);
+    const grpc::Status status =
+        stub_->EraseClient(Context(admin_api_key_).get(), request, &tombstone);
     if (!status.ok()) {
       *detail = "with the admin key: " + Describe(status);
       return false;
@@ -492,9 +494,12 @@ class Demo {
     }
     const bool personal_data_gone = client.display_name().empty() && client.email().empty() &&
                                     client.phone().empty() && client.consents_size() == 0 &&
-                                    client.tags_size() == 0 && !client.has_demographics();
+                                    client.tags_size() == 0 &&
+                                    client.demographics().ByteSizeLong() == 0;
+    const std::string erased_at =
+        client.has_erased_at() ? TimeUtil::ToString(client.erased_at()) : "unset";
     *detail = client.client_id() + ": erased=" + (client.erased() ? "true" : "false") +
-              " erased_at=" + (client.has_erased_at() ? TimeUtil::ToString(client.erased_at()) : "unset") +
+              " erased_at=" + erased_at +
               " display_name='" + client.display_name() + "' email='" + client.email() + "' tags=" +
               std::to_string(client.tags_size());
     return client.erased() && client.has_erased_at() && personal_data_gone;
