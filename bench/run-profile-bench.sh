@@ -54,9 +54,10 @@ printf '%s bench-tenant writer\n' "$(printf %s "$KEY" | sha256sum | cut -d' ' -f
 
 # The service cannot report a port it chose itself (--grpc-address=...:0), so pick one here.
 PORT=$(pick_port)
+METRICS_PORT=$(pick_port)
 log "starting client-profile on 127.0.0.1:$PORT (log: $WORK/client-profile.log)"
 "$SERVICE_BIN" \
-  --grpc-address="127.0.0.1:$PORT" --metrics-port=0 --api-keys-file="$WORK/api-keys" \
+  --grpc-address="127.0.0.1:$PORT" --metrics-port="$METRICS_PORT" --api-keys-file="$WORK/api-keys" \
   --mysql-host="$CT_MYSQL_HOST" --mysql-port="$CT_MYSQL_PORT" --mysql-user="$CT_MYSQL_USER" \
   --mysql-password="$CT_MYSQL_PASSWORD" --mysql-database=ct_profile_bench \
   --redis-host="$CT_REDIS_HOST" --redis-port="$CT_REDIS_PORT" \
@@ -80,6 +81,11 @@ fi
 
 rc=0
 "$BENCH_BIN" --target="127.0.0.1:$PORT" --api-key="$KEY" "$@" || rc=$?
+
+# Where the reads were served from, as the service counted them.
+printf '\nservice cache counters:\n'
+curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null |
+  grep -E '^ct_(cache|near_cache)_[a-z_]+(\{[^}]*\})? ' || printf '  (metrics unavailable)\n'
 
 printf '\nnproc: %s\n' "$(nproc)"
 grep -m1 'model name' /proc/cpuinfo || printf 'model name\t: unknown\n'

@@ -64,12 +64,23 @@ std::optional<Role> ApiKeyStore::ParseRole(const std::string& text) {
   return std::nullopt;
 }
 
+std::shared_ptr<const ApiKeyStore::KeyTable> ApiKeyStore::Keys() const {
+  std::lock_guard<std::mutex> lock(table_mutex_);
+  return by_hash_;
+}
+
 void ApiKeyStore::ReloadIfChanged() {
-  const auto now = std::chrono::steady_clock::now();
-  if (now < next_check_) {
+  const int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+  if (now_ns < next_check_ns_.load(std::memory_order_relaxed)) {
     return;
   }
-  next_check_ = now + std::chrono::seconds(1);
+  std::unique_lock<std::mutex> reload(reload_mutex_, std::try_to_lock);
+  if (!reload.owns_lock()) {
+    return;
+  }
+  next_check_ns_.store(now_ns + 1'000'000'000, std::memory_order_relaxed);
   struct stat info {};
   if (stat(path_.c_str(), &info) != 0) {
     Logger::LogRateLimited("api-keys-missing", std::chrono::seconds(30), Severity::kWarning,
@@ -83,7 +94,7 @@ void ApiKeyStore::ReloadIfChanged() {
     return;
   }
   std::ifstream file(path_);
-  std::map<std::string, Caller> loaded;
+  KeyTable loaded;
   std::string line;
   int line_number = 0;
   while (std::getline(file, line)) {
@@ -106,9 +117,13 @@ void ApiKeyStore::ReloadIfChanged() {
     }
     loaded[digest] = Caller{tenant, *role, digest.substr(0, 8)};
   }
-  by_hash_ = std::move(loaded);
+  const size_t count = loaded.size();
+  {
+    std::lock_guard<std::mutex> lock(table_mutex_);
+    by_hash_ = std::make_shared<const KeyTable>(std::move(loaded));
+  }
   loaded_mtime_ns_ = mtime_ns;
-  LogInfo("api keys loaded", {{"count", by_hash_.size()}});
+  LogInfo("api keys loaded", {{"count", count}});
 }
 
 Caller ApiKeyStore::AuthenticateKey(const std::string& api_key, Role required) {
@@ -116,10 +131,10 @@ Caller ApiKeyStore::AuthenticateKey(const std::string& api_key, Role required) {
     throw DomainError(ErrorKind::kUnauthenticated, "missing API key (metadata x-api-key)");
   }
   const std::string digest = Sha256Hex(api_key);
-  std::lock_guard<std::mutex> lock(mutex_);
   ReloadIfChanged();
-  const auto found = by_hash_.lower_bound(digest);
-  if (found == by_hash_.end() || !ConstantTimeEquals(found->first, digest)) {
+  const std::shared_ptr<const KeyTable> keys = Keys();
+  const auto found = keys->lower_bound(digest);
+  if (found == keys->end() || !ConstantTimeEquals(found->first, digest)) {
     throw DomainError(ErrorKind::kUnauthenticated, "unknown API key");
   }
   if (static_cast<int>(found->second.role) < static_cast<int>(required)) {

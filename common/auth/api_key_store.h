@@ -1,5 +1,8 @@
 #pragma once
 
+#include <atomic>
+#include <memory>
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -36,13 +39,19 @@ class ApiKeyStore {
   static std::optional<Role> ParseRole(const std::string& text);
 
  private:
+  using KeyTable = std::map<std::string, Caller>;
+
+  // At most once a second; a thread that finds another already checking does not wait.
   void ReloadIfChanged();
+  std::shared_ptr<const KeyTable> Keys() const;
 
   std::string path_;
-  std::mutex mutex_;
-  std::map<std::string, Caller> by_hash_;
+  // Every RPC reads the table: it is swapped whole, so readers never wait for each other.
+  mutable std::mutex table_mutex_;
+  std::shared_ptr<const KeyTable> by_hash_ = std::make_shared<KeyTable>();
+  std::mutex reload_mutex_;
   int64_t loaded_mtime_ns_ = -1;
-  std::chrono::steady_clock::time_point next_check_{};
+  std::atomic<int64_t> next_check_ns_{0};
 };
 
 }  // namespace clienttier

@@ -1,10 +1,16 @@
 #include "common/observability/logger.h"
 
+#include <atomic>
 #include <cstdio>
 
 #include "common/time/utc_time.h"
 
 namespace clienttier {
+
+namespace {
+// Mirrors LoggerState::min_severity for the lock-free Enabled().
+std::atomic<int> enabled_from{static_cast<int>(Severity::kInfo)};
+}  // namespace
 
 namespace {
 
@@ -65,6 +71,11 @@ void Logger::Init(std::string service, Severity min_severity) {
   std::lock_guard<std::mutex> lock(state.mutex);
   state.service = std::move(service);
   state.min_severity = min_severity;
+  enabled_from.store(static_cast<int>(min_severity), std::memory_order_relaxed);
+}
+
+bool Logger::Enabled(Severity severity) {
+  return static_cast<int>(severity) >= enabled_from.load(std::memory_order_relaxed);
 }
 
 void Logger::Log(Severity severity, const std::string& message, const nlohmann::json& fields) {

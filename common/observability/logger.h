@@ -17,6 +17,8 @@ enum class Severity { kDebug, kInfo, kWarning, kError };
 class Logger {
  public:
   static void Init(std::string service, Severity min_severity);
+  // Lock-free: lets hot paths skip building a log line's fields nobody will see.
+  static bool Enabled(Severity severity);
   static void Log(Severity severity, const std::string& message,
                   const nlohmann::json& fields = nlohmann::json::object());
   // Logs at most once per `interval` per `key`, with the number suppressed since; for

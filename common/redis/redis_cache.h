@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/observability/metrics.h"
+#include "common/redis/near_cache.h"
 #include "common/redis/redis_client.h"
 
 namespace clienttier {
@@ -15,7 +16,9 @@ namespace clienttier {
 // the outbox relay, which deletes the key when it publishes the change's event.
 class RedisCache {
  public:
-  RedisCache(RedisClient& redis, MetricsRegistry& metrics, std::string service);
+  // With `near`, hot entries are also kept in process (see NearCache); it may be null.
+  RedisCache(RedisClient& redis, MetricsRegistry& metrics, std::string service,
+             NearCache* near = nullptr);
 
   std::optional<std::string> Get(const std::string& key);
   void Put(const std::string& key, const std::string& value, int ttl_seconds);
@@ -23,7 +26,9 @@ class RedisCache {
 
  private:
   RedisClient& redis_;
+  NearCache* near_;
   Counter& hits_;
+  Counter& near_hits_;
   Counter& misses_;
   Counter& fallbacks_;
 };

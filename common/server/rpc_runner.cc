@@ -77,7 +77,7 @@ void RpcRunner::Record(const char* method, const std::string& tenant, const grpc
                 {{"method", method}, {"grpc_code", StatusCodeName(status.error_code())},
                  {"latency_ms", latency_ms}, {"tenant", tenant},
                  {"error", status.error_message()}});
-  } else {
+  } else if (Logger::Enabled(Severity::kDebug)) {
     Logger::Log(Severity::kDebug, "rpc",
                 {{"method", method}, {"grpc_code", "OK"}, {"latency_ms", latency_ms},
                  {"tenant", tenant}});

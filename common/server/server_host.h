@@ -25,7 +25,7 @@ struct ServerConfig {
   std::string api_keys_file;
   // Threads serving RPCs. The threading model of every service: gRPC's sync API with this
   // bounded quota, and a MySQL pool sized to it, because hiredis and Connector/C++ block.
-  int max_threads = 32;
+  int max_threads = 128;
   int drain_ms = 2000;           // NOT_SERVING before shutdown, so balancers move away
   int shutdown_grace_ms = 15000;  // in-flight RPCs get this long to finish
   int health_interval_ms = 1000;

@@ -16,13 +16,21 @@ ProfileConfig ReadProfileConfig(ConfigReader& reader) {
   config.redis = ReadRedisConfig(reader);
   config.cache_ttl_seconds = static_cast<int>(
       reader.Int("cache-ttl-s", config.cache_ttl_seconds, 1, 86400, "client cache TTL"));
+  config.near_cache =
+      reader.Bool("near-cache", config.near_cache, "keep hot clients in process as well");
+  config.near_cache_entries = static_cast<int>(reader.Int(
+      "near-cache-entries", config.near_cache_entries, 1, 10000000, "in-process cache size"));
   config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");
   config.relay.batch_size = static_cast<int>(
       reader.Int("relay-batch-size", config.relay.batch_size, 1, 10000, "events per relay batch"));
   config.relay.retention_days = static_cast<int>(reader.Int(
       "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
-  // One extra connection for the relay, which holds its own while it leads.
-  config.mysql.pool_size = std::max(config.mysql.pool_size, config.server.max_threads + 1);
+  // Handler threads beyond the MySQL pool wait for a connection (bounded by the acquire
+  // timeout); the relay holds one extra while it leads.
+  config.mysql.pool_size += 1;
+  // Every handler thread may hold a Redis connection at once; keeping fewer idle would close
+  // and reopen connections on every cache hit under load.
+  config.redis.pool_size = std::max(config.redis.pool_size, config.server.max_threads);
   return config;
 }
 
@@ -38,7 +46,14 @@ void ProfileApp::Migrate(const MySqlConfig& mysql) {
 ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
   pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
   redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
-  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "client-profile");
+  if (config_.near_cache) {
+    NearCache::Options near;
+    near.prefix = "ct:profile:";
+    near.max_entries = static_cast<size_t>(config_.near_cache_entries);
+    near.ttl_ms = config_.cache_ttl_seconds * 1000;
+    near_cache_ = std::make_unique<NearCache>(config_.redis, metrics_, "client-profile", near);
+  }
+  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "client-profile", near_cache_.get());
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
   mysql_clients_ = std::make_unique<MySqlClientRepository>(*pool_);
   clients_ = std::make_unique<CachedClientRepository>(*mysql_clients_, *cache_,
@@ -52,13 +67,21 @@ ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
   host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
   // Redis is not part of health: without it the service degrades to MySQL and keeps serving.
   host_->SetHealthProbe([this] { return pool_->Ping(); });
-  host_->OnShutdown([this] { relay_->Stop(); });
+  host_->OnShutdown([this] {
+    relay_->Stop();
+    if (near_cache_) {
+      near_cache_->Stop();
+    }
+  });
 }
 
 ProfileApp::~ProfileApp() { Stop(); }
 
 int ProfileApp::Start() {
   const int port = host_->Start();
+  if (near_cache_) {
+    near_cache_->Start();
+  }
   if (config_.run_relay) {
     relay_->Start();
   }

@@ -24,6 +24,9 @@ struct ProfileConfig {
   RedisConfig redis;
   OutboxRelayOptions relay;
   int cache_ttl_seconds = 300;
+  // In-process copy of cached clients, kept coherent by Redis client tracking (NearCache).
+  bool near_cache = true;
+  int near_cache_entries = 100000;
   bool run_relay = true;
 };
 
@@ -52,6 +55,7 @@ class ProfileApp {
   SystemClock clock_;
   std::unique_ptr<MySqlPool> pool_;
   std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<NearCache> near_cache_;
   std::unique_ptr<RedisCache> cache_;
   std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<MySqlClientRepository> mysql_clients_;

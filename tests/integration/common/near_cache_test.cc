@@ -1,0 +1,119 @@
+#include "common/redis/near_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "common/redis/redis_cache.h"
+#include "tests/support/test_env.h"
+
+namespace clienttier {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Polls `condition` for up to two seconds: announcements travel asynchronously.
+bool Eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) {
+      return true;
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return condition();
+}
+
+class NearCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    prefix_ = "ct:test:near:" + testing::UniqueSuffix() + ":";
+  }
+
+  std::unique_ptr<NearCache> MakeNear(const RedisConfig& config) {
+    NearCache::Options options;
+    options.prefix = prefix_;
+    auto near = std::make_unique<NearCache>(config, metrics_, "test", options);
+    near->Start();
+    return near;
+  }
+
+  MetricsRegistry metrics_;
+  std::string prefix_;
+};
+
+TEST_F(NearCacheTest, AChangeByAnotherReplicaReplacesTheLocalCopy) {
+  const RedisConfig config = testing::RedisFromEnv();
+  RedisClient redis(config, nullptr);
+  auto near = MakeNear(config);
+  ASSERT_TRUE(Eventually([&] { return near->Active(); }));
+  RedisCache cache(redis, metrics_, "test", near.get());
+  RedisClient other_replica(config, nullptr);
+  const std::string key = prefix_ + "client:1";
+
+  other_replica.Command({"SET", key, "v1"});
+  ASSERT_EQ(cache.Get(key), "v1");  // from Redis, kept locally
+  ASSERT_EQ(near->Get(key), "v1");
+
+  other_replica.Command({"SET", key, "v2"});
+  EXPECT_TRUE(Eventually([&] { return !near->Get(key).has_value(); }));
+  EXPECT_EQ(cache.Get(key), "v2");
+}
+
+TEST_F(NearCacheTest, KeysOutsideThePrefixAreNotAnnounced) {
+  const RedisConfig config = testing::RedisFromEnv();
+  RedisClient redis(config, nullptr);
+  auto near = MakeNear(config);
+  ASSERT_TRUE(Eventually([&] { return near->Active(); }));
+  const std::string key = prefix_ + "kept";
+  near->Put(key, "value", near->Epoch());
+  redis.Command({"SET", "ct:test:elsewhere:" + testing::UniqueSuffix(), "x"});
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(near->Get(key), "value");
+}
+
+TEST_F(NearCacheTest, AValueReadBeforeAnAnnouncementIsNotKept) {
+  const RedisConfig config = testing::RedisFromEnv();
+  RedisClient redis(config, nullptr);
+  auto near = MakeNear(config);
+  ASSERT_TRUE(Eventually([&] { return near->Active(); }));
+  const std::string key = prefix_ + "raced";
+  redis.Command({"SET", key, "old"});
+  ASSERT_TRUE(Eventually([&] { return near->Epoch() > 2; }));  // the SET's own announcement
+
+  const uint64_t epoch_before_read = near->Epoch();
+  redis.Command({"SET", key, "new"});  // lands while our "old" read is in flight
+  ASSERT_TRUE(Eventually([&] { return near->Epoch() != epoch_before_read; }));
+  near->Put(key, "old", epoch_before_read);
+  EXPECT_FALSE(near->Get(key).has_value());
+}
+
+TEST_F(NearCacheTest, LosingRedisEmptiesAndDisablesTheLocalCopyUntilItIsBack) {
+  testing::RedisProcess server;
+  server.Start();
+  RedisConfig config = testing::RedisFromEnv();
+  config.port = server.port();
+  auto near = MakeNear(config);
+  ASSERT_TRUE(Eventually([&] { return near->Active(); }));
+  const std::string key = prefix_ + "client:2";
+  near->Put(key, "cached", near->Epoch());
+  ASSERT_EQ(near->Get(key), "cached");
+
+  // Changes made while the link is down could never be announced: nothing may survive it.
+  server.Stop();
+  EXPECT_TRUE(Eventually([&] { return !near->Active(); }));
+  EXPECT_FALSE(near->Get(key).has_value());
+  near->Put(key, "while-down", near->Epoch());
+  EXPECT_FALSE(near->Get(key).has_value());
+
+  server.Start();
+  EXPECT_TRUE(Eventually([&] { return near->Active(); }));
+  EXPECT_FALSE(near->Get(key).has_value());
+  near->Put(key, "fresh", near->Epoch());
+  EXPECT_EQ(near->Get(key), "fresh");
+}
+
+}  // namespace
+}  // namespace clienttier
