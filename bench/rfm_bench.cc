@@ -382,7 +382,7 @@ int main(int argc, char** argv) {
   PrintCuts("frequency_365d", result.breakpoints.frequency_cuts);
   PrintCuts("monetary_365d_minor", result.breakpoints.monetary_cuts_minor);
   std::vector<int64_t> segment_counts(12, 0);
-  std::vector<int64_t> tier_counts(4, 0);
+  std::vector<int64_t> tier_counts(5, 0);
   for (size_t client = 0; client < result.cells.size(); ++client) {
     if (result.cells[client] != 0) {
       ++segment_counts[result.segments[client]];

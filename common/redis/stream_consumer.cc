@@ -35,8 +35,8 @@ StreamConsumer::StreamConsumer(RedisClient& redis, std::string stream, std::stri
       consumer_(std::move(consumer)),
       claim_idle_ms_(claim_idle_ms) {}
 
-void StreamConsumer::EnsureGroup() {
-  RedisReply reply = redis_.Command({"XGROUP", "CREATE", stream_, group_, "0", "MKSTREAM"});
+void StreamConsumer::EnsureGroup(const std::string& start_id) {
+  RedisReply reply = redis_.Command({"XGROUP", "CREATE", stream_, group_, start_id, "MKSTREAM"});
   if (IsError(reply.get()) && ReplyString(reply.get()).rfind("BUSYGROUP", 0) != 0) {
     throw Internal("XGROUP CREATE failed: " + ReplyString(reply.get()));
   }

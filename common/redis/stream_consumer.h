@@ -21,8 +21,9 @@ class StreamConsumer {
   StreamConsumer(RedisClient& redis, std::string stream, std::string group, std::string consumer,
                  int claim_idle_ms = 30000);
 
-  // Creates the group (and the stream) if missing; starts from the stream's beginning.
-  void EnsureGroup();
+  // Creates the group (and the stream) if missing, starting at `start_id`: "0" (the stream's
+  // beginning, what a new deployment wants) or "$" (only entries added from now on).
+  void EnsureGroup(const std::string& start_id = "0");
   // Up to `count` entries: stale pending ones first, then new ones, waiting up to `block_ms`.
   std::vector<StreamEntry> Read(int count, int block_ms);
   void Ack(const std::vector<std::string>& ids);

@@ -53,7 +53,10 @@ TEST_F(NearCacheTest, AChangeByAnotherReplicaReplacesTheLocalCopy) {
   RedisClient other_replica(config, nullptr);
   const std::string key = prefix_ + "client:1";
 
+  const uint64_t epoch_before_set = near->Epoch();
   other_replica.Command({"SET", key, "v1"});
+  // The SET's own announcement must land first, or it would (rightly) refuse the copy.
+  ASSERT_TRUE(Eventually([&] { return near->Epoch() != epoch_before_set; }));
   ASSERT_EQ(cache.Get(key), "v1");  // from Redis, kept locally
   ASSERT_EQ(near->Get(key), "v1");
 

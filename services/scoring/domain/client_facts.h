@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace clienttier::scoring {
+
+// Model time is whole UTC days since the Unix epoch (DESIGN.md: "Model time is measured in
+// days"). -1 means "never".
+using Day = int64_t;
+inline constexpr Day kNever = -1;
+
+// Everything scoring knows about one client, derived from its incremental aggregates (never
+// from raw transactions). Money is integer minor units in the tenant's currency.
+struct ClientFacts {
+  std::string client_id;
+
+  // Purchases (transaction kind PURCHASE) and sessions (kind SESSION) both carry revenue;
+  // "purchase" below means either, as both are paid occasions.
+  Day first_purchase_day = kNever;
+  Day last_purchase_day = kNever;
+  int64_t purchase_count = 0;        // lifetime paid transactions
+  int64_t purchase_days = 0;         // distinct days with a paid transaction (BG/NBD: x + 1)
+  int64_t spend_minor = 0;           // lifetime
+  int64_t first_day_spend_minor = 0; // spend on first_purchase_day (left out of Gamma-Gamma)
+  int64_t session_count = 0;         // lifetime SESSION transactions
+  int64_t active_months = 0;         // distinct calendar months with a paid transaction
+
+  // Trailing windows ending at as_of (inclusive of as_of's day, 30/90/365 days long).
+  int64_t purchases_30d = 0;
+  int64_t purchases_90d = 0;
+  int64_t purchases_365d = 0;
+  int64_t spend_30d_minor = 0;
+  int64_t spend_90d_minor = 0;
+  int64_t spend_365d_minor = 0;
+  int64_t sessions_90d = 0;
+
+  // Interactions.
+  Day last_activity_day = kNever;  // any transaction or interaction
+  Day last_login_day = kNever;
+  int64_t events_attended = 0;
+  int64_t content_uses = 0;
+  int64_t shares = 0;
+
+  // From the referral service (zero until it exists or when it is down).
+  int64_t referrals_sent = 0;
+  int64_t referrals_converted = 0;
+};
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "services/scoring/domain/client_facts.h"
+#include "services/scoring/domain/clv.h"
+
+namespace clienttier::scoring {
+
+// One row of paid activity: a client's transactions on one UTC day in one currency.
+struct PaidDay {
+  Day day = 0;
+  std::string currency;
+  int64_t purchases = 0;  // transactions of kind PURCHASE
+  int64_t sessions = 0;   // transactions of kind SESSION
+  int64_t spend_minor = 0;
+};
+
+// Non-paid activity counters of a client.
+struct ActivityCounters {
+  Day last_activity_day = kNever;
+  Day last_login_day = kNever;
+  int64_t events_attended = 0;
+  int64_t content_uses = 0;
+  int64_t shares = 0;
+};
+
+// Derives everything the rules read from the stored aggregates, as of `as_of` (days after it
+// are ignored, so a score can be recomputed for a past day). Both purchases and sessions are
+// paid occasions; spend counts only in `currency` (empty: every currency, for single-currency
+// tenants), while occasions in any currency count.
+ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<PaidDay>& days,
+                             const ActivityCounters& activity, const std::string& currency,
+                             Day as_of);
+
+// The CLV model's view of a client (x = repeat purchase days, t_x and T from the first
+// purchase, mean spend of the repeat purchases with the first day left out).
+ClvClient ClvClientFromFacts(const ClientFacts& facts, Day as_of);
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,47 @@
+#include "services/scoring/domain/population_stats.h"
+
+#include <stdexcept>
+
+namespace clienttier::scoring {
+
+int64_t QuadrantValueMinor(const ClientFacts& facts) { return facts.spend_365d_minor; }
+
+int64_t QuadrantPotentialMinor(const ClientFacts& facts, const ClvEstimate& clv) {
+  return clv.clv_minor - QuadrantValueMinor(facts);
+}
+
+PopulationStats ComputePopulationStats(const std::vector<ClientFacts>& facts,
+                                       const std::vector<ClvEstimate>& clv,
+                                       const ScoringConfig& config, Day as_of, int64_t version) {
+  if (facts.size() != clv.size()) {
+    throw std::invalid_argument(
+        "one CLV estimate per client is required: " + std::to_string(facts.size()) + " clients, " +
+        std::to_string(clv.size()) + " estimates");
+  }
+  std::vector<RfmInput> rfm_inputs;
+  std::vector<int64_t> values;
+  std::vector<int64_t> potentials;
+  rfm_inputs.reserve(facts.size());
+  values.reserve(facts.size());
+  potentials.reserve(facts.size());
+  for (size_t i = 0; i < facts.size(); ++i) {
+    if (!HasPurchase(facts[i])) {
+      continue;
+    }
+    rfm_inputs.push_back(RfmInputFromFacts(facts[i], config.rfm, as_of));
+    values.push_back(QuadrantValueMinor(facts[i]));
+    potentials.push_back(QuadrantPotentialMinor(facts[i], clv[i]));
+  }
+  PopulationStats stats;
+  stats.version = version;
+  stats.config_version = config.version;
+  stats.as_of = as_of;
+  stats.client_count = static_cast<int64_t>(facts.size());
+  stats.purchaser_count = static_cast<int64_t>(rfm_inputs.size());
+  stats.rfm = ComputeRfmBreakpoints(rfm_inputs, config.rfm);
+  stats.quadrant = ComputeQuadrantCuts(values, potentials, config.quadrant.value_percentile,
+                                       config.quadrant.potential_percentile);
+  return stats;
+}
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,105 @@
+#include "services/scoring/event_consumer.h"
+
+#include <chrono>
+
+#include "common/errors/domain_error.h"
+#include "common/observability/logger.h"
+
+namespace clienttier::scoring {
+
+namespace pv1 = ::clienttier::profile::v1;
+
+namespace {
+constexpr char kProfileStream[] = "ct:events:profile";
+constexpr auto kRetryPause = std::chrono::milliseconds(500);
+}  // namespace
+
+EventConsumer::EventConsumer(RedisClient& redis, ScoringEngine& engine, MetricsRegistry& metrics,
+                             EventConsumerOptions options)
+    : stream_(redis, kProfileStream, options.group, options.consumer_name, options.claim_idle_ms),
+      engine_(engine),
+      options_(std::move(options)),
+      applied_(metrics.GetCounter("ct_scoring_events_applied_total",
+                                  "Profile events applied to aggregates and rescored")),
+      duplicates_(metrics.GetCounter("ct_scoring_events_duplicate_total",
+                                     "Profile events skipped because they were already applied")),
+      failures_(metrics.GetCounter("ct_scoring_event_failures_total",
+                                   "Profile events that failed and will be redelivered")),
+      poison_(metrics.GetCounter("ct_scoring_events_unreadable_total",
+                                 "Stream entries without a parseable event, acknowledged and "
+                                 "dropped")) {}
+
+EventConsumer::~EventConsumer() { Stop(); }
+
+void EventConsumer::Start() {
+  stopping_ = false;
+  try {
+    stream_.EnsureGroup(options_.start_id);
+    group_ready_ = true;
+  } catch (const DomainError& error) {
+    LogWarning("consumer group not created yet; will retry", {{"detail", error.what()}});
+  }
+  thread_ = std::thread([this] { Run(); });
+}
+
+void EventConsumer::Stop() {
+  stopping_ = true;
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+int EventConsumer::PollOnce(int block_ms) {
+  if (!group_ready_) {
+    stream_.EnsureGroup(options_.start_id);
+    group_ready_ = true;
+  }
+  const std::vector<StreamEntry> entries = stream_.Read(options_.batch, block_ms);
+  std::vector<std::string> done;
+  for (const StreamEntry& entry : entries) {
+    pv1::ProfileEvent event;
+    const auto payload = entry.fields.find("payload");
+    if (payload == entry.fields.end() || !event.ParseFromString(payload->second) ||
+        event.event_id().empty() || event.tenant_id().empty()) {
+      poison_.Increment();
+      LogWarning("dropping unreadable profile event", {{"stream_id", entry.id}});
+      done.push_back(entry.id);
+      continue;
+    }
+    try {
+      if (engine_.ApplyProfileEvent(event)) {
+        applied_.Increment();
+      } else {
+        duplicates_.Increment();
+      }
+      done.push_back(entry.id);
+    } catch (const DomainError& error) {
+      // Not acknowledged: it stays pending and is claimed again after claim_idle_ms. The batch
+      // stops here so later events of the same client are not applied before this one.
+      failures_.Increment();
+      Logger::LogRateLimited("scoring-event-failed", std::chrono::seconds(5), Severity::kWarning,
+                             "profile event failed; will retry",
+                             {{"event_id", event.event_id()}, {"detail", error.what()}});
+      break;
+    }
+  }
+  if (!done.empty()) {
+    stream_.Ack(done);
+  }
+  return static_cast<int>(done.size());
+}
+
+void EventConsumer::Run() {
+  while (!stopping_) {
+    try {
+      PollOnce(options_.block_ms);
+    } catch (const std::exception& error) {
+      Logger::LogRateLimited("scoring-consumer", std::chrono::seconds(5), Severity::kWarning,
+                             "event consumer paused", {{"detail", error.what()}});
+      group_ready_ = false;  // Redis may have lost the group with its data
+      std::this_thread::sleep_for(kRetryPause);
+    }
+  }
+}
+
+}  // namespace clienttier::scoring

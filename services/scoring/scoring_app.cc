@@ -1,0 +1,116 @@
+#include "services/scoring/scoring_app.h"
+
+#include <unistd.h>
+
+#include "common/db/migrations.h"
+#include "common/outbox/outbox.h"
+
+namespace clienttier {
+std::vector<Migration> ScoringMigrations();  // generated from migrations/*.sql
+}
+
+namespace clienttier::scoring {
+
+namespace {
+
+std::string DefaultConsumerName() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) {
+    return "scoring-" + std::to_string(getpid());
+  }
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+}  // namespace
+
+ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
+  ScoringAppConfig config;
+  config.server = ReadServerConfig(reader, 50052, 9092);
+  config.mysql = ReadMySqlConfig(reader, "ct_scoring");
+  config.redis = ReadRedisConfig(reader);
+  config.engine.default_currency = reader.String(
+      "default-currency", config.engine.default_currency,
+      "ISO 4217 currency of tenants whose scoring config names none");
+  config.engine.cache_ttl_seconds = static_cast<int>(
+      reader.Int("cache-ttl-s", config.engine.cache_ttl_seconds, 1, 86400, "score cache TTL"));
+  config.consumer.consumer_name =
+      reader.String("consumer-name", DefaultConsumerName(),
+                    "this replica's name in the ct:events:profile consumer group (pod name)");
+  config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
+      "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
+      "take over another replica's unacknowledged events after this long"));
+  config.run_consumer =
+      reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");
+  config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");
+  config.near_cache = reader.Bool("near-cache", true, "keep hot scores in process as well");
+  config.relay.retention_days = static_cast<int>(reader.Int(
+      "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
+  // The relay and the consumer each hold a connection of their own.
+  config.mysql.pool_size += 2;
+  config.redis.pool_size = std::max(config.redis.pool_size, config.server.max_threads);
+  return config;
+}
+
+void ScoringApp::Migrate(const MySqlConfig& mysql) {
+  EnsureDatabase(mysql);
+  MySqlConfig single = mysql;
+  single.pool_size = 1;
+  MySqlPool pool(single, nullptr);
+  ApplyMigrations(pool, "outbox", OutboxMigrations());
+  ApplyMigrations(pool, "scoring", ScoringMigrations());
+}
+
+ScoringApp::ScoringApp(ScoringAppConfig config) : config_(std::move(config)) {
+  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
+  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
+  if (config_.near_cache) {
+    NearCache::Options near;
+    near.prefix = "ct:scoring:";
+    near.ttl_ms = config_.engine.cache_ttl_seconds * 1000;
+    near_cache_ = std::make_unique<NearCache>(config_.redis, metrics_, "scoring", near);
+  }
+  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "scoring", near_cache_.get());
+  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
+  engine_ = std::make_unique<ScoringEngine>(*pool_, *cache_, clock_, config_.engine);
+  jobs_ = std::make_unique<BatchJobs>(*engine_);
+  consumer_ = std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, config_.consumer);
+  relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
+  runner_ = std::make_unique<RpcRunner>("scoring", *keys_, metrics_);
+  service_ = std::make_unique<ScoringService>(*runner_, *engine_, *jobs_,
+                                              config_.engine.default_currency);
+  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
+  host_->AddService(service_.get(), "clienttier.scoring.v1.ScoringService");
+  // Redis is not part of health: without it scores are served from MySQL.
+  host_->SetHealthProbe([this] { return pool_->Ping(); });
+  host_->OnShutdown([this] {
+    consumer_->Stop();
+    relay_->Stop();
+    if (near_cache_) {
+      near_cache_->Stop();
+    }
+  });
+}
+
+ScoringApp::~ScoringApp() { Stop(); }
+
+int ScoringApp::Start() {
+  const int port = host_->Start();
+  if (near_cache_) {
+    near_cache_->Start();
+  }
+  if (config_.run_consumer) {
+    consumer_->Start();
+  }
+  if (config_.run_relay) {
+    relay_->Start();
+  }
+  return port;
+}
+
+void ScoringApp::Stop() {
+  if (host_) {
+    host_->Shutdown();
+  }
+}
+
+}  // namespace clienttier::scoring

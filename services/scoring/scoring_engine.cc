@@ -1,0 +1,285 @@
+#include "services/scoring/scoring_engine.h"
+
+#include <stdexcept>
+
+#include "common/errors/domain_error.h"
+#include "services/scoring/domain/facts_builder.h"
+#include "services/scoring/domain/population_stats.h"
+#include "services/scoring/scoring_mapping.h"
+#include "services/scoring/storage/aggregate_store.h"
+#include "services/scoring/storage/version_store.h"
+
+namespace clienttier::scoring {
+
+namespace pv1 = ::clienttier::profile::v1;
+
+namespace {
+
+Day DayOf(UnixMicros micros) { return micros / kMicrosPerDay; }
+
+OutboxEvent MakeEvent(const std::string& tenant_id, UnixMicros now, v1::ScoringEvent event,
+                      const char* type, std::string invalidate_key) {
+  OutboxEvent outbox;
+  outbox.event_id = NewEventId();
+  outbox.stream = kScoringStream;
+  outbox.type = type;
+  outbox.tenant_id = tenant_id;
+  event.set_event_id(outbox.event_id);
+  event.set_tenant_id(tenant_id);
+  *event.mutable_occurred_at() = ToProtoTimestamp(now);
+  outbox.payload = event.SerializeAsString();
+  outbox.invalidate_key = std::move(invalidate_key);
+  return outbox;
+}
+
+}  // namespace
+
+std::string ScoreCacheKey(const std::string& tenant_id, const std::string& client_id) {
+  return "ct:scoring:" + tenant_id + ":score:" + client_id;
+}
+
+ScoringEngine::ScoringEngine(MySqlPool& pool, RedisCache& cache, const Clock& clock,
+                             EngineOptions options)
+    : pool_(pool), cache_(cache), clock_(clock), options_(std::move(options)) {}
+
+TenantContext ScoringEngine::LoadContext(sql::Connection& connection, const std::string& tenant_id,
+                                         UnixMicros now, bool for_write) {
+  TenantContext context;
+  context.config_proto = VersionStore::LatestConfig(connection, tenant_id);
+  context.config = ConfigFromProto(context.config_proto);
+  context.currency = context.config_proto.currency().empty() ? options_.default_currency
+                                                             : context.config_proto.currency();
+  context.model_proto = VersionStore::LatestModel(connection, tenant_id);
+  context.model = ClvModelFromProto(context.model_proto ? &*context.model_proto : nullptr);
+  context.model_version = context.model_proto ? context.model_proto->version() : 0;
+  context.population_proto = VersionStore::LatestPopulation(connection, tenant_id);
+  if (!context.population_proto ||
+      context.population_proto->config_version() != context.config.version) {
+    const Day as_of = DayOf(now);
+    const std::vector<ClientFacts> facts =
+        AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of, 0, 1);
+    std::vector<ClvEstimate> estimates;
+    estimates.reserve(facts.size());
+    for (const ClientFacts& client : facts) {
+      estimates.push_back(EstimateFor(context, client, as_of));
+    }
+    const PopulationStats stats =
+        ComputePopulationStats(facts, estimates, context.config, as_of, 0);
+    v1::PopulationStats proto = PopulationToProto(stats, now);
+    context.population_proto =
+        for_write ? VersionStore::PutPopulation(connection, tenant_id, proto, now) : proto;
+  }
+  context.population = PopulationFromProto(*context.population_proto);
+  return context;
+}
+
+ClvEstimate ScoringEngine::EstimateFor(const TenantContext& context, const ClientFacts& facts,
+                                       Day as_of) const {
+  if (!HasPurchase(facts)) {
+    return ClvEstimate{};  // a prospect has no purchase history to project
+  }
+  ClvOptions options;
+  options.horizon_months = static_cast<int>(context.config.clv.horizon_months);
+  options.monthly_discount_rate = context.config.clv.monthly_discount_rate;
+  return ToClvEstimate(EstimateClv(ClvClientFromFacts(facts, as_of), context.model, options));
+}
+
+ComputedScore ScoringEngine::Compute(const TenantContext& context, const ClientFacts& facts,
+                                     const TierState& previous,
+                                     const std::optional<TierOverrideRecord>& record,
+                                     UnixMicros now) const {
+  const Day as_of = DayOf(now);
+  ComputedScore computed;
+  computed.facts = facts;
+  const ClvEstimate clv = EstimateFor(context, facts, as_of);
+  std::optional<TierOverride> rule;
+  if (record) {
+    rule = record->rule;
+  }
+  try {
+    computed.domain =
+        ScoreClient(facts, context.population, clv, context.config, previous, rule, as_of);
+  } catch (const std::invalid_argument& error) {
+    throw FailedPrecondition(std::string("population statistics are stale: ") + error.what() +
+                             " (run BatchRescore)");
+  }
+  computed.proto = ScoreToProto(computed.domain, facts,
+                                ScoreContext{context.currency, context.model_version, now});
+  if (record && OverrideActive(record->rule, as_of)) {
+    *computed.proto.mutable_tier_override() = record->proto;
+  }
+  return computed;
+}
+
+void ScoringEngine::Record(sql::Connection& connection, const std::string& tenant_id,
+                           const ComputedScore& computed, const PreviousScore* previous,
+                           UnixMicros now, std::vector<StoredScore>* scores,
+                           std::vector<OutboxEvent>* events) {
+  const v1::Score& score = computed.proto;
+  scores->push_back(StoredScore{score, computed.domain.tier.state});
+  const Tier before = previous != nullptr ? previous->tier_state.tier : Tier::kUnspecified;
+  const Tier effective_before = before == Tier::kUnspecified ? Tier::kT3 : before;
+  const Tier after = computed.domain.tier.tier;
+  const std::string key = ScoreCacheKey(tenant_id, score.client_id());
+  if (after != effective_before) {
+    v1::TierChange change;
+    change.set_client_id(score.client_id());
+    change.set_from_tier(TierToProto(before));
+    change.set_to_tier(TierToProto(after));
+    change.set_reason(computed.domain.tier.reason);
+    change.set_score(score.score());
+    *change.mutable_changed_at() = ToProtoTimestamp(now);
+    change.set_config_version(score.config_version());
+    change.set_model_version(score.model_version());
+    ScoreStore::AddTierChange(connection, tenant_id, change);
+    v1::ScoringEvent event;
+    *event.mutable_tier_changed()->mutable_change() = change;
+    *event.mutable_tier_changed()->mutable_score() = score;
+    events->push_back(MakeEvent(tenant_id, now, std::move(event), "tier_changed", key));
+  }
+  const bool warned_before = previous != nullptr && previous->churn_warning;
+  if (score.churn_warning() && !warned_before) {
+    v1::ScoringEvent event;
+    auto* warning = event.mutable_churn_warning();
+    warning->set_client_id(score.client_id());
+    warning->set_tier(score.tier());
+    warning->set_p_alive(score.clv().p_alive());
+    warning->set_days_inactive(computed.domain.inactive_days);
+    warning->set_reason(score.churn_reason());
+    *warning->mutable_score() = score;
+    events->push_back(MakeEvent(tenant_id, now, std::move(event), "churn_warning", key));
+  }
+}
+
+std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& connection,
+                                                             const std::string& tenant_id,
+                                                             const std::string& client_id,
+                                                             UnixMicros now) {
+  const TenantContext context = LoadContext(connection, tenant_id, now, true);
+  auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
+                                         DayOf(now));
+  auto stored = ScoreStore::GetForUpdate(connection, tenant_id, client_id);
+  if (!facts) {
+    if (stored) {
+      ScoreStore::Delete(connection, tenant_id, client_id);  // erased: no score to target
+    }
+    return std::nullopt;
+  }
+  std::optional<PreviousScore> previous;
+  if (stored) {
+    previous = PreviousScore{stored->tier_state, stored->score.churn_warning()};
+  }
+  const auto record = ScoreStore::GetOverride(connection, tenant_id, client_id);
+  const ComputedScore computed =
+      Compute(context, *facts, previous ? previous->tier_state : TierState{}, record, now);
+  std::vector<StoredScore> scores;
+  std::vector<OutboxEvent> events;
+  Record(connection, tenant_id, computed, previous ? &*previous : nullptr, now, &scores, &events);
+  ScoreStore::UpsertMany(connection, tenant_id, scores);
+  AppendToOutbox(connection, events);
+  return computed.proto;
+}
+
+bool ScoringEngine::ApplyProfileEvent(const pv1::ProfileEvent& event) {
+  const UnixMicros now = clock_.Now();
+  bool applied = false;
+  std::string client_id;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    applied = AggregateStore::MarkProcessed(connection, event.event_id(), event.tenant_id(), now);
+    if (!applied) {
+      return;
+    }
+    client_id = AggregateStore::Apply(connection, event, now);
+    if (!client_id.empty()) {
+      RescoreInTransaction(connection, event.tenant_id(), client_id, now);
+    }
+  });
+  if (applied && !client_id.empty()) {
+    InvalidateCached(event.tenant_id(), {client_id});
+  }
+  return applied;
+}
+
+v1::Score ScoringEngine::ScoreNow(const std::string& tenant_id, const std::string& client_id) {
+  const UnixMicros now = clock_.Now();
+  std::optional<v1::Score> score;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    score = RescoreInTransaction(connection, tenant_id, client_id, now);
+  });
+  if (!score) {
+    throw NotFound("client '" + client_id + "' is not known to scoring");
+  }
+  InvalidateCached(tenant_id, {client_id});
+  return *score;
+}
+
+v1::ScoreExplanation ScoringEngine::Explain(const std::string& tenant_id,
+                                            const std::string& client_id) {
+  const UnixMicros now = clock_.Now();
+  v1::ScoreExplanation explanation;
+  pool_.WithConnection([&](sql::Connection& connection) {
+    const TenantContext context = LoadContext(connection, tenant_id, now, false);
+    auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
+                                           DayOf(now));
+    if (!facts) {
+      throw NotFound("client '" + client_id + "' is not known to scoring");
+    }
+    const auto stored = ScoreStore::Get(connection, tenant_id, client_id);
+    const auto record = ScoreStore::GetOverride(connection, tenant_id, client_id);
+    const ComputedScore computed = Compute(
+        context, *facts, stored ? stored->tier_state : TierState{}, record, now);
+    *explanation.mutable_score() = computed.proto;
+    for (const auto& input : computed.domain.explanation.inputs) {
+      auto* out = explanation.add_inputs();
+      out->set_name(input.name);
+      out->set_value(input.value);
+    }
+    for (const auto& contribution : computed.domain.explanation.contributions) {
+      auto* out = explanation.add_contributions();
+      out->set_dimension(contribution.dimension);
+      out->set_sub_score(contribution.sub_score);
+      out->set_weight(contribution.weight);
+      out->set_points(contribution.points);
+    }
+    for (const auto& rule : computed.domain.explanation.rules) {
+      explanation.add_thresholds_crossed(rule);
+    }
+    *explanation.mutable_population() = *context.population_proto;
+    if (context.model_proto) {
+      *explanation.mutable_model() = *context.model_proto;
+    }
+    explanation.set_tier_reason(computed.domain.tier.reason);
+  });
+  return explanation;
+}
+
+v1::Score ScoringEngine::CachedScore(const std::string& tenant_id, const std::string& client_id) {
+  const std::string key = ScoreCacheKey(tenant_id, client_id);
+  if (auto cached = cache_.Get(key)) {
+    v1::Score score;
+    if (score.ParseFromString(*cached)) {
+      return score;
+    }
+  }
+  std::optional<StoredScore> stored;
+  pool_.WithConnection([&](sql::Connection& connection) {
+    stored = ScoreStore::Get(connection, tenant_id, client_id);
+  });
+  if (!stored) {
+    throw NotFound("client '" + client_id + "' has no score");
+  }
+  cache_.Put(key, stored->score.SerializeAsString(), options_.cache_ttl_seconds);
+  return stored->score;
+}
+
+void ScoringEngine::InvalidateCached(const std::string& tenant_id,
+                                     const std::vector<std::string>& client_ids) {
+  std::vector<std::string> keys;
+  keys.reserve(client_ids.size());
+  for (const auto& client_id : client_ids) {
+    keys.push_back(ScoreCacheKey(tenant_id, client_id));
+  }
+  cache_.Invalidate(keys);
+}
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "clienttier/profile/v1/profile_events.pb.h"
+#include "clienttier/scoring/v1/scoring_events.pb.h"
+#include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "common/db/mysql_pool.h"
+#include "common/outbox/outbox.h"
+#include "common/redis/redis_cache.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/score.h"
+#include "services/scoring/storage/score_store.h"
+
+namespace clienttier::scoring {
+
+inline constexpr char kScoringStream[] = "ct:events:scoring";
+
+// "ct:scoring:{tenant}:score:{client_id}", the cache key of one client's latest score.
+std::string ScoreCacheKey(const std::string& tenant_id, const std::string& client_id);
+
+struct EngineOptions {
+  // Used when the tenant's config names no currency.
+  std::string default_currency = "CNY";
+  int cache_ttl_seconds = 60;
+};
+
+// Everything population-relative a tenant's scores are computed with.
+struct TenantContext {
+  v1::ScoringConfig config_proto;
+  ScoringConfig config;
+  std::string currency;
+  std::optional<v1::ClvModel> model_proto;
+  ClvModel model;
+  int64_t model_version = 0;
+  std::optional<v1::PopulationStats> population_proto;
+  PopulationStats population;
+};
+
+// One client's freshly computed score with what explains it; nothing stored yet.
+struct ComputedScore {
+  ClientFacts facts;
+  ClientScore domain;
+  v1::Score proto;
+};
+
+// The application layer of scoring: loads a tenant's context, computes scores with the pure
+// domain code, and stores them with their tier history and events, in one transaction.
+class ScoringEngine {
+ public:
+  ScoringEngine(MySqlPool& pool, RedisCache& cache, const Clock& clock, EngineOptions options);
+
+  // Config, model and population of the tenant. When no population matches the active config
+  // version, a fresh one is computed from all the tenant's clients and stored (`for_write`
+  // only), so the first event after a config change is consistent with the next batch run.
+  TenantContext LoadContext(sql::Connection& connection, const std::string& tenant_id,
+                            UnixMicros now, bool for_write);
+
+  // Pure computation over loaded facts.
+  ComputedScore Compute(const TenantContext& context, const ClientFacts& facts,
+                        const TierState& previous, const std::optional<TierOverrideRecord>& record,
+                        UnixMicros now) const;
+  ClvEstimate EstimateFor(const TenantContext& context, const ClientFacts& facts, Day as_of) const;
+
+  // Rescores one client inside the caller's transaction: stores the score, and on a tier change
+  // the history row and a tier_changed event; a newly raised churn warning emits churn_warning.
+  // nullopt for a client scoring does not know (or an erased one, whose score is removed).
+  std::optional<v1::Score> RescoreInTransaction(sql::Connection& connection,
+                                                const std::string& tenant_id,
+                                                const std::string& client_id, UnixMicros now);
+
+  // Stores a computed score (batch or single) and appends its history and events to `events`.
+  // A client without a previous score counts as T3: entering T1 or T2 is a change, staying in
+  // the base tier is not (so a tenant's first batch does not flood the history).
+  void Record(sql::Connection& connection, const std::string& tenant_id,
+              const ComputedScore& computed, const PreviousScore* previous, UnixMicros now,
+              std::vector<StoredScore>* scores, std::vector<OutboxEvent>* events);
+
+  // Applies one profile event exactly once (by event id) and rescores the client it touched,
+  // all in one transaction. Returns false for a redelivered event.
+  bool ApplyProfileEvent(const ::clienttier::profile::v1::ProfileEvent& event);
+
+  // ScoreClient: rescore now and return the stored score. NOT_FOUND for an unknown client.
+  v1::Score ScoreNow(const std::string& tenant_id, const std::string& client_id);
+
+  // Explains the client's score as computed now from its current data (nothing stored).
+  v1::ScoreExplanation Explain(const std::string& tenant_id, const std::string& client_id);
+
+  // GetScore: the cache, else the stored score. NOT_FOUND when never scored.
+  v1::Score CachedScore(const std::string& tenant_id, const std::string& client_id);
+
+  void InvalidateCached(const std::string& tenant_id, const std::vector<std::string>& client_ids);
+
+  MySqlPool& pool() { return pool_; }
+  const Clock& clock() const { return clock_; }
+
+ private:
+  MySqlPool& pool_;
+  RedisCache& cache_;
+  const Clock& clock_;
+  EngineOptions options_;
+};
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <string>
+
+#include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/domain/bg_nbd.h"
+#include "services/scoring/domain/client_facts.h"
+#include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/gamma_gamma.h"
+#include "services/scoring/domain/score.h"
+
+namespace clienttier::scoring {
+
+namespace v1 = ::clienttier::scoring::v1;
+
+// Between the domain structs and the public protos. Enum numbers are the same on both sides
+// (checked by static_asserts in the .cc).
+
+ScoringConfig ConfigFromProto(const v1::ScoringConfig& proto);
+v1::ScoringConfig ConfigToProto(const ScoringConfig& config, const std::string& currency);
+// The rules plus the currency check; throws InvalidArgument naming every broken field.
+void ValidateConfigProto(const v1::ScoringConfig& proto);
+
+PopulationStats PopulationFromProto(const v1::PopulationStats& proto);
+v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at);
+
+// The fitted models a stored ClvModel describes; no model (heuristic CLV) when it is absent or
+// its fits were not usable.
+ClvModel ClvModelFromProto(const v1::ClvModel* proto);
+v1::ModelFit BgNbdFitToProto(const FitResult<BgNbdParams>& fit);
+v1::ModelFit GammaGammaFitToProto(const FitResult<GammaGammaParams>& fit);
+
+v1::Tier TierToProto(Tier tier);
+Tier TierFromProto(v1::Tier tier);
+
+struct ScoreContext {
+  std::string currency;
+  int64_t model_version = 0;
+  UnixMicros as_of = 0;
+};
+v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
+                       const ScoreContext& context);
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
+#include "common/server/rpc_runner.h"
+#include "services/scoring/batch_jobs.h"
+#include "services/scoring/scoring_engine.h"
+
+namespace clienttier::scoring {
+
+// The gRPC adapter: validates, calls the engine or a store, maps errors (via RpcRunner).
+class ScoringService final : public v1::ScoringService::Service {
+ public:
+  ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs,
+                 std::string default_currency);
+
+  grpc::Status GetScore(grpc::ServerContext* context, const v1::GetScoreRequest* request,
+                        v1::Score* response) override;
+  grpc::Status ScoreClient(grpc::ServerContext* context, const v1::ScoreClientRequest* request,
+                           v1::Score* response) override;
+  grpc::Status ExplainScore(grpc::ServerContext* context, const v1::ExplainScoreRequest* request,
+                            v1::ScoreExplanation* response) override;
+  grpc::Status BatchRescore(grpc::ServerContext* context, const v1::BatchRescoreRequest* request,
+                            grpc::ServerWriter<v1::BatchRescoreProgress>* writer) override;
+  grpc::Status GetTierDistribution(grpc::ServerContext* context,
+                                   const v1::GetTierDistributionRequest* request,
+                                   v1::TierDistribution* response) override;
+  grpc::Status ListTierChanges(grpc::ServerContext* context,
+                               const v1::ListTierChangesRequest* request,
+                               v1::ListTierChangesResponse* response) override;
+  grpc::Status ListChurnWarnings(grpc::ServerContext* context,
+                                 const v1::ListChurnWarningsRequest* request,
+                                 v1::ListChurnWarningsResponse* response) override;
+  grpc::Status StreamScores(grpc::ServerContext* context, const v1::StreamScoresRequest* request,
+                            grpc::ServerWriter<v1::Score>* writer) override;
+  grpc::Status GetScoringConfig(grpc::ServerContext* context,
+                                const v1::GetScoringConfigRequest* request,
+                                v1::ScoringConfig* response) override;
+  grpc::Status PutScoringConfig(grpc::ServerContext* context,
+                                const v1::PutScoringConfigRequest* request,
+                                v1::ScoringConfig* response) override;
+  grpc::Status FitClvModel(grpc::ServerContext* context, const v1::FitClvModelRequest* request,
+                           v1::ClvModel* response) override;
+  grpc::Status SetTierOverride(grpc::ServerContext* context,
+                               const v1::SetTierOverrideRequest* request,
+                               v1::Score* response) override;
+
+ private:
+  RpcRunner& runner_;
+  ScoringEngine& engine_;
+  BatchJobs& jobs_;
+  std::string default_currency_;
+};
+
+}  // namespace clienttier::scoring

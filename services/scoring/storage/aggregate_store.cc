@@ -1,0 +1,252 @@
+#include "services/scoring/storage/aggregate_store.h"
+
+#include <map>
+
+#include "common/db/sql_helpers.h"
+#include "services/scoring/domain/facts_builder.h"
+
+namespace clienttier::scoring {
+
+namespace pv1 = ::clienttier::profile::v1;
+
+namespace {
+
+Day DayOf(UnixMicros micros) {
+  // Floor division: a time before 1970 still lands on the right day.
+  return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
+}
+
+void EnsureClient(sql::Connection& connection, const std::string& tenant_id,
+                  const std::string& client_id, UnixMicros now) {
+  auto insert = Prepare(connection,
+                        "INSERT IGNORE INTO client_aggregates (tenant_id, client_id, updated_at) "
+                        "VALUES (?, ?, ?)");
+  insert->setString(1, tenant_id);
+  insert->setString(2, client_id);
+  insert->setString(3, FormatSqlDatetime(now));
+  insert->executeUpdate();
+}
+
+void TouchActivity(sql::Connection& connection, const std::string& tenant_id,
+                   const std::string& client_id, Day day, const char* counter, bool login,
+                   UnixMicros now) {
+  EnsureClient(connection, tenant_id, client_id, now);
+  std::string sql =
+      "UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ?), ?), "
+      "updated_at = ?";
+  if (counter != nullptr) {
+    sql += std::string(", ") + counter + " = " + counter + " + 1";
+  }
+  if (login) {
+    sql += ", last_login_day = GREATEST(COALESCE(last_login_day, ?), ?)";
+  }
+  sql += " WHERE tenant_id = ? AND client_id = ?";
+  auto update = Prepare(connection, sql);
+  int index = 1;
+  update->setInt64(index++, day);
+  update->setInt64(index++, day);
+  update->setString(index++, FormatSqlDatetime(now));
+  if (login) {
+    update->setInt64(index++, day);
+    update->setInt64(index++, day);
+  }
+  update->setString(index++, tenant_id);
+  update->setString(index++, client_id);
+  update->executeUpdate();
+}
+
+std::string ApplyTransaction(sql::Connection& connection, const std::string& tenant_id,
+                             const pv1::Transaction& transaction, UnixMicros now) {
+  const Day day = DayOf(FromProtoTimestamp(transaction.occurred_at()));
+  const bool session = transaction.kind() == pv1::TRANSACTION_KIND_SESSION;
+  auto upsert = Prepare(
+      connection,
+      "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, sessions, "
+      "spend_minor) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+      "purchases = purchases + VALUES(purchases), sessions = sessions + VALUES(sessions), "
+      "spend_minor = spend_minor + VALUES(spend_minor)");
+  upsert->setString(1, tenant_id);
+  upsert->setString(2, transaction.client_id());
+  upsert->setInt64(3, day);
+  upsert->setString(4, transaction.amount().currency());
+  upsert->setInt(5, session ? 0 : 1);
+  upsert->setInt(6, session ? 1 : 0);
+  upsert->setInt64(7, transaction.amount().units());
+  upsert->executeUpdate();
+  TouchActivity(connection, tenant_id, transaction.client_id(), day, nullptr, false, now);
+  return transaction.client_id();
+}
+
+std::string ApplyInteraction(sql::Connection& connection, const std::string& tenant_id,
+                             const pv1::Interaction& interaction, UnixMicros now) {
+  const Day day = DayOf(FromProtoTimestamp(interaction.occurred_at()));
+  const char* counter = nullptr;
+  switch (interaction.kind()) {
+    case pv1::INTERACTION_KIND_LOGIN:
+      counter = "logins";
+      break;
+    case pv1::INTERACTION_KIND_EVENT_ATTENDANCE:
+      counter = "events_attended";
+      break;
+    case pv1::INTERACTION_KIND_CONTENT_USE:
+      counter = "content_uses";
+      break;
+    case pv1::INTERACTION_KIND_SHARE:
+      counter = "shares";
+      break;
+    default:
+      break;
+  }
+  TouchActivity(connection, tenant_id, interaction.client_id(), day, counter,
+                interaction.kind() == pv1::INTERACTION_KIND_LOGIN, now);
+  return interaction.client_id();
+}
+
+std::string ApplyErasure(sql::Connection& connection, const std::string& tenant_id,
+                         const std::string& client_id, UnixMicros now) {
+  EnsureClient(connection, tenant_id, client_id, now);
+  // The paid-day rows stay: they hold no personal data and keep tenant totals consistent.
+  auto update = Prepare(connection,
+                        "UPDATE client_aggregates SET erased = 1, updated_at = ? "
+                        "WHERE tenant_id = ? AND client_id = ?");
+  update->setString(1, FormatSqlDatetime(now));
+  update->setString(2, tenant_id);
+  update->setString(3, client_id);
+  update->executeUpdate();
+  return client_id;
+}
+
+ActivityCounters ReadCounters(sql::ResultSet& row) {
+  ActivityCounters counters;
+  counters.last_activity_day = row.isNull("last_activity_day") ? kNever : row.getInt64("last_activity_day");
+  counters.last_login_day = row.isNull("last_login_day") ? kNever : row.getInt64("last_login_day");
+  counters.events_attended = row.getInt64("events_attended");
+  counters.content_uses = row.getInt64("content_uses");
+  counters.shares = row.getInt64("shares");
+  return counters;
+}
+
+PaidDay ReadPaidDay(sql::ResultSet& row) {
+  PaidDay day;
+  day.day = row.getInt64("day");
+  day.currency = row.getString("currency");
+  day.purchases = row.getInt64("purchases");
+  day.sessions = row.getInt64("sessions");
+  day.spend_minor = row.getInt64("spend_minor");
+  return day;
+}
+
+}  // namespace
+
+bool AggregateStore::MarkProcessed(sql::Connection& connection, const std::string& event_id,
+                                   const std::string& tenant_id, UnixMicros now) {
+  auto insert = Prepare(connection,
+                        "INSERT IGNORE INTO processed_events (event_id, tenant_id, processed_at) "
+                        "VALUES (?, ?, ?)");
+  insert->setString(1, event_id);
+  insert->setString(2, tenant_id);
+  insert->setString(3, FormatSqlDatetime(now));
+  return insert->executeUpdate() == 1;
+}
+
+std::string AggregateStore::Apply(sql::Connection& connection, const pv1::ProfileEvent& event,
+                                  UnixMicros now) {
+  const std::string& tenant_id = event.tenant_id();
+  switch (event.payload_case()) {
+    case pv1::ProfileEvent::kClientCreated:
+      EnsureClient(connection, tenant_id, event.client_created().client().client_id(), now);
+      return event.client_created().client().client_id();
+    case pv1::ProfileEvent::kTransactionRecorded:
+      return ApplyTransaction(connection, tenant_id, event.transaction_recorded().transaction(), now);
+    case pv1::ProfileEvent::kInteractionRecorded:
+      return ApplyInteraction(connection, tenant_id, event.interaction_recorded().interaction(), now);
+    case pv1::ProfileEvent::kClientErased:
+      return ApplyErasure(connection, tenant_id, event.client_erased().client_id(), now);
+    default:
+      return "";  // updates change nothing scoring reads
+  }
+}
+
+std::optional<ClientFacts> AggregateStore::LoadFacts(sql::Connection& connection,
+                                                     const std::string& tenant_id,
+                                                     const std::string& client_id,
+                                                     const std::string& currency, Day as_of) {
+  auto select = Prepare(connection,
+                        "SELECT * FROM client_aggregates WHERE tenant_id = ? AND client_id = ?");
+  select->setString(1, tenant_id);
+  select->setString(2, client_id);
+  auto row = Query(*select);
+  if (!row->next() || row->getBoolean("erased")) {
+    return std::nullopt;
+  }
+  const ActivityCounters counters = ReadCounters(*row);
+  auto days_query = Prepare(connection,
+                            "SELECT day, currency, purchases, sessions, spend_minor FROM "
+                            "client_activity_days WHERE tenant_id = ? AND client_id = ?");
+  days_query->setString(1, tenant_id);
+  days_query->setString(2, client_id);
+  std::vector<PaidDay> days;
+  for (auto rows = Query(*days_query); rows->next();) {
+    days.push_back(ReadPaidDay(*rows));
+  }
+  return BuildClientFacts(client_id, days, counters, currency, as_of);
+}
+
+std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connection,
+                                                      const std::string& tenant_id,
+                                                      const std::string& currency, Day as_of,
+                                                      int shard_index, int shard_count) {
+  const bool sharded = shard_count > 1;
+  std::map<std::string, ActivityCounters> clients;
+  auto select = Prepare(connection,
+                        "SELECT * FROM client_aggregates WHERE tenant_id = ? AND erased = 0 "
+                        "ORDER BY client_id");
+  select->setString(1, tenant_id);
+  for (auto rows = Query(*select); rows->next();) {
+    std::string client_id = rows->getString("client_id");
+    if (sharded && ShardOf(client_id, shard_count) != shard_index) {
+      continue;
+    }
+    clients.emplace(std::move(client_id), ReadCounters(*rows));
+  }
+  std::map<std::string, std::vector<PaidDay>> days;
+  auto days_query = Prepare(connection,
+                            "SELECT client_id, day, currency, purchases, sessions, spend_minor "
+                            "FROM client_activity_days WHERE tenant_id = ?");
+  days_query->setString(1, tenant_id);
+  for (auto rows = Query(*days_query); rows->next();) {
+    std::string client_id = rows->getString("client_id");
+    if (clients.count(client_id) != 0) {
+      days[client_id].push_back(ReadPaidDay(*rows));
+    }
+  }
+  std::vector<ClientFacts> facts;
+  facts.reserve(clients.size());
+  static const std::vector<PaidDay> kNoDays;
+  for (const auto& [client_id, counters] : clients) {
+    const auto found = days.find(client_id);
+    facts.push_back(BuildClientFacts(client_id, found == days.end() ? kNoDays : found->second,
+                                     counters, currency, as_of));
+  }
+  return facts;
+}
+
+int AggregateStore::PurgeProcessed(sql::Connection& connection, UnixMicros older_than) {
+  auto purge = Prepare(connection, "DELETE FROM processed_events WHERE processed_at < ? LIMIT 10000");
+  purge->setString(1, FormatSqlDatetime(older_than));
+  return purge->executeUpdate();
+}
+
+int ShardOf(const std::string& client_id, int shard_count) {
+  if (shard_count <= 1) {
+    return 0;
+  }
+  uint64_t hash = 1469598103934665603ULL;
+  for (const unsigned char c : client_id) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return static_cast<int>(hash % static_cast<uint64_t>(shard_count));
+}
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,314 @@
+#include "services/scoring/storage/score_store.h"
+
+#include <algorithm>
+
+#include "common/db/sql_helpers.h"
+#include "common/errors/domain_error.h"
+
+namespace clienttier::scoring {
+
+namespace {
+
+constexpr char kScoreColumns[] =
+    "(tenant_id, client_id, as_of, score, tier, lifecycle, quadrant, rfm_segment, churn_warning, "
+    "value_12m_minor, below_since_day, config_version, model_version, population_version, "
+    "payload)";
+constexpr size_t kScoreColumnCount = 15;
+constexpr char kScoreUpdate[] =
+    " ON DUPLICATE KEY UPDATE as_of = VALUES(as_of), score = VALUES(score), tier = VALUES(tier), "
+    "lifecycle = VALUES(lifecycle), quadrant = VALUES(quadrant), rfm_segment = "
+    "VALUES(rfm_segment), churn_warning = VALUES(churn_warning), value_12m_minor = "
+    "VALUES(value_12m_minor), below_since_day = VALUES(below_since_day), config_version = "
+    "VALUES(config_version), model_version = VALUES(model_version), population_version = "
+    "VALUES(population_version), payload = VALUES(payload)";
+// Rows per multi-row INSERT in batch rescoring: large enough to amortise round trips, small
+// enough to stay well under max_allowed_packet with ~1 KB payloads.
+constexpr size_t kRowsPerStatement = 500;
+
+void BindScore(sql::PreparedStatement& statement, int& index, const std::string& tenant_id,
+               const StoredScore& stored) {
+  const v1::Score& score = stored.score;
+  statement.setString(index++, tenant_id);
+  statement.setString(index++, score.client_id());
+  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(score.as_of())));
+  statement.setDouble(index++, score.score());
+  statement.setInt(index++, score.tier());
+  statement.setInt(index++, score.lifecycle());
+  statement.setInt(index++, score.quadrant());
+  statement.setString(index++, score.rfm().segment());
+  statement.setBoolean(index++, score.churn_warning());
+  statement.setInt64(index++, score.value_12m().units());
+  if (stored.tier_state.below_since == kNever) {
+    statement.setNull(index++, 0);
+  } else {
+    statement.setInt64(index++, stored.tier_state.below_since);
+  }
+  statement.setInt64(index++, score.config_version());
+  statement.setInt64(index++, score.model_version());
+  statement.setInt64(index++, score.population_version());
+  statement.setString(index++, score.SerializeAsString());
+}
+
+v1::Score ParseScore(sql::ResultSet& row) {
+  v1::Score score;
+  if (!score.ParseFromString(row.getString("payload"))) {
+    throw Internal("stored score does not parse");
+  }
+  return score;
+}
+
+std::optional<StoredScore> GetScore(sql::Connection& connection, const std::string& tenant_id,
+                                    const std::string& client_id, bool for_update) {
+  auto select = Prepare(connection,
+                        std::string("SELECT tier, below_since_day, payload FROM scores WHERE "
+                                    "tenant_id = ? AND client_id = ?") +
+                            (for_update ? " FOR UPDATE" : ""));
+  select->setString(1, tenant_id);
+  select->setString(2, client_id);
+  auto row = Query(*select);
+  if (!row->next()) {
+    return std::nullopt;
+  }
+  StoredScore stored;
+  stored.score = ParseScore(*row);
+  stored.tier_state.tier = static_cast<Tier>(row->getInt("tier"));
+  stored.tier_state.below_since = row->isNull("below_since_day") ? kNever : row->getInt64("below_since_day");
+  return stored;
+}
+
+std::string InList(const std::vector<int>& values) {
+  std::string text;
+  for (const int value : values) {
+    text += (text.empty() ? "" : ",") + std::to_string(value);  // enum numbers, never input text
+  }
+  return text;
+}
+
+TierOverrideRecord ReadOverride(sql::ResultSet& row) {
+  TierOverrideRecord record;
+  record.rule.mode = static_cast<OverrideMode>(row.getInt("mode"));
+  record.rule.tier = static_cast<Tier>(row.getInt("tier"));
+  const UnixMicros expires = ParseSqlDatetime(row.getString("expires_at"));
+  record.rule.expires_day = expires / kMicrosPerDay;
+  record.proto.set_mode(static_cast<v1::TierOverride::Mode>(row.getInt("mode")));
+  record.proto.set_tier(static_cast<v1::Tier>(row.getInt("tier")));
+  record.proto.set_reason(row.getString("reason"));
+  record.proto.set_author(row.getString("author"));
+  *record.proto.mutable_expires_at() = ToProtoTimestamp(expires);
+  return record;
+}
+
+}  // namespace
+
+std::optional<StoredScore> ScoreStore::Get(sql::Connection& connection,
+                                           const std::string& tenant_id,
+                                           const std::string& client_id) {
+  return GetScore(connection, tenant_id, client_id, false);
+}
+
+std::optional<StoredScore> ScoreStore::GetForUpdate(sql::Connection& connection,
+                                                    const std::string& tenant_id,
+                                                    const std::string& client_id) {
+  return GetScore(connection, tenant_id, client_id, true);
+}
+
+void ScoreStore::Upsert(sql::Connection& connection, const std::string& tenant_id,
+                        const StoredScore& stored) {
+  UpsertMany(connection, tenant_id, {stored});
+}
+
+void ScoreStore::UpsertMany(sql::Connection& connection, const std::string& tenant_id,
+                            const std::vector<StoredScore>& stored) {
+  for (size_t begin = 0; begin < stored.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
+    auto insert = Prepare(connection, std::string("INSERT INTO scores ") + kScoreColumns +
+                                          " VALUES " + RowPlaceholders(end - begin, kScoreColumnCount) +
+                                          kScoreUpdate);
+    int index = 1;
+    for (size_t i = begin; i < end; ++i) {
+      BindScore(*insert, index, tenant_id, stored[i]);
+    }
+    insert->executeUpdate();
+  }
+}
+
+void ScoreStore::Delete(sql::Connection& connection, const std::string& tenant_id,
+                        const std::string& client_id) {
+  auto remove = Prepare(connection, "DELETE FROM scores WHERE tenant_id = ? AND client_id = ?");
+  remove->setString(1, tenant_id);
+  remove->setString(2, client_id);
+  remove->executeUpdate();
+}
+
+std::vector<std::pair<std::string, PreviousScore>> ScoreStore::AllPrevious(
+    sql::Connection& connection, const std::string& tenant_id) {
+  auto select = Prepare(connection,
+                        "SELECT client_id, tier, below_since_day, churn_warning FROM scores "
+                        "WHERE tenant_id = ?");
+  select->setString(1, tenant_id);
+  std::vector<std::pair<std::string, PreviousScore>> states;
+  for (auto rows = Query(*select); rows->next();) {
+    PreviousScore previous;
+    previous.tier_state.tier = static_cast<Tier>(rows->getInt("tier"));
+    previous.tier_state.below_since =
+        rows->isNull("below_since_day") ? kNever : rows->getInt64("below_since_day");
+    previous.churn_warning = rows->getBoolean("churn_warning");
+    states.emplace_back(rows->getString("client_id"), previous);
+  }
+  return states;
+}
+
+void ScoreStore::AddTierChange(sql::Connection& connection, const std::string& tenant_id,
+                               const v1::TierChange& change) {
+  auto insert = Prepare(connection,
+                        "INSERT INTO tier_history (tenant_id, client_id, from_tier, to_tier, reason, "
+                        "score, changed_at, config_version, model_version) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert->setString(1, tenant_id);
+  insert->setString(2, change.client_id());
+  insert->setInt(3, change.from_tier());
+  insert->setInt(4, change.to_tier());
+  insert->setString(5, change.reason().substr(0, 512));
+  insert->setDouble(6, change.score());
+  insert->setString(7, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
+  insert->setInt64(8, change.config_version());
+  insert->setInt64(9, change.model_version());
+  insert->executeUpdate();
+}
+
+std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(
+    sql::Connection& connection, const std::string& tenant_id, UnixMicros since,
+    int64_t after_change_id, const std::string& client_id, int limit) {
+  std::string sql =
+      "SELECT * FROM tier_history WHERE tenant_id = ? AND changed_at >= ? AND change_id > ?";
+  if (!client_id.empty()) {
+    sql += " AND client_id = ?";
+  }
+  sql += " ORDER BY change_id LIMIT ?";
+  auto select = Prepare(connection, sql);
+  int index = 1;
+  select->setString(index++, tenant_id);
+  select->setString(index++, FormatSqlDatetime(since));
+  select->setInt64(index++, after_change_id);
+  if (!client_id.empty()) {
+    select->setString(index++, client_id);
+  }
+  select->setInt(index++, limit);
+  std::vector<std::pair<int64_t, v1::TierChange>> changes;
+  for (auto rows = Query(*select); rows->next();) {
+    v1::TierChange change;
+    change.set_client_id(rows->getString("client_id"));
+    change.set_from_tier(static_cast<v1::Tier>(rows->getInt("from_tier")));
+    change.set_to_tier(static_cast<v1::Tier>(rows->getInt("to_tier")));
+    change.set_reason(rows->getString("reason"));
+    change.set_score(rows->getDouble("score"));
+    *change.mutable_changed_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString("changed_at")));
+    change.set_config_version(rows->getInt64("config_version"));
+    change.set_model_version(rows->getInt64("model_version"));
+    changes.emplace_back(rows->getInt64("change_id"), std::move(change));
+  }
+  return changes;
+}
+
+std::vector<v1::Score> ScoreStore::ListChurnWarnings(sql::Connection& connection,
+                                                    const std::string& tenant_id,
+                                                    const std::string& after_client_id, int limit) {
+  auto select = Prepare(connection,
+                        "SELECT payload FROM scores WHERE tenant_id = ? AND churn_warning = 1 AND "
+                        "client_id > ? ORDER BY client_id LIMIT ?");
+  select->setString(1, tenant_id);
+  select->setString(2, after_client_id);
+  select->setInt(3, limit);
+  std::vector<v1::Score> scores;
+  for (auto rows = Query(*select); rows->next();) {
+    scores.push_back(ParseScore(*rows));
+  }
+  return scores;
+}
+
+void ScoreStore::Stream(sql::Connection& connection, const std::string& tenant_id,
+                        const ScoreFilter& filter, int page_size,
+                        const std::function<bool(v1::Score&&)>& emit) {
+  std::string sql = "SELECT client_id, payload FROM scores WHERE tenant_id = ? AND client_id > ?";
+  if (!filter.tiers.empty()) {
+    sql += " AND tier IN (" + InList(filter.tiers) + ")";
+  }
+  if (!filter.lifecycles.empty()) {
+    sql += " AND lifecycle IN (" + InList(filter.lifecycles) + ")";
+  }
+  if (!filter.quadrants.empty()) {
+    sql += " AND quadrant IN (" + InList(filter.quadrants) + ")";
+  }
+  sql += " ORDER BY client_id LIMIT ?";
+  auto select = Prepare(connection, sql);
+  // Keyset pages: each query is short, so a slow reader never holds a long-running snapshot.
+  std::string after = filter.after_client_id;
+  for (;;) {
+    select->setString(1, tenant_id);
+    select->setString(2, after);
+    select->setInt(3, page_size);
+    int rows_seen = 0;
+    for (auto rows = Query(*select); rows->next();) {
+      ++rows_seen;
+      after = rows->getString("client_id");
+      if (!emit(ParseScore(*rows))) {
+        return;
+      }
+    }
+    if (rows_seen < page_size) {
+      return;
+    }
+  }
+}
+
+std::optional<TierOverrideRecord> ScoreStore::GetOverride(sql::Connection& connection,
+                                                          const std::string& tenant_id,
+                                                          const std::string& client_id) {
+  auto select = Prepare(connection,
+                        "SELECT * FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
+  select->setString(1, tenant_id);
+  select->setString(2, client_id);
+  auto row = Query(*select);
+  if (!row->next()) {
+    return std::nullopt;
+  }
+  return ReadOverride(*row);
+}
+
+std::vector<std::pair<std::string, TierOverrideRecord>> ScoreStore::AllOverrides(
+    sql::Connection& connection, const std::string& tenant_id) {
+  auto select = Prepare(connection, "SELECT * FROM tier_overrides WHERE tenant_id = ?");
+  select->setString(1, tenant_id);
+  std::vector<std::pair<std::string, TierOverrideRecord>> overrides;
+  for (auto rows = Query(*select); rows->next();) {
+    overrides.emplace_back(rows->getString("client_id"), ReadOverride(*rows));
+  }
+  return overrides;
+}
+
+void ScoreStore::PutOverride(sql::Connection& connection, const std::string& tenant_id,
+                             const std::string& client_id, const v1::TierOverride& tier_override,
+                             UnixMicros now) {
+  auto upsert = Prepare(connection,
+                        "REPLACE INTO tier_overrides (tenant_id, client_id, mode, tier, reason, "
+                        "author, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  upsert->setString(1, tenant_id);
+  upsert->setString(2, client_id);
+  upsert->setInt(3, tier_override.mode());
+  upsert->setInt(4, tier_override.tier());
+  upsert->setString(5, tier_override.reason());
+  upsert->setString(6, tier_override.author());
+  upsert->setString(7, FormatSqlDatetime(FromProtoTimestamp(tier_override.expires_at())));
+  upsert->setString(8, FormatSqlDatetime(now));
+  upsert->executeUpdate();
+}
+
+void ScoreStore::ClearOverride(sql::Connection& connection, const std::string& tenant_id,
+                               const std::string& client_id) {
+  auto remove = Prepare(connection, "DELETE FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
+  remove->setString(1, tenant_id);
+  remove->setString(2, client_id);
+  remove->executeUpdate();
+}
+
+}  // namespace clienttier::scoring

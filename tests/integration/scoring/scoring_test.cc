@@ -1,0 +1,354 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "clienttier/scoring/v1/scoring_events.pb.h"
+#include "common/redis/stream_consumer.h"
+#include "tests/integration/scoring/scoring_fixture.h"
+
+namespace clienttier::scoring {
+namespace {
+
+// Every entry of a stream for one tenant, oldest first.
+std::vector<StreamEntry> TenantEntries(RedisClient& redis, const std::string& stream,
+                                       const std::string& tenant) {
+  RedisReply reply = redis.Command({"XRANGE", stream, "-", "+"});
+  std::vector<StreamEntry> mine;
+  for (auto& entry : ParseStreamEntries(reply.get())) {
+    if (entry.fields["tenant"] == tenant) {
+      mine.push_back(std::move(entry));
+    }
+  }
+  return mine;
+}
+
+using ScoringTest = ScoringFixture;
+
+TEST_F(ScoringTest, TransactionsReachScoringThroughTheStreamAndAreScored) {
+  CreateClient("c1", writer_a_);
+  RecordPurchase("t1", "c1", 12000, 40, writer_a_);
+  RecordPurchase("t2", "c1", 8000, 20, writer_a_);
+  RecordPurchase("t3", "c1", 5000, 20, writer_a_);  // same day: one repeat occasion
+  const v1::Score score =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 3; });
+  EXPECT_EQ(score.lifetime_spend().units(), 25000);
+  EXPECT_EQ(score.lifetime_spend().currency(), "CNY");
+  EXPECT_EQ(score.rfm().recency_days(), 20);
+  EXPECT_EQ(score.rfm().frequency(), 3);
+  EXPECT_EQ(score.windows().purchases_30d(), 2);
+  EXPECT_EQ(score.windows().spend_90d().units(), 25000);
+  EXPECT_EQ(score.lifecycle(), v1::LIFECYCLE_STAGE_ONBOARDING);
+  EXPECT_NE(score.tier(), v1::TIER_UNSPECIFIED);
+  EXPECT_FALSE(score.rfm().cell().empty());
+  // No model fitted yet: the CLV says it is the heuristic.
+  EXPECT_TRUE(score.clv().heuristic());
+
+  // A second read is a cache hit.
+  const uint64_t hits = scoring_->metrics()
+                            .GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}})
+                            .value();
+  v1::GetScoreRequest request;
+  request.set_client_id("c1");
+  v1::Score again;
+  ASSERT_TRUE(stub_->GetScore(Context(reader_a_).get(), request, &again).ok());
+  EXPECT_EQ(again.lifetime_purchases(), 3);
+  EXPECT_GT(scoring_->metrics()
+                .GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}})
+                .value(),
+            hits);
+}
+
+TEST_F(ScoringTest, AReplayedEventChangesNothing) {
+  CreateClient("c1", writer_a_);
+  RecordPurchase("t1", "c1", 10000, 5, writer_a_);
+  const v1::Score before =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+
+  // Put every event of the tenant on the stream again, as a relay replay would.
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  const auto entries = TenantEntries(redis, "ct:events:profile", tenant_a_);
+  ASSERT_GE(entries.size(), 2u);
+  const uint64_t duplicates = Counter("ct_scoring_events_duplicate_total");
+  for (const auto& entry : entries) {
+    std::vector<std::string> command{"XADD", "ct:events:profile", "*"};
+    for (const auto& [field, value] : entry.fields) {
+      command.push_back(field);
+      command.push_back(value);
+    }
+    redis.Command(command);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (Counter("ct_scoring_events_duplicate_total") < duplicates + entries.size() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(Counter("ct_scoring_events_duplicate_total"), duplicates + entries.size());
+  v1::ScoreClientRequest request;
+  request.set_client_id("c1");
+  v1::Score after;
+  ASSERT_TRUE(stub_->ScoreClient(Context(writer_a_).get(), request, &after).ok());
+  EXPECT_EQ(after.lifetime_purchases(), before.lifetime_purchases());
+  EXPECT_EQ(after.lifetime_spend().units(), before.lifetime_spend().units());
+}
+
+TEST_F(ScoringTest, TierChangesAreKeptInHistoryAndEmitted) {
+  // Thresholds low enough that a deep, frequent buyer reaches T1.
+  v1::ScoringConfig config;
+  {
+    v1::GetScoringConfigRequest get;
+    ASSERT_TRUE(stub_->GetScoringConfig(Context(reader_a_).get(), get, &config).ok());
+    EXPECT_EQ(config.version(), 0);
+  }
+  config.mutable_tiers()->set_t1_min_score(50);
+  config.mutable_tiers()->set_t2_min_score(20);
+  v1::PutScoringConfigRequest put;
+  *put.mutable_config() = config;
+  put.set_expected_version(0);
+  v1::ScoringConfig stored;
+  ASSERT_TRUE(stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored).ok());
+  EXPECT_EQ(stored.version(), 1);
+
+  CreateClient("big", writer_a_);
+  CreateClient("small", writer_a_);
+  for (int i = 0; i < 8; ++i) {
+    RecordPurchase("big-" + std::to_string(i), "big", 50000, 10 + 30 * i, writer_a_);
+  }
+  RecordPurchase("small-0", "small", 1000, 200, writer_a_);
+  WaitForScore("big", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 8; });
+  WaitForScore("small", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+
+  v1::BatchRescoreRequest batch;
+  auto context = Context(writer_a_);
+  auto reader = stub_->BatchRescore(context.get(), batch);
+  v1::BatchRescoreProgress progress;
+  v1::BatchRescoreProgress last;
+  while (reader->Read(&progress)) {
+    last = progress;
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_TRUE(last.done());
+  EXPECT_EQ(last.total(), 2);
+  EXPECT_EQ(last.scored(), 2);
+
+  const v1::Score big =
+      WaitForScore("big", reader_a_, [](const v1::Score& s) { return s.config_version() == 1; });
+  EXPECT_EQ(big.tier(), v1::TIER_T1) << big.ShortDebugString();
+
+  v1::ListTierChangesRequest list;
+  list.set_client_id("big");
+  v1::ListTierChangesResponse changes;
+  ASSERT_TRUE(stub_->ListTierChanges(Context(reader_a_).get(), list, &changes).ok());
+  ASSERT_FALSE(changes.changes().empty());
+  EXPECT_EQ(changes.changes(changes.changes_size() - 1).to_tier(), v1::TIER_T1);
+
+  // The change reaches ct:events:scoring through the outbox.
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  bool found = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& entry : TenantEntries(redis, "ct:events:scoring", tenant_a_)) {
+      v1::ScoringEvent event;
+      ASSERT_TRUE(event.ParseFromString(entry.fields.at("payload")));
+      if (entry.fields.at("type") == "tier_changed" &&
+          event.tier_changed().change().client_id() == "big" &&
+          event.tier_changed().change().to_tier() == v1::TIER_T1) {
+        found = true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(found);
+
+  v1::TierDistribution distribution;
+  ASSERT_TRUE(stub_->GetTierDistribution(Context(reader_a_).get(), v1::GetTierDistributionRequest(),
+                                         &distribution)
+                  .ok());
+  EXPECT_EQ(distribution.total_clients(), 2);
+  EXPECT_EQ(distribution.tiers(0).tier(), v1::TIER_T1);
+  EXPECT_EQ(distribution.tiers(0).clients(), 1);
+  EXPECT_EQ(distribution.config_version(), 1);
+  EXPECT_GT(distribution.population().version(), 0);
+}
+
+TEST_F(ScoringTest, ExplainScoreShowsContributionsThatSumToTheScore) {
+  CreateClient("c1", writer_a_);
+  RecordPurchase("t1", "c1", 30000, 100, writer_a_);
+  RecordPurchase("t2", "c1", 20000, 10, writer_a_);
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  v1::ExplainScoreRequest request;
+  request.set_client_id("c1");
+  v1::ScoreExplanation explanation;
+  ASSERT_TRUE(stub_->ExplainScore(Context(reader_a_).get(), request, &explanation).ok());
+  double points = 0;
+  for (const auto& contribution : explanation.contributions()) {
+    points += contribution.points();
+  }
+  EXPECT_EQ(explanation.contributions_size(), 3);
+  EXPECT_NEAR(points, explanation.score().score(), 1e-6);
+  EXPECT_FALSE(explanation.thresholds_crossed().empty());
+  EXPECT_FALSE(explanation.inputs().empty());
+  EXPECT_FALSE(explanation.tier_reason().empty());
+}
+
+TEST_F(ScoringTest, FitOnTooLittleDataSaysSoAndScoresStayHeuristic) {
+  CreateClient("c1", writer_a_);
+  RecordPurchase("t1", "c1", 30000, 100, writer_a_);
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+  v1::ClvModel model;
+  ASSERT_TRUE(stub_->FitClvModel(Context(writer_a_).get(), v1::FitClvModelRequest(), &model).ok());
+  EXPECT_EQ(model.version(), 1);
+  EXPECT_FALSE(model.usable());
+  EXPECT_EQ(model.bg_nbd().status(), "too_little_data");
+  v1::ScoreClientRequest request;
+  request.set_client_id("c1");
+  v1::Score score;
+  ASSERT_TRUE(stub_->ScoreClient(Context(writer_a_).get(), request, &score).ok());
+  EXPECT_EQ(score.model_version(), 1);
+  EXPECT_TRUE(score.clv().heuristic());
+}
+
+TEST_F(ScoringTest, AnOverrideFloorsTheTierAndIsShown) {
+  CreateClient("c1", writer_a_);
+  RecordPurchase("t1", "c1", 100, 300, writer_a_);
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+  v1::SetTierOverrideRequest request;
+  request.set_client_id("c1");
+  auto* tier_override = request.mutable_override();
+  tier_override->set_mode(v1::TierOverride::MODE_FLOOR);
+  tier_override->set_tier(v1::TIER_T1);
+  tier_override->set_reason("board member");
+  tier_override->mutable_expires_at()->set_seconds(now_seconds_ + 30 * 86400);
+  v1::Score score;
+  ASSERT_TRUE(stub_->SetTierOverride(Context(admin_a_).get(), request, &score).ok());
+  EXPECT_EQ(score.tier(), v1::TIER_T1);
+  EXPECT_EQ(score.tier_override().reason(), "board member");
+  EXPECT_FALSE(score.tier_override().author().empty());
+
+  // Only an admin may set one.
+  v1::Score refused;
+  EXPECT_EQ(stub_->SetTierOverride(Context(writer_a_).get(), request, &refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::ListTierChangesRequest list;
+  list.set_client_id("c1");
+  v1::ListTierChangesResponse changes;
+  ASSERT_TRUE(stub_->ListTierChanges(Context(reader_a_).get(), list, &changes).ok());
+  ASSERT_FALSE(changes.changes().empty());
+  EXPECT_NE(changes.changes(changes.changes_size() - 1).reason().find("override"),
+            std::string::npos);
+}
+
+TEST_F(ScoringTest, BadConfigsAndRequestsNameTheFieldAndWriteNothing) {
+  v1::ScoringConfig config;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config).ok());
+  v1::PutScoringConfigRequest put;
+  *put.mutable_config() = config;
+  put.mutable_config()->mutable_tiers()->set_t1_min_score(10);
+  put.mutable_config()->mutable_tiers()->set_t2_min_score(40);
+  put.mutable_config()->mutable_composite()->set_consumption_weight(0.9);
+  v1::ScoringConfig stored;
+  grpc::Status status = stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("config.tiers.t1_min_score"), std::string::npos)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find("config.composite"), std::string::npos)
+      << status.error_message();
+
+  *put.mutable_config() = config;
+  put.mutable_config()->set_currency("XXY");
+  status = stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("config.currency"), std::string::npos);
+
+  // A stale expected_version is refused.
+  *put.mutable_config() = config;
+  put.set_expected_version(3);
+  EXPECT_EQ(stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::ScoringConfig after;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &after).ok());
+  EXPECT_EQ(after.version(), 0);  // nothing was stored
+
+  v1::GetScoreRequest get;
+  v1::Score score;
+  status = stub_->GetScore(Context(reader_a_).get(), get, &score);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("client_id"), std::string::npos);
+
+  v1::BatchRescoreRequest batch;
+  batch.set_shard_count(4);
+  batch.set_shard_index(4);
+  auto context = Context(writer_a_);
+  auto reader = stub_->BatchRescore(context.get(), batch);
+  v1::BatchRescoreProgress progress;
+  while (reader->Read(&progress)) {
+  }
+  status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("shard_index"), std::string::npos);
+
+  v1::StreamScoresRequest stream;
+  stream.add_tiers(static_cast<v1::Tier>(9));
+  auto stream_context = Context(reader_a_);
+  auto scores = stub_->StreamScores(stream_context.get(), stream);
+  while (scores->Read(&score)) {
+  }
+  status = scores->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("tiers[0]"), std::string::npos);
+}
+
+TEST_F(ScoringTest, ATenantNeverSeesAnothersScores) {
+  CreateClient("shared-id", writer_a_);
+  RecordPurchase("t1", "shared-id", 10000, 3, writer_a_);
+  WaitForScore("shared-id", reader_a_,
+               [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+
+  v1::GetScoreRequest get;
+  get.set_client_id("shared-id");
+  v1::Score score;
+  EXPECT_EQ(stub_->GetScore(Context(writer_b_).get(), get, &score).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ScoreClientRequest rescore;
+  rescore.set_client_id("shared-id");
+  EXPECT_EQ(stub_->ScoreClient(Context(writer_b_).get(), rescore, &score).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ExplainScoreRequest explain;
+  explain.set_client_id("shared-id");
+  v1::ScoreExplanation explanation;
+  EXPECT_EQ(stub_->ExplainScore(Context(writer_b_).get(), explain, &explanation).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  auto context = Context(writer_b_);
+  auto stream = stub_->StreamScores(context.get(), v1::StreamScoresRequest());
+  int seen = 0;
+  while (stream->Read(&score)) {
+    ++seen;
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(seen, 0);
+
+  v1::TierDistribution distribution;
+  ASSERT_TRUE(stub_->GetTierDistribution(Context(writer_b_).get(), v1::GetTierDistributionRequest(),
+                                         &distribution)
+                  .ok());
+  EXPECT_EQ(distribution.total_clients(), 0);
+
+  // Tenant A streams its own.
+  auto own_context = Context(reader_a_);
+  auto own = stub_->StreamScores(own_context.get(), v1::StreamScoresRequest());
+  seen = 0;
+  while (own->Read(&score)) {
+    EXPECT_EQ(score.client_id(), "shared-id");
+    ++seen;
+  }
+  EXPECT_TRUE(own->Finish().ok());
+  EXPECT_EQ(seen, 1);
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
