@@ -29,11 +29,13 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include "bench/support/unary_load.h"
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
 
 namespace {
 
 namespace v1 = ::clienttier::profile::v1;
+using namespace ::clienttier::bench;  // NOLINT: the benchmark's own support library
 
 using Clock = std::chrono::steady_clock;
 
@@ -47,7 +49,6 @@ constexpr std::chrono::seconds kUnaryTimeout{5};
 constexpr std::chrono::seconds kBatchTimeout{30};
 constexpr std::chrono::seconds kImportTimeout{120};
 constexpr std::chrono::seconds kConnectTimeout{10};
-const char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
 
 struct Options {
   std::string target;
@@ -105,12 +106,6 @@ std::string Describe(const grpc::Status& status) {
          status.error_message();
 }
 
-std::string Fixed(double value, int decimals) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(decimals) << value;
-  return out.str();
-}
-
 double Milliseconds(Clock::duration duration) {
   return std::chrono::duration<double, std::milli>(duration).count();
 }
@@ -119,68 +114,6 @@ void Authorize(grpc::ClientContext* context, const std::string& api_key,
                std::chrono::seconds timeout) {
   context->AddMetadata("x-api-key", api_key);
   context->set_deadline(std::chrono::system_clock::now() + timeout);
-}
-
-struct Latencies {
-  double p50_ms = 0;
-  double p99_ms = 0;
-};
-
-// Nearest-rank percentiles.
-Latencies Summarize(std::vector<double> samples_ms) {
-  Latencies result;
-  if (samples_ms.empty()) {
-    return result;
-  }
-  std::sort(samples_ms.begin(), samples_ms.end());
-  const auto rank = [&](double quantile) {
-    const double count = static_cast<double>(samples_ms.size());
-    const auto index = static_cast<size_t>(std::ceil(quantile * count));
-    return samples_ms[std::min(samples_ms.size(), std::max<size_t>(index, 1)) - 1];
-  };
-  result.p50_ms = rank(0.50);
-  result.p99_ms = rank(0.99);
-  return result;
-}
-
-// One printed figure; empty fields are left out of the line and shown as "-" in the table.
-struct Figure {
-  std::string name;
-  std::string value;
-  std::string target;
-  std::string p50;
-  std::string p99;
-  std::string met;  // "yes", "no", or empty when the figure has no target
-  std::string note;
-};
-
-void PrintFigure(const Figure& figure) {
-  std::string line = figure.name + ": " + figure.value;
-  if (!figure.target.empty()) {
-    line += " (target " + figure.target + ")";
-  }
-  if (!figure.p50.empty()) {
-    line += " p50=" + figure.p50 + " p99=" + figure.p99;
-  }
-  if (!figure.met.empty()) {
-    line += figure.met == "yes" ? " met" : " NOT met";
-  }
-  if (!figure.note.empty()) {
-    line += " [" + figure.note + "]";
-  }
-  std::printf("%s\n", line.c_str());
-  std::fflush(stdout);
-}
-
-void PrintTable(const std::vector<Figure>& figures) {
-  const auto cell = [](const std::string& text) { return text.empty() ? std::string("-") : text; };
-  std::printf("\n| figure | value | target | p50 | p99 | met |\n");
-  std::printf("|---|---|---|---|---|---|\n");
-  for (const auto& figure : figures) {
-    std::printf("| %s | %s | %s | %s | %s | %s |\n", figure.name.c_str(), figure.value.c_str(),
-                cell(figure.target).c_str(), cell(figure.p50).c_str(), cell(figure.p99).c_str(),
-                cell(figure.met).c_str());
-  }
 }
 
 std::string ClientId(const std::string& run, int index) {
@@ -331,204 +264,45 @@ Figure MeasureBatchWrites(const std::shared_ptr<grpc::Channel>& channel, const O
 
 // --- b) closed-loop unary QPS ------------------------------------------------------------------
 
-// One outstanding request; its address is the completion-queue tag, and it is reused for the
-// next request once this one completes.
-struct Slot {
-  // Declared first so it is destroyed last: the call objects live in the call's arena, which
-  // the context owns.
-  std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::ByteBuffer>> raw_call;
-  std::unique_ptr<grpc::ClientAsyncResponseReader<v1::Client>> client_call;
-  grpc::ByteBuffer raw_response;
-  v1::Client client_response;
-  grpc::Status status;
-  Clock::time_point started;
-
-  // Drops the finished call; the response and status stay readable.
-  void Release() {
-    raw_call.reset();
-    client_call.reset();
-    context.reset();
-  }
-
-  void Renew(const std::string& api_key) {
-    Release();
-    context = std::make_unique<grpc::ClientContext>();
-    Authorize(context.get(), api_key, kUnaryTimeout);
-  }
-};
-
-// Starts one request on `slot` whose completion is tagged with &slot.
-using Starter = std::function<void(Slot& slot, grpc::CompletionQueue& queue)>;
-
-struct LoadResult {
-  int64_t completed = 0;
-  int64_t failed = 0;
-  std::string first_error;
-  double elapsed_s = 0;
-  std::vector<double> latencies_ms;
-};
-
-// Keeps `in_flight` requests outstanding for `duration`: each completion immediately starts the
-// next request on the same slot, so the client never lets the pipeline drain.
-LoadResult RunClosedLoop(int in_flight, std::chrono::seconds duration, const Starter& start) {
-  LoadResult result;
-  grpc::CompletionQueue queue;
-  std::vector<Slot> slots(static_cast<size_t>(in_flight));
-  const auto begin = Clock::now();
-  const auto end = begin + duration;
-  for (auto& slot : slots) {
-    start(slot, queue);
-  }
-  size_t outstanding = slots.size();
-  auto last = begin;
-  void* tag = nullptr;
-  bool ok = false;
-  while (outstanding > 0 && queue.Next(&tag, &ok)) {
-    Slot& slot = *static_cast<Slot*>(tag);
-    last = Clock::now();
-    if (ok && slot.status.ok()) {
-      ++result.completed;
-      result.latencies_ms.push_back(Milliseconds(last - slot.started));
-    } else {
-      ++result.failed;
-      if (result.first_error.empty()) {
-        result.first_error = Describe(slot.status);
-      }
-    }
-    if (last < end) {
-      start(slot, queue);
-    } else {
-      --outstanding;
-    }
-  }
-  result.elapsed_s = std::chrono::duration<double>(last - begin).count();
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  return result;
-}
-
-// Runs a single request through `start` and waits for it: probes and cache warming.
-grpc::Status RunOnce(const Starter& start, Slot* slot) {
-  grpc::CompletionQueue queue;
-  start(*slot, queue);
-  void* tag = nullptr;
-  bool ok = false;
-  const bool got = queue.Next(&tag, &ok);
-  // The call holds on to the queue it was bound to; let it go before the queue does.
-  slot->Release();
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-  if (!got || !ok) {
-    return grpc::Status(grpc::StatusCode::UNKNOWN, "completion queue returned no result");
-  }
-  return slot->status;
-}
-
-std::string Flatten(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (buffer.Dump(&slices).ok()) {
-    for (const auto& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-  }
-  return bytes;
-}
-
-double QpsOf(const LoadResult& load) {
-  return load.elapsed_s > 0 ? static_cast<double>(load.completed) / load.elapsed_s : 0;
-}
-
-Figure QpsFigure(const std::string& name, const LoadResult& load, int in_flight, bool* clean) {
-  const double qps = QpsOf(load);
-  const Latencies latencies = Summarize(load.latencies_ms);
-  Figure figure;
-  figure.name = name;
-  figure.value = Fixed(qps, 0) + " qps";
-  figure.p50 = Fixed(latencies.p50_ms, 2) + "ms";
-  figure.p99 = Fixed(latencies.p99_ms, 2) + "ms";
-  figure.note = std::to_string(load.completed) + " requests, " + std::to_string(in_flight) +
-                " in flight, " + Fixed(load.elapsed_s, 1) + "s";
-  if (load.failed > 0) {
-    figure.note += ", " + std::to_string(load.failed) + " failed, first: " + load.first_error;
-    *clean = false;
-  }
-  return figure;
-}
-
 bool MeasureReads(const std::shared_ptr<grpc::Channel>& channel, const Options& options,
                   const std::string& run, std::vector<Figure>* figures, bool* clean) {
   grpc::GenericStub generic(channel);
-  // A HealthCheckRequest with an empty service serialises to zero bytes. It must still be a
-  // real (empty) message: a default ByteBuffer is "no message" and the call would send none.
-  const grpc::Slice empty_slice;
-  const grpc::ByteBuffer empty_request(&empty_slice, 1);
-  const std::string health_method = kHealthCheckMethod;
-  // The key is sent to Health too (which ignores it) so both calls carry the same metadata
-  // and the ratio reflects server work, not header size.
-  const Starter health = [&](Slot& slot, grpc::CompletionQueue& queue) {
-    slot.Renew(options.api_key);
-    slot.raw_call =
-        generic.PrepareUnaryCall(slot.context.get(), health_method, empty_request, &queue);
-    slot.started = Clock::now();
-    slot.raw_call->StartCall();
-    slot.raw_call->Finish(&slot.raw_response, &slot.status, &slot);
-  };
-
-  auto stub = v1::ClientProfileService::NewStub(channel);
-  std::vector<v1::GetClientRequest> requests(kClientCount);
+  const std::string get_client = "/clienttier.profile.v1.ClientProfileService/GetClient";
+  std::vector<std::string> requests;
   for (int i = 0; i < kClientCount; ++i) {
-    requests[static_cast<size_t>(i)].set_client_id(ClientId(run, i));
+    v1::GetClientRequest request;
+    request.set_client_id(ClientId(run, i));
+    requests.push_back(request.SerializeAsString());
   }
-  size_t next_request = 0;
-  const Starter get_client = [&](Slot& slot, grpc::CompletionQueue& queue) {
-    slot.Renew(options.api_key);
-    const v1::GetClientRequest& request = requests[next_request++ % requests.size()];
-    slot.client_call = stub->PrepareAsyncGetClient(slot.context.get(), request, &queue);
-    slot.started = Clock::now();
-    slot.client_call->StartCall();
-    slot.client_call->Finish(&slot.client_response, &slot.status, &slot);
-  };
-
-  Slot probe;
-  const grpc::Status health_status = RunOnce(health, &probe);
+  std::string response;
+  const grpc::Status health = CallOnce(generic, kHealthCheckMethod, "", options.api_key, &response);
   // HealthCheckResponse{status: SERVING} is field 1, varint 1.
-  if (!health_status.ok() || Flatten(probe.raw_response) != std::string("\x08\x01", 2)) {
+  if (!health.ok() || response != std::string("\x08\x01", 2)) {
     std::printf("setup: Health/Check is not answering SERVING: %s\n",
-                health_status.ok() ? "unexpected response body" : Describe(health_status).c_str());
+                health.ok() ? "unexpected response body" : Describe(health).c_str());
     return false;
   }
   // One pass over every client, so the measured GetClients are cache hits.
-  for (size_t i = 0; i < requests.size(); ++i) {
-    const grpc::Status status = RunOnce(get_client, &probe);
+  for (const auto& request : requests) {
+    const grpc::Status status = CallOnce(generic, get_client, request, options.api_key, nullptr);
     if (!status.ok()) {
-      std::printf("setup: warming GetClient %s failed: %s\n", requests[i].client_id().c_str(),
-                  Describe(status).c_str());
+      std::printf("setup: warming GetClient failed: %s\n", Describe(status).c_str());
       return false;
     }
   }
-  next_request = 0;
   std::printf("setup: Health/Check SERVING, cache warmed with %d GetClient calls\n", kClientCount);
 
   const auto duration = std::chrono::seconds(options.seconds);
-  const LoadResult health_load = RunClosedLoop(options.in_flight, duration, health);
+  const LoadResult health_load =
+      RunClosedLoop(generic, kHealthCheckMethod, {""}, options.api_key, options.in_flight, duration);
   figures->push_back(QpsFigure("health_check", health_load, options.in_flight, clean));
   PrintFigure(figures->back());
-  const LoadResult client_load = RunClosedLoop(options.in_flight, duration, get_client);
+  const LoadResult client_load =
+      RunClosedLoop(generic, get_client, requests, options.api_key, options.in_flight, duration);
   figures->push_back(QpsFigure("get_client_cached", client_load, options.in_flight, clean));
   PrintFigure(figures->back());
-
-  const double health_qps = QpsOf(health_load);
-  const double ratio = health_qps > 0 ? QpsOf(client_load) / health_qps : 0;
-  Figure ratio_figure;
-  ratio_figure.name = "get_client_vs_health_ratio";
-  ratio_figure.value = Fixed(ratio, 2);
-  ratio_figure.target = ">= " + Fixed(kTargetGetClientToHealthRatio, 2);
-  ratio_figure.met = ratio >= kTargetGetClientToHealthRatio ? "yes" : "no";
-  figures->push_back(ratio_figure);
+  figures->push_back(RatioFigure("get_client_vs_health_ratio", client_load, health_load,
+                                 kTargetGetClientToHealthRatio));
   PrintFigure(figures->back());
   return true;
 }

@@ -1,59 +1,48 @@
 #!/usr/bin/env bash
 # Runs the suite locally and shows it working: installs what is missing, builds, starts a
-# throwaway MariaDB + Redis, starts client-profile, runs the demo client against it (every RPC,
-# retries, a stale update, an invalid request, erasure, export), shows its metrics, stops all.
+# throwaway MariaDB + Redis, starts client-profile and scoring, runs the demo clients against
+# them (profile-demo: every profile RPC, retries, a stale update, an invalid request, erasure,
+# export; scoring-demo: a 400-client tenant scored through the event stream, CLV fit, batch
+# rescore, tier distribution, an explained score, an override), shows metrics, stops all.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ROOT/scripts/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=services.sh
+. "$ROOT/scripts/services.sh"
 "$ROOT/scripts/build.sh"
 
 WORK=$(mktemp -d /tmp/clienttier-run.XXXXXX)
-SERVICE_PID=
 cleanup() {
-  if [[ -n $SERVICE_PID ]]; then
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    wait "$SERVICE_PID" 2>/dev/null || true
-  fi
+  ct_stop_all_services
   "$ROOT/scripts/stack.sh" stop "$WORK/stack" || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 "$ROOT/scripts/stack.sh" start "$WORK/stack" >/dev/null
 set -a
 # shellcheck disable=SC1091
 . "$WORK/stack/stack.env"
 set +a
+CT_SERVICE_LOG_DIR=$WORK
+CT_KEYS_FILE=$WORK/api-keys
+read -r WRITER_KEY ADMIN_KEY < <(ct_make_keys demo-tenant)
 
-# Fresh random keys for this run; only their SHA-256 goes to the service.
-new_key() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
-hash_key() { printf %s "$1" | sha256sum | cut -d' ' -f1; }
-WRITER_KEY=$(new_key)
-ADMIN_KEY=$(new_key)
-printf '%s demo-tenant writer\n%s demo-tenant admin\n' \
-  "$(hash_key "$WRITER_KEY")" "$(hash_key "$ADMIN_KEY")" >"$WORK/api-keys"
+ct_start_service client-profile ct_profile_demo
+ct_start_service scoring ct_scoring_demo
+PROFILE=127.0.0.1:${CT_GRPC_PORTS[client-profile]}
+SCORING=127.0.0.1:${CT_GRPC_PORTS[scoring]}
 
-GRPC_PORT=$(pick_port)
-METRICS_PORT=$(pick_port)
-log "starting client-profile on 127.0.0.1:$GRPC_PORT (metrics :$METRICS_PORT)"
-"$ROOT/build/services/client-profile/client-profile" \
-  --grpc-address="127.0.0.1:$GRPC_PORT" --metrics-host=127.0.0.1 --metrics-port="$METRICS_PORT" \
-  --api-keys-file="$WORK/api-keys" --mysql-database=ct_profile_demo --drain-ms=200 \
-  2>"$WORK/client-profile.log" &
-SERVICE_PID=$!
-ready() { [[ -n $(ss -Hltn "( sport = :$GRPC_PORT )") ]]; }
-wait_until 30 ready || { cat "$WORK/client-profile.log" >&2; die "client-profile did not start"; }
-
-"$ROOT/build/tools/profile-demo" --target="127.0.0.1:$GRPC_PORT" \
+"$ROOT/build/tools/profile-demo" --target="$PROFILE" --api-key="$WRITER_KEY" \
+  --admin-api-key="$ADMIN_KEY"
+"$ROOT/build/tools/scoring-demo" --profile="$PROFILE" --scoring="$SCORING" \
   --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
 
-log "a few of client-profile's metrics (http://127.0.0.1:$METRICS_PORT/metrics):"
-exec 3<>"/dev/tcp/127.0.0.1/$METRICS_PORT"
-printf 'GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3
-grep -E '^ct_(rpc_total|cache_|outbox_published)' <&3 | head -n 20 || true
-exec 3>&-
+ct_show_metrics client-profile '^ct_(rpc_total|cache_|outbox_published)'
+ct_show_metrics scoring '^ct_(scoring_events|outbox_published|cache_(hits|misses))'
 
-kill -TERM "$SERVICE_PID"
-wait "$SERVICE_PID" && log "client-profile drained and stopped cleanly"
-SERVICE_PID=
+ct_stop_service scoring
+ct_stop_service client-profile

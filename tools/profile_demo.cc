@@ -15,11 +15,16 @@
 #include <grpcpp/grpcpp.h>
 
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
+#include "tools/demo_support.h"
 
 namespace {
 
 namespace v1 = ::clienttier::profile::v1;
 namespace common_v1 = ::clienttier::common::v1;
+
+using clienttier::tools::Cny;
+using clienttier::tools::Describe;
+using clienttier::tools::FormatMoney;
 
 using google::protobuf::util::TimeUtil;
 
@@ -65,51 +70,6 @@ bool ParseOptions(int argc, char** argv, Options* options) {
     return false;
   }
   return true;
-}
-
-std::string CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    default: return "code " + std::to_string(static_cast<int>(code));
-  }
-}
-
-std::string Describe(const grpc::Status& status) {
-  return CodeName(status.error_code()) + ": " + status.error_message();
-}
-
-// Minor units to "123.45 CNY". Every amount in this demo is CNY, which has two minor digits.
-std::string FormatMoney(const common_v1::Money& money) {
-  const int64_t units = money.units();
-  // Unsigned, so that the most negative int64 still has a magnitude.
-  const uint64_t magnitude =
-      units < 0 ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
-  const uint64_t fraction = magnitude % 100;
-  return std::string(units < 0 ? "-" : "") + std::to_string(magnitude / 100) + "." +
-         (fraction < 10 ? "0" : "") + std::to_string(fraction) + " " + money.currency();
-}
-
-common_v1::Money Cny(int64_t fen) {
-  common_v1::Money money;
-  money.set_units(fen);
-  money.set_currency("CNY");
-  return money;
 }
 
 // The fixed personal data of the three demo clients; ids get the run suffix at creation.

@@ -14,4 +14,7 @@ grpc::StatusCode ToGrpcCode(ErrorKind kind);
 // their detail (SQL, what()) belongs in the log, never in a client message.
 grpc::Status ToGrpcStatus(const DomainError& error);
 
+// "INVALID_ARGUMENT", ... for logs, metrics labels and command-line tools.
+const char* StatusCodeName(grpc::StatusCode code);
+
 }  // namespace clienttier

@@ -8,6 +8,7 @@
 
 #include "common/auth/api_key_store.h"
 #include "common/errors/domain_error.h"
+#include "common/errors/status_mapping.h"
 #include "common/observability/metrics.h"
 
 namespace clienttier {
@@ -48,7 +49,5 @@ class RpcRunner {
   ApiKeyStore& keys_;
   MetricsRegistry& metrics_;
 };
-
-const char* StatusCodeName(grpc::StatusCode code);
 
 }  // namespace clienttier
