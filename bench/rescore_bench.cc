@@ -20,6 +20,7 @@
 #include "common/config/config_reader.h"
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
+#include "bench/support/bgnbd_simulation.h"
 #include "services/scoring/domain/calendar_days.h"
 #include "services/scoring/domain/clv.h"
 #include "services/scoring/domain/facts_builder.h"
@@ -38,36 +39,43 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A tenant shaped like the demo's: most clients buy once, some a few times, a loyal few often.
+// A tenant drawn from the BG/NBD and Gamma-Gamma models themselves (CDNOW-like parameters,
+// spend in fen), so the fitted model is usable and every client's CLV takes the model's path.
 std::vector<ClientFacts> GenerateTenant(size_t clients, Day as_of) {
-  std::mt19937_64 random(42);
+  std::vector<RepeatSummary> histories;
+  std::vector<SpendSummary> spends;
+  clienttier::bench::Simulate(clients, BgNbdParams{0.24, 30.87, 0.79, 2.43},
+                              GammaGammaParams{6.25, 3.74, 1544.0}, 42, &histories, &spends);
+  std::mt19937_64 random(7);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::vector<ClientFacts> tenant(clients);
   for (size_t i = 0; i < clients; ++i) {
     ClientFacts& facts = tenant[i];
+    const RepeatSummary& history = histories[i];
     facts.client_id = "c" + std::to_string(i);
-    const double kind = unit(random);
-    const int64_t days = kind < 0.55 ? 1 : kind < 0.85 ? 2 + static_cast<int64_t>(unit(random) * 4)
-                                                        : 6 + static_cast<int64_t>(unit(random) * 19);
-    facts.first_purchase_day = as_of - 1 - static_cast<Day>(unit(random) * 1000);
-    facts.last_purchase_day =
-        days == 1 ? facts.first_purchase_day
-                  : facts.first_purchase_day +
-                        static_cast<Day>(unit(random) * static_cast<double>(as_of - facts.first_purchase_day));
-    facts.purchase_days = days;
-    facts.purchase_count = days + (unit(random) < 0.2 ? 1 : 0);
+    facts.first_purchase_day = as_of - static_cast<Day>(history.T);
+    facts.last_purchase_day = facts.first_purchase_day + static_cast<Day>(history.t_x);
+    facts.purchase_days = static_cast<int64_t>(history.x) + 1;
+    facts.purchase_count = facts.purchase_days;
     facts.session_count = facts.purchase_count / 2;
-    facts.first_day_spend_minor = 30000 + static_cast<int64_t>(unit(random) * 60000);
-    facts.spend_minor = facts.first_day_spend_minor;
-    for (int64_t d = 1; d < days; ++d) {
-      facts.spend_minor += 30000 + static_cast<int64_t>(unit(random) * 90000);
-    }
-    facts.active_months = std::min<int64_t>(days, 1 + (facts.last_purchase_day - facts.first_purchase_day) / 30);
-    const double recent_share = as_of - facts.last_purchase_day < 365 ? 0.6 : 0.0;
-    facts.purchases_365d = static_cast<int64_t>(recent_share * static_cast<double>(facts.purchase_count) + 0.5);
-    facts.spend_365d_minor = static_cast<int64_t>(recent_share * static_cast<double>(facts.spend_minor));
-    facts.purchases_90d = as_of - facts.last_purchase_day < 90 ? 1 : 0;
-    facts.spend_90d_minor = facts.purchases_90d * 40000;
+    const double mean = spends[i].mean_spend > 0 ? spends[i].mean_spend : 1544.0 * 6.25 / 2.74;
+    facts.first_day_spend_minor = static_cast<int64_t>(mean);
+    facts.spend_minor = facts.first_day_spend_minor + static_cast<int64_t>(history.x * mean);
+    facts.active_months = std::min<int64_t>(facts.purchase_days, 1 + static_cast<int64_t>(history.t_x) / 30);
+    // The share of the client's purchases inside the trailing windows, spread evenly over its
+    // active span (the simulation does not keep single purchase days).
+    const auto share_within = [&](double window) {
+      const double span = std::max(1.0, history.t_x);
+      const double overlap = std::clamp(static_cast<double>(facts.last_purchase_day) -
+                                            static_cast<double>(as_of - static_cast<Day>(window)),
+                                        0.0, span);
+      return overlap / span;
+    };
+    facts.purchases_365d = static_cast<int64_t>(share_within(365) * static_cast<double>(facts.purchase_count) + 0.5);
+    facts.spend_365d_minor = static_cast<int64_t>(share_within(365) * static_cast<double>(facts.spend_minor));
+    facts.purchases_90d = static_cast<int64_t>(share_within(90) * static_cast<double>(facts.purchase_count) + 0.5);
+    facts.spend_90d_minor = static_cast<int64_t>(share_within(90) * static_cast<double>(facts.spend_minor));
+    facts.purchases_30d = static_cast<int64_t>(share_within(30) * static_cast<double>(facts.purchase_count) + 0.5);
     facts.last_activity_day = facts.last_purchase_day;
     facts.last_login_day = unit(random) < 0.5 ? facts.last_purchase_day : kNever;
     facts.events_attended = static_cast<int64_t>(unit(random) * 3);
@@ -144,11 +152,22 @@ int main(int argc, char** argv) {
   start = Clock::now();
   const PopulationStats population = ComputePopulationStats(tenant, estimates, config, as_of, 1);
   const double population_seconds = SecondsSince(start);
+  // As BatchRescore does it: chunks of clients, each chunk's scores kept only until written.
+  // Here only the tier counts are kept; the write phase below recomputes nothing.
   start = Clock::now();
-  std::vector<ClientScore> scores(clients);
+  constexpr size_t kChunk = 2000;
+  std::vector<int64_t> t1_per_thread(static_cast<size_t>(threads), 0);
+  std::vector<Tier> tiers(clients);
   Parallel(clients, threads, [&](size_t begin, size_t end) {
+    std::vector<ClientScore> chunk;
+    chunk.reserve(kChunk);
     for (size_t i = begin; i < end; ++i) {
-      scores[i] = ScoreClient(tenant[i], population, estimates[i], config, TierState{}, std::nullopt, as_of);
+      if (chunk.size() == kChunk) {
+        chunk.clear();
+      }
+      chunk.push_back(ScoreClient(tenant[i], population, estimates[i], config, TierState{},
+                                  std::nullopt, as_of, ScoreDetail::kScoreOnly));
+      tiers[i] = chunk.back().tier.tier;
     }
   });
   const double score_seconds = SecondsSince(start);
@@ -157,10 +176,7 @@ int main(int argc, char** argv) {
               population_seconds, score_seconds, threads);
   std::printf("rescore_computation_1m: %.3f s for %zu clients (target <= 1 s: %s)\n", total,
               clients, total <= 1.0 ? "met" : "NOT met");
-  int64_t t1 = 0;
-  for (const auto& score : scores) {
-    t1 += score.tier.tier == Tier::kT1 ? 1 : 0;
-  }
+  const int64_t t1 = std::count(tiers.begin(), tiers.end(), Tier::kT1);
   std::printf("tiers: %lld T1 of %zu\n", static_cast<long long>(t1), clients);
   std::printf("| rescore_computation_%zu_clients | %.3f s | <= 1 s | - | - | %s |\n", clients, total,
               total <= 1.0 ? "yes" : "no");
@@ -183,16 +199,19 @@ int main(int argc, char** argv) {
   pool.WithConnection([](sql::Connection& connection) {
     std::unique_ptr<sql::Statement>(connection.createStatement())->execute("TRUNCATE TABLE scores");
   });
+  // The snapshot: each chunk is scored, mapped to its proto and written in one transaction,
+  // the way BatchRescore writes (computation included, so this is the end-to-end figure).
   const auto writing = Clock::now();
   const clienttier::UnixMicros now_micros = as_of * clienttier::kMicrosPerDay;
-  constexpr size_t kChunk = 2000;
   for (size_t begin = 0; begin < clients; begin += kChunk) {
     const size_t end = std::min(clients, begin + kChunk);
     std::vector<StoredScore> rows;
     rows.reserve(end - begin);
     for (size_t i = begin; i < end; ++i) {
-      rows.push_back(StoredScore{ScoreToProto(scores[i], tenant[i], ScoreContext{"CNY", 1, now_micros}),
-                                 scores[i].tier.state});
+      const ClientScore score = ScoreClient(tenant[i], population, estimates[i], config,
+                                            TierState{}, std::nullopt, as_of, ScoreDetail::kScoreOnly);
+      rows.push_back(StoredScore{ScoreToProto(score, tenant[i], ScoreContext{"CNY", 1, now_micros}),
+                                 score.tier.state});
     }
     pool.InTransaction([&](sql::Connection& connection) {
       ScoreStore::UpsertMany(connection, "bench-tenant", rows);
@@ -201,9 +220,11 @@ int main(int argc, char** argv) {
   const double write_seconds = SecondsSince(writing);
   std::printf("snapshot write: %.2f s (%.0f rows/s)\n", write_seconds,
               static_cast<double>(clients) / write_seconds);
-  std::printf("rescore_with_snapshot_1m: %.2f s (target <= 20 s: %s)\n", total + write_seconds,
-              total + write_seconds <= 20.0 ? "met" : "NOT met");
+  // CLV and the population stats come first in a real run; the write loop above scored again.
+  const double end_to_end = clv_seconds + population_seconds + write_seconds;
+  std::printf("rescore_with_snapshot_1m: %.2f s (target <= 20 s: %s)\n", end_to_end,
+              end_to_end <= 20.0 ? "met" : "NOT met");
   std::printf("| rescore_with_snapshot_%zu_clients | %.2f s | <= 20 s | - | - | %s |\n", clients,
-              total + write_seconds, total + write_seconds <= 20.0 ? "yes" : "no");
+              end_to_end, end_to_end <= 20.0 ? "yes" : "no");
   return 0;
 }

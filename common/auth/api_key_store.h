@@ -32,7 +32,8 @@ class ApiKeyStore {
 
   // Reads the key from metadata "x-api-key" (or "authorization: Bearer <key>").
   // Throws DomainError kUnauthenticated / kPermissionDenied.
-  Caller Authenticate(const grpc::ServerContext& context, Role required);
+  // Works for sync and callback handlers alike (their contexts share this base).
+  Caller Authenticate(const grpc::ServerContextBase& context, Role required);
   Caller AuthenticateKey(const std::string& api_key, Role required);
 
   static std::string Sha256Hex(const std::string& text);
@@ -44,10 +45,11 @@ class ApiKeyStore {
   // At most once a second; a thread that finds another already checking does not wait.
   void ReloadIfChanged();
   std::shared_ptr<const KeyTable> Keys() const;
+  static std::string CachedSha256Hex(const std::string& api_key);
 
   std::string path_;
-  // Every RPC reads the table: it is swapped whole, so readers never wait for each other.
-  mutable std::mutex table_mutex_;
+  // Every RPC reads the table: it is swapped whole (atomic_load/atomic_store), so readers
+  // never wait for each other.
   std::shared_ptr<const KeyTable> by_hash_ = std::make_shared<KeyTable>();
   std::mutex reload_mutex_;
   int64_t loaded_mtime_ns_ = -1;

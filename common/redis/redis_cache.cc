@@ -20,6 +20,18 @@ RedisCache::RedisCache(RedisClient& redis, MetricsRegistry& metrics, std::string
                                     "Cache operations skipped because Redis was unavailable",
                                     {{"service", service}})) {}
 
+std::optional<std::string> RedisCache::GetLocal(const std::string& key) {
+  if (near_ == nullptr) {
+    return std::nullopt;
+  }
+  auto local = near_->Get(key);
+  if (local) {
+    hits_.Increment();
+    near_hits_.Increment();
+  }
+  return local;
+}
+
 std::optional<std::string> RedisCache::Get(const std::string& key) {
   uint64_t epoch = 0;
   if (near_ != nullptr) {

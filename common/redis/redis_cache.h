@@ -21,6 +21,9 @@ class RedisCache {
              NearCache* near = nullptr);
 
   std::optional<std::string> Get(const std::string& key);
+  // The in-process copy only (no I/O, so safe on gRPC's callback threads); nullopt on a miss
+  // or without a near cache.
+  std::optional<std::string> GetLocal(const std::string& key);
   void Put(const std::string& key, const std::string& value, int ttl_seconds);
   void Invalidate(const std::vector<std::string>& keys);
 

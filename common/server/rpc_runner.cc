@@ -1,5 +1,7 @@
 #include "common/server/rpc_runner.h"
 
+#include <atomic>
+#include <memory>
 #include <unordered_map>
 
 #include "common/errors/status_mapping.h"
@@ -7,8 +9,56 @@
 
 namespace clienttier {
 
+namespace {
+std::atomic<uint64_t> next_runner_id{1};
+}  // namespace
+
 RpcRunner::RpcRunner(std::string service, ApiKeyStore& keys, MetricsRegistry& metrics)
-    : service_(std::move(service)), keys_(keys), metrics_(metrics) {}
+    : service_(std::move(service)), keys_(keys), metrics_(metrics), id_(next_runner_id++) {}
+
+grpc::Status RpcRunner::Execute(const char* method, const std::string* tenant,
+                                const std::function<void()>& body) {
+  try {
+    body();
+    return grpc::Status::OK;
+  } catch (const DomainError& error) {
+    return Failure(method, *tenant, error);
+  } catch (const std::exception& error) {
+    return Unexpected(method, *tenant, error);
+  }
+}
+
+grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContext* context,
+                                                      const char* method, Role required,
+                                                      WorkerPool& workers,
+                                                      std::function<bool(const Caller&)> fast,
+                                                      std::function<void(const Caller&)> slow) {
+  const auto start = std::chrono::steady_clock::now();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto caller = std::make_shared<Caller>();
+  bool answered = false;
+  grpc::Status status = Execute(method, &caller->tenant_id, [&] {
+    *caller = keys_.Authenticate(*context, required);
+    answered = fast(*caller);
+  });
+  if (!status.ok() || answered) {
+    Record(method, caller->tenant_id, status, start);
+    reactor->Finish(status);
+    return reactor;
+  }
+  const bool queued = workers.TrySubmit([this, method, reactor, caller, start,
+                                         slow = std::move(slow)] {
+    const grpc::Status result = Execute(method, &caller->tenant_id, [&] { slow(*caller); });
+    Record(method, caller->tenant_id, result, start);
+    reactor->Finish(result);
+  });
+  if (!queued) {
+    status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with backoff");
+    Record(method, caller->tenant_id, status, start);
+    reactor->Finish(status);
+  }
+  return reactor;
+}
 
 grpc::Status RpcRunner::Failure(const char* method, const std::string& tenant,
                                 const DomainError& error) {
@@ -29,13 +79,27 @@ void RpcRunner::Record(const char* method, const std::string& tenant, const grpc
   const double latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   // Series are looked up once per thread and kept: the registry's lock stays off the hot path.
+  // The key is the method literal's address, not its text, so a lookup allocates nothing.
+  struct Key {
+    uint64_t runner;
+    const char* method;
+    int code;
+    bool operator==(const Key& other) const {
+      return runner == other.runner && method == other.method && code == other.code;
+    }
+  };
+  struct KeyHash {
+    size_t operator()(const Key& key) const {
+      return std::hash<uint64_t>()(key.runner) ^ (std::hash<const void*>()(key.method) << 1) ^
+             static_cast<size_t>(key.code);
+    }
+  };
   struct Series {
     Counter* calls;
     Histogram* latency;
   };
-  thread_local std::unordered_map<std::string, Series> cache;
-  const std::string key = service_ + '\0' + method + '\0' + std::to_string(status.error_code()) +
-                          '\0' + std::to_string(reinterpret_cast<uintptr_t>(&metrics_));
+  thread_local std::unordered_map<Key, Series, KeyHash> cache;
+  const Key key{id_, method, static_cast<int>(status.error_code())};
   auto found = cache.find(key);
   if (found == cache.end()) {
     Series series{

@@ -1,15 +1,19 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 #include <grpcpp/support/status.h>
 
 #include "common/auth/api_key_store.h"
 #include "common/errors/domain_error.h"
 #include "common/errors/status_mapping.h"
 #include "common/observability/metrics.h"
+#include "common/server/worker_pool.h"
 
 namespace clienttier {
 
@@ -24,21 +28,29 @@ class RpcRunner {
   grpc::Status Run(grpc::ServerContext* context, const char* method, Role required, Body&& body) {
     const auto start = std::chrono::steady_clock::now();
     std::string tenant;
-    grpc::Status status;
-    try {
+    const grpc::Status status = Execute(method, &tenant, [&] {
       const Caller caller = keys_.Authenticate(*context, required);
       tenant = caller.tenant_id;
       body(caller);
-    } catch (const DomainError& error) {
-      status = Failure(method, tenant, error);
-    } catch (const std::exception& error) {
-      status = Unexpected(method, tenant, error);
-    }
+    });
     Record(method, tenant, status, start);
     return status;
   }
 
+  // The same frame for a callback-API unary handler whose common case needs no I/O (a read
+  // served from the in-process cache): `fast` runs inline on gRPC's thread and returns true
+  // when it answered; otherwise `slow` (which may block on MySQL or Redis) runs on `workers`.
+  // A full worker queue is RESOURCE_EXHAUSTED. Both get the authenticated caller.
+  grpc::ServerUnaryReactor* RunUnaryCallback(grpc::CallbackServerContext* context,
+                                             const char* method, Role required,
+                                             WorkerPool& workers,
+                                             std::function<bool(const Caller&)> fast,
+                                             std::function<void(const Caller&)> slow);
+
  private:
+  // Runs `body`, mapping whatever it throws through the one error mapping.
+  grpc::Status Execute(const char* method, const std::string* tenant,
+                       const std::function<void()>& body);
   grpc::Status Failure(const char* method, const std::string& tenant, const DomainError& error);
   grpc::Status Unexpected(const char* method, const std::string& tenant,
                           const std::exception& error);
@@ -48,6 +60,9 @@ class RpcRunner {
   std::string service_;
   ApiKeyStore& keys_;
   MetricsRegistry& metrics_;
+  // Unique per runner for the process' lifetime: the per-thread metric series cache is keyed
+  // by it, and gRPC's callback threads outlive a runner (tests start several in turn).
+  uint64_t id_;
 };
 
 }  // namespace clienttier

@@ -22,6 +22,10 @@ ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int d
       "api-keys-file", "file of '<sha256-hex> <tenant> <role>' lines (mounted secret)");
   config.max_threads = static_cast<int>(
       reader.Int("max-threads", config.max_threads, 2, 1024, "threads serving RPCs"));
+  config.io_workers = static_cast<int>(reader.Int(
+      "io-workers", config.io_workers, 1, 1024, "threads for callback handlers' blocking work"));
+  config.io_queue = static_cast<int>(
+      reader.Int("io-queue", config.io_queue, 1, 1000000, "calls waiting for an I/O worker"));
   config.drain_ms = static_cast<int>(
       reader.Int("drain-ms", config.drain_ms, 0, 60000, "NOT_SERVING time before shutdown"));
   config.shutdown_grace_ms = static_cast<int>(reader.Int(

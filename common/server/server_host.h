@@ -24,8 +24,13 @@ struct ServerConfig {
   int metrics_port = 9090;  // 0 picks a free port
   std::string api_keys_file;
   // Threads serving RPCs. The threading model of every service: gRPC's sync API with this
-  // bounded quota, and a MySQL pool sized to it, because hiredis and Connector/C++ block.
+  // bounded quota, because hiredis and Connector/C++ block; the hot cached reads use the
+  // callback API with an I/O worker pool instead (README: threading model).
   int max_threads = 128;
+  // Callback-API handlers hand blocking work (cache misses) to this many threads, with at
+  // most io_queue calls waiting (beyond: RESOURCE_EXHAUSTED).
+  int io_workers = 32;
+  int io_queue = 4096;
   int drain_ms = 2000;           // NOT_SERVING before shutdown, so balancers move away
   int shutdown_grace_ms = 15000;  // in-flight RPCs get this long to finish
   int health_interval_ms = 1000;

@@ -60,14 +60,16 @@ ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
                                                       config_.cache_ttl_seconds);
   activity_ = std::make_unique<MySqlActivityRepository>(*pool_, clock_);
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
+  io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
   runner_ = std::make_unique<RpcRunner>("client-profile", *keys_, metrics_);
   service_ = std::make_unique<ProfileService>(*runner_, *clients_, *activity_, clock_,
-                                              [this] { relay_->Notify(); });
+                                              *io_workers_, [this] { relay_->Notify(); });
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
   // Redis is not part of health: without it the service degrades to MySQL and keeps serving.
   host_->SetHealthProbe([this] { return pool_->Ping(); });
   host_->OnShutdown([this] {
+    io_workers_->Stop();
     relay_->Stop();
     if (near_cache_) {
       near_cache_->Stop();

@@ -62,6 +62,7 @@ class ProfileApp {
   std::unique_ptr<CachedClientRepository> clients_;
   std::unique_ptr<MySqlActivityRepository> activity_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<WorkerPool> io_workers_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ProfileService> service_;
   std::unique_ptr<ServerHost> host_;

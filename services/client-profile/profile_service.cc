@@ -31,11 +31,12 @@ void CountOutcomes(const std::vector<v1::RecordResult>& results, Response* respo
 
 ProfileService::ProfileService(RpcRunner& runner, ClientRepository& clients,
                                ActivityRepository& activity, const Clock& clock,
-                               std::function<void()> on_commit)
+                               WorkerPool& io_workers, std::function<void()> on_commit)
     : runner_(runner),
       clients_(clients),
       activity_(activity),
       clock_(clock),
+      io_workers_(io_workers),
       on_commit_(std::move(on_commit)) {}
 
 grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
@@ -48,16 +49,26 @@ grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ProfileService::GetClient(grpc::ServerContext* context,
-                                       const v1::GetClientRequest* request, v1::Client* response) {
-  return runner_.Run(context, "GetClient", Role::kReader, [&](const Caller& caller) {
-    validation::CheckId("client_id", request->client_id(), 64);
-    auto client = clients_.Get(caller.tenant_id, request->client_id());
-    if (!client) {
-      throw NotFound("client '" + request->client_id() + "' not found");
-    }
-    *response = std::move(*client);
-  });
+grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext* context,
+                                                    const v1::GetClientRequest* request,
+                                                    v1::Client* response) {
+  return runner_.RunUnaryCallback(
+      context, "GetClient", Role::kReader, io_workers_,
+      [this, request, response](const Caller& caller) {
+        validation::CheckId("client_id", request->client_id(), 64);
+        auto client = clients_.GetWithoutIo(caller.tenant_id, request->client_id());
+        if (client) {
+          *response = std::move(*client);
+        }
+        return client.has_value();
+      },
+      [this, request, response](const Caller& caller) {
+        auto client = clients_.Get(caller.tenant_id, request->client_id());
+        if (!client) {
+          throw NotFound("client '" + request->client_id() + "' not found");
+        }
+        *response = std::move(*client);
+      });
 }
 
 grpc::Status ProfileService::UpdateClient(grpc::ServerContext* context,

@@ -14,15 +14,21 @@ namespace v1 = ::clienttier::profile::v1;
 
 // The gRPC adapter of client-profile: validate, call the repositories, fill the response.
 // Runs on the sync API's bounded thread pool (see common/server/server_host.h).
-class ProfileService final : public v1::ClientProfileService::Service {
+// GetClient uses the callback API: a client in the in-process cache is answered on gRPC's own
+// thread, without handing the call to a worker; a miss goes to `io_workers` (Redis, MySQL).
+// Every other method is synchronous (see README, threading model).
+class ProfileService final
+    : public v1::ClientProfileService::WithCallbackMethod_GetClient<
+          v1::ClientProfileService::Service> {
  public:
   ProfileService(RpcRunner& runner, ClientRepository& clients, ActivityRepository& activity,
-                 const Clock& clock, std::function<void()> on_commit);
+                 const Clock& clock, WorkerPool& io_workers, std::function<void()> on_commit);
 
   grpc::Status CreateClient(grpc::ServerContext* context, const v1::CreateClientRequest* request,
                             v1::Client* response) override;
-  grpc::Status GetClient(grpc::ServerContext* context, const v1::GetClientRequest* request,
-                         v1::Client* response) override;
+  grpc::ServerUnaryReactor* GetClient(grpc::CallbackServerContext* context,
+                                      const v1::GetClientRequest* request,
+                                      v1::Client* response) override;
   grpc::Status UpdateClient(grpc::ServerContext* context, const v1::UpdateClientRequest* request,
                             v1::Client* response) override;
   grpc::Status ListClients(grpc::ServerContext* context, const v1::ListClientsRequest* request,
@@ -55,6 +61,7 @@ class ProfileService final : public v1::ClientProfileService::Service {
   ClientRepository& clients_;
   ActivityRepository& activity_;
   const Clock& clock_;
+  WorkerPool& io_workers_;
   std::function<void()> on_commit_;  // wakes the outbox relay
 };
 

@@ -130,7 +130,8 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
           record = record_found->second;
         }
         const ComputedScore computed = engine_.Compute(
-            context, client, before != nullptr ? before->tier_state : TierState{}, record, now);
+            context, client, before != nullptr ? before->tier_state : TierState{}, record, now,
+            ScoreDetail::kScoreOnly);
         const size_t events_before = events.size();
         engine_.Record(connection, tenant_id, computed, before, now, &scores, &events);
         for (size_t e = events_before; e < events.size(); ++e) {

@@ -75,14 +75,16 @@ ScoringApp::ScoringApp(ScoringAppConfig config) : config_(std::move(config)) {
   jobs_ = std::make_unique<BatchJobs>(*engine_);
   consumer_ = std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, config_.consumer);
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
+  io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
   runner_ = std::make_unique<RpcRunner>("scoring", *keys_, metrics_);
-  service_ = std::make_unique<ScoringService>(*runner_, *engine_, *jobs_,
+  service_ = std::make_unique<ScoringService>(*runner_, *engine_, *jobs_, *io_workers_,
                                               config_.engine.default_currency);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.scoring.v1.ScoringService");
   // Redis is not part of health: without it scores are served from MySQL.
   host_->SetHealthProbe([this] { return pool_->Ping(); });
   host_->OnShutdown([this] {
+    io_workers_->Stop();
     consumer_->Stop();
     relay_->Stop();
     if (near_cache_) {

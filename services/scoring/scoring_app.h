@@ -62,6 +62,7 @@ class ScoringApp {
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<EventConsumer> consumer_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<WorkerPool> io_workers_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ScoringService> service_;
   std::unique_ptr<ServerHost> host_;

@@ -87,7 +87,7 @@ ClvEstimate ScoringEngine::EstimateFor(const TenantContext& context, const Clien
 ComputedScore ScoringEngine::Compute(const TenantContext& context, const ClientFacts& facts,
                                      const TierState& previous,
                                      const std::optional<TierOverrideRecord>& record,
-                                     UnixMicros now) const {
+                                     UnixMicros now, ScoreDetail detail) const {
   const Day as_of = DayOf(now);
   ComputedScore computed;
   computed.facts = facts;
@@ -98,7 +98,7 @@ ComputedScore ScoringEngine::Compute(const TenantContext& context, const ClientF
   }
   try {
     computed.domain =
-        ScoreClient(facts, context.population, clv, context.config, previous, rule, as_of);
+        ScoreClient(facts, context.population, clv, context.config, previous, rule, as_of, detail);
   } catch (const std::invalid_argument& error) {
     throw FailedPrecondition(std::string("population statistics are stale: ") + error.what() +
                              " (run BatchRescore)");
@@ -251,6 +251,12 @@ v1::ScoreExplanation ScoringEngine::Explain(const std::string& tenant_id,
     explanation.set_tier_reason(computed.domain.tier.reason);
   });
   return explanation;
+}
+
+bool ScoringEngine::CachedScoreWithoutIo(const std::string& tenant_id,
+                                         const std::string& client_id, v1::Score* score) {
+  auto local = cache_.GetLocal(ScoreCacheKey(tenant_id, client_id));
+  return local && score->ParseFromString(*local);
 }
 
 v1::Score ScoringEngine::CachedScore(const std::string& tenant_id, const std::string& client_id) {

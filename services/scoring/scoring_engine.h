@@ -64,7 +64,7 @@ class ScoringEngine {
   // Pure computation over loaded facts.
   ComputedScore Compute(const TenantContext& context, const ClientFacts& facts,
                         const TierState& previous, const std::optional<TierOverrideRecord>& record,
-                        UnixMicros now) const;
+                        UnixMicros now, ScoreDetail detail = ScoreDetail::kExplained) const;
   ClvEstimate EstimateFor(const TenantContext& context, const ClientFacts& facts, Day as_of) const;
 
   // Rescores one client inside the caller's transaction: stores the score, and on a tier change
@@ -93,6 +93,9 @@ class ScoringEngine {
 
   // GetScore: the cache, else the stored score. NOT_FOUND when never scored.
   v1::Score CachedScore(const std::string& tenant_id, const std::string& client_id);
+  // The in-process cached score, without I/O; false on a miss.
+  bool CachedScoreWithoutIo(const std::string& tenant_id, const std::string& client_id,
+                            v1::Score* score);
 
   void InvalidateCached(const std::string& tenant_id, const std::vector<std::string>& client_ids);
 

@@ -50,15 +50,25 @@ std::vector<int> EnumFilter(const char* field, const Repeated& values, IsValid i
 }  // namespace
 
 ScoringService::ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs,
-                               std::string default_currency)
-    : runner_(runner), engine_(engine), jobs_(jobs), default_currency_(std::move(default_currency)) {}
+                               WorkerPool& io_workers, std::string default_currency)
+    : runner_(runner),
+      engine_(engine),
+      jobs_(jobs),
+      io_workers_(io_workers),
+      default_currency_(std::move(default_currency)) {}
 
-grpc::Status ScoringService::GetScore(grpc::ServerContext* context,
-                                      const v1::GetScoreRequest* request, v1::Score* response) {
-  return runner_.Run(context, "GetScore", Role::kReader, [&](const Caller& caller) {
-    validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = engine_.CachedScore(caller.tenant_id, request->client_id());
-  });
+grpc::ServerUnaryReactor* ScoringService::GetScore(grpc::CallbackServerContext* context,
+                                                   const v1::GetScoreRequest* request,
+                                                   v1::Score* response) {
+  return runner_.RunUnaryCallback(
+      context, "GetScore", Role::kReader, io_workers_,
+      [this, request, response](const Caller& caller) {
+        validation::CheckId("client_id", request->client_id(), kMaxIdLength);
+        return engine_.CachedScoreWithoutIo(caller.tenant_id, request->client_id(), response);
+      },
+      [this, request, response](const Caller& caller) {
+        *response = engine_.CachedScore(caller.tenant_id, request->client_id());
+      });
 }
 
 grpc::Status ScoringService::ScoreClient(grpc::ServerContext* context,

@@ -8,13 +8,17 @@
 namespace clienttier::scoring {
 
 // The gRPC adapter: validates, calls the engine or a store, maps errors (via RpcRunner).
-class ScoringService final : public v1::ScoringService::Service {
+// GetScore uses the callback API: a score in the in-process cache is answered on gRPC's own
+// thread; a miss goes to `io_workers`. Every other method is synchronous.
+class ScoringService final
+    : public v1::ScoringService::WithCallbackMethod_GetScore<v1::ScoringService::Service> {
  public:
   ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs,
-                 std::string default_currency);
+                 WorkerPool& io_workers, std::string default_currency);
 
-  grpc::Status GetScore(grpc::ServerContext* context, const v1::GetScoreRequest* request,
-                        v1::Score* response) override;
+  grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
+                                     const v1::GetScoreRequest* request,
+                                     v1::Score* response) override;
   grpc::Status ScoreClient(grpc::ServerContext* context, const v1::ScoreClientRequest* request,
                            v1::Score* response) override;
   grpc::Status ExplainScore(grpc::ServerContext* context, const v1::ExplainScoreRequest* request,
@@ -48,6 +52,7 @@ class ScoringService final : public v1::ScoringService::Service {
   RpcRunner& runner_;
   ScoringEngine& engine_;
   BatchJobs& jobs_;
+  WorkerPool& io_workers_;
   std::string default_currency_;
 };
 

@@ -10,6 +10,17 @@ v1::Client CachedClientRepository::Create(const std::string& tenant_id, const v1
   return created;
 }
 
+std::optional<v1::Client> CachedClientRepository::GetWithoutIo(const std::string& tenant_id,
+                                                                const std::string& client_id) {
+  if (auto local = cache_.GetLocal(ClientCacheKey(tenant_id, client_id))) {
+    v1::Client client;
+    if (client.ParseFromString(*local)) {
+      return client;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_id,
                                                        const std::string& client_id) {
   const std::string key = ClientCacheKey(tenant_id, client_id);

@@ -15,6 +15,8 @@ class CachedClientRepository final : public ClientRepository {
 
   v1::Client Create(const std::string& tenant_id, const v1::Client& client) override;
   std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) override;
+  std::optional<v1::Client> GetWithoutIo(const std::string& tenant_id,
+                                         const std::string& client_id) override;
   v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
                     UnixMicros now) override;
   std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,

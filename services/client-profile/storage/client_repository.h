@@ -33,6 +33,11 @@ class ClientRepository {
   // `client` is final (NewClient applied). AlreadyExists if the id is taken.
   virtual v1::Client Create(const std::string& tenant_id, const v1::Client& client) = 0;
   virtual std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) = 0;
+  // The client if it can be had without I/O (an in-process cache); nullopt means "ask Get".
+  virtual std::optional<v1::Client> GetWithoutIo(const std::string& /*tenant_id*/,
+                                                 const std::string& /*client_id*/) {
+    return std::nullopt;
+  }
   // Applies the (validated) request under optimistic concurrency.
   virtual v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
                             UnixMicros now) = 0;

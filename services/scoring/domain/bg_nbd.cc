@@ -516,6 +516,43 @@ double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const Repeat
   return BgNbdProbabilityAlive(params, client) * (a + b + x - 1.0) / (a - 1.0) * bracket;
 }
 
+std::vector<double> BgNbdConditionalExpectedPurchasesCurve(const BgNbdParams& params,
+                                                           const RepeatSummary& client,
+                                                           const std::vector<double>& horizons) {
+  std::vector<double> values(horizons.size(), kNaN);
+  constexpr double kNearOne = 1e-5;
+  const double a = params.a;
+  const double b = params.b;
+  const double x = client.x;
+  bool regular = std::fabs(a - 1.0) >= kNearOne && std::fabs(a + b + x - 1.0) >= kNearOne;
+  for (const double t : horizons) {
+    regular = regular && t > 0.0 && std::isfinite(t);
+  }
+  if (!regular) {
+    // The removable singularities and odd horizons: the single version handles each.
+    for (size_t i = 0; i < horizons.size(); ++i) {
+      values[i] = BgNbdConditionalExpectedPurchases(params, client, horizons[i]);
+    }
+    return values;
+  }
+  const double elapsed = params.alpha + client.T;
+  std::vector<double> z(horizons.size());
+  for (size_t i = 0; i < horizons.size(); ++i) {
+    z[i] = horizons[i] / (elapsed + horizons[i]);
+  }
+  // (elapsed / (elapsed + t))^(a-1) = (1 - z)^(a-1): folded into the series' own prefactor.
+  std::vector<double> scaled_series;
+  if (!Hypergeometric2F1Many(a + b - 1.0 - params.r, a - 1.0, a + b + x - 1.0, z, &scaled_series,
+                             1000000, a - 1.0)) {
+    return values;
+  }
+  const double scale = BgNbdProbabilityAlive(params, client) * (a + b + x - 1.0) / (a - 1.0);
+  for (size_t i = 0; i < horizons.size(); ++i) {
+    values[i] = scale * (1.0 - scaled_series[i]);
+  }
+  return values;
+}
+
 double BgNbdExpectedPurchases(const BgNbdParams& params, double t) {
   return BgNbdConditionalExpectedPurchases(params, RepeatSummary{0.0, 0.0, 0.0}, t);
 }

@@ -60,6 +60,11 @@ double BgNbdProbabilityAlive(const BgNbdParams& params, const RepeatSummary& cli
 // 2F1 (analytic continuation covers a < 1 and a + b < 1). NaN for t < 0, or when the series
 // does not converge within its term cap (t / (alpha + T) above ~ 10^4).
 double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const RepeatSummary& client, double t);
+// The same for several horizons t (days) at once, sharing one hypergeometric pass; each entry
+// equals the single-horizon value.
+std::vector<double> BgNbdConditionalExpectedPurchasesCurve(const BgNbdParams& params,
+                                                           const RepeatSummary& client,
+                                                           const std::vector<double>& horizons);
 
 // E[X(t)] for a client just acquired (repeat purchases in (0, t]); NaN as above.
 double BgNbdExpectedPurchases(const BgNbdParams& params, double t);

@@ -88,10 +88,15 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
     return Heuristic(client, horizon_months, options, model.fallback_reason);
   }
 
+  std::vector<double> horizons(static_cast<std::size_t>(horizon_months));
+  for (std::size_t m = 0; m < horizons.size(); ++m) {
+    horizons[m] = kDaysPerMonth * static_cast<double>(m + 1);
+  }
+  const std::vector<double> curve =
+      BgNbdConditionalExpectedPurchasesCurve(model.purchase_model, client.history, horizons);
   std::vector<double> cumulative(static_cast<std::size_t>(horizon_months) + 1, 0.0);
   for (std::size_t m = 1; m < cumulative.size(); ++m) {
-    cumulative[m] = BgNbdConditionalExpectedPurchases(model.purchase_model, client.history,
-                                                      kDaysPerMonth * static_cast<double>(m));
+    cumulative[m] = curve[m - 1];
     if (!std::isfinite(cumulative[m])) {
       return Heuristic(client, horizon_months, options,
                        "BG/NBD expected purchases cannot be evaluated for this client (hypergeometric series)");

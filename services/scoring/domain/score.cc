@@ -16,7 +16,19 @@ std::string JoinCuts(const std::vector<int64_t>& cuts) {
   return text + "]";
 }
 
+// Adds one rule line; the text is only built when the score is explained, because a batch run
+// of a million clients would spend most of its time formatting lines nobody reads.
+template <typename MakeText>
+void Note(Explanation& explanation, MakeText make_text) {
+  if (explanation.enabled) {
+    explanation.rules.push_back(make_text());
+  }
+}
+
 void AddInputs(const ClientFacts& facts, const ClvEstimate& clv, Explanation& explanation) {
+  if (!explanation.enabled) {
+    return;
+  }
   const auto add = [&explanation](const char* name, std::string value) {
     explanation.inputs.push_back(ExplanationInput{name, std::move(value)});
   };
@@ -45,10 +57,9 @@ void AddInputs(const ClientFacts& facts, const ClvEstimate& clv, Explanation& ex
 
 void ScoreRfmPart(const ClientFacts& facts, const PopulationStats& population,
                   const ScoringConfig& config, Day as_of, ClientScore& score) {
-  std::vector<std::string>& rules = score.explanation.rules;
   if (!HasPurchase(facts)) {
     score.spend_tier = SpendTier::kNone;
-    rules.push_back("rfm: no purchase, no RFM score");
+    Note(score.explanation, [&] { return std::string("rfm: no purchase, no RFM score"); });
     return;
   }
   const RfmInput input = RfmInputFromFacts(facts, config.rfm, as_of);
@@ -57,16 +68,16 @@ void ScoreRfmPart(const ClientFacts& facts, const PopulationStats& population,
   score.rfm = rfm;
   score.rfm_cell = CellString(rfm);
   const std::string window = std::to_string(config.rfm.window_days) + "d";
-  rules.push_back("rfm.recency: " + std::to_string(input.recency_days) + " days, cuts " +
+  Note(score.explanation, [&] { return std::string("rfm.recency: " + std::to_string(input.recency_days) + " days, cuts " +
                   JoinCuts(population.rfm.recency_cuts_days) + " -> " +
-                  std::to_string(rfm.recency));
-  rules.push_back("rfm.frequency: " + std::to_string(input.frequency) + " purchases in " + window +
+                  std::to_string(rfm.recency)); });
+  Note(score.explanation, [&] { return std::string("rfm.frequency: " + std::to_string(input.frequency) + " purchases in " + window +
                   ", cuts " + JoinCuts(population.rfm.frequency_cuts) + " -> " +
-                  std::to_string(rfm.frequency));
-  rules.push_back("rfm.monetary: " + std::to_string(input.monetary_minor) + " minor in " + window +
+                  std::to_string(rfm.frequency)); });
+  Note(score.explanation, [&] { return std::string("rfm.monetary: " + std::to_string(input.monetary_minor) + " minor in " + window +
                   ", cuts " + JoinCuts(population.rfm.monetary_cuts_minor) + " -> " +
-                  std::to_string(rfm.monetary));
-  rules.push_back("rfm.segment: cell " + score.rfm_cell + " -> " + Name(rfm.segment));
+                  std::to_string(rfm.monetary)); });
+  Note(score.explanation, [&] { return std::string("rfm.segment: cell " + score.rfm_cell + " -> " + Name(rfm.segment)); });
 
   const Day first_day =
       facts.first_purchase_day == kNever ? facts.last_purchase_day : facts.first_purchase_day;
@@ -82,10 +93,10 @@ void ScoreRfmPart(const ClientFacts& facts, const PopulationStats& population,
   } else {
     comparison = "> growth_max_monthly_minor " + std::to_string(limits.growth_max_monthly_minor);
   }
-  rules.push_back("spend_tier: average monthly spend " +
+  Note(score.explanation, [&] { return std::string("spend_tier: average monthly spend " +
                   std::to_string(score.average_monthly_spend_minor) + " over " +
                   std::to_string(exposure_days) + " days " + comparison + " -> " +
-                  Name(score.spend_tier));
+                  Name(score.spend_tier)); });
 }
 
 void ScoreQuadrantPart(const ClientFacts& facts, const PopulationStats& population,
@@ -101,11 +112,11 @@ void ScoreQuadrantPart(const ClientFacts& facts, const PopulationStats& populati
   const auto side = [](int64_t value, int64_t cut) {
     return std::to_string(value) + (value > cut ? " > cut " : " <= cut ") + std::to_string(cut);
   };
-  score.explanation.rules.push_back(
+  Note(score.explanation, [&] { return std::string(
       "quadrant: value " + side(score.quadrant_value_minor, cuts.value_cut_minor) + ", potential " +
       side(score.quadrant_potential_minor, cuts.potential_cut_minor) + " (p" +
       FormatDecimal(cuts.value_percentile, 2) + "/p" + FormatDecimal(cuts.potential_percentile, 2) +
-      ") -> " + Name(score.quadrant));
+      ") -> " + Name(score.quadrant)); });
 }
 
 void AddContributions(const ScoringConfig& config, ClientScore& score) {
@@ -124,7 +135,7 @@ void AddContributions(const ScoringConfig& config, ClientScore& score) {
 ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& population,
                         const ClvEstimate& clv, const ScoringConfig& config,
                         const TierState& previous, const std::optional<TierOverride>& tier_override,
-                        Day as_of) {
+                        Day as_of, ScoreDetail detail) {
   if (population.config_version != config.version) {
     throw std::invalid_argument("population stats are for config version " +
                                 std::to_string(population.config_version) + ", not " +
@@ -136,38 +147,38 @@ ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& populat
   score.config_version = config.version;
   score.population_version = population.version;
   score.clv = clv;
-  std::vector<std::string>& rules = score.explanation.rules;
+  score.explanation.enabled = detail == ScoreDetail::kExplained;
   AddInputs(facts, clv, score.explanation);
 
   ScoreRfmPart(facts, population, config, as_of, score);
 
   score.need_depth = NeedDepthFor(facts, config.need_depth);
-  rules.push_back("need_depth: " + std::to_string(facts.purchase_count) + " paid occasions, " +
+  Note(score.explanation, [&] { return std::string("need_depth: " + std::to_string(facts.purchase_count) + " paid occasions, " +
                   std::to_string(facts.active_months) + " active months (moderate from " +
                   std::to_string(config.need_depth.moderate_min_sessions) + ", deep from " +
                   std::to_string(config.need_depth.deep_min_sessions) + " or " +
                   std::to_string(config.need_depth.deep_min_active_months) + " months) -> " +
-                  Name(score.need_depth));
+                  Name(score.need_depth)); });
 
   const std::optional<double> p_alive =
       clv.method.empty() ? std::nullopt : std::optional<double>(clv.p_alive);
   score.inactive_days = InactiveDays(facts, as_of);
   score.lifecycle = ClassifyLifecycle(facts, p_alive, config.lifecycle, as_of);
-  rules.push_back("lifecycle: first purchase " + FormatDay(facts.first_purchase_day) +
+  Note(score.explanation, [&] { return std::string("lifecycle: first purchase " + FormatDay(facts.first_purchase_day) +
                   ", inactive " + std::to_string(score.inactive_days) + " days (dormant at " +
                   std::to_string(config.lifecycle.dormant_days) + ", churned at " +
                   std::to_string(config.lifecycle.churned_days) + "), p_alive " +
                   (p_alive.has_value() ? FormatProbability(*p_alive) : std::string("unknown")) +
                   " (churned below " + FormatProbability(config.lifecycle.churned_p_alive) +
-                  ") -> " + Name(score.lifecycle));
+                  ") -> " + Name(score.lifecycle)); });
 
   score.propagation_tier = ClassifyPropagation(facts, config.propagation);
   score.propagation_index = PropagationIndex(facts);
-  rules.push_back("propagation: " + FormatDecimal(PropagationPoints(facts), 1) +
+  Note(score.explanation, [&] { return std::string("propagation: " + FormatDecimal(PropagationPoints(facts), 1) +
                   " points -> index " + FormatScore(score.propagation_index) + ", " +
                   std::to_string(facts.referrals_converted) + " converted referrals (spreader at " +
                   std::to_string(config.propagation.spreader_min_converted) + ") -> " +
-                  Name(score.propagation_tier));
+                  Name(score.propagation_tier)); });
 
   ScoreQuadrantPart(facts, population, clv, score);
 
@@ -178,12 +189,12 @@ ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& populat
   AddContributions(config, score);
 
   score.tier = DecideTier(score.composite, previous, tier_override, config, as_of);
-  rules.push_back("tier: " + score.tier.reason + " -> " + Name(score.tier.tier));
+  Note(score.explanation, [&] { return std::string("tier: " + score.tier.reason + " -> " + Name(score.tier.tier)); });
 
   score.churn_warning =
       EvaluateChurnWarning(score.tier.tier, p_alive, score.inactive_days, config.churn_warning);
   if (score.churn_warning.warned) {
-    rules.push_back("churn_warning: " + score.churn_warning.reason);
+    Note(score.explanation, [&] { return std::string("churn_warning: " + score.churn_warning.reason); });
   }
   return score;
 }

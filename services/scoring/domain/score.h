@@ -35,6 +35,9 @@ struct Contribution {
 };
 
 struct Explanation {
+  // False for a score computed without its explanation (ScoreDetail::kScoreOnly): inputs and
+  // rules stay empty, contributions are still filled.
+  bool enabled = true;
   std::vector<ExplanationInput> inputs;
   std::vector<Contribution> contributions;
   // Each rule as applied: breakpoints used, thresholds crossed, e.g.
@@ -73,9 +76,14 @@ struct ClientScore {
 // Scores one client against its tenant's stored population stats. Throws
 // std::invalid_argument when the stats were computed under another config version (their
 // breakpoints would not match the config's bins or window: rebuild first).
+enum class ScoreDetail {
+  kExplained,  // with inputs and every rule as applied (ExplainScore, single rescores)
+  kScoreOnly,  // the same score without the text (batch rescoring)
+};
+
 ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& population,
                         const ClvEstimate& clv, const ScoringConfig& config,
                         const TierState& previous, const std::optional<TierOverride>& tier_override,
-                        Day as_of);
+                        Day as_of, ScoreDetail detail = ScoreDetail::kExplained);
 
 }  // namespace clienttier::scoring

@@ -86,6 +86,66 @@ Hypergeometric2F1Result Hypergeometric2F1(double a, double b, double c, double z
   return SumSeries(a, b, c, z, max_terms);
 }
 
+bool Hypergeometric2F1Many(double a, double b, double c, const std::vector<double>& z,
+                           std::vector<double>* values, int max_terms, double scale_exponent) {
+  const size_t count = z.size();
+  values->assign(count, kNaN);
+  bool valid = std::isfinite(a) && std::isfinite(b) && std::isfinite(c) &&
+               !IsNonPositiveInteger(c) && max_terms >= 1;
+  for (const double point : z) {
+    valid = valid && point >= 0.0 && point < 1.0;
+  }
+  if (!valid) {
+    return false;
+  }
+  // As in Hypergeometric2F1: with c - a - b < 0, Euler's transformation
+  // 2F1(a,b;c;z) = (1-z)^(c-a-b) 2F1(c-a, c-b; c; z) keeps the terms from growing.
+  const double excess = c - a - b;
+  const bool euler = excess < 0.0;
+  const double sa = euler ? c - a : a;
+  const double sb = euler ? c - b : b;
+  std::vector<double> power(count, 1.0);
+  std::vector<double> sum(count, 1.0);
+  double coefficient = 1.0;
+  const double monotone_from = std::max({-sa, -sb, -c, 0.0});
+  for (int n = 0; n < max_terms; ++n) {
+    const double dn = static_cast<double>(n);
+    coefficient *= (sa + dn) * (sb + dn) / ((c + dn) * (dn + 1.0));
+    bool finite = true;
+    for (size_t i = 0; i < count; ++i) {
+      power[i] *= z[i];
+      sum[i] += coefficient * power[i];
+      finite = finite && std::isfinite(sum[i]);
+    }
+    if (!finite) {
+      return false;
+    }
+    bool converged = coefficient == 0.0;  // a polynomial: the series ended
+    const double next = dn + 1.0;
+    // The tail test costs as much as a term for every z: run it every few terms.
+    if (!converged && next > monotone_from && n % 4 == 3) {
+      const double ratio_a = std::max(std::fabs((sa + next) / (next + 1.0)), 1.0);
+      const double ratio_b = std::max(std::fabs((sb + next) / (c + next)), 1.0);
+      converged = true;
+      for (size_t i = 0; i < count && converged; ++i) {
+        const double ratio_bound = z[i] * ratio_a * ratio_b;
+        converged = ratio_bound < 1.0 && std::fabs(coefficient * power[i]) * ratio_bound /
+                                                 (1.0 - ratio_bound) <=
+                                             kRelativeTolerance * std::fabs(sum[i]);
+      }
+    }
+    if (converged) {
+      // One pow per z: the Euler prefactor and the caller's own power of (1 - z) together.
+      const double exponent = (euler ? excess : 0.0) + scale_exponent;
+      for (size_t i = 0; i < count; ++i) {
+        (*values)[i] = exponent == 0.0 ? sum[i] : sum[i] * std::pow(1.0 - z[i], exponent);
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 double Digamma(double x) {
   if (std::isnan(x) || IsNonPositiveInteger(x)) {
     return kNaN;

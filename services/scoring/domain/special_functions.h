@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 // Special functions for the CLV models (BG/NBD, Gamma-Gamma). Pure math, no I/O.
 
 namespace clienttier::scoring {
@@ -29,6 +31,16 @@ Hypergeometric2F1Result Hypergeometric2F1(double a, double b, double c, double z
 
 // Digamma psi(x) = d/dx ln Gamma(x): recurrence up to x >= 10, then the asymptotic series;
 // reflection for x < 0. NaN at the poles (0, -1, -2, ...).
+// 2F1(a, b; c; z_i) for several z_i in [0, 1) in one pass, as Hypergeometric2F1 would give
+// each: the coefficients (a)_n (b)_n / ((c)_n n!) are shared, so every extra z costs one
+// multiply-add per term (CLV needs a whole monthly curve per client). Stops when every z's
+// tail bound is below the tolerance; false, with NaN values, on an invalid argument or when
+// max_terms is reached. With scale_exponent e, each value is multiplied by (1 - z_i)^e (one
+// pow per z where the caller would need a second).
+bool Hypergeometric2F1Many(double a, double b, double c, const std::vector<double>& z,
+                           std::vector<double>* values, int max_terms = 1000000,
+                           double scale_exponent = 0.0);
+
 double Digamma(double x);
 
 // ln(exp(u) + exp(v)) without overflow or underflow; -inf when both are -inf.

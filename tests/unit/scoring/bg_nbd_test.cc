@@ -423,3 +423,34 @@ TEST(BgNbdFitTest, FitReachesTheLikelihoodMaximum) {
 
 }  // namespace
 }  // namespace clienttier::scoring
+
+namespace clienttier::scoring {
+namespace {
+
+TEST(BgNbdCurveTest, EveryHorizonEqualsTheSingleHorizonValue) {
+  const std::vector<BgNbdParams> models = {{0.24, 30.87, 0.79, 2.43},   // a < 1
+                                           {3.0, 200.0, 0.5, 2.0},      // c - a - b > 0
+                                           {0.5, 10.0, 4.0, 1.5},       // a > x + r + 1: Euler
+                                           {0.7, 50.0, 1.0 + 2e-6, 3.0}};  // a next to 1
+  const std::vector<RepeatSummary> clients = {
+      {0, 0, 30}, {0, 0, 700}, {3, 200, 400}, {25, 900, 1000}, {1, 1, 1}, {200, 364, 365}};
+  std::vector<double> horizons;
+  for (int m = 1; m <= 24; ++m) {
+    horizons.push_back(30.4375 * m);
+  }
+  horizons.push_back(3650.0);
+  for (const auto& model : models) {
+    for (const auto& client : clients) {
+      const std::vector<double> curve = BgNbdConditionalExpectedPurchasesCurve(model, client, horizons);
+      ASSERT_EQ(curve.size(), horizons.size());
+      for (size_t i = 0; i < horizons.size(); ++i) {
+        const double single = BgNbdConditionalExpectedPurchases(model, client, horizons[i]);
+        EXPECT_NEAR(curve[i], single, 1e-10 * std::max(1.0, std::fabs(single)))
+            << "r=" << model.r << " a=" << model.a << " x=" << client.x << " t=" << horizons[i];
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace clienttier::scoring

@@ -155,6 +155,26 @@ TEST(ScoreClientTest, BigClientIsAT1Champion) {
   EXPECT_FALSE(score.churn_warning.warned);
 }
 
+TEST(ScoreClientTest, ScoreOnlyGivesTheSameScoreWithoutTheText) {
+  const Population population;
+  for (size_t i = 0; i < population.facts.size(); ++i) {
+    const ClientScore explained = population.Score(i);
+    const ClientScore bare =
+        ScoreClient(population.facts[i], population.stats, population.clv[i], population.config,
+                    TierState{}, std::nullopt, kAsOf, ScoreDetail::kScoreOnly);
+    EXPECT_EQ(bare.composite, explained.composite) << i;
+    EXPECT_EQ(bare.tier.tier, explained.tier.tier) << i;
+    EXPECT_EQ(bare.rfm_cell, explained.rfm_cell) << i;
+    EXPECT_EQ(bare.lifecycle, explained.lifecycle) << i;
+    EXPECT_EQ(bare.quadrant, explained.quadrant) << i;
+    EXPECT_EQ(bare.churn_warning.warned, explained.churn_warning.warned) << i;
+    EXPECT_FALSE(explained.explanation.rules.empty()) << i;
+    EXPECT_TRUE(bare.explanation.rules.empty()) << i;
+    EXPECT_TRUE(bare.explanation.inputs.empty()) << i;
+    EXPECT_EQ(bare.explanation.contributions.size(), 3u) << i;
+  }
+}
+
 TEST(ScoreClientTest, ExplanationAddsUpAndNamesTheBreakpoints) {
   const Population population;
   const ClientScore score = population.Score(2);

@@ -126,5 +126,23 @@ TEST(LogHelpersTest, LogSumExpAndLogGammaIncrement) {
   EXPECT_EQ(LogGammaIncrement(0.24, 0.0), 0.0);
 }
 
+TEST(Hypergeometric2F1ManyTest, MatchesTheSingleSeriesAndRefusesBadArguments) {
+  const std::vector<double> z = {0.0, 0.1, 0.5, 0.9, 0.999};
+  std::vector<double> values;
+  ASSERT_TRUE(Hypergeometric2F1Many(1.5, 2.5, 3.25, z, &values));
+  for (size_t i = 0; i < z.size(); ++i) {
+    EXPECT_NEAR(values[i], Hypergeometric2F1(1.5, 2.5, 3.25, z[i]).value, 1e-12 * values[i]);
+  }
+  // c - a - b < 0 takes the Euler path; compare with the closed form (1-z)^-a for b = c.
+  ASSERT_TRUE(Hypergeometric2F1Many(2.0, 3.0, 3.0, z, &values));
+  for (size_t i = 0; i < z.size(); ++i) {
+    EXPECT_NEAR(values[i], std::pow(1.0 - z[i], -2.0), 1e-9 * values[i]);
+  }
+  EXPECT_FALSE(Hypergeometric2F1Many(1.0, 1.0, 2.0, {0.5, 1.0}, &values));
+  EXPECT_TRUE(std::isnan(values[0]));
+  EXPECT_FALSE(Hypergeometric2F1Many(1.0, 1.0, -2.0, {0.5}, &values));
+  EXPECT_FALSE(Hypergeometric2F1Many(1.0, 1.0, 2.0, {0.9999999}, &values, 50));
+}
+
 }  // namespace
 }  // namespace clienttier::scoring
