@@ -2,7 +2,7 @@
 // it: CLV for every client (fitted BG/NBD + Gamma-Gamma), the population statistics (RFM
 // breakpoints, quadrant cuts), then every client's score with every dimension, tier and churn
 // warning. Prints the computation time (target <= 1 s for 1,000,000 clients on 2 cores) and,
-// when CT_MYSQL_* point at a MariaDB (bench/run-scoring-bench.sh starts one), the time to also
+// when CT_MYSQL_* point at a MariaDB (bench/run-all starts one), the time to also
 // write the snapshot (scores rows with their serialized Score) into it (target <= 20 s).
 //
 //   rescore-bench [--clients=1000000] [--threads=2] [--no-write]
@@ -27,7 +27,9 @@
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/domain/score.h"
 #include "services/scoring/scoring_app.h"
+#include "services/scoring/scoring_engine.h"
 #include "services/scoring/scoring_mapping.h"
+#include "services/scoring/snapshot_writer.h"
 #include "services/scoring/storage/score_store.h"
 
 namespace {
@@ -141,51 +143,59 @@ int main(int argc, char** argv) {
   clv_options.horizon_months = static_cast<int>(config.clv.horizon_months);
   clv_options.monthly_discount_rate = config.clv.monthly_discount_rate;
 
-  const auto computation = Clock::now();
-  std::vector<ClvEstimate> estimates(clients);
-  Parallel(clients, threads, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      estimates[i] = ToClvEstimate(EstimateClv(ClvClientFromFacts(tenant[i], as_of), model, clv_options));
-    }
-  });
-  const double clv_seconds = SecondsSince(computation);
-  start = Clock::now();
-  const PopulationStats population = ComputePopulationStats(tenant, estimates, config, as_of, 1);
-  const double population_seconds = SecondsSince(start);
-  // As BatchRescore does it: chunks of clients, each chunk's scores kept only until written.
-  // Here only the tier counts are kept; the write phase below recomputes nothing.
-  start = Clock::now();
+  // The computation runs kRuns times (the same inputs each time); the median is the figure,
+  // as a shared 2-core machine makes single runs vary by a fifth.
+  constexpr int kRuns = 3;
   constexpr size_t kChunk = 2000;
-  std::vector<int64_t> t1_per_thread(static_cast<size_t>(threads), 0);
+  std::vector<double> totals;
+  std::vector<ClvEstimate> estimates(clients);
+  PopulationStats population;
   std::vector<Tier> tiers(clients);
-  Parallel(clients, threads, [&](size_t begin, size_t end) {
-    std::vector<ClientScore> chunk;
-    chunk.reserve(kChunk);
-    for (size_t i = begin; i < end; ++i) {
-      if (chunk.size() == kChunk) {
-        chunk.clear();
+  for (int run = 0; run < kRuns; ++run) {
+    const auto computation = Clock::now();
+    Parallel(clients, threads, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        estimates[i] =
+            ToClvEstimate(EstimateClv(ClvClientFromFacts(tenant[i], as_of), model, clv_options));
       }
-      chunk.push_back(ScoreClient(tenant[i], population, estimates[i], config, TierState{},
-                                  std::nullopt, as_of, ScoreDetail::kScoreOnly));
-      tiers[i] = chunk.back().tier.tier;
-    }
-  });
-  const double score_seconds = SecondsSince(start);
-  const double total = SecondsSince(computation);
-  std::printf("clv: %.3f s, population: %.3f s, scores: %.3f s (%d threads)\n", clv_seconds,
-              population_seconds, score_seconds, threads);
-  std::printf("rescore_computation_1m: %.3f s for %zu clients (target <= 1 s: %s)\n", total,
-              clients, total <= 1.0 ? "met" : "NOT met");
+    });
+    const double clv_seconds = SecondsSince(computation);
+    start = Clock::now();
+    population = ComputePopulationStats(tenant, estimates, config, as_of, 1);
+    const double population_seconds = SecondsSince(start);
+    // As BatchRescore does it: chunks of clients, each chunk's scores kept only until written.
+    start = Clock::now();
+    Parallel(clients, threads, [&](size_t begin, size_t end) {
+      std::vector<ClientScore> chunk;
+      chunk.reserve(kChunk);
+      for (size_t i = begin; i < end; ++i) {
+        if (chunk.size() == kChunk) {
+          chunk.clear();
+        }
+        chunk.push_back(ScoreClient(tenant[i], population, estimates[i], config, TierState{},
+                                    std::nullopt, as_of, ScoreDetail::kScoreOnly));
+        tiers[i] = chunk.back().tier.tier;
+      }
+    });
+    const double score_seconds = SecondsSince(start);
+    totals.push_back(SecondsSince(computation));
+    std::printf("run %d: clv %.3f s, population %.3f s, scores %.3f s, total %.3f s (%d threads)\n",
+                run + 1, clv_seconds, population_seconds, score_seconds, totals.back(), threads);
+  }
+  std::sort(totals.begin(), totals.end());
+  const double total = totals[totals.size() / 2];
+  std::printf("rescore_computation_1m: median %.3f s, best %.3f s for %zu clients (target <= 1 s: %s)\n",
+              total, totals.front(), clients, total <= 1.0 ? "met" : "NOT met");
   const int64_t t1 = std::count(tiers.begin(), tiers.end(), Tier::kT1);
   std::printf("tiers: %lld T1 of %zu\n", static_cast<long long>(t1), clients);
-  std::printf("| rescore_computation_%zu_clients | %.3f s | <= 1 s | - | - | %s |\n", clients, total,
-              total <= 1.0 ? "yes" : "no");
+  std::printf("| rescore_computation_%zu_clients (median of %d) | %.3f s | <= 1 s | - | - | %s |\n",
+              clients, kRuns, total, total <= 1.0 ? "yes" : "no");
 
   if (!write) {
     return 0;
   }
   if (std::getenv("CT_MYSQL_PORT") == nullptr) {
-    std::printf("snapshot write: skipped (no CT_MYSQL_PORT; run bench/run-scoring-bench.sh)\n");
+    std::printf("snapshot write: skipped (no CT_MYSQL_PORT; bench/run-all sets it)\n");
     return 0;
   }
   clienttier::ConfigReader reader(std::vector<std::string>{},
@@ -199,29 +209,35 @@ int main(int argc, char** argv) {
   pool.WithConnection([](sql::Connection& connection) {
     std::unique_ptr<sql::Statement>(connection.createStatement())->execute("TRUNCATE TABLE scores");
   });
-  // The snapshot: each chunk is scored, mapped to its proto and written in one transaction,
-  // the way BatchRescore writes (computation included, so this is the end-to-end figure).
+  // The snapshot, as BatchRescore writes it: each chunk is scored and collected here while the
+  // previous chunk is written in its own transaction on a second thread (SnapshotWriter).
   const auto writing = Clock::now();
   const clienttier::UnixMicros now_micros = as_of * clienttier::kMicrosPerDay;
-  for (size_t begin = 0; begin < clients; begin += kChunk) {
-    const size_t end = std::min(clients, begin + kChunk);
-    std::vector<StoredScore> rows;
-    rows.reserve(end - begin);
-    for (size_t i = begin; i < end; ++i) {
-      const ClientScore score = ScoreClient(tenant[i], population, estimates[i], config,
-                                            TierState{}, std::nullopt, as_of, ScoreDetail::kScoreOnly);
-      rows.push_back(StoredScore{ScoreToProto(score, tenant[i], ScoreContext{"CNY", 1, now_micros}),
-                                 score.tier.state});
+  {
+    SnapshotWriter writer(pool, "bench-tenant", nullptr);
+    for (size_t begin = 0; begin < clients; begin += kChunk) {
+      const size_t end = std::min(clients, begin + kChunk);
+      ScoringEngine::Changes changes;
+      std::vector<std::string> ids;
+      for (size_t i = begin; i < end; ++i) {
+        ComputedScore computed;
+        computed.domain = ScoreClient(tenant[i], population, estimates[i], config, TierState{},
+                                      std::nullopt, as_of, ScoreDetail::kScoreOnly);
+        computed.proto =
+            ScoreToProto(computed.domain, tenant[i], ScoreContext{"CNY", 1, now_micros});
+        ScoringEngine::Collect("bench-tenant", computed, nullptr, now_micros, &changes);
+        ids.push_back(tenant[i].client_id);
+      }
+      writer.Submit(std::move(changes), std::move(ids));
     }
-    pool.InTransaction([&](sql::Connection& connection) {
-      ScoreStore::UpsertMany(connection, "bench-tenant", rows);
-    });
+    writer.Finish();
   }
   const double write_seconds = SecondsSince(writing);
   std::printf("snapshot write: %.2f s (%.0f rows/s)\n", write_seconds,
               static_cast<double>(clients) / write_seconds);
-  // CLV and the population stats come first in a real run; the write loop above scored again.
-  const double end_to_end = clv_seconds + population_seconds + write_seconds;
+  // CLV and the population stats come first in a real run (the write loop above scored again,
+  // so the scoring part is counted twice: an upper bound).
+  const double end_to_end = total + write_seconds;
   std::printf("rescore_with_snapshot_1m: %.2f s (target <= 20 s: %s)\n", end_to_end,
               end_to_end <= 20.0 ? "met" : "NOT met");
   std::printf("| rescore_with_snapshot_%zu_clients | %.2f s | <= 20 s | - | - | %s |\n", clients,

@@ -7,6 +7,7 @@
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/scoring_mapping.h"
+#include "services/scoring/snapshot_writer.h"
 #include "services/scoring/storage/aggregate_store.h"
 #include "services/scoring/storage/version_store.h"
 
@@ -110,47 +111,41 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
   v1::BatchRescoreProgress report;
   report.set_total(static_cast<int64_t>(facts.size()));
   report.set_population_version(context.population_proto->version());
+  SnapshotWriter writer(engine_.pool(), tenant_id, [this, &tenant_id](const auto& client_ids) {
+    engine_.InvalidateCached(tenant_id, client_ids);
+  });
   for (size_t begin = 0; begin < facts.size(); begin += kChunkSize) {
     const size_t end = std::min(facts.size(), begin + kChunkSize);
+    ScoringEngine::Changes changes;
     std::vector<std::string> client_ids;
-    int64_t changes = 0;
-    // The work may run again after a deadlock rollback: everything it counts starts afresh.
-    engine_.pool().InTransaction([&](sql::Connection& connection) {
-      std::vector<StoredScore> scores;
-      std::vector<OutboxEvent> events;
-      client_ids.clear();
-      changes = 0;
-      for (size_t i = begin; i < end; ++i) {
-        const ClientFacts& client = facts[i];
-        const auto found = previous.find(client.client_id);
-        const PreviousScore* before = found == previous.end() ? nullptr : &found->second;
-        const auto record_found = overrides.find(client.client_id);
-        std::optional<TierOverrideRecord> record;
-        if (record_found != overrides.end()) {
-          record = record_found->second;
-        }
-        const ComputedScore computed = engine_.Compute(
-            context, client, before != nullptr ? before->tier_state : TierState{}, record, now,
-            ScoreDetail::kScoreOnly);
-        const size_t events_before = events.size();
-        engine_.Record(connection, tenant_id, computed, before, now, &scores, &events);
-        for (size_t e = events_before; e < events.size(); ++e) {
-          changes += events[e].type == "tier_changed" ? 1 : 0;
-        }
-        client_ids.push_back(client.client_id);
+    for (size_t i = begin; i < end; ++i) {
+      const ClientFacts& client = facts[i];
+      const auto found = previous.find(client.client_id);
+      const PreviousScore* before = found == previous.end() ? nullptr : &found->second;
+      const auto record_found = overrides.find(client.client_id);
+      std::optional<TierOverrideRecord> record;
+      if (record_found != overrides.end()) {
+        record = record_found->second;
       }
-      ScoreStore::UpsertMany(connection, tenant_id, scores);
-      AppendToOutbox(connection, events);
-    });
-    report.set_tier_changes(report.tier_changes() + changes);
-    engine_.InvalidateCached(tenant_id, client_ids);
-    report.set_scored(static_cast<int64_t>(end));
+      const ComputedScore computed = engine_.Compute(
+          context, client, before != nullptr ? before->tier_state : TierState{}, record, now,
+          ScoreDetail::kScoreOnly);
+      ScoringEngine::Collect(tenant_id, computed, before, now, &changes);
+      client_ids.push_back(client.client_id);
+    }
+    writer.Submit(std::move(changes), std::move(client_ids));  // waits for the previous chunk
+    report.set_scored(writer.clients_written());
+    report.set_tier_changes(writer.tier_changes_written());
     report.set_elapsed_seconds(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    if (end < facts.size() && !progress(report)) {
+    if (begin > 0 && !progress(report)) {
+      writer.Finish();
       return;
     }
   }
+  writer.Finish();
+  report.set_scored(writer.clients_written());
+  report.set_tier_changes(writer.tier_changes_written());
   report.set_done(true);
   report.set_elapsed_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

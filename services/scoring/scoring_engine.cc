@@ -111,17 +111,14 @@ ComputedScore ScoringEngine::Compute(const TenantContext& context, const ClientF
   return computed;
 }
 
-void ScoringEngine::Record(sql::Connection& connection, const std::string& tenant_id,
-                           const ComputedScore& computed, const PreviousScore* previous,
-                           UnixMicros now, std::vector<StoredScore>* scores,
-                           std::vector<OutboxEvent>* events) {
+void ScoringEngine::Collect(const std::string& tenant_id, const ComputedScore& computed,
+                            const PreviousScore* previous, UnixMicros now, Changes* changes) {
   const v1::Score& score = computed.proto;
-  scores->push_back(StoredScore{score, computed.domain.tier.state});
+  changes->scores.push_back(StoredScore{score, computed.domain.tier.state});
   const Tier before = previous != nullptr ? previous->tier_state.tier : Tier::kUnspecified;
-  const Tier effective_before = before == Tier::kUnspecified ? Tier::kT3 : before;
   const Tier after = computed.domain.tier.tier;
   const std::string key = ScoreCacheKey(tenant_id, score.client_id());
-  if (after != effective_before) {
+  if (before != Tier::kUnspecified && after != before) {
     v1::TierChange change;
     change.set_client_id(score.client_id());
     change.set_from_tier(TierToProto(before));
@@ -131,14 +128,13 @@ void ScoringEngine::Record(sql::Connection& connection, const std::string& tenan
     *change.mutable_changed_at() = ToProtoTimestamp(now);
     change.set_config_version(score.config_version());
     change.set_model_version(score.model_version());
-    ScoreStore::AddTierChange(connection, tenant_id, change);
     v1::ScoringEvent event;
     *event.mutable_tier_changed()->mutable_change() = change;
     *event.mutable_tier_changed()->mutable_score() = score;
-    events->push_back(MakeEvent(tenant_id, now, std::move(event), "tier_changed", key));
+    changes->events.push_back(MakeEvent(tenant_id, now, std::move(event), "tier_changed", key));
+    changes->tier_changes.push_back(std::move(change));
   }
-  const bool warned_before = previous != nullptr && previous->churn_warning;
-  if (score.churn_warning() && !warned_before) {
+  if (previous != nullptr && score.churn_warning() && !previous->churn_warning) {
     v1::ScoringEvent event;
     auto* warning = event.mutable_churn_warning();
     warning->set_client_id(score.client_id());
@@ -147,8 +143,15 @@ void ScoringEngine::Record(sql::Connection& connection, const std::string& tenan
     warning->set_days_inactive(computed.domain.inactive_days);
     warning->set_reason(score.churn_reason());
     *warning->mutable_score() = score;
-    events->push_back(MakeEvent(tenant_id, now, std::move(event), "churn_warning", key));
+    changes->events.push_back(MakeEvent(tenant_id, now, std::move(event), "churn_warning", key));
   }
+}
+
+void ScoringEngine::Write(sql::Connection& connection, const std::string& tenant_id,
+                          const Changes& changes) {
+  ScoreStore::UpsertMany(connection, tenant_id, changes.scores);
+  ScoreStore::AddTierChanges(connection, tenant_id, changes.tier_changes);
+  AppendToOutbox(connection, changes.events);
 }
 
 std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& connection,
@@ -172,11 +175,9 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
   const auto record = ScoreStore::GetOverride(connection, tenant_id, client_id);
   const ComputedScore computed =
       Compute(context, *facts, previous ? previous->tier_state : TierState{}, record, now);
-  std::vector<StoredScore> scores;
-  std::vector<OutboxEvent> events;
-  Record(connection, tenant_id, computed, previous ? &*previous : nullptr, now, &scores, &events);
-  ScoreStore::UpsertMany(connection, tenant_id, scores);
-  AppendToOutbox(connection, events);
+  Changes changes;
+  Collect(tenant_id, computed, previous ? &*previous : nullptr, now, &changes);
+  Write(connection, tenant_id, changes);
   return computed.proto;
 }
 

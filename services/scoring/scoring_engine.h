@@ -74,12 +74,23 @@ class ScoringEngine {
                                                 const std::string& tenant_id,
                                                 const std::string& client_id, UnixMicros now);
 
-  // Stores a computed score (batch or single) and appends its history and events to `events`.
-  // A client without a previous score counts as T3: entering T1 or T2 is a change, staying in
-  // the base tier is not (so a tenant's first batch does not flood the history).
-  void Record(sql::Connection& connection, const std::string& tenant_id,
-              const ComputedScore& computed, const PreviousScore* previous, UnixMicros now,
-              std::vector<StoredScore>* scores, std::vector<OutboxEvent>* events);
+  // What a set of computed scores writes: the score rows, the tier history rows and the
+  // events (tier_changed, churn_warning), all in one transaction (Write).
+  struct Changes {
+    std::vector<StoredScore> scores;
+    std::vector<v1::TierChange> tier_changes;
+    std::vector<OutboxEvent> events;
+  };
+  // Adds a computed score and what follows from it to `changes` (no I/O). Events describe
+  // changes since the previous score, so a client's first score emits none (its initial tier
+  // and warning are in the score, and ListChurnWarnings lists the warning): a tenant's first batch over a million existing
+  // clients must not flood the history and the stream (nor start a welcome campaign for every
+  // long-standing T1 client). Every later move is recorded and emitted.
+  static void Collect(const std::string& tenant_id, const ComputedScore& computed,
+                      const PreviousScore* previous, UnixMicros now, Changes* changes);
+  // Writes `changes` on the caller's connection (inside its transaction).
+  static void Write(sql::Connection& connection, const std::string& tenant_id,
+                    const Changes& changes);
 
   // Applies one profile event exactly once (by event id) and rescores the client it touched,
   // all in one transaction. Returns false for a redelivered event.

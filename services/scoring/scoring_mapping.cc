@@ -288,7 +288,7 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   *clv->mutable_expected_spend() = Money(score.clv.expected_spend_minor, currency);
   *clv->mutable_clv() = Money(score.clv.clv_minor, currency);
   clv->set_heuristic(score.clv.heuristic);
-  clv->set_method(score.clv.method);
+  clv->set_method(std::string(score.clv.method));
   proto.set_quadrant(static_cast<v1::Quadrant>(static_cast<int>(score.quadrant)));
 
   auto* windows = proto.mutable_windows();

@@ -88,9 +88,13 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
     return Heuristic(client, horizon_months, options, model.fallback_reason);
   }
 
-  std::vector<double> horizons(static_cast<std::size_t>(horizon_months));
-  for (std::size_t m = 0; m < horizons.size(); ++m) {
-    horizons[m] = kDaysPerMonth * static_cast<double>(m + 1);
+  // The month ends in days; the same for every client of a batch, so built once per thread.
+  thread_local std::vector<double> horizons;
+  if (horizons.size() != static_cast<std::size_t>(horizon_months)) {
+    horizons.resize(static_cast<std::size_t>(horizon_months));
+    for (std::size_t m = 0; m < horizons.size(); ++m) {
+      horizons[m] = kDaysPerMonth * static_cast<double>(m + 1);
+    }
   }
   const std::vector<double> curve =
       BgNbdConditionalExpectedPurchasesCurve(model.purchase_model, client.history, horizons);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "services/scoring/domain/bg_nbd.h"
 #include "services/scoring/domain/bounded_minimizer.h"
@@ -53,7 +54,9 @@ struct ClvResult {
   double probability_alive = 0.0;
   double expected_spend_per_purchase = 0.0;  // minor units
   bool heuristic = false;                    // true unless both models produced the figure
-  std::string method;                        // one of the kClvMethod* names
+  // One of the kClvMethod* constants (a view of it: a batch computes a million of these, and
+  // a copied name would be a heap allocation each).
+  std::string_view method;
   std::string reason;                        // why a fallback was taken; empty otherwise
 };
 

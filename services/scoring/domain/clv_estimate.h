@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace clienttier::scoring {
 
@@ -14,7 +15,9 @@ struct ClvEstimate {
   int64_t expected_spend_minor = 0;  // per purchase
   int64_t clv_minor = 0;             // discounted, over the horizon
   bool heuristic = false;            // true when the fallback, not a fitted model, produced it
-  std::string method;                // e.g. "bg_nbd+gamma_gamma", "heuristic"; "" = none
+  // A kClvMethod* constant from clv.h ("bg_nbd+gamma_gamma", "heuristic", ...), viewed, never
+  // owned; empty = none.
+  std::string_view method;
 };
 
 }  // namespace clienttier::scoring

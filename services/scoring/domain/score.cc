@@ -48,7 +48,7 @@ void AddInputs(const ClientFacts& facts, const ClvEstimate& clv, Explanation& ex
   add("shares", std::to_string(facts.shares));
   add("referrals_sent", std::to_string(facts.referrals_sent));
   add("referrals_converted", std::to_string(facts.referrals_converted));
-  add("clv.method", clv.method.empty() ? "none" : clv.method);
+  add("clv.method", clv.method.empty() ? std::string("none") : std::string(clv.method));
   add("clv.heuristic", clv.heuristic ? "true" : "false");
   add("clv.p_alive", FormatProbability(clv.p_alive));
   add("clv.expected_purchases", FormatDecimal(clv.expected_purchases, 3));
@@ -188,7 +188,14 @@ ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& populat
   score.composite = CompositeScore(score.sub_scores, config.composite);
   AddContributions(config, score);
 
-  score.tier = DecideTier(score.composite, previous, tier_override, config, as_of);
+  score.tier = DecideTier(score.composite, previous, tier_override, config, as_of,
+                          score.explanation.enabled);
+  if (score.tier.changed && previous.tier != Tier::kUnspecified && score.tier.reason.empty()) {
+    // A change is recorded with its reason even when the score is not explained (a client's
+    // first tier is not a change). Changes are rare, so this formatted second pass costs
+    // little.
+    score.tier = DecideTier(score.composite, previous, tier_override, config, as_of, true);
+  }
   Note(score.explanation, [&] { return std::string("tier: " + score.tier.reason + " -> " + Name(score.tier.tier)); });
 
   score.churn_warning =

@@ -104,8 +104,12 @@ bool Hypergeometric2F1Many(double a, double b, double c, const std::vector<doubl
   const bool euler = excess < 0.0;
   const double sa = euler ? c - a : a;
   const double sb = euler ? c - b : b;
-  std::vector<double> power(count, 1.0);
-  std::vector<double> sum(count, 1.0);
+  // Per-thread scratch: this runs once per client in a batch, and two heap allocations per
+  // call would cost about as much as the series itself.
+  thread_local std::vector<double> power;
+  thread_local std::vector<double> sum;
+  power.assign(count, 1.0);
+  sum.assign(count, 1.0);
   double coefficient = 1.0;
   const double monotone_from = std::max({-sa, -sb, -c, 0.0});
   for (int n = 0; n < max_terms; ++n) {

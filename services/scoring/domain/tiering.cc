@@ -37,39 +37,50 @@ struct Held {
   std::string reason;
 };
 
+// `with_reason` false leaves the reason empty: a batch over a million clients would spend
+// most of its time formatting text only changes and explanations need.
 Held ApplyHysteresis(double score, Tier earned, const TierState& previous,
-                     const ScoringConfig& config, Day as_of) {
+                     const ScoringConfig& config, Day as_of, bool with_reason) {
   const TierConfig& thresholds = config.tiers;
+  const auto because = [with_reason](const auto& make_text) {
+    return with_reason ? make_text() : std::string();
+  };
   if (previous.tier == Tier::kUnspecified) {
-    return {earned, "initial: " + EarnedText(score, earned, thresholds)};
+    return {earned, because([&] { return "initial: " + EarnedText(score, earned, thresholds); })};
   }
   if (Better(earned, previous.tier)) {
-    return {earned, "promoted: " + EarnedText(score, earned, thresholds)};
+    return {earned, because([&] { return "promoted: " + EarnedText(score, earned, thresholds); })};
   }
   if (earned == previous.tier) {
-    return {earned, "unchanged: " + EarnedText(score, earned, thresholds)};
+    return {earned, because([&] { return "unchanged: " + EarnedText(score, earned, thresholds); })};
   }
   const double threshold = *MinScore(previous.tier, thresholds);
   const double margin = config.tiers.demotion_margin;
-  const std::string threshold_text =
-      std::string(ThresholdName(previous.tier)) + " " + FormatScore(threshold);
+  const auto threshold_text = [&] {
+    return std::string(ThresholdName(previous.tier)) + " " + FormatScore(threshold);
+  };
   if (score < threshold - margin) {
-    return {earned, "demoted: score " + FormatScore(score) + " < " + threshold_text + " - margin " +
-                        FormatScore(margin)};
+    return {earned, because([&] {
+              return "demoted: score " + FormatScore(score) + " < " + threshold_text() +
+                     " - margin " + FormatScore(margin);
+            })};
   }
   const Day below_since = previous.below_since == kNever ? as_of : previous.below_since;
   const int64_t days_below = as_of - below_since;
   const int64_t grace_days = config.tiers.demotion_grace_days;
   if (days_below >= grace_days) {
-    return {earned, "demoted: below " + threshold_text + " since " + FormatDay(below_since) + ", " +
-                        std::to_string(days_below) + " days >= grace " +
-                        std::to_string(grace_days)};
+    return {earned, because([&] {
+              return "demoted: below " + threshold_text() + " since " + FormatDay(below_since) +
+                     ", " + std::to_string(days_below) + " days >= grace " +
+                     std::to_string(grace_days);
+            })};
   }
-  return {previous.tier, "held: within demotion margin: score " + FormatScore(score) +
-                             " >= " + threshold_text + " - margin " + FormatScore(margin) +
-                             ", below since " + FormatDay(below_since) + " (" +
-                             std::to_string(days_below) + " of " + std::to_string(grace_days) +
-                             " grace days)"};
+  return {previous.tier, because([&] {
+            return "held: within demotion margin: score " + FormatScore(score) + " >= " +
+                   threshold_text() + " - margin " + FormatScore(margin) + ", below since " +
+                   FormatDay(below_since) + " (" + std::to_string(days_below) + " of " +
+                   std::to_string(grace_days) + " grace days)";
+          })};
 }
 
 std::string OverrideText(const TierOverride& tier_override) {
@@ -129,10 +140,10 @@ Tier TierForScore(double score, const TierConfig& thresholds) {
 
 TierDecision DecideTier(double score, const TierState& previous,
                         const std::optional<TierOverride>& tier_override,
-                        const ScoringConfig& config, Day as_of) {
+                        const ScoringConfig& config, Day as_of, bool with_reason) {
   TierDecision decision;
   decision.score_tier = TierForScore(score, config.tiers);
-  Held held = ApplyHysteresis(score, decision.score_tier, previous, config, as_of);
+  Held held = ApplyHysteresis(score, decision.score_tier, previous, config, as_of, with_reason);
   decision.held_tier = held.tier;
   decision.tier = held.tier;
   decision.reason = std::move(held.reason);
@@ -144,7 +155,9 @@ TierDecision DecideTier(double score, const TierState& previous,
     if (binds) {
       decision.tier = active.tier;
       decision.override_applied = true;
-      decision.reason = OverrideText(active) + "; " + decision.reason;
+      if (with_reason) {
+        decision.reason = OverrideText(active) + "; " + decision.reason;
+      }
     }
   }
 

@@ -59,8 +59,9 @@ struct TierDecision {
 // tiers.demotion_margin, or has been below the threshold for at least tiers.demotion_grace_days
 // days (as_of - below_since >= demotion_grace_days); otherwise the tier is held.
 // An active override is applied last and named in the reason.
+// `with_reason` false skips formatting TierDecision::reason (left empty).
 TierDecision DecideTier(double score, const TierState& previous,
                         const std::optional<TierOverride>& tier_override,
-                        const ScoringConfig& config, Day as_of);
+                        const ScoringConfig& config, Day as_of, bool with_reason = true);
 
 }  // namespace clienttier::scoring

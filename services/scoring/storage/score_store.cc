@@ -158,22 +158,30 @@ std::vector<std::pair<std::string, PreviousScore>> ScoreStore::AllPrevious(
   return states;
 }
 
-void ScoreStore::AddTierChange(sql::Connection& connection, const std::string& tenant_id,
-                               const v1::TierChange& change) {
-  auto insert = Prepare(connection,
-                        "INSERT INTO tier_history (tenant_id, client_id, from_tier, to_tier, reason, "
-                        "score, changed_at, config_version, model_version) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  insert->setString(1, tenant_id);
-  insert->setString(2, change.client_id());
-  insert->setInt(3, change.from_tier());
-  insert->setInt(4, change.to_tier());
-  insert->setString(5, change.reason().substr(0, 512));
-  insert->setDouble(6, change.score());
-  insert->setString(7, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
-  insert->setInt64(8, change.config_version());
-  insert->setInt64(9, change.model_version());
-  insert->executeUpdate();
+void ScoreStore::AddTierChanges(sql::Connection& connection, const std::string& tenant_id,
+                                const std::vector<v1::TierChange>& changes) {
+  constexpr size_t kColumns = 9;
+  for (size_t begin = 0; begin < changes.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(changes.size(), begin + kRowsPerStatement);
+    auto insert = Prepare(connection,
+                          "INSERT INTO tier_history (tenant_id, client_id, from_tier, to_tier, "
+                          "reason, score, changed_at, config_version, model_version) VALUES " +
+                              RowPlaceholders(end - begin, kColumns));
+    int index = 1;
+    for (size_t i = begin; i < end; ++i) {
+      const v1::TierChange& change = changes[i];
+      insert->setString(index++, tenant_id);
+      insert->setString(index++, change.client_id());
+      insert->setInt(index++, change.from_tier());
+      insert->setInt(index++, change.to_tier());
+      insert->setString(index++, change.reason().substr(0, 512));
+      insert->setDouble(index++, change.score());
+      insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
+      insert->setInt64(index++, change.config_version());
+      insert->setInt64(index++, change.model_version());
+    }
+    insert->executeUpdate();
+  }
 }
 
 std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(

@@ -57,8 +57,9 @@ class ScoreStore {
   static std::vector<std::pair<std::string, PreviousScore>> AllPrevious(
       sql::Connection& connection, const std::string& tenant_id);
 
-  static void AddTierChange(sql::Connection& connection, const std::string& tenant_id,
-                            const ::clienttier::scoring::v1::TierChange& change);
+  // One multi-row INSERT per few hundred changes.
+  static void AddTierChanges(sql::Connection& connection, const std::string& tenant_id,
+                             const std::vector<::clienttier::scoring::v1::TierChange>& changes);
   // Changes at or after `since`, after the change id encoded in the cursor, oldest first.
   static std::vector<std::pair<int64_t, ::clienttier::scoring::v1::TierChange>> ListTierChanges(
       sql::Connection& connection, const std::string& tenant_id, UnixMicros since,
