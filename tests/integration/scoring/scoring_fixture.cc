@@ -44,6 +44,8 @@ void ScoringFixture::SetUp() {
   scoring_config_.consumer.start_id = "$";
   scoring_config_.consumer.consumer_name = "test-consumer";
   scoring_config_.consumer.batch = 500;
+  // Entries a "crashed" consumer read and never acknowledged are taken over after 1 s.
+  scoring_config_.consumer.claim_idle_ms = 1000;
   ScoringApp::Migrate(scoring_config_.mysql);
   scoring_ = std::make_unique<ScoringApp>(scoring_config_);
   const int scoring_port = scoring_->Start();

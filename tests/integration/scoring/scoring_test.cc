@@ -350,5 +350,120 @@ TEST_F(ScoringTest, ATenantNeverSeesAnothersScores) {
   EXPECT_EQ(seen, 1);
 }
 
+
+// Runs BatchRescore to the end; returns the last progress message.
+v1::BatchRescoreProgress RunBatch(v1::ScoringService::Stub& stub, grpc::ClientContext* context,
+                                  const v1::BatchRescoreRequest& request, grpc::Status* status) {
+  auto reader = stub.BatchRescore(context, request);
+  v1::BatchRescoreProgress progress;
+  v1::BatchRescoreProgress last;
+  while (reader->Read(&progress)) {
+    last = progress;
+  }
+  *status = reader->Finish();
+  return last;
+}
+
+TEST_F(ScoringTest, ShardsTogetherRescoreEveryClientExactlyOnce) {
+  for (int i = 0; i < 12; ++i) {
+    CreateClient("s" + std::to_string(i), writer_a_);
+    RecordPurchase("p" + std::to_string(i), "s" + std::to_string(i), 1000 * (i + 1), i + 1,
+                   writer_a_);
+  }
+  WaitForScore("s11", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+  grpc::Status status;
+  // Shards need the population statistics of an unsharded run (or refresh_population).
+  v1::BatchRescoreRequest whole;
+  auto context = Context(writer_a_);
+  RunBatch(*stub_, context.get(), whole, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  int64_t scored = 0;
+  for (int shard = 0; shard < 3; ++shard) {
+    v1::BatchRescoreRequest request;
+    request.set_shard_count(3);
+    request.set_shard_index(shard);
+    auto shard_context = Context(writer_a_);
+    const v1::BatchRescoreProgress last = RunBatch(*stub_, shard_context.get(), request, &status);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(last.done());
+    EXPECT_EQ(last.scored(), last.total());
+    scored += last.total();
+  }
+  EXPECT_EQ(scored, 12);  // each client in exactly one shard
+}
+
+TEST_F(ScoringTest, ChurnWarningsAreListedAndStreamScoresFilters) {
+  // Low thresholds: every buyer is T1, so an inactive one is a T1 at risk.
+  v1::ScoringConfig config;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config).ok());
+  config.mutable_tiers()->set_t1_min_score(2);
+  config.mutable_tiers()->set_t2_min_score(1);
+  v1::PutScoringConfigRequest put;
+  *put.mutable_config() = config;
+  v1::ScoringConfig stored;
+  ASSERT_TRUE(stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored).ok());
+
+  CreateClient("active", writer_a_);
+  CreateClient("lapsed", writer_a_);
+  CreateClient("prospect", writer_a_);
+  RecordPurchase("a1", "active", 50000, 2, writer_a_);
+  RecordPurchase("l1", "lapsed", 50000, 200, writer_a_);
+  RecordPurchase("l2", "lapsed", 50000, 120, writer_a_);
+  const v1::Score lapsed =
+      WaitForScore("lapsed", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  WaitForScore("active", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+  EXPECT_EQ(lapsed.tier(), v1::TIER_T1);
+  EXPECT_TRUE(lapsed.churn_warning());
+  EXPECT_FALSE(lapsed.churn_reason().empty());
+
+  v1::ListChurnWarningsRequest list;
+  v1::ListChurnWarningsResponse warnings;
+  ASSERT_TRUE(stub_->ListChurnWarnings(Context(reader_a_).get(), list, &warnings).ok());
+  ASSERT_EQ(warnings.scores_size(), 1);
+  EXPECT_EQ(warnings.scores(0).client_id(), "lapsed");
+
+  // Only T1 clients: the prospect (T3, no purchase) is left out.
+  v1::StreamScoresRequest request;
+  request.add_tiers(v1::TIER_T1);
+  auto context = Context(reader_a_);
+  auto stream = stub_->StreamScores(context.get(), request);
+  std::vector<std::string> ids;
+  v1::Score score;
+  while (stream->Read(&score)) {
+    ids.push_back(score.client_id());
+  }
+  ASSERT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(ids, (std::vector<std::string>{"active", "lapsed"}));
+}
+
+
+TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndAppliedOnce) {
+  CreateClient("c1", writer_a_);
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 0; });
+  // Another replica of scoring reads the next events and dies before acknowledging them.
+  scoring_->consumer().Stop();
+  RecordPurchase("t1", "c1", 10000, 3, writer_a_);
+  RecordPurchase("t2", "c1", 20000, 1, writer_a_);
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  StreamConsumer crashed(redis, "ct:events:profile", scoring_config_.consumer.group,
+                         "crashed-replica", 60000);
+  size_t taken = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (taken < 2 && std::chrono::steady_clock::now() < deadline) {
+    for (const auto& entry : crashed.Read(100, 100)) {
+      taken += entry.fields.at("tenant") == tenant_a_ ? 1 : 0;
+    }
+  }
+  ASSERT_EQ(taken, 2u);
+
+  // The surviving consumer claims them once they have been idle for claim_idle_ms.
+  scoring_->consumer().Start();
+  const v1::Score score =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  EXPECT_EQ(score.lifetime_spend().units(), 30000);
+}
+
 }  // namespace
 }  // namespace clienttier::scoring
