@@ -166,6 +166,9 @@ init_mariadb() {
     --datadir="$DIR/mysql"
     --auth-root-authentication-method=normal
     --skip-test-db
+    # A fresh container may have no resolvable hostname (not even in /etc/hosts), and the
+    # script refuses to run then; the server runs with --skip-name-resolve anyway.
+    --force
   )
   ((EUID == 0)) && args+=(--user=root)
   log "initialising MariaDB datadir $DIR/mysql"

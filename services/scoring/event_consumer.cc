@@ -4,6 +4,7 @@
 
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
+#include "services/scoring/storage/aggregate_store.h"
 
 namespace clienttier::scoring {
 
@@ -89,9 +90,34 @@ int EventConsumer::PollOnce(int block_ms) {
   return static_cast<int>(done.size());
 }
 
+void EventConsumer::PurgeOldEventIds() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_purge_) {
+    return;
+  }
+  next_purge_ = now + std::chrono::hours(1);
+  const UnixMicros older_than =
+      engine_.clock().Now() - int64_t{options_.dedupe_retention_days} * kMicrosPerDay;
+  int purged = 0;
+  engine_.pool().WithConnection([&](sql::Connection& connection) {
+    // In slices of 10,000 rows, so no single statement holds locks for long.
+    for (int slice = 0; slice < 100; ++slice) {
+      const int rows = AggregateStore::PurgeProcessed(connection, older_than);
+      purged += rows;
+      if (rows == 0) {
+        break;
+      }
+    }
+  });
+  if (purged > 0) {
+    LogInfo("purged processed event ids", {{"rows", purged}});
+  }
+}
+
 void EventConsumer::Run() {
   while (!stopping_) {
     try {
+      PurgeOldEventIds();
       PollOnce(options_.block_ms);
     } catch (const std::exception& error) {
       Logger::LogRateLimited("scoring-consumer", std::chrono::seconds(5), Severity::kWarning,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -20,6 +21,9 @@ struct EventConsumerOptions {
   int batch = 100;
   int block_ms = 200;  // below the Redis command timeout, which also bounds XREADGROUP BLOCK
   int claim_idle_ms = 30000;
+  // Processed event ids are kept this long (longer than the outbox's 7-day replay window, so a
+  // replayed event is still recognised), then purged in the background.
+  int dedupe_retention_days = 8;
 };
 
 // Reads ct:events:profile in the consumer group and applies each event through the engine.
@@ -40,6 +44,8 @@ class EventConsumer {
 
  private:
   void Run();
+  // Deletes processed-event ids past the retention, at most once an hour.
+  void PurgeOldEventIds();
 
   StreamConsumer stream_;
   ScoringEngine& engine_;
@@ -49,6 +55,7 @@ class EventConsumer {
   Counter& failures_;
   Counter& poison_;
   bool group_ready_ = false;
+  std::chrono::steady_clock::time_point next_purge_{};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -5,6 +5,7 @@
 
 #include "clienttier/scoring/v1/scoring_events.pb.h"
 #include "common/redis/stream_consumer.h"
+#include "services/scoring/storage/aggregate_store.h"
 #include "tests/integration/scoring/scoring_fixture.h"
 
 namespace clienttier::scoring {
@@ -463,6 +464,23 @@ TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndApplied
   const v1::Score score =
       WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
   EXPECT_EQ(score.lifetime_spend().units(), 30000);
+}
+
+
+TEST_F(ScoringTest, ProcessedEventIdsArePurgedOnlyPastTheRetention) {
+  const UnixMicros now = SystemClock().Now();
+  scoring_->engine().pool().WithConnection([&](sql::Connection& connection) {
+    ASSERT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000001",
+                                              tenant_a_, now - 9 * kMicrosPerDay));
+    ASSERT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000002",
+                                              tenant_a_, now - 7 * kMicrosPerDay));
+    EXPECT_EQ(AggregateStore::PurgeProcessed(connection, now - 8 * kMicrosPerDay), 1);
+    // The recent one is still known: a replay inside the window is still recognised.
+    EXPECT_FALSE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000002",
+                                               tenant_a_, now));
+    EXPECT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000001",
+                                              tenant_a_, now));
+  });
 }
 
 }  // namespace
