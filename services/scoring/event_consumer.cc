@@ -57,6 +57,8 @@ int EventConsumer::PollOnce(int block_ms) {
   }
   const std::vector<StreamEntry> entries = stream_.Read(options_.batch, block_ms);
   std::vector<std::string> done;
+  std::vector<pv1::ProfileEvent> events;
+  std::vector<std::string> event_entry_ids;
   for (const StreamEntry& entry : entries) {
     pv1::ProfileEvent event;
     const auto payload = entry.fields.find("payload");
@@ -67,21 +69,32 @@ int EventConsumer::PollOnce(int block_ms) {
       done.push_back(entry.id);
       continue;
     }
-    try {
-      if (engine_.ApplyProfileEvent(event)) {
-        applied_.Increment();
-      } else {
-        duplicates_.Increment();
+    events.push_back(std::move(event));
+    event_entry_ids.push_back(entry.id);
+  }
+  const auto count = [this](size_t total, int applied) {
+    applied_.Increment(static_cast<uint64_t>(applied));
+    duplicates_.Increment(total - static_cast<uint64_t>(applied));
+  };
+  try {
+    // The whole read in one transaction; the usual case.
+    count(events.size(), engine_.ApplyProfileEvents(events));
+    done.insert(done.end(), event_entry_ids.begin(), event_entry_ids.end());
+  } catch (const DomainError&) {
+    // One at a time, so one failing event does not hold back the rest. The first that fails
+    // stays unacknowledged (claimed again after claim_idle_ms), and so do the ones after it,
+    // keeping a client's events in order.
+    for (size_t i = 0; i < events.size(); ++i) {
+      try {
+        count(1, engine_.ApplyProfileEvent(events[i]) ? 1 : 0);
+        done.push_back(event_entry_ids[i]);
+      } catch (const DomainError& error) {
+        failures_.Increment();
+        Logger::LogRateLimited("scoring-event-failed", std::chrono::seconds(5), Severity::kWarning,
+                               "profile event failed; will retry",
+                               {{"event_id", events[i].event_id()}, {"detail", error.what()}});
+        break;
       }
-      done.push_back(entry.id);
-    } catch (const DomainError& error) {
-      // Not acknowledged: it stays pending and is claimed again after claim_idle_ms. The batch
-      // stops here so later events of the same client are not applied before this one.
-      failures_.Increment();
-      Logger::LogRateLimited("scoring-event-failed", std::chrono::seconds(5), Severity::kWarning,
-                             "profile event failed; will retry",
-                             {{"event_id", event.event_id()}, {"detail", error.what()}});
-      break;
     }
   }
   if (!done.empty()) {

@@ -1,5 +1,7 @@
 #include "services/scoring/scoring_engine.h"
 
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include "common/errors/domain_error.h"
@@ -158,7 +160,15 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
                                                              const std::string& tenant_id,
                                                              const std::string& client_id,
                                                              UnixMicros now) {
-  const TenantContext context = LoadContext(connection, tenant_id, now, true);
+  return RescoreInTransaction(connection, LoadContext(connection, tenant_id, now, true), tenant_id,
+                              client_id, now);
+}
+
+std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& connection,
+                                                             const TenantContext& context,
+                                                             const std::string& tenant_id,
+                                                             const std::string& client_id,
+                                                             UnixMicros now) {
   auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
                                          DayOf(now));
   auto stored = ScoreStore::GetForUpdate(connection, tenant_id, client_id);
@@ -181,22 +191,33 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
   return computed.proto;
 }
 
-bool ScoringEngine::ApplyProfileEvent(const pv1::ProfileEvent& event) {
+int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
   const UnixMicros now = clock_.Now();
-  bool applied = false;
-  std::string client_id;
+  int applied = 0;
+  std::map<std::string, std::set<std::string>> touched;  // tenant -> clients
+  // May run again after a deadlock rollback: everything it collects starts afresh.
   pool_.InTransaction([&](sql::Connection& connection) {
-    applied = AggregateStore::MarkProcessed(connection, event.event_id(), event.tenant_id(), now);
-    if (!applied) {
-      return;
+    applied = 0;
+    touched.clear();
+    for (const pv1::ProfileEvent& event : events) {
+      if (!AggregateStore::MarkProcessed(connection, event.event_id(), event.tenant_id(), now)) {
+        continue;  // already applied: a redelivery
+      }
+      ++applied;
+      const std::string client_id = AggregateStore::Apply(connection, event, now);
+      if (!client_id.empty()) {
+        touched[event.tenant_id()].insert(client_id);
+      }
     }
-    client_id = AggregateStore::Apply(connection, event, now);
-    if (!client_id.empty()) {
-      RescoreInTransaction(connection, event.tenant_id(), client_id, now);
+    for (const auto& [tenant_id, clients] : touched) {
+      const TenantContext context = LoadContext(connection, tenant_id, now, true);
+      for (const std::string& client_id : clients) {
+        RescoreInTransaction(connection, context, tenant_id, client_id, now);
+      }
     }
   });
-  if (applied && !client_id.empty()) {
-    InvalidateCached(event.tenant_id(), {client_id});
+  for (const auto& [tenant_id, clients] : touched) {
+    InvalidateCached(tenant_id, std::vector<std::string>(clients.begin(), clients.end()));
   }
   return applied;
 }

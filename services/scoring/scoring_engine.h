@@ -73,6 +73,11 @@ class ScoringEngine {
   std::optional<v1::Score> RescoreInTransaction(sql::Connection& connection,
                                                 const std::string& tenant_id,
                                                 const std::string& client_id, UnixMicros now);
+  // The same with the tenant's context already loaded (many clients of one tenant).
+  std::optional<v1::Score> RescoreInTransaction(sql::Connection& connection,
+                                                const TenantContext& context,
+                                                const std::string& tenant_id,
+                                                const std::string& client_id, UnixMicros now);
 
   // What a set of computed scores writes: the score rows, the tier history rows and the
   // events (tier_changed, churn_warning), all in one transaction (Write).
@@ -92,9 +97,13 @@ class ScoringEngine {
   static void Write(sql::Connection& connection, const std::string& tenant_id,
                     const Changes& changes);
 
-  // Applies one profile event exactly once (by event id) and rescores the client it touched,
-  // all in one transaction. Returns false for a redelivered event.
-  bool ApplyProfileEvent(const ::clienttier::profile::v1::ProfileEvent& event);
+  // Applies profile events exactly once each (by event id) and rescores every client they
+  // touched once, all in one transaction (one commit for a whole stream read, and a client
+  // with ten new purchases is scored once). Returns how many events were new.
+  int ApplyProfileEvents(const std::vector<::clienttier::profile::v1::ProfileEvent>& events);
+  bool ApplyProfileEvent(const ::clienttier::profile::v1::ProfileEvent& event) {
+    return ApplyProfileEvents({event}) == 1;
+  }
 
   // ScoreClient: rescore now and return the stored score. NOT_FOUND for an unknown client.
   v1::Score ScoreNow(const std::string& tenant_id, const std::string& client_id);

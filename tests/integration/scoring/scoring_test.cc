@@ -468,6 +468,7 @@ TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndApplied
 
 
 TEST_F(ScoringTest, ProcessedEventIdsArePurgedOnlyPastTheRetention) {
+  scoring_->consumer().Stop();  // its own hourly purge would race the one under test
   const UnixMicros now = SystemClock().Now();
   scoring_->engine().pool().WithConnection([&](sql::Connection& connection) {
     ASSERT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000001",
