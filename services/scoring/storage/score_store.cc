@@ -23,7 +23,7 @@ constexpr char kScoreUpdate[] =
     "VALUES(population_version), payload = VALUES(payload)";
 // Rows per multi-row INSERT in batch rescoring: large enough to amortise round trips, small
 // enough to stay well under max_allowed_packet with ~1 KB payloads.
-constexpr size_t kRowsPerStatement = 500;
+constexpr size_t kRowsPerStatement = 1000;
 
 void BindScore(sql::PreparedStatement& statement, int& index, const std::string& tenant_id,
                const StoredScore& stored) {
