@@ -297,13 +297,7 @@ std::vector<double> ToVector(const BgNbdParams& p) { return {p.r, p.alpha, p.a, 
 BgNbdParams FromVector(const std::vector<double>& v) { return BgNbdParams{v[0], v[1], v[2], v[3]}; }
 
 FitResult<BgNbdParams> Rejected(FitStatus status, std::string message, std::size_t clients_used) {
-  FitResult<BgNbdParams> result;
-  result.status = status;
-  result.message = std::move(message);
-  result.params = NaNParams();
-  result.standard_errors = NaNParams();
-  result.clients_used = clients_used;
-  return result;
+  return RejectedFit(status, std::move(message), clients_used, NaNParams());
 }
 
 }  // namespace

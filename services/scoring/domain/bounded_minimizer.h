@@ -94,4 +94,17 @@ struct FitResult {
   bool usable() const { return status == FitStatus::kConverged; }
 };
 
+// A fit that did not run (or was refused): the status and message, NaN parameters and errors.
+template <typename Params>
+FitResult<Params> RejectedFit(FitStatus status, std::string message, std::size_t clients_used,
+                              const Params& nan_params) {
+  FitResult<Params> result;
+  result.status = status;
+  result.message = std::move(message);
+  result.params = nan_params;
+  result.standard_errors = nan_params;
+  result.clients_used = clients_used;
+  return result;
+}
+
 }  // namespace clienttier::scoring

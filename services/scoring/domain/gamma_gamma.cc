@@ -116,13 +116,7 @@ double EvaluateCompressed(const GammaGammaParams& params, const CompressedSpend&
 GammaGammaParams NaNParams() { return GammaGammaParams{kNaN, kNaN, kNaN}; }
 
 FitResult<GammaGammaParams> Rejected(FitStatus status, std::string message, std::size_t clients_used) {
-  FitResult<GammaGammaParams> result;
-  result.status = status;
-  result.message = std::move(message);
-  result.params = NaNParams();
-  result.standard_errors = NaNParams();
-  result.clients_used = clients_used;
-  return result;
+  return RejectedFit(status, std::move(message), clients_used, NaNParams());
 }
 
 }  // namespace
