@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include <cstddef>
 #include <functional>
 #include <limits>
@@ -93,6 +95,24 @@ struct FitResult {
 
   bool usable() const { return status == FitStatus::kConverged; }
 };
+
+// Sets a finished fit's status and message from its minimiser's outcome: not converged,
+// converged with a parameter on its bound (the data do not identify the model), or converged.
+// `result->converged` must already be set.
+template <typename Params>
+void SettleFit(const MinimizerResult& minimum, std::string message, FitResult<Params>* result) {
+  const bool any_at_bound =
+      std::any_of(minimum.at_bound.begin(), minimum.at_bound.end(), [](bool v) { return v; });
+  if (!result->converged) {
+    result->status = FitStatus::kNotConverged;
+  } else if (any_at_bound) {
+    result->status = FitStatus::kAtBound;
+    message += "; a parameter is on its bound, so the data do not identify the model";
+  } else {
+    result->status = FitStatus::kConverged;
+  }
+  result->message = std::move(message);
+}
 
 // A fit that did not run (or was refused): the status and message, NaN parameters and errors.
 template <typename Params>

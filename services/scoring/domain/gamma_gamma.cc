@@ -229,16 +229,7 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
   message << "Gamma-Gamma on " << eligible << " clients (" << skipped << " skipped without repeat spend, "
           << data.distinct_total.size() << " distinct totals): " << MinimizerStatusName(minimum.status) << " after "
           << minimum.iterations << " iterations";
-  const bool any_at_bound = std::any_of(minimum.at_bound.begin(), minimum.at_bound.end(), [](bool v) { return v; });
-  if (!result.converged) {
-    result.status = FitStatus::kNotConverged;
-  } else if (any_at_bound) {
-    result.status = FitStatus::kAtBound;
-    message << "; a parameter is on its bound, so the data do not identify the model";
-  } else {
-    result.status = FitStatus::kConverged;
-  }
-  result.message = message.str();
+  SettleFit(minimum, message.str(), &result);
   return result;
 }
 

@@ -6,33 +6,16 @@
 #include <random>
 #include <vector>
 
+#include "tests/support/quadrature.h"
+
 namespace clienttier::scoring {
 namespace {
+
+using ::clienttier::testing::IntegrateUnitInterval;
 
 const GammaGammaParams kCdnowCents{6.25, 3.74, 1544.0};  // Fader-Hardie's CDNOW fit, gamma in cents
 const GammaGammaParams kWide{1.5, 4.0, 10000.0};
 
-// Tanh-sinh quadrature over (0, 1); see bg_nbd_test.cc.
-template <typename Integrand>
-double IntegrateUnitInterval(const Integrand& f, double step = 1.0 / 64.0) {
-  constexpr double kHalfPi = 1.5707963267948966;
-  double sum = 0.0;
-  const int half_width = static_cast<int>(4.0 / step);
-  for (int k = -half_width; k <= half_width; ++k) {
-    const double t = k * step;
-    const double s = kHalfPi * std::sinh(t);
-    const double tail = std::exp(-2.0 * std::fabs(s));
-    const double small = tail / (1.0 + tail);
-    const double large = 1.0 / (1.0 + tail);
-    if (small == 0.0) {
-      continue;
-    }
-    const double u = s >= 0.0 ? large : small;
-    const double one_minus_u = s >= 0.0 ? small : large;
-    sum += step * kHalfPi * std::cosh(t) * 2.0 * u * one_minus_u * f(u, one_minus_u);
-  }
-  return sum;
-}
 
 // The model in its own words: the mean of x occasions given nu is Gamma(p x, rate nu x), and
 // nu ~ Gamma(q, rate gamma). Integrates factor(nu) * f(mean | nu) g(nu) over nu.
