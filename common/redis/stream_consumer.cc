@@ -1,5 +1,7 @@
 #include "common/redis/stream_consumer.h"
 
+#include <unistd.h>
+
 #include "common/errors/domain_error.h"
 
 namespace clienttier {
@@ -74,6 +76,14 @@ void StreamConsumer::Ack(const std::vector<std::string>& ids) {
   if (IsError(reply.get())) {
     throw Unavailable("XACK failed: " + ReplyString(reply.get()));
   }
+}
+
+std::string DefaultConsumerName(const std::string& service) {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) {
+    return service + "-" + std::to_string(getpid());
+  }
+  return service + "-" + std::string(host) + "-" + std::to_string(getpid());
 }
 
 }  // namespace clienttier

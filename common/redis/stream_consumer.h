@@ -36,6 +36,10 @@ class StreamConsumer {
   int claim_idle_ms_;
 };
 
+// A replica's default consumer name: "<service>-<hostname>-<pid>" (in Kubernetes the
+// hostname is the pod name), unique among the group's consumers.
+std::string DefaultConsumerName(const std::string& service);
+
 // Parses an array of [id, [field, value, ...]] entries, as XRANGE and XREADGROUP return.
 std::vector<StreamEntry> ParseStreamEntries(const redisReply* entries);
 

@@ -1,27 +1,14 @@
 #include "services/scoring/scoring_app.h"
 
-#include <unistd.h>
-
 #include "common/db/migrations.h"
 #include "common/outbox/outbox.h"
+#include "common/redis/stream_consumer.h"
 
 namespace clienttier {
 std::vector<Migration> ScoringMigrations();  // generated from migrations/*.sql
 }
 
 namespace clienttier::scoring {
-
-namespace {
-
-std::string DefaultConsumerName() {
-  char host[256] = {};
-  if (gethostname(host, sizeof(host) - 1) != 0) {
-    return "scoring-" + std::to_string(getpid());
-  }
-  return std::string(host) + "-" + std::to_string(getpid());
-}
-
-}  // namespace
 
 ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   ScoringAppConfig config;
@@ -34,7 +21,7 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.engine.cache_ttl_seconds = static_cast<int>(
       reader.Int("cache-ttl-s", config.engine.cache_ttl_seconds, 1, 86400, "score cache TTL"));
   config.consumer.consumer_name =
-      reader.String("consumer-name", DefaultConsumerName(),
+      reader.String("consumer-name", DefaultConsumerName("scoring"),
                     "this replica's name in the ct:events:profile consumer group (pod name)");
   config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
       "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,

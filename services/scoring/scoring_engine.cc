@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/db/processed_events.h"
 #include "common/errors/domain_error.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
@@ -200,7 +201,7 @@ int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& even
     applied = 0;
     touched.clear();
     for (const pv1::ProfileEvent& event : events) {
-      if (!AggregateStore::MarkProcessed(connection, event.event_id(), event.tenant_id(), now)) {
+      if (!MarkEventProcessed(connection, event.event_id(), event.tenant_id(), now)) {
         continue;  // already applied: a redelivery
       }
       ++applied;

@@ -142,4 +142,28 @@ void RedisProcess::Stop() {
   }
 }
 
+std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,
+                                             const std::string& tenant) {
+  RedisReply reply = redis.Command({"XRANGE", stream, "-", "+"});
+  std::vector<StreamEntry> mine;
+  for (auto& entry : ParseStreamEntries(reply.get())) {
+    if (entry.fields["tenant"] == tenant) {
+      mine.push_back(std::move(entry));
+    }
+  }
+  return mine;
+}
+
+void ReAddStreamEntries(RedisClient& redis, const std::string& stream,
+                        const std::vector<StreamEntry>& entries) {
+  for (const StreamEntry& entry : entries) {
+    std::vector<std::string> command{"XADD", stream, "*"};
+    for (const auto& [field, value] : entry.fields) {
+      command.push_back(field);
+      command.push_back(value);
+    }
+    redis.Command(command);
+  }
+}
+
 }  // namespace clienttier::testing

@@ -3,9 +3,11 @@
 #include <sys/types.h>
 
 #include <string>
+#include <vector>
 
 #include "common/db/mysql_config.h"
 #include "common/redis/redis_client.h"
+#include "common/redis/stream_consumer.h"
 
 namespace clienttier::testing {
 
@@ -39,5 +41,12 @@ class RedisProcess {
 };
 
 int FreeLoopbackPort();
+
+// Every entry of `stream` whose `tenant` field is `tenant`, oldest first.
+std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,
+                                             const std::string& tenant);
+// Appends the entries to the stream again, as an outbox replay would.
+void ReAddStreamEntries(RedisClient& redis, const std::string& stream,
+                        const std::vector<StreamEntry>& entries);
 
 }  // namespace clienttier::testing

@@ -138,17 +138,6 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
 
 }  // namespace
 
-bool AggregateStore::MarkProcessed(sql::Connection& connection, const std::string& event_id,
-                                   const std::string& tenant_id, UnixMicros now) {
-  auto insert = Prepare(connection,
-                        "INSERT IGNORE INTO processed_events (event_id, tenant_id, processed_at) "
-                        "VALUES (?, ?, ?)");
-  insert->setString(1, event_id);
-  insert->setString(2, tenant_id);
-  insert->setString(3, FormatSqlDatetime(now));
-  return insert->executeUpdate() == 1;
-}
-
 std::string AggregateStore::Apply(sql::Connection& connection, const pv1::ProfileEvent& event,
                                   UnixMicros now) {
   const std::string& tenant_id = event.tenant_id();
@@ -229,12 +218,6 @@ std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connectio
                                      counters, currency, as_of));
   }
   return facts;
-}
-
-int AggregateStore::PurgeProcessed(sql::Connection& connection, UnixMicros older_than) {
-  auto purge = Prepare(connection, "DELETE FROM processed_events WHERE processed_at < ? LIMIT 10000");
-  purge->setString(1, FormatSqlDatetime(older_than));
-  return purge->executeUpdate();
 }
 
 int ShardOf(const std::string& client_id, int shard_count) {

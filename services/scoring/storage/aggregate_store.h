@@ -17,11 +17,6 @@ namespace clienttier::scoring {
 // the event's effects, its dedupe row and the rescore commit together.
 class AggregateStore {
  public:
-  // Records the event id; false when it was already applied (a redelivery), in which case
-  // the caller must change nothing.
-  static bool MarkProcessed(sql::Connection& connection, const std::string& event_id,
-                            const std::string& tenant_id, UnixMicros now);
-
   // Applies one profile event to the aggregates; returns the client it touched (empty for an
   // event scoring does not use).
   static std::string Apply(sql::Connection& connection,
@@ -39,9 +34,6 @@ class AggregateStore {
                                                const std::string& tenant_id,
                                                const std::string& currency, Day as_of,
                                                int shard_index, int shard_count);
-
-  // Deletes processed-event ids older than the retention (the stream's replay window).
-  static int PurgeProcessed(sql::Connection& connection, UnixMicros older_than);
 };
 
 // Which shard of `shard_count` a client belongs to: a stable hash of its id (FNV-1a), the

@@ -4,25 +4,13 @@
 #include <thread>
 
 #include "clienttier/scoring/v1/scoring_events.pb.h"
+#include "common/db/processed_events.h"
 #include "common/redis/stream_consumer.h"
 #include "services/scoring/storage/aggregate_store.h"
 #include "tests/integration/scoring/scoring_fixture.h"
 
 namespace clienttier::scoring {
 namespace {
-
-// Every entry of a stream for one tenant, oldest first.
-std::vector<StreamEntry> TenantEntries(RedisClient& redis, const std::string& stream,
-                                       const std::string& tenant) {
-  RedisReply reply = redis.Command({"XRANGE", stream, "-", "+"});
-  std::vector<StreamEntry> mine;
-  for (auto& entry : ParseStreamEntries(reply.get())) {
-    if (entry.fields["tenant"] == tenant) {
-      mine.push_back(std::move(entry));
-    }
-  }
-  return mine;
-}
 
 using ScoringTest = ScoringFixture;
 
@@ -68,17 +56,10 @@ TEST_F(ScoringTest, AReplayedEventChangesNothing) {
 
   // Put every event of the tenant on the stream again, as a relay replay would.
   RedisClient redis(testing::RedisFromEnv(), nullptr);
-  const auto entries = TenantEntries(redis, "ct:events:profile", tenant_a_);
+  const auto entries = testing::TenantStreamEntries(redis, "ct:events:profile", tenant_a_);
   ASSERT_GE(entries.size(), 2u);
   const uint64_t duplicates = Counter("ct_scoring_events_duplicate_total");
-  for (const auto& entry : entries) {
-    std::vector<std::string> command{"XADD", "ct:events:profile", "*"};
-    for (const auto& [field, value] : entry.fields) {
-      command.push_back(field);
-      command.push_back(value);
-    }
-    redis.Command(command);
-  }
+  testing::ReAddStreamEntries(redis, "ct:events:profile", entries);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (Counter("ct_scoring_events_duplicate_total") < duplicates + entries.size() &&
          std::chrono::steady_clock::now() < deadline) {
@@ -148,7 +129,7 @@ TEST_F(ScoringTest, TierChangesAreKeptInHistoryAndEmitted) {
   bool found = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (!found && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& entry : TenantEntries(redis, "ct:events:scoring", tenant_a_)) {
+    for (const auto& entry : testing::TenantStreamEntries(redis, "ct:events:scoring", tenant_a_)) {
       v1::ScoringEvent event;
       ASSERT_TRUE(event.ParseFromString(entry.fields.at("payload")));
       if (entry.fields.at("type") == "tier_changed" &&
@@ -471,15 +452,15 @@ TEST_F(ScoringTest, ProcessedEventIdsArePurgedOnlyPastTheRetention) {
   scoring_->consumer().Stop();  // its own hourly purge would race the one under test
   const UnixMicros now = SystemClock().Now();
   scoring_->engine().pool().WithConnection([&](sql::Connection& connection) {
-    ASSERT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000001",
+    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001",
                                               tenant_a_, now - 9 * kMicrosPerDay));
-    ASSERT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000002",
+    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002",
                                               tenant_a_, now - 7 * kMicrosPerDay));
-    EXPECT_EQ(AggregateStore::PurgeProcessed(connection, now - 8 * kMicrosPerDay), 1);
+    EXPECT_EQ(PurgeProcessedEvents(connection, now - 8 * kMicrosPerDay), 1);
     // The recent one is still known: a replay inside the window is still recognised.
-    EXPECT_FALSE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000002",
+    EXPECT_FALSE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002",
                                                tenant_a_, now));
-    EXPECT_TRUE(AggregateStore::MarkProcessed(connection, "00000000-0000-4000-8000-000000000001",
+    EXPECT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001",
                                               tenant_a_, now));
   });
 }

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include <cppconn/connection.h>
+
+#include "common/time/utc_time.h"
+
+namespace clienttier {
+
+// The `processed_events` table every event consumer keeps in its own schema (event_id primary
+// key, tenant_id, processed_at): inserting an event's id in the same transaction as the change
+// it causes makes a redelivered event change nothing.
+
+// Records the id; false when it was there already (the event was applied before).
+bool MarkEventProcessed(sql::Connection& connection, const std::string& event_id,
+                        const std::string& tenant_id, UnixMicros now);
+
+// Deletes ids processed before `older_than`, at most 10,000 per call so no statement holds
+// locks for long; returns the rows deleted.
+int PurgeProcessedEvents(sql::Connection& connection, UnixMicros older_than);
+
+class MySqlPool;
+
+// Purges ids older than the retention, at most once an hour: an event consumer's housekeeping.
+// The retention must exceed the outbox's replay window, so a replayed event is still
+// recognised.
+class ProcessedEventsPurger {
+ public:
+  ProcessedEventsPurger(MySqlPool& pool, const Clock& clock, int retention_days);
+  void RunIfDue();
+
+ private:
+  MySqlPool& pool_;
+  const Clock& clock_;
+  int retention_days_;
+  std::chrono::steady_clock::time_point next_run_{};
+};
+
+}  // namespace clienttier

@@ -1,0 +1,286 @@
+#include "services/referral/referral_service.h"
+
+#include <map>
+
+#include "common/validation/validation.h"
+#include "services/referral/domain/referral_metrics.h"
+#include "services/referral/storage/referral_store.h"
+#include "services/referral/storage/reward_store.h"
+
+namespace clienttier::referral {
+
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+constexpr int kMaxPropagationClients = 1000;
+constexpr int kMaxInvitationsPerReport = 1000;
+constexpr int kDefaultLeaderboard = 10;
+constexpr int kMaxLeaderboard = 100;
+constexpr int64_t kMaxPurchaseUnits = 1'000'000'000'000;
+// Purchases from 2000 on, and at most a day ahead of the server's clock.
+constexpr UnixMicros kEarliestPurchase = 946'684'800 * kMicrosPerSecond;
+
+common::v1::Money Money(int64_t units, const std::string& currency) {
+  common::v1::Money money;
+  money.set_units(units);
+  money.set_currency(currency);
+  return money;
+}
+
+v1::RewardRules ToProto(const RewardRules& rules) {
+  v1::RewardRules proto;
+  *proto.mutable_referrer_reward() = Money(rules.referrer_reward_minor, rules.currency);
+  *proto.mutable_referee_reward() = Money(rules.referee_reward_minor, rules.currency);
+  proto.set_kind(static_cast<v1::RewardKind>(rules.kind));
+  *proto.mutable_qualifying_minimum() = Money(rules.qualifying_minimum_minor, rules.currency);
+  proto.set_max_rewarded_per_referrer(static_cast<int32_t>(rules.max_rewarded_per_referrer));
+  proto.set_cap_window_days(static_cast<int32_t>(rules.cap_window_days));
+  proto.set_max_referrals_per_day(static_cast<int32_t>(rules.max_referrals_per_day));
+  proto.set_version(rules.version);
+  return proto;
+}
+
+RewardRulesInput FromProto(const v1::RewardRules& proto) {
+  RewardRulesInput input;
+  input.referrer_reward = {proto.referrer_reward().units(), proto.referrer_reward().currency()};
+  input.referee_reward = {proto.referee_reward().units(), proto.referee_reward().currency()};
+  input.qualifying_minimum = {proto.qualifying_minimum().units(),
+                              proto.qualifying_minimum().currency()};
+  input.kind = proto.kind();
+  input.max_rewarded_per_referrer = proto.max_rewarded_per_referrer();
+  input.cap_window_days = proto.cap_window_days();
+  input.max_referrals_per_day = proto.max_referrals_per_day();
+  return input;
+}
+
+v1::Propagation ToPropagation(const std::string& client_id, const ClientRow* row,
+                              const std::string& currency) {
+  v1::Propagation propagation;
+  propagation.set_client_id(client_id);
+  ReferrerCounts counts;
+  int64_t revenue = 0;
+  if (row != nullptr) {
+    counts = row->counts;
+    revenue = row->referred_revenue_minor;
+  }
+  propagation.set_index(PropagationIndex(counts));
+  propagation.set_tier(static_cast<v1::PropagationTier>(ClassifyPropagation(counts)));
+  propagation.set_invitations_sent(counts.invitations_sent);
+  propagation.set_registered(counts.registered);
+  propagation.set_converted(counts.converted);
+  *propagation.mutable_referred_revenue() = Money(revenue, currency);
+  return propagation;
+}
+
+void CheckClientId(const std::string& field, const std::string& value) {
+  validation::CheckId(field, value, kMaxIdLength);
+}
+
+}  // namespace
+
+ReferralService::ReferralService(RpcRunner& runner, ReferralEngine& engine)
+    : runner_(runner), engine_(engine) {}
+
+grpc::Status ReferralService::IssueCode(grpc::ServerContext* context,
+                                        const v1::IssueCodeRequest* request,
+                                        v1::ReferralCode* response) {
+  return runner_.Run(context, "IssueCode", Role::kWriter, [&](const Caller& caller) {
+    CheckClientId("client_id", request->client_id());
+    *response = engine_.IssueCode(caller.tenant_id, request->client_id(), request->rotate());
+  });
+}
+
+grpc::Status ReferralService::RevokeCode(grpc::ServerContext* context,
+                                         const v1::RevokeCodeRequest* request,
+                                         v1::ReferralCode* response) {
+  return runner_.Run(context, "RevokeCode", Role::kWriter, [&](const Caller& caller) {
+    *response = engine_.RevokeCode(caller.tenant_id, request->code());
+  });
+}
+
+grpc::Status ReferralService::RecordInvitations(grpc::ServerContext* context,
+                                                const v1::RecordInvitationsRequest* request,
+                                                v1::RecordInvitationsResponse* response) {
+  return runner_.Run(context, "RecordInvitations", Role::kWriter, [&](const Caller& caller) {
+    CheckClientId("client_id", request->client_id());
+    if (request->count() < 1 || request->count() > kMaxInvitationsPerReport) {
+      throw InvalidArgument("count", "must be between 1 and " +
+                                         std::to_string(kMaxInvitationsPerReport));
+    }
+    validation::CheckId("idempotency_key", request->idempotency_key(), kMaxIdLength);
+    *response = engine_.RecordInvitations(caller.tenant_id, request->client_id(),
+                                          request->count(), request->idempotency_key());
+  });
+}
+
+grpc::Status ReferralService::RegisterReferral(grpc::ServerContext* context,
+                                               const v1::RegisterReferralRequest* request,
+                                               v1::Referral* response) {
+  return runner_.Run(context, "RegisterReferral", Role::kWriter, [&](const Caller& caller) {
+    CheckClientId("referee_client_id", request->referee_client_id());
+    *response = engine_.Register(caller.tenant_id, request->code(), request->referee_client_id());
+  });
+}
+
+grpc::Status ReferralService::ConvertReferral(grpc::ServerContext* context,
+                                              const v1::ConvertReferralRequest* request,
+                                              v1::ConvertReferralResponse* response) {
+  return runner_.Run(context, "ConvertReferral", Role::kWriter, [&](const Caller& caller) {
+    CheckClientId("referee_client_id", request->referee_client_id());
+    validation::CheckId("transaction_id", request->transaction_id(), kMaxIdLength);
+    validation::CheckMoney("amount", request->amount(), 0, kMaxPurchaseUnits);
+    const UnixMicros now = engine_.clock().Now();
+    validation::CheckTimestamp("occurred_at", request->occurred_at(), kEarliestPurchase,
+                               now + kMicrosPerDay);
+    Purchase purchase;
+    purchase.client_id = request->referee_client_id();
+    purchase.transaction_id = request->transaction_id();
+    purchase.amount_minor = request->amount().units();
+    purchase.currency = request->amount().currency();
+    purchase.occurred_at = FromProtoTimestamp(request->occurred_at());
+    *response = engine_.Convert(caller.tenant_id, purchase);
+  });
+}
+
+grpc::Status ReferralService::GetReferral(grpc::ServerContext* context,
+                                          const v1::GetReferralRequest* request,
+                                          v1::Referral* response) {
+  return runner_.Run(context, "GetReferral", Role::kReader, [&](const Caller& caller) {
+    CheckClientId("referee_client_id", request->referee_client_id());
+    engine_.pool().WithConnection([&](sql::Connection& connection) {
+      std::optional<v1::Referral> referral = ReferralStore::FindByReferee(
+          connection, caller.tenant_id, request->referee_client_id(), /*for_update=*/false);
+      if (!referral) {
+        throw NotFound("client '" + request->referee_client_id() + "' was not referred");
+      }
+      *response = *referral;
+    });
+  });
+}
+
+grpc::Status ReferralService::ListRewards(grpc::ServerContext* context,
+                                          const v1::ListRewardsRequest* request,
+                                          v1::ListRewardsResponse* response) {
+  return runner_.Run(context, "ListRewards", Role::kReader, [&](const Caller& caller) {
+    CheckClientId("client_id", request->client_id());
+    std::map<std::string, int64_t> balance;
+    engine_.pool().WithConnection([&](sql::Connection& connection) {
+      for (v1::Reward& reward :
+           RewardStore::ListForClient(connection, caller.tenant_id, request->client_id())) {
+        balance[reward.amount().currency()] += reward.amount().units();
+        *response->add_rewards() = std::move(reward);
+      }
+    });
+    for (const auto& [currency, units] : balance) {
+      *response->add_balance() = Money(units, currency);
+    }
+  });
+}
+
+grpc::Status ReferralService::GetReferralStats(grpc::ServerContext* context,
+                                               const v1::GetReferralStatsRequest* request,
+                                               v1::ReferralStats* response) {
+  return runner_.Run(context, "GetReferralStats", Role::kReader, [&](const Caller& caller) {
+    const std::string currency = engine_.Rules(caller.tenant_id).currency;
+    if (!request->client_id().empty()) {
+      CheckClientId("client_id", request->client_id());
+    }
+    engine_.pool().WithConnection([&](sql::Connection& connection) {
+      response->set_client_id(request->client_id());
+      if (request->client_id().empty()) {
+        const TenantTotals totals = ReferralStore::Totals(connection, caller.tenant_id);
+        response->set_invitations_sent(totals.invitations_sent);
+        response->set_registered(totals.registered);
+        response->set_converted(totals.converted);
+        *response->mutable_referred_revenue() = Money(totals.referred_revenue_minor, currency);
+        response->set_k_factor(TenantKFactor(totals.converted, totals.paying_clients));
+        response->set_clients_with_code(totals.clients_with_code);
+        response->set_paying_clients(totals.paying_clients);
+      } else {
+        const std::optional<ClientRow> row =
+            ReferralStore::FindClient(connection, caller.tenant_id, request->client_id());
+        const ClientRow client = row.value_or(ClientRow{});
+        response->set_invitations_sent(client.counts.invitations_sent);
+        response->set_registered(client.counts.registered);
+        response->set_converted(client.counts.converted);
+        *response->mutable_referred_revenue() = Money(client.referred_revenue_minor, currency);
+        response->set_k_factor(static_cast<double>(client.counts.converted));
+      }
+      response->set_conversion_rate(ConversionRate(response->registered(), response->converted()));
+    });
+  });
+}
+
+grpc::Status ReferralService::GetPropagation(grpc::ServerContext* context,
+                                             const v1::GetPropagationRequest* request,
+                                             v1::GetPropagationResponse* response) {
+  return runner_.Run(context, "GetPropagation", Role::kReader, [&](const Caller& caller) {
+    if (request->client_ids_size() < 1 || request->client_ids_size() > kMaxPropagationClients) {
+      throw InvalidArgument("client_ids", "must hold between 1 and " +
+                                              std::to_string(kMaxPropagationClients) + " ids");
+    }
+    std::vector<std::string> ids;
+    for (int i = 0; i < request->client_ids_size(); ++i) {
+      CheckClientId("client_ids[" + std::to_string(i) + "]", request->client_ids(i));
+      ids.push_back(request->client_ids(i));
+    }
+    const std::string currency = engine_.Rules(caller.tenant_id).currency;
+    std::map<std::string, ClientRow> rows;
+    engine_.pool().WithConnection([&](sql::Connection& connection) {
+      for (ClientRow& row : ReferralStore::FindClients(connection, caller.tenant_id, ids)) {
+        std::string id = row.client_id;
+        rows.emplace(std::move(id), std::move(row));
+      }
+    });
+    for (const std::string& id : ids) {
+      const auto row = rows.find(id);
+      *response->add_clients() =
+          ToPropagation(id, row == rows.end() ? nullptr : &row->second, currency);
+    }
+  });
+}
+
+grpc::Status ReferralService::Leaderboard(grpc::ServerContext* context,
+                                          const v1::LeaderboardRequest* request,
+                                          v1::LeaderboardResponse* response) {
+  return runner_.Run(context, "Leaderboard", Role::kReader, [&](const Caller& caller) {
+    int limit = request->limit() == 0 ? kDefaultLeaderboard : request->limit();
+    if (limit < 1 || limit > kMaxLeaderboard) {
+      throw InvalidArgument("limit", "must be between 1 and " + std::to_string(kMaxLeaderboard));
+    }
+    const std::string currency = engine_.Rules(caller.tenant_id).currency;
+    engine_.pool().WithConnection([&](sql::Connection& connection) {
+      int rank = 0;
+      for (const ClientRow& row : ReferralStore::TopReferrers(connection, caller.tenant_id, limit)) {
+        v1::LeaderboardEntry* entry = response->add_entries();
+        entry->set_rank(++rank);
+        entry->set_client_id(row.client_id);
+        entry->set_converted(row.counts.converted);
+        entry->set_registered(row.counts.registered);
+        *entry->mutable_referred_revenue() = Money(row.referred_revenue_minor, currency);
+      }
+    });
+  });
+}
+
+grpc::Status ReferralService::GetRewardRules(grpc::ServerContext* context,
+                                             const v1::GetRewardRulesRequest* /*request*/,
+                                             v1::RewardRules* response) {
+  return runner_.Run(context, "GetRewardRules", Role::kReader, [&](const Caller& caller) {
+    *response = ToProto(engine_.Rules(caller.tenant_id));
+  });
+}
+
+grpc::Status ReferralService::PutRewardRules(grpc::ServerContext* context,
+                                             const v1::PutRewardRulesRequest* request,
+                                             v1::RewardRules* response) {
+  return runner_.Run(context, "PutRewardRules", Role::kAdmin, [&](const Caller& caller) {
+    if (request->expected_version() < 0) {
+      throw InvalidArgument("expected_version", "must not be negative");
+    }
+    const RewardRules rules = ValidateRewardRules(FromProto(request->rules()));
+    *response = ToProto(engine_.PutRules(caller.tenant_id, rules, request->expected_version()));
+  });
+}
+
+}  // namespace clienttier::referral

@@ -1,0 +1,78 @@
+#include "services/referral/storage/code_store.h"
+
+#include "common/db/sql_helpers.h"
+
+namespace clienttier::referral {
+
+namespace {
+
+constexpr char kColumns[] = "code, tenant_id, client_id, active, issued_at, revoked_at";
+
+StoredCode ReadCode(sql::ResultSet& row) {
+  StoredCode stored;
+  stored.tenant_id = row.getString("tenant_id");
+  v1::ReferralCode& code = stored.code;
+  code.set_code(row.getString("code"));
+  code.set_client_id(row.getString("client_id"));
+  code.set_status(row.isNull("active") ? v1::CODE_STATUS_REVOKED : v1::CODE_STATUS_ACTIVE);
+  *code.mutable_issued_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString("issued_at")));
+  if (!row.isNull("revoked_at")) {
+    *code.mutable_revoked_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString("revoked_at")));
+  }
+  return stored;
+}
+
+}  // namespace
+
+std::optional<StoredCode> CodeStore::Find(sql::Connection& connection, const std::string& code,
+                                          bool lock_shared) {
+  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
+                                        " FROM referral_codes WHERE code = ?" +
+                                        (lock_shared ? " LOCK IN SHARE MODE" : ""));
+  select->setString(1, code);
+  auto rows = Query(*select);
+  if (!rows->next()) {
+    return std::nullopt;
+  }
+  return ReadCode(*rows);
+}
+
+std::optional<v1::ReferralCode> CodeStore::FindActive(sql::Connection& connection,
+                                                      const std::string& tenant_id,
+                                                      const std::string& client_id) {
+  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
+                                        " FROM referral_codes WHERE tenant_id = ? AND "
+                                        "client_id = ? AND active = 1");
+  select->setString(1, tenant_id);
+  select->setString(2, client_id);
+  auto rows = Query(*select);
+  if (!rows->next()) {
+    return std::nullopt;
+  }
+  return ReadCode(*rows).code;
+}
+
+void CodeStore::Insert(sql::Connection& connection, const std::string& tenant_id,
+                       const v1::ReferralCode& code) {
+  auto insert = Prepare(connection,
+                        "INSERT INTO referral_codes (code, tenant_id, client_id, active, issued_at) "
+                        "VALUES (?, ?, ?, 1, ?)");
+  insert->setString(1, code.code());
+  insert->setString(2, tenant_id);
+  insert->setString(3, code.client_id());
+  insert->setString(4, FormatSqlDatetime(FromProtoTimestamp(code.issued_at())));
+  insert->executeUpdate();
+}
+
+bool CodeStore::Revoke(sql::Connection& connection, const std::string& tenant_id,
+                       const std::string& code, UnixMicros now) {
+  auto update = Prepare(connection,
+                        "UPDATE referral_codes SET active = NULL, revoked_at = ? "
+                        "WHERE code = ? AND tenant_id = ? AND active = 1");
+  update->setString(1, FormatSqlDatetime(now));
+  update->setString(2, code);
+  update->setString(3, tenant_id);
+  return update->executeUpdate() == 1;
+}
+
+}  // namespace clienttier::referral
