@@ -14,6 +14,11 @@
 namespace clienttier {
 
 namespace {
+constexpr char kAnyTenant[] = "*";
+constexpr size_t kMaxTenantIdLength = 64;
+}  // namespace
+
+namespace {
 
 // Compares digests without an early exit, so timing does not reveal a matching prefix.
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
@@ -170,7 +175,17 @@ Caller ApiKeyStore::Authenticate(const grpc::ServerContextBase& context, Role re
       key = value.substr(7);
     }
   }
-  return AuthenticateKey(key, required);
+  Caller caller = AuthenticateKey(key, required);
+  if (caller.tenant_id == kAnyTenant) {
+    const auto tenant = metadata.find("x-tenant-id");
+    if (tenant == metadata.end() || tenant->second.empty() ||
+        tenant->second.size() > kMaxTenantIdLength) {
+      throw DomainError(ErrorKind::kUnauthenticated,
+                        "a service key needs the tenant in metadata x-tenant-id");
+    }
+    caller.tenant_id.assign(tenant->second.data(), tenant->second.size());
+  }
+  return caller;
 }
 
 }  // namespace clienttier

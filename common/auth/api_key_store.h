@@ -24,7 +24,9 @@ struct Caller {
 
 // Maps API keys to tenant and role. Keys are stored only as SHA-256 hex digests, one per line
 // of the keys file:   <sha256-hex> <tenant_id> <reader|writer|admin>   ('#' starts a comment).
-// `printf %s "$KEY" | sha256sum` gives the digest. The file is re-read when its modification
+// `printf %s "$KEY" | sha256sum` gives the digest. A service key (tenant `*`) belongs to
+// another ClientTier service: it acts for the tenant named in the "x-tenant-id" metadata of
+// each call, never above the role on its line (scoring's key for referral is a reader). The file is re-read when its modification
 // time changes (checked at most once a second), so keys rotate without a restart.
 class ApiKeyStore {
  public:

@@ -100,6 +100,8 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
           "BatchRescore or set refresh_population");
     }
   });
+  // Outside any transaction: asks referral for the shard's clients (stored counts when down).
+  engine_.RefreshReferralCounts(tenant_id, &facts);
   if (refresh) {
     engine_.pool().InTransaction([&](sql::Connection& connection) {
       context.population_proto = VersionStore::PutPopulation(

@@ -26,6 +26,14 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
       "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
       "take over another replica's unacknowledged events after this long"));
+  config.referral.target = reader.String(
+      "referral-address", "",
+      "referral service for propagation (dns:///referral:50054); empty: stored counts only");
+  config.referral.api_key = reader.String(
+      "referral-api-key", "", "service key scoring presents to referral (tenant * in its keys)");
+  config.referral.deadline_ms = static_cast<int>(reader.Int(
+      "referral-deadline-ms", config.referral.deadline_ms, 10, 10000,
+      "deadline of one GetPropagation call"));
   config.run_consumer =
       reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");
   config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");
@@ -59,6 +67,10 @@ ScoringApp::ScoringApp(ScoringAppConfig config) : config_(std::move(config)) {
   cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "scoring", near_cache_.get());
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
   engine_ = std::make_unique<ScoringEngine>(*pool_, *cache_, clock_, config_.engine);
+  if (!config_.referral.target.empty()) {
+    referral_ = std::make_unique<ReferralPropagationClient>(config_.referral, metrics_);
+    engine_->SetPropagationSource(referral_.get());
+  }
   jobs_ = std::make_unique<BatchJobs>(*engine_);
   consumer_ = std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, config_.consumer);
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);

@@ -14,6 +14,7 @@
 #include "common/server/server_host.h"
 #include "services/scoring/batch_jobs.h"
 #include "services/scoring/event_consumer.h"
+#include "services/scoring/referral_propagation_client.h"
 #include "services/scoring/scoring_engine.h"
 #include "services/scoring/scoring_service.h"
 
@@ -26,6 +27,7 @@ struct ScoringAppConfig {
   OutboxRelayOptions relay;
   EngineOptions engine;
   EventConsumerOptions consumer;
+  ReferralClientOptions referral;  // target empty: no referral service (stored counts only)
   bool run_consumer = true;
   bool run_relay = true;
   bool near_cache = true;
@@ -58,6 +60,7 @@ class ScoringApp {
   std::unique_ptr<NearCache> near_cache_;
   std::unique_ptr<RedisCache> cache_;
   std::unique_ptr<ApiKeyStore> keys_;
+  std::unique_ptr<ReferralPropagationClient> referral_;
   std::unique_ptr<ScoringEngine> engine_;
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<EventConsumer> consumer_;

@@ -1,5 +1,6 @@
 #include "services/scoring/scoring_engine.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -33,6 +34,16 @@ OutboxEvent MakeEvent(const std::string& tenant_id, UnixMicros now, v1::ScoringE
   outbox.payload = event.SerializeAsString();
   outbox.invalidate_key = std::move(invalidate_key);
   return outbox;
+}
+
+// Returns whether the counts changed the facts.
+bool ApplyReferralCounts(const ReferralCounts& counts, ClientFacts* facts) {
+  if (facts->referrals_sent == counts.sent && facts->referrals_converted == counts.converted) {
+    return false;
+  }
+  facts->referrals_sent = counts.sent;
+  facts->referrals_converted = counts.converted;
+  return true;
 }
 
 }  // namespace
@@ -169,9 +180,16 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
                                                              const TenantContext& context,
                                                              const std::string& tenant_id,
                                                              const std::string& client_id,
-                                                             UnixMicros now) {
+                                                             UnixMicros now,
+                                                             const ReferralCountsById* referral) {
   auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
                                          DayOf(now));
+  if (facts && referral != nullptr) {
+    const auto counts = referral->find(client_id);
+    if (counts != referral->end() && ApplyReferralCounts(counts->second, &*facts)) {
+      AggregateStore::StoreReferralCounts(connection, tenant_id, {*facts});
+    }
+  }
   auto stored = ScoreStore::GetForUpdate(connection, tenant_id, client_id);
   if (!facts) {
     if (stored) {
@@ -225,15 +243,52 @@ int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& even
 
 v1::Score ScoringEngine::ScoreNow(const std::string& tenant_id, const std::string& client_id) {
   const UnixMicros now = clock_.Now();
+  std::optional<ReferralCountsById> referral;
+  if (propagation_ != nullptr) {
+    referral = propagation_->Fetch(tenant_id, {client_id});
+  }
   std::optional<v1::Score> score;
   pool_.InTransaction([&](sql::Connection& connection) {
-    score = RescoreInTransaction(connection, tenant_id, client_id, now);
+    score = RescoreInTransaction(connection, LoadContext(connection, tenant_id, now, true),
+                                 tenant_id, client_id, now, referral ? &*referral : nullptr);
   });
   if (!score) {
     throw NotFound("client '" + client_id + "' is not known to scoring");
   }
   InvalidateCached(tenant_id, {client_id});
   return *score;
+}
+
+void ScoringEngine::RefreshReferralCounts(const std::string& tenant_id,
+                                          std::vector<ClientFacts>* facts) {
+  if (propagation_ == nullptr || facts->empty()) {
+    return;
+  }
+  std::vector<std::string> client_ids;
+  client_ids.reserve(facts->size());
+  for (const ClientFacts& client : *facts) {
+    client_ids.push_back(client.client_id);
+  }
+  const std::optional<ReferralCountsById> counts = propagation_->Fetch(tenant_id, client_ids);
+  if (!counts) {
+    return;
+  }
+  std::vector<ClientFacts> changed;
+  for (ClientFacts& client : *facts) {
+    const auto found = counts->find(client.client_id);
+    if (found != counts->end() && ApplyReferralCounts(found->second, &client)) {
+      changed.push_back(client);
+    }
+  }
+  constexpr size_t kRowsPerTransaction = 1000;
+  for (size_t begin = 0; begin < changed.size(); begin += kRowsPerTransaction) {
+    const size_t end = std::min(changed.size(), begin + kRowsPerTransaction);
+    const std::vector<ClientFacts> slice(changed.begin() + static_cast<std::ptrdiff_t>(begin),
+                                         changed.begin() + static_cast<std::ptrdiff_t>(end));
+    pool_.InTransaction([&](sql::Connection& connection) {
+      AggregateStore::StoreReferralCounts(connection, tenant_id, slice);
+    });
+  }
 }
 
 v1::ScoreExplanation ScoringEngine::Explain(const std::string& tenant_id,

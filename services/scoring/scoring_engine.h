@@ -15,6 +15,7 @@
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/clv.h"
 #include "services/scoring/domain/score.h"
+#include "services/scoring/propagation_source.h"
 #include "services/scoring/storage/score_store.h"
 
 namespace clienttier::scoring {
@@ -73,11 +74,20 @@ class ScoringEngine {
   std::optional<v1::Score> RescoreInTransaction(sql::Connection& connection,
                                                 const std::string& tenant_id,
                                                 const std::string& client_id, UnixMicros now);
-  // The same with the tenant's context already loaded (many clients of one tenant).
+  // The same with the tenant's context already loaded (many clients of one tenant), and
+  // optionally fresh referral counts (stored when they changed).
   std::optional<v1::Score> RescoreInTransaction(sql::Connection& connection,
                                                 const TenantContext& context,
                                                 const std::string& tenant_id,
-                                                const std::string& client_id, UnixMicros now);
+                                                const std::string& client_id, UnixMicros now,
+                                                const ReferralCountsById* referral = nullptr);
+
+  // Referral influence: ScoreClient and BatchRescore ask the source (outside any transaction)
+  // and store what changed; event-driven rescoring uses the stored counts, so no transaction
+  // waits on another service. Without a source, or when it is down, the stored counts stay.
+  void SetPropagationSource(PropagationSource* source) { propagation_ = source; }
+  // Updates `facts` from the source and stores the changed counts.
+  void RefreshReferralCounts(const std::string& tenant_id, std::vector<ClientFacts>* facts);
 
   // What a set of computed scores writes: the score rows, the tier history rows and the
   // events (tier_changed, churn_warning), all in one transaction (Write).
@@ -127,6 +137,7 @@ class ScoringEngine {
   RedisCache& cache_;
   const Clock& clock_;
   EngineOptions options_;
+  PropagationSource* propagation_ = nullptr;
 };
 
 }  // namespace clienttier::scoring

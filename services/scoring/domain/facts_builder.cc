@@ -65,6 +65,8 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
   facts.events_attended = activity.events_attended;
   facts.content_uses = activity.content_uses;
   facts.shares = activity.shares;
+  facts.referrals_sent = activity.referrals_sent;
+  facts.referrals_converted = activity.referrals_converted;
   return facts;
 }
 

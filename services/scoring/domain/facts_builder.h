@@ -25,6 +25,9 @@ struct ActivityCounters {
   int64_t events_attended = 0;
   int64_t content_uses = 0;
   int64_t shares = 0;
+  // The referral service's last report (see ClientFacts).
+  int64_t referrals_sent = 0;
+  int64_t referrals_converted = 0;
 };
 
 // Derives everything the rules read from the stored aggregates, as of `as_of` (days after it

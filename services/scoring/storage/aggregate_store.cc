@@ -123,6 +123,8 @@ ActivityCounters ReadCounters(sql::ResultSet& row) {
   counters.events_attended = row.getInt64("events_attended");
   counters.content_uses = row.getInt64("content_uses");
   counters.shares = row.getInt64("shares");
+  counters.referrals_sent = row.getInt64("referrals_sent");
+  counters.referrals_converted = row.getInt64("referrals_converted");
   return counters;
 }
 
@@ -218,6 +220,21 @@ std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connectio
                                      counters, currency, as_of));
   }
   return facts;
+}
+
+void AggregateStore::StoreReferralCounts(sql::Connection& connection,
+                                         const std::string& tenant_id,
+                                         const std::vector<ClientFacts>& clients) {
+  auto update = Prepare(connection,
+                        "UPDATE client_aggregates SET referrals_sent = ?, referrals_converted = ? "
+                        "WHERE tenant_id = ? AND client_id = ?");
+  for (const ClientFacts& client : clients) {
+    update->setInt64(1, client.referrals_sent);
+    update->setInt64(2, client.referrals_converted);
+    update->setString(3, tenant_id);
+    update->setString(4, client.client_id);
+    update->executeUpdate();
+  }
 }
 
 int ShardOf(const std::string& client_id, int shard_count) {

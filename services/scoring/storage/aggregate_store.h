@@ -34,6 +34,10 @@ class AggregateStore {
                                                const std::string& tenant_id,
                                                const std::string& currency, Day as_of,
                                                int shard_index, int shard_count);
+
+  // Keeps the referral service's latest counts of these clients (referrals_sent/_converted).
+  static void StoreReferralCounts(sql::Connection& connection, const std::string& tenant_id,
+                                  const std::vector<ClientFacts>& clients);
 };
 
 // Which shard of `shard_count` a client belongs to: a stable hash of its id (FNV-1a), the

@@ -14,9 +14,11 @@ void ReferralFixture::SetUp() {
   writer_b_ = "writer-b-" + suffix;
   admin_a_ = "admin-a-" + suffix;
   reader_a_ = "reader-a-" + suffix;
+  service_key_ = "service-" + suffix;
   keys_file_ = testing::WriteApiKeysFile(
       writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ + " writer\n" +
-      admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n");
+      admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n" +
+      service_key_ + " * reader\n");
 
   ServerConfig server;
   server.grpc_address = "127.0.0.1:0";
@@ -50,6 +52,7 @@ void ReferralFixture::SetUp() {
   referral_ = std::make_unique<ReferralApp>(referral_config_);
   referral_port_ = referral_->Start();
 
+  profile_port_ = profile_port;
   profile_stub_ = pv1::ClientProfileService::NewStub(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string(profile_port), grpc::InsecureChannelCredentials()));
   stub_ = v1::ReferralService::NewStub(grpc::CreateChannel(

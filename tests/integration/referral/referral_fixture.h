@@ -46,6 +46,7 @@ class ReferralFixture : public ::testing::Test {
   std::string writer_b_;
   std::string admin_a_;
   std::string reader_a_;
+  std::string service_key_;  // tenant "*": acts for the tenant in x-tenant-id, as scoring does
   std::string keys_file_;
   profile::ProfileConfig profile_config_;
   ReferralAppConfig referral_config_;
@@ -53,6 +54,7 @@ class ReferralFixture : public ::testing::Test {
   std::unique_ptr<ReferralApp> referral_;
   std::unique_ptr<pv1::ClientProfileService::Stub> profile_stub_;
   std::unique_ptr<v1::ReferralService::Stub> stub_;
+  int profile_port_ = 0;
   int referral_port_ = 0;
   int64_t now_seconds_ = 0;
 };

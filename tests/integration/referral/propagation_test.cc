@@ -1,0 +1,108 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
+#include "services/scoring/scoring_app.h"
+#include "tests/integration/referral/referral_fixture.h"
+
+namespace clienttier::referral {
+namespace {
+
+namespace sv1 = ::clienttier::scoring::v1;
+
+using PropagationTest = ReferralFixture;
+
+TEST_F(PropagationTest, AServiceKeyActsOnlyForTheTenantItNames) {
+  ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
+  v1::GetPropagationRequest request;
+  request.add_client_ids("alice");
+  v1::GetPropagationResponse response;
+  grpc::ClientContext without_tenant;
+  without_tenant.AddMetadata("x-api-key", service_key_);
+  EXPECT_EQ(stub_->GetPropagation(&without_tenant, request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext for_a;
+  for_a.AddMetadata("x-api-key", service_key_);
+  for_a.AddMetadata("x-tenant-id", tenant_a_);
+  ASSERT_TRUE(stub_->GetPropagation(&for_a, request, &response).ok());
+  EXPECT_EQ(response.clients(0).registered(), 1);
+  grpc::ClientContext for_b;
+  for_b.AddMetadata("x-api-key", service_key_);
+  for_b.AddMetadata("x-tenant-id", tenant_b_);
+  ASSERT_TRUE(stub_->GetPropagation(&for_b, request, &response).ok());
+  EXPECT_EQ(response.clients(0).registered(), 0);
+  // A service key is a reader: it cannot write for any tenant.
+  v1::IssueCodeRequest issue;
+  issue.set_client_id("mallory");
+  v1::ReferralCode code;
+  grpc::ClientContext writing;
+  writing.AddMetadata("x-api-key", service_key_);
+  writing.AddMetadata("x-tenant-id", tenant_a_);
+  EXPECT_EQ(stub_->IssueCode(&writing, issue, &code).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// Scoring asks referral for the propagation counts when it scores a client now, and keeps the
+// last counts it stored when referral is down.
+TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
+  scoring::ScoringAppConfig config;
+  config.server = ServerConfig{};
+  config.server.grpc_address = "127.0.0.1:0";
+  config.server.metrics_host = "127.0.0.1";
+  config.server.metrics_port = 0;
+  config.server.drain_ms = 0;
+  config.server.max_threads = 16;
+  config.server.api_keys_file = keys_file_;
+  config.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("rf_scoring"));
+  config.redis = testing::RedisFromEnv();
+  config.consumer.group = "scoring-rf-" + testing::UniqueSuffix();
+  config.consumer.start_id = "$";
+  config.consumer.consumer_name = "test-consumer";
+  config.referral.target = "127.0.0.1:" + std::to_string(referral_port_);
+  config.referral.api_key = service_key_;
+  config.referral.deadline_ms = 500;
+  scoring::ScoringApp::Migrate(config.mysql);
+  scoring::ScoringApp scoring(config);
+  const int scoring_port = scoring.Start();
+  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+
+  RecordPurchase("alice-1", "alice", 20000, writer_a_);
+  ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
+  RecordPurchase("bob-1", "bob", 30000, writer_a_);
+  WaitForConversion("bob", reader_a_);
+
+  const auto score_now = [&](sv1::Score* score) {
+    sv1::ScoreClientRequest request;
+    request.set_client_id("alice");
+    return scoring_stub->ScoreClient(Context(writer_a_).get(), request, score);
+  };
+  // Scoring learns of alice through the stream; then scores her with referral's counts.
+  sv1::Score score;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (!score_now(&score).ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(score_now(&score).ok());
+  // One converted referee (10 points) and one sent (3): contributor, index 100*13/33 = 39.
+  EXPECT_EQ(score.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
+  EXPECT_EQ(score.propagation_index(), 39);
+
+  const auto fallbacks = [&] {
+    return scoring.metrics().GetCounter("ct_scoring_propagation_fallback_total", "").value();
+  };
+  const uint64_t before = fallbacks();
+  referral_->Stop();
+  referral_.reset();
+  sv1::Score fallback;
+  ASSERT_TRUE(score_now(&fallback).ok());
+  EXPECT_GT(fallbacks(), before);
+  EXPECT_EQ(fallback.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
+  EXPECT_EQ(fallback.propagation_index(), 39);
+  scoring.Stop();
+}
+
+}  // namespace
+}  // namespace clienttier::referral
