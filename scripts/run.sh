@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the suite locally and shows it working: installs what is missing, builds, starts a
-# throwaway MariaDB + Redis, starts client-profile and scoring, runs the demo clients against
-# them (profile-demo: every profile RPC, retries, a stale update, an invalid request, erasure,
-# export; scoring-demo: a 400-client tenant scored through the event stream, CLV fit, batch
-# rescore, tier distribution, an explained score, an override), shows metrics, stops all.
+# throwaway MariaDB + Redis, starts client-profile, referral and scoring, runs the demo clients
+# against them (profile-demo: every profile RPC, retries, a stale update, an invalid request,
+# erasure, export; referral-demo: a code, registrations, a refused self-referral, conversions
+# through the event stream, the rewards ledger, stats and propagation; scoring-demo: a
+# 400-client tenant scored through the event stream, CLV fit, batch rescore, tier distribution,
+# an explained score, an override), shows metrics, stops all.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -29,20 +31,27 @@ set -a
 set +a
 CT_SERVICE_LOG_DIR=$WORK
 CT_KEYS_FILE=$WORK/api-keys
-read -r WRITER_KEY ADMIN_KEY < <(ct_make_keys demo-tenant)
+read -r WRITER_KEY ADMIN_KEY SERVICE_KEY < <(ct_make_keys demo-tenant)
 
 ct_start_service client-profile ct_profile_demo
-ct_start_service scoring ct_scoring_demo
+ct_start_service referral ct_referral_demo
 PROFILE=127.0.0.1:${CT_GRPC_PORTS[client-profile]}
+REFERRAL=127.0.0.1:${CT_GRPC_PORTS[referral]}
+ct_start_service scoring ct_scoring_demo --referral-address="$REFERRAL" \
+  --referral-api-key="$SERVICE_KEY"
 SCORING=127.0.0.1:${CT_GRPC_PORTS[scoring]}
 
 "$ROOT/build/tools/profile-demo" --target="$PROFILE" --api-key="$WRITER_KEY" \
   --admin-api-key="$ADMIN_KEY"
+"$ROOT/build/tools/referral-demo" --profile="$PROFILE" --referral="$REFERRAL" \
+  --api-key="$WRITER_KEY"
 "$ROOT/build/tools/scoring-demo" --profile="$PROFILE" --scoring="$SCORING" \
   --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
 
 ct_show_metrics client-profile '^ct_(rpc_total|cache_|outbox_published)'
-ct_show_metrics scoring '^ct_(scoring_events|outbox_published|cache_(hits|misses))'
+ct_show_metrics referral '^ct_(referral_events|outbox_published)'
+ct_show_metrics scoring '^ct_(scoring_events|scoring_propagation|outbox_published|cache_(hits|misses))'
 
 ct_stop_service scoring
+ct_stop_service referral
 ct_stop_service client-profile

@@ -65,11 +65,14 @@ ct_show_metrics() {
 # Random API keys for a run: prints "writer admin" keys and writes their hashes to $CT_KEYS_FILE
 # for `tenant`.
 ct_make_keys() {
-  local tenant=$1 writer admin
+  local tenant=$1 writer admin service
   writer=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  printf '%s %s writer\n%s %s admin\n' \
+  service=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  # The service key (tenant *) is what scoring presents to referral, naming the tenant per call.
+  printf '%s %s writer\n%s %s admin\n%s * reader\n' \
     "$(printf %s "$writer" | sha256sum | cut -d' ' -f1)" "$tenant" \
-    "$(printf %s "$admin" | sha256sum | cut -d' ' -f1)" "$tenant" >"$CT_KEYS_FILE"
-  printf '%s %s\n' "$writer" "$admin"
+    "$(printf %s "$admin" | sha256sum | cut -d' ' -f1)" "$tenant" \
+    "$(printf %s "$service" | sha256sum | cut -d' ' -f1)" >"$CT_KEYS_FILE"
+  printf '%s %s %s\n' "$writer" "$admin" "$service"
 }

@@ -230,7 +230,7 @@ v1::ConvertReferralResponse ReferralEngine::ApplyPurchase(sql::Connection& conne
   const bool qualifies =
       IsQualifyingPurchase(rules, purchase.amount_minor, purchase.currency);
   if (referral->status() == v1::REFERRAL_STATUS_CONVERTED) {
-    if (purchase.currency == rules.currency &&
+    if (purchase.from_profile_stream && purchase.currency == rules.currency &&
         purchase.transaction_id != referral->conversion_transaction_id()) {
       ReferralStore::AddReferredRevenue(connection, tenant_id, *referral, purchase.amount_minor);
     }
@@ -298,6 +298,7 @@ bool ReferralEngine::ApplyEvent(sql::Connection& connection, const pv1::ProfileE
   purchase.amount_minor = transaction.amount().units();
   purchase.currency = transaction.amount().currency();
   purchase.occurred_at = FromProtoTimestamp(transaction.occurred_at());
+  purchase.from_profile_stream = true;
   ApplyPurchase(connection, event.tenant_id(), Rules(event.tenant_id()), purchase, outbox);
   return true;
 }

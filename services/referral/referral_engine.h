@@ -33,6 +33,9 @@ struct Purchase {
   int64_t amount_minor = 0;
   std::string currency;
   UnixMicros occurred_at = 0;
+  // Only client-profile's stream adds later purchases to referred revenue: it is the record of
+  // purchases, and a platform reporting the same purchase by RPC too must not count twice.
+  bool from_profile_stream = false;
 };
 
 // The referral service's writes: codes, registrations under the fraud rules, conversions and

@@ -149,7 +149,10 @@ TEST_F(ReferralTest, ConcurrentConversionsRewardExactlyOnce) {
   EXPECT_EQ(already.load(), kCallers - 1);
   EXPECT_EQ(Rewards("alice", reader_a_).rewards_size(), 1);
   EXPECT_EQ(Rewards("bob", reader_a_).rewards_size(), 1);
-  EXPECT_EQ(Stats("alice", reader_a_).converted(), 1);
+  const v1::ReferralStats alice = Stats("alice", reader_a_);
+  EXPECT_EQ(alice.converted(), 1);
+  // Reports of the same purchase after the conversion add no referred revenue.
+  EXPECT_EQ(alice.referred_revenue().units(), 20000);
 }
 
 TEST_F(ReferralTest, LedgerBalancesAndTheReferrerCapHolds) {
