@@ -1,5 +1,7 @@
 #include "common/db/processed_events.h"
 
+#include <set>
+
 #include "common/db/mysql_pool.h"
 #include "common/db/sql_helpers.h"
 #include "common/observability/logger.h"
@@ -15,6 +17,49 @@ bool MarkEventProcessed(sql::Connection& connection, const std::string& event_id
   insert->setString(2, tenant_id);
   insert->setString(3, FormatSqlDatetime(now));
   return insert->executeUpdate() == 1;
+}
+
+std::vector<bool> MarkEventsProcessed(
+    sql::Connection& connection,
+    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids,
+    UnixMicros now) {
+  std::vector<bool> fresh(event_and_tenant_ids.size(), false);
+  if (event_and_tenant_ids.empty()) {
+    return fresh;
+  }
+  auto select = Prepare(connection, "SELECT event_id FROM processed_events WHERE event_id IN (" +
+                                        Placeholders(event_and_tenant_ids.size()) + ")");
+  int index = 1;
+  for (const auto& [event_id, tenant_id] : event_and_tenant_ids) {
+    select->setString(index++, event_id);
+  }
+  std::set<std::string> seen;
+  auto rows = Query(*select);
+  while (rows->next()) {
+    seen.insert(rows->getString(1));
+  }
+  std::vector<size_t> inserts;
+  for (size_t i = 0; i < event_and_tenant_ids.size(); ++i) {
+    if (seen.insert(event_and_tenant_ids[i].first).second) {
+      fresh[i] = true;
+      inserts.push_back(i);
+    }
+  }
+  if (inserts.empty()) {
+    return fresh;
+  }
+  auto insert = Prepare(connection,
+                        "INSERT INTO processed_events (event_id, tenant_id, processed_at) VALUES " +
+                            RowPlaceholders(inserts.size(), 3));
+  index = 1;
+  const std::string processed_at = FormatSqlDatetime(now);
+  for (const size_t i : inserts) {
+    insert->setString(index++, event_and_tenant_ids[i].first);
+    insert->setString(index++, event_and_tenant_ids[i].second);
+    insert->setString(index++, processed_at);
+  }
+  insert->executeUpdate();
+  return fresh;
 }
 
 int PurgeProcessedEvents(sql::Connection& connection, UnixMicros older_than) {

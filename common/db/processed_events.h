@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <cppconn/connection.h>
 
@@ -16,6 +18,15 @@ namespace clienttier {
 // Records the id; false when it was there already (the event was applied before).
 bool MarkEventProcessed(sql::Connection& connection, const std::string& event_id,
                         const std::string& tenant_id, UnixMicros now);
+
+// The same for a batch of (event id, tenant id): one flag per event, true when it is new. Ids
+// already recorded, and repeats within the batch, are false. Two statements for the whole
+// batch. An id another transaction records at the same moment makes the insert fail with a
+// duplicate key (AlreadyExists through the pool), so the caller's batch rolls back and is
+// retried, never applied twice.
+std::vector<bool> MarkEventsProcessed(
+    sql::Connection& connection,
+    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids, UnixMicros now);
 
 // Deletes ids processed before `older_than`, at most 10,000 per call so no statement holds
 // locks for long; returns the rows deleted.

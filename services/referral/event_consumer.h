@@ -17,7 +17,7 @@ struct EventConsumerOptions {
   // "0" replays the whole retained stream for a new group; tests use "$".
   std::string start_id = "0";
   int claim_idle_ms = 30000;
-  int batch = 100;
+  int batch = 500;  // one transaction per read: bigger reads, fewer commits
   // Longer than the outbox's 7-day replay window, so a replayed event is still recognised.
   int dedupe_retention_days = 8;
 };

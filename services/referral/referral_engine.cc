@@ -1,5 +1,9 @@
 #include "services/referral/referral_engine.h"
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include <cppconn/exception.h>
 
 #include "clienttier/referral/v1/referral_events.pb.h"
@@ -37,7 +41,7 @@ OutboxEvent MakeEvent(const std::string& tenant_id, UnixMicros now, v1::Referral
 std::string CanonicalCode(const std::string& input) {
   std::optional<std::string> code = NormalizeCode(input);
   if (!code) {
-    throw InvalidArgument("code", "must be 10 characters of 0-9 and A-Z without I, L, O, U");
+    throw InvalidArgument("code", kCodeRule);
   }
   return *code;
 }
@@ -66,6 +70,7 @@ v1::Referral Converted(v1::Referral referral, const Purchase& purchase, UnixMicr
   *referral.mutable_converted_at() = ToProtoTimestamp(now);
   referral.set_conversion_transaction_id(purchase.transaction_id);
   *referral.mutable_first_purchase() = amount;
+  *referral.mutable_referred_revenue() = amount;
   return referral;
 }
 
@@ -142,62 +147,132 @@ v1::RecordInvitationsResponse ReferralEngine::RecordInvitations(
   return response;
 }
 
-v1::Referral ReferralEngine::Register(const std::string& tenant_id, const std::string& code_input,
-                                      const std::string& referee_id) {
-  const std::string code = CanonicalCode(code_input);
+RegistrationOutcome ReferralEngine::Register(const std::string& tenant_id,
+                                             const std::string& code_input,
+                                             const std::string& referee_id) {
+  return RegisterMany(tenant_id, {RegistrationRequest{CanonicalCode(code_input), referee_id}})
+      .front();
+}
+
+std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
+    const std::string& tenant_id, const std::vector<RegistrationRequest>& requests) {
   const RewardRules rules = Rules(tenant_id);
-  v1::Referral referral;
+  std::vector<RegistrationOutcome> outcomes;
   pool_.InTransaction([&](sql::Connection& connection) {
-    // Locking reads first: the plain reads after them see everything committed before the
-    // locks were granted.
-    std::optional<StoredCode> stored = CodeStore::Find(connection, code, /*lock_shared=*/true);
-    if (!stored) {
-      throw NotFound("code '" + code + "' not found");
-    }
-    RegistrationFacts facts;
-    facts.caller_tenant_id = tenant_id;
-    facts.code_tenant_id = stored->tenant_id;
-    facts.code_active = stored->code.status() == v1::CODE_STATUS_ACTIVE;
-    facts.referrer_client_id = stored->code.client_id();
-    facts.referee_client_id = referee_id;
-    if (facts.code_tenant_id == tenant_id) {
-      ReferralStore::LockClients(connection, tenant_id, {facts.referrer_client_id, referee_id});
-      std::optional<v1::Referral> existing =
-          ReferralStore::FindByReferee(connection, tenant_id, referee_id, /*for_update=*/false);
-      if (existing && existing->referrer_client_id() == facts.referrer_client_id) {
-        referral = *existing;  // a retry
-        return;
-      }
-      if (existing) {
-        facts.existing_referrer_of_referee = existing->referrer_client_id();
-      }
-      const std::optional<ClientRow> referee = ReferralStore::FindClient(connection, tenant_id,
-                                                                         referee_id);
-      facts.referee_has_paid = referee && referee->has_paid;
-      facts.max_referrals_per_day = rules.max_referrals_per_day;
-      const UnixMicros now = clock_.Now();
-      facts.referrer_registrations_today = ReferralStore::CountRegisteredOnDay(
-          connection, tenant_id, facts.referrer_client_id, now / kMicrosPerDay);
-      facts.referrer_chain = ReferralStore::ReferrerChain(connection, tenant_id,
-                                                          facts.referrer_client_id,
-                                                          kMaxChainDepth);
-    }
-    if (std::optional<Refusal> refusal = CheckRegistration(facts)) {
-      throw FailedPrecondition(refusal->message);
-    }
+    outcomes.assign(requests.size(), RegistrationOutcome{});
     const UnixMicros now = clock_.Now();
-    referral.set_referral_id(NewEventId());
-    referral.set_code(code);
-    referral.set_referrer_client_id(facts.referrer_client_id);
-    referral.set_referee_client_id(referee_id);
-    referral.set_status(v1::REFERRAL_STATUS_REGISTERED);
-    *referral.mutable_registered_at() = ToProtoTimestamp(now);
-    ReferralStore::Insert(connection, tenant_id, referral, now / kMicrosPerDay);
-    v1::ReferralEvent event;
-    *event.mutable_referral_registered()->mutable_referral() = referral;
-    AppendToOutbox(connection, {MakeEvent(tenant_id, now, std::move(event), "referral_registered")});
+    const int64_t today = now / kMicrosPerDay;
+
+    std::vector<std::string> codes;
+    for (const RegistrationRequest& request : requests) {
+      codes.push_back(request.code);
+    }
+    // A shared lock: a code cannot be revoked under a registration that uses it.
+    const std::map<std::string, StoredCode> stored =
+        CodeStore::FindMany(connection, codes, /*lock_shared=*/true);
+    std::vector<std::string> referrers;
+    std::vector<std::string> referees;
+    for (const RegistrationRequest& request : requests) {
+      const auto code = stored.find(request.code);
+      if (code != stored.end() && code->second.tenant_id == tenant_id) {
+        referrers.push_back(code->second.code.client_id());
+        referees.push_back(request.referee_id);
+      }
+    }
+    // Locks first: every read below sees what committed before the locks were granted, and
+    // concurrent registrations touching the same clients run one after the other.
+    std::vector<std::string> locked = referrers;
+    locked.insert(locked.end(), referees.begin(), referees.end());
+    if (!locked.empty()) {
+      ReferralStore::LockClients(connection, tenant_id, locked);
+    }
+    std::map<std::string, v1::Referral> existing =
+        ReferralStore::FindByReferees(connection, tenant_id, referees, /*for_update=*/false);
+    const std::set<std::string> paid = ReferralStore::PaidAmong(connection, tenant_id, referees);
+    std::map<std::string, int64_t> registered_today =
+        ReferralStore::RegisteredOnDay(connection, tenant_id, referrers, today);
+    // Who referred whom, up every referrer's chain (a query per level, usually one or two).
+    std::map<std::string, std::string> referrer_of;
+    std::set<std::string> looked_up;
+    std::vector<std::string> frontier = referrers;
+    for (int depth = 0; depth < kMaxChainDepth && !frontier.empty(); ++depth) {
+      looked_up.insert(frontier.begin(), frontier.end());
+      std::vector<std::string> next;
+      for (auto& [referee, referrer] : ReferralStore::ReferrersOf(connection, tenant_id, frontier)) {
+        if (looked_up.count(referrer) == 0) {
+          next.push_back(referrer);
+        }
+        referrer_of.emplace(referee, std::move(referrer));
+      }
+      frontier = std::move(next);
+    }
+
+    std::vector<v1::Referral> accepted;
+    std::map<std::string, ReferralStore::CountsDelta> deltas;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const RegistrationRequest& request = requests[i];
+      RegistrationOutcome& outcome = outcomes[i];
+      const auto code = stored.find(request.code);
+      if (code == stored.end()) {
+        outcome.refusal = Refusal{FraudRule::kUnknownCode,
+                                  "unknown_code: no code '" + request.code + "'"};
+        continue;
+      }
+      RegistrationFacts facts;
+      facts.caller_tenant_id = tenant_id;
+      facts.code_tenant_id = code->second.tenant_id;
+      facts.code_active = code->second.code.status() == v1::CODE_STATUS_ACTIVE;
+      facts.referrer_client_id = code->second.code.client_id();
+      facts.referee_client_id = request.referee_id;
+      if (facts.code_tenant_id == tenant_id) {
+        const auto prior = existing.find(request.referee_id);
+        if (prior != existing.end()) {
+          if (prior->second.referrer_client_id() == facts.referrer_client_id) {
+            outcome.referral = prior->second;  // a retry
+            continue;
+          }
+          facts.existing_referrer_of_referee = prior->second.referrer_client_id();
+        }
+        facts.referee_has_paid = paid.count(request.referee_id) > 0;
+        facts.referrer_registrations_today = registered_today[facts.referrer_client_id];
+        facts.max_referrals_per_day = rules.max_referrals_per_day;
+        for (auto up = referrer_of.find(facts.referrer_client_id);
+             up != referrer_of.end() &&
+             facts.referrer_chain.size() < static_cast<size_t>(kMaxChainDepth);
+             up = referrer_of.find(up->second)) {
+          facts.referrer_chain.push_back(up->second);
+        }
+      }
+      if (std::optional<Refusal> refusal = CheckRegistration(facts)) {
+        outcome.refusal = std::move(refusal);
+        continue;
+      }
+      v1::Referral referral;
+      referral.set_referral_id(NewEventId());
+      referral.set_code(request.code);
+      referral.set_referrer_client_id(facts.referrer_client_id);
+      referral.set_referee_client_id(request.referee_id);
+      referral.set_status(v1::REFERRAL_STATUS_REGISTERED);
+      *referral.mutable_registered_at() = ToProtoTimestamp(now);
+      // Later requests in the same batch see this one.
+      existing[request.referee_id] = referral;
+      referrer_of[request.referee_id] = facts.referrer_client_id;
+      ++registered_today[facts.referrer_client_id];
+      ++deltas[facts.referrer_client_id].registered;
+      outcome.referral = referral;
+      accepted.push_back(std::move(referral));
+    }
+    ReferralStore::InsertReferrals(connection, tenant_id, accepted, today);
+    ReferralStore::AddReferrerCounts(connection, tenant_id, deltas);
+    std::vector<OutboxEvent> events;
+    for (const v1::Referral& referral : accepted) {
+      v1::ReferralEvent event;
+      *event.mutable_referral_registered()->mutable_referral() = referral;
+      events.push_back(MakeEvent(tenant_id, now, std::move(event), "referral_registered"));
+    }
+    AppendToOutbox(connection, events);
   });
-  return referral;
+  return outcomes;
 }
 
 v1::ConvertReferralResponse ReferralEngine::Convert(const std::string& tenant_id,
@@ -206,7 +281,7 @@ v1::ConvertReferralResponse ReferralEngine::Convert(const std::string& tenant_id
   v1::ConvertReferralResponse response;
   pool_.InTransaction([&](sql::Connection& connection) {
     std::vector<OutboxEvent> events;
-    response = ApplyPurchase(connection, tenant_id, rules, purchase, &events);
+    response = ApplyPurchases(connection, tenant_id, rules, {purchase}, &events).front();
     if (response.outcome() == v1::CONVERSION_OUTCOME_UNSPECIFIED) {
       throw NotFound("client '" + purchase.client_id + "' was not referred");
     }
@@ -215,105 +290,148 @@ v1::ConvertReferralResponse ReferralEngine::Convert(const std::string& tenant_id
   return response;
 }
 
-v1::ConvertReferralResponse ReferralEngine::ApplyPurchase(sql::Connection& connection,
-                                                          const std::string& tenant_id,
-                                                          const RewardRules& rules,
-                                                          const Purchase& purchase,
-                                                          std::vector<OutboxEvent>* events) {
-  v1::ConvertReferralResponse response;
-  std::optional<v1::Referral> referral =
-      ReferralStore::FindByReferee(connection, tenant_id, purchase.client_id, /*for_update=*/true);
-  ReferralStore::MarkPaid(connection, tenant_id, purchase.client_id, purchase.occurred_at);
-  if (!referral) {
-    return response;  // not a referee: outcome UNSPECIFIED
-  }
-  const bool qualifies =
-      IsQualifyingPurchase(rules, purchase.amount_minor, purchase.currency);
-  if (referral->status() == v1::REFERRAL_STATUS_CONVERTED) {
-    if (purchase.from_profile_stream && purchase.currency == rules.currency &&
-        purchase.transaction_id != referral->conversion_transaction_id()) {
-      ReferralStore::AddReferredRevenue(connection, tenant_id, *referral, purchase.amount_minor);
+std::vector<v1::ConvertReferralResponse> ReferralEngine::ApplyPurchases(
+    sql::Connection& connection, const std::string& tenant_id, const RewardRules& rules,
+    const std::vector<Purchase>& purchases, std::vector<OutboxEvent>* events) {
+  std::vector<v1::ConvertReferralResponse> responses(purchases.size());
+  std::vector<std::string> buyers;
+  std::map<std::string, UnixMicros> first_paid_at;
+  for (const Purchase& purchase : purchases) {
+    buyers.push_back(purchase.client_id);
+    auto [paid, inserted] = first_paid_at.emplace(purchase.client_id, purchase.occurred_at);
+    if (!inserted) {
+      paid->second = std::min(paid->second, purchase.occurred_at);
     }
-    response.set_outcome(v1::CONVERSION_OUTCOME_ALREADY_CONVERTED);
-    *response.mutable_referral() = *referral;
-    return response;
   }
-  if (!qualifies) {
-    response.set_outcome(v1::CONVERSION_OUTCOME_NOT_QUALIFYING);
-    *response.mutable_referral() = *referral;
-    return response;
+  // Referral rows first (locked: a referral converts once however many callers race), then
+  // the buyers' rows, then the referrers' (their cap counts stay exact).
+  std::map<std::string, v1::Referral> referrals =
+      ReferralStore::FindByReferees(connection, tenant_id, buyers, /*for_update=*/true);
+  ReferralStore::MarkPaid(connection, tenant_id, first_paid_at);
+  std::vector<std::string> converting_referrers;
+  for (const auto& [referee, referral] : referrals) {
+    if (referral.status() == v1::REFERRAL_STATUS_REGISTERED) {
+      converting_referrers.push_back(referral.referrer_client_id());
+    }
+  }
+  if (converting_referrers.empty() && referrals.empty()) {
+    return responses;  // nobody referred among the buyers: the common case
   }
   const UnixMicros now = clock_.Now();
-  // The referrer's row lock serialises its conversions, so the cap count below is exact.
-  ReferralStore::LockClients(connection, tenant_id, {referral->referrer_client_id()});
-  const int64_t rewarded = RewardStore::CountReferrerRewardsSince(
-      connection, tenant_id, referral->referrer_client_id(),
-      now - rules.cap_window_days * kMicrosPerDay);
-  const PlannedRewards planned = PlanRewards(rules, rewarded);
+  std::map<std::string, int64_t> rewarded;
+  if (!converting_referrers.empty()) {
+    ReferralStore::LockClients(connection, tenant_id, converting_referrers);
+    rewarded = RewardStore::ReferrerRewardsSince(connection, tenant_id, converting_referrers,
+                                                 now - rules.cap_window_days * kMicrosPerDay);
+  }
 
-  ReferralStore::MarkConverted(connection, tenant_id,
-                               Converted(*referral, purchase, now));
-  referral = ReferralStore::FindByReferee(connection, tenant_id, purchase.client_id, false);
-
+  std::set<std::string> changed;
+  std::map<std::string, ReferralStore::CountsDelta> deltas;
   std::vector<v1::Reward> rewards;
-  if (planned.referrer_minor) {
-    rewards.push_back(
-        MakeReward(*referral, rules, v1::REWARD_SIDE_REFERRER, *planned.referrer_minor, now));
+  for (size_t i = 0; i < purchases.size(); ++i) {
+    const Purchase& purchase = purchases[i];
+    const auto found = referrals.find(purchase.client_id);
+    if (found == referrals.end()) {
+      continue;  // not a referee: outcome UNSPECIFIED
+    }
+    v1::Referral& referral = found->second;
+    v1::ConvertReferralResponse& response = responses[i];
+    if (referral.status() == v1::REFERRAL_STATUS_CONVERTED) {
+      if (purchase.from_profile_stream && purchase.currency == rules.currency &&
+          purchase.transaction_id != referral.conversion_transaction_id()) {
+        referral.mutable_referred_revenue()->set_units(referral.referred_revenue().units() +
+                                                       purchase.amount_minor);
+        deltas[referral.referrer_client_id()].referred_revenue_minor += purchase.amount_minor;
+        changed.insert(purchase.client_id);
+      }
+      response.set_outcome(v1::CONVERSION_OUTCOME_ALREADY_CONVERTED);
+      *response.mutable_referral() = referral;
+      continue;
+    }
+    if (!IsQualifyingPurchase(rules, purchase.amount_minor, purchase.currency)) {
+      response.set_outcome(v1::CONVERSION_OUTCOME_NOT_QUALIFYING);
+      *response.mutable_referral() = referral;
+      continue;
+    }
+    referral = Converted(referral, purchase, now);
+    changed.insert(purchase.client_id);
+    ReferralStore::CountsDelta& delta = deltas[referral.referrer_client_id()];
+    ++delta.converted;
+    delta.referred_revenue_minor += purchase.amount_minor;
+    int64_t& referrer_rewarded = rewarded[referral.referrer_client_id()];
+    const PlannedRewards planned = PlanRewards(rules, referrer_rewarded);
+    response.set_outcome(v1::CONVERSION_OUTCOME_CONVERTED);
+    if (planned.referrer_minor) {
+      ++referrer_rewarded;
+      *response.add_rewards() =
+          MakeReward(referral, rules, v1::REWARD_SIDE_REFERRER, *planned.referrer_minor, now);
+    }
+    if (planned.referee_minor) {
+      *response.add_rewards() =
+          MakeReward(referral, rules, v1::REWARD_SIDE_REFEREE, *planned.referee_minor, now);
+    }
+    *response.mutable_referral() = referral;
+    v1::ReferralEvent converted;
+    *converted.mutable_referral_converted()->mutable_referral() = referral;
+    events->push_back(MakeEvent(tenant_id, now, std::move(converted), "referral_converted"));
+    for (const v1::Reward& reward : response.rewards()) {
+      v1::ReferralEvent issued;
+      *issued.mutable_reward_issued()->mutable_reward() = reward;
+      events->push_back(MakeEvent(tenant_id, now, std::move(issued), "reward_issued"));
+      rewards.push_back(reward);
+    }
   }
-  if (planned.referee_minor) {
-    rewards.push_back(
-        MakeReward(*referral, rules, v1::REWARD_SIDE_REFEREE, *planned.referee_minor, now));
+  std::vector<v1::Referral> saved;
+  for (const std::string& referee : changed) {
+    saved.push_back(referrals.at(referee));
   }
+  ReferralStore::SaveConversions(connection, tenant_id, saved);
+  ReferralStore::AddReferrerCounts(connection, tenant_id, deltas);
   RewardStore::Insert(connection, tenant_id, rewards);
-
-  v1::ReferralEvent converted;
-  *converted.mutable_referral_converted()->mutable_referral() = *referral;
-  events->push_back(MakeEvent(tenant_id, now, std::move(converted), "referral_converted"));
-  for (const v1::Reward& reward : rewards) {
-    v1::ReferralEvent issued;
-    *issued.mutable_reward_issued()->mutable_reward() = reward;
-    events->push_back(MakeEvent(tenant_id, now, std::move(issued), "reward_issued"));
-    *response.add_rewards() = reward;
-  }
-  response.set_outcome(v1::CONVERSION_OUTCOME_CONVERTED);
-  *response.mutable_referral() = *referral;
-  return response;
-}
-
-bool ReferralEngine::ApplyEvent(sql::Connection& connection, const pv1::ProfileEvent& event,
-                                std::vector<OutboxEvent>* outbox) {
-  if (!MarkEventProcessed(connection, event.event_id(), event.tenant_id(), clock_.Now())) {
-    return false;
-  }
-  if (event.payload_case() != pv1::ProfileEvent::kTransactionRecorded) {
-    return true;  // only paid occasions matter to referrals
-  }
-  const pv1::Transaction& transaction = event.transaction_recorded().transaction();
-  if (transaction.amount().units() <= 0) {
-    return true;  // a free session neither converts nor makes a paying client
-  }
-  Purchase purchase;
-  purchase.client_id = transaction.client_id();
-  purchase.transaction_id = transaction.transaction_id();
-  purchase.amount_minor = transaction.amount().units();
-  purchase.currency = transaction.amount().currency();
-  purchase.occurred_at = FromProtoTimestamp(transaction.occurred_at());
-  purchase.from_profile_stream = true;
-  ApplyPurchase(connection, event.tenant_id(), Rules(event.tenant_id()), purchase, outbox);
-  return true;
+  return responses;
 }
 
 int ReferralEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
-  int applied = 0;
-  // Rules first: their read must not open the transaction's snapshot before the locks.
+  // Rules first, outside the transaction (cached per tenant).
+  std::map<std::string, RewardRules> rules;
   for (const pv1::ProfileEvent& event : events) {
-    Rules(event.tenant_id());
+    if (rules.count(event.tenant_id()) == 0) {
+      rules.emplace(event.tenant_id(), Rules(event.tenant_id()));
+    }
   }
+  int applied = 0;
   pool_.InTransaction([&](sql::Connection& connection) {
-    applied = 0;
-    std::vector<OutboxEvent> outbox;
+    std::vector<std::pair<std::string, std::string>> ids;
     for (const pv1::ProfileEvent& event : events) {
-      applied += ApplyEvent(connection, event, &outbox) ? 1 : 0;
+      ids.emplace_back(event.event_id(), event.tenant_id());
+    }
+    const std::vector<bool> fresh = MarkEventsProcessed(connection, ids, clock_.Now());
+    applied = 0;
+    std::map<std::string, std::vector<Purchase>> purchases;  // by tenant, in stream order
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!fresh[i]) {
+        continue;
+      }
+      ++applied;
+      if (events[i].payload_case() != pv1::ProfileEvent::kTransactionRecorded) {
+        continue;  // only paid occasions matter to referrals
+      }
+      const pv1::Transaction& transaction = events[i].transaction_recorded().transaction();
+      if (transaction.amount().units() <= 0) {
+        continue;  // a free session neither converts nor makes a paying client
+      }
+      Purchase purchase;
+      purchase.client_id = transaction.client_id();
+      purchase.transaction_id = transaction.transaction_id();
+      purchase.amount_minor = transaction.amount().units();
+      purchase.currency = transaction.amount().currency();
+      purchase.occurred_at = FromProtoTimestamp(transaction.occurred_at());
+      purchase.from_profile_stream = true;
+      purchases[events[i].tenant_id()].push_back(std::move(purchase));
+    }
+    std::vector<OutboxEvent> outbox;
+    for (const auto& [tenant_id, tenant_purchases] : purchases) {
+      ApplyPurchases(connection, tenant_id, rules.at(tenant_id), tenant_purchases, &outbox);
     }
     AppendToOutbox(connection, outbox);
   });

@@ -14,6 +14,7 @@
 #include "common/db/mysql_pool.h"
 #include "common/outbox/outbox.h"
 #include "common/time/utc_time.h"
+#include "services/referral/domain/fraud_rules.h"
 #include "services/referral/domain/referral_code.h"
 #include "services/referral/domain/reward_rules.h"
 
@@ -38,6 +39,17 @@ struct Purchase {
   bool from_profile_stream = false;
 };
 
+struct RegistrationRequest {
+  std::string code;  // canonical (NormalizeCode)
+  std::string referee_id;
+};
+
+// Exactly one is set: the referral (new, or the existing one for a retry) or the refusal.
+struct RegistrationOutcome {
+  std::optional<v1::Referral> referral;
+  std::optional<Refusal> refusal;
+};
+
 // The referral service's writes: codes, registrations under the fraud rules, conversions and
 // the rewards ledger. Each runs in one MySQL transaction together with its outbox events.
 //
@@ -56,10 +68,14 @@ class ReferralEngine {
   v1::RecordInvitationsResponse RecordInvitations(const std::string& tenant_id,
                                                   const std::string& client_id, int64_t count,
                                                   const std::string& idempotency_key);
-  // Throws FailedPrecondition "<rule>: ..." when a fraud rule refuses it, NotFound for an
-  // unknown code.
-  v1::Referral Register(const std::string& tenant_id, const std::string& code_input,
-                        const std::string& referee_id);
+  // One registration (RegisterReferral); throws InvalidArgument for a malformed code.
+  RegistrationOutcome Register(const std::string& tenant_id, const std::string& code_input,
+                               const std::string& referee_id);
+  // Many in one transaction, in order: a later request sees the earlier ones (a referee claimed
+  // twice in one batch, velocity, cycles). Set-based, so a batch costs a few statements.
+  std::vector<RegistrationOutcome> RegisterMany(const std::string& tenant_id,
+                                                const std::vector<RegistrationRequest>& requests);
+  // NotFound when the client was not referred.
   v1::ConvertReferralResponse Convert(const std::string& tenant_id, const Purchase& purchase);
 
   // Applies client-profile events (paid transactions) in one transaction; returns how many
@@ -75,13 +91,13 @@ class ReferralEngine {
   const Clock& clock() const { return clock_; }
 
  private:
-  // The conversion (or referred revenue) a purchase causes, inside the caller's transaction.
-  v1::ConvertReferralResponse ApplyPurchase(sql::Connection& connection,
-                                            const std::string& tenant_id,
-                                            const RewardRules& rules, const Purchase& purchase,
-                                            std::vector<OutboxEvent>* events);
-  bool ApplyEvent(sql::Connection& connection, const ::clienttier::profile::v1::ProfileEvent& event,
-                  std::vector<OutboxEvent>* outbox);
+  // The conversions (and referred revenue) purchases of one tenant cause, in order, inside
+  // the caller's transaction; one response per purchase (outcome UNSPECIFIED: not a referee).
+  std::vector<v1::ConvertReferralResponse> ApplyPurchases(sql::Connection& connection,
+                                                          const std::string& tenant_id,
+                                                          const RewardRules& rules,
+                                                          const std::vector<Purchase>& purchases,
+                                                          std::vector<OutboxEvent>* events);
 
   MySqlPool& pool_;
   const Clock& clock_;

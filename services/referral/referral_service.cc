@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/validation/validation.h"
+#include "services/referral/domain/referral_code.h"
 #include "services/referral/domain/referral_metrics.h"
 #include "services/referral/storage/referral_store.h"
 #include "services/referral/storage/reward_store.h"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr size_t kMaxIdLength = 64;
 constexpr int kMaxPropagationClients = 1000;
+constexpr int kMaxBatch = 1000;
 constexpr int kMaxInvitationsPerReport = 1000;
 constexpr int kDefaultLeaderboard = 10;
 constexpr int kMaxLeaderboard = 100;
@@ -118,7 +120,48 @@ grpc::Status ReferralService::RegisterReferral(grpc::ServerContext* context,
                                                v1::Referral* response) {
   return runner_.Run(context, "RegisterReferral", Role::kWriter, [&](const Caller& caller) {
     CheckClientId("referee_client_id", request->referee_client_id());
-    *response = engine_.Register(caller.tenant_id, request->code(), request->referee_client_id());
+    RegistrationOutcome outcome =
+        engine_.Register(caller.tenant_id, request->code(), request->referee_client_id());
+    if (outcome.refusal) {
+      if (outcome.refusal->rule == FraudRule::kUnknownCode) {
+        throw NotFound("code '" + request->code() + "' not found");
+      }
+      throw FailedPrecondition(outcome.refusal->message);
+    }
+    *response = std::move(*outcome.referral);
+  });
+}
+
+grpc::Status ReferralService::RegisterReferrals(grpc::ServerContext* context,
+                                                const v1::RegisterReferralsRequest* request,
+                                                v1::RegisterReferralsResponse* response) {
+  return runner_.Run(context, "RegisterReferrals", Role::kWriter, [&](const Caller& caller) {
+    if (request->referrals_size() < 1 || request->referrals_size() > kMaxBatch) {
+      throw InvalidArgument("referrals", "must hold between 1 and " +
+                                             std::to_string(kMaxBatch) + " entries");
+    }
+    std::vector<RegistrationRequest> batch;
+    for (int i = 0; i < request->referrals_size(); ++i) {
+      const std::string field = "referrals[" + std::to_string(i) + "]";
+      const v1::RegisterReferralRequest& entry = request->referrals(i);
+      CheckClientId(field + ".referee_client_id", entry.referee_client_id());
+      std::optional<std::string> code = NormalizeCode(entry.code());
+      if (!code) {
+        throw InvalidArgument(field + ".code", kCodeRule);
+      }
+      batch.push_back(RegistrationRequest{std::move(*code), entry.referee_client_id()});
+    }
+    for (RegistrationOutcome& outcome : engine_.RegisterMany(caller.tenant_id, batch)) {
+      v1::RegistrationResult* result = response->add_results();
+      if (outcome.refusal) {
+        result->set_refused_by(static_cast<v1::FraudRule>(outcome.refusal->rule));
+        result->set_refusal(outcome.refusal->message);
+        response->set_refused_count(response->refused_count() + 1);
+      } else {
+        *result->mutable_referral() = std::move(*outcome.referral);
+        response->set_registered_count(response->registered_count() + 1);
+      }
+    }
   });
 }
 
@@ -148,8 +191,8 @@ grpc::Status ReferralService::GetReferral(grpc::ServerContext* context,
   return runner_.Run(context, "GetReferral", Role::kReader, [&](const Caller& caller) {
     CheckClientId("referee_client_id", request->referee_client_id());
     engine_.pool().WithConnection([&](sql::Connection& connection) {
-      std::optional<v1::Referral> referral = ReferralStore::FindByReferee(
-          connection, caller.tenant_id, request->referee_client_id(), /*for_update=*/false);
+      std::optional<v1::Referral> referral =
+          ReferralStore::FindByReferee(connection, caller.tenant_id, request->referee_client_id());
       if (!referral) {
         throw NotFound("client '" + request->referee_client_id() + "' was not referred");
       }

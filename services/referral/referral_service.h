@@ -23,6 +23,9 @@ class ReferralService final : public v1::ReferralService::Service {
   grpc::Status RegisterReferral(grpc::ServerContext* context,
                                 const v1::RegisterReferralRequest* request,
                                 v1::Referral* response) override;
+  grpc::Status RegisterReferrals(grpc::ServerContext* context,
+                                 const v1::RegisterReferralsRequest* request,
+                                 v1::RegisterReferralsResponse* response) override;
   grpc::Status ConvertReferral(grpc::ServerContext* context,
                                const v1::ConvertReferralRequest* request,
                                v1::ConvertReferralResponse* response) override;

@@ -20,6 +20,8 @@ const char* Name(FraudRule rule) {
       return "velocity";
     case FraudRule::kReferralCycle:
       return "referral_cycle";
+    case FraudRule::kUnknownCode:
+      return "unknown_code";
   }
   return "unknown";
 }

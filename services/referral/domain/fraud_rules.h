@@ -17,6 +17,8 @@ enum class FraudRule {
   kExistingClient = 2,
   kVelocity = 4,
   kReferralCycle = 5,
+  // Not checked here: the caller found no such code (RegisterReferrals reports it per item).
+  kUnknownCode = 8,
 };
 
 // snake_case, the name that opens a refusal message ("self_referral").

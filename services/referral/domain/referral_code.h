@@ -13,6 +13,9 @@ namespace clienttier::referral {
 // a guess hits one with probability 1e6 / 2^50 ~ 1e-9.
 inline constexpr size_t kCodeLength = 10;
 
+// The rule a malformed code breaks, for INVALID_ARGUMENT messages.
+inline constexpr char kCodeRule[] = "must be 10 characters of 0-9 and A-Z without I, L, O, U";
+
 // Returns 64 uniformly random bits; the service passes a CSPRNG, tests a fixed sequence.
 using RandomBits = std::function<uint64_t()>;
 

@@ -26,15 +26,35 @@ StoredCode ReadCode(sql::ResultSet& row) {
 
 std::optional<StoredCode> CodeStore::Find(sql::Connection& connection, const std::string& code,
                                           bool lock_shared) {
-  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
-                                        " FROM referral_codes WHERE code = ?" +
-                                        (lock_shared ? " LOCK IN SHARE MODE" : ""));
-  select->setString(1, code);
-  auto rows = Query(*select);
-  if (!rows->next()) {
+  auto found = FindMany(connection, {code}, lock_shared);
+  if (found.empty()) {
     return std::nullopt;
   }
-  return ReadCode(*rows);
+  return std::move(found.begin()->second);
+}
+
+std::map<std::string, StoredCode> CodeStore::FindMany(sql::Connection& connection,
+                                                      const std::vector<std::string>& codes,
+                                                      bool lock_shared) {
+  std::map<std::string, StoredCode> found;
+  if (codes.empty()) {
+    return found;
+  }
+  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
+                                        " FROM referral_codes WHERE code IN (" +
+                                        Placeholders(codes.size()) + ")" +
+                                        (lock_shared ? " LOCK IN SHARE MODE" : ""));
+  int index = 1;
+  for (const std::string& code : codes) {
+    select->setString(index++, code);
+  }
+  auto rows = Query(*select);
+  while (rows->next()) {
+    StoredCode stored = ReadCode(*rows);
+    std::string code = stored.code.code();
+    found.emplace(std::move(code), std::move(stored));
+  }
+  return found;
 }
 
 std::optional<v1::ReferralCode> CodeStore::FindActive(sql::Connection& connection,

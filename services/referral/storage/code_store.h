@@ -1,7 +1,9 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <cppconn/connection.h>
 
@@ -23,6 +25,10 @@ class CodeStore {
   // `lock_shared` reads it with a shared lock, so it cannot be revoked until the caller commits.
   static std::optional<StoredCode> Find(sql::Connection& connection, const std::string& code,
                                         bool lock_shared);
+  // The same for many codes at once, by code.
+  static std::map<std::string, StoredCode> FindMany(sql::Connection& connection,
+                                                    const std::vector<std::string>& codes,
+                                                    bool lock_shared);
   static std::optional<v1::ReferralCode> FindActive(sql::Connection& connection,
                                                     const std::string& tenant_id,
                                                     const std::string& client_id);

@@ -72,123 +72,212 @@ void ReferralStore::LockClients(sql::Connection& connection, const std::string& 
   upsert->executeUpdate();
 }
 
+namespace {
+
+// Binds tenant_id then the ids, for "tenant_id = ? AND x IN (...)" queries.
+void BindTenantAndIds(sql::PreparedStatement& statement, const std::string& tenant_id,
+                      const std::vector<std::string>& ids, int first = 1) {
+  statement.setString(first, tenant_id);
+  int index = first + 1;
+  for (const std::string& id : ids) {
+    statement.setString(index++, id);
+  }
+}
+
+}  // namespace
+
 std::optional<v1::Referral> ReferralStore::FindByReferee(sql::Connection& connection,
                                                          const std::string& tenant_id,
-                                                         const std::string& referee_id,
-                                                         bool for_update) {
-  auto select = Prepare(connection, std::string("SELECT ") + kReferralColumns +
-                                        " FROM referrals WHERE tenant_id = ? AND referee_id = ?" +
-                                        (for_update ? " FOR UPDATE" : ""));
-  select->setString(1, tenant_id);
-  select->setString(2, referee_id);
-  auto rows = Query(*select);
-  if (!rows->next()) {
+                                                         const std::string& referee_id) {
+  auto found = FindByReferees(connection, tenant_id, {referee_id}, /*for_update=*/false);
+  if (found.empty()) {
     return std::nullopt;
   }
-  return ReadReferral(*rows);
+  return std::move(found.begin()->second);
 }
 
-std::vector<std::string> ReferralStore::ReferrerChain(sql::Connection& connection,
-                                                      const std::string& tenant_id,
-                                                      const std::string& client_id,
-                                                      int max_depth) {
-  auto select = Prepare(connection,
-                        "SELECT referrer_id FROM referrals WHERE tenant_id = ? AND referee_id = ?");
-  std::vector<std::string> chain;
-  std::string current = client_id;
-  for (int depth = 0; depth < max_depth; ++depth) {
-    select->setString(1, tenant_id);
-    select->setString(2, current);
-    auto rows = Query(*select);
-    if (!rows->next()) {
-      break;
-    }
-    current = rows->getString(1);
-    chain.push_back(current);
+std::map<std::string, v1::Referral> ReferralStore::FindByReferees(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& ids, bool for_update) {
+  std::map<std::string, v1::Referral> found;
+  if (ids.empty()) {
+    return found;
   }
-  return chain;
-}
-
-int64_t ReferralStore::CountRegisteredOnDay(sql::Connection& connection,
-                                            const std::string& tenant_id,
-                                            const std::string& referrer_id, int64_t day) {
-  auto select = Prepare(connection,
-                        "SELECT COUNT(*) FROM referrals WHERE tenant_id = ? AND referrer_id = ? "
-                        "AND registered_day = ?");
-  select->setString(1, tenant_id);
-  select->setString(2, referrer_id);
-  select->setInt64(3, day);
+  auto select = Prepare(connection, std::string("SELECT ") + kReferralColumns +
+                                        " FROM referrals WHERE tenant_id = ? AND referee_id IN (" +
+                                        Placeholders(ids.size()) + ")" +
+                                        (for_update ? " FOR UPDATE" : ""));
+  BindTenantAndIds(*select, tenant_id, ids);
   auto rows = Query(*select);
-  rows->next();
-  return rows->getInt64(1);
+  while (rows->next()) {
+    v1::Referral referral = ReadReferral(*rows);
+    std::string referee = referral.referee_client_id();
+    found.emplace(std::move(referee), std::move(referral));
+  }
+  return found;
 }
 
-void ReferralStore::Insert(sql::Connection& connection, const std::string& tenant_id,
-                           const v1::Referral& referral, int64_t registered_day) {
+std::map<std::string, std::string> ReferralStore::ReferrersOf(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  std::map<std::string, std::string> referrers;
+  if (client_ids.empty()) {
+    return referrers;
+  }
+  auto select = Prepare(connection,
+                        "SELECT referee_id, referrer_id FROM referrals WHERE tenant_id = ? AND "
+                        "referee_id IN (" + Placeholders(client_ids.size()) + ")");
+  BindTenantAndIds(*select, tenant_id, client_ids);
+  auto rows = Query(*select);
+  while (rows->next()) {
+    referrers.emplace(rows->getString(1), rows->getString(2));
+  }
+  return referrers;
+}
+
+std::map<std::string, int64_t> ReferralStore::RegisteredOnDay(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& referrer_ids, int64_t day) {
+  std::map<std::string, int64_t> counts;
+  if (referrer_ids.empty()) {
+    return counts;
+  }
+  auto select = Prepare(connection,
+                        "SELECT referrer_id, COUNT(*) FROM referrals WHERE tenant_id = ? AND "
+                        "referrer_id IN (" + Placeholders(referrer_ids.size()) +
+                        ") AND registered_day = ? GROUP BY referrer_id");
+  BindTenantAndIds(*select, tenant_id, referrer_ids);
+  select->setInt64(static_cast<int>(referrer_ids.size()) + 2, day);
+  auto rows = Query(*select);
+  while (rows->next()) {
+    counts.emplace(rows->getString(1), rows->getInt64(2));
+  }
+  return counts;
+}
+
+std::set<std::string> ReferralStore::PaidAmong(sql::Connection& connection,
+                                               const std::string& tenant_id,
+                                               const std::vector<std::string>& client_ids) {
+  std::set<std::string> paid;
+  if (client_ids.empty()) {
+    return paid;
+  }
+  auto select = Prepare(connection,
+                        "SELECT client_id FROM referral_clients WHERE tenant_id = ? AND "
+                        "client_id IN (" + Placeholders(client_ids.size()) +
+                        ") AND first_paid_at IS NOT NULL");
+  BindTenantAndIds(*select, tenant_id, client_ids);
+  auto rows = Query(*select);
+  while (rows->next()) {
+    paid.insert(rows->getString(1));
+  }
+  return paid;
+}
+
+void ReferralStore::InsertReferrals(sql::Connection& connection, const std::string& tenant_id,
+                                    const std::vector<v1::Referral>& referrals,
+                                    int64_t registered_day) {
+  if (referrals.empty()) {
+    return;
+  }
   auto insert = Prepare(connection,
                         "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, "
-                        "referrer_id, status, registered_at, registered_day) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  insert->setString(1, tenant_id);
-  insert->setString(2, referral.referee_client_id());
-  insert->setString(3, referral.referral_id());
-  insert->setString(4, referral.code());
-  insert->setString(5, referral.referrer_client_id());
-  insert->setInt(6, v1::REFERRAL_STATUS_REGISTERED);
-  insert->setString(7, FormatSqlDatetime(FromProtoTimestamp(referral.registered_at())));
-  insert->setInt64(8, registered_day);
+                        "referrer_id, status, registered_at, registered_day) VALUES " +
+                            RowPlaceholders(referrals.size(), 8));
+  int index = 1;
+  for (const v1::Referral& referral : referrals) {
+    insert->setString(index++, tenant_id);
+    insert->setString(index++, referral.referee_client_id());
+    insert->setString(index++, referral.referral_id());
+    insert->setString(index++, referral.code());
+    insert->setString(index++, referral.referrer_client_id());
+    insert->setInt(index++, v1::REFERRAL_STATUS_REGISTERED);
+    insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(referral.registered_at())));
+    insert->setInt64(index++, registered_day);
+  }
   insert->executeUpdate();
-  auto count = Prepare(connection,
-                       "UPDATE referral_clients SET registered = registered + 1 "
-                       "WHERE tenant_id = ? AND client_id = ?");
-  count->setString(1, tenant_id);
-  count->setString(2, referral.referrer_client_id());
-  count->executeUpdate();
 }
 
-void ReferralStore::MarkConverted(sql::Connection& connection, const std::string& tenant_id,
-                                  const v1::Referral& converted) {
-  auto update = Prepare(connection,
-                        "UPDATE referrals SET status = ?, converted_at = ?, "
-                        "conversion_transaction_id = ?, first_purchase_minor = ?, currency = ?, "
-                        "referred_revenue_minor = referred_revenue_minor + ? "
-                        "WHERE tenant_id = ? AND referee_id = ?");
-  const int64_t amount = converted.first_purchase().units();
-  update->setInt(1, v1::REFERRAL_STATUS_CONVERTED);
-  update->setString(2, FormatSqlDatetime(FromProtoTimestamp(converted.converted_at())));
-  update->setString(3, converted.conversion_transaction_id());
-  update->setInt64(4, amount);
-  update->setString(5, converted.first_purchase().currency());
-  update->setInt64(6, amount);
-  update->setString(7, tenant_id);
-  update->setString(8, converted.referee_client_id());
-  update->executeUpdate();
-  auto count = Prepare(connection,
-                       "UPDATE referral_clients SET converted = converted + 1, "
-                       "referred_revenue_minor = referred_revenue_minor + ? "
-                       "WHERE tenant_id = ? AND client_id = ?");
-  count->setInt64(1, amount);
-  count->setString(2, tenant_id);
-  count->setString(3, converted.referrer_client_id());
-  count->executeUpdate();
+void ReferralStore::SaveConversions(sql::Connection& connection, const std::string& tenant_id,
+                                    const std::vector<v1::Referral>& referrals) {
+  if (referrals.empty()) {
+    return;
+  }
+  // Every row exists and is locked by the caller, so the upsert only ever updates.
+  auto upsert = Prepare(connection,
+                        "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, "
+                        "referrer_id, status, registered_at, registered_day, converted_at, "
+                        "conversion_transaction_id, first_purchase_minor, currency, "
+                        "referred_revenue_minor) VALUES " +
+                            RowPlaceholders(referrals.size(), 13) +
+                            " ON DUPLICATE KEY UPDATE status = VALUES(status), "
+                            "converted_at = VALUES(converted_at), "
+                            "conversion_transaction_id = VALUES(conversion_transaction_id), "
+                            "first_purchase_minor = VALUES(first_purchase_minor), "
+                            "currency = VALUES(currency), "
+                            "referred_revenue_minor = VALUES(referred_revenue_minor)");
+  int index = 1;
+  for (const v1::Referral& referral : referrals) {
+    const UnixMicros registered_at = FromProtoTimestamp(referral.registered_at());
+    upsert->setString(index++, tenant_id);
+    upsert->setString(index++, referral.referee_client_id());
+    upsert->setString(index++, referral.referral_id());
+    upsert->setString(index++, referral.code());
+    upsert->setString(index++, referral.referrer_client_id());
+    upsert->setInt(index++, referral.status());
+    upsert->setString(index++, FormatSqlDatetime(registered_at));
+    upsert->setInt64(index++, registered_at / kMicrosPerDay);
+    upsert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(referral.converted_at())));
+    upsert->setString(index++, referral.conversion_transaction_id());
+    upsert->setInt64(index++, referral.first_purchase().units());
+    upsert->setString(index++, referral.first_purchase().currency());
+    upsert->setInt64(index++, referral.referred_revenue().units());
+  }
+  upsert->executeUpdate();
 }
 
-void ReferralStore::AddReferredRevenue(sql::Connection& connection, const std::string& tenant_id,
-                                       const v1::Referral& referral, int64_t amount_minor) {
-  auto update = Prepare(connection,
-                        "UPDATE referrals SET referred_revenue_minor = referred_revenue_minor + ? "
-                        "WHERE tenant_id = ? AND referee_id = ?");
-  update->setInt64(1, amount_minor);
-  update->setString(2, tenant_id);
-  update->setString(3, referral.referee_client_id());
-  update->executeUpdate();
-  auto count = Prepare(connection,
-                       "UPDATE referral_clients SET referred_revenue_minor = "
-                       "referred_revenue_minor + ? WHERE tenant_id = ? AND client_id = ?");
-  count->setInt64(1, amount_minor);
-  count->setString(2, tenant_id);
-  count->setString(3, referral.referrer_client_id());
-  count->executeUpdate();
+void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
+                                      const std::map<std::string, CountsDelta>& deltas) {
+  if (deltas.empty()) {
+    return;
+  }
+  auto upsert = Prepare(connection,
+                        "INSERT INTO referral_clients (tenant_id, client_id, registered, "
+                        "converted, referred_revenue_minor) VALUES " +
+                            RowPlaceholders(deltas.size(), 5) +
+                            " ON DUPLICATE KEY UPDATE "
+                            "registered = registered + VALUES(registered), "
+                            "converted = converted + VALUES(converted), "
+                            "referred_revenue_minor = "
+                            "referred_revenue_minor + VALUES(referred_revenue_minor)");
+  int index = 1;
+  for (const auto& [client_id, delta] : deltas) {
+    upsert->setString(index++, tenant_id);
+    upsert->setString(index++, client_id);
+    upsert->setInt64(index++, delta.registered);
+    upsert->setInt64(index++, delta.converted);
+    upsert->setInt64(index++, delta.referred_revenue_minor);
+  }
+  upsert->executeUpdate();
+}
+
+void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& tenant_id,
+                             const std::map<std::string, UnixMicros>& first_paid_at) {
+  if (first_paid_at.empty()) {
+    return;
+  }
+  auto upsert = Prepare(connection,
+                        "INSERT INTO referral_clients (tenant_id, client_id, first_paid_at) "
+                        "VALUES " + RowPlaceholders(first_paid_at.size(), 3) +
+                            " ON DUPLICATE KEY UPDATE "
+                            "first_paid_at = COALESCE(first_paid_at, VALUES(first_paid_at))");
+  int index = 1;
+  for (const auto& [client_id, paid_at] : first_paid_at) {
+    upsert->setString(index++, tenant_id);
+    upsert->setString(index++, client_id);
+    upsert->setString(index++, FormatSqlDatetime(paid_at));
+  }
+  upsert->executeUpdate();
 }
 
 std::optional<ClientRow> ReferralStore::FindClient(sql::Connection& connection,
@@ -223,18 +312,6 @@ std::vector<ClientRow> ReferralStore::FindClients(sql::Connection& connection,
   }
   // A client with a code but no row yet (nothing else happened to it) still holds a code.
   return clients;
-}
-
-void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& tenant_id,
-                             const std::string& client_id, UnixMicros paid_at) {
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id, first_paid_at) "
-                        "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
-                        "first_paid_at = COALESCE(first_paid_at, VALUES(first_paid_at))");
-  upsert->setString(1, tenant_id);
-  upsert->setString(2, client_id);
-  upsert->setString(3, FormatSqlDatetime(paid_at));
-  upsert->executeUpdate();
 }
 
 int64_t ReferralStore::AddInvitations(sql::Connection& connection, const std::string& tenant_id,

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,24 +44,40 @@ class ReferralStore {
 
   static std::optional<v1::Referral> FindByReferee(sql::Connection& connection,
                                                    const std::string& tenant_id,
-                                                   const std::string& referee_id,
-                                                   bool for_update);
-  // Who referred the client, up the chain, nearest first, at most `max_depth` steps.
-  static std::vector<std::string> ReferrerChain(sql::Connection& connection,
-                                                const std::string& tenant_id,
-                                                const std::string& client_id, int max_depth);
-  static int64_t CountRegisteredOnDay(sql::Connection& connection, const std::string& tenant_id,
-                                      const std::string& referrer_id, int64_t day);
-  // Inserts the referral and counts it for its referrer.
-  static void Insert(sql::Connection& connection, const std::string& tenant_id,
-                     const v1::Referral& referral, int64_t registered_day);
-  // Marks it converted, with the purchase as its first referred revenue, and counts it for
-  // its referrer.
-  static void MarkConverted(sql::Connection& connection, const std::string& tenant_id,
-                            const v1::Referral& converted);
-  // Adds a later purchase of a referee to its referral's and its referrer's referred revenue.
-  static void AddReferredRevenue(sql::Connection& connection, const std::string& tenant_id,
-                                 const v1::Referral& referral, int64_t amount_minor);
+                                                   const std::string& referee_id);
+  // The referrals of these referees, by referee; `for_update` locks them.
+  static std::map<std::string, v1::Referral> FindByReferees(sql::Connection& connection,
+                                                            const std::string& tenant_id,
+                                                            const std::vector<std::string>& ids,
+                                                            bool for_update);
+  // Referee -> referrer for those of `client_ids` that were referred (one chain step).
+  static std::map<std::string, std::string> ReferrersOf(sql::Connection& connection,
+                                                        const std::string& tenant_id,
+                                                        const std::vector<std::string>& client_ids);
+  // Registrations per referrer on one UTC day (the velocity rule).
+  static std::map<std::string, int64_t> RegisteredOnDay(
+      sql::Connection& connection, const std::string& tenant_id,
+      const std::vector<std::string>& referrer_ids, int64_t day);
+  // Those of `client_ids` that have paid.
+  static std::set<std::string> PaidAmong(sql::Connection& connection,
+                                         const std::string& tenant_id,
+                                         const std::vector<std::string>& client_ids);
+  static void InsertReferrals(sql::Connection& connection, const std::string& tenant_id,
+                              const std::vector<v1::Referral>& referrals, int64_t registered_day);
+  // Writes the conversion fields and referred revenue of referrals the caller holds locked.
+  static void SaveConversions(sql::Connection& connection, const std::string& tenant_id,
+                              const std::vector<v1::Referral>& referrals);
+  struct CountsDelta {
+    int64_t registered = 0;
+    int64_t converted = 0;
+    int64_t referred_revenue_minor = 0;
+  };
+  // Adds to referrers' running counts.
+  static void AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
+                                const std::map<std::string, CountsDelta>& deltas);
+  // Records first payments; a client that had paid keeps its first date.
+  static void MarkPaid(sql::Connection& connection, const std::string& tenant_id,
+                       const std::map<std::string, UnixMicros>& first_paid_at);
 
   static std::optional<ClientRow> FindClient(sql::Connection& connection,
                                              const std::string& tenant_id,
@@ -67,9 +85,6 @@ class ReferralStore {
   static std::vector<ClientRow> FindClients(sql::Connection& connection,
                                             const std::string& tenant_id,
                                             const std::vector<std::string>& client_ids);
-  // Records the client's first payment; a later one changes nothing.
-  static void MarkPaid(sql::Connection& connection, const std::string& tenant_id,
-                       const std::string& client_id, UnixMicros paid_at);
   static int64_t AddInvitations(sql::Connection& connection, const std::string& tenant_id,
                                 const std::string& client_id, int64_t count);
   static TenantTotals Totals(sql::Connection& connection, const std::string& tenant_id);

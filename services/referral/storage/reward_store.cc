@@ -29,19 +29,29 @@ void RewardStore::Insert(sql::Connection& connection, const std::string& tenant_
   insert->executeUpdate();
 }
 
-int64_t RewardStore::CountReferrerRewardsSince(sql::Connection& connection,
-                                               const std::string& tenant_id,
-                                               const std::string& client_id, UnixMicros since) {
+std::map<std::string, int64_t> RewardStore::ReferrerRewardsSince(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids, UnixMicros since) {
+  std::map<std::string, int64_t> counts;
+  if (client_ids.empty()) {
+    return counts;
+  }
   auto select = Prepare(connection,
-                        "SELECT COUNT(*) FROM rewards WHERE tenant_id = ? AND client_id = ? "
-                        "AND side = ? AND issued_at >= ? LOCK IN SHARE MODE");
-  select->setString(1, tenant_id);
-  select->setString(2, client_id);
-  select->setInt(3, v1::REWARD_SIDE_REFERRER);
-  select->setString(4, FormatSqlDatetime(since));
+                        "SELECT client_id, COUNT(*) FROM rewards WHERE tenant_id = ? AND "
+                        "client_id IN (" + Placeholders(client_ids.size()) +
+                        ") AND side = ? AND issued_at >= ? GROUP BY client_id LOCK IN SHARE MODE");
+  int index = 1;
+  select->setString(index++, tenant_id);
+  for (const std::string& client_id : client_ids) {
+    select->setString(index++, client_id);
+  }
+  select->setInt(index++, v1::REWARD_SIDE_REFERRER);
+  select->setString(index++, FormatSqlDatetime(since));
   auto rows = Query(*select);
-  rows->next();
-  return rows->getInt64(1);
+  while (rows->next()) {
+    counts.emplace(rows->getString(1), rows->getInt64(2));
+  }
+  return counts;
 }
 
 std::vector<v1::Reward> RewardStore::ListForClient(sql::Connection& connection,

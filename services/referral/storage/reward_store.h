@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,11 +20,10 @@ class RewardStore {
   // Writes the rewards; the (referral, side) unique key refuses a second write.
   static void Insert(sql::Connection& connection, const std::string& tenant_id,
                      const std::vector<v1::Reward>& rewards);
-  // Referrer rewards the client received since `since` (the cap window); a locking read, so
-  // it sees every committed reward whatever the transaction read before.
-  static int64_t CountReferrerRewardsSince(sql::Connection& connection,
-                                           const std::string& tenant_id,
-                                           const std::string& client_id, UnixMicros since);
+  // Referrer rewards each client received since `since` (the cap window); a locking read.
+  static std::map<std::string, int64_t> ReferrerRewardsSince(
+      sql::Connection& connection, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids, UnixMicros since);
   // Newest first.
   static std::vector<v1::Reward> ListForClient(sql::Connection& connection,
                                                const std::string& tenant_id,

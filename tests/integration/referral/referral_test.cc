@@ -342,3 +342,69 @@ TEST_F(ReferralTest, ATenantNeverSeesAnothersReferrals) {
 
 }  // namespace
 }  // namespace clienttier::referral
+
+namespace clienttier::referral {
+namespace {
+
+TEST_F(ReferralTest, ABatchOfRegistrationsSeesItsEarlierEntries) {
+  v1::PutRewardRulesRequest put;
+  v1::GetRewardRulesRequest get;
+  ASSERT_TRUE(stub_->GetRewardRules(Context(reader_a_).get(), get, put.mutable_rules()).ok());
+  put.mutable_rules()->set_max_referrals_per_day(3);
+  v1::RewardRules stored;
+  ASSERT_TRUE(stub_->PutRewardRules(Context(admin_a_).get(), put, &stored).ok());
+  const std::string alice = IssueCode("alice", writer_a_);
+  const std::string bob = IssueCode("bob", writer_a_);
+  v1::RegisterReferralsRequest request;
+  const auto add = [&request](const std::string& code, const std::string& referee) {
+    auto* entry = request.add_referrals();
+    entry->set_code(code);
+    entry->set_referee_client_id(referee);
+  };
+  add(alice, "bob");         // 0: registered
+  add(alice, "bob");         // 1: a retry within the batch: the same referral
+  add(bob, "alice");         // 2: bob was referred by alice in entry 0: a cycle
+  add(bob, "bob");           // 3: self-referral
+  add(alice, "carol");       // 4: registered (alice's 2nd today)
+  add(bob, "carol");         // 5: carol was claimed by entry 4
+  add(alice, "dave");        // 6: registered (3rd)
+  add(alice, "erin");        // 7: velocity (limit 3)
+  add("ZZZZZZZZZZ", "fay");  // 8: unknown code
+  v1::RegisterReferralsResponse response;
+  ASSERT_TRUE(stub_->RegisterReferrals(Context(writer_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.results_size(), 9);
+  EXPECT_EQ(response.registered_count(), 4);
+  EXPECT_EQ(response.refused_count(), 5);
+  EXPECT_EQ(response.results(0).referral().referrer_client_id(), "alice");
+  EXPECT_EQ(response.results(1).referral().referral_id(), response.results(0).referral().referral_id());
+  EXPECT_EQ(response.results(2).refused_by(), v1::FRAUD_RULE_REFERRAL_CYCLE);
+  EXPECT_EQ(response.results(3).refused_by(), v1::FRAUD_RULE_SELF_REFERRAL);
+  EXPECT_TRUE(response.results(4).has_referral());
+  EXPECT_EQ(response.results(5).refused_by(), v1::FRAUD_RULE_REFEREE_ALREADY_CLAIMED);
+  EXPECT_TRUE(response.results(6).has_referral());
+  EXPECT_EQ(response.results(7).refused_by(), v1::FRAUD_RULE_VELOCITY);
+  EXPECT_EQ(response.results(7).refusal().rfind("velocity: ", 0), 0u);
+  EXPECT_EQ(response.results(8).refused_by(), v1::FRAUD_RULE_UNKNOWN_CODE);
+  const v1::ReferralStats stats = Stats("alice", reader_a_);
+  EXPECT_EQ(stats.registered(), 3);
+
+  // A malformed entry fails the whole call, naming it, and writes nothing.
+  v1::RegisterReferralsRequest bad;
+  auto* ok_entry = bad.add_referrals();
+  ok_entry->set_code(alice);
+  ok_entry->set_referee_client_id("gus");
+  auto* bad_entry = bad.add_referrals();
+  bad_entry->set_code("nope");
+  bad_entry->set_referee_client_id("hal");
+  const grpc::Status status = stub_->RegisterReferrals(Context(writer_a_).get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("referrals[1].code: ", 0), 0u) << status.error_message();
+  v1::GetReferralRequest gus;
+  gus.set_referee_client_id("gus");
+  v1::Referral referral;
+  EXPECT_EQ(stub_->GetReferral(Context(reader_a_).get(), gus, &referral).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace clienttier::referral
