@@ -143,8 +143,10 @@ void RedisProcess::Stop() {
 }
 
 std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,
-                                             const std::string& tenant) {
-  RedisReply reply = redis.Command({"XRANGE", stream, "-", "+"});
+                                             const std::string& tenant,
+                                             const std::string& after_id) {
+  RedisReply reply =
+      redis.Command({"XRANGE", stream, after_id.empty() ? "-" : "(" + after_id, "+"});
   std::vector<StreamEntry> mine;
   for (auto& entry : ParseStreamEntries(reply.get())) {
     if (entry.fields["tenant"] == tenant) {
@@ -152,6 +154,12 @@ std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::stri
     }
   }
   return mine;
+}
+
+std::string LastStreamId(RedisClient& redis, const std::string& stream) {
+  RedisReply reply = redis.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+  const std::vector<StreamEntry> last = ParseStreamEntries(reply.get());
+  return last.empty() ? "0-0" : last.front().id;
 }
 
 void ReAddStreamEntries(RedisClient& redis, const std::string& stream,

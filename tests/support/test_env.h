@@ -42,9 +42,14 @@ class RedisProcess {
 
 int FreeLoopbackPort();
 
-// Every entry of `stream` whose `tenant` field is `tenant`, oldest first.
+// Every entry of `stream` whose `tenant` field is `tenant`, oldest first; only those after
+// `after_id` (a LastStreamId taken earlier) when given, so a long shared stream is not read
+// whole.
 std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,
-                                             const std::string& tenant);
+                                             const std::string& tenant,
+                                             const std::string& after_id = "");
+// The id of the stream's newest entry ("0-0" when empty or missing).
+std::string LastStreamId(RedisClient& redis, const std::string& stream);
 // Appends the entries to the stream again, as an outbox replay would.
 void ReAddStreamEntries(RedisClient& redis, const std::string& stream,
                         const std::vector<StreamEntry>& entries);

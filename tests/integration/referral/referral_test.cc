@@ -22,6 +22,8 @@ int64_t Balance(const v1::ListRewardsResponse& rewards) {
 }
 
 TEST_F(ReferralTest, FirstPurchaseConvertsAndRewardsBothSides) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  const std::string stream_start = testing::LastStreamId(redis, "ct:events:referral");
   const std::string code = IssueCode("alice", writer_a_);
   EXPECT_EQ(IssueCode("alice", writer_a_), code);  // one active code; a retry returns it
   v1::Referral registered;
@@ -57,12 +59,12 @@ TEST_F(ReferralTest, FirstPurchaseConvertsAndRewardsBothSides) {
   EXPECT_EQ(bob_rewards.rewards(0).side(), v1::REWARD_SIDE_REFEREE);
 
   // The events reach ct:events:referral through the outbox.
-  RedisClient redis(testing::RedisFromEnv(), nullptr);
   std::vector<std::string> types;
   const auto stream_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (types.size() < 4 && std::chrono::steady_clock::now() < stream_deadline) {
     types.clear();
-    for (auto& entry : testing::TenantStreamEntries(redis, "ct:events:referral", tenant_a_)) {
+    for (auto& entry :
+         testing::TenantStreamEntries(redis, "ct:events:referral", tenant_a_, stream_start)) {
       types.push_back(entry.fields["type"]);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -85,12 +87,14 @@ TEST_F(ReferralTest, FirstPurchaseConvertsAndRewardsBothSides) {
 }
 
 TEST_F(ReferralTest, APurchaseEventDeliveredTwiceConvertsOnce) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  const std::string stream_start = testing::LastStreamId(redis, "ct:events:profile");
   ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
   RecordPurchase("p1", "bob", 30000, writer_a_);
   WaitForConversion("bob", reader_a_);
 
-  RedisClient redis(testing::RedisFromEnv(), nullptr);
-  const auto entries = testing::TenantStreamEntries(redis, "ct:events:profile", tenant_a_);
+  const auto entries =
+      testing::TenantStreamEntries(redis, "ct:events:profile", tenant_a_, stream_start);
   ASSERT_FALSE(entries.empty());
   const uint64_t duplicates = Counter("ct_referral_events_duplicate_total");
   testing::ReAddStreamEntries(redis, "ct:events:profile", entries);
