@@ -374,11 +374,11 @@ std::vector<v1::ConvertReferralResponse> ReferralEngine::ApplyPurchases(
     v1::ReferralEvent converted;
     *converted.mutable_referral_converted()->mutable_referral() = referral;
     events->push_back(MakeEvent(tenant_id, now, std::move(converted), "referral_converted"));
-    for (const v1::Reward& reward : response.rewards()) {
+    if (response.rewards_size() > 0) {
       v1::ReferralEvent issued;
-      *issued.mutable_reward_issued()->mutable_reward() = reward;
+      *issued.mutable_reward_issued()->mutable_rewards() = response.rewards();
       events->push_back(MakeEvent(tenant_id, now, std::move(issued), "reward_issued"));
-      rewards.push_back(reward);
+      rewards.insert(rewards.end(), response.rewards().begin(), response.rewards().end());
     }
   }
   std::vector<v1::Referral> saved;
