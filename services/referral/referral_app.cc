@@ -1,5 +1,7 @@
 #include "services/referral/referral_app.h"
 
+#include <algorithm>
+
 #include "common/db/migrations.h"
 #include "common/outbox/outbox.h"
 #include "common/redis/stream_consumer.h"
@@ -24,13 +26,16 @@ ReferralAppConfig ReadReferralConfig(ConfigReader& reader) {
   config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
       "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
       "take over another replica's unacknowledged events after this long"));
+  config.consumer_threads = static_cast<int>(reader.Int(
+      "consumer-threads", config.consumer_threads, 1, 16,
+      "ct:events:profile consumers in this replica (each a connection of its own)"));
   config.run_consumer =
       reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");
   config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");
   config.relay.retention_days = static_cast<int>(reader.Int(
       "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
-  // The relay and the consumer each hold a connection of their own.
-  config.mysql.pool_size += 2;
+  // The relay and each consumer hold a connection of their own.
+  config.mysql.pool_size += 1 + config.consumer_threads;
   return config;
 }
 
@@ -48,7 +53,11 @@ ReferralApp::ReferralApp(ReferralAppConfig config) : config_(std::move(config)) 
   redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
   engine_ = std::make_unique<ReferralEngine>(*pool_, clock_, SecureRandomBits, config_.engine);
-  consumer_ = std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, config_.consumer);
+  for (int i = 0; i < std::max(1, config_.consumer_threads); ++i) {
+    EventConsumerOptions options = config_.consumer;
+    options.consumer_name += "-" + std::to_string(i);
+    consumers_.push_back(std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, options));
+  }
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
   runner_ = std::make_unique<RpcRunner>("referral", *keys_, metrics_);
   service_ = std::make_unique<ReferralService>(*runner_, *engine_);
@@ -56,7 +65,9 @@ ReferralApp::ReferralApp(ReferralAppConfig config) : config_(std::move(config)) 
   host_->AddService(service_.get(), "clienttier.referral.v1.ReferralService");
   host_->SetHealthProbe([this] { return pool_->Ping(); });
   host_->OnShutdown([this] {
-    consumer_->Stop();
+    for (auto& consumer : consumers_) {
+      consumer->Stop();
+    }
     relay_->Stop();
   });
 }
@@ -66,7 +77,9 @@ ReferralApp::~ReferralApp() { Stop(); }
 int ReferralApp::Start() {
   const int port = host_->Start();
   if (config_.run_consumer) {
-    consumer_->Start();
+    for (auto& consumer : consumers_) {
+      consumer->Start();
+    }
   }
   if (config_.run_relay) {
     relay_->Start();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
@@ -24,6 +25,10 @@ struct ReferralAppConfig {
   ReferralEngineOptions engine;
   EventConsumerOptions consumer;
   bool run_consumer = true;
+  // Consumers of ct:events:profile in this replica. Referral's handling of a client's events
+  // does not depend on their order (any qualifying purchase converts; totals add up the same),
+  // so several can share the group.
+  int consumer_threads = 2;
   bool run_relay = true;
 };
 
@@ -42,7 +47,7 @@ class ReferralApp {
 
   MetricsRegistry& metrics() { return metrics_; }
   ReferralEngine& engine() { return *engine_; }
-  EventConsumer& consumer() { return *consumer_; }
+  EventConsumer& consumer() { return *consumers_.front(); }
   OutboxRelay& relay() { return *relay_; }
 
  private:
@@ -53,7 +58,7 @@ class ReferralApp {
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<ReferralEngine> engine_;
-  std::unique_ptr<EventConsumer> consumer_;
+  std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ReferralService> service_;
