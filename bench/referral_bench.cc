@@ -324,11 +324,12 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   const double rate = bench.EndToEnd(referrals, batch);
   Figure figure;
-  figure.name = "referrals end to end: RegisterReferrals, purchase in client-profile, converted";
+  figure.name = "referrals_end_to_end (register, purchase in profile, converted)";
   figure.value = Fixed(rate, 0) + " referrals/s";
   figure.target = ">= 5000 referrals/s";
   figure.met = rate >= 5000 ? "yes" : "no";
   clienttier::bench::PrintFigure(figure);
+  std::vector<Figure> figures{figure};
 
   std::vector<double> latencies;
   const double single_rate = single > 0 ? bench.OneAtATime(single, &latencies) : 0.0;
@@ -341,11 +342,13 @@ int main(int argc, char** argv) {
                                       static_cast<size_t>(p * static_cast<double>(latencies.size())))];
     };
     Figure one;
-    one.name = "RegisterReferral + ConvertReferral, one at a time (64 in flight)";
+    one.name = "referrals_one_rpc_pair_at_a_time (64 in flight)";
     one.value = Fixed(single_rate, 0) + " referrals/s";
     one.p50 = Fixed(percentile(0.5), 2) + " ms";
     one.p99 = Fixed(percentile(0.99), 2) + " ms";
     clienttier::bench::PrintFigure(one);
+    figures.push_back(one);
   }
+  clienttier::bench::PrintTable(figures);
   return rate > 0 ? 0 : 1;
 }
