@@ -319,7 +319,9 @@ std::vector<v1::ConvertReferralResponse> ReferralEngine::ApplyPurchases(
   }
   const UnixMicros now = clock_.Now();
   std::map<std::string, int64_t> rewarded;
-  if (!converting_referrers.empty()) {
+  // Without a cap there is nothing to count, so the referrers' rows are locked only by the
+  // count update at the end, for the shortest time.
+  if (!converting_referrers.empty() && rules.max_rewarded_per_referrer > 0) {
     ReferralStore::LockClients(connection, tenant_id, converting_referrers);
     rewarded = RewardStore::ReferrerRewardsSince(connection, tenant_id, converting_referrers,
                                                  now - rules.cap_window_days * kMicrosPerDay);
