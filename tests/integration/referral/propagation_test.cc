@@ -48,13 +48,7 @@ TEST_F(PropagationTest, AServiceKeyActsOnlyForTheTenantItNames) {
 // last counts it stored when referral is down.
 TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
   scoring::ScoringAppConfig config;
-  config.server = ServerConfig{};
-  config.server.grpc_address = "127.0.0.1:0";
-  config.server.metrics_host = "127.0.0.1";
-  config.server.metrics_port = 0;
-  config.server.drain_ms = 0;
-  config.server.max_threads = 16;
-  config.server.api_keys_file = keys_file_;
+  config.server = server_config(16);
   config.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("rf_scoring"));
   config.redis = testing::RedisFromEnv();
   config.consumer.group = "scoring-rf-" + testing::UniqueSuffix();

@@ -1,48 +1,19 @@
 #include "tests/integration/referral/referral_fixture.h"
 
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 namespace clienttier::referral {
 
 void ReferralFixture::SetUp() {
-  const std::string suffix = testing::UniqueSuffix();
-  tenant_a_ = "tenant-a-" + suffix;
-  tenant_b_ = "tenant-b-" + suffix;
-  writer_a_ = "writer-a-" + suffix;
-  writer_b_ = "writer-b-" + suffix;
-  admin_a_ = "admin-a-" + suffix;
-  reader_a_ = "reader-a-" + suffix;
-  service_key_ = "service-" + suffix;
-  keys_file_ = testing::WriteApiKeysFile(
-      writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ + " writer\n" +
-      admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n" +
-      service_key_ + " * reader\n");
-
-  ServerConfig server;
-  server.grpc_address = "127.0.0.1:0";
-  server.metrics_host = "127.0.0.1";
-  server.metrics_port = 0;
-  server.drain_ms = 0;
-  server.max_threads = 32;
-  server.api_keys_file = keys_file_;
-
-  profile_config_.server = server;
-  profile_config_.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("rf_profile"));
-  profile_config_.redis = testing::RedisFromEnv();
-  profile_config_.relay.poll_interval_ms = 10;
-  profile::ProfileApp::Migrate(profile_config_.mysql);
-  profile_ = std::make_unique<profile::ProfileApp>(profile_config_);
-  const int profile_port = profile_->Start();
-
-  referral_config_.server = server;
+  ProfileStackFixture::SetUp();
+  referral_config_.server = server_config(32);
   referral_config_.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("referral"));
   referral_config_.mysql.pool_size = 20;
   referral_config_.redis = testing::RedisFromEnv();
   referral_config_.relay.poll_interval_ms = 10;
   // A group of its own, from the stream's current end: other tests' history is not replayed.
-  referral_config_.consumer.group = "referral-test-" + suffix;
+  referral_config_.consumer.group = "referral-test-" + suffix_;
   referral_config_.consumer.start_id = "$";
   referral_config_.consumer.consumer_name = "test-consumer";
   referral_config_.consumer.claim_idle_ms = 1000;
@@ -51,15 +22,8 @@ void ReferralFixture::SetUp() {
   ReferralApp::Migrate(referral_config_.mysql);
   referral_ = std::make_unique<ReferralApp>(referral_config_);
   referral_port_ = referral_->Start();
-
-  profile_port_ = profile_port;
-  profile_stub_ = pv1::ClientProfileService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(profile_port), grpc::InsecureChannelCredentials()));
   stub_ = v1::ReferralService::NewStub(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string(referral_port_), grpc::InsecureChannelCredentials()));
-  now_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
 }
 
 void ReferralFixture::TearDown() {
@@ -67,30 +31,13 @@ void ReferralFixture::TearDown() {
     referral_->Stop();
     referral_.reset();
   }
-  if (profile_) {
-    profile_->Stop();
-    profile_.reset();
-  }
-  std::remove(keys_file_.c_str());
-}
-
-std::unique_ptr<grpc::ClientContext> ReferralFixture::Context(const std::string& api_key) const {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-api-key", api_key);
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
+  ProfileStackFixture::TearDown();
 }
 
 void ReferralFixture::RecordPurchase(const std::string& key, const std::string& client_id,
                                      int64_t units, const std::string& api_key) {
   // The client exists in client-profile (the referee signed up) before it can buy.
-  pv1::CreateClientRequest create;
-  create.mutable_client()->set_client_id(client_id);
-  create.mutable_client()->set_display_name("Client " + client_id);
-  pv1::Client client;
-  const grpc::Status created = profile_stub_->CreateClient(Context(api_key).get(), create, &client);
-  ASSERT_TRUE(created.ok() || created.error_code() == grpc::StatusCode::ALREADY_EXISTS)
-      << created.error_message();
+  EnsureClient(client_id, api_key);
   pv1::RecordTransactionRequest request;
   auto* input = request.mutable_transaction();
   input->set_idempotency_key(key);

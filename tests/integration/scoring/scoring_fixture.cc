@@ -1,46 +1,19 @@
 #include "tests/integration/scoring/scoring_fixture.h"
 
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
 namespace clienttier::scoring {
 
 void ScoringFixture::SetUp() {
-  const std::string suffix = testing::UniqueSuffix();
-  tenant_a_ = "tenant-a-" + suffix;
-  tenant_b_ = "tenant-b-" + suffix;
-  writer_a_ = "writer-a-" + suffix;
-  writer_b_ = "writer-b-" + suffix;
-  admin_a_ = "admin-a-" + suffix;
-  reader_a_ = "reader-a-" + suffix;
-  keys_file_ = testing::WriteApiKeysFile(
-      writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ + " writer\n" +
-      admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n");
-
-  ServerConfig server;
-  server.grpc_address = "127.0.0.1:0";
-  server.metrics_host = "127.0.0.1";
-  server.metrics_port = 0;
-  server.drain_ms = 0;
-  server.max_threads = 16;
-  server.api_keys_file = keys_file_;
-
-  profile_config_.server = server;
-  profile_config_.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("sc_profile"));
-  profile_config_.redis = testing::RedisFromEnv();
-  profile_config_.relay.poll_interval_ms = 10;
-  profile::ProfileApp::Migrate(profile_config_.mysql);
-  profile_ = std::make_unique<profile::ProfileApp>(profile_config_);
-  const int profile_port = profile_->Start();
-
-  scoring_config_.server = server;
+  ProfileStackFixture::SetUp();
+  scoring_config_.server = server_config(16);
   scoring_config_.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("scoring"));
   scoring_config_.mysql.pool_size = 20;
   scoring_config_.redis = testing::RedisFromEnv();
   scoring_config_.relay.poll_interval_ms = 10;
   // A group of its own, from the stream's current end: other tests' history is not replayed.
-  scoring_config_.consumer.group = "scoring-test-" + suffix;
+  scoring_config_.consumer.group = "scoring-test-" + suffix_;
   scoring_config_.consumer.start_id = "$";
   scoring_config_.consumer.consumer_name = "test-consumer";
   scoring_config_.consumer.batch = 500;
@@ -49,14 +22,8 @@ void ScoringFixture::SetUp() {
   ScoringApp::Migrate(scoring_config_.mysql);
   scoring_ = std::make_unique<ScoringApp>(scoring_config_);
   const int scoring_port = scoring_->Start();
-
-  profile_stub_ = pv1::ClientProfileService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(profile_port), grpc::InsecureChannelCredentials()));
   stub_ = v1::ScoringService::NewStub(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
-  now_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
-                     std::chrono::system_clock::now().time_since_epoch())
-                     .count();
 }
 
 void ScoringFixture::TearDown() {
@@ -64,28 +31,7 @@ void ScoringFixture::TearDown() {
     scoring_->Stop();
     scoring_.reset();
   }
-  if (profile_) {
-    profile_->Stop();
-    profile_.reset();
-  }
-  std::remove(keys_file_.c_str());
-}
-
-std::unique_ptr<grpc::ClientContext> ScoringFixture::Context(const std::string& api_key) const {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-api-key", api_key);
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return context;
-}
-
-void ScoringFixture::CreateClient(const std::string& client_id, const std::string& api_key) {
-  pv1::CreateClientRequest request;
-  request.mutable_client()->set_client_id(client_id);
-  request.mutable_client()->set_display_name("Client " + client_id);
-  pv1::Client response;
-  const grpc::Status status =
-      profile_stub_->CreateClient(Context(api_key).get(), request, &response);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ProfileStackFixture::TearDown();
 }
 
 void ScoringFixture::RecordPurchase(const std::string& key, const std::string& client_id,
