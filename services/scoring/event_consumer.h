@@ -1,43 +1,19 @@
 #pragma once
 
-#include <string>
-
-#include "clienttier/profile/v1/profile_events.pb.h"
-#include "common/db/processed_events.h"
-#include "common/observability/metrics.h"
-#include "common/redis/event_stream_worker.h"
-#include "common/redis/redis_client.h"
+#include "common/events/profile_event_consumer.h"
 #include "services/scoring/scoring_engine.h"
 
 namespace clienttier::scoring {
 
-struct EventConsumerOptions {
-  std::string group = "scoring";  // tests use a group of their own
-  std::string consumer_name;  // unique per replica (pod name)
-  // "0" replays the whole retained stream for a new group; tests use "$".
-  std::string start_id = "0";
-  int claim_idle_ms = 30000;
-  int batch = 100;
-  // Processed event ids are kept this long (longer than the outbox's 7-day replay window, so a
-  // replayed event is still recognised), then purged in the background.
-  int dedupe_retention_days = 8;
+// scoring's ct:events:profile consumer (group "scoring"): a whole read in one transaction, each touched client rescored once.
+struct EventConsumerOptions : ProfileEventConsumerOptions {
+  EventConsumerOptions() {
+    group = "scoring";
+    metric_prefix = "ct_scoring_events";
+    batch = 100;
+  }
 };
 
-// Applies ct:events:profile (consumer group "scoring") through the engine: a whole read in one
-// transaction, each touched client rescored once.
-class EventConsumer {
- public:
-  EventConsumer(RedisClient& redis, ScoringEngine& engine, MetricsRegistry& metrics,
-                const EventConsumerOptions& options);
-
-  void Start() { worker_.Start(); }
-  void Stop() { worker_.Stop(); }
-  int PollOnce(int block_ms) { return worker_.PollOnce(block_ms); }
-
- private:
-  ScoringEngine& engine_;
-  ProcessedEventsPurger purger_;
-  EventStreamWorker<::clienttier::profile::v1::ProfileEvent> worker_;
-};
+using EventConsumer = ProfileEventConsumer<ScoringEngine>;
 
 }  // namespace clienttier::scoring
