@@ -85,6 +85,22 @@ bool IsKnownCurrency(std::string_view code) {
   return std::binary_search(kCurrencies.begin(), kCurrencies.end(), code);
 }
 
+int CurrencyExponent(std::string_view code) {
+  // The exceptions to two decimals among the active codes.
+  static constexpr std::array<std::string_view, 17> kNoDecimals = {
+      "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+      "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+  static constexpr std::array<std::string_view, 7> kThreeDecimals = {"BHD", "IQD", "JOD", "KWD",
+                                                                     "LYD", "OMR", "TND"};
+  if (std::find(kNoDecimals.begin(), kNoDecimals.end(), code) != kNoDecimals.end()) {
+    return 0;
+  }
+  if (std::find(kThreeDecimals.begin(), kThreeDecimals.end(), code) != kThreeDecimals.end()) {
+    return 3;
+  }
+  return code == "CLF" || code == "UYW" ? 4 : 2;
+}
+
 void CheckId(const std::string& field, const std::string& value, size_t max_length) {
   if (value.empty()) {
     throw InvalidArgument(field, "required");

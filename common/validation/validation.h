@@ -14,6 +14,8 @@ namespace clienttier::validation {
 
 // True for the active ISO 4217 alphabetic codes.
 bool IsKnownCurrency(std::string_view code);
+// Decimals of a currency's minor unit (ISO 4217): 2 for CNY, 0 for JPY, 3 for KWD.
+int CurrencyExponent(std::string_view code);
 
 // 1..max_length characters of [A-Za-z0-9_.:-]: client ids, idempotency keys.
 void CheckId(const std::string& field, const std::string& value, size_t max_length);

@@ -1,0 +1,388 @@
+#include "services/campaign/campaign_service.h"
+
+#include "common/validation/validation.h"
+#include "services/campaign/domain/campaign_state.h"
+#include "services/campaign/domain/frequency_cap.h"
+#include "services/campaign/domain/holdout.h"
+
+namespace clienttier::campaign {
+
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxKeyLength = 128;
+constexpr size_t kMaxSegmentName = 200;
+constexpr size_t kMaxDescription = 1000;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+constexpr int kDefaultSample = 10;
+constexpr int kMaxSample = 100;
+constexpr int kDefaultChunk = 1000;
+constexpr int kMaxChunk = 10000;
+constexpr int64_t kMaxRevenueUnits = 1'000'000'000'000;
+constexpr int kMaxContactsPerRule = 1000;
+constexpr UnixMicros kDefaultCampaignLength = 30 * kMicrosPerDay;
+// Outcomes from 2000 on, and at most a day ahead of the server's clock.
+constexpr UnixMicros kEarliest = 946'684'800 * kMicrosPerSecond;
+
+int PageSize(const common::v1::PageRequest& page) {
+  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
+    throw InvalidArgument("page.page_size", "must be between 0 and 1000");
+  }
+  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+}
+
+// Page tokens are the last id of the previous page.
+std::string AfterId(const common::v1::PageRequest& page) {
+  if (!page.page_token().empty()) {
+    validation::CheckId("page.page_token", page.page_token(), kMaxIdLength);
+  }
+  return page.page_token();
+}
+
+void CheckSegmentShape(const v1::Segment& segment) {
+  validation::CheckId("segment.segment_id", segment.segment_id(), kMaxIdLength);
+  validation::CheckText("segment.name", segment.name(), kMaxSegmentName * 4, true);
+  validation::CheckText("segment.description", segment.description(), kMaxDescription * 4, false);
+  if (segment.rule().empty()) {
+    throw InvalidArgument("segment.rule", "required");
+  }
+}
+
+// The campaign as the engine stores it: the checked definition, with defaults filled in.
+v1::Campaign CheckedCampaign(const v1::Campaign& input) {
+  validation::CheckId("campaign.campaign_id", input.campaign_id(), kMaxIdLength);
+  validation::CheckId("campaign.segment_id", input.segment_id(), kMaxIdLength);
+  validation::CheckEnum("campaign.channel", input.channel(), common::v1::ContactChannel_IsValid,
+                        true);
+  validation::CheckEnum("campaign.trigger", input.trigger(), v1::CampaignTrigger_IsValid, false);
+  if (!input.schedule().has_start_at()) {
+    throw InvalidArgument("campaign.schedule.start_at", "required");
+  }
+  CampaignDefinition definition;
+  definition.name = input.name();
+  definition.channel = static_cast<Channel>(static_cast<int>(input.channel()));
+  definition.offer.text = input.offer().text();
+  if (input.offer().has_value()) {
+    definition.offer.value =
+        OfferValue{input.offer().value().units(), input.offer().value().currency()};
+  }
+  definition.schedule.start_at = FromProtoTimestamp(input.schedule().start_at());
+  definition.schedule.end_at = input.schedule().has_end_at()
+                                   ? FromProtoTimestamp(input.schedule().end_at())
+                                   : definition.schedule.start_at + kDefaultCampaignLength;
+  definition.holdout_bp = input.holdout_bp();
+  ValidateCampaignDefinition(definition, "campaign");
+
+  v1::Campaign campaign;
+  campaign.set_campaign_id(input.campaign_id());
+  campaign.set_name(input.name());
+  campaign.set_segment_id(input.segment_id());
+  campaign.set_channel(input.channel());
+  *campaign.mutable_offer() = input.offer();
+  *campaign.mutable_schedule()->mutable_start_at() = input.schedule().start_at();
+  *campaign.mutable_schedule()->mutable_end_at() = ToProtoTimestamp(definition.schedule.end_at);
+  campaign.set_holdout_bp(input.holdout_bp());
+  campaign.set_trigger(input.trigger() == v1::CAMPAIGN_TRIGGER_UNSPECIFIED
+                           ? v1::CAMPAIGN_TRIGGER_NONE
+                           : input.trigger());
+  return campaign;
+}
+
+void CheckCampaignId(const std::string& campaign_id) {
+  validation::CheckId("campaign_id", campaign_id, kMaxIdLength);
+}
+
+v1::CampaignSettings ToProto(const TenantSettings& settings) {
+  v1::CampaignSettings proto;
+  for (const CapRule& cap : settings.caps) {
+    v1::FrequencyCap& out = *proto.add_caps();
+    out.set_max_contacts(static_cast<int32_t>(cap.max_contacts));
+    out.set_window_days(static_cast<int32_t>(cap.window_days));
+  }
+  proto.set_welcome_campaign_id(settings.welcome_campaign_id);
+  proto.set_retention_campaign_id(settings.retention_campaign_id);
+  proto.set_currency(settings.currency);
+  proto.set_version(settings.version);
+  return proto;
+}
+
+}  // namespace
+
+CampaignService::CampaignService(RpcRunner& runner, CampaignEngine& engine)
+    : runner_(runner), engine_(engine) {}
+
+grpc::Status CampaignService::CreateSegment(grpc::ServerContext* context,
+                                            const v1::CreateSegmentRequest* request,
+                                            v1::Segment* response) {
+  return runner_.Run(context, "CreateSegment", Role::kWriter, [&](const Caller& caller) {
+    CheckSegmentShape(request->segment());
+    *response = engine_.CreateSegment(caller.tenant_id, request->segment());
+  });
+}
+
+grpc::Status CampaignService::GetSegment(grpc::ServerContext* context,
+                                         const v1::GetSegmentRequest* request,
+                                         v1::Segment* response) {
+  return runner_.Run(context, "GetSegment", Role::kReader, [&](const Caller& caller) {
+    validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
+    *response = engine_.GetSegment(caller.tenant_id, request->segment_id());
+  });
+}
+
+grpc::Status CampaignService::UpdateSegment(grpc::ServerContext* context,
+                                            const v1::UpdateSegmentRequest* request,
+                                            v1::Segment* response) {
+  return runner_.Run(context, "UpdateSegment", Role::kWriter, [&](const Caller& caller) {
+    CheckSegmentShape(request->segment());
+    if (request->expected_version() < 1) {
+      throw InvalidArgument("expected_version", "required (>= 1)");
+    }
+    *response =
+        engine_.UpdateSegment(caller.tenant_id, request->segment(), request->expected_version());
+  });
+}
+
+grpc::Status CampaignService::ListSegments(grpc::ServerContext* context,
+                                           const v1::ListSegmentsRequest* request,
+                                           v1::ListSegmentsResponse* response) {
+  return runner_.Run(context, "ListSegments", Role::kReader, [&](const Caller& caller) {
+    const int limit = PageSize(request->page());
+    auto segments = engine_.ListSegments(caller.tenant_id, AfterId(request->page()), limit);
+    for (v1::Segment& segment : segments) {
+      *response->add_segments() = std::move(segment);
+    }
+    if (response->segments_size() == limit) {
+      response->mutable_page()->set_next_page_token(
+          response->segments(limit - 1).segment_id());
+    }
+  });
+}
+
+grpc::Status CampaignService::DeleteSegment(grpc::ServerContext* context,
+                                            const v1::DeleteSegmentRequest* request,
+                                            v1::DeleteSegmentResponse*) {
+  return runner_.Run(context, "DeleteSegment", Role::kWriter, [&](const Caller& caller) {
+    validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
+    engine_.DeleteSegment(caller.tenant_id, request->segment_id());
+  });
+}
+
+grpc::Status CampaignService::PreviewSegment(grpc::ServerContext* context,
+                                             const v1::PreviewSegmentRequest* request,
+                                             v1::SegmentPreview* response) {
+  return runner_.Run(context, "PreviewSegment", Role::kReader, [&](const Caller& caller) {
+    if (request->sample_size() < 0 || request->sample_size() > kMaxSample) {
+      throw InvalidArgument("sample_size", "must be between 0 and 100");
+    }
+    const int sample = request->sample_size() == 0 ? kDefaultSample : request->sample_size();
+    if (request->has_segment_id()) {
+      validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
+      *response = engine_.PreviewSegment(caller.tenant_id, request->segment_id(), "", sample);
+    } else if (request->has_rule()) {
+      if (request->rule().empty()) {
+        throw InvalidArgument("rule", "required");
+      }
+      *response = engine_.PreviewSegment(caller.tenant_id, "", request->rule(), sample);
+    } else {
+      throw InvalidArgument("target", "set segment_id or rule");
+    }
+  });
+}
+
+grpc::Status CampaignService::StreamSegmentMembers(
+    grpc::ServerContext* context, const v1::StreamSegmentMembersRequest* request,
+    grpc::ServerWriter<v1::SegmentMembersChunk>* writer) {
+  return runner_.Run(context, "StreamSegmentMembers", Role::kReader, [&](const Caller& caller) {
+    validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
+    if (!request->after_client_id().empty()) {
+      validation::CheckId("after_client_id", request->after_client_id(), kMaxIdLength);
+    }
+    if (request->chunk_size() < 0 || request->chunk_size() > kMaxChunk) {
+      throw InvalidArgument("chunk_size", "must be between 0 and 10000");
+    }
+    const int chunk = request->chunk_size() == 0 ? kDefaultChunk : request->chunk_size();
+    engine_.StreamSegmentMembers(caller.tenant_id, request->segment_id(),
+                                 request->after_client_id(), chunk,
+                                 [&](const v1::SegmentMembersChunk& members) {
+                                   return !context->IsCancelled() && writer->Write(members);
+                                 });
+  });
+}
+
+grpc::Status CampaignService::CreateCampaign(grpc::ServerContext* context,
+                                             const v1::CreateCampaignRequest* request,
+                                             v1::Campaign* response) {
+  return runner_.Run(context, "CreateCampaign", Role::kWriter, [&](const Caller& caller) {
+    *response = engine_.CreateCampaign(caller.tenant_id, CheckedCampaign(request->campaign()));
+  });
+}
+
+grpc::Status CampaignService::GetCampaign(grpc::ServerContext* context,
+                                          const v1::GetCampaignRequest* request,
+                                          v1::Campaign* response) {
+  return runner_.Run(context, "GetCampaign", Role::kReader, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.GetCampaign(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::ListCampaigns(grpc::ServerContext* context,
+                                            const v1::ListCampaignsRequest* request,
+                                            v1::ListCampaignsResponse* response) {
+  return runner_.Run(context, "ListCampaigns", Role::kReader, [&](const Caller& caller) {
+    const int limit = PageSize(request->page());
+    validation::CheckEnum("state", request->state(), v1::CampaignState_IsValid, false);
+    auto campaigns =
+        engine_.ListCampaigns(caller.tenant_id, AfterId(request->page()), request->state(), limit);
+    for (v1::Campaign& campaign : campaigns) {
+      *response->add_campaigns() = std::move(campaign);
+    }
+    if (response->campaigns_size() == limit) {
+      response->mutable_page()->set_next_page_token(
+          response->campaigns(limit - 1).campaign_id());
+    }
+  });
+}
+
+grpc::Status CampaignService::SimulateCampaign(grpc::ServerContext* context,
+                                               const v1::SimulateCampaignRequest* request,
+                                               v1::AudienceSummary* response) {
+  return runner_.Run(context, "SimulateCampaign", Role::kReader, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.SimulateCampaign(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::LaunchCampaign(grpc::ServerContext* context,
+                                             const v1::LaunchCampaignRequest* request,
+                                             v1::Campaign* response) {
+  return runner_.Run(context, "LaunchCampaign", Role::kWriter, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.LaunchCampaign(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::PauseCampaign(grpc::ServerContext* context,
+                                            const v1::PauseCampaignRequest* request,
+                                            v1::Campaign* response) {
+  return runner_.Run(context, "PauseCampaign", Role::kWriter, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.PauseCampaign(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::CompleteCampaign(grpc::ServerContext* context,
+                                               const v1::CompleteCampaignRequest* request,
+                                               v1::Campaign* response) {
+  return runner_.Run(context, "CompleteCampaign", Role::kWriter, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.CompleteCampaign(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::RecordOutcome(grpc::ServerContext* context,
+                                            const v1::RecordOutcomeRequest* request,
+                                            v1::RecordOutcomeResponse* response) {
+  return runner_.Run(context, "RecordOutcome", Role::kWriter, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    validation::CheckId("client_id", request->client_id(), kMaxIdLength);
+    validation::CheckId("idempotency_key", request->idempotency_key(), kMaxKeyLength);
+    OutcomeRow outcome;
+    outcome.campaign_id = request->campaign_id();
+    outcome.client_id = request->client_id();
+    outcome.idempotency_key = request->idempotency_key();
+    outcome.converted = request->converted();
+    if (request->has_revenue()) {
+      validation::CheckMoney("revenue", request->revenue(), 0, kMaxRevenueUnits);
+      outcome.revenue_minor = request->revenue().units();
+      outcome.currency = request->revenue().currency();
+    }
+    if (!outcome.converted && outcome.revenue_minor != 0) {
+      throw InvalidArgument("revenue", "must be 0 when converted is false");
+    }
+    const UnixMicros now = engine_.clock().Now();
+    outcome.occurred_at = now;
+    if (request->has_occurred_at()) {
+      validation::CheckTimestamp("occurred_at", request->occurred_at(), kEarliest,
+                                 now + kMicrosPerDay);
+      outcome.occurred_at = FromProtoTimestamp(request->occurred_at());
+    }
+    *response = engine_.RecordOutcome(caller.tenant_id, outcome);
+  });
+}
+
+grpc::Status CampaignService::GetCampaignReport(grpc::ServerContext* context,
+                                                const v1::GetCampaignReportRequest* request,
+                                                v1::CampaignReport* response) {
+  return runner_.Run(context, "GetCampaignReport", Role::kReader, [&](const Caller& caller) {
+    CheckCampaignId(request->campaign_id());
+    *response = engine_.GetCampaignReport(caller.tenant_id, request->campaign_id());
+  });
+}
+
+grpc::Status CampaignService::GetNextBestAction(grpc::ServerContext* context,
+                                                const v1::GetNextBestActionRequest* request,
+                                                v1::NextBestAction* response) {
+  return runner_.Run(context, "GetNextBestAction", Role::kReader, [&](const Caller& caller) {
+    validation::CheckId("client_id", request->client_id(), kMaxIdLength);
+    *response = engine_.GetNextBestAction(caller.tenant_id, request->client_id());
+  });
+}
+
+grpc::Status CampaignService::GetCampaignSettings(grpc::ServerContext* context,
+                                                  const v1::GetCampaignSettingsRequest*,
+                                                  v1::CampaignSettings* response) {
+  return runner_.Run(context, "GetCampaignSettings", Role::kReader, [&](const Caller& caller) {
+    *response = ToProto(engine_.GetSettings(caller.tenant_id));
+  });
+}
+
+grpc::Status CampaignService::PutCampaignSettings(grpc::ServerContext* context,
+                                                  const v1::PutCampaignSettingsRequest* request,
+                                                  v1::CampaignSettings* response) {
+  return runner_.Run(context, "PutCampaignSettings", Role::kAdmin, [&](const Caller& caller) {
+    const v1::CampaignSettings& input = request->settings();
+    TenantSettings settings;
+    for (int i = 0; i < input.caps_size(); ++i) {
+      const v1::FrequencyCap& cap = input.caps(i);
+      if (cap.max_contacts() < 1 || cap.max_contacts() > kMaxContactsPerRule) {
+        throw InvalidArgument("settings.caps[" + std::to_string(i) + "].max_contacts",
+                              "must be between 1 and 1000");
+      }
+      settings.caps.push_back({cap.max_contacts(), cap.window_days()});
+    }
+    ValidateCapRules(settings.caps, "settings.caps");
+    for (const auto& [field, value] :
+         {std::pair{"settings.welcome_campaign_id", &input.welcome_campaign_id()},
+          std::pair{"settings.retention_campaign_id", &input.retention_campaign_id()}}) {
+      if (!value->empty()) {
+        validation::CheckId(field, *value, kMaxIdLength);
+      }
+    }
+    settings.welcome_campaign_id = input.welcome_campaign_id();
+    settings.retention_campaign_id = input.retention_campaign_id();
+    if (input.currency().empty()) {
+      throw InvalidArgument("settings.currency", "required");
+    }
+    if (!validation::IsKnownCurrency(input.currency())) {
+      throw InvalidArgument("settings.currency", "unknown ISO 4217 code");
+    }
+    settings.currency = input.currency();
+    if (request->expected_version() < 0) {
+      throw InvalidArgument("expected_version", "must be >= 0");
+    }
+    *response = ToProto(
+        engine_.PutSettings(caller.tenant_id, std::move(settings), request->expected_version()));
+  });
+}
+
+grpc::Status CampaignService::SyncMembers(grpc::ServerContext* context,
+                                          const v1::SyncMembersRequest*,
+                                          v1::SyncMembersResponse* response) {
+  return runner_.Run(context, "SyncMembers", Role::kAdmin, [&](const Caller& caller) {
+    *response = engine_.SyncMembers(caller.tenant_id);
+  });
+}
+
+}  // namespace clienttier::campaign
