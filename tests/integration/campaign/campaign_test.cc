@@ -1,0 +1,338 @@
+// The campaign service on the real stack: profile -> scoring -> campaign.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "services/campaign/domain/holdout.h"
+#include "tests/integration/campaign/campaign_fixture.h"
+
+namespace clienttier::campaign {
+namespace {
+
+std::string Id(const std::string& prefix, int i) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%s-%03d", prefix.c_str(), i);
+  return buffer;
+}
+
+class CampaignTest : public CampaignFixture {};
+
+TEST_F(CampaignTest, LaunchLeavesOutClientsWithoutConsentAndCapsHoldAcrossCampaigns) {
+  // 40 scored buyers: a quarter without email consent (half withdrawn, half never asked).
+  std::vector<std::string> ids;
+  std::set<std::string> without_consent;
+  for (int i = 0; i < 40; ++i) {
+    TestClient client{Id("c", i), true, "north", {}};
+    if (i % 4 == 0) {
+      client.email_consent = i % 8 == 0 ? std::optional<bool>(false) : std::nullopt;
+      without_consent.insert(client.client_id);
+    }
+    CreateClient(client, writer_a_);
+    RecordPurchase("p-" + client.client_id, client.client_id, 10000 + i, 1, writer_a_);
+    ids.push_back(client.client_id);
+  }
+  WaitForScores(ids, reader_a_);
+  PutSettings({{1, 7}}, "", "");
+  const v1::SyncMembersResponse synced = Sync(admin_a_);
+  EXPECT_EQ(synced.scores(), 40);
+  EXPECT_EQ(synced.clients(), 40);
+  EXPECT_EQ(synced.members(), 40);
+
+  CreateSegment("buyers", "lifetime_purchases >= 1 and region = \"north\"", writer_a_);
+  CreateCampaign("spring", "buyers", 2000, writer_a_);
+  v1::SimulateCampaignRequest simulate;
+  simulate.set_campaign_id("spring");
+  v1::AudienceSummary simulated;
+  ASSERT_TRUE(stub_->SimulateCampaign(Context(reader_a_).get(), simulate, &simulated).ok());
+
+  // The holdout is drawn by the documented hash from the clients the campaign could contact.
+  int64_t expected_holdout = 0;
+  for (const std::string& id : ids) {
+    expected_holdout += without_consent.count(id) == 0 && InHoldout("spring", id, 2000) ? 1 : 0;
+  }
+  EXPECT_EQ(simulated.candidates(), 40);
+  EXPECT_EQ(simulated.excluded_no_consent(), 10);
+  EXPECT_EQ(simulated.holdout(), expected_holdout);
+  EXPECT_EQ(simulated.treatment(), 30 - expected_holdout);
+  EXPECT_EQ(simulated.excluded_frequency_cap(), 0);
+
+  // Simulating wrote nothing: the launch finds the same audience.
+  const v1::Campaign spring = Launch("spring", writer_a_);
+  EXPECT_EQ(spring.state(), v1::CAMPAIGN_STATE_LAUNCHED);
+  EXPECT_EQ(spring.audience().treatment(), simulated.treatment());
+  EXPECT_EQ(spring.audience().holdout(), simulated.holdout());
+  EXPECT_EQ(spring.audience().excluded_no_consent(), 10);
+  EXPECT_EQ(spring.launched_rule(), "lifetime_purchases >= 1 and region = \"north\"");
+  // Launching again is a retry: nothing is added.
+  EXPECT_EQ(Launch("spring", writer_a_).audience().treatment(), simulated.treatment());
+
+  for (const std::string& id : without_consent) {
+    v1::RecordOutcomeResponse response;
+    EXPECT_EQ(Outcome("spring", id, "o-" + id, true, 100, writer_a_, &response).error_code(),
+              grpc::StatusCode::FAILED_PRECONDITION)
+        << id << " has no email consent and must not be in the audience";
+  }
+
+  // At most one contact in 7 days: a second campaign reaches only spring's holdout.
+  CreateCampaign("summer", "buyers", 0, writer_a_);
+  const v1::Campaign summer = Launch("summer", writer_a_);
+  EXPECT_EQ(summer.audience().excluded_no_consent(), 10);
+  EXPECT_EQ(summer.audience().excluded_frequency_cap(), spring.audience().treatment());
+  EXPECT_EQ(summer.audience().treatment(), spring.audience().holdout());
+  for (const std::string& id : ids) {
+    if (without_consent.count(id) != 0) {
+      continue;
+    }
+    const bool held_out_of_spring = InHoldout("spring", id, 2000);
+    EXPECT_EQ(GroupOf("spring", id, writer_a_),
+              held_out_of_spring ? v1::AUDIENCE_GROUP_HOLDOUT : v1::AUDIENCE_GROUP_TREATMENT);
+    v1::RecordOutcomeResponse response;
+    const grpc::Status in_summer =
+        Outcome("summer", id, "probe-" + id, false, 0, writer_a_, &response);
+    EXPECT_EQ(in_summer.ok(), held_out_of_spring) << id;
+  }
+}
+
+TEST_F(CampaignTest, RelaunchKeepsEveryPlacedClientInItsGroup) {
+  PutSettings({{100, 7}}, "", "");
+  for (int i = 0; i < 30; ++i) {
+    CreateClient({Id("r", i), true, "harbour", {}}, writer_a_);
+  }
+  const std::string rule = "region = \"harbour\"";
+  WaitForPreview(rule, reader_a_, [](const v1::SegmentPreview& p) { return p.members() == 30; });
+  CreateSegment("harbour", rule, writer_a_);
+  CreateCampaign("autumn", "harbour", 3000, writer_a_);
+  const v1::Campaign first = Launch("autumn", writer_a_);
+  EXPECT_EQ(first.audience().treatment() + first.audience().holdout(), 30);
+
+  v1::PauseCampaignRequest pause;
+  pause.set_campaign_id("autumn");
+  v1::Campaign paused;
+  ASSERT_TRUE(stub_->PauseCampaign(Context(writer_a_).get(), pause, &paused).ok());
+  EXPECT_EQ(paused.state(), v1::CAMPAIGN_STATE_PAUSED);
+
+  // Ten more clients arrive through ct:events:profile while it is paused.
+  for (int i = 30; i < 40; ++i) {
+    CreateClient({Id("r", i), true, "harbour", {}}, writer_a_);
+  }
+  WaitForPreview(rule, reader_a_, [](const v1::SegmentPreview& p) { return p.members() == 40; });
+  const v1::Campaign second = Launch("autumn", writer_a_);
+  EXPECT_EQ(second.state(), v1::CAMPAIGN_STATE_LAUNCHED);
+  EXPECT_EQ(second.audience().candidates(), 40);
+  EXPECT_EQ(second.audience().treatment() + second.audience().holdout(), 40);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(GroupOf("autumn", Id("r", i), writer_a_),
+              InHoldout("autumn", Id("r", i), 3000) ? v1::AUDIENCE_GROUP_HOLDOUT
+                                                    : v1::AUDIENCE_GROUP_TREATMENT)
+        << Id("r", i);
+  }
+}
+
+TEST_F(CampaignTest, ReportMatchesAHandComputation) {
+  PutSettings({{100, 7}}, "", "");
+  // Four treatment and four holdout members at a 50% holdout, chosen by the hash.
+  std::vector<std::string> treatment;
+  std::vector<std::string> holdout;
+  for (int i = 0; treatment.size() < 4 || holdout.size() < 4; ++i) {
+    const std::string id = Id("w", i);
+    auto& group = InHoldout("winter", id, 5000) ? holdout : treatment;
+    if (group.size() < 4) {
+      group.push_back(id);
+      CreateClient({id, true, "west", {}}, writer_a_);
+    }
+  }
+  WaitForPreview("region = \"west\"", reader_a_,
+                 [](const v1::SegmentPreview& p) { return p.members() == 8; });
+  CreateSegment("west", "region = \"west\"", writer_a_);
+  CreateCampaign("winter", "west", 5000, writer_a_);
+  Launch("winter", writer_a_);
+
+  v1::RecordOutcomeResponse response;
+  // Treatment: 2 of 4 convert, one of them twice (120.00 + 30.00), the other 50.00.
+  ASSERT_TRUE(Outcome("winter", treatment[0], "t0-a", true, 12000, writer_a_, &response).ok());
+  EXPECT_EQ(response.group(), v1::AUDIENCE_GROUP_TREATMENT);
+  EXPECT_FALSE(response.duplicate());
+  ASSERT_TRUE(Outcome("winter", treatment[0], "t0-b", true, 3000, writer_a_, &response).ok());
+  ASSERT_TRUE(Outcome("winter", treatment[1], "t1-a", true, 5000, writer_a_, &response).ok());
+  ASSERT_TRUE(Outcome("winter", treatment[2], "t2-a", false, 0, writer_a_, &response).ok());
+  // Holdout: 1 of 4 converts, 40.00.
+  ASSERT_TRUE(Outcome("winter", holdout[0], "h0-a", true, 4000, writer_a_, &response).ok());
+  EXPECT_EQ(response.group(), v1::AUDIENCE_GROUP_HOLDOUT);
+  // A retry records nothing.
+  ASSERT_TRUE(Outcome("winter", treatment[1], "t1-a", true, 5000, writer_a_, &response).ok());
+  EXPECT_TRUE(response.duplicate());
+
+  v1::GetCampaignReportRequest request;
+  request.set_campaign_id("winter");
+  v1::CampaignReport report;
+  ASSERT_TRUE(stub_->GetCampaignReport(Context(reader_a_).get(), request, &report).ok());
+  EXPECT_EQ(report.treatment().members(), 4);
+  EXPECT_EQ(report.treatment().conversions(), 2);
+  EXPECT_EQ(report.treatment().revenue().units(), 20000);
+  EXPECT_EQ(report.holdout().members(), 4);
+  EXPECT_EQ(report.holdout().conversions(), 1);
+  EXPECT_EQ(report.holdout().revenue().units(), 4000);
+  EXPECT_DOUBLE_EQ(report.treatment().conversion_rate(), 0.5);
+  EXPECT_DOUBLE_EQ(report.holdout().conversion_rate(), 0.25);
+  EXPECT_DOUBLE_EQ(report.absolute_uplift_pp(), 25.0);
+  EXPECT_DOUBLE_EQ(report.relative_uplift(), 1.0);
+  EXPECT_DOUBLE_EQ(report.incremental_conversions(), 1.0);
+  // 200.00 - 40.00 * 4 / 4.
+  EXPECT_EQ(report.incremental_revenue().units(), 16000);
+  EXPECT_EQ(report.incremental_revenue().currency(), "CNY");
+  // Newcombe's interval holds the point estimate and is wide for four members a group.
+  EXPECT_LT(report.uplift_low_pp(), 0.0);
+  EXPECT_GT(report.uplift_high_pp(), 25.0);
+  EXPECT_LE(report.uplift_high_pp(), 100.0);
+  EXPECT_FALSE(report.enough_data());
+  EXPECT_FALSE(report.data_note().empty());
+}
+
+TEST_F(CampaignTest, ATenantNeverReachesAnothersClients) {
+  PutSettings({{100, 7}}, "", "");
+  for (int i = 0; i < 5; ++i) {
+    CreateClient({Id("a", i), true, "shared", {}}, writer_a_);
+  }
+  for (int i = 0; i < 3; ++i) {
+    CreateClient({Id("b", i), true, "shared", {}}, writer_b_);
+  }
+  const std::string rule = "region = \"shared\"";
+  WaitForPreview(rule, writer_a_, [](const v1::SegmentPreview& p) { return p.members() == 5; });
+  const v1::SegmentPreview seen_by_b =
+      WaitForPreview(rule, writer_b_, [](const v1::SegmentPreview& p) { return p.members() == 3; });
+  for (const v1::MemberSummary& member : seen_by_b.sample()) {
+    EXPECT_EQ(member.client_id().substr(0, 2), "b-");
+  }
+  CreateSegment("shared", rule, writer_a_);
+  CreateCampaign("a-only", "shared", 0, writer_a_);
+  Launch("a-only", writer_a_);
+
+  v1::GetSegmentRequest get_segment;
+  get_segment.set_segment_id("shared");
+  v1::Segment segment;
+  EXPECT_EQ(stub_->GetSegment(Context(writer_b_).get(), get_segment, &segment).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetCampaignRequest get_campaign;
+  get_campaign.set_campaign_id("a-only");
+  v1::Campaign campaign;
+  EXPECT_EQ(stub_->GetCampaign(Context(writer_b_).get(), get_campaign, &campaign).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::RecordOutcomeResponse response;
+  EXPECT_EQ(Outcome("a-only", Id("a", 0), "x", true, 100, writer_b_, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetNextBestActionRequest action;
+  action.set_client_id(Id("a", 0));
+  v1::NextBestAction next;
+  EXPECT_EQ(stub_->GetNextBestAction(Context(writer_b_).get(), action, &next).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // B's own segment of the same name sees only B's clients.
+  CreateSegment("shared", rule, writer_b_);
+  CreateCampaign("b-only", "shared", 0, writer_b_);
+  EXPECT_EQ(Launch("b-only", writer_b_).audience().treatment(), 3);
+}
+
+TEST_F(CampaignTest, BadInputGetsANamedErrorAndWritesNothing) {
+  v1::CreateSegmentRequest bad_rule;
+  bad_rule.mutable_segment()->set_segment_id("broken");
+  bad_rule.mutable_segment()->set_name("Broken");
+  bad_rule.mutable_segment()->set_rule("tier = ");
+  v1::Segment segment;
+  grpc::Status status = stub_->CreateSegment(Context(writer_a_).get(), bad_rule, &segment);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("segment.rule: at 8: ", 0), 0u) << status.error_message();
+  v1::GetSegmentRequest get;
+  get.set_segment_id("broken");
+  EXPECT_EQ(stub_->GetSegment(Context(writer_a_).get(), get, &segment).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::CreateSegmentRequest bad_field = bad_rule;
+  bad_field.mutable_segment()->set_rule("teir = \"T1\"");
+  status = stub_->CreateSegment(Context(writer_a_).get(), bad_field, &segment);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "segment.rule: at 1: unknown field \"teir\"");
+
+  CreateSegment("fine", "tier = \"T1\"", writer_a_);
+  v1::CreateCampaignRequest campaign;
+  campaign.mutable_campaign()->set_campaign_id("c1");
+  campaign.mutable_campaign()->set_name("C1");
+  campaign.mutable_campaign()->set_segment_id("fine");
+  campaign.mutable_campaign()->set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+  campaign.mutable_campaign()->mutable_schedule()->mutable_start_at()->set_seconds(now_seconds_);
+  campaign.mutable_campaign()->set_holdout_bp(6000);
+  v1::Campaign created;
+  status = stub_->CreateCampaign(Context(writer_a_).get(), campaign, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("campaign.holdout_bp:", 0), 0u) << status.error_message();
+  campaign.mutable_campaign()->set_holdout_bp(1000);
+  campaign.mutable_campaign()->set_channel(common::v1::CONTACT_CHANNEL_UNSPECIFIED);
+  status = stub_->CreateCampaign(Context(writer_a_).get(), campaign, &created);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("campaign.channel:", 0), 0u) << status.error_message();
+  v1::GetCampaignRequest get_campaign;
+  get_campaign.set_campaign_id("c1");
+  EXPECT_EQ(stub_->GetCampaign(Context(writer_a_).get(), get_campaign, &created).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::PutCampaignSettingsRequest settings;
+  v1::FrequencyCap& cap = *settings.mutable_settings()->add_caps();
+  cap.set_max_contacts(2);
+  cap.set_window_days(0);
+  settings.mutable_settings()->set_currency("CNY");
+  v1::CampaignSettings saved;
+  status = stub_->PutCampaignSettings(Context(admin_a_).get(), settings, &saved);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("settings.caps[0].window_days:", 0), 0u)
+      << status.error_message();
+  // A writer may not change settings; a reader may not create segments.
+  cap.set_window_days(7);
+  EXPECT_EQ(stub_->PutCampaignSettings(Context(writer_a_).get(), settings, &saved).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->CreateSegment(Context(reader_a_).get(), bad_rule, &segment).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetCampaignSettingsRequest get_settings;
+  ASSERT_TRUE(stub_->GetCampaignSettings(Context(reader_a_).get(), get_settings, &saved).ok());
+  EXPECT_EQ(saved.version(), 0);
+  ASSERT_EQ(saved.caps_size(), 1);
+  EXPECT_EQ(saved.caps(0).max_contacts(), 2);  // the default: 2 in 7 days
+}
+
+TEST_F(CampaignTest, StreamSegmentMembersResumesWhereAChunkEnded) {
+  for (int i = 0; i < 25; ++i) {
+    CreateClient({Id("s", i), true, "south", {}}, writer_a_);
+  }
+  // Another region's clients are not members.
+  CreateClient({"other-1", true, "north", {}}, writer_a_);
+  const std::string rule = "region = \"south\"";
+  WaitForPreview(rule, reader_a_, [](const v1::SegmentPreview& p) { return p.members() == 25; });
+  CreateSegment("south", rule, writer_a_);
+
+  auto read_all = [&](const std::string& after) {
+    v1::StreamSegmentMembersRequest request;
+    request.set_segment_id("south");
+    request.set_chunk_size(10);
+    request.set_after_client_id(after);
+    auto context = Context(reader_a_);
+    auto reader = stub_->StreamSegmentMembers(context.get(), request);
+    std::vector<v1::SegmentMembersChunk> chunks;
+    v1::SegmentMembersChunk chunk;
+    while (reader->Read(&chunk)) {
+      chunks.push_back(chunk);
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    return chunks;
+  };
+  const auto all = read_all("");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].members_size(), 10);
+  EXPECT_EQ(all[2].members_size(), 5);
+  EXPECT_EQ(all[0].resume_after(), Id("s", 9));
+  EXPECT_EQ(all[2].resume_after(), Id("s", 24));
+  const auto rest = read_all(all[0].resume_after());
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].members(0).client_id(), Id("s", 10));
+  EXPECT_EQ(rest[1].members(4).client_id(), Id("s", 24));
+}
+
+}  // namespace
+}  // namespace clienttier::campaign
