@@ -5,13 +5,19 @@
 #include <unordered_set>
 #include <vector>
 
+#include "clienttier/campaign/v1/campaign_service.pb.h"
 #include "services/campaign/domain/audience_rules.h"
 #include "services/campaign/domain/campaign_state.h"
 #include "services/campaign/domain/frequency_cap.h"
-#include "services/campaign/member_cache.h"
-#include "services/campaign/storage/campaign_store.h"
+#include "services/campaign/member_snapshot.h"
 
 namespace clienttier::campaign {
+
+// A client a launch or trigger entry puts in the campaign, and in which group.
+struct Placement {
+  std::string client_id;
+  v1::AudienceGroup group = v1::AUDIENCE_GROUP_UNSPECIFIED;
+};
 
 struct AudienceInput {
   std::string campaign_id;

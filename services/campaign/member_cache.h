@@ -8,25 +8,9 @@
 #include <vector>
 
 #include "common/db/mysql_pool.h"
-#include "services/campaign/domain/segment_member.h"
-#include "services/campaign/member_mapping.h"
+#include "services/campaign/member_snapshot.h"
 
 namespace clienttier::campaign {
-
-// Every member of one tenant as of one revision, in client_id order, ready for segment
-// programs. Immutable once published: readers hold a shared_ptr while they evaluate.
-struct MemberSnapshot {
-  int64_t revision = 0;
-  std::vector<SegmentMember> members;  // sorted by client_id
-  // Parallel to members.
-  std::vector<ConsentBits> consents;
-  std::vector<uint8_t> erased;
-
-  // Index of the first member after `client_id` (all of them for "").
-  size_t UpperBound(const std::string& client_id) const;
-  // Index of the member, or members.size().
-  size_t Find(const std::string& client_id) const;
-};
 
 // The tenants' member snapshots, kept in process so a segment over a million members is
 // evaluated from memory. Each Get() asks MySQL for the tenant's revision (one primary-key read)

@@ -11,14 +11,11 @@
 
 #include "clienttier/campaign/v1/campaign_service.pb.h"
 #include "common/time/utc_time.h"
+#include "services/campaign/audience_planner.h"
 #include "services/campaign/domain/campaign_report.h"
 
 namespace clienttier::campaign {
 
-struct Placement {
-  std::string client_id;
-  v1::AudienceGroup group = v1::AUDIENCE_GROUP_UNSPECIFIED;
-};
 
 struct OutcomeRow {
   std::string campaign_id;
