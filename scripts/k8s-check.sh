@@ -28,10 +28,18 @@ as_root() {
 }
 
 APT=(apt-get -o DPkg::Lock::Timeout=600)
+APT_LOG=$CACHE/apt.log
+# apt's per-package lines go to a log, shown only when apt fails.
+quiet_apt() {
+  if ! as_root env DEBIAN_FRONTEND=noninteractive "${APT[@]}" "$@" >>"$APT_LOG" 2>&1; then
+    tail -n 40 "$APT_LOG" >&2
+    die "apt-get $* failed (log: $APT_LOG)"
+  fi
+}
 apt_updated=false
 apt_update_once() {
   if ! $apt_updated; then
-    as_root env DEBIAN_FRONTEND=noninteractive "${APT[@]}" update -q
+    quiet_apt update
     apt_updated=true
   fi
 }
@@ -40,7 +48,7 @@ apt_update_once() {
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   log "installing Debian's nodejs and npm"
   apt_update_once
-  as_root env DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -q --no-install-recommends nodejs npm
+  quiet_apt install -y --no-install-recommends nodejs npm
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 ((node_major >= 18)) || die "Node.js $(node --version) is too old: 18 or newer is needed"
