@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs the suite locally and shows it working: installs what is missing, builds, starts a
-# throwaway MariaDB + Redis, starts client-profile, referral and scoring, runs the demo clients
+# throwaway MariaDB + Redis, starts client-profile, referral, scoring and campaign, runs the demo clients
 # against them (profile-demo: every profile RPC, retries, a stale update, an invalid request,
 # erasure, export; referral-demo: a code, registrations, a refused self-referral, conversions
 # through the event stream, the rewards ledger, stats and propagation; scoring-demo: a
 # 400-client tenant scored through the event stream, CLV fit, batch rescore, tier distribution,
-# an explained score, an override), shows metrics, stops all.
+# an explained score, an override; campaign-demo: a segment, a simulated and launched campaign
+# with consent, caps and a holdout, outcomes, the uplift report, next best actions), shows
+# metrics, stops all.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -40,6 +42,9 @@ REFERRAL=127.0.0.1:${CT_GRPC_PORTS[referral]}
 ct_start_service scoring ct_scoring_demo --referral-address="$REFERRAL" \
   --referral-api-key="$SERVICE_KEY"
 SCORING=127.0.0.1:${CT_GRPC_PORTS[scoring]}
+ct_start_service campaign ct_campaign_demo --scoring-address="$SCORING" \
+  --profile-address="$PROFILE" --service-api-key="$SERVICE_KEY"
+CAMPAIGN=127.0.0.1:${CT_GRPC_PORTS[campaign]}
 
 "$ROOT/build/tools/profile-demo" --target="$PROFILE" --api-key="$WRITER_KEY" \
   --admin-api-key="$ADMIN_KEY"
@@ -47,11 +52,15 @@ SCORING=127.0.0.1:${CT_GRPC_PORTS[scoring]}
   --api-key="$WRITER_KEY"
 "$ROOT/build/tools/scoring-demo" --profile="$PROFILE" --scoring="$SCORING" \
   --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
+"$ROOT/build/tools/campaign-demo" --profile="$PROFILE" --scoring="$SCORING" \
+  --campaign="$CAMPAIGN" --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
 
 ct_show_metrics client-profile '^ct_(rpc_total|cache_|outbox_published)'
 ct_show_metrics referral '^ct_(referral_events|outbox_published)'
 ct_show_metrics scoring '^ct_(scoring_events|scoring_propagation|outbox_published|cache_(hits|misses))'
+ct_show_metrics campaign '^ct_campaign_'
 
+ct_stop_service campaign
 ct_stop_service scoring
 ct_stop_service referral
 ct_stop_service client-profile

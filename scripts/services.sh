@@ -69,7 +69,8 @@ ct_make_keys() {
   writer=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   admin=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
   service=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  # The service key (tenant *) is what scoring presents to referral, naming the tenant per call.
+  # The service key (tenant *) is what scoring presents to referral and campaign to scoring and
+  # client-profile, naming the tenant per call.
   printf '%s %s writer\n%s %s admin\n%s * reader\n' \
     "$(printf %s "$writer" | sha256sum | cut -d' ' -f1)" "$tenant" \
     "$(printf %s "$admin" | sha256sum | cut -d' ' -f1)" "$tenant" \

@@ -10,7 +10,7 @@
 namespace clienttier::campaign {
 
 // What a field holds, which decides the literals and operators it takes
-// (SEGMENT_RULES.md has the table).
+// (services/campaign/README.md has the table).
 enum class FieldKind : uint8_t {
   kInteger,  // counts and days: whole numbers
   kDecimal,  // p_alive, score: numbers with decimals, compared as doubles
@@ -50,7 +50,7 @@ struct FieldInfo {
   bool case_sensitive = false;
 };
 
-// Every field a rule can name, in the order SEGMENT_RULES.md lists them.
+// Every field a rule can name, in the order services/campaign/README.md lists them.
 const std::vector<FieldInfo>& SegmentFields();
 
 // By name, ignoring ASCII case; nullptr when there is none.

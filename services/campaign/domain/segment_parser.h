@@ -32,7 +32,7 @@ struct SegmentContext {
   std::optional<int64_t> today;
 };
 
-// Parses and type-checks a rule (grammar and fields: SEGMENT_RULES.md). Every problem a rule
+// Parses and type-checks a rule (grammar and fields: services/campaign/README.md). Every problem a rule
 // can have is found here, never during evaluation. Throws std::invalid_argument for a context
 // outside the documented ranges (a caller's bug, not the rule's).
 SegmentResult<SegmentRule> ParseSegmentRule(std::string_view text, const SegmentContext& context);
