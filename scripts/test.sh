@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test: installs what is missing, builds, starts a throwaway MariaDB + Redis on
+# Runs every test: checks the Kubernetes manifests (scripts/k8s-check.sh), installs what is
+# missing, builds, starts a throwaway MariaDB + Redis on
 # free loopback ports, runs the unit and integration tests against them, stops them.
 # Extra arguments go to ctest (e.g. scripts/test.sh -L unit).
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+# The Kubernetes manifests first: rendered and validated offline, no build or stack needed.
+"$ROOT/scripts/k8s-check.sh"
 "$ROOT/scripts/build.sh"
 
 STACK_DIR=$(mktemp -d /tmp/clienttier-test.XXXXXX)
