@@ -10,7 +10,7 @@ PACKAGES=(
   mariadb-server mariadb-client redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libssl-dev libcpp-httplib-dev
-  procps iproute2 curl
+  procps iproute2 curl openssl
 )
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)

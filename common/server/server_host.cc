@@ -8,6 +8,7 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include "common/observability/logger.h"
+#include "common/server/tls.h"
 
 namespace clienttier {
 
@@ -30,6 +31,11 @@ ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int d
       reader.Int("drain-ms", config.drain_ms, 0, 60000, "NOT_SERVING time before shutdown"));
   config.shutdown_grace_ms = static_cast<int>(reader.Int(
       "shutdown-grace-ms", config.shutdown_grace_ms, 0, 120000, "time for in-flight RPCs"));
+  config.tls = ReadServerTls(reader);
+  config.health_address = reader.String(
+      "health-address", "",
+      "host:port of a plaintext listener serving only grpc.health.v1 (for kubelet probes when "
+      "the gRPC port needs mutual TLS); empty: none");
   return config;
 }
 
@@ -51,7 +57,7 @@ int ServerHost::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(config_.grpc_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(config_.grpc_address, MakeServerCredentials(config_.tls), &port);
   grpc::ResourceQuota quota("clienttier");
   quota.SetMaxThreads(config_.max_threads);
   builder.SetResourceQuota(quota);
@@ -67,22 +73,41 @@ int ServerHost::Start() {
   if (server_ == nullptr || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.grpc_address);
   }
+  if (!config_.health_address.empty()) {
+    // Its own server, so the plaintext port offers nothing but the health service.
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(config_.health_address, grpc::InsecureServerCredentials(),
+                                    &health_port_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      throw std::runtime_error("cannot listen on " + config_.health_address);
+    }
+  }
   metrics_server_ =
       std::make_unique<MetricsHttpServer>(metrics_, config_.metrics_host, config_.metrics_port);
   SetServing(probe_ ? probe_() : true);
   health_thread_ = std::thread([this] { HealthLoop(); });
   started_ = true;
-  LogInfo("server started", {{"grpc_port", port}, {"metrics_port", metrics_server_->port()}});
+  LogInfo("server started", {{"grpc_port", port},
+                             {"metrics_port", metrics_server_->port()},
+                             {"tls", config_.tls.enabled()},
+                             {"mutual_tls", config_.tls.enabled() && !config_.tls.client_ca_pem.empty()},
+                             {"health_port", health_port_}});
   return port;
 }
 
 int ServerHost::metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
 
 void ServerHost::SetServing(bool serving) {
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", serving);
-  for (const auto& entry : services_) {
-    health->SetServingStatus(entry.second, serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) {
+      continue;
+    }
+    auto* health = server->GetHealthCheckService();
+    health->SetServingStatus("", serving);
+    for (const auto& entry : services_) {
+      health->SetServingStatus(entry.second, serving);
+    }
   }
 }
 
@@ -117,6 +142,10 @@ void ServerHost::Shutdown() {
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(config_.shutdown_grace_ms));
   server_->Wait();
+  if (health_server_) {
+    health_server_->Shutdown();
+    health_server_->Wait();
+  }
   for (auto& hook : shutdown_hooks_) {
     hook();
   }

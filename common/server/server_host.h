@@ -15,6 +15,7 @@
 #include "common/config/config_reader.h"
 #include "common/observability/metrics.h"
 #include "common/observability/metrics_http_server.h"
+#include "common/server/tls.h"
 
 namespace clienttier {
 
@@ -34,6 +35,8 @@ struct ServerConfig {
   int drain_ms = 2000;           // NOT_SERVING before shutdown, so balancers move away
   int shutdown_grace_ms = 15000;  // in-flight RPCs get this long to finish
   int health_interval_ms = 1000;
+  ServerTls tls;               // plaintext unless a certificate is configured
+  std::string health_address;  // a plaintext health-only listener; empty: none
 };
 
 ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int default_metrics_port);
@@ -56,6 +59,7 @@ class ServerHost {
   int Start();
   void Shutdown();
   int metrics_port() const;
+  int health_port() const { return health_port_; }
 
   // Blocks SIGTERM/SIGINT in this and future threads; call first thing in main.
   static void BlockTerminationSignals();
@@ -72,6 +76,8 @@ class ServerHost {
   std::function<bool()> probe_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
   std::unique_ptr<MetricsHttpServer> metrics_server_;
   std::thread health_thread_;
   std::mutex health_mutex_;

@@ -32,6 +32,7 @@ CampaignAppConfig ReadCampaignConfig(ConfigReader& reader) {
   config.upstream.deadline_ms = static_cast<int>(reader.Int(
       "upstream-deadline-ms", config.upstream.deadline_ms, 10, 60000,
       "deadline of one-client calls to client-profile"));
+  config.upstream.tls = ReadClientTls(reader, config.server.tls.client_ca_pem);
   const std::string consumer_name = reader.String(
       "consumer-name", DefaultConsumerName("campaign"),
       "this replica's name in the ct:events:* consumer groups (pod name)");

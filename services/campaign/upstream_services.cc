@@ -15,13 +15,6 @@ namespace pv1 = ::clienttier::profile::v1;
 
 constexpr size_t kBatch = 1000;
 
-std::shared_ptr<grpc::Channel> RoundRobinChannel(const std::string& target) {
-  grpc::ChannelArguments arguments;
-  arguments.SetLoadBalancingPolicyName("round_robin");
-  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
-}
-
 void Authenticate(grpc::ClientContext& context, const std::string& api_key,
                   const std::string& tenant_id) {
   context.AddMetadata("x-api-key", api_key);
@@ -36,8 +29,9 @@ void Authenticate(grpc::ClientContext& context, const std::string& api_key,
 }  // namespace
 
 UpstreamServices::UpstreamServices(UpstreamOptions options) : options_(std::move(options)) {
-  scoring_ = sv1::ScoringService::NewStub(RoundRobinChannel(options_.scoring_target));
-  profile_ = pv1::ClientProfileService::NewStub(RoundRobinChannel(options_.profile_target));
+  scoring_ = sv1::ScoringService::NewStub(MakeServiceChannel(options_.scoring_target, options_.tls));
+  profile_ =
+      pv1::ClientProfileService::NewStub(MakeServiceChannel(options_.profile_target, options_.tls));
 }
 
 int64_t UpstreamServices::StreamScores(

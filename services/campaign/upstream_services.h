@@ -8,6 +8,7 @@
 
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
+#include "common/server/tls.h"
 
 namespace clienttier::campaign {
 
@@ -22,6 +23,7 @@ struct UpstreamOptions {
   int deadline_ms = 500;
   // For a whole StreamScores or ExportClients (a sync of a large tenant).
   int stream_deadline_s = 1800;
+  ClientTls tls;
 };
 
 // Campaign's reads of its neighbours' public APIs: the scores and clients a member sync pulls,

@@ -26,11 +26,7 @@ ReferralPropagationClient::ReferralPropagationClient(ReferralClientOptions optio
       fallbacks_(metrics.GetCounter(
           "ct_scoring_propagation_fallback_total",
           "Rescores that kept the stored referral counts because referral was unavailable")) {
-  grpc::ChannelArguments arguments;
-  arguments.SetLoadBalancingPolicyName("round_robin");
-  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  stub_ = rv1::ReferralService::NewStub(grpc::CreateCustomChannel(
-      options_.target, grpc::InsecureChannelCredentials(), arguments));
+  stub_ = rv1::ReferralService::NewStub(MakeServiceChannel(options_.target, options_.tls));
 }
 
 std::optional<ReferralCountsById> ReferralPropagationClient::Fetch(

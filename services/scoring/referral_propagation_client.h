@@ -9,6 +9,7 @@
 
 #include "clienttier/referral/v1/referral_service.grpc.pb.h"
 #include "common/observability/metrics.h"
+#include "common/server/tls.h"
 #include "services/scoring/propagation_source.h"
 
 namespace clienttier::scoring {
@@ -22,6 +23,7 @@ struct ReferralClientOptions {
   // After a failure, calls are skipped for this long, so a down referral costs one deadline
   // per pause rather than one per rescore.
   int pause_after_failure_ms = 5000;
+  ClientTls tls;
 };
 
 // GetPropagation over gRPC, in requests of at most 1,000 ids, each with a deadline.

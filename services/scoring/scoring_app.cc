@@ -34,6 +34,7 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.referral.deadline_ms = static_cast<int>(reader.Int(
       "referral-deadline-ms", config.referral.deadline_ms, 10, 10000,
       "deadline of one GetPropagation call"));
+  config.referral.tls = ReadClientTls(reader, config.server.tls.client_ca_pem);
   config.run_consumer =
       reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");
   config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");

@@ -1,0 +1,238 @@
+#include "tools/tierctl/output.h"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
+
+#include "common/validation/validation.h"
+
+namespace clienttier::tierctl {
+
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+bool IsMoney(const Descriptor& type) { return type.full_name() == "clienttier.common.v1.Money"; }
+bool IsTimestamp(const Descriptor& type) {
+  return type.full_name() == "google.protobuf.Timestamp";
+}
+
+std::string FormatMoney(const Message& money) {
+  const Descriptor& type = *money.GetDescriptor();
+  const Reflection& reflection = *money.GetReflection();
+  const int64_t units = reflection.GetInt64(money, type.FindFieldByName("units"));
+  const std::string currency = reflection.GetString(money, type.FindFieldByName("currency"));
+  const int exponent = validation::CurrencyExponent(currency);
+  int64_t scale = 1;
+  for (int i = 0; i < exponent; ++i) {
+    scale *= 10;
+  }
+  std::string text = std::to_string(units / scale);
+  if (exponent > 0) {
+    std::string fraction = std::to_string((units < 0 ? -units : units) % scale);
+    fraction.insert(0, static_cast<size_t>(exponent) - fraction.size(), '0');
+    if (units < 0 && units / scale == 0) {
+      text = "-" + text;
+    }
+    text += "." + fraction;
+  }
+  return text + (currency.empty() ? "" : " " + currency);
+}
+
+std::string MessageText(const Message& message) {
+  const Descriptor& type = *message.GetDescriptor();
+  if (IsMoney(type)) {
+    return FormatMoney(message);
+  }
+  if (IsTimestamp(type)) {
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(message, &json);
+    return json.size() >= 2 ? json.substr(1, json.size() - 2) : json;
+  }
+  return ToJson(message, true);
+}
+
+std::string ValueText(const Message& message, const FieldDescriptor& field, int index) {
+  const Reflection& reflection = *message.GetReflection();
+  const bool repeated = field.is_repeated();
+  switch (field.cpp_type()) {
+    case FieldDescriptor::CPPTYPE_STRING:
+      return repeated ? reflection.GetRepeatedString(message, &field, index)
+                      : reflection.GetString(message, &field);
+    case FieldDescriptor::CPPTYPE_INT32:
+      return std::to_string(repeated ? reflection.GetRepeatedInt32(message, &field, index)
+                                     : reflection.GetInt32(message, &field));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return std::to_string(repeated ? reflection.GetRepeatedInt64(message, &field, index)
+                                     : reflection.GetInt64(message, &field));
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return std::to_string(repeated ? reflection.GetRepeatedUInt32(message, &field, index)
+                                     : reflection.GetUInt32(message, &field));
+    case FieldDescriptor::CPPTYPE_UINT64:
+      return std::to_string(repeated ? reflection.GetRepeatedUInt64(message, &field, index)
+                                     : reflection.GetUInt64(message, &field));
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT: {
+      const double value =
+          field.cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE
+              ? (repeated ? reflection.GetRepeatedDouble(message, &field, index)
+                          : reflection.GetDouble(message, &field))
+              : (repeated ? reflection.GetRepeatedFloat(message, &field, index)
+                          : reflection.GetFloat(message, &field));
+      std::ostringstream text;
+      text << value;
+      return text.str();
+    }
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return (repeated ? reflection.GetRepeatedBool(message, &field, index)
+                       : reflection.GetBool(message, &field))
+                 ? "true"
+                 : "false";
+    case FieldDescriptor::CPPTYPE_ENUM:
+      return (repeated ? reflection.GetRepeatedEnum(message, &field, index)
+                       : reflection.GetEnum(message, &field))
+          ->name();
+    case FieldDescriptor::CPPTYPE_MESSAGE:
+      return MessageText(repeated ? reflection.GetRepeatedMessage(message, &field, index)
+                                  : reflection.GetMessage(message, &field));
+  }
+  return "";
+}
+
+std::string FieldText(const Message& message, const FieldDescriptor& field) {
+  if (!field.is_repeated()) {
+    // An unset time or amount is blank, not the epoch or zero.
+    if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+        !message.GetReflection()->HasField(message, &field)) {
+      return "";
+    }
+    return ValueText(message, field, 0);
+  }
+  std::string text;
+  const int size = message.GetReflection()->FieldSize(message, &field);
+  for (int i = 0; i < size; ++i) {
+    text += (i > 0 ? ", " : "") + ValueText(message, field, i);
+  }
+  return text;
+}
+
+// Columns of a table of `type`: its fields, with messages other than Money and Timestamp
+// left to the JSON output.
+std::vector<const FieldDescriptor*> Columns(const Descriptor& type) {
+  std::vector<const FieldDescriptor*> columns;
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor* field = type.field(i);
+    const Descriptor* nested = field->message_type();
+    if (nested == nullptr || IsMoney(*nested) || IsTimestamp(*nested)) {
+      columns.push_back(field);
+    }
+  }
+  return columns;
+}
+
+std::string Table(const Message& message, const FieldDescriptor& list) {
+  const Reflection& reflection = *message.GetReflection();
+  const int rows = reflection.FieldSize(message, &list);
+  const auto columns = Columns(*list.message_type());
+  std::vector<std::vector<std::string>> cells;
+  std::vector<size_t> widths;
+  std::vector<std::string> header;
+  for (const FieldDescriptor* column : columns) {
+    header.push_back(column->name());
+    widths.push_back(column->name().size());
+  }
+  for (int r = 0; r < rows; ++r) {
+    const Message& row = reflection.GetRepeatedMessage(message, &list, r);
+    std::vector<std::string> line;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      line.push_back(FieldText(row, *columns[c]));
+      widths[c] = std::max(widths[c], line.back().size());
+    }
+    cells.push_back(std::move(line));
+  }
+  std::string text;
+  auto emit = [&](const std::vector<std::string>& line) {
+    for (size_t c = 0; c < line.size(); ++c) {
+      std::string cell = line[c];
+      if (c + 1 < line.size()) {
+        cell.resize(widths[c] + 2, ' ');
+      }
+      text += cell;
+    }
+    text += "\n";
+  };
+  emit(header);
+  for (const auto& line : cells) {
+    emit(line);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string ToJson(const Message& message, bool one_line) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.add_whitespace = !one_line;
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!json.empty() && json.back() == '\n') {
+    json.pop_back();
+  }
+  return json;
+}
+
+std::string ToTable(const Message& message) {
+  const Descriptor& type = *message.GetDescriptor();
+  const Reflection& reflection = *message.GetReflection();
+  std::string lines;
+  const FieldDescriptor* list = nullptr;
+  std::vector<const FieldDescriptor*> set;
+  reflection.ListFields(message, &set);
+  for (const FieldDescriptor* field : set) {
+    const Descriptor* nested = field->message_type();
+    if (field->is_repeated() && nested != nullptr && !IsMoney(*nested) && list == nullptr) {
+      list = field;
+      continue;
+    }
+    if (nested != nullptr && !field->is_repeated() && !IsMoney(*nested) &&
+        !IsTimestamp(*nested)) {
+      // One level of nesting as dotted names (rfm.recency_days).
+      const Message& inner = reflection.GetMessage(message, field);
+      std::vector<const FieldDescriptor*> inner_set;
+      inner.GetReflection()->ListFields(inner, &inner_set);
+      for (const FieldDescriptor* inner_field : inner_set) {
+        lines += field->name() + "." + inner_field->name() + ": " +
+                 FieldText(inner, *inner_field) + "\n";
+      }
+      continue;
+    }
+    lines += field->name() + ": " + FieldText(message, *field) + "\n";
+  }
+  if (list != nullptr) {
+    lines += Table(message, *list);
+  }
+  if (lines.empty()) {
+    lines = "(" + type.name() + ": nothing set)\n";
+  }
+  return lines;
+}
+
+std::string ProgressBar(int64_t done, int64_t total, int width) {
+  const double share = total > 0 ? std::min(1.0, static_cast<double>(done) / total) : 1.0;
+  const int filled = static_cast<int>(share * width);
+  std::string bar = "[" + std::string(static_cast<size_t>(filled), '#') +
+                    std::string(static_cast<size_t>(width - filled), ' ') + "] ";
+  bar += std::to_string(static_cast<int>(share * 100)) + "%  " + std::to_string(done) + "/" +
+         std::to_string(total);
+  return bar;
+}
+
+}  // namespace clienttier::tierctl

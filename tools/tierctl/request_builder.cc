@@ -1,0 +1,187 @@
+#include "tools/tierctl/request_builder.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
+
+namespace clienttier::tierctl {
+
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::EnumValueDescriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+std::string Underscored(std::string name) {
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  std::string part;
+  while (std::getline(stream, part, separator)) {
+    parts.push_back(part);
+  }
+  return parts;
+}
+
+const EnumValueDescriptor* FindEnumValue(const FieldDescriptor& field, const std::string& text) {
+  const auto* type = field.enum_type();
+  std::string upper = text;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::replace(upper.begin(), upper.end(), '-', '_');
+  if (const auto* exact = type->FindValueByName(upper)) {
+    return exact;
+  }
+  // "T1" for TIER_T1: any value whose name ends in "_" + text.
+  for (int i = 0; i < type->value_count(); ++i) {
+    const std::string& name = type->value(i)->name();
+    if (name.size() > upper.size() &&
+        name.compare(name.size() - upper.size(), upper.size(), upper) == 0 &&
+        name[name.size() - upper.size() - 1] == '_') {
+      return type->value(i);
+    }
+  }
+  return nullptr;
+}
+
+// Sets one scalar (or appends, for a repeated field) from its text form.
+std::string SetValue(Message& message, const FieldDescriptor& field, const std::string& text) {
+  const Reflection& reflection = *message.GetReflection();
+  const bool repeated = field.is_repeated();
+  try {
+    switch (field.cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        repeated ? reflection.AddString(&message, &field, text)
+                 : reflection.SetString(&message, &field, text);
+        return "";
+      case FieldDescriptor::CPPTYPE_INT32:
+        repeated ? reflection.AddInt32(&message, &field, std::stoi(text))
+                 : reflection.SetInt32(&message, &field, std::stoi(text));
+        return "";
+      case FieldDescriptor::CPPTYPE_INT64:
+        repeated ? reflection.AddInt64(&message, &field, std::stoll(text))
+                 : reflection.SetInt64(&message, &field, std::stoll(text));
+        return "";
+      case FieldDescriptor::CPPTYPE_UINT32:
+      case FieldDescriptor::CPPTYPE_UINT64:
+        return field.name() + ": unsigned fields are not used by ClientTier's APIs";
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        repeated ? reflection.AddDouble(&message, &field, std::stod(text))
+                 : reflection.SetDouble(&message, &field, std::stod(text));
+        return "";
+      case FieldDescriptor::CPPTYPE_FLOAT:
+        repeated ? reflection.AddFloat(&message, &field, std::stof(text))
+                 : reflection.SetFloat(&message, &field, std::stof(text));
+        return "";
+      case FieldDescriptor::CPPTYPE_BOOL:
+        if (text != "true" && text != "false") {
+          return field.name() + ": expected true or false, got '" + text + "'";
+        }
+        repeated ? reflection.AddBool(&message, &field, text == "true")
+                 : reflection.SetBool(&message, &field, text == "true");
+        return "";
+      case FieldDescriptor::CPPTYPE_ENUM: {
+        const EnumValueDescriptor* value = FindEnumValue(field, text);
+        if (value == nullptr) {
+          return field.name() + ": '" + text + "' is not a value of " +
+                 field.enum_type()->name();
+        }
+        repeated ? reflection.AddEnum(&message, &field, value)
+                 : reflection.SetEnum(&message, &field, value);
+        return "";
+      }
+      case FieldDescriptor::CPPTYPE_MESSAGE: {
+        // Messages given whole, in JSON: --amount='{"units":100,"currency":"CNY"}', or a
+        // Timestamp as its RFC 3339 text.
+        Message* target = repeated ? reflection.AddMessage(&message, &field)
+                                   : reflection.MutableMessage(&message, &field);
+        const std::string json =
+            field.message_type()->full_name() == "google.protobuf.Timestamp"
+                ? "\"" + text + "\""
+                : text;
+        const auto status = google::protobuf::util::JsonStringToMessage(json, target);
+        if (!status.ok()) {
+          return field.name() + ": " + std::string(status.message());
+        }
+        return "";
+      }
+    }
+  } catch (const std::exception&) {
+    return field.name() + ": '" + text + "' is not a number";
+  }
+  return field.name() + ": unsupported type";
+}
+
+}  // namespace
+
+std::string BuildRequest(const std::vector<std::pair<std::string, std::string>>& flags,
+                         Message& request) {
+  for (const auto& [name, value] : flags) {
+    if (name == "json") {
+      const auto status = google::protobuf::util::JsonStringToMessage(value, &request);
+      if (!status.ok()) {
+        return "--json: " + std::string(status.message());
+      }
+    }
+  }
+  for (const auto& [name, value] : flags) {
+    if (name == "json") {
+      continue;
+    }
+    Message* message = &request;
+    const std::vector<std::string> path = Split(Underscored(name), '.');
+    for (size_t i = 0; i < path.size(); ++i) {
+      const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(path[i]);
+      if (field == nullptr) {
+        return "--" + name + ": " + message->GetDescriptor()->full_name() + " has no field " +
+               path[i];
+      }
+      if (i + 1 < path.size()) {
+        if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_repeated()) {
+          return "--" + name + ": " + path[i] + " is not a message";
+        }
+        message = message->GetReflection()->MutableMessage(message, field);
+        continue;
+      }
+      const bool list = field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE;
+      for (const std::string& item : list ? Split(value, ',') : std::vector<std::string>{value}) {
+        const std::string error = SetValue(*message, *field, item);
+        if (!error.empty()) {
+          return "--" + name + ": " + error;
+        }
+      }
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> DescribeFields(const Descriptor& descriptor) {
+  std::vector<std::string> fields;
+  for (int i = 0; i < descriptor.field_count(); ++i) {
+    const FieldDescriptor& field = *descriptor.field(i);
+    std::string flag = "--" + field.name();
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    std::string type = field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+                           ? field.message_type()->name() + " (JSON, or --" + flag.substr(2) +
+                                 ".FIELD)"
+                       : field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM
+                           ? field.enum_type()->name()
+                           : field.cpp_type_name();
+    if (field.message_type() != nullptr &&
+        field.message_type()->full_name() == "google.protobuf.Timestamp") {
+      type = "RFC 3339 time";
+    }
+    fields.push_back(flag + "  " + (field.is_repeated() ? "list of " : "") + type);
+  }
+  return fields;
+}
+
+}  // namespace clienttier::tierctl
