@@ -34,6 +34,8 @@ set +a
 CT_SERVICE_LOG_DIR=$WORK
 CT_KEYS_FILE=$WORK/api-keys
 read -r WRITER_KEY ADMIN_KEY SERVICE_KEY < <(ct_make_keys demo-tenant)
+# The demo counselling centre has a tenant of its own, so its figures are its own.
+read -r CENTRE_WRITER_KEY CENTRE_ADMIN_KEY _ < <(ct_make_keys counselling-centre)
 
 ct_start_service client-profile ct_profile_demo
 ct_start_service referral ct_referral_demo
@@ -54,6 +56,9 @@ CAMPAIGN=127.0.0.1:${CT_GRPC_PORTS[campaign]}
   --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
 "$ROOT/build/tools/campaign-demo" --profile="$PROFILE" --scoring="$SCORING" \
   --campaign="$CAMPAIGN" --api-key="$WRITER_KEY" --admin-api-key="$ADMIN_KEY"
+"$ROOT/build/tools/demo-tenant" --profile="$PROFILE" --scoring="$SCORING" \
+  --campaign="$CAMPAIGN" --referral="$REFERRAL" --api-key="$CENTRE_WRITER_KEY" \
+  --admin-api-key="$CENTRE_ADMIN_KEY" --clients="${CT_DEMO_CLIENTS:-20000}"
 
 ct_show_metrics client-profile '^ct_(rpc_total|cache_|outbox_published)'
 ct_show_metrics referral '^ct_(referral_events|outbox_published)'

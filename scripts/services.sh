@@ -62,8 +62,8 @@ ct_show_metrics() {
     head -n 20 || true
 }
 
-# Random API keys for a run: prints "writer admin" keys and writes their hashes to $CT_KEYS_FILE
-# for `tenant`.
+# Random API keys for a run: prints "writer admin service" keys and appends their hashes to
+# $CT_KEYS_FILE for `tenant` (once per tenant, before the services start and load the file).
 ct_make_keys() {
   local tenant=$1 writer admin service
   writer=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -74,6 +74,6 @@ ct_make_keys() {
   printf '%s %s writer\n%s %s admin\n%s * reader\n' \
     "$(printf %s "$writer" | sha256sum | cut -d' ' -f1)" "$tenant" \
     "$(printf %s "$admin" | sha256sum | cut -d' ' -f1)" "$tenant" \
-    "$(printf %s "$service" | sha256sum | cut -d' ' -f1)" >"$CT_KEYS_FILE"
+    "$(printf %s "$service" | sha256sum | cut -d' ' -f1)" >>"$CT_KEYS_FILE"
   printf '%s %s %s\n' "$writer" "$admin" "$service"
 }

@@ -1,0 +1,599 @@
+#include "tools/demo_tenant/demo_flow.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdarg>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "tools/demo_support.h"
+
+namespace clienttier::demo {
+
+namespace {
+
+namespace cv1 = ::clienttier::campaign::v1;
+namespace pv1 = ::clienttier::profile::v1;
+namespace rv1 = ::clienttier::referral::v1;
+namespace sv1 = ::clienttier::scoring::v1;
+using tools::CallContext;
+using tools::Cny;
+using tools::Describe;
+using tools::FormatMoney;
+
+constexpr std::chrono::seconds kCall{60};
+constexpr std::chrono::seconds kLong{600};
+constexpr int kBatch = 1000;
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr char kSegmentRule[] = "tier in (\"T1\", \"T2\") and has_tag(\"mindfulness\")";
+
+std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* format, ...) {
+  char buffer[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return buffer;
+}
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+}
+
+// A stable per-client draw in 0..99 (FNV-1a), so the demo's outcomes repeat run after run.
+int Draw(const std::string& id) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (char c : id) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return static_cast<int>(hash % 100);
+}
+
+pv1::Client ToClient(const DemoClient& demo) {
+  pv1::Client client;
+  client.set_client_id(demo.client_id);
+  client.set_display_name("Demo client " + demo.client_id);
+  pv1::Demographics& demographics = *client.mutable_demographics();
+  demographics.set_region(demo.region);
+  demographics.set_city_tier(static_cast<pv1::CityTier>(demo.city_tier));
+  demographics.set_age_band(static_cast<pv1::AgeBand>(demo.age_band));
+  demographics.set_gender(static_cast<pv1::Gender>(demo.gender));
+  demographics.set_income_band(static_cast<pv1::IncomeBand>(demo.income_band));
+  demographics.set_occupation(demo.occupation);
+  for (const auto& [channel, granted] :
+       {std::pair{common::v1::CONTACT_CHANNEL_EMAIL, demo.email_consent},
+        std::pair{common::v1::CONTACT_CHANNEL_SMS, demo.sms_consent}}) {
+    pv1::Consent& consent = *client.add_consents();
+    consent.set_channel(channel);
+    consent.set_granted(granted);
+  }
+  for (const std::string& tag : demo.interests) {
+    pv1::Tag& out = *client.add_tags();
+    out.set_kind(pv1::TAG_KIND_INTEREST);
+    out.set_value(tag);
+  }
+  for (const std::string& tag : demo.concerns) {
+    pv1::Tag& out = *client.add_tags();
+    out.set_kind(pv1::TAG_KIND_CONCERN);
+    out.set_value(tag);
+  }
+  client.mutable_acquisition()->set_channel(demo.acquisition_channel);
+  *client.mutable_acquisition()->mutable_cost() = Cny(demo.acquisition_cost_fen);
+  return client;
+}
+
+}  // namespace
+
+DemoFlow::DemoFlow(DemoTargets targets, DemoTenantOptions options)
+    : targets_(std::move(targets)), options_(std::move(options)) {
+  now_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  if (options_.today == 0) {
+    options_.today = now_seconds_ / kSecondsPerDay;
+  }
+  profile_ = pv1::ClientProfileService::NewStub(Channel(targets_.profile));
+  scoring_ = sv1::ScoringService::NewStub(Channel(targets_.scoring));
+  campaign_ = cv1::CampaignService::NewStub(Channel(targets_.campaign));
+  referral_ = rv1::ReferralService::NewStub(Channel(targets_.referral));
+}
+
+std::vector<StepResult> DemoFlow::Run(const std::function<void(const StepResult&)>& on_step) {
+  std::vector<StepResult> results;
+  using Step = StepResult (DemoFlow::*)();
+  for (Step step : {&DemoFlow::Load, &DemoFlow::WaitForScores, &DemoFlow::FitAndRescore,
+                    &DemoFlow::Distribution, &DemoFlow::Explain, &DemoFlow::Referrals,
+                    &DemoFlow::SegmentAndCampaign, &DemoFlow::Outcomes, &DemoFlow::Report,
+                    &DemoFlow::NextBestActions}) {
+    results.push_back((this->*step)());
+    on_step(results.back());
+    // The first three build what the rest look at; without them the rest cannot say much.
+    if (!results.back().ok && results.size() <= 3) {
+      break;
+    }
+  }
+  return results;
+}
+
+StepResult DemoFlow::Load() {
+  StepResult result{"load_demo_tenant", false, {}};
+  const auto started = std::chrono::steady_clock::now();
+  tenant_ = GenerateTenant(options_);
+  std::map<Pattern, int> patterns;
+  for (const DemoClient& client : tenant_.clients) {
+    ++patterns[client.pattern];
+  }
+  {
+    auto context = CallContext(targets_.writer_key, kLong);
+    pv1::ImportClientsResponse response;
+    auto writer = profile_->ImportClients(context.get(), &response);
+    pv1::ImportClientsRequest item;
+    for (const DemoClient& client : tenant_.clients) {
+      *item.mutable_client() = ToClient(client);
+      if (!writer->Write(item)) {
+        break;
+      }
+    }
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    if (!status.ok()) {
+      result.lines.push_back("import: " + Describe(status));
+      return result;
+    }
+    facts_.clients_created = response.created_count() + response.existing_count();
+  }
+  // Referral codes and registrations come before any purchase: a referee must not have paid.
+  std::map<int32_t, std::string> codes;
+  for (const DemoReferral& referral : tenant_.referrals) {
+    if (codes.count(referral.referrer) != 0) {
+      continue;
+    }
+    rv1::IssueCodeRequest request;
+    request.set_client_id(tenant_.clients[static_cast<size_t>(referral.referrer)].client_id);
+    rv1::ReferralCode code;
+    if (referral_->IssueCode(CallContext(targets_.writer_key, kCall).get(), request, &code).ok()) {
+      codes[referral.referrer] = code.code();
+    }
+  }
+  rv1::RegisterReferralsRequest registrations;
+  auto flush_registrations = [&] {
+    rv1::RegisterReferralsResponse response;
+    if (registrations.referrals_size() > 0 &&
+        referral_->RegisterReferrals(CallContext(targets_.writer_key, kCall).get(), registrations,
+                                     &response)
+            .ok()) {
+      for (const auto& item : response.results()) {
+        facts_.referrals_registered += item.has_referral() ? 1 : 0;
+      }
+    }
+    registrations.Clear();
+  };
+  for (const DemoReferral& referral : tenant_.referrals) {
+    rv1::RegisterReferralRequest& item = *registrations.add_referrals();
+    item.set_code(codes[referral.referrer]);
+    item.set_referee_client_id(tenant_.clients[static_cast<size_t>(referral.referee)].client_id);
+    if (registrations.referrals_size() == 500) {
+      flush_registrations();
+    }
+  }
+  flush_registrations();
+
+  // Three years of transactions, then logins, from two callers.
+  std::vector<pv1::RecordTransactionsRequest> batches;
+  for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
+    if (i % kBatch == 0) {
+      batches.emplace_back();
+    }
+    const DemoTransaction& demo = tenant_.transactions[i];
+    pv1::TransactionInput& input = *batches.back().add_transactions();
+    input.set_idempotency_key(options_.id_prefix + "-tx-" + std::to_string(i));
+    input.set_client_id(tenant_.clients[static_cast<size_t>(demo.client)].client_id);
+    input.set_kind(demo.session ? pv1::TRANSACTION_KIND_SESSION : pv1::TRANSACTION_KIND_PURCHASE);
+    *input.mutable_amount() = Cny(demo.amount_fen);
+    input.set_category(demo.category);
+    input.mutable_occurred_at()->set_seconds(demo.day * kSecondsPerDay + 10 * 3600);
+  }
+  std::atomic<int64_t> recorded{0};
+  std::atomic<int> failed{0};
+  auto record = [&](size_t first) {
+    for (size_t b = first; b < batches.size(); b += 2) {
+      pv1::RecordTransactionsResponse response;
+      if (profile_->RecordTransactions(CallContext(targets_.writer_key, kCall).get(), batches[b],
+                                       &response)
+              .ok()) {
+        recorded += batches[b].transactions_size();
+      } else {
+        ++failed;
+      }
+    }
+  };
+  std::thread second(record, 1);
+  record(0);
+  second.join();
+  facts_.transactions_recorded = recorded;
+  pv1::RecordInteractionsRequest logins;
+  for (size_t i = 0; i < tenant_.logins.size(); ++i) {
+    pv1::InteractionInput& input = *logins.add_interactions();
+    input.set_idempotency_key(options_.id_prefix + "-login-" + std::to_string(i));
+    input.set_client_id(
+        tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
+    input.set_kind(pv1::INTERACTION_KIND_LOGIN);
+    input.mutable_occurred_at()->set_seconds(tenant_.logins[i].day * kSecondsPerDay + 20 * 3600);
+    if (logins.interactions_size() == kBatch || i + 1 == tenant_.logins.size()) {
+      pv1::RecordInteractionsResponse response;
+      profile_->RecordInteractions(CallContext(targets_.writer_key, kCall).get(), logins,
+                                   &response);
+      logins.Clear();
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.lines.push_back(Format(
+      "%lld clients (%d prospects, %d one-visit, %d short-term, %d regular, %d loyal), seed %llu",
+      static_cast<long long>(facts_.clients_created), patterns[Pattern::kProspect],
+      patterns[Pattern::kOneVisit], patterns[Pattern::kShortTerm], patterns[Pattern::kRegular],
+      patterns[Pattern::kLoyal], static_cast<unsigned long long>(options_.seed)));
+  result.lines.push_back(Format(
+      "%lld transactions over %d years, %zu logins, %zu referral codes, %lld referrals "
+      "registered; loaded in %.1f s",
+      static_cast<long long>(facts_.transactions_recorded), options_.years, tenant_.logins.size(),
+      codes.size(), static_cast<long long>(facts_.referrals_registered), seconds));
+  result.ok = failed == 0 && facts_.clients_created == options_.clients &&
+              facts_.transactions_recorded == static_cast<int64_t>(tenant_.transactions.size()) &&
+              facts_.referrals_registered == static_cast<int64_t>(tenant_.referrals.size());
+  return result;
+}
+
+StepResult DemoFlow::WaitForScores() {
+  StepResult result{"scores_from_events", false, {}};
+  std::vector<int64_t> purchases(tenant_.clients.size(), 0);
+  for (const DemoTransaction& transaction : tenant_.transactions) {
+    ++purchases[static_cast<size_t>(transaction.client)];
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const size_t step = std::max<size_t>(1, tenant_.clients.size() / 50);
+  int matched = 0;
+  int sampled = 0;
+  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(300)) {
+    matched = 0;
+    sampled = 0;
+    // The last clients' transactions are the newest in the stream; look at them too.
+    for (size_t i = 0; i < tenant_.clients.size(); i += step) {
+      ++sampled;
+      sv1::GetScoreRequest request;
+      request.set_client_id(tenant_.clients[i].client_id);
+      sv1::Score score;
+      if (scoring_->GetScore(CallContext(targets_.writer_key, kCall).get(), request, &score).ok() &&
+          score.lifetime_purchases() == purchases[i]) {
+        ++matched;
+      }
+    }
+    if (matched == sampled) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  result.ok = matched == sampled;
+  result.lines.push_back(Format(
+      "scoring applied the stream: %d of %d sampled clients show every transaction (%.1f s)",
+      matched, sampled,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+  return result;
+}
+
+StepResult DemoFlow::FitAndRescore() {
+  StepResult result{"fit_clv_and_rescore", false, {}};
+  sv1::ClvModel model;
+  grpc::Status status = scoring_->FitClvModel(CallContext(targets_.admin_key, kLong).get(),
+                                              sv1::FitClvModelRequest(), &model);
+  if (!status.ok()) {
+    result.lines.push_back("FitClvModel: " + Describe(status));
+    return result;
+  }
+  std::string parameters;
+  for (const auto& parameter : model.bg_nbd().parameters()) {
+    parameters += Format(" %s=%.3g", parameter.name().c_str(), parameter.value());
+  }
+  result.lines.push_back(Format("CLV model v%lld fitted (%s); BG/NBD%s",
+                                static_cast<long long>(model.version()),
+                                model.usable() ? "used" : "not usable: heuristic",
+                                parameters.c_str()));
+  auto context = CallContext(targets_.admin_key, kLong);
+  sv1::BatchRescoreRequest request;
+  request.set_refresh_population(true);
+  auto reader = scoring_->BatchRescore(context.get(), request);
+  sv1::BatchRescoreProgress progress;
+  sv1::BatchRescoreProgress last;
+  while (reader->Read(&progress)) {
+    last = progress;
+  }
+  status = reader->Finish();
+  result.ok = status.ok() && last.done() && last.scored() == last.total();
+  result.lines.push_back(Format("BatchRescore: %lld of %lld clients in %.2f s, %lld tier changes %s",
+                                static_cast<long long>(last.scored()),
+                                static_cast<long long>(last.total()), last.elapsed_seconds(),
+                                static_cast<long long>(last.tier_changes()),
+                                status.ok() ? "" : Describe(status).c_str()));
+  return result;
+}
+
+StepResult DemoFlow::Distribution() {
+  StepResult result{"tier_distribution", false, {}};
+  const grpc::Status status =
+      scoring_->GetTierDistribution(CallContext(targets_.writer_key, kCall).get(),
+                                    sv1::GetTierDistributionRequest(), &facts_.distribution);
+  const auto& distribution = facts_.distribution;
+  double shares = 0;
+  for (const sv1::TierBucket& bucket : distribution.tiers()) {
+    result.lines.push_back(Format(
+        "%-4s %6lld clients (%4.1f%%)  revenue 12m %14s  (%4.1f%% of revenue)",
+        sv1::Tier_Name(bucket.tier()).substr(5).c_str(), static_cast<long long>(bucket.clients()),
+        100.0 * static_cast<double>(bucket.clients()) /
+            static_cast<double>(std::max<int64_t>(1, distribution.total_clients())),
+        FormatMoney(bucket.revenue_12m()).c_str(), 100.0 * bucket.revenue_share()));
+    shares += bucket.revenue_share();
+  }
+  std::string funnel;
+  for (const auto& stage : distribution.lifecycle_funnel()) {
+    funnel += " " + stage.name() + "=" + std::to_string(stage.count());
+  }
+  result.lines.push_back("lifecycle:" + funnel);
+  result.ok = status.ok() && distribution.total_clients() == facts_.clients_created &&
+              distribution.tiers_size() > 0 && std::abs(shares - 1.0) < 0.01;
+  return result;
+}
+
+StepResult DemoFlow::Explain() {
+  StepResult result{"explained_scores", false, {}};
+  // The first T1, the first T2, and the first dormant client.
+  std::vector<std::string> picks;
+  for (const auto& [tier, lifecycle] :
+       {std::pair{sv1::TIER_T1, sv1::LIFECYCLE_STAGE_UNSPECIFIED},
+        std::pair{sv1::TIER_T2, sv1::LIFECYCLE_STAGE_UNSPECIFIED},
+        std::pair{sv1::TIER_UNSPECIFIED, sv1::LIFECYCLE_STAGE_DORMANT}}) {
+    auto context = CallContext(targets_.writer_key, kCall);
+    sv1::StreamScoresRequest request;
+    if (tier != sv1::TIER_UNSPECIFIED) {
+      request.add_tiers(tier);
+    }
+    if (lifecycle != sv1::LIFECYCLE_STAGE_UNSPECIFIED) {
+      request.add_lifecycles(lifecycle);
+    }
+    auto reader = scoring_->StreamScores(context.get(), request);
+    sv1::Score score;
+    if (reader->Read(&score)) {
+      picks.push_back(score.client_id());
+    }
+    context->TryCancel();
+    reader->Finish();
+  }
+  for (const std::string& client_id : picks) {
+    sv1::ExplainScoreRequest request;
+    request.set_client_id(client_id);
+    sv1::ScoreExplanation explanation;
+    if (!scoring_->ExplainScore(CallContext(targets_.writer_key, kCall).get(), request,
+                                &explanation)
+             .ok()) {
+      continue;
+    }
+    const sv1::Score& score = explanation.score();
+    result.lines.push_back(Format("%s: score %.1f, %s, %s, CLV %s, p_alive %.2f", client_id.c_str(),
+                                  score.score(), sv1::Tier_Name(score.tier()).c_str(),
+                                  sv1::LifecycleStage_Name(score.lifecycle()).c_str(),
+                                  FormatMoney(score.clv().clv()).c_str(), score.clv().p_alive()));
+    std::vector<sv1::Contribution> contributions(explanation.contributions().begin(),
+                                                 explanation.contributions().end());
+    std::sort(contributions.begin(), contributions.end(),
+              [](const auto& a, const auto& b) { return a.points() > b.points(); });
+    for (size_t i = 0; i < std::min<size_t>(3, contributions.size()); ++i) {
+      const std::string& detail = contributions[i].detail();
+      result.lines.push_back(Format("    %-12s %5.1f points%s", contributions[i].dimension().c_str(),
+                                    contributions[i].points(),
+                                    detail.empty() ? "" : (" (" + detail + ")").c_str()));
+    }
+    result.lines.push_back("    why this tier: " + explanation.tier_reason());
+    facts_.explanations.push_back(explanation);
+  }
+  result.ok = facts_.explanations.size() == 3;
+  return result;
+}
+
+StepResult DemoFlow::Referrals() {
+  StepResult result{"referrals", false, {}};
+  rv1::ReferralStats stats;
+  const grpc::Status status = referral_->GetReferralStats(
+      CallContext(targets_.writer_key, kCall).get(), rv1::GetReferralStatsRequest(), &stats);
+  facts_.referrals_converted = stats.converted();
+  result.lines.push_back(Format(
+      "%lld registered, %lld converted (%.0f%%), referred revenue %s, k-factor %.3f",
+      static_cast<long long>(stats.registered()), static_cast<long long>(stats.converted()),
+      100.0 * stats.conversion_rate(), FormatMoney(stats.referred_revenue()).c_str(),
+      stats.k_factor()));
+  rv1::LeaderboardRequest request;
+  request.set_limit(3);
+  rv1::LeaderboardResponse board;
+  if (referral_->Leaderboard(CallContext(targets_.writer_key, kCall).get(), request, &board).ok()) {
+    for (const auto& entry : board.entries()) {
+      result.lines.push_back(Format("    #%d %s: %lld converted, %s referred",
+                                    entry.rank(), entry.client_id().c_str(),
+                                    static_cast<long long>(entry.converted()),
+                                    FormatMoney(entry.referred_revenue()).c_str()));
+    }
+  }
+  result.ok = status.ok() && stats.registered() == facts_.referrals_registered &&
+              stats.converted() > 0;
+  return result;
+}
+
+StepResult DemoFlow::SegmentAndCampaign() {
+  StepResult result{"segment_and_campaign", false, {}};
+  cv1::SyncMembersResponse synced;
+  grpc::Status status = campaign_->SyncMembers(CallContext(targets_.admin_key, kLong).get(),
+                                               cv1::SyncMembersRequest(), &synced);
+  if (!status.ok()) {
+    result.lines.push_back("SyncMembers: " + Describe(status));
+    return result;
+  }
+  cv1::PreviewSegmentRequest preview;
+  preview.set_rule(kSegmentRule);
+  preview.set_sample_size(3);
+  status = campaign_->PreviewSegment(CallContext(targets_.writer_key, kCall).get(), preview,
+                                     &facts_.preview);
+  std::string tiers;
+  for (const auto& tier : facts_.preview.tiers()) {
+    tiers += " " + tier.tier() + "=" + std::to_string(tier.members());
+  }
+  result.lines.push_back(Format("segment %s: %lld of %lld members (%s ), revenue 12m %s",
+                                kSegmentRule, static_cast<long long>(facts_.preview.members()),
+                                static_cast<long long>(facts_.preview.population()),
+                                tiers.c_str(), FormatMoney(facts_.preview.revenue_12m()).c_str()));
+  cv1::CreateSegmentRequest segment;
+  segment.mutable_segment()->set_segment_id("mindful-top");
+  segment.mutable_segment()->set_name("Top-tier clients interested in mindfulness");
+  segment.mutable_segment()->set_rule(kSegmentRule);
+  cv1::Segment saved;
+  campaign_->CreateSegment(CallContext(targets_.writer_key, kCall).get(), segment, &saved);
+  cv1::CreateCampaignRequest create;
+  cv1::Campaign& campaign = *create.mutable_campaign();
+  campaign.set_campaign_id("retreat-2026");
+  campaign.set_name("Spring mindfulness retreat");
+  campaign.set_segment_id("mindful-top");
+  campaign.set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+  campaign.mutable_offer()->set_text("A weekend retreat, 20% off for members");
+  *campaign.mutable_offer()->mutable_value() = Cny(30000);
+  campaign.mutable_schedule()->mutable_start_at()->set_seconds(now_seconds_ - 60);
+  campaign.set_holdout_bp(1000);
+  cv1::Campaign created;
+  campaign_->CreateCampaign(CallContext(targets_.writer_key, kCall).get(), create, &created);
+  cv1::SimulateCampaignRequest simulate;
+  simulate.set_campaign_id("retreat-2026");
+  cv1::AudienceSummary simulated;
+  campaign_->SimulateCampaign(CallContext(targets_.writer_key, kCall).get(), simulate, &simulated);
+  cv1::LaunchCampaignRequest launch;
+  launch.set_campaign_id("retreat-2026");
+  status = campaign_->LaunchCampaign(CallContext(targets_.writer_key, kLong).get(), launch,
+                                     &facts_.launched);
+  const auto& audience = facts_.launched.audience();
+  result.lines.push_back(Format(
+      "campaign retreat-2026 (email, 10%% holdout) launched: %lld treatment, %lld holdout, "
+      "%lld without email consent, %lld capped",
+      static_cast<long long>(audience.treatment()), static_cast<long long>(audience.holdout()),
+      static_cast<long long>(audience.excluded_no_consent()),
+      static_cast<long long>(audience.excluded_frequency_cap())));
+  result.ok = status.ok() && saved.rule() == kSegmentRule && facts_.preview.members() > 0 &&
+              audience.treatment() == simulated.treatment() &&
+              audience.holdout() == simulated.holdout() &&
+              audience.candidates() == facts_.preview.members();
+  return result;
+}
+
+StepResult DemoFlow::Outcomes() {
+  StepResult result{"record_outcomes", false, {}};
+  // Every member of the segment: a contact outcome tells its group; about 16% of the treatment
+  // and 8% of the holdout then book the retreat (a stable draw per client).
+  auto context = CallContext(targets_.writer_key, kLong);
+  cv1::StreamSegmentMembersRequest request;
+  request.set_segment_id("mindful-top");
+  auto reader = campaign_->StreamSegmentMembers(context.get(), request);
+  std::vector<std::string> members;
+  cv1::SegmentMembersChunk chunk;
+  while (reader->Read(&chunk)) {
+    for (const auto& member : chunk.members()) {
+      members.push_back(member.client_id());
+    }
+  }
+  reader->Finish();
+  int64_t bookings = 0;
+  int64_t not_in_audience = 0;
+  for (const std::string& client_id : members) {
+    cv1::RecordOutcomeRequest outcome;
+    outcome.set_campaign_id("retreat-2026");
+    outcome.set_client_id(client_id);
+    outcome.set_idempotency_key("contact-" + client_id);
+    cv1::RecordOutcomeResponse response;
+    if (!campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome,
+                                  &response)
+             .ok()) {
+      ++not_in_audience;
+      continue;
+    }
+    const bool holdout = response.group() == cv1::AUDIENCE_GROUP_HOLDOUT;
+    if (Draw(client_id) >= (holdout ? 8 : 16)) {
+      continue;
+    }
+    outcome.set_idempotency_key("booking-" + client_id);
+    outcome.set_converted(true);
+    *outcome.mutable_revenue() = Cny(24000);
+    if (campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome,
+                                 &response)
+            .ok()) {
+      ++bookings;
+    }
+  }
+  result.lines.push_back(Format("%lld bookings recorded over %zu segment members (%lld not in "
+                                "the audience: no consent)",
+                                static_cast<long long>(bookings), members.size(),
+                                static_cast<long long>(not_in_audience)));
+  result.ok = not_in_audience == facts_.launched.audience().excluded_no_consent() &&
+              bookings > 0;
+  return result;
+}
+
+StepResult DemoFlow::Report() {
+  StepResult result{"campaign_report", false, {}};
+  cv1::GetCampaignReportRequest request;
+  request.set_campaign_id("retreat-2026");
+  const grpc::Status status = campaign_->GetCampaignReport(
+      CallContext(targets_.writer_key, kCall).get(), request, &facts_.report);
+  const auto& report = facts_.report;
+  result.lines.push_back(Format(
+      "treatment %lld/%lld converted (%.1f%%), holdout %lld/%lld (%.1f%%)",
+      static_cast<long long>(report.treatment().conversions()),
+      static_cast<long long>(report.treatment().members()),
+      100.0 * report.treatment().conversion_rate(),
+      static_cast<long long>(report.holdout().conversions()),
+      static_cast<long long>(report.holdout().members()),
+      100.0 * report.holdout().conversion_rate()));
+  result.lines.push_back(Format(
+      "uplift %+.1f points, 95%% CI [%.1f, %.1f]; incremental revenue %s; %s",
+      report.absolute_uplift_pp(), report.uplift_low_pp(), report.uplift_high_pp(),
+      FormatMoney(report.incremental_revenue()).c_str(),
+      report.enough_data() ? "enough data" : report.data_note().c_str()));
+  result.ok = status.ok() && report.treatment().members() == facts_.launched.audience().treatment() &&
+              report.holdout().members() == facts_.launched.audience().holdout() &&
+              report.uplift_low_pp() <= report.absolute_uplift_pp() &&
+              report.absolute_uplift_pp() <= report.uplift_high_pp();
+  return result;
+}
+
+StepResult DemoFlow::NextBestActions() {
+  StepResult result{"next_best_actions", false, {}};
+  for (const auto& explanation : facts_.explanations) {
+    cv1::GetNextBestActionRequest request;
+    request.set_client_id(explanation.score().client_id());
+    cv1::NextBestAction action;
+    if (!campaign_->GetNextBestAction(CallContext(targets_.writer_key, kCall).get(), request,
+                                      &action)
+             .ok()) {
+      continue;
+    }
+    std::string evidence;
+    for (const auto& item : action.evidence()) {
+      evidence += " " + item.key() + "=" + item.value();
+    }
+    result.lines.push_back(action.client_id() + ": " + action.action() + " - " + action.reason());
+    result.lines.push_back("    because" + evidence);
+    facts_.actions.push_back(action);
+  }
+  result.ok = facts_.actions.size() == facts_.explanations.size() && !facts_.actions.empty();
+  return result;
+}
+
+}  // namespace clienttier::demo
