@@ -218,10 +218,17 @@ int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& even
   pool_.InTransaction([&](sql::Connection& connection) {
     applied = 0;
     touched.clear();
+    std::vector<std::pair<std::string, std::string>> ids;
+    ids.reserve(events.size());
     for (const pv1::ProfileEvent& event : events) {
-      if (!MarkEventProcessed(connection, event.event_id(), event.tenant_id(), now)) {
+      ids.emplace_back(event.event_id(), event.tenant_id());
+    }
+    const std::vector<bool> fresh = MarkEventsProcessed(connection, ids, now);
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!fresh[i]) {
         continue;  // already applied: a redelivery
       }
+      const pv1::ProfileEvent& event = events[i];
       ++applied;
       const std::string client_id = AggregateStore::Apply(connection, event, now);
       if (!client_id.empty()) {

@@ -36,9 +36,9 @@ void CampaignFixture::SetUp() {
   campaign_config_.upstream.api_key = service_key_;
   CampaignApp::Migrate(campaign_config_.mysql);
   campaign_ = std::make_unique<CampaignApp>(campaign_config_);
-  const int campaign_port = campaign_->Start();
+  campaign_port_ = campaign_->Start();
   stub_ = v1::CampaignService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(campaign_port), grpc::InsecureChannelCredentials()));
+      "127.0.0.1:" + std::to_string(campaign_port_), grpc::InsecureChannelCredentials()));
 }
 
 void CampaignFixture::TearDown() {

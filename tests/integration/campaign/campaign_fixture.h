@@ -65,6 +65,7 @@ class CampaignFixture : public testing::ProfileStackFixture {
   CampaignAppConfig campaign_config_;
   std::unique_ptr<CampaignApp> campaign_;
   std::unique_ptr<v1::CampaignService::Stub> stub_;
+  int campaign_port_ = 0;
   int64_t settings_version_ = 0;
 };
 
