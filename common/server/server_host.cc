@@ -108,6 +108,9 @@ void ServerHost::SetServing(bool serving) {
     for (const auto& entry : services_) {
       health->SetServingStatus(entry.second, serving);
     }
+    // Liveness: the process answers. Kubelet liveness probes ask for it, so an outage of a
+    // dependency (readiness) never restarts pods.
+    health->SetServingStatus(kLivenessService, true);
   }
 }
 

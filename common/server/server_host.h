@@ -39,6 +39,10 @@ struct ServerConfig {
   std::string health_address;  // a plaintext health-only listener; empty: none
 };
 
+// The grpc.health.v1 service name that reports only that the process is up (for liveness
+// probes); "" and every service report the dependency checks (readiness).
+inline constexpr char kLivenessService[] = "liveness";
+
 ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int default_metrics_port);
 
 // Runs a gRPC server with health, reflection and keepalive, a /metrics endpoint, and a health

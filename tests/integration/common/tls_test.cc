@@ -95,10 +95,12 @@ class TlsTest : public ::testing::Test {
   }
 
   static grpc::Status Check(const std::shared_ptr<grpc::Channel>& channel,
-                            hv1::HealthCheckResponse* response) {
+                            hv1::HealthCheckResponse* response, const std::string& service = "") {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    return hv1::Health::NewStub(channel)->Check(&context, hv1::HealthCheckRequest(), response);
+    hv1::HealthCheckRequest request;
+    request.set_service(service);
+    return hv1::Health::NewStub(channel)->Check(&context, request, response);
   }
 
   ClientTls Client(const std::string& ca, bool with_certificate) const {
@@ -150,14 +152,21 @@ TEST_F(TlsTest, ThePlaintextHealthPortMirrorsTheServerAndGoesNotServingOnShutdow
   hv1::HealthCheckResponse response;
   ASSERT_TRUE(Check(health, &response).ok());
   EXPECT_EQ(response.status(), hv1::HealthCheckResponse::SERVING);
+  ASSERT_TRUE(Check(health, &response, kLivenessService).ok());
+  EXPECT_EQ(response.status(), hv1::HealthCheckResponse::SERVING);
 
   // Shutdown says NOT_SERVING, then drains for 1.5 s: probes see it while it drains.
   std::thread stopping([this] { host_->Shutdown(); });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const grpc::Status during_drain = Check(health, &response);
+  hv1::HealthCheckResponse liveness;
+  const grpc::Status alive_during_drain = Check(health, &liveness, kLivenessService);
   stopping.join();
   ASSERT_TRUE(during_drain.ok()) << during_drain.error_message();
   EXPECT_EQ(response.status(), hv1::HealthCheckResponse::NOT_SERVING);
+  // Draining is not dying: liveness stays SERVING, so the kubelet does not restart the pod.
+  ASSERT_TRUE(alive_during_drain.ok());
+  EXPECT_EQ(liveness.status(), hv1::HealthCheckResponse::SERVING);
 }
 
 TEST_F(TlsTest, ACertificateWithoutItsKeyIsAConfigurationError) {
