@@ -72,4 +72,22 @@ void ProfileStackFixture::EnsureClient(const std::string& client_id, const std::
       << status.error_message();
 }
 
+void ProfileStackFixture::RecordPurchase(const std::string& key, const std::string& client_id,
+                                         int64_t units, int days_ago,
+                                         const std::string& api_key) {
+  ::clienttier::profile::v1::RecordTransactionRequest request;
+  auto* input = request.mutable_transaction();
+  input->set_idempotency_key(key);
+  input->set_client_id(client_id);
+  input->set_kind(::clienttier::profile::v1::TRANSACTION_KIND_PURCHASE);
+  input->mutable_amount()->set_units(units);
+  input->mutable_amount()->set_currency("CNY");
+  input->set_category("workshop");
+  input->mutable_occurred_at()->set_seconds(now_seconds_ - int64_t{86400} * days_ago);
+  ::clienttier::profile::v1::RecordTransactionResponse response;
+  const grpc::Status status =
+      profile_stub_->RecordTransaction(Context(api_key).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
 }  // namespace clienttier::testing

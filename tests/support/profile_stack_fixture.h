@@ -28,6 +28,10 @@ class ProfileStackFixture : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> Context(const std::string& api_key) const;
   // Creates the client in client-profile; an existing one is fine.
   void EnsureClient(const std::string& client_id, const std::string& api_key);
+  // A purchase (category "workshop") `days_ago` days before now, of `units` CNY minor units,
+  // recorded in client-profile.
+  void RecordPurchase(const std::string& key, const std::string& client_id, int64_t units,
+                      int days_ago, const std::string& api_key);
 
   std::string suffix_;
   std::string tenant_a_;

@@ -34,8 +34,6 @@ class CampaignFixture : public testing::ProfileStackFixture {
   void TearDown() override;
 
   void CreateClient(const TestClient& client, const std::string& api_key);
-  void RecordPurchase(const std::string& key, const std::string& client_id, int64_t units,
-                      int days_ago, const std::string& api_key);
   // Polls scoring until every client has a score with a purchase.
   void WaitForScores(const std::vector<std::string>& client_ids, const std::string& api_key);
   v1::SyncMembersResponse Sync(const std::string& admin_key);

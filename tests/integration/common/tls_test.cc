@@ -122,7 +122,8 @@ class TlsTest : public ::testing::Test {
 
 TEST_F(TlsTest, MutualTlsAdmitsOnlyClientsWithACertificateFromTheCa) {
   StartServer(true);
-  const std::string target = "localhost:" + std::to_string(port_);
+  // By address: a minimal machine may have no /etc/hosts; the certificate names 127.0.0.1.
+  const std::string target = "127.0.0.1:" + std::to_string(port_);
   hv1::HealthCheckResponse response;
   grpc::Status status = Check(MakeServiceChannel(target, Client("ca.crt", true)), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
@@ -138,7 +139,8 @@ TEST_F(TlsTest, MutualTlsAdmitsOnlyClientsWithACertificateFromTheCa) {
 
 TEST_F(TlsTest, ServerTlsWithoutACaServesAnyVerifyingClient) {
   StartServer(false);
-  const std::string target = "localhost:" + std::to_string(port_);
+  // By address: a minimal machine may have no /etc/hosts; the certificate names 127.0.0.1.
+  const std::string target = "127.0.0.1:" + std::to_string(port_);
   hv1::HealthCheckResponse response;
   EXPECT_TRUE(Check(MakeServiceChannel(target, Client("ca.crt", false)), &response).ok());
   EXPECT_FALSE(Check(MakeServiceChannel(target, ClientTls{}), &response).ok());

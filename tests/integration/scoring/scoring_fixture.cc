@@ -34,23 +34,6 @@ void ScoringFixture::TearDown() {
   ProfileStackFixture::TearDown();
 }
 
-void ScoringFixture::RecordPurchase(const std::string& key, const std::string& client_id,
-                                    int64_t units, int days_ago, const std::string& api_key) {
-  pv1::RecordTransactionRequest request;
-  auto* input = request.mutable_transaction();
-  input->set_idempotency_key(key);
-  input->set_client_id(client_id);
-  input->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
-  input->mutable_amount()->set_units(units);
-  input->mutable_amount()->set_currency("CNY");
-  input->set_category("workshop");
-  input->mutable_occurred_at()->set_seconds(now_seconds_ - int64_t{86400} * days_ago);
-  pv1::RecordTransactionResponse response;
-  const grpc::Status status =
-      profile_stub_->RecordTransaction(Context(api_key).get(), request, &response);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-}
-
 v1::Score ScoringFixture::WaitForScore(const std::string& client_id, const std::string& api_key,
                                        const std::function<bool(const v1::Score&)>& ready) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);

@@ -24,9 +24,6 @@ class ScoringFixture : public testing::ProfileStackFixture {
   void CreateClient(const std::string& client_id, const std::string& api_key) {
     EnsureClient(client_id, api_key);
   }
-  // A purchase `days_ago` days before now, of `units` CNY minor units.
-  void RecordPurchase(const std::string& key, const std::string& client_id, int64_t units,
-                      int days_ago, const std::string& api_key);
   // Polls GetScore (bounded, 15 s) until `ready` holds; returns the last score seen.
   v1::Score WaitForScore(const std::string& client_id, const std::string& api_key,
                          const std::function<bool(const v1::Score&)>& ready);
