@@ -108,6 +108,7 @@ SegmentRun CampaignEngine::Run(const std::string& tenant_id, const std::string& 
   const SegmentRule parsed = ParseRule(rule, currency, "rule");
   SegmentRun run;
   run.rule = ToString(parsed);
+  run.currency = currency;
   run.program = SegmentProgram::Compile(parsed);
   run.snapshot = members_.Get(tenant_id);
   return run;
@@ -212,9 +213,7 @@ v1::SegmentPreview CampaignEngine::PreviewSegment(const std::string& tenant_id,
   const std::string text = rule.empty() ? GetSegment(tenant_id, segment_id).rule() : rule;
   const SegmentRun run = Run(tenant_id, text);
   const MemberSnapshot& snapshot = *run.snapshot;
-  std::string currency;
-  pool_.WithConnection(
-      [&](sql::Connection& connection) { currency = TenantCurrency(connection, tenant_id); });
+  const std::string& currency = run.currency;
 
   v1::SegmentPreview preview;
   preview.set_rule(run.rule);
@@ -261,16 +260,13 @@ void CampaignEngine::StreamSegmentMembers(
     const std::function<bool(const v1::SegmentMembersChunk&)>& write) {
   const SegmentRun run = Run(tenant_id, GetSegment(tenant_id, segment_id).rule());
   const MemberSnapshot& snapshot = *run.snapshot;
-  std::string currency;
-  pool_.WithConnection(
-      [&](sql::Connection& connection) { currency = TenantCurrency(connection, tenant_id); });
   v1::SegmentMembersChunk chunk;
   for (size_t i = snapshot.UpperBound(after_client_id); i < snapshot.members.size(); ++i) {
     const SegmentMember& member = snapshot.members[i];
     if (snapshot.erased[i] != 0 || !run.program.Matches(member)) {
       continue;
     }
-    *chunk.add_members() = Summarise(member, currency);
+    *chunk.add_members() = Summarise(member, run.currency);
     if (chunk.members_size() == chunk_size) {
       chunk.set_resume_after(member.client_id);
       if (!write(chunk)) {

@@ -28,7 +28,8 @@ struct CampaignEngineOptions {
 
 // A compiled segment over one member snapshot.
 struct SegmentRun {
-  std::string rule;  // canonical
+  std::string rule;      // canonical
+  std::string currency;  // the tenant's, of money in rules and reports
   std::shared_ptr<const MemberSnapshot> snapshot;
   SegmentProgram program;
 };
