@@ -227,9 +227,10 @@ DemoTenant GenerateTenant(const DemoTenantOptions& options) {
         break;
       }
     }
-    // Logins: active clients use the app; the last one near their last visit.
+    // Logins: clients who come back use the app now and then (a few each, not every visit:
+    // each login is an event every consumer applies).
     if (client.pattern != Pattern::kOneVisit) {
-      const int logins = 1 + static_cast<int>(random.Below(4));
+      const int logins = 1 + static_cast<int>(random.Below(2));
       for (int k = 0; k < logins; ++k) {
         tenant.logins.push_back(
             {i, std::min(options.today - 1, start + random.Below(std::max<int64_t>(
