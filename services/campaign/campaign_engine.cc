@@ -1,6 +1,8 @@
 #include "services/campaign/campaign_engine.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <map>
 
 #include "common/db/processed_events.h"
