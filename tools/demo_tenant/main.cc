@@ -4,15 +4,50 @@
 //
 //   demo-tenant --profile=H:P --scoring=H:P --campaign=H:P --referral=H:P
 //               --api-key=WRITER --admin-api-key=ADMIN [--clients=20000] [--seed=42]
+//   demo-tenant --generate-only [--clients=1000000] [--seed=42]
+//               (only generates the tenant and prints its size and the time it took)
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 
 #include "tools/demo_support.h"
 #include "tools/demo_tenant/demo_flow.h"
 
+namespace {
+
+int GenerateOnly(int argc, char** argv) {
+  clienttier::demo::DemoTenantOptions options;
+  options.today = std::chrono::duration_cast<std::chrono::hours>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count() /
+                  24;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--clients=", 10) == 0) {
+      options.clients = std::atoi(argv[i] + 10);
+    } else if (std::strncmp(argv[i], "--seed=", 7) == 0) {
+      options.seed = std::strtoull(argv[i] + 7, nullptr, 10);
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const clienttier::demo::DemoTenant tenant = clienttier::demo::GenerateTenant(options);
+  std::printf("%d clients, %zu transactions, %zu logins, %zu referrals generated in %.2f s\n",
+              options.clients, tenant.transactions.size(), tenant.logins.size(),
+              tenant.referrals.size(),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return 0;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--generate-only") == 0) {
+      return GenerateOnly(argc, argv);
+    }
+  }
   std::map<std::string, std::string> flags;
   if (!clienttier::tools::ParseFlags(
           argc, argv,
