@@ -101,6 +101,15 @@ int CurrencyExponent(std::string_view code) {
   return code == "CLF" || code == "UYW" ? 4 : 2;
 }
 
+int PageSize(const common::v1::PageRequest& page) {
+  constexpr int kDefaultPageSize = 100;
+  constexpr int kMaxPageSize = 1000;
+  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
+    throw InvalidArgument("page.page_size", "must be between 0 and 1000");
+  }
+  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+}
+
 void CheckId(const std::string& field, const std::string& value, size_t max_length) {
   if (value.empty()) {
     throw InvalidArgument(field, "required");

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "clienttier/common/v1/money.pb.h"
+#include "clienttier/common/v1/paging.pb.h"
 #include "common/errors/domain_error.h"
 #include "common/time/utc_time.h"
 
@@ -31,6 +32,9 @@ void CheckMoney(const std::string& field, const common::v1::Money& money, int64_
 // A timestamp with nanos in range, between earliest and latest (inclusive).
 void CheckTimestamp(const std::string& field, const google::protobuf::Timestamp& timestamp,
                     UnixMicros earliest, UnixMicros latest);
+// A List RPC's page size: 0 means the default (100); 1 to 1000 as asked; anything else is
+// InvalidArgument("page.page_size", ...).
+int PageSize(const common::v1::PageRequest& page);
 // A proto3 enum value that is a known value of the enum and, when required, not 0.
 template <typename IsValidFn>
 void CheckEnum(const std::string& field, int value, IsValidFn is_valid, bool required) {

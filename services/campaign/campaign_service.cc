@@ -13,8 +13,6 @@ constexpr size_t kMaxIdLength = 64;
 constexpr size_t kMaxKeyLength = 128;
 constexpr size_t kMaxSegmentName = 200;
 constexpr size_t kMaxDescription = 1000;
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 constexpr int kDefaultSample = 10;
 constexpr int kMaxSample = 100;
 constexpr int kDefaultChunk = 1000;
@@ -24,13 +22,6 @@ constexpr int kMaxContactsPerRule = 1000;
 constexpr UnixMicros kDefaultCampaignLength = 30 * kMicrosPerDay;
 // Outcomes from 2000 on, and at most a day ahead of the server's clock.
 constexpr UnixMicros kEarliest = 946'684'800 * kMicrosPerSecond;
-
-int PageSize(const common::v1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
-    throw InvalidArgument("page.page_size", "must be between 0 and 1000");
-  }
-  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-}
 
 // Page tokens are the last id of the previous page.
 std::string AfterId(const common::v1::PageRequest& page) {
@@ -147,7 +138,7 @@ grpc::Status CampaignService::ListSegments(grpc::ServerContext* context,
                                            const v1::ListSegmentsRequest* request,
                                            v1::ListSegmentsResponse* response) {
   return runner_.Run(context, "ListSegments", Role::kReader, [&](const Caller& caller) {
-    const int limit = PageSize(request->page());
+    const int limit = validation::PageSize(request->page());
     auto segments = engine_.ListSegments(caller.tenant_id, AfterId(request->page()), limit);
     for (v1::Segment& segment : segments) {
       *response->add_segments() = std::move(segment);
@@ -231,7 +222,7 @@ grpc::Status CampaignService::ListCampaigns(grpc::ServerContext* context,
                                             const v1::ListCampaignsRequest* request,
                                             v1::ListCampaignsResponse* response) {
   return runner_.Run(context, "ListCampaigns", Role::kReader, [&](const Caller& caller) {
-    const int limit = PageSize(request->page());
+    const int limit = validation::PageSize(request->page());
     validation::CheckEnum("state", request->state(), v1::CampaignState_IsValid, false);
     auto campaigns =
         engine_.ListCampaigns(caller.tenant_id, AfterId(request->page()), request->state(), limit);

@@ -12,18 +12,9 @@ namespace clienttier::scoring {
 namespace {
 
 constexpr size_t kMaxIdLength = 64;
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 constexpr int kMaxShards = 1024;
 constexpr int kStreamPageSize = 1000;
 constexpr UnixMicros kMaxOverrideMicros = 2 * 366 * kMicrosPerDay;
-
-int PageSize(const common::v1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
-    throw InvalidArgument("page.page_size", "must be between 0 and 1000");
-  }
-  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-}
 
 // Tier-change cursors are the last change id, in decimal.
 int64_t ParseChangeToken(const std::string& token) {
@@ -129,7 +120,7 @@ grpc::Status ScoringService::ListTierChanges(grpc::ServerContext* context,
                                              const v1::ListTierChangesRequest* request,
                                              v1::ListTierChangesResponse* response) {
   return runner_.Run(context, "ListTierChanges", Role::kReader, [&](const Caller& caller) {
-    const int limit = PageSize(request->page());
+    const int limit = validation::PageSize(request->page());
     const int64_t after = ParseChangeToken(request->page().page_token());
     if (!request->client_id().empty()) {
       validation::CheckId("client_id", request->client_id(), kMaxIdLength);
@@ -160,7 +151,7 @@ grpc::Status ScoringService::ListChurnWarnings(grpc::ServerContext* context,
                                                const v1::ListChurnWarningsRequest* request,
                                                v1::ListChurnWarningsResponse* response) {
   return runner_.Run(context, "ListChurnWarnings", Role::kReader, [&](const Caller& caller) {
-    const int limit = PageSize(request->page());
+    const int limit = validation::PageSize(request->page());
     const std::string& after = request->page().page_token();
     if (!after.empty()) {
       validation::CheckId("page.page_token", after, kMaxIdLength);

@@ -70,5 +70,21 @@ TEST(ValidationTest, TimestampRangeIncludesBothEnds) {
             "at.nanos: must be from 0 to 999999999");
 }
 
+TEST(PageSizeTest, ZeroMeansTheDefaultAndTheBoundsAreNamed) {
+  common::v1::PageRequest page;
+  EXPECT_EQ(PageSize(page), 100);
+  page.set_page_size(1000);
+  EXPECT_EQ(PageSize(page), 1000);
+  for (int bad : {-1, 1001}) {
+    page.set_page_size(bad);
+    try {
+      PageSize(page);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const DomainError& error) {
+      EXPECT_STREQ(error.what(), "page.page_size: must be between 0 and 1000");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace clienttier::validation
