@@ -7,7 +7,10 @@
 //
 //   referral-bench --profile=HOST:PORT --referral=HOST:PORT --api-key=WRITER
 //                  --admin-api-key=ADMIN [--referrals=50000] [--referrers=1000] [--batch=500]
-//                  [--single=2000]
+//                  [--single=2000] [--registrars=2] [--buyers=2]
+//
+// --buyers=0 measures registration alone (the run then waits for conversions that never come:
+// read the "sent after" line and interrupt it).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -150,18 +153,17 @@ class Bench {
   }
 
   // The timed end-to-end run; returns referrals per second.
-  double EndToEnd(int referrals, int batch) {
+  double EndToEnd(int referrals, int batch, int registrars, int buyers) {
     const int64_t converted_before = Converted();
     ChunkQueue queue;
     std::atomic<bool> failed{false};
     const auto started = Clock::now();
-    // Two registrars and two buyers, as a platform's sign-up and checkout paths would run.
-    constexpr int kRegistrars = 2;
-    constexpr int kBuyers = 2;
+    // Two registrars and two buyers by default, as a platform's sign-up and checkout paths
+    // would run.
     std::atomic<int> next_chunk{0};
-    std::atomic<int> registrars_left{kRegistrars};
+    std::atomic<int> registrars_left{registrars};
     std::vector<std::thread> workers;
-    for (int r = 0; r < kRegistrars; ++r) {
+    for (int r = 0; r < registrars; ++r) {
       workers.emplace_back([&] {
         for (int begin = next_chunk++ * batch; begin < referrals && !failed;
              begin = next_chunk++ * batch) {
@@ -186,7 +188,7 @@ class Bench {
         }
       });
     }
-    for (int b = 0; b < kBuyers; ++b) {
+    for (int b = 0; b < buyers; ++b) {
       workers.emplace_back([&] {
         std::vector<std::string> chunk;
         while (queue.Pop(&chunk)) {
@@ -213,6 +215,7 @@ class Bench {
     }
     std::printf("referral-bench: registrations and purchases sent after %.2f s\n",
                 std::chrono::duration<double>(Clock::now() - started).count());
+    std::fflush(stdout);
     const auto deadline = Clock::now() + std::chrono::minutes(5);
     while (!failed && Converted() < converted_before + referrals && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -322,7 +325,8 @@ int main(int argc, char** argv) {
   }
   std::printf("referral-bench: set-up done; the timed run starts\n");
   std::fflush(stdout);
-  const double rate = bench.EndToEnd(referrals, batch);
+  const double rate = bench.EndToEnd(referrals, batch, IntFlag(flags, "registrars", 2),
+                                     IntFlag(flags, "buyers", 2));
   Figure figure;
   figure.name = "referrals_end_to_end (register, purchase in profile, converted)";
   figure.value = Fixed(rate, 0) + " referrals/s";

@@ -1,8 +1,10 @@
 #include "common/outbox/outbox.h"
 
 #include <cstdio>
+#include <map>
 #include <random>
 
+#include "clienttier/outbox/v1/outbox_row.pb.h"
 #include "common/db/sql_helpers.h"
 
 namespace clienttier {
@@ -21,39 +23,43 @@ std::string NewEventId() {
 }
 
 void AppendToOutbox(sql::Connection& connection, const std::vector<OutboxEvent>& events) {
-  constexpr size_t kRowsPerInsert = 500;
-  constexpr size_t kColumns = 6;
-  for (size_t begin = 0; begin < events.size(); begin += kRowsPerInsert) {
-    const size_t end = std::min(events.size(), begin + kRowsPerInsert);
-    auto insert = Prepare(
-        connection,
-        "INSERT INTO outbox (event_id, stream, event_type, tenant_id, payload, invalidate_key,"
-        " created_at) VALUES " +
-            [&] {
-              // created_at is the same UTC_TIMESTAMP(6) for the whole statement.
-              std::string rows;
-              for (size_t i = begin; i < end; ++i) {
-                rows += (i == begin ? "" : ", ");
-                rows += "(" + Placeholders(kColumns) + ", UTC_TIMESTAMP(6))";
-              }
-              return rows;
-            }());
-    int index = 1;
-    for (size_t i = begin; i < end; ++i) {
-      const OutboxEvent& event = events[i];
-      insert->setString(index++, event.event_id);
-      insert->setString(index++, event.stream);
-      insert->setString(index++, event.type);
-      insert->setString(index++, event.tenant_id);
-      insert->setString(index++, event.payload);
-      if (event.invalidate_key.empty()) {
-        insert->setNull(index++, 0);
-      } else {
-        insert->setString(index++, event.invalidate_key);
-      }
+  // One row per stream (per kEventsPerRow events), each keeping the transaction's order.
+  constexpr int kEventsPerRow = 500;
+  std::vector<outbox::v1::OutboxRow> rows;
+  std::vector<std::string> streams;
+  std::map<std::string, size_t> open_row;  // stream -> its row still taking events
+  for (const OutboxEvent& event : events) {
+    auto open = open_row.find(event.stream);
+    if (open == open_row.end() || rows[open->second].entries_size() == kEventsPerRow) {
+      open = open_row.insert_or_assign(event.stream, rows.size()).first;
+      rows.emplace_back();
+      streams.push_back(event.stream);
     }
-    insert->executeUpdate();
+    outbox::v1::OutboxEntry& entry = *rows[open->second].add_entries();
+    entry.set_event_id(event.event_id);
+    entry.set_type(event.type);
+    entry.set_tenant_id(event.tenant_id);
+    entry.set_payload(event.payload);
+    entry.set_invalidate_key(event.invalidate_key);
   }
+  if (rows.empty()) {
+    return;
+  }
+  // created_at is the same UTC_TIMESTAMP(6) for the whole statement.
+  std::string values;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    values += (i == 0 ? "(?, ?, ?, UTC_TIMESTAMP(6))" : ", (?, ?, ?, UTC_TIMESTAMP(6))");
+  }
+  auto insert = Prepare(connection,
+                        "INSERT INTO outbox (stream, payload, event_count, created_at) VALUES " +
+                            values);
+  int index = 1;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    insert->setString(index++, streams[i]);
+    insert->setString(index++, rows[i].SerializeAsString());
+    insert->setInt(index++, rows[i].entries_size());
+  }
+  insert->executeUpdate();
 }
 
 }  // namespace clienttier

@@ -22,7 +22,9 @@ struct OutboxEvent {
 std::string NewEventId();
 
 // Inserts the events using the caller's connection, inside the caller's transaction, so they
-// commit or roll back with the change they describe.
+// commit or roll back with the change they describe. The events of one stream share a row
+// (an OutboxRow, up to 500 events), so a transaction's cost in the outbox does not grow with
+// its number of events; the relay still publishes each event as its own stream entry.
 void AppendToOutbox(sql::Connection& connection, const std::vector<OutboxEvent>& events);
 
 // The outbox table's own migrations (component "outbox"); every service with an outbox

@@ -1,7 +1,10 @@
 #include "common/outbox/outbox_relay.h"
 
+#include <algorithm>
+
 #include <cppconn/statement.h>
 
+#include "clienttier/outbox/v1/outbox_row.pb.h"
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
@@ -10,15 +13,37 @@ namespace clienttier {
 
 namespace {
 
+// A pending row and the events it carries.
 struct PendingRow {
-  uint64_t id;
-  std::string event_id;
+  uint64_t id = 0;
   std::string stream;
-  std::string type;
-  std::string tenant_id;
-  std::string payload;
-  std::string invalidate_key;
+  std::vector<outbox::v1::OutboxEntry> entries;
 };
+
+// Rows written before migration 003 hold one event in their own columns.
+PendingRow ReadRow(sql::ResultSet& result) {
+  PendingRow row;
+  row.id = result.getUInt64("id");
+  row.stream = result.getString("stream");
+  if (result.isNull("event_id")) {
+    outbox::v1::OutboxRow stored;
+    if (!stored.ParseFromString(result.getString("payload"))) {
+      // A row nobody can publish would block the stream forever, so it fails loudly instead.
+      throw Internal("outbox row " + std::to_string(row.id) + " is not a readable OutboxRow");
+    }
+    row.entries.assign(stored.entries().begin(), stored.entries().end());
+    return row;
+  }
+  outbox::v1::OutboxEntry& entry = row.entries.emplace_back();
+  entry.set_event_id(result.getString("event_id"));
+  entry.set_type(result.getString("event_type"));
+  entry.set_tenant_id(result.getString("tenant_id"));
+  entry.set_payload(result.getString("payload"));
+  if (!result.isNull("invalidate_key")) {
+    entry.set_invalidate_key(result.getString("invalidate_key"));
+  }
+  return row;
+}
 
 void MarkPublished(sql::Connection& connection, const std::vector<uint64_t>& ids) {
   if (ids.empty()) {
@@ -76,9 +101,10 @@ void OutboxRelay::DropLeadership() {
   }
 }
 
-std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& stream) {
-  RedisReply reply = redis_.Command(
-      {"XREVRANGE", stream, "+", "-", "COUNT", std::to_string(options_.batch_size * 2)});
+std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& stream,
+                                                        size_t count) {
+  RedisReply reply =
+      redis_.Command({"XREVRANGE", stream, "+", "-", "COUNT", std::to_string(count)});
   if (IsError(reply.get())) {
     throw Unavailable("XREVRANGE failed");
   }
@@ -95,23 +121,32 @@ std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& strea
 }
 
 int OutboxRelay::RunOnce() {
+  more_pending_ = false;
   if (!TakeLeadership()) {
     return 0;
   }
   sql::Connection& connection = **leader_;
+  // Whole rows, oldest first, until the pass holds batch_size events (at least one row).
   std::vector<PendingRow> rows;
+  size_t event_count = 0;
   try {
     auto select = Prepare(connection,
-                          "SELECT id, event_id, stream, event_type, tenant_id, payload,"
+                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
                           " invalidate_key FROM outbox WHERE published_at IS NULL"
                           " ORDER BY id LIMIT ?");
-    select->setInt(1, options_.batch_size);
+    select->setInt(1, options_.max_rows_per_pass);
     auto result = Query(*select);
+    int rows_read = 0;
     while (result->next()) {
-      rows.push_back({result->getUInt64(1), result->getString(2), result->getString(3),
-                      result->getString(4), result->getString(5), result->getString(6),
-                      result->isNull(7) ? "" : std::string(result->getString(7))});
+      ++rows_read;
+      if (event_count >= static_cast<size_t>(options_.batch_size)) {
+        more_pending_ = true;
+        break;
+      }
+      rows.push_back(ReadRow(*result));
+      event_count += rows.back().entries.size();
     }
+    more_pending_ = more_pending_ || rows_read == options_.max_rows_per_pass;
   } catch (const sql::SQLException& error) {
     DropLeadership();
     ThrowAsDomainError(error);
@@ -122,34 +157,42 @@ int OutboxRelay::RunOnce() {
   }
 
   try {
-    std::vector<uint64_t> already_published;
+    // After a relay died between XADD and marking its rows, the events it published are at
+    // the tail of their streams: skip those, one event at a time (it may have died part-way
+    // through a row's events).
+    size_t recovered = 0;
     if (needs_recovery_) {
-      std::map<std::string, std::set<std::string>> tails;
+      std::map<std::string, size_t> events_per_stream;
       for (const auto& row : rows) {
-        if (tails.find(row.stream) == tails.end()) {
-          tails[row.stream] = EventIdsAtStreamTail(row.stream);
-        }
+        events_per_stream[row.stream] += row.entries.size();
       }
-      std::vector<PendingRow> still_pending;
+      std::map<std::string, std::set<std::string>> tails;
+      for (const auto& [stream, count] : events_per_stream) {
+        tails[stream] = EventIdsAtStreamTail(stream, 2 * count);
+      }
       for (auto& row : rows) {
-        if (tails[row.stream].count(row.event_id) > 0) {
-          already_published.push_back(row.id);
-        } else {
-          still_pending.push_back(std::move(row));
-        }
+        const std::set<std::string>& tail = tails[row.stream];
+        const size_t before = row.entries.size();
+        row.entries.erase(std::remove_if(row.entries.begin(), row.entries.end(),
+                                         [&tail](const outbox::v1::OutboxEntry& entry) {
+                                           return tail.count(entry.event_id()) > 0;
+                                         }),
+                          row.entries.end());
+        recovered += before - row.entries.size();
       }
-      rows = std::move(still_pending);
     }
 
     std::vector<std::vector<std::string>> commands;
-    commands.reserve(rows.size() * 2);
+    commands.reserve(event_count * 2);
     for (const auto& row : rows) {
-      commands.push_back({"XADD", row.stream, "MAXLEN", "~",
-                          std::to_string(options_.max_stream_length), "*", "event_id",
-                          row.event_id, "type", row.type, "tenant", row.tenant_id, "payload",
-                          row.payload});
-      if (!row.invalidate_key.empty()) {
-        commands.push_back({"DEL", row.invalidate_key});
+      for (const auto& entry : row.entries) {
+        commands.push_back({"XADD", row.stream, "MAXLEN", "~",
+                            std::to_string(options_.max_stream_length), "*", "event_id",
+                            entry.event_id(), "type", entry.type(), "tenant", entry.tenant_id(),
+                            "payload", entry.payload()});
+        if (!entry.invalidate_key().empty()) {
+          commands.push_back({"DEL", entry.invalidate_key()});
+        }
       }
     }
     if (!commands.empty()) {
@@ -164,7 +207,7 @@ int OutboxRelay::RunOnce() {
     if (after_publish_hook_) {
       after_publish_hook_();
     }
-    std::vector<uint64_t> ids = already_published;
+    std::vector<uint64_t> ids;
     for (const auto& row : rows) {
       ids.push_back(row.id);
     }
@@ -175,9 +218,9 @@ int OutboxRelay::RunOnce() {
       ThrowAsDomainError(error);
     }
     needs_recovery_ = false;
-    published_.Increment(rows.size());
-    recovered_.Increment(already_published.size());
-    return static_cast<int>(ids.size());
+    published_.Increment(event_count - recovered);
+    recovered_.Increment(recovered);
+    return static_cast<int>(event_count);
   } catch (const DomainError&) {
     failures_.Increment();
     throw;
@@ -185,13 +228,19 @@ int OutboxRelay::RunOnce() {
 }
 
 int64_t OutboxRelay::ReplaySince(MySqlPool& pool, UnixMicros since) {
-  int64_t count = 0;
-  pool.WithConnection([&](sql::Connection& connection) {
+  int64_t events = 0;
+  pool.InTransaction([&](sql::Connection& connection) {
+    auto count = Prepare(connection,
+                         "SELECT COALESCE(SUM(event_count), 0) FROM outbox WHERE created_at >= ?"
+                         " FOR UPDATE");
+    count->setString(1, FormatSqlDatetime(since));
+    auto result = Query(*count);
+    events = result->next() ? result->getInt64(1) : 0;
     auto update = Prepare(connection, "UPDATE outbox SET published_at = NULL WHERE created_at >= ?");
     update->setString(1, FormatSqlDatetime(since));
-    count = update->executeUpdate();
+    update->executeUpdate();
   });
-  return count;
+  return events;
 }
 
 int64_t OutboxRelay::PurgeExpired() {
@@ -252,8 +301,8 @@ void OutboxRelay::Loop() {
                              "outbox relay pass failed; retrying", {{"detail", error.what()}});
       backoff_ms = std::min(backoff_ms * 2, 2000);
     }
-    if (published >= options_.batch_size) {
-      continue;  // more is waiting
+    if (published > 0 && more_pending_) {
+      continue;
     }
     std::unique_lock<std::mutex> lock(wake_mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(is_leader() ? backoff_ms : 1000),

@@ -19,7 +19,9 @@
 namespace clienttier {
 
 struct OutboxRelayOptions {
+  // Events per pass: whole rows are read until the pass holds this many (at least one row).
   int batch_size = 1000;
+  int max_rows_per_pass = 200;
   int poll_interval_ms = 20;
   // Approximate cap of each stream (XADD MAXLEN ~); the outbox keeps older events for replay.
   int max_stream_length = 5'000'000;
@@ -48,13 +50,13 @@ class OutboxRelay {
   // Wakes the relay now (called after a commit, to cut publication latency).
   void Notify();
 
-  // One pass: take leadership if free, publish at most one batch. Returns how many rows were
-  // published (or found already published). Throws Unavailable when Redis or MySQL is down.
+  // One pass: take leadership if free, publish about batch_size events. Returns how many
+  // events were published (or found already published). Throws Unavailable when Redis or MySQL is down.
   int RunOnce();
   bool is_leader() const { return leader_.has_value(); }
 
   // Marks every event created at or after `since` unpublished, so the relay publishes them
-  // again (after Redis lost its streams). Returns the number of rows.
+  // again (after Redis lost its streams). Returns the number of events.
   static int64_t ReplaySince(MySqlPool& pool, UnixMicros since);
   // Deletes published rows older than the retention window; returns rows deleted.
   int64_t PurgeExpired();
@@ -66,7 +68,7 @@ class OutboxRelay {
  private:
   bool TakeLeadership();
   void DropLeadership();
-  std::set<std::string> EventIdsAtStreamTail(const std::string& stream);
+  std::set<std::string> EventIdsAtStreamTail(const std::string& stream, size_t count);
   void Loop();
 
   MySqlPool& pool_;
@@ -74,6 +76,7 @@ class OutboxRelay {
   OutboxRelayOptions options_;
   std::optional<MySqlPool::Lease> leader_;
   bool needs_recovery_ = true;
+  bool more_pending_ = false;  // the last pass left rows behind
   std::function<void()> after_publish_hook_;
 
   Counter& published_;

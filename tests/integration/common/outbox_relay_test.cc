@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox.h"
 #include "common/redis/stream_consumer.h"
 #include "tests/support/test_env.h"
 
+#include <set>
 #include <thread>
 
 namespace clienttier {
@@ -110,6 +112,83 @@ TEST_F(OutboxRelayTest, ConsumerGroupDeliversAndRedeliversUnacked) {
   survivor.Ack(ids);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_TRUE(survivor.Read(10, 10).empty());
+}
+
+TEST_F(OutboxRelayTest, ATransactionsEventsShareRowsAndArePublishedOneEntryEach) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  const std::string other_stream = stream_ + ":other";
+  const std::string cached = "ct:test:outbox:cached:" + testing::UniqueSuffix();
+  redis.Command({"SET", cached, "stale"});
+  pool_->InTransaction([&](sql::Connection& connection) {
+    std::vector<OutboxEvent> events;
+    for (int i = 0; i < 1200; ++i) {
+      events.push_back({NewEventId(), stream_, "test", "tenant-" + std::to_string(i % 3),
+                        "payload-" + std::to_string(i), ""});
+      if (i == 600) {
+        events.push_back({NewEventId(), other_stream, "other", "tenant-0", "other-payload", cached});
+      }
+    }
+    AppendToOutbox(connection, events);
+  });
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto rows = Query(*Prepare(connection, "SELECT stream, event_count FROM outbox ORDER BY id"));
+    std::vector<std::pair<std::string, int>> stored;
+    while (rows->next()) {
+      stored.emplace_back(rows->getString(1), rows->getInt(2));
+    }
+    // 500 events per row, one stream per row.
+    const std::vector<std::pair<std::string, int>> expected{
+        {stream_, 500}, {stream_, 500}, {other_stream, 1}, {stream_, 200}};
+    EXPECT_EQ(stored, expected);
+  });
+
+  OutboxRelay relay(*pool_, redis, metrics_);
+  int published = 0;
+  for (int pass = 0; pass < 5; ++pass) {
+    published += relay.RunOnce();
+  }
+  EXPECT_EQ(published, 1201);
+  RedisReply reply = redis.Command({"XRANGE", stream_, "-", "+"});
+  const std::vector<StreamEntry> entries = ParseStreamEntries(reply.get());
+  ASSERT_EQ(entries.size(), 1200u);
+  std::set<std::string> ids;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    EXPECT_EQ(entries[i].fields.at("payload"), "payload-" + std::to_string(i));
+    EXPECT_EQ(entries[i].fields.at("tenant"), "tenant-" + std::to_string(i % 3));
+    ids.insert(entries[i].fields.at("event_id"));
+  }
+  EXPECT_EQ(ids.size(), 1200u);
+  RedisReply other = redis.Command({"XRANGE", other_stream, "-", "+"});
+  ASSERT_EQ(ParseStreamEntries(other.get()).size(), 1u);
+  EXPECT_EQ(ParseStreamEntries(other.get())[0].fields.at("type"), "other");
+  RedisReply invalidated = redis.Command({"EXISTS", cached});
+  EXPECT_EQ(invalidated->integer, 0);
+  redis.Command({"DEL", other_stream});
+}
+
+TEST_F(OutboxRelayTest, RowsWrittenBeforeTheBatchFormatStillPublish) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  const std::string event_id = NewEventId();
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto insert = Prepare(connection,
+                          "INSERT INTO outbox (event_id, stream, event_type, tenant_id, payload,"
+                          " invalidate_key, created_at) VALUES (?, ?, 'legacy', 't-1', 'old',"
+                          " NULL, UTC_TIMESTAMP(6))");
+    insert->setString(1, event_id);
+    insert->setString(2, stream_);
+    insert->executeUpdate();
+  });
+  Append(2);
+  OutboxRelay relay(*pool_, redis, metrics_);
+  EXPECT_EQ(relay.RunOnce(), 3);
+  RedisReply reply = redis.Command({"XRANGE", stream_, "-", "+"});
+  const std::vector<StreamEntry> entries = ParseStreamEntries(reply.get());
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].fields.at("event_id"), event_id);
+  EXPECT_EQ(entries[0].fields.at("type"), "legacy");
+  EXPECT_EQ(entries[0].fields.at("tenant"), "t-1");
+  EXPECT_EQ(entries[0].fields.at("payload"), "old");
+  EXPECT_EQ(entries[2].fields.at("payload"), "payload-1");
 }
 
 }  // namespace
