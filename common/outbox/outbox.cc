@@ -1,5 +1,6 @@
 #include "common/outbox/outbox.h"
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -11,14 +12,20 @@ namespace clienttier {
 
 std::string NewEventId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  const uint64_t high = generator();
-  const uint64_t low = generator();
+  const uint64_t unix_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  const uint64_t random_a = generator();
+  const uint64_t random_b = generator();
+  // Version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
   char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
-                static_cast<unsigned>(high & 0x0fff),
-                static_cast<unsigned>(((low >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  std::snprintf(text, sizeof text, "%08llx-%04llx-7%03llx-%04llx-%012llx",
+                static_cast<unsigned long long>((unix_ms >> 16) & 0xffffffffULL),
+                static_cast<unsigned long long>(unix_ms & 0xffff),
+                static_cast<unsigned long long>(random_a & 0x0fff),
+                static_cast<unsigned long long>(((random_b >> 48) & 0x3fff) | 0x8000),
+                static_cast<unsigned long long>(random_b & 0xffffffffffffULL));
   return text;
 }
 
