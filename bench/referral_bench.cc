@@ -218,7 +218,8 @@ class Bench {
     std::fflush(stdout);
     const auto deadline = Clock::now() + std::chrono::minutes(5);
     while (!failed && Converted() < converted_before + referrals && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // Each poll reads the 1,000 referrers' rows; every 50 ms costs the run at most 0.5%.
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const int64_t converted = Converted() - converted_before;
