@@ -183,14 +183,15 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
     // concurrent registrations touching the same clients run one after the other.
     std::vector<std::string> locked = referrers;
     locked.insert(locked.end(), referees.begin(), referees.end());
+    std::sort(locked.begin(), locked.end());
+    locked.erase(std::unique(locked.begin(), locked.end()), locked.end());
     if (!locked.empty()) {
       ReferralStore::LockClients(connection, tenant_id, locked);
     }
     std::map<std::string, v1::Referral> existing =
         ReferralStore::FindByReferees(connection, tenant_id, referees, /*for_update=*/false);
-    const std::set<std::string> paid = ReferralStore::PaidAmong(connection, tenant_id, referees);
-    std::map<std::string, int64_t> registered_today =
-        ReferralStore::RegisteredOnDay(connection, tenant_id, referrers, today);
+    std::map<std::string, ReferralStore::RegistrationCounts> counts =
+        ReferralStore::FindRegistrationCounts(connection, tenant_id, locked, today);
     // Who referred whom, up every referrer's chain (a query per level, usually one or two).
     std::map<std::string, std::string> referrer_of;
     std::set<std::string> looked_up;
@@ -208,7 +209,7 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
     }
 
     std::vector<v1::Referral> accepted;
-    std::map<std::string, ReferralStore::CountsDelta> deltas;
+    std::map<std::string, int64_t> registered;  // per referrer
     for (size_t i = 0; i < requests.size(); ++i) {
       const RegistrationRequest& request = requests[i];
       RegistrationOutcome& outcome = outcomes[i];
@@ -233,8 +234,8 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
           }
           facts.existing_referrer_of_referee = prior->second.referrer_client_id();
         }
-        facts.referee_has_paid = paid.count(request.referee_id) > 0;
-        facts.referrer_registrations_today = registered_today[facts.referrer_client_id];
+        facts.referee_has_paid = counts[request.referee_id].has_paid;
+        facts.referrer_registrations_today = counts[facts.referrer_client_id].registered_on_day;
         facts.max_referrals_per_day = rules.max_referrals_per_day;
         for (auto up = referrer_of.find(facts.referrer_client_id);
              up != referrer_of.end() &&
@@ -257,13 +258,13 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
       // Later requests in the same batch see this one.
       existing[request.referee_id] = referral;
       referrer_of[request.referee_id] = facts.referrer_client_id;
-      ++registered_today[facts.referrer_client_id];
-      ++deltas[facts.referrer_client_id].registered;
+      ++counts[facts.referrer_client_id].registered_on_day;
+      ++registered[facts.referrer_client_id];
       outcome.referral = referral;
       accepted.push_back(std::move(referral));
     }
     ReferralStore::InsertReferrals(connection, tenant_id, accepted, today);
-    ReferralStore::AddReferrerCounts(connection, tenant_id, deltas);
+    ReferralStore::AddRegistrations(connection, tenant_id, registered, today);
     std::vector<OutboxEvent> events;
     for (const v1::Referral& referral : accepted) {
       v1::ReferralEvent event;

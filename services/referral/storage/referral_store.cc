@@ -135,43 +135,25 @@ std::map<std::string, std::string> ReferralStore::ReferrersOf(
   return referrers;
 }
 
-std::map<std::string, int64_t> ReferralStore::RegisteredOnDay(
+std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::FindRegistrationCounts(
     sql::Connection& connection, const std::string& tenant_id,
-    const std::vector<std::string>& referrer_ids, int64_t day) {
-  std::map<std::string, int64_t> counts;
-  if (referrer_ids.empty()) {
+    const std::vector<std::string>& client_ids, int64_t day) {
+  std::map<std::string, RegistrationCounts> counts;
+  if (client_ids.empty()) {
     return counts;
   }
   auto select = Prepare(connection,
-                        "SELECT referrer_id, COUNT(*) FROM referrals WHERE tenant_id = ? AND "
-                        "referrer_id IN (" + Placeholders(referrer_ids.size()) +
-                        ") AND registered_day = ? GROUP BY referrer_id");
-  BindTenantAndIds(*select, tenant_id, referrer_ids);
-  select->setInt64(static_cast<int>(referrer_ids.size()) + 2, day);
+                        "SELECT client_id, first_paid_at IS NOT NULL, "
+                        "IF(registered_day = ?, registered_that_day, 0) FROM referral_clients "
+                        "WHERE tenant_id = ? AND client_id IN (" +
+                            Placeholders(client_ids.size()) + ")");
+  select->setInt64(1, day);
+  BindTenantAndIds(*select, tenant_id, client_ids, 2);
   auto rows = Query(*select);
   while (rows->next()) {
-    counts.emplace(rows->getString(1), rows->getInt64(2));
+    counts[rows->getString(1)] = RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
   }
   return counts;
-}
-
-std::set<std::string> ReferralStore::PaidAmong(sql::Connection& connection,
-                                               const std::string& tenant_id,
-                                               const std::vector<std::string>& client_ids) {
-  std::set<std::string> paid;
-  if (client_ids.empty()) {
-    return paid;
-  }
-  auto select = Prepare(connection,
-                        "SELECT client_id FROM referral_clients WHERE tenant_id = ? AND "
-                        "client_id IN (" + Placeholders(client_ids.size()) +
-                        ") AND first_paid_at IS NOT NULL");
-  BindTenantAndIds(*select, tenant_id, client_ids);
-  auto rows = Query(*select);
-  while (rows->next()) {
-    paid.insert(rows->getString(1));
-  }
-  return paid;
 }
 
 void ReferralStore::InsertReferrals(sql::Connection& connection, const std::string& tenant_id,
@@ -236,17 +218,44 @@ void ReferralStore::SaveConversions(sql::Connection& connection, const std::stri
   upsert->executeUpdate();
 }
 
+void ReferralStore::AddRegistrations(sql::Connection& connection, const std::string& tenant_id,
+                                     const std::map<std::string, int64_t>& registered,
+                                     int64_t day) {
+  if (registered.empty()) {
+    return;
+  }
+  // Assignments apply left to right: the day's count is settled before the day moves on.
+  auto upsert = Prepare(connection,
+                        "INSERT INTO referral_clients (tenant_id, client_id, registered, "
+                        "registered_day, registered_that_day) VALUES " +
+                            RowPlaceholders(registered.size(), 5) +
+                            " ON DUPLICATE KEY UPDATE "
+                            "registered_that_day = IF(registered_day <=> VALUES(registered_day), "
+                            "registered_that_day + VALUES(registered_that_day), "
+                            "VALUES(registered_that_day)), "
+                            "registered_day = VALUES(registered_day), "
+                            "registered = registered + VALUES(registered)");
+  int index = 1;
+  for (const auto& [client_id, count] : registered) {
+    upsert->setString(index++, tenant_id);
+    upsert->setString(index++, client_id);
+    upsert->setInt64(index++, count);
+    upsert->setInt64(index++, day);
+    upsert->setInt64(index++, count);
+  }
+  upsert->executeUpdate();
+}
+
 void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
                                       const std::map<std::string, CountsDelta>& deltas) {
   if (deltas.empty()) {
     return;
   }
   auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id, registered, "
+                        "INSERT INTO referral_clients (tenant_id, client_id, "
                         "converted, referred_revenue_minor) VALUES " +
-                            RowPlaceholders(deltas.size(), 5) +
+                            RowPlaceholders(deltas.size(), 4) +
                             " ON DUPLICATE KEY UPDATE "
-                            "registered = registered + VALUES(registered), "
                             "converted = converted + VALUES(converted), "
                             "referred_revenue_minor = "
                             "referred_revenue_minor + VALUES(referred_revenue_minor)");
@@ -254,7 +263,6 @@ void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::st
   for (const auto& [client_id, delta] : deltas) {
     upsert->setString(index++, tenant_id);
     upsert->setString(index++, client_id);
-    upsert->setInt64(index++, delta.registered);
     upsert->setInt64(index++, delta.converted);
     upsert->setInt64(index++, delta.referred_revenue_minor);
   }

@@ -54,25 +54,29 @@ class ReferralStore {
   static std::map<std::string, std::string> ReferrersOf(sql::Connection& connection,
                                                         const std::string& tenant_id,
                                                         const std::vector<std::string>& client_ids);
-  // Registrations per referrer on one UTC day (the velocity rule).
-  static std::map<std::string, int64_t> RegisteredOnDay(
+  // What a registration checks about the clients it locked: whether each has paid, and how
+  // many referrals each registered as a referrer on `day` (the velocity rule). Clients without
+  // a row are absent.
+  struct RegistrationCounts {
+    bool has_paid = false;
+    int64_t registered_on_day = 0;
+  };
+  static std::map<std::string, RegistrationCounts> FindRegistrationCounts(
       sql::Connection& connection, const std::string& tenant_id,
-      const std::vector<std::string>& referrer_ids, int64_t day);
-  // Those of `client_ids` that have paid.
-  static std::set<std::string> PaidAmong(sql::Connection& connection,
-                                         const std::string& tenant_id,
-                                         const std::vector<std::string>& client_ids);
+      const std::vector<std::string>& client_ids, int64_t day);
   static void InsertReferrals(sql::Connection& connection, const std::string& tenant_id,
                               const std::vector<v1::Referral>& referrals, int64_t registered_day);
   // Writes the conversion fields and referred revenue of referrals the caller holds locked.
   static void SaveConversions(sql::Connection& connection, const std::string& tenant_id,
                               const std::vector<v1::Referral>& referrals);
   struct CountsDelta {
-    int64_t registered = 0;
     int64_t converted = 0;
     int64_t referred_revenue_minor = 0;
   };
-  // Adds to referrers' running counts.
+  // Adds registrations made on `day` to referrers' counts (the total and the day's).
+  static void AddRegistrations(sql::Connection& connection, const std::string& tenant_id,
+                               const std::map<std::string, int64_t>& registered, int64_t day);
+  // Adds conversions and referred revenue to referrers' running counts.
   static void AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
                                 const std::map<std::string, CountsDelta>& deltas);
   // Records first payments; a client that had paid keeps its first date.
