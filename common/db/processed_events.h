@@ -20,10 +20,11 @@ bool MarkEventProcessed(sql::Connection& connection, const std::string& event_id
                         const std::string& tenant_id, UnixMicros now);
 
 // The same for a batch of (event id, tenant id): one flag per event, true when it is new. Ids
-// already recorded, and repeats within the batch, are false. Two statements for the whole
-// batch. An id another transaction records at the same moment makes the insert fail with a
-// duplicate key (AlreadyExists through the pool), so the caller's batch rolls back and is
-// retried, never applied twice.
+// already recorded, and repeats within the batch, are false. One insert when every id is new
+// (the usual case); otherwise that insert is undone (a savepoint, so the caller's earlier work
+// in the transaction stays) and the ids are read, then the new ones inserted. An id another
+// transaction records at the same moment is either seen as recorded or makes the insert fail
+// with a duplicate key (AlreadyExists through the pool): never applied twice.
 std::vector<bool> MarkEventsProcessed(
     sql::Connection& connection,
     const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids, UnixMicros now);
