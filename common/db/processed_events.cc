@@ -7,6 +7,7 @@
 
 #include "common/db/mysql_pool.h"
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "common/observability/logger.h"
 
 namespace clienttier {
@@ -33,14 +34,13 @@ std::vector<bool> LookUpThenRecord(
   if (event_and_tenant_ids.empty()) {
     return fresh;
   }
-  auto select = Prepare(connection, "SELECT event_id FROM processed_events WHERE event_id IN (" +
-                                        Placeholders(event_and_tenant_ids.size()) + ")");
-  int index = 1;
+  SqlText select(connection);
+  select.Sql("SELECT event_id FROM processed_events WHERE event_id IN (");
   for (const auto& [event_id, tenant_id] : event_and_tenant_ids) {
-    select->setString(index++, event_id);
+    select.Str(event_id);
   }
   std::set<std::string> seen;
-  auto rows = Query(*select);
+  auto rows = select.Sql(")").Query();
   while (rows->next()) {
     seen.insert(rows->getString(1));
   }
@@ -54,17 +54,16 @@ std::vector<bool> LookUpThenRecord(
   if (inserts.empty()) {
     return fresh;
   }
-  auto insert = Prepare(connection,
-                        "INSERT INTO processed_events (event_id, tenant_id, processed_at) VALUES " +
-                            RowPlaceholders(inserts.size(), 3));
-  index = 1;
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO processed_events (event_id, tenant_id, processed_at) VALUES ");
   const std::string processed_at = FormatSqlDatetime(now);
   for (const size_t i : inserts) {
-    insert->setString(index++, event_and_tenant_ids[i].first);
-    insert->setString(index++, event_and_tenant_ids[i].second);
-    insert->setString(index++, processed_at);
+    insert.Row()
+        .Str(event_and_tenant_ids[i].first)
+        .Str(event_and_tenant_ids[i].second)
+        .Str(processed_at);
   }
-  insert->executeUpdate();
+  insert.Execute();
   return fresh;
 }
 
@@ -99,17 +98,13 @@ std::vector<bool> MarkEventsProcessed(
   // The usual batch has no id seen before: one insert, whose count of rows written proves it,
   // instead of a read and an insert. Otherwise it is undone and the ids are looked up.
   Execute(connection, "SAVEPOINT ct_mark_processed");
-  auto insert = Prepare(connection,
-                        "INSERT IGNORE INTO processed_events (event_id, tenant_id, processed_at) "
-                        "VALUES " + RowPlaceholders(event_and_tenant_ids.size(), 3));
-  int index = 1;
+  SqlText insert(connection);
+  insert.Sql("INSERT IGNORE INTO processed_events (event_id, tenant_id, processed_at) VALUES ");
   const std::string processed_at = FormatSqlDatetime(now);
   for (const auto& [event_id, tenant_id] : event_and_tenant_ids) {
-    insert->setString(index++, event_id);
-    insert->setString(index++, tenant_id);
-    insert->setString(index++, processed_at);
+    insert.Row().Str(event_id).Str(tenant_id).Str(processed_at);
   }
-  if (insert->executeUpdate() == static_cast<int>(event_and_tenant_ids.size())) {
+  if (insert.Execute() == static_cast<int>(event_and_tenant_ids.size())) {
     return std::vector<bool>(event_and_tenant_ids.size(), true);
   }
   Execute(connection, "ROLLBACK TO SAVEPOINT ct_mark_processed");

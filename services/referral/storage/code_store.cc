@@ -1,6 +1,7 @@
 #include "services/referral/storage/code_store.h"
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 
 namespace clienttier::referral {
 
@@ -40,15 +41,11 @@ std::map<std::string, StoredCode> CodeStore::FindMany(sql::Connection& connectio
   if (codes.empty()) {
     return found;
   }
-  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
-                                        " FROM referral_codes WHERE code IN (" +
-                                        Placeholders(codes.size()) + ")" +
-                                        (lock_shared ? " LOCK IN SHARE MODE" : ""));
-  int index = 1;
-  for (const std::string& code : codes) {
-    select->setString(index++, code);
-  }
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql(std::string("SELECT ") + kColumns + " FROM referral_codes WHERE code IN (")
+      .StrList(codes)
+      .Sql(lock_shared ? ") LOCK IN SHARE MODE" : ")");
+  auto rows = select.Query();
   while (rows->next()) {
     StoredCode stored = ReadCode(*rows);
     std::string code = stored.code.code();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 
 namespace clienttier::referral {
 
@@ -60,31 +61,13 @@ void ReferralStore::LockClients(sql::Connection& connection, const std::string& 
   std::sort(client_ids.begin(), client_ids.end());
   client_ids.erase(std::unique(client_ids.begin(), client_ids.end()), client_ids.end());
   // The upsert takes the row's exclusive lock whether it inserts or not.
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id) VALUES " +
-                            RowPlaceholders(client_ids.size(), 2) +
-                            " ON DUPLICATE KEY UPDATE client_id = client_id");
-  int index = 1;
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id) VALUES ");
   for (const std::string& client_id : client_ids) {
-    upsert->setString(index++, tenant_id);
-    upsert->setString(index++, client_id);
+    upsert.Row().Str(tenant_id).Str(client_id);
   }
-  upsert->executeUpdate();
+  upsert.Sql(" ON DUPLICATE KEY UPDATE client_id = client_id").Execute();
 }
-
-namespace {
-
-// Binds tenant_id then the ids, for "tenant_id = ? AND x IN (...)" queries.
-void BindTenantAndIds(sql::PreparedStatement& statement, const std::string& tenant_id,
-                      const std::vector<std::string>& ids, int first = 1) {
-  statement.setString(first, tenant_id);
-  int index = first + 1;
-  for (const std::string& id : ids) {
-    statement.setString(index++, id);
-  }
-}
-
-}  // namespace
 
 std::optional<v1::Referral> ReferralStore::FindByReferee(sql::Connection& connection,
                                                          const std::string& tenant_id,
@@ -103,12 +86,13 @@ std::map<std::string, v1::Referral> ReferralStore::FindByReferees(
   if (ids.empty()) {
     return found;
   }
-  auto select = Prepare(connection, std::string("SELECT ") + kReferralColumns +
-                                        " FROM referrals WHERE tenant_id = ? AND referee_id IN (" +
-                                        Placeholders(ids.size()) + ")" +
-                                        (for_update ? " FOR UPDATE" : ""));
-  BindTenantAndIds(*select, tenant_id, ids);
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql(std::string("SELECT ") + kReferralColumns + " FROM referrals WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND referee_id IN (")
+      .StrList(ids)
+      .Sql(for_update ? ") FOR UPDATE" : ")");
+  auto rows = select.Query();
   while (rows->next()) {
     v1::Referral referral = ReadReferral(*rows);
     std::string referee = referral.referee_client_id();
@@ -124,11 +108,13 @@ std::map<std::string, std::string> ReferralStore::ReferrersOf(
   if (client_ids.empty()) {
     return referrers;
   }
-  auto select = Prepare(connection,
-                        "SELECT referee_id, referrer_id FROM referrals WHERE tenant_id = ? AND "
-                        "referee_id IN (" + Placeholders(client_ids.size()) + ")");
-  BindTenantAndIds(*select, tenant_id, client_ids);
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql("SELECT referee_id, referrer_id FROM referrals WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND referee_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  auto rows = select.Query();
   while (rows->next()) {
     referrers.emplace(rows->getString(1), rows->getString(2));
   }
@@ -142,14 +128,15 @@ std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::FindRegi
   if (client_ids.empty()) {
     return counts;
   }
-  auto select = Prepare(connection,
-                        "SELECT client_id, first_paid_at IS NOT NULL, "
-                        "IF(registered_day = ?, registered_that_day, 0) FROM referral_clients "
-                        "WHERE tenant_id = ? AND client_id IN (" +
-                            Placeholders(client_ids.size()) + ")");
-  select->setInt64(1, day);
-  BindTenantAndIds(*select, tenant_id, client_ids, 2);
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql("SELECT client_id, first_paid_at IS NOT NULL, IF(registered_day = ")
+      .Int(day)
+      .Sql(", registered_that_day, 0) FROM referral_clients WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  auto rows = select.Query();
   while (rows->next()) {
     counts[rows->getString(1)] = RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
   }
@@ -162,22 +149,21 @@ void ReferralStore::InsertReferrals(sql::Connection& connection, const std::stri
   if (referrals.empty()) {
     return;
   }
-  auto insert = Prepare(connection,
-                        "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, "
-                        "referrer_id, status, registered_at, registered_day) VALUES " +
-                            RowPlaceholders(referrals.size(), 8));
-  int index = 1;
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
+             "status, registered_at, registered_day) VALUES ");
   for (const v1::Referral& referral : referrals) {
-    insert->setString(index++, tenant_id);
-    insert->setString(index++, referral.referee_client_id());
-    insert->setString(index++, referral.referral_id());
-    insert->setString(index++, referral.code());
-    insert->setString(index++, referral.referrer_client_id());
-    insert->setInt(index++, v1::REFERRAL_STATUS_REGISTERED);
-    insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(referral.registered_at())));
-    insert->setInt64(index++, registered_day);
+    insert.Row()
+        .Str(tenant_id)
+        .Str(referral.referee_client_id())
+        .Str(referral.referral_id())
+        .Str(referral.code())
+        .Str(referral.referrer_client_id())
+        .Int(v1::REFERRAL_STATUS_REGISTERED)
+        .Str(FormatSqlDatetime(FromProtoTimestamp(referral.registered_at())))
+        .Int(registered_day);
   }
-  insert->executeUpdate();
+  insert.Execute();
 }
 
 void ReferralStore::SaveConversions(sql::Connection& connection, const std::string& tenant_id,
@@ -186,36 +172,34 @@ void ReferralStore::SaveConversions(sql::Connection& connection, const std::stri
     return;
   }
   // Every row exists and is locked by the caller, so the upsert only ever updates.
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, "
-                        "referrer_id, status, registered_at, registered_day, converted_at, "
-                        "conversion_transaction_id, first_purchase_minor, currency, "
-                        "referred_revenue_minor) VALUES " +
-                            RowPlaceholders(referrals.size(), 13) +
-                            " ON DUPLICATE KEY UPDATE status = VALUES(status), "
-                            "converted_at = VALUES(converted_at), "
-                            "conversion_transaction_id = VALUES(conversion_transaction_id), "
-                            "first_purchase_minor = VALUES(first_purchase_minor), "
-                            "currency = VALUES(currency), "
-                            "referred_revenue_minor = VALUES(referred_revenue_minor)");
-  int index = 1;
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
+             "status, registered_at, registered_day, converted_at, conversion_transaction_id, "
+             "first_purchase_minor, currency, referred_revenue_minor) VALUES ");
   for (const v1::Referral& referral : referrals) {
     const UnixMicros registered_at = FromProtoTimestamp(referral.registered_at());
-    upsert->setString(index++, tenant_id);
-    upsert->setString(index++, referral.referee_client_id());
-    upsert->setString(index++, referral.referral_id());
-    upsert->setString(index++, referral.code());
-    upsert->setString(index++, referral.referrer_client_id());
-    upsert->setInt(index++, referral.status());
-    upsert->setString(index++, FormatSqlDatetime(registered_at));
-    upsert->setInt64(index++, registered_at / kMicrosPerDay);
-    upsert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(referral.converted_at())));
-    upsert->setString(index++, referral.conversion_transaction_id());
-    upsert->setInt64(index++, referral.first_purchase().units());
-    upsert->setString(index++, referral.first_purchase().currency());
-    upsert->setInt64(index++, referral.referred_revenue().units());
+    upsert.Row()
+        .Str(tenant_id)
+        .Str(referral.referee_client_id())
+        .Str(referral.referral_id())
+        .Str(referral.code())
+        .Str(referral.referrer_client_id())
+        .Int(referral.status())
+        .Str(FormatSqlDatetime(registered_at))
+        .Int(registered_at / kMicrosPerDay)
+        .Str(FormatSqlDatetime(FromProtoTimestamp(referral.converted_at())))
+        .Str(referral.conversion_transaction_id())
+        .Int(referral.first_purchase().units())
+        .Str(referral.first_purchase().currency())
+        .Int(referral.referred_revenue().units());
   }
-  upsert->executeUpdate();
+  upsert
+      .Sql(" ON DUPLICATE KEY UPDATE status = VALUES(status), "
+           "converted_at = VALUES(converted_at), "
+           "conversion_transaction_id = VALUES(conversion_transaction_id), "
+           "first_purchase_minor = VALUES(first_purchase_minor), currency = VALUES(currency), "
+           "referred_revenue_minor = VALUES(referred_revenue_minor)")
+      .Execute();
 }
 
 void ReferralStore::AddRegistrations(sql::Connection& connection, const std::string& tenant_id,
@@ -225,25 +209,19 @@ void ReferralStore::AddRegistrations(sql::Connection& connection, const std::str
     return;
   }
   // Assignments apply left to right: the day's count is settled before the day moves on.
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id, registered, "
-                        "registered_day, registered_that_day) VALUES " +
-                            RowPlaceholders(registered.size(), 5) +
-                            " ON DUPLICATE KEY UPDATE "
-                            "registered_that_day = IF(registered_day <=> VALUES(registered_day), "
-                            "registered_that_day + VALUES(registered_that_day), "
-                            "VALUES(registered_that_day)), "
-                            "registered_day = VALUES(registered_day), "
-                            "registered = registered + VALUES(registered)");
-  int index = 1;
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, registered, registered_day, "
+             "registered_that_day) VALUES ");
   for (const auto& [client_id, count] : registered) {
-    upsert->setString(index++, tenant_id);
-    upsert->setString(index++, client_id);
-    upsert->setInt64(index++, count);
-    upsert->setInt64(index++, day);
-    upsert->setInt64(index++, count);
+    upsert.Row().Str(tenant_id).Str(client_id).Int(count).Int(day).Int(count);
   }
-  upsert->executeUpdate();
+  upsert
+      .Sql(" ON DUPLICATE KEY UPDATE "
+           "registered_that_day = IF(registered_day <=> VALUES(registered_day), "
+           "registered_that_day + VALUES(registered_that_day), VALUES(registered_that_day)), "
+           "registered_day = VALUES(registered_day), "
+           "registered = registered + VALUES(registered)")
+      .Execute();
 }
 
 void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
@@ -251,22 +229,17 @@ void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::st
   if (deltas.empty()) {
     return;
   }
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id, "
-                        "converted, referred_revenue_minor) VALUES " +
-                            RowPlaceholders(deltas.size(), 4) +
-                            " ON DUPLICATE KEY UPDATE "
-                            "converted = converted + VALUES(converted), "
-                            "referred_revenue_minor = "
-                            "referred_revenue_minor + VALUES(referred_revenue_minor)");
-  int index = 1;
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, converted, "
+             "referred_revenue_minor) VALUES ");
   for (const auto& [client_id, delta] : deltas) {
-    upsert->setString(index++, tenant_id);
-    upsert->setString(index++, client_id);
-    upsert->setInt64(index++, delta.converted);
-    upsert->setInt64(index++, delta.referred_revenue_minor);
+    upsert.Row().Str(tenant_id).Str(client_id).Int(delta.converted).Int(
+        delta.referred_revenue_minor);
   }
-  upsert->executeUpdate();
+  upsert
+      .Sql(" ON DUPLICATE KEY UPDATE converted = converted + VALUES(converted), "
+           "referred_revenue_minor = referred_revenue_minor + VALUES(referred_revenue_minor)")
+      .Execute();
 }
 
 void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& tenant_id,
@@ -274,18 +247,15 @@ void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& ten
   if (first_paid_at.empty()) {
     return;
   }
-  auto upsert = Prepare(connection,
-                        "INSERT INTO referral_clients (tenant_id, client_id, first_paid_at) "
-                        "VALUES " + RowPlaceholders(first_paid_at.size(), 3) +
-                            " ON DUPLICATE KEY UPDATE "
-                            "first_paid_at = COALESCE(first_paid_at, VALUES(first_paid_at))");
-  int index = 1;
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, first_paid_at) VALUES ");
   for (const auto& [client_id, paid_at] : first_paid_at) {
-    upsert->setString(index++, tenant_id);
-    upsert->setString(index++, client_id);
-    upsert->setString(index++, FormatSqlDatetime(paid_at));
+    upsert.Row().Str(tenant_id).Str(client_id).Str(FormatSqlDatetime(paid_at));
   }
-  upsert->executeUpdate();
+  upsert
+      .Sql(" ON DUPLICATE KEY UPDATE first_paid_at = COALESCE(first_paid_at, "
+           "VALUES(first_paid_at))")
+      .Execute();
 }
 
 std::optional<ClientRow> ReferralStore::FindClient(sql::Connection& connection,
@@ -305,16 +275,13 @@ std::vector<ClientRow> ReferralStore::FindClients(sql::Connection& connection,
   if (client_ids.empty()) {
     return clients;
   }
-  auto select = Prepare(connection, std::string("SELECT ") + kClientColumns +
-                                        " FROM referral_clients WHERE tenant_id = ? AND "
-                                        "client_id IN (" +
-                                        Placeholders(client_ids.size()) + ")");
-  select->setString(1, tenant_id);
-  int index = 2;
-  for (const std::string& client_id : client_ids) {
-    select->setString(index++, client_id);
-  }
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql(std::string("SELECT ") + kClientColumns + " FROM referral_clients WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  auto rows = select.Query();
   while (rows->next()) {
     clients.push_back(ReadClient(*rows));
   }

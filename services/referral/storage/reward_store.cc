@@ -1,6 +1,7 @@
 #include "services/referral/storage/reward_store.h"
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "common/errors/domain_error.h"
 
 namespace clienttier::referral {
@@ -10,23 +11,22 @@ void RewardStore::Insert(sql::Connection& connection, const std::string& tenant_
   if (rewards.empty()) {
     return;
   }
-  auto insert = Prepare(connection,
-                        "INSERT INTO rewards (tenant_id, reward_id, referral_id, client_id, side, "
-                        "kind, amount_minor, currency, issued_at) VALUES " +
-                            RowPlaceholders(rewards.size(), 9));
-  int index = 1;
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO rewards (tenant_id, reward_id, referral_id, client_id, side, kind, "
+             "amount_minor, currency, issued_at) VALUES ");
   for (const v1::Reward& reward : rewards) {
-    insert->setString(index++, tenant_id);
-    insert->setString(index++, reward.reward_id());
-    insert->setString(index++, reward.referral_id());
-    insert->setString(index++, reward.client_id());
-    insert->setInt(index++, reward.side());
-    insert->setInt(index++, reward.kind());
-    insert->setInt64(index++, reward.amount().units());
-    insert->setString(index++, reward.amount().currency());
-    insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(reward.issued_at())));
+    insert.Row()
+        .Str(tenant_id)
+        .Str(reward.reward_id())
+        .Str(reward.referral_id())
+        .Str(reward.client_id())
+        .Int(reward.side())
+        .Int(reward.kind())
+        .Int(reward.amount().units())
+        .Str(reward.amount().currency())
+        .Str(FormatSqlDatetime(FromProtoTimestamp(reward.issued_at())));
   }
-  insert->executeUpdate();
+  insert.Execute();
 }
 
 std::map<std::string, int64_t> RewardStore::ReferrerRewardsSince(
@@ -36,18 +36,17 @@ std::map<std::string, int64_t> RewardStore::ReferrerRewardsSince(
   if (client_ids.empty()) {
     return counts;
   }
-  auto select = Prepare(connection,
-                        "SELECT client_id, COUNT(*) FROM rewards WHERE tenant_id = ? AND "
-                        "client_id IN (" + Placeholders(client_ids.size()) +
-                        ") AND side = ? AND issued_at >= ? GROUP BY client_id LOCK IN SHARE MODE");
-  int index = 1;
-  select->setString(index++, tenant_id);
-  for (const std::string& client_id : client_ids) {
-    select->setString(index++, client_id);
-  }
-  select->setInt(index++, v1::REWARD_SIDE_REFERRER);
-  select->setString(index++, FormatSqlDatetime(since));
-  auto rows = Query(*select);
+  SqlText select(connection);
+  select.Sql("SELECT client_id, COUNT(*) FROM rewards WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(") AND side = ")
+      .Int(v1::REWARD_SIDE_REFERRER)
+      .Sql(" AND issued_at >= ")
+      .Str(FormatSqlDatetime(since))
+      .Sql(" GROUP BY client_id LOCK IN SHARE MODE");
+  auto rows = select.Query();
   while (rows->next()) {
     counts.emplace(rows->getString(1), rows->getInt64(2));
   }

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <cppconn/connection.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+namespace clienttier {
+
+// A statement sent once as text, with its values written in as literals escaped by the
+// connection itself (mysql_real_escape_string, which knows the connection's character set and
+// SQL mode). For batch statements only: they are built afresh for every batch, so a server-side
+// prepared statement would be used once, and for thousands of values it costs a prepare round
+// trip answered with a metadata packet per placeholder, an allocation per bound value and a
+// close. Fixed statements with a few values keep using Prepare().
+//
+//   SqlText insert(connection);
+//   insert.Sql("INSERT INTO t (a, b) VALUES ");
+//   for (const Item& item : items) insert.Row().Str(item.a).Int(item.b);
+//   insert.Execute();
+//
+// Values in a row or list are separated by commas on their own; Sql() text is written as is and
+// must never carry a value.
+class SqlText {
+ public:
+  explicit SqlText(sql::Connection& connection);
+
+  // Trusted SQL text (keywords, names, operators), written as is.
+  SqlText& Sql(std::string_view text);
+  // Opens the next "(...)" row of a multi-row VALUES list.
+  SqlText& Row();
+  SqlText& Str(std::string_view value);
+  SqlText& Int(int64_t value);
+  SqlText& Null();
+  // The values as a comma-separated list, for IN (...).
+  SqlText& StrList(const std::vector<std::string>& values);
+
+  // Runs an INSERT/UPDATE/DELETE; returns the rows it affected.
+  int Execute();
+  // Runs a SELECT. The result stays readable while this SqlText lives.
+  std::unique_ptr<sql::ResultSet> Query();
+
+  const std::string& text();
+
+ private:
+  void BeforeValue();
+  void CloseRow();
+
+  sql::Connection& connection_;
+  std::unique_ptr<sql::Statement> statement_;
+  std::string text_;
+  bool after_value_ = false;
+  bool row_open_ = false;
+  bool any_row_ = false;
+};
+
+}  // namespace clienttier
