@@ -181,22 +181,30 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
     }
     // Locks first: every read below sees what committed before the locks were granted, and
     // concurrent registrations touching the same clients run one after the other.
-    std::vector<std::string> locked = referrers;
-    locked.insert(locked.end(), referees.begin(), referees.end());
-    std::sort(locked.begin(), locked.end());
-    locked.erase(std::unique(locked.begin(), locked.end()), locked.end());
-    if (!locked.empty()) {
-      ReferralStore::LockClients(connection, tenant_id, locked);
-    }
-    std::map<std::string, v1::Referral> existing =
-        ReferralStore::FindByReferees(connection, tenant_id, referees, /*for_update=*/false);
+    std::vector<std::string> involved = referrers;
+    involved.insert(involved.end(), referees.begin(), referees.end());
+    std::sort(involved.begin(), involved.end());
+    involved.erase(std::unique(involved.begin(), involved.end()), involved.end());
     std::map<std::string, ReferralStore::RegistrationCounts> counts =
-        ReferralStore::FindRegistrationCounts(connection, tenant_id, locked, today);
-    // Who referred whom, up every referrer's chain (a query per level, usually one or two).
-    std::map<std::string, std::string> referrer_of;
-    std::set<std::string> looked_up;
-    std::vector<std::string> frontier = referrers;
-    for (int depth = 0; depth < kMaxChainDepth && !frontier.empty(); ++depth) {
+        ReferralStore::LockForRegistration(connection, tenant_id, involved, today);
+    // One read for the referees' referrals and the first step up every referrer's chain.
+    std::map<std::string, v1::Referral> existing;
+    std::map<std::string, std::string> referrer_of;  // who referred whom
+    for (auto& [referee, referral] :
+         ReferralStore::FindByReferees(connection, tenant_id, involved, /*for_update=*/false)) {
+      referrer_of.emplace(referee, referral.referrer_client_id());
+      existing.emplace(referee, std::move(referral));
+    }
+    // Further up the chains: a query per level, rarely needed beyond the first.
+    std::set<std::string> looked_up(involved.begin(), involved.end());
+    std::vector<std::string> frontier;
+    for (const std::string& referrer : referrers) {
+      const auto up = referrer_of.find(referrer);
+      if (up != referrer_of.end() && looked_up.insert(up->second).second) {
+        frontier.push_back(up->second);
+      }
+    }
+    for (int depth = 1; depth < kMaxChainDepth && !frontier.empty(); ++depth) {
       looked_up.insert(frontier.begin(), frontier.end());
       std::vector<std::string> next;
       for (auto& [referee, referrer] : ReferralStore::ReferrersOf(connection, tenant_id, frontier)) {
@@ -304,11 +312,15 @@ std::vector<v1::ConvertReferralResponse> ReferralEngine::ApplyPurchases(
       paid->second = std::min(paid->second, purchase.occurred_at);
     }
   }
-  // Referral rows first (locked: a referral converts once however many callers race), then
-  // the buyers' rows, then the referrers' (their cap counts stay exact).
+  // The buyers' rows first: a registration naming a buyer as referee locks that row too, so
+  // it either committed before (and its referral is read below and converts) or waits and then
+  // finds the buyer has paid. Reading the referrals first would leave a gap in which a
+  // registration commits unseen and its referee's purchase never converts it. Then the
+  // referral rows (locked: a referral converts once however many callers race), then the
+  // referrers' (their cap counts stay exact).
+  ReferralStore::MarkPaid(connection, tenant_id, first_paid_at);
   std::map<std::string, v1::Referral> referrals =
       ReferralStore::FindByReferees(connection, tenant_id, buyers, /*for_update=*/true);
-  ReferralStore::MarkPaid(connection, tenant_id, first_paid_at);
   std::vector<std::string> converting_referrers;
   for (const auto& [referee, referral] : referrals) {
     if (referral.status() == v1::REFERRAL_STATUS_REGISTERED) {

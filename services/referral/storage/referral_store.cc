@@ -121,13 +121,12 @@ std::map<std::string, std::string> ReferralStore::ReferrersOf(
   return referrers;
 }
 
-std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::FindRegistrationCounts(
+namespace {
+
+std::map<std::string, ReferralStore::RegistrationCounts> LockedRegistrationCounts(
     sql::Connection& connection, const std::string& tenant_id,
     const std::vector<std::string>& client_ids, int64_t day) {
-  std::map<std::string, RegistrationCounts> counts;
-  if (client_ids.empty()) {
-    return counts;
-  }
+  std::map<std::string, ReferralStore::RegistrationCounts> counts;
   SqlText select(connection);
   select.Sql("SELECT client_id, first_paid_at IS NOT NULL, IF(registered_day = ")
       .Int(day)
@@ -135,10 +134,53 @@ std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::FindRegi
       .Str(tenant_id)
       .Sql(" AND client_id IN (")
       .StrList(client_ids)
-      .Sql(")");
+      .Sql(") FOR UPDATE");
   auto rows = select.Query();
   while (rows->next()) {
-    counts[rows->getString(1)] = RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
+    counts[rows->getString(1)] =
+        ReferralStore::RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
+  }
+  return counts;
+}
+
+}  // namespace
+
+std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::LockForRegistration(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids, int64_t day) {
+  if (client_ids.empty()) {
+    return {};
+  }
+  std::map<std::string, RegistrationCounts> counts =
+      LockedRegistrationCounts(connection, tenant_id, client_ids, day);
+  std::vector<std::string> missing;
+  for (const std::string& client_id : client_ids) {
+    if (counts.count(client_id) == 0) {
+      missing.push_back(client_id);
+    }
+  }
+  if (missing.empty()) {
+    return counts;
+  }
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  // The upsert locks each row whether it inserts it or finds it. It reports 1 per row
+  // inserted and 0 per row found unchanged, so fewer than `missing` means another transaction
+  // created some meanwhile: read those again, now locked.
+  SqlText upsert(connection);
+  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id) VALUES ");
+  for (const std::string& client_id : missing) {
+    upsert.Row().Str(tenant_id).Str(client_id);
+  }
+  const int inserted = upsert.Sql(" ON DUPLICATE KEY UPDATE client_id = client_id").Execute();
+  if (inserted == static_cast<int>(missing.size())) {
+    for (const std::string& client_id : missing) {
+      counts[client_id] = RegistrationCounts{};
+    }
+    return counts;
+  }
+  for (auto& [client_id, row] : LockedRegistrationCounts(connection, tenant_id, missing, day)) {
+    counts[client_id] = row;
   }
   return counts;
 }
