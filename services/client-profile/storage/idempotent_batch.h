@@ -11,6 +11,7 @@
 
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/sql_text.h"
 #include "common/outbox/outbox.h"
 
 namespace clienttier::profile {
@@ -23,9 +24,10 @@ struct RecordTable {
   std::string table;       // "transactions"
   std::string id_column;   // "transaction_id"
   std::string field;       // "transactions", for error messages
-  // Columns after (tenant_id, id, idempotency_key, client_id), bound by `bind`.
+  // Columns after (tenant_id, id, idempotency_key, client_id), whose values `append` adds to
+  // the row being written.
   std::vector<std::string> columns;
-  std::function<void(sql::PreparedStatement&, unsigned& index, const Input&)> bind;
+  std::function<void(SqlText& row, const Input&)> append;
   // Reads a stored row (columns as above, starting at column 3) back into an Input.
   std::function<Input(sql::ResultSet&)> read;
   std::function<bool(const Input&, const Input&)> same;

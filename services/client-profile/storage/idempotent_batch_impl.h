@@ -3,6 +3,7 @@
 // Template body of RecordIdempotentBatch; included by idempotent_batch.h only.
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "common/errors/domain_error.h"
 
 namespace clienttier::profile {
@@ -28,15 +29,15 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
   }
   std::map<std::string, std::pair<std::string, Input>> stored;  // key -> (id, content)
   {
-    auto select = Prepare(connection, "SELECT idempotency_key, " + spec.id_column + ", client_id" +
-                                          PrefixedColumns(spec.columns) + " FROM " + spec.table +
-                                          " WHERE tenant_id = ? AND idempotency_key IN (" +
-                                          Placeholders(keys.size()) + ")");
-    select->setString(1, tenant_id);
-    for (size_t i = 0; i < keys.size(); ++i) {
-      select->setString(static_cast<unsigned>(i + 2), keys[i]);
-    }
-    for (auto rows = Query(*select); rows->next();) {
+    SqlText select(connection);
+    select
+        .Sql("SELECT idempotency_key, " + spec.id_column + ", client_id" +
+             PrefixedColumns(spec.columns) + " FROM " + spec.table + " WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND idempotency_key IN (")
+        .StrList(keys)
+        .Sql(")");
+    for (auto rows = select.Query(); rows->next();) {
       Input content = spec.read(*rows);
       content.set_client_id(rows->getString(3));
       stored.emplace(rows->getString(1), std::make_pair(std::string(rows->getString(2)), content));
@@ -77,16 +78,16 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
 
   // 3. Every client exists and is not erased (shared lock: an erasure waits for us).
   {
-    auto select = Prepare(connection, "SELECT client_id, erased FROM clients WHERE tenant_id = ?"
-                                      " AND client_id IN (" + Placeholders(client_ids.size()) +
-                                          ") LOCK IN SHARE MODE");
-    select->setString(1, tenant_id);
-    unsigned index = 2;
+    SqlText select(connection);
+    select.Sql("SELECT client_id, erased FROM clients WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND client_id IN (");
     for (const auto& id : client_ids) {
-      select->setString(index++, id);
+      select.Str(id);
     }
+    select.Sql(") LOCK IN SHARE MODE");
     std::map<std::string, bool> erased;
-    for (auto rows = Query(*select); rows->next();) {
+    for (auto rows = select.Query(); rows->next();) {
       erased[rows->getString(1)] = rows->getBoolean(2);
     }
     for (int i = 0; i < batch.size(); ++i) {
@@ -102,24 +103,18 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
   }
 
   // 4. Insert the new records and their events.
-  const size_t columns = 4 + spec.columns.size();
-  auto insert = Prepare(connection, "INSERT INTO " + spec.table + " (tenant_id, " + spec.id_column +
-                                        ", idempotency_key, client_id" +
-                                        PrefixedColumns(spec.columns) + ") VALUES " +
-                                        RowPlaceholders(fresh.size(), columns));
-  unsigned index = 1;
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO " + spec.table + " (tenant_id, " + spec.id_column +
+             ", idempotency_key, client_id" + PrefixedColumns(spec.columns) + ") VALUES ");
   std::vector<OutboxEvent> events;
   events.reserve(fresh.size());
   for (const Input* item : fresh) {
     const std::string& id = new_ids.at(item->idempotency_key());
-    insert->setString(index++, tenant_id);
-    insert->setString(index++, id);
-    insert->setString(index++, item->idempotency_key());
-    insert->setString(index++, item->client_id());
-    spec.bind(*insert, index, *item);
+    insert.Row().Str(tenant_id).Str(id).Str(item->idempotency_key()).Str(item->client_id());
+    spec.append(insert, *item);
     events.push_back(spec.event(tenant_id, id, *item));
   }
-  insert->executeUpdate();
+  insert.Execute();
   AppendToOutbox(connection, events);
   return results;
 }

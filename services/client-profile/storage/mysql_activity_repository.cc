@@ -45,14 +45,13 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
   spec.field = "transactions";
   spec.columns = {"kind", "amount_units", "currency", "category", "occurred_at", "recorded_at"};
   const std::string recorded_at = FormatSqlDatetime(now);
-  spec.bind = [recorded_at](sql::PreparedStatement& statement, unsigned& index,
-                            const v1::TransactionInput& input) {
-    statement.setInt(index++, input.kind());
-    statement.setInt64(index++, input.amount().units());
-    statement.setString(index++, input.amount().currency());
-    statement.setString(index++, input.category());
-    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())));
-    statement.setString(index++, recorded_at);
+  spec.append = [recorded_at](SqlText& row, const v1::TransactionInput& input) {
+    row.Int(input.kind())
+        .Int(input.amount().units())
+        .Str(input.amount().currency())
+        .Str(input.category())
+        .Str(FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())))
+        .Str(recorded_at);
   };
   spec.read = [](sql::ResultSet& row) {
     v1::TransactionInput input;
@@ -80,12 +79,11 @@ RecordTable<v1::InteractionInput> InteractionTable(UnixMicros now) {
   spec.field = "interactions";
   spec.columns = {"kind", "occurred_at", "detail", "recorded_at"};
   const std::string recorded_at = FormatSqlDatetime(now);
-  spec.bind = [recorded_at](sql::PreparedStatement& statement, unsigned& index,
-                            const v1::InteractionInput& input) {
-    statement.setInt(index++, input.kind());
-    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())));
-    statement.setString(index++, input.detail());
-    statement.setString(index++, recorded_at);
+  spec.append = [recorded_at](SqlText& row, const v1::InteractionInput& input) {
+    row.Int(input.kind())
+        .Str(FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())))
+        .Str(input.detail())
+        .Str(recorded_at);
   };
   spec.read = [](sql::ResultSet& row) {
     v1::InteractionInput input;
