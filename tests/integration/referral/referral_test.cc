@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "clienttier/referral/v1/referral_events.pb.h"
+#include "common/db/mysql_pool.h"
+#include "common/db/sql_helpers.h"
 #include "tests/integration/referral/referral_fixture.h"
 
 namespace clienttier::referral {
@@ -158,6 +160,50 @@ TEST_F(ReferralTest, ConcurrentConversionsRewardExactlyOnce) {
   EXPECT_EQ(alice.converted(), 1);
   // Reports of the same purchase after the conversion add no referred revenue.
   EXPECT_EQ(alice.referred_revenue().units(), 20000);
+}
+
+// A purchase reported while the buyer's registration as a referee is still in flight must not
+// slip between them: the conversion waits for the registration's lock on the buyer's row, then
+// finds its referral. (Reading the referrals before locking the buyer found none and, once the
+// registration committed, left the referral registered for good.)
+TEST_F(ReferralTest, APurchaseRacingItsRefereesRegistrationConverts) {
+  const std::string code = IssueCode("alice", writer_a_);
+  MySqlPool pool(referral_config_.mysql, nullptr);
+  grpc::Status status;
+  v1::ConvertReferralResponse response;
+  std::thread purchase;
+  // The registration of bob, by hand and caught part-way as RegisterReferrals runs it: bob's
+  // row locked first, the referral written after.
+  pool.InTransaction([&](sql::Connection& connection) {
+    auto lock = Prepare(connection,
+                        "INSERT INTO referral_clients (tenant_id, client_id) VALUES (?, 'bob') "
+                        "ON DUPLICATE KEY UPDATE client_id = client_id");
+    lock->setString(1, tenant_a_);
+    lock->executeUpdate();
+    purchase = std::thread([&] {
+      v1::ConvertReferralRequest request;
+      request.set_referee_client_id("bob");
+      request.set_transaction_id("tx-race");
+      request.mutable_amount()->set_units(20000);
+      request.mutable_amount()->set_currency("CNY");
+      request.mutable_occurred_at()->set_seconds(now_seconds_);
+      status = stub_->ConvertReferral(Context(writer_a_).get(), request, &response);
+    });
+    // Time for the conversion to reach the buyer's row and wait on it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    auto insert = Prepare(connection,
+                          "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, "
+                          "referrer_id, status, registered_at, registered_day) VALUES (?, 'bob', "
+                          "'0193a1b2-0000-7000-8000-000000000001', ?, 'alice', 1, "
+                          "UTC_TIMESTAMP(6), DATEDIFF(UTC_DATE(), '1970-01-01'))");
+    insert->setString(1, tenant_a_);
+    insert->setString(2, code);
+    insert->executeUpdate();
+  });
+  purchase.join();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.outcome(), v1::CONVERSION_OUTCOME_CONVERTED);
+  EXPECT_EQ(response.rewards_size(), 2);
 }
 
 TEST_F(ReferralTest, LedgerBalancesAndTheReferrerCapHolds) {
