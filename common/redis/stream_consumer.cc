@@ -45,14 +45,18 @@ void StreamConsumer::EnsureGroup(const std::string& start_id) {
 }
 
 std::vector<StreamEntry> StreamConsumer::Read(int count, int block_ms) {
-  RedisReply claimed =
-      redis_.Command({"XAUTOCLAIM", stream_, group_, consumer_, std::to_string(claim_idle_ms_),
-                      "0-0", "COUNT", std::to_string(count)});
-  if (!IsError(claimed.get()) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements >= 2) {
-    auto entries = ParseStreamEntries(claimed->element[1]);
-    if (!entries.empty()) {
-      return entries;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_claim_) {
+    RedisReply claimed =
+        redis_.Command({"XAUTOCLAIM", stream_, group_, consumer_, std::to_string(claim_idle_ms_),
+                        "0-0", "COUNT", std::to_string(count)});
+    if (!IsError(claimed.get()) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements >= 2) {
+      auto entries = ParseStreamEntries(claimed->element[1]);
+      if (!entries.empty()) {
+        return entries;  // more may be stale: scan again on the next read
+      }
     }
+    next_claim_ = now + std::chrono::milliseconds(claim_idle_ms_ / 4);
   }
   RedisReply reply = redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT",
                                      std::to_string(count), "BLOCK", std::to_string(block_ms),

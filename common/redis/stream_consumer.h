@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ class StreamConsumer {
   // beginning, what a new deployment wants) or "$" (only entries added from now on).
   void EnsureGroup(const std::string& start_id = "0");
   // Up to `count` entries: stale pending ones first, then new ones, waiting up to `block_ms`.
+  // The pending list is scanned for stale entries at most every claim_idle_ms / 4 (an entry
+  // turns stale only claim_idle_ms after delivery; the scan costs Redis time that grows with
+  // the group's pending entries), and again at once while it keeps finding some.
   std::vector<StreamEntry> Read(int count, int block_ms);
   void Ack(const std::vector<std::string>& ids);
 
@@ -34,6 +38,7 @@ class StreamConsumer {
   std::string group_;
   std::string consumer_;
   int claim_idle_ms_;
+  std::chrono::steady_clock::time_point next_claim_{};
 };
 
 // A replica's default consumer name: "<service>-<hostname>-<pid>" (in Kubernetes the

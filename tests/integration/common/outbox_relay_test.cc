@@ -114,6 +114,40 @@ TEST_F(OutboxRelayTest, ConsumerGroupDeliversAndRedeliversUnacked) {
   EXPECT_TRUE(survivor.Read(10, 10).empty());
 }
 
+// Stale entries are claimed a few at a time until none are left, but a consumer that just
+// found none does not scan the pending list again on every read (entries only turn stale
+// claim_idle_ms after delivery). Entries are made stale by setting their idle time, so no
+// test waits out the idle time.
+TEST_F(OutboxRelayTest, StaleEntriesAreClaimedButThePendingListIsNotScannedOnEveryRead) {
+  RedisClient redis(testing::RedisFromEnv(), nullptr);
+  Append(5);
+  OutboxRelay relay(*pool_, redis, metrics_);
+  ASSERT_EQ(relay.RunOnce(), 5);
+  StreamConsumer crashed(redis, stream_, "campaign", "consumer-1", 60000);
+  crashed.EnsureGroup();
+  const auto delivered = crashed.Read(10, 10);  // read, never acknowledged
+  ASSERT_EQ(delivered.size(), 5u);
+  const auto make_stale = [&] {
+    for (const auto& entry : delivered) {
+      redis.Command({"XCLAIM", stream_, "campaign", "consumer-1", "0", entry.id, "IDLE",
+                     "120000"});
+    }
+  };
+
+  StreamConsumer survivor(redis, stream_, "campaign", "consumer-2", 60000);
+  EXPECT_TRUE(survivor.Read(10, 10).empty());  // nothing stale yet: no scan for 15 s
+  make_stale();
+  EXPECT_TRUE(survivor.Read(10, 10).empty());
+
+  // A consumer that has not scanned yet claims them, two at a time, one read after another.
+  StreamConsumer successor(redis, stream_, "campaign", "consumer-3", 60000);
+  std::vector<size_t> claimed;
+  for (int read = 0; read < 3; ++read) {
+    claimed.push_back(successor.Read(2, 10).size());
+  }
+  EXPECT_EQ(claimed, (std::vector<size_t>{2, 2, 1}));
+}
+
 TEST_F(OutboxRelayTest, ATransactionsEventsShareRowsAndArePublishedOneEntryEach) {
   RedisClient redis(testing::RedisFromEnv(), nullptr);
   const std::string other_stream = stream_ + ":other";
