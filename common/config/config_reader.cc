@@ -122,6 +122,13 @@ std::string ConfigReader::RequiredString(const std::string& name, const std::str
   return value;
 }
 
+std::string ConfigReader::RequiredToServe(const std::string& name, const std::string& help) {
+  if (serving_) {
+    return RequiredString(name, help);
+  }
+  return String(name, "", help + " (required to serve)");
+}
+
 int64_t ConfigReader::Int(const std::string& name, int64_t fallback, int64_t min, int64_t max,
                           const std::string& help) {
   Describe(name, std::to_string(fallback), help);

@@ -20,6 +20,10 @@ class ConfigReader {
 
   std::string String(const std::string& name, const std::string& fallback, const std::string& help);
   std::string RequiredString(const std::string& name, const std::string& help);
+  // Required only of a process that will serve: after SetServing(false) (a migration run), a
+  // missing value is not a problem.
+  std::string RequiredToServe(const std::string& name, const std::string& help);
+  void SetServing(bool serving) { serving_ = serving; }
   int64_t Int(const std::string& name, int64_t fallback, int64_t min, int64_t max,
               const std::string& help);
   bool Bool(const std::string& name, bool fallback, const std::string& help);
@@ -35,6 +39,7 @@ class ConfigReader {
   bool Lookup(const std::string& name, std::string* value);
   void Describe(const std::string& name, const std::string& fallback, const std::string& help);
 
+  bool serving_ = true;
   std::map<std::string, std::string> flags_;
   std::map<std::string, std::string> env_;
   std::vector<std::string> used_;

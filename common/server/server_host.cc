@@ -19,7 +19,7 @@ ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int d
   config.metrics_host = reader.String("metrics-host", config.metrics_host, "metrics HTTP host");
   config.metrics_port = static_cast<int>(reader.Int("metrics-port", default_metrics_port, 0, 65535,
                                                     "Prometheus /metrics port (0: any free)"));
-  config.api_keys_file = reader.RequiredString(
+  config.api_keys_file = reader.RequiredToServe(
       "api-keys-file", "file of '<sha256-hex> <tenant> <role>' lines (mounted secret)");
   config.max_threads = static_cast<int>(
       reader.Int("max-threads", config.max_threads, 2, 1024, "threads serving RPCs"));

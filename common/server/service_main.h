@@ -24,6 +24,8 @@ int RunServiceMain(int argc, char** argv, const char* name, const char* descript
     const bool migrate_only =
         reader.Bool("migrate-only", false, "apply migrations and exit (a Job)");
     const bool auto_migrate = reader.Bool("auto-migrate", true, "apply migrations at start-up");
+    // A migration Job serves nothing, so it needs no API keys.
+    reader.SetServing(!migrate_only);
     Config config = read_config(reader);
     if (reader.help_requested()) {
       std::printf("%s: %s\n%s", name, description, reader.Usage().c_str());

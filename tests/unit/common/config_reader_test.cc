@@ -27,6 +27,25 @@ TEST(ConfigReaderTest, ReportsEveryProblemAtOnce) {
   }
 }
 
+TEST(ConfigReaderTest, ValuesRequiredToServeAreOptionalForAMigrationRun) {
+  ConfigReader serving({}, {});
+  serving.RequiredToServe("api-keys-file", "");
+  EXPECT_THROW(serving.Finish(), std::invalid_argument);
+
+  ConfigReader migrating({}, {});
+  migrating.SetServing(false);
+  EXPECT_EQ(migrating.RequiredToServe("api-keys-file", ""), "");
+  migrating.RequiredString("mysql-user", "");
+  try {
+    migrating.Finish();
+    FAIL() << "expected invalid configuration";
+  } catch (const std::invalid_argument& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("mysql-user: required"), std::string::npos) << message;
+    EXPECT_EQ(message.find("api-keys-file"), std::string::npos) << message;
+  }
+}
+
 TEST(ConfigReaderTest, OutOfRangeIsAProblem) {
   ConfigReader reader({"--threads=0"}, {});
   EXPECT_EQ(reader.Int("threads", 4, 1, 8, ""), 4);
