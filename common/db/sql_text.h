@@ -14,10 +14,10 @@ namespace clienttier {
 
 // A statement sent once as text, with its values written in as literals escaped by the
 // connection itself (mysql_real_escape_string, which knows the connection's character set and
-// SQL mode). For batch statements only: they are built afresh for every batch, so a server-side
-// prepared statement would be used once, and for thousands of values it costs a prepare round
-// trip answered with a metadata packet per placeholder, an allocation per bound value and a
-// close. Fixed statements with a few values keep using Prepare().
+// SQL mode). Prepare() makes a server-side prepared statement that this code base uses once and
+// closes: a round trip more than text, and for a batch of thousands of values a metadata packet
+// per placeholder and an allocation per bound value. Use SqlText on hot paths (per batch, per
+// event); elsewhere Prepare() reads as well and the cost does not matter.
 //
 //   SqlText insert(connection);
 //   insert.Sql("INSERT INTO t (a, b) VALUES ");

@@ -182,32 +182,57 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
                                                              const std::string& client_id,
                                                              UnixMicros now,
                                                              const ReferralCountsById* referral) {
-  auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
-                                         DayOf(now));
-  if (facts && referral != nullptr) {
-    const auto counts = referral->find(client_id);
-    if (counts != referral->end() && ApplyReferralCounts(counts->second, &*facts)) {
-      AggregateStore::StoreReferralCounts(connection, tenant_id, {*facts});
-    }
-  }
-  auto stored = ScoreStore::GetForUpdate(connection, tenant_id, client_id);
-  if (!facts) {
-    if (stored) {
-      ScoreStore::Delete(connection, tenant_id, client_id);  // erased: no score to target
-    }
+  std::map<std::string, v1::Score> scores =
+      RescoreManyInTransaction(connection, context, tenant_id, {client_id}, now, referral);
+  if (scores.empty()) {
     return std::nullopt;
   }
-  std::optional<PreviousScore> previous;
-  if (stored) {
-    previous = PreviousScore{stored->tier_state, stored->score.churn_warning()};
+  return std::move(scores.begin()->second);
+}
+
+std::map<std::string, v1::Score> ScoringEngine::RescoreManyInTransaction(
+    sql::Connection& connection, const TenantContext& context, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids, UnixMicros now,
+    const ReferralCountsById* referral) {
+  std::map<std::string, ClientFacts> facts =
+      AggregateStore::LoadFactsFor(connection, tenant_id, client_ids, context.currency, DayOf(now));
+  if (referral != nullptr) {
+    std::vector<ClientFacts> changed;
+    for (auto& [client_id, client] : facts) {
+      const auto counts = referral->find(client_id);
+      if (counts != referral->end() && ApplyReferralCounts(counts->second, &client)) {
+        changed.push_back(client);
+      }
+    }
+    AggregateStore::StoreReferralCounts(connection, tenant_id, changed);
   }
-  const auto record = ScoreStore::GetOverride(connection, tenant_id, client_id);
-  const ComputedScore computed =
-      Compute(context, *facts, previous ? previous->tier_state : TierState{}, record, now);
+  const std::map<std::string, StoredScore> stored =
+      ScoreStore::GetForUpdateMany(connection, tenant_id, client_ids);
+  const std::map<std::string, TierOverrideRecord> overrides =
+      ScoreStore::OverridesFor(connection, tenant_id, client_ids);
+  std::map<std::string, v1::Score> scores;
   Changes changes;
-  Collect(tenant_id, computed, previous ? &*previous : nullptr, now, &changes);
+  for (const auto& [client_id, client] : facts) {
+    std::optional<PreviousScore> previous;
+    if (const auto found = stored.find(client_id); found != stored.end()) {
+      previous = PreviousScore{found->second.tier_state, found->second.score.churn_warning()};
+    }
+    std::optional<TierOverrideRecord> record;
+    if (const auto found = overrides.find(client_id); found != overrides.end()) {
+      record = found->second;
+    }
+    const ComputedScore computed =
+        Compute(context, client, previous ? previous->tier_state : TierState{}, record, now);
+    Collect(tenant_id, computed, previous ? &*previous : nullptr, now, &changes);
+    scores.emplace(client_id, computed.proto);
+  }
+  for (const auto& [client_id, score] : stored) {
+    if (facts.count(client_id) == 0) {
+      ScoreStore::Delete(connection, tenant_id, client_id);  // erased: no score to target
+    }
+  }
   Write(connection, tenant_id, changes);
-  return computed.proto;
+  return scores;
 }
 
 int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
@@ -236,10 +261,9 @@ int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& even
       }
     }
     for (const auto& [tenant_id, clients] : touched) {
-      const TenantContext context = LoadContext(connection, tenant_id, now, true);
-      for (const std::string& client_id : clients) {
-        RescoreInTransaction(connection, context, tenant_id, client_id, now);
-      }
+      RescoreManyInTransaction(connection, LoadContext(connection, tenant_id, now, true),
+                               tenant_id, std::vector<std::string>(clients.begin(), clients.end()),
+                               now);
     }
   });
   for (const auto& [tenant_id, clients] : touched) {

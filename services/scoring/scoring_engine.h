@@ -82,6 +82,14 @@ class ScoringEngine {
                                                 const std::string& client_id, UnixMicros now,
                                                 const ReferralCountsById* referral = nullptr);
 
+  // Rescores many clients of one tenant inside the caller's transaction, as RescoreInTransaction
+  // does one, with a read per kind of row and one write for them all (event-driven rescoring).
+  // Returns the new scores by client id.
+  std::map<std::string, v1::Score> RescoreManyInTransaction(
+      sql::Connection& connection, const TenantContext& context, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids, UnixMicros now,
+      const ReferralCountsById* referral = nullptr);
+
   // Referral influence: ScoreClient and BatchRescore ask the source (outside any transaction)
   // and store what changed; event-driven rescoring uses the stored counts, so no transaction
   // waits on another service. Without a source, or when it is down, the stored counts stay.

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "services/scoring/domain/facts_builder.h"
 
 namespace clienttier::scoring {
@@ -18,61 +19,59 @@ Day DayOf(UnixMicros micros) {
 
 void EnsureClient(sql::Connection& connection, const std::string& tenant_id,
                   const std::string& client_id, UnixMicros now) {
-  auto insert = Prepare(connection,
-                        "INSERT IGNORE INTO client_aggregates (tenant_id, client_id, updated_at) "
-                        "VALUES (?, ?, ?)");
-  insert->setString(1, tenant_id);
-  insert->setString(2, client_id);
-  insert->setString(3, FormatSqlDatetime(now));
-  insert->executeUpdate();
+  SqlText insert(connection);
+  insert.Sql("INSERT IGNORE INTO client_aggregates (tenant_id, client_id, updated_at) VALUES ")
+      .Row()
+      .Str(tenant_id)
+      .Str(client_id)
+      .Str(FormatSqlDatetime(now))
+      .Execute();
 }
 
 void TouchActivity(sql::Connection& connection, const std::string& tenant_id,
                    const std::string& client_id, Day day, const char* counter, bool login,
                    UnixMicros now) {
   EnsureClient(connection, tenant_id, client_id, now);
-  std::string sql =
-      "UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ?), ?), "
-      "updated_at = ?";
+  SqlText update(connection);
+  update.Sql("UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ")
+      .Int(day)
+      .Sql("), ")
+      .Int(day)
+      .Sql("), updated_at = ")
+      .Str(FormatSqlDatetime(now));
   if (counter != nullptr) {
-    sql += std::string(", ") + counter + " = " + counter + " + 1";
+    update.Sql(std::string(", ") + counter + " = " + counter + " + 1");
   }
   if (login) {
-    sql += ", last_login_day = GREATEST(COALESCE(last_login_day, ?), ?)";
+    update.Sql(", last_login_day = GREATEST(COALESCE(last_login_day, ")
+        .Int(day)
+        .Sql("), ")
+        .Int(day)
+        .Sql(")");
   }
-  sql += " WHERE tenant_id = ? AND client_id = ?";
-  auto update = Prepare(connection, sql);
-  int index = 1;
-  update->setInt64(index++, day);
-  update->setInt64(index++, day);
-  update->setString(index++, FormatSqlDatetime(now));
-  if (login) {
-    update->setInt64(index++, day);
-    update->setInt64(index++, day);
-  }
-  update->setString(index++, tenant_id);
-  update->setString(index++, client_id);
-  update->executeUpdate();
+  update.Sql(" WHERE tenant_id = ").Str(tenant_id).Sql(" AND client_id = ").Str(client_id);
+  update.Execute();
 }
 
 std::string ApplyTransaction(sql::Connection& connection, const std::string& tenant_id,
                              const pv1::Transaction& transaction, UnixMicros now) {
   const Day day = DayOf(FromProtoTimestamp(transaction.occurred_at()));
   const bool session = transaction.kind() == pv1::TRANSACTION_KIND_SESSION;
-  auto upsert = Prepare(
-      connection,
-      "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, sessions, "
-      "spend_minor) VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-      "purchases = purchases + VALUES(purchases), sessions = sessions + VALUES(sessions), "
-      "spend_minor = spend_minor + VALUES(spend_minor)");
-  upsert->setString(1, tenant_id);
-  upsert->setString(2, transaction.client_id());
-  upsert->setInt64(3, day);
-  upsert->setString(4, transaction.amount().currency());
-  upsert->setInt(5, session ? 0 : 1);
-  upsert->setInt(6, session ? 1 : 0);
-  upsert->setInt64(7, transaction.amount().units());
-  upsert->executeUpdate();
+  SqlText upsert(connection);
+  upsert
+      .Sql("INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
+           "sessions, spend_minor) VALUES ")
+      .Row()
+      .Str(tenant_id)
+      .Str(transaction.client_id())
+      .Int(day)
+      .Str(transaction.amount().currency())
+      .Int(session ? 0 : 1)
+      .Int(session ? 1 : 0)
+      .Int(transaction.amount().units())
+      .Sql(" ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
+           "sessions = sessions + VALUES(sessions), spend_minor = spend_minor + VALUES(spend_minor)")
+      .Execute();
   TouchActivity(connection, tenant_id, transaction.client_id(), day, nullptr, false, now);
   return transaction.client_id();
 }
@@ -162,25 +161,52 @@ std::optional<ClientFacts> AggregateStore::LoadFacts(sql::Connection& connection
                                                      const std::string& tenant_id,
                                                      const std::string& client_id,
                                                      const std::string& currency, Day as_of) {
-  auto select = Prepare(connection,
-                        "SELECT * FROM client_aggregates WHERE tenant_id = ? AND client_id = ?");
-  select->setString(1, tenant_id);
-  select->setString(2, client_id);
-  auto row = Query(*select);
-  if (!row->next() || row->getBoolean("erased")) {
+  std::map<std::string, ClientFacts> found =
+      LoadFactsFor(connection, tenant_id, {client_id}, currency, as_of);
+  if (found.empty()) {
     return std::nullopt;
   }
-  const ActivityCounters counters = ReadCounters(*row);
-  auto days_query = Prepare(connection,
-                            "SELECT day, currency, purchases, sessions, spend_minor FROM "
-                            "client_activity_days WHERE tenant_id = ? AND client_id = ?");
-  days_query->setString(1, tenant_id);
-  days_query->setString(2, client_id);
-  std::vector<PaidDay> days;
-  for (auto rows = Query(*days_query); rows->next();) {
-    days.push_back(ReadPaidDay(*rows));
+  return std::move(found.begin()->second);
+}
+
+std::map<std::string, ClientFacts> AggregateStore::LoadFactsFor(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) {
+  std::map<std::string, ClientFacts> facts;
+  if (client_ids.empty()) {
+    return facts;
   }
-  return BuildClientFacts(client_id, days, counters, currency, as_of);
+  std::map<std::string, ActivityCounters> clients;
+  SqlText select(connection);
+  select.Sql("SELECT * FROM client_aggregates WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(") AND erased = 0");
+  for (auto rows = select.Query(); rows->next();) {
+    clients.emplace(rows->getString("client_id"), ReadCounters(*rows));
+  }
+  if (clients.empty()) {
+    return facts;
+  }
+  std::map<std::string, std::vector<PaidDay>> days;
+  SqlText days_query(connection);
+  days_query
+      .Sql("SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
+           "client_activity_days WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (");
+  for (const auto& [client_id, counters] : clients) {
+    days_query.Str(client_id);
+  }
+  for (auto rows = days_query.Sql(")").Query(); rows->next();) {
+    days[rows->getString("client_id")].push_back(ReadPaidDay(*rows));
+  }
+  for (const auto& [client_id, counters] : clients) {
+    facts.emplace(client_id,
+                  BuildClientFacts(client_id, days[client_id], counters, currency, as_of));
+  }
+  return facts;
 }
 
 std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connection,
@@ -225,6 +251,9 @@ std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connectio
 void AggregateStore::StoreReferralCounts(sql::Connection& connection,
                                          const std::string& tenant_id,
                                          const std::vector<ClientFacts>& clients) {
+  if (clients.empty()) {
+    return;
+  }
   auto update = Prepare(connection,
                         "UPDATE client_aggregates SET referrals_sent = ?, referrals_converted = ? "
                         "WHERE tenant_id = ? AND client_id = ?");

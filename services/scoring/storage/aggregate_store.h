@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,13 @@ class AggregateStore {
                                               const std::string& tenant_id,
                                               const std::string& client_id,
                                               const std::string& currency, Day as_of);
+
+  // The facts of those of `client_ids` that are known and not erased, by client id: two reads
+  // whatever the number of clients.
+  static std::map<std::string, ClientFacts> LoadFactsFor(sql::Connection& connection,
+                                                         const std::string& tenant_id,
+                                                         const std::vector<std::string>& client_ids,
+                                                         const std::string& currency, Day as_of);
 
   // Every known, not erased client of the tenant (or of one shard by client-id hash), ordered
   // by client id.

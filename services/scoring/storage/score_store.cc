@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "common/errors/domain_error.h"
 
 namespace clienttier::scoring {
@@ -57,6 +58,15 @@ v1::Score ParseScore(sql::ResultSet& row) {
   return score;
 }
 
+StoredScore ReadStoredScore(sql::ResultSet& row) {
+  StoredScore stored;
+  stored.score = ParseScore(row);
+  stored.tier_state.tier = static_cast<Tier>(row.getInt("tier"));
+  stored.tier_state.below_since =
+      row.isNull("below_since_day") ? kNever : row.getInt64("below_since_day");
+  return stored;
+}
+
 std::optional<StoredScore> GetScore(sql::Connection& connection, const std::string& tenant_id,
                                     const std::string& client_id, bool for_update) {
   auto select = Prepare(connection,
@@ -69,11 +79,7 @@ std::optional<StoredScore> GetScore(sql::Connection& connection, const std::stri
   if (!row->next()) {
     return std::nullopt;
   }
-  StoredScore stored;
-  stored.score = ParseScore(*row);
-  stored.tier_state.tier = static_cast<Tier>(row->getInt("tier"));
-  stored.tier_state.below_since = row->isNull("below_since_day") ? kNever : row->getInt64("below_since_day");
-  return stored;
+  return ReadStoredScore(*row);
 }
 
 std::string InList(const std::vector<int>& values) {
@@ -110,6 +116,25 @@ std::optional<StoredScore> ScoreStore::GetForUpdate(sql::Connection& connection,
                                                     const std::string& tenant_id,
                                                     const std::string& client_id) {
   return GetScore(connection, tenant_id, client_id, true);
+}
+
+std::map<std::string, StoredScore> ScoreStore::GetForUpdateMany(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  std::map<std::string, StoredScore> stored;
+  if (client_ids.empty()) {
+    return stored;
+  }
+  SqlText select(connection);
+  select.Sql("SELECT client_id, tier, below_since_day, payload FROM scores WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(") FOR UPDATE");
+  for (auto rows = select.Query(); rows->next();) {
+    stored.emplace(rows->getString("client_id"), ReadStoredScore(*rows));
+  }
+  return stored;
 }
 
 void ScoreStore::Upsert(sql::Connection& connection, const std::string& tenant_id,
@@ -281,6 +306,25 @@ std::optional<TierOverrideRecord> ScoreStore::GetOverride(sql::Connection& conne
     return std::nullopt;
   }
   return ReadOverride(*row);
+}
+
+std::map<std::string, TierOverrideRecord> ScoreStore::OverridesFor(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  std::map<std::string, TierOverrideRecord> overrides;
+  if (client_ids.empty()) {
+    return overrides;
+  }
+  SqlText select(connection);
+  select.Sql("SELECT * FROM tier_overrides WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  for (auto rows = select.Query(); rows->next();) {
+    overrides.emplace(rows->getString("client_id"), ReadOverride(*rows));
+  }
+  return overrides;
 }
 
 std::vector<std::pair<std::string, TierOverrideRecord>> ScoreStore::AllOverrides(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,10 @@ class ScoreStore {
   static std::optional<StoredScore> GetForUpdate(sql::Connection& connection,
                                                  const std::string& tenant_id,
                                                  const std::string& client_id);
+  // The same for a set of clients, by client id: one read, rows locked in primary-key order.
+  static std::map<std::string, StoredScore> GetForUpdateMany(
+      sql::Connection& connection, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids);
   static void Upsert(sql::Connection& connection, const std::string& tenant_id,
                      const StoredScore& stored);
   // Many scores in multi-row statements (batch rescoring).
@@ -77,6 +82,10 @@ class ScoreStore {
   static std::optional<TierOverrideRecord> GetOverride(sql::Connection& connection,
                                                        const std::string& tenant_id,
                                                        const std::string& client_id);
+  // The overrides of those of `client_ids` that have one, by client id.
+  static std::map<std::string, TierOverrideRecord> OverridesFor(
+      sql::Connection& connection, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids);
   static std::vector<std::pair<std::string, TierOverrideRecord>> AllOverrides(
       sql::Connection& connection, const std::string& tenant_id);
   static void PutOverride(sql::Connection& connection, const std::string& tenant_id,

@@ -5,6 +5,7 @@
 
 #include "clienttier/scoring/v1/scoring_events.pb.h"
 #include "common/db/processed_events.h"
+#include "common/outbox/outbox.h"
 #include "common/redis/stream_consumer.h"
 #include "services/scoring/storage/aggregate_store.h"
 #include "tests/integration/scoring/scoring_fixture.h"
@@ -46,6 +47,59 @@ TEST_F(ScoringTest, TransactionsReachScoringThroughTheStreamAndAreScored) {
                 .GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}})
                 .value(),
             hits);
+}
+
+// A read carrying several clients' events rescores them together: each score holds only its
+// own client's events, and a client erased in a later read loses its score.
+TEST_F(ScoringTest, OneReadOfManyClientsScoresEachOnItsOwnEvents) {
+  scoring_->consumer().Stop();  // only the reads below are applied
+  const UnixMicros now = SystemClock().Now();
+  const auto purchase = [&](const std::string& client_id, int64_t units, int days_ago) {
+    profile::v1::ProfileEvent event;
+    event.set_event_id(NewEventId());
+    event.set_tenant_id(tenant_a_);
+    auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
+    transaction->set_transaction_id(NewEventId());
+    transaction->set_client_id(client_id);
+    transaction->set_kind(profile::v1::TRANSACTION_KIND_PURCHASE);
+    transaction->mutable_amount()->set_units(units);
+    transaction->mutable_amount()->set_currency("CNY");
+    *transaction->mutable_occurred_at() = ToProtoTimestamp(now - days_ago * kMicrosPerDay);
+    return event;
+  };
+  const auto score_of = [&](const std::string& client_id, v1::Score* score) {
+    v1::GetScoreRequest request;
+    request.set_client_id(client_id);
+    return stub_->GetScore(Context(reader_a_).get(), request, score);
+  };
+
+  EXPECT_EQ(scoring_->engine().ApplyProfileEvents({purchase("c1", 12000, 40),
+                                                   purchase("c2", 30000, 10),
+                                                   purchase("c1", 8000, 20),
+                                                   purchase("c3", 5000, 5)}),
+            4);
+  v1::Score c1, c2, c3;
+  ASSERT_TRUE(score_of("c1", &c1).ok());
+  ASSERT_TRUE(score_of("c2", &c2).ok());
+  ASSERT_TRUE(score_of("c3", &c3).ok());
+  EXPECT_EQ(c1.lifetime_purchases(), 2);
+  EXPECT_EQ(c1.lifetime_spend().units(), 20000);
+  EXPECT_EQ(c1.rfm().recency_days(), 20);
+  EXPECT_EQ(c2.lifetime_purchases(), 1);
+  EXPECT_EQ(c2.lifetime_spend().units(), 30000);
+  EXPECT_EQ(c3.lifetime_spend().units(), 5000);
+
+  profile::v1::ProfileEvent erased;
+  erased.set_event_id(NewEventId());
+  erased.set_tenant_id(tenant_a_);
+  erased.mutable_client_erased()->set_client_id("c3");
+  EXPECT_EQ(scoring_->engine().ApplyProfileEvents({erased, purchase("c2", 7000, 1)}), 2);
+  ASSERT_TRUE(score_of("c2", &c2).ok());
+  EXPECT_EQ(c2.lifetime_purchases(), 2);
+  EXPECT_EQ(c2.lifetime_spend().units(), 37000);
+  EXPECT_EQ(score_of("c3", &c3).error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(score_of("c1", &c1).ok());
+  EXPECT_EQ(c1.lifetime_spend().units(), 20000);  // untouched by the second read
 }
 
 TEST_F(ScoringTest, AReplayedEventChangesNothing) {

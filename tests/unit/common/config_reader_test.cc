@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 namespace clienttier {
 namespace {
 
@@ -28,11 +32,15 @@ TEST(ConfigReaderTest, ReportsEveryProblemAtOnce) {
 }
 
 TEST(ConfigReaderTest, ValuesRequiredToServeAreOptionalForAMigrationRun) {
-  ConfigReader serving({}, {});
+  // Explicit types: `({}, {})` would pick the (argc, argv) constructor and read the process's
+  // environment.
+  const std::vector<std::string> no_flags;
+  const std::map<std::string, std::string> no_environment;
+  ConfigReader serving(no_flags, no_environment);
   serving.RequiredToServe("api-keys-file", "");
   EXPECT_THROW(serving.Finish(), std::invalid_argument);
 
-  ConfigReader migrating({}, {});
+  ConfigReader migrating(no_flags, no_environment);
   migrating.SetServing(false);
   EXPECT_EQ(migrating.RequiredToServe("api-keys-file", ""), "");
   migrating.RequiredString("mysql-user", "");
