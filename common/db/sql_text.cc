@@ -6,7 +6,21 @@
 
 namespace clienttier {
 
-SqlText::SqlText(sql::Connection& connection) : connection_(connection) {
+namespace {
+
+sql::mysql::MySQL_Connection& DriverConnection(sql::Connection& connection) {
+  auto* mysql = dynamic_cast<sql::mysql::MySQL_Connection*>(&connection);
+  if (mysql == nullptr) {
+    // Escaping needs the driver's connection; a value is never written unescaped.
+    throw std::logic_error("SqlText needs a MySQL Connector/C++ connection");
+  }
+  return *mysql;
+}
+
+}  // namespace
+
+SqlText::SqlText(sql::Connection& connection)
+    : connection_(connection), escaper_(DriverConnection(connection)) {
   text_.reserve(4096);
 }
 
@@ -27,14 +41,9 @@ SqlText& SqlText::Row() {
 }
 
 SqlText& SqlText::Str(std::string_view value) {
-  auto* mysql = dynamic_cast<sql::mysql::MySQL_Connection*>(&connection_);
-  if (mysql == nullptr) {
-    // Escaping needs the driver's connection; a value is never written unescaped.
-    throw std::logic_error("SqlText needs a MySQL Connector/C++ connection");
-  }
   BeforeValue();
   text_.push_back('\'');
-  text_.append(mysql->escapeString(sql::SQLString(value.data(), value.size())).asStdString());
+  text_.append(escaper_.escapeString(sql::SQLString(value.data(), value.size())).asStdString());
   text_.push_back('\'');
   return *this;
 }

@@ -10,6 +10,10 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+namespace sql::mysql {
+class MySQL_Connection;
+}  // namespace sql::mysql
+
 namespace clienttier {
 
 // A statement sent once as text, with its values written in as literals escaped by the
@@ -52,6 +56,7 @@ class SqlText {
   void CloseRow();
 
   sql::Connection& connection_;
+  sql::mysql::MySQL_Connection& escaper_;  // the same connection, as the driver's type
   std::unique_ptr<sql::Statement> statement_;
   std::string text_;
   bool after_value_ = false;
