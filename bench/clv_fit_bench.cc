@@ -29,7 +29,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::size_t clients = argc > 1 ? static_cast<std::size_t>(std::strtoull(argv[1], nullptr, 10)) : 1000000;
+  const std::size_t clients =
+      argc > 1 ? static_cast<std::size_t>(std::strtoull(argv[1], nullptr, 10)) : 1000000;
   // CDNOW's published estimates (weekly alpha 4.41 -> 30.87 days; Gamma-Gamma gamma 15.44 USD in cents).
   const BgNbdParams true_bg{0.24, 30.87, 0.79, 2.43};
   const GammaGammaParams true_gg{6.25, 3.74, 1544.0};
@@ -54,21 +55,24 @@ int main(int argc, char** argv) {
   std::printf("clients                 %zu\n", clients);
   std::printf("repeat buyers           %zu\n", repeat_buyers);
   std::printf("generation              %.3f s (not counted)\n", generation_seconds);
-  std::printf("BG/NBD fit              %.3f s, %d iterations, converged=%d, status=%s\n", bg_seconds, bg.iterations,
-              bg.converged ? 1 : 0, FitStatusName(bg.status));
+  std::printf("BG/NBD fit              %.3f s, %d iterations, converged=%d, status=%s\n",
+              bg_seconds, bg.iterations, bg.converged ? 1 : 0, FitStatusName(bg.status));
   std::printf("  %s\n", bg.message.c_str());
   std::printf("  r     %.4f (true %.4f, se %.4f)\n", bg.params.r, true_bg.r, bg.standard_errors.r);
-  std::printf("  alpha %.4f (true %.4f, se %.4f)\n", bg.params.alpha, true_bg.alpha, bg.standard_errors.alpha);
+  std::printf("  alpha %.4f (true %.4f, se %.4f)\n", bg.params.alpha, true_bg.alpha,
+              bg.standard_errors.alpha);
   std::printf("  a     %.4f (true %.4f, se %.4f)\n", bg.params.a, true_bg.a, bg.standard_errors.a);
   std::printf("  b     %.4f (true %.4f, se %.4f)\n", bg.params.b, true_bg.b, bg.standard_errors.b);
-  std::printf("Gamma-Gamma fit         %.3f s, %d iterations, converged=%d, status=%s\n", gg_seconds, gg.iterations,
-              gg.converged ? 1 : 0, FitStatusName(gg.status));
+  std::printf("Gamma-Gamma fit         %.3f s, %d iterations, converged=%d, status=%s\n",
+              gg_seconds, gg.iterations, gg.converged ? 1 : 0, FitStatusName(gg.status));
   std::printf("  %s\n", gg.message.c_str());
   std::printf("  p     %.4f (true %.4f, se %.4f)\n", gg.params.p, true_gg.p, gg.standard_errors.p);
   std::printf("  q     %.4f (true %.4f, se %.4f)\n", gg.params.q, true_gg.q, gg.standard_errors.q);
-  std::printf("  gamma %.4f (true %.4f, se %.4f)\n", gg.params.gamma, true_gg.gamma, gg.standard_errors.gamma);
+  std::printf("  gamma %.4f (true %.4f, se %.4f)\n", gg.params.gamma, true_gg.gamma,
+              gg.standard_errors.gamma);
   const double total = bg_seconds + gg_seconds;
-  std::printf("total fit               %.3f s (target <= 1 s: %s)\n", total, total <= 1.0 ? "met" : "MISSED");
+  std::printf("total fit               %.3f s (target <= 1 s: %s)\n", total,
+              total <= 1.0 ? "met" : "MISSED");
   // The row bench/run-all collects into its table.
   std::printf("| clv_fit_bgnbd_gg_%zu_clients | %.3f s | <= 1 s | - | - | %s |\n", clients, total,
               total <= 1.0 ? "yes" : "no");

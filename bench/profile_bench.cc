@@ -145,11 +145,12 @@ bool ImportClients(v1::ClientProfileService::Stub& stub, const Options& options,
     std::printf("setup: ImportClients failed: %s\n", Describe(status).c_str());
     return false;
   }
-  std::printf("setup: imported %d clients bench-%s-* (created %lld, existing %lld, "
-              "rejected %lld)\n",
-              kClientCount, run.c_str(), static_cast<long long>(response.created_count()),
-              static_cast<long long>(response.existing_count()),
-              static_cast<long long>(response.rejected_count()));
+  std::printf(
+      "setup: imported %d clients bench-%s-* (created %lld, existing %lld, "
+      "rejected %lld)\n",
+      kClientCount, run.c_str(), static_cast<long long>(response.created_count()),
+      static_cast<long long>(response.existing_count()),
+      static_cast<long long>(response.rejected_count()));
   return response.created_count() + response.existing_count() == kClientCount;
 }
 
@@ -179,8 +180,7 @@ void FillBatch(const std::string& run, int writer, int64_t* sequence, std::mt199
     item->set_idempotency_key(run + "-" + std::to_string(writer) + "-" +
                               std::to_string((*sequence)++));
     item->set_client_id(ClientId(run, pick_client(rng)));
-    item->set_kind(is_session(rng) ? v1::TRANSACTION_KIND_SESSION
-                                   : v1::TRANSACTION_KIND_PURCHASE);
+    item->set_kind(is_session(rng) ? v1::TRANSACTION_KIND_SESSION : v1::TRANSACTION_KIND_PURCHASE);
     item->mutable_amount()->set_units(pick_amount(rng));
     item->mutable_amount()->set_currency("CNY");
     item->set_category(kCategories[pick_category(rng)]);
@@ -293,8 +293,8 @@ bool MeasureReads(const std::shared_ptr<grpc::Channel>& channel, const Options& 
   std::printf("setup: Health/Check SERVING, cache warmed with %d GetClient calls\n", kClientCount);
 
   const auto duration = std::chrono::seconds(options.seconds);
-  const LoadResult health_load =
-      RunClosedLoop(generic, kHealthCheckMethod, {""}, options.api_key, options.in_flight, duration);
+  const LoadResult health_load = RunClosedLoop(generic, kHealthCheckMethod, {""}, options.api_key,
+                                               options.in_flight, duration);
   figures->push_back(QpsFigure("health_check", health_load, options.in_flight, clean));
   PrintFigure(figures->back());
   const LoadResult client_load =

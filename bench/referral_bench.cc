@@ -149,7 +149,8 @@ class Bench {
       }
     }
     writer->WritesDone();
-    return writer->Finish().ok() && response.created_count() == count ? true : Fail("ImportClients");
+    return writer->Finish().ok() && response.created_count() == count ? true
+                                                                      : Fail("ImportClients");
   }
 
   // The timed end-to-end run; returns referrals per second.
@@ -223,9 +224,10 @@ class Bench {
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     const int64_t converted = Converted() - converted_before;
-    std::printf("referral-bench: %d registered in batches of %d and %lld converted through "
-                "ct:events:profile in %.2f s\n",
-                referrals, batch, static_cast<long long>(converted), seconds);
+    std::printf(
+        "referral-bench: %d registered in batches of %d and %lld converted through "
+        "ct:events:profile in %.2f s\n",
+        referrals, batch, static_cast<long long>(converted), seconds);
     return failed || converted != referrals ? 0.0 : referrals / seconds;
   }
 
@@ -321,7 +323,8 @@ int main(int argc, char** argv) {
   const int batch = IntFlag(flags, "batch", 500);
   const int single = IntFlag(flags, "single", 2000);
   Bench bench(flags);
-  if (!bench.SetUp(std::min(1000, IntFlag(flags, "referrers", 1000))) || !bench.SignUp("e2e", referrals)) {
+  if (!bench.SetUp(std::min(1000, IntFlag(flags, "referrers", 1000))) ||
+      !bench.SignUp("e2e", referrals)) {
     return 1;
   }
   std::printf("referral-bench: set-up done; the timed run starts\n");
@@ -343,8 +346,9 @@ int main(int argc, char** argv) {
     const auto percentile = [&latencies](double p) {
       return latencies.empty()
                  ? 0.0
-                 : latencies[std::min(latencies.size() - 1,
-                                      static_cast<size_t>(p * static_cast<double>(latencies.size())))];
+                 : latencies[std::min(
+                       latencies.size() - 1,
+                       static_cast<size_t>(p * static_cast<double>(latencies.size())))];
     };
     Figure one;
     one.name = "referrals_one_rpc_pair_at_a_time (64 in flight)";

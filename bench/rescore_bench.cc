@@ -17,10 +17,10 @@
 
 #include <cppconn/statement.h>
 
+#include "bench/support/bgnbd_simulation.h"
 #include "common/config/config_reader.h"
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
-#include "bench/support/bgnbd_simulation.h"
 #include "services/scoring/domain/calendar_days.h"
 #include "services/scoring/domain/clv.h"
 #include "services/scoring/domain/facts_builder.h"
@@ -63,7 +63,8 @@ std::vector<ClientFacts> GenerateTenant(size_t clients, Day as_of) {
     const double mean = spends[i].mean_spend > 0 ? spends[i].mean_spend : 1544.0 * 6.25 / 2.74;
     facts.first_day_spend_minor = static_cast<int64_t>(mean);
     facts.spend_minor = facts.first_day_spend_minor + static_cast<int64_t>(history.x * mean);
-    facts.active_months = std::min<int64_t>(facts.purchase_days, 1 + static_cast<int64_t>(history.t_x) / 30);
+    facts.active_months =
+        std::min<int64_t>(facts.purchase_days, 1 + static_cast<int64_t>(history.t_x) / 30);
     // The share of the client's purchases inside the trailing windows, spread evenly over its
     // active span (the simulation does not keep single purchase days).
     const auto share_within = [&](double window) {
@@ -73,11 +74,16 @@ std::vector<ClientFacts> GenerateTenant(size_t clients, Day as_of) {
                                         0.0, span);
       return overlap / span;
     };
-    facts.purchases_365d = static_cast<int64_t>(share_within(365) * static_cast<double>(facts.purchase_count) + 0.5);
-    facts.spend_365d_minor = static_cast<int64_t>(share_within(365) * static_cast<double>(facts.spend_minor));
-    facts.purchases_90d = static_cast<int64_t>(share_within(90) * static_cast<double>(facts.purchase_count) + 0.5);
-    facts.spend_90d_minor = static_cast<int64_t>(share_within(90) * static_cast<double>(facts.spend_minor));
-    facts.purchases_30d = static_cast<int64_t>(share_within(30) * static_cast<double>(facts.purchase_count) + 0.5);
+    facts.purchases_365d =
+        static_cast<int64_t>(share_within(365) * static_cast<double>(facts.purchase_count) + 0.5);
+    facts.spend_365d_minor =
+        static_cast<int64_t>(share_within(365) * static_cast<double>(facts.spend_minor));
+    facts.purchases_90d =
+        static_cast<int64_t>(share_within(90) * static_cast<double>(facts.purchase_count) + 0.5);
+    facts.spend_90d_minor =
+        static_cast<int64_t>(share_within(90) * static_cast<double>(facts.spend_minor));
+    facts.purchases_30d =
+        static_cast<int64_t>(share_within(30) * static_cast<double>(facts.purchase_count) + 0.5);
     facts.last_activity_day = facts.last_purchase_day;
     facts.last_login_day = unit(random) < 0.5 ? facts.last_purchase_day : kNever;
     facts.events_attended = static_cast<int64_t>(unit(random) * 3);
@@ -136,7 +142,8 @@ int main(int argc, char** argv) {
   start = Clock::now();
   const ClvModel model = SelectClvModel(FitBgNbd(histories), FitGammaGamma(spends));
   std::printf("fit: %.2f s (not counted; bench/clv-fit-bench times it), model %s\n",
-              SecondsSince(start), model.fallback_reason.empty() ? "usable" : model.fallback_reason.c_str());
+              SecondsSince(start),
+              model.fallback_reason.empty() ? "usable" : model.fallback_reason.c_str());
 
   const ScoringConfig config = DefaultScoringConfig();
   ClvOptions clv_options;
@@ -184,8 +191,9 @@ int main(int argc, char** argv) {
   }
   std::sort(totals.begin(), totals.end());
   const double total = totals[totals.size() / 2];
-  std::printf("rescore_computation_1m: median %.3f s, best %.3f s for %zu clients (target <= 1 s: %s)\n",
-              total, totals.front(), clients, total <= 1.0 ? "met" : "NOT met");
+  std::printf(
+      "rescore_computation_1m: median %.3f s, best %.3f s for %zu clients (target <= 1 s: %s)\n",
+      total, totals.front(), clients, total <= 1.0 ? "met" : "NOT met");
   const int64_t t1 = std::count(tiers.begin(), tiers.end(), Tier::kT1);
   std::printf("tiers: %lld T1 of %zu\n", static_cast<long long>(t1), clients);
   std::printf("| rescore_computation_%zu_clients (median of %d) | %.3f s | <= 1 s | - | - | %s |\n",

@@ -148,8 +148,8 @@ int main(int argc, char** argv) {
   const auto duration = std::chrono::seconds(options.seconds);
   bool clean = true;
   std::vector<Figure> figures;
-  const LoadResult health =
-      RunClosedLoop(generic, kHealthCheckMethod, {""}, options.api_key, options.in_flight, duration);
+  const LoadResult health = RunClosedLoop(generic, kHealthCheckMethod, {""}, options.api_key,
+                                          options.in_flight, duration);
   figures.push_back(QpsFigure("scoring_health_check", health, options.in_flight, &clean));
   PrintFigure(figures.back());
   const LoadResult scores =

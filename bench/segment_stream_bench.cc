@@ -141,8 +141,8 @@ int main(int argc, char** argv) {
 
   campaign::CampaignApp app(config);
   const int port = app.Start();
-  auto stub = cv1::CampaignService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = cv1::CampaignService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   {
     // A reader key cannot create segments; the bench writes it through the engine.
     cv1::Segment segment;
@@ -198,10 +198,10 @@ int main(int argc, char** argv) {
   }
   std::sort(rates.begin(), rates.end());
   const double median = rates[rates.size() / 2];
-  std::printf("| segment_stream_%lld_members (median of %d warm) | %.0f members/s | >= %.0f "
-              "members/s | - | - | %s |\n",
-              static_cast<long long>(members), runs, median, kTarget,
-              median >= kTarget ? "yes" : "no");
+  std::printf(
+      "| segment_stream_%lld_members (median of %d warm) | %.0f members/s | >= %.0f "
+      "members/s | - | - | %s |\n",
+      static_cast<long long>(members), runs, median, kTarget, median >= kTarget ? "yes" : "no");
   std::printf("| segment_stream_cold_first_call | %.2f s | (comparison only) | - | - | - |\n",
               cold_seconds);
   app.Stop();

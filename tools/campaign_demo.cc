@@ -66,14 +66,14 @@ class Demo {
 
   void Run() {
     CreateClients();
-    Step(WaitForScores(), "scoring scored all " + std::to_string(kClients) +
-                              " clients from ct:events:profile");
+    Step(WaitForScores(),
+         "scoring scored all " + std::to_string(kClients) + " clients from ct:events:profile");
     cv1::SyncMembersResponse synced;
     grpc::Status status = campaign_->SyncMembers(Ctx(admin_key_).get(), {}, &synced);
     Step(status.ok() && synced.members() >= kClients,
          "SyncMembers: " + std::to_string(synced.scores()) + " scores, " +
-             std::to_string(synced.clients()) + " clients -> " +
-             std::to_string(synced.members()) + " members " + Describe(status));
+             std::to_string(synced.clients()) + " clients -> " + std::to_string(synced.members()) +
+             " members " + Describe(status));
 
     const std::string rule =
         "lifetime_purchases >= 1 and region in (\"north\", \"east\") and has_tag(\"mindfulness\")";
@@ -149,9 +149,9 @@ class Demo {
       for (const cv1::Evidence& item : action.evidence()) {
         evidence += " " + item.key() + "=" + item.value();
       }
-      Step(status.ok() && !action.action().empty(),
-           "next best action for " + ClientId(i) + ": " + action.action() + " - " +
-               action.reason() + " [" + evidence + " ]");
+      Step(status.ok() && !action.action().empty(), "next best action for " + ClientId(i) + ": " +
+                                                        action.action() + " - " + action.reason() +
+                                                        " [" + evidence + " ]");
     }
 
     // The default cap is 2 contacts in 7 days: a second and a third campaign to the same
@@ -177,8 +177,9 @@ class Demo {
       pv1::Client& client = *request.mutable_client();
       client.set_client_id(ClientId(i));
       client.set_display_name("Campaign demo " + ClientId(i));
-      client.mutable_demographics()->set_region(i % 3 == 0 ? "south" : i % 3 == 1 ? "north"
-                                                                                  : "east");
+      client.mutable_demographics()->set_region(i % 3 == 0   ? "south"
+                                                : i % 3 == 1 ? "north"
+                                                             : "east");
       pv1::Consent& consent = *client.add_consents();
       consent.set_channel(clienttier::common::v1::CONTACT_CHANNEL_EMAIL);
       consent.set_granted(i % 5 != 4);  // one in five said no
@@ -289,8 +290,7 @@ class Demo {
       }
     }
     cv1::RecordOutcomeResponse retried;
-    const grpc::Status status =
-        campaign_->RecordOutcome(Ctx(key_).get(), first_booking, &retried);
+    const grpc::Status status = campaign_->RecordOutcome(Ctx(key_).get(), first_booking, &retried);
     Step(status.ok() && retried.duplicate() && treatment + holdout > 0,
          "RecordOutcome: " + std::to_string(treatment) + " treatment and " +
              std::to_string(holdout) + " holdout bookings; a retried booking recorded nothing");
@@ -325,7 +325,7 @@ int main(int argc, char** argv) {
   Demo(flags["profile"], flags["scoring"], flags["campaign"], flags["api-key"],
        flags["admin-api-key"])
       .Run();
-  std::printf("[campaign-demo] %s\n", failures == 0 ? "every step behaved as expected"
-                                                    : "some steps FAILED");
+  std::printf("[campaign-demo] %s\n",
+              failures == 0 ? "every step behaved as expected" : "some steps FAILED");
   return failures == 0 ? 0 : 1;
 }

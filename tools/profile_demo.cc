@@ -97,9 +97,9 @@ const ClientSeed kSeeds[] = {
     {"bo", "Bo Wang", "bo.wang@example.com", "+86 139 0000 0002", "Beijing", v1::CITY_TIER_1,
      v1::AGE_BAND_35_44, v1::GENDER_MALE, "engineer", v1::INCOME_BAND_UPPER_MIDDLE, "leadership",
      "career", "referral", 2000},
-    {"chen", "Chen Zhou", "chen.zhou@example.com", "+86 137 0000 0003", "Sichuan",
-     v1::CITY_TIER_2, v1::AGE_BAND_18_24, v1::GENDER_NON_BINARY, "student", v1::INCOME_BAND_LOW,
-     "mindfulness", "study_stress", "wechat_official", 1500},
+    {"chen", "Chen Zhou", "chen.zhou@example.com", "+86 137 0000 0003", "Sichuan", v1::CITY_TIER_2,
+     v1::AGE_BAND_18_24, v1::GENDER_NON_BINARY, "student", v1::INCOME_BAND_LOW, "mindfulness",
+     "study_stress", "wechat_official", 1500},
 };
 constexpr int kClientCount = static_cast<int>(std::size(kSeeds));
 
@@ -400,8 +400,9 @@ class Demo {
       interactions += count.count();
     }
     *detail = client_ids_[0] + ": purchases=" + std::to_string(summary.purchase_count()) +
-              " sessions=" + std::to_string(summary.session_count()) + " total_spent=" +
-              (spent.empty() ? "none" : spent) + " interactions=" + std::to_string(interactions);
+              " sessions=" + std::to_string(summary.session_count()) +
+              " total_spent=" + (spent.empty() ? "none" : spent) +
+              " interactions=" + std::to_string(interactions);
     return summary.purchase_count() == purchases && summary.session_count() == sessions &&
            summary.total_spent_size() == 1 && summary.total_spent(0).units() == spent_fen &&
            summary.total_spent(0).currency() == "CNY" && interactions == 2;
@@ -459,9 +460,8 @@ class Demo {
     const std::string erased_at =
         client.has_erased_at() ? TimeUtil::ToString(client.erased_at()) : "unset";
     *detail = client.client_id() + ": erased=" + (client.erased() ? "true" : "false") +
-              " erased_at=" + erased_at +
-              " display_name='" + client.display_name() + "' email='" + client.email() + "' tags=" +
-              std::to_string(client.tags_size());
+              " erased_at=" + erased_at + " display_name='" + client.display_name() + "' email='" +
+              client.email() + "' tags=" + std::to_string(client.tags_size());
     return client.erased() && client.has_erased_at() && personal_data_gone;
   }
 

@@ -120,11 +120,10 @@ class Demo {
     rv1::ReferralStats stats;
     status = referral_->GetReferralStats(Ctx().get(), stats_request, &stats);
     char line[200];
-    std::snprintf(line, sizeof(line),
-                  "tenant: %lld registered, %lld converted (%.0f%%), referred revenue %s",
-                  static_cast<long long>(stats.registered()),
-                  static_cast<long long>(stats.converted()), 100.0 * stats.conversion_rate(),
-                  FormatMoney(stats.referred_revenue()).c_str());
+    std::snprintf(
+        line, sizeof(line), "tenant: %lld registered, %lld converted (%.0f%%), referred revenue %s",
+        static_cast<long long>(stats.registered()), static_cast<long long>(stats.converted()),
+        100.0 * stats.conversion_rate(), FormatMoney(stats.referred_revenue()).c_str());
     Step(status.ok() && stats.converted() >= 2, line);
 
     rv1::GetPropagationRequest propagation_request;
@@ -178,7 +177,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   Demo(flags["profile"], flags["referral"], flags["api-key"]).Run();
-  std::printf("[referral-demo] %s\n", failures == 0 ? "every step behaved as expected"
-                                                    : "some steps FAILED");
+  std::printf("[referral-demo] %s\n",
+              failures == 0 ? "every step behaved as expected" : "some steps FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -53,8 +53,9 @@ std::vector<Purchase> GeneratePurchases(int clients, uint64_t seed, std::vector<
   counts->assign(static_cast<size_t>(clients), 0);
   for (int c = 0; c < clients; ++c) {
     const double kind = unit(random);
-    const int visits = kind < 0.55 ? 1 : kind < 0.85 ? 2 + static_cast<int>(unit(random) * 4)
-                                                      : 6 + static_cast<int>(unit(random) * 19);
+    const int visits = kind < 0.55   ? 1
+                       : kind < 0.85 ? 2 + static_cast<int>(unit(random) * 4)
+                                     : 6 + static_cast<int>(unit(random) * 19);
     const int first = 1 + static_cast<int>(unit(random) * (kHistoryDays - 1));
     const bool loyal = visits >= 6;
     for (int v = 0; v < visits; ++v) {
@@ -64,9 +65,9 @@ std::vector<Purchase> GeneratePurchases(int clients, uint64_t seed, std::vector<
       const double span = loyal ? 1.0 : unit(random);
       purchase.days_ago = std::max(0, first - static_cast<int>(span * v * first / visits));
       purchase.session = unit(random) < 0.7;
-      purchase.fen = purchase.session ? 30000 + static_cast<int64_t>(unit(random) * 30000)
-                                      : (loyal ? 150000 : 60000) +
-                                            static_cast<int64_t>(unit(random) * 90000);
+      purchase.fen = purchase.session
+                         ? 30000 + static_cast<int64_t>(unit(random) * 30000)
+                         : (loyal ? 150000 : 60000) + static_cast<int64_t>(unit(random) * 90000);
       purchases.push_back(purchase);
       ++(*counts)[static_cast<size_t>(c)];
     }
@@ -76,10 +77,14 @@ std::vector<Purchase> GeneratePurchases(int clients, uint64_t seed, std::vector<
 
 const char* TierName(sv1::Tier tier) {
   switch (tier) {
-    case sv1::TIER_T1: return "T1";
-    case sv1::TIER_T2: return "T2";
-    case sv1::TIER_T3: return "T3";
-    default: return "-";
+    case sv1::TIER_T1:
+      return "T1";
+    case sv1::TIER_T2:
+      return "T2";
+    case sv1::TIER_T3:
+      return "T3";
+    default:
+      return "-";
   }
 }
 
@@ -171,8 +176,8 @@ class ScoringDemo {
       total_fen += purchase.fen;
       if (batch.transactions_size() == kBatchSize || i + 1 == purchases.size()) {
         pv1::RecordTransactionsResponse response;
-        const grpc::Status status =
-            profile_->RecordTransactions(CallContext(api_key_, kCallTimeout).get(), batch, &response);
+        const grpc::Status status = profile_->RecordTransactions(
+            CallContext(api_key_, kCallTimeout).get(), batch, &response);
         if (!status.ok()) {
           *detail = Describe(status);
           return false;
@@ -216,8 +221,8 @@ class ScoringDemo {
 
   bool FitModel(std::string* detail) {
     sv1::ClvModel model;
-    const grpc::Status status = scoring_->FitClvModel(
-        CallContext(api_key_, kLongCallTimeout).get(), sv1::FitClvModelRequest(), &model);
+    const grpc::Status status = scoring_->FitClvModel(CallContext(api_key_, kLongCallTimeout).get(),
+                                                      sv1::FitClvModelRequest(), &model);
     if (!status.ok()) {
       *detail = Describe(status);
       return false;
@@ -249,7 +254,8 @@ class ScoringDemo {
       return false;
     }
     char text[160];
-    std::snprintf(text, sizeof(text), "%lld/%lld clients in %.2f s, %lld tier changes, population v%lld",
+    std::snprintf(text, sizeof(text),
+                  "%lld/%lld clients in %.2f s, %lld tier changes, population v%lld",
                   static_cast<long long>(last.scored()), static_cast<long long>(last.total()),
                   last.elapsed_seconds(), static_cast<long long>(last.tier_changes()),
                   static_cast<long long>(last.population_version()));
@@ -259,8 +265,9 @@ class ScoringDemo {
 
   bool Distribution(std::string* detail) {
     sv1::TierDistribution distribution;
-    const grpc::Status status = scoring_->GetTierDistribution(
-        CallContext(api_key_, kCallTimeout).get(), sv1::GetTierDistributionRequest(), &distribution);
+    const grpc::Status status =
+        scoring_->GetTierDistribution(CallContext(api_key_, kCallTimeout).get(),
+                                      sv1::GetTierDistributionRequest(), &distribution);
     if (!status.ok()) {
       *detail = Describe(status);
       return false;
@@ -380,14 +387,16 @@ class ScoringDemo {
       *detail = "a writer key was not refused: " + Describe(status);
       return false;
     }
-    status = scoring_->SetTierOverride(CallContext(admin_api_key_, kCallTimeout).get(), request,
-                                       &score);
+    status =
+        scoring_->SetTierOverride(CallContext(admin_api_key_, kCallTimeout).get(), request, &score);
     if (!status.ok()) {
       *detail = Describe(status);
       return false;
     }
-    *detail = ClientId(0) + " floored at " + TierName(score.tier()) + " (writer key refused, admin ok)";
-    return score.tier() == sv1::TIER_T1 && score.tier_override().reason() == tier_override->reason();
+    *detail =
+        ClientId(0) + " floored at " + TierName(score.tier()) + " (writer key refused, admin ok)";
+    return score.tier() == sv1::TIER_T1 &&
+           score.tier_override().reason() == tier_override->reason();
   }
 
   bool InvalidConfig(std::string* detail) {

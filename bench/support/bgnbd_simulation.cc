@@ -53,8 +53,10 @@ void Simulate(std::size_t clients, const BgNbdParams& bg, const GammaGammaParams
         break;
       }
     }
-    histories->push_back(RepeatSummary{repeat_days, static_cast<double>(last_day), static_cast<double>(horizon_days)});
-    spends->push_back(SpendSummary{repeat_days, repeat_days > 0.0 ? repeat_spend / repeat_days : 0.0});
+    histories->push_back(RepeatSummary{repeat_days, static_cast<double>(last_day),
+                                       static_cast<double>(horizon_days)});
+    spends->push_back(
+        SpendSummary{repeat_days, repeat_days > 0.0 ? repeat_spend / repeat_days : 0.0});
   }
 }
 

@@ -11,8 +11,9 @@ namespace clienttier::bench {
 
 // Continuous-time BG/NBD purchases and Gamma-Gamma spend, reported in whole days as the
 // service sees them (x = distinct purchase days - 1); same generator as clv_recovery_test.
-void Simulate(std::size_t clients, const scoring::BgNbdParams& bg, const scoring::GammaGammaParams& gg,
-              std::uint64_t seed, std::vector<scoring::RepeatSummary>* histories,
+void Simulate(std::size_t clients, const scoring::BgNbdParams& bg,
+              const scoring::GammaGammaParams& gg, std::uint64_t seed,
+              std::vector<scoring::RepeatSummary>* histories,
               std::vector<scoring::SpendSummary>* spends);
 
 }  // namespace clienttier::bench

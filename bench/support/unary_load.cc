@@ -112,7 +112,8 @@ Latencies Summarize(std::vector<double> samples_ms) {
   }
   std::sort(samples_ms.begin(), samples_ms.end());
   const auto rank = [&](double quantile) {
-    const auto index = static_cast<size_t>(std::ceil(quantile * static_cast<double>(samples_ms.size())));
+    const auto index =
+        static_cast<size_t>(std::ceil(quantile * static_cast<double>(samples_ms.size())));
     return samples_ms[std::min(samples_ms.size(), std::max<size_t>(index, 1)) - 1];
   };
   result.p50_ms = rank(0.50);

@@ -111,8 +111,8 @@ void ApiKeyStore::ReloadIfChanged() {
                            {{"path", path_}});
     return;
   }
-  const int64_t mtime_ns = static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 +
-                           info.st_mtim.tv_nsec;
+  const int64_t mtime_ns =
+      static_cast<int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
   if (mtime_ns == loaded_mtime_ns_) {
     return;
   }

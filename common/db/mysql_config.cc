@@ -7,7 +7,8 @@ MySqlConfig ReadMySqlConfig(ConfigReader& reader, const std::string& default_dat
   config.host = reader.String("mysql-host", config.host, "MySQL/MariaDB host");
   config.port = static_cast<int>(reader.Int("mysql-port", config.port, 1, 65535, "MySQL port"));
   config.user = reader.RequiredString("mysql-user", "MySQL user");
-  config.password = reader.String("mysql-password", "", "MySQL password (prefer mysql-password-file)");
+  config.password =
+      reader.String("mysql-password", "", "MySQL password (prefer mysql-password-file)");
   config.database = reader.String("mysql-database", default_database, "this service's own schema");
   config.pool_size = static_cast<int>(
       reader.Int("mysql-pool-size", config.pool_size, 1, 512, "connections in the pool"));
@@ -17,8 +18,9 @@ MySqlConfig ReadMySqlConfig(ConfigReader& reader, const std::string& default_dat
       reader.Int("mysql-read-timeout-s", config.read_timeout_s, 1, 600, "read timeout"));
   config.write_timeout_s = static_cast<int>(
       reader.Int("mysql-write-timeout-s", config.write_timeout_s, 1, 600, "write timeout"));
-  config.acquire_timeout_ms = static_cast<int>(reader.Int(
-      "mysql-acquire-timeout-ms", config.acquire_timeout_ms, 1, 60000, "wait for a free connection"));
+  config.acquire_timeout_ms =
+      static_cast<int>(reader.Int("mysql-acquire-timeout-ms", config.acquire_timeout_ms, 1, 60000,
+                                  "wait for a free connection"));
   return config;
 }
 

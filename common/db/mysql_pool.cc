@@ -37,7 +37,8 @@ void ThrowAsDomainError(const std::exception& error) {
     }
     if (IsConnectionError(code)) {
       Logger::LogRateLimited("mysql-unavailable", std::chrono::seconds(5), Severity::kWarning,
-                             "mysql unavailable", {{"mysql_error", code}, {"detail", sql_error->what()}});
+                             "mysql unavailable",
+                             {{"mysql_error", code}, {"detail", sql_error->what()}});
       throw Unavailable("database unavailable");
     }
     LogError("mysql error", {{"mysql_error", code}, {"detail", sql_error->what()}});
@@ -69,7 +70,8 @@ MySqlPool::~MySqlPool() = default;
 
 std::unique_ptr<sql::Connection> MySqlPool::Connect() {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
+  options["hostName"] =
+      sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
   options["userName"] = sql::SQLString(config_.user);
   options["password"] = sql::SQLString(config_.password);
   if (!config_.database.empty()) {
@@ -85,7 +87,8 @@ std::unique_ptr<sql::Connection> MySqlPool::Connect() {
     std::unique_ptr<sql::Connection> connection(driver->connect(options));
     std::unique_ptr<sql::Statement> statement(connection->createStatement());
     statement->execute("SET time_zone = '+00:00'");
-    statement->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'");
+    statement->execute(
+        "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'");
     statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     return connection;
   } catch (const sql::SQLException& error) {

@@ -28,8 +28,7 @@ namespace {
 // Reads which ids are recorded, then records the rest: right whatever the batch holds.
 std::vector<bool> LookUpThenRecord(
     sql::Connection& connection,
-    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids,
-    UnixMicros now) {
+    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids, UnixMicros now) {
   std::vector<bool> fresh(event_and_tenant_ids.size(), false);
   if (event_and_tenant_ids.empty()) {
     return fresh;
@@ -86,8 +85,7 @@ void Execute(sql::Connection& connection, const char* statement) {
 
 std::vector<bool> MarkEventsProcessed(
     sql::Connection& connection,
-    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids,
-    UnixMicros now) {
+    const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids, UnixMicros now) {
   std::set<std::string> distinct;
   for (const auto& ids : event_and_tenant_ids) {
     distinct.insert(ids.first);

@@ -21,8 +21,7 @@ enum class ErrorKind {
 
 class DomainError : public std::runtime_error {
  public:
-  DomainError(ErrorKind kind, std::string message)
-      : std::runtime_error(message), kind_(kind) {}
+  DomainError(ErrorKind kind, std::string message) : std::runtime_error(message), kind_(kind) {}
   ErrorKind kind() const { return kind_; }
 
  private:

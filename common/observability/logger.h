@@ -28,13 +28,16 @@ class Logger {
                              const nlohmann::json& fields = nlohmann::json::object());
 };
 
-inline void LogInfo(const std::string& message, const nlohmann::json& fields = nlohmann::json::object()) {
+inline void LogInfo(const std::string& message,
+                    const nlohmann::json& fields = nlohmann::json::object()) {
   Logger::Log(Severity::kInfo, message, fields);
 }
-inline void LogWarning(const std::string& message, const nlohmann::json& fields = nlohmann::json::object()) {
+inline void LogWarning(const std::string& message,
+                       const nlohmann::json& fields = nlohmann::json::object()) {
   Logger::Log(Severity::kWarning, message, fields);
 }
-inline void LogError(const std::string& message, const nlohmann::json& fields = nlohmann::json::object()) {
+inline void LogError(const std::string& message,
+                     const nlohmann::json& fields = nlohmann::json::object()) {
   Logger::Log(Severity::kError, message, fields);
 }
 

@@ -14,7 +14,8 @@ MetricsHttpServer::MetricsHttpServer(const MetricsRegistry& registry, std::strin
   server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content("ok\n", "text/plain");
   });
-  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ < 0) {
     throw std::runtime_error("metrics: cannot bind " + host + ":" + std::to_string(port));
   }

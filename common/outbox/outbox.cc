@@ -12,10 +12,10 @@ namespace clienttier {
 
 std::string NewEventId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  const uint64_t unix_ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const uint64_t unix_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
   const uint64_t random_a = generator();
   const uint64_t random_b = generator();
   // Version 7 (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits.
@@ -57,9 +57,8 @@ void AppendToOutbox(sql::Connection& connection, const std::vector<OutboxEvent>&
   for (size_t i = 0; i < rows.size(); ++i) {
     values += (i == 0 ? "(?, ?, ?, UTC_TIMESTAMP(6))" : ", (?, ?, ?, UTC_TIMESTAMP(6))");
   }
-  auto insert = Prepare(connection,
-                        "INSERT INTO outbox (stream, payload, event_count, created_at) VALUES " +
-                            values);
+  auto insert = Prepare(
+      connection, "INSERT INTO outbox (stream, payload, event_count, created_at) VALUES " + values);
   int index = 1;
   for (size_t i = 0; i < rows.size(); ++i) {
     insert->setString(index++, streams[i]);

@@ -49,8 +49,9 @@ void MarkPublished(sql::Connection& connection, const std::vector<uint64_t>& ids
   if (ids.empty()) {
     return;
   }
-  auto update = Prepare(connection, "UPDATE outbox SET published_at = UTC_TIMESTAMP(6) WHERE id IN (" +
-                                        Placeholders(ids.size()) + ")");
+  auto update =
+      Prepare(connection, "UPDATE outbox SET published_at = UTC_TIMESTAMP(6) WHERE id IN (" +
+                              Placeholders(ids.size()) + ")");
   for (size_t i = 0; i < ids.size(); ++i) {
     update->setUInt64(static_cast<unsigned>(i + 1), ids[i]);
   }
@@ -101,8 +102,7 @@ void OutboxRelay::DropLeadership() {
   }
 }
 
-std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& stream,
-                                                        size_t count) {
+std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& stream, size_t count) {
   RedisReply reply =
       redis_.Command({"XREVRANGE", stream, "+", "-", "COUNT", std::to_string(count)});
   if (IsError(reply.get())) {
@@ -236,7 +236,8 @@ int64_t OutboxRelay::ReplaySince(MySqlPool& pool, UnixMicros since) {
     count->setString(1, FormatSqlDatetime(since));
     auto result = Query(*count);
     events = result->next() ? result->getInt64(1) : 0;
-    auto update = Prepare(connection, "UPDATE outbox SET published_at = NULL WHERE created_at >= ?");
+    auto update =
+        Prepare(connection, "UPDATE outbox SET published_at = NULL WHERE created_at >= ?");
     update->setString(1, FormatSqlDatetime(since));
     update->executeUpdate();
   });

@@ -47,8 +47,7 @@ class EventStreamWorker {
 
   EventStreamWorker(RedisClient& redis, MetricsRegistry& metrics, EventStreamOptions options,
                     Handlers handlers)
-      : stream_(redis, options.stream, options.group, options.consumer_name,
-                options.claim_idle_ms),
+      : stream_(redis, options.stream, options.group, options.consumer_name, options.claim_idle_ms),
         options_(std::move(options)),
         handlers_(std::move(handlers)),
         applied_(metrics.GetCounter(options_.metric_prefix + "_applied_total",

@@ -136,9 +136,9 @@ bool NearCache::Connect() {
   if (!subscribed || subscribed->type != REDIS_REPLY_ARRAY) {
     return false;
   }
-  RedisReply tracking = Call(tracker_, {"CLIENT", "TRACKING", "on", "REDIRECT",
-                                       std::to_string(id->integer), "BCAST", "PREFIX",
-                                       options_.prefix});
+  RedisReply tracking =
+      Call(tracker_, {"CLIENT", "TRACKING", "on", "REDIRECT", std::to_string(id->integer), "BCAST",
+                      "PREFIX", options_.prefix});
   if (!tracking || tracking->type != REDIS_REPLY_STATUS) {
     Logger::LogRateLimited("near-cache-tracking", std::chrono::seconds(60), Severity::kWarning,
                            "Redis refused CLIENT TRACKING; the in-process cache stays off",

@@ -30,7 +30,7 @@ namespace clienttier {
 class NearCache {
  public:
   struct Options {
-    std::string prefix;          // e.g. "ct:profile:"
+    std::string prefix;           // e.g. "ct:profile:"
     size_t max_entries = 100000;  // beyond it, new entries are not kept
     int ttl_ms = 30000;
   };

@@ -48,7 +48,9 @@ RedisConfig ReadRedisConfig(ConfigReader& reader) {
   return config;
 }
 
-bool IsError(const redisReply* reply) { return reply == nullptr || reply->type == REDIS_REPLY_ERROR; }
+bool IsError(const redisReply* reply) {
+  return reply == nullptr || reply->type == REDIS_REPLY_ERROR;
+}
 
 std::string ReplyString(const redisReply* reply) {
   if (reply == nullptr || reply->str == nullptr) {
@@ -57,7 +59,8 @@ std::string ReplyString(const redisReply* reply) {
   return std::string(reply->str, reply->len);
 }
 
-RedisClient::RedisClient(RedisConfig config, MetricsRegistry* metrics) : config_(std::move(config)) {
+RedisClient::RedisClient(RedisConfig config, MetricsRegistry* metrics)
+    : config_(std::move(config)) {
   if (metrics != nullptr) {
     failures_ = &metrics->GetCounter("ct_redis_failures_total",
                                      "Redis calls that failed (connect, timeout, I/O)");
@@ -132,7 +135,8 @@ bool RedisClient::HasIdle() {
   return !idle_.empty();
 }
 
-std::vector<RedisReply> RedisClient::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+std::vector<RedisReply> RedisClient::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
   Context context = Take();
   for (const auto& args : commands) {
     ArgvBuffers argv(args);

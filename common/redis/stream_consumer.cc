@@ -58,9 +58,9 @@ std::vector<StreamEntry> StreamConsumer::Read(int count, int block_ms) {
     }
     next_claim_ = now + std::chrono::milliseconds(claim_idle_ms_ / 4);
   }
-  RedisReply reply = redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT",
-                                     std::to_string(count), "BLOCK", std::to_string(block_ms),
-                                     "STREAMS", stream_, ">"});
+  RedisReply reply =
+      redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT", std::to_string(count),
+                      "BLOCK", std::to_string(block_ms), "STREAMS", stream_, ">"});
   if (IsError(reply.get())) {
     throw Unavailable("XREADGROUP failed: " + ReplyString(reply.get()));
   }

@@ -46,12 +46,12 @@ grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContex
     reactor->Finish(status);
     return reactor;
   }
-  const bool queued = workers.TrySubmit([this, method, reactor, caller, start,
-                                         slow = std::move(slow)] {
-    const grpc::Status result = Execute(method, &caller->tenant_id, [&] { slow(*caller); });
-    Record(method, caller->tenant_id, result, start);
-    reactor->Finish(result);
-  });
+  const bool queued =
+      workers.TrySubmit([this, method, reactor, caller, start, slow = std::move(slow)] {
+        const grpc::Status result = Execute(method, &caller->tenant_id, [&] { slow(*caller); });
+        Record(method, caller->tenant_id, result, start);
+        reactor->Finish(result);
+      });
   if (!queued) {
     status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with backoff");
     Record(method, caller->tenant_id, status, start);
@@ -70,7 +70,8 @@ grpc::Status RpcRunner::Failure(const char* method, const std::string& tenant,
 
 grpc::Status RpcRunner::Unexpected(const char* method, const std::string& tenant,
                                    const std::exception& error) {
-  LogError("unexpected exception", {{"method", method}, {"tenant", tenant}, {"detail", error.what()}});
+  LogError("unexpected exception",
+           {{"method", method}, {"tenant", tenant}, {"detail", error.what()}});
   return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
 }
 
@@ -102,26 +103,28 @@ void RpcRunner::Record(const char* method, const std::string& tenant, const grpc
   const Key key{id_, method, static_cast<int>(status.error_code())};
   auto found = cache.find(key);
   if (found == cache.end()) {
-    Series series{
-        &metrics_.GetCounter("ct_rpc_total", "RPCs handled, by method and status code",
-                             {{"service", service_}, {"method", method},
-                              {"code", StatusCodeName(status.error_code())}}),
-        &metrics_.GetHistogram("ct_rpc_latency_ms", "RPC handling time in milliseconds",
-                               MetricsRegistry::LatencyBucketsMs(),
-                               {{"service", service_}, {"method", method}})};
+    Series series{&metrics_.GetCounter("ct_rpc_total", "RPCs handled, by method and status code",
+                                       {{"service", service_},
+                                        {"method", method},
+                                        {"code", StatusCodeName(status.error_code())}}),
+                  &metrics_.GetHistogram("ct_rpc_latency_ms", "RPC handling time in milliseconds",
+                                         MetricsRegistry::LatencyBucketsMs(),
+                                         {{"service", service_}, {"method", method}})};
     found = cache.emplace(key, series).first;
   }
   found->second.calls->Increment();
   found->second.latency->Observe(latency_ms);
   if (!status.ok()) {
     Logger::Log(Severity::kInfo, "rpc failed",
-                {{"method", method}, {"grpc_code", StatusCodeName(status.error_code())},
-                 {"latency_ms", latency_ms}, {"tenant", tenant},
+                {{"method", method},
+                 {"grpc_code", StatusCodeName(status.error_code())},
+                 {"latency_ms", latency_ms},
+                 {"tenant", tenant},
                  {"error", status.error_message()}});
   } else if (Logger::Enabled(Severity::kDebug)) {
-    Logger::Log(Severity::kDebug, "rpc",
-                {{"method", method}, {"grpc_code", "OK"}, {"latency_ms", latency_ms},
-                 {"tenant", tenant}});
+    Logger::Log(
+        Severity::kDebug, "rpc",
+        {{"method", method}, {"grpc_code", "OK"}, {"latency_ms", latency_ms}, {"tenant", tenant}});
   }
 }
 

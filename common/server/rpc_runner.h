@@ -42,8 +42,7 @@ class RpcRunner {
   // when it answered; otherwise `slow` (which may block on MySQL or Redis) runs on `workers`.
   // A full worker queue is RESOURCE_EXHAUSTED. Both get the authenticated caller.
   grpc::ServerUnaryReactor* RunUnaryCallback(grpc::CallbackServerContext* context,
-                                             const char* method, Role required,
-                                             WorkerPool& workers,
+                                             const char* method, Role required, WorkerPool& workers,
                                              std::function<bool(const Caller&)> fast,
                                              std::function<void(const Caller&)> slow);
 

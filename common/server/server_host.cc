@@ -12,10 +12,12 @@
 
 namespace clienttier {
 
-ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int default_metrics_port) {
+ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port,
+                              int default_metrics_port) {
   ServerConfig config;
-  config.grpc_address = reader.String("grpc-address", "0.0.0.0:" + std::to_string(default_grpc_port),
-                                      "host:port the gRPC server listens on");
+  config.grpc_address =
+      reader.String("grpc-address", "0.0.0.0:" + std::to_string(default_grpc_port),
+                    "host:port the gRPC server listens on");
   config.metrics_host = reader.String("metrics-host", config.metrics_host, "metrics HTTP host");
   config.metrics_port = static_cast<int>(reader.Int("metrics-port", default_metrics_port, 0, 65535,
                                                     "Prometheus /metrics port (0: any free)"));
@@ -23,8 +25,8 @@ ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int d
       "api-keys-file", "file of '<sha256-hex> <tenant> <role>' lines (mounted secret)");
   config.max_threads = static_cast<int>(
       reader.Int("max-threads", config.max_threads, 2, 1024, "threads serving RPCs"));
-  config.io_workers = static_cast<int>(reader.Int(
-      "io-workers", config.io_workers, 1, 1024, "threads for callback handlers' blocking work"));
+  config.io_workers = static_cast<int>(reader.Int("io-workers", config.io_workers, 1, 1024,
+                                                  "threads for callback handlers' blocking work"));
   config.io_queue = static_cast<int>(
       reader.Int("io-queue", config.io_queue, 1, 1000000, "calls waiting for an I/O worker"));
   config.drain_ms = static_cast<int>(
@@ -50,7 +52,9 @@ void ServerHost::AddService(grpc::Service* service, const std::string& full_name
 
 void ServerHost::SetHealthProbe(std::function<bool()> probe) { probe_ = std::move(probe); }
 
-void ServerHost::OnShutdown(std::function<void()> hook) { shutdown_hooks_.push_back(std::move(hook)); }
+void ServerHost::OnShutdown(std::function<void()> hook) {
+  shutdown_hooks_.push_back(std::move(hook));
+}
 
 int ServerHost::Start() {
   grpc::EnableDefaultHealthCheckService(true);
@@ -88,11 +92,12 @@ int ServerHost::Start() {
   SetServing(probe_ ? probe_() : true);
   health_thread_ = std::thread([this] { HealthLoop(); });
   started_ = true;
-  LogInfo("server started", {{"grpc_port", port},
-                             {"metrics_port", metrics_server_->port()},
-                             {"tls", config_.tls.enabled()},
-                             {"mutual_tls", config_.tls.enabled() && !config_.tls.client_ca_pem.empty()},
-                             {"health_port", health_port_}});
+  LogInfo("server started",
+          {{"grpc_port", port},
+           {"metrics_port", metrics_server_->port()},
+           {"tls", config_.tls.enabled()},
+           {"mutual_tls", config_.tls.enabled() && !config_.tls.client_ca_pem.empty()},
+           {"health_port", health_port_}});
   return port;
 }
 

@@ -32,7 +32,7 @@ struct ServerConfig {
   // most io_queue calls waiting (beyond: RESOURCE_EXHAUSTED).
   int io_workers = 32;
   int io_queue = 4096;
-  int drain_ms = 2000;           // NOT_SERVING before shutdown, so balancers move away
+  int drain_ms = 2000;            // NOT_SERVING before shutdown, so balancers move away
   int shutdown_grace_ms = 15000;  // in-flight RPCs get this long to finish
   int health_interval_ms = 1000;
   ServerTls tls;               // plaintext unless a certificate is configured
@@ -43,7 +43,8 @@ struct ServerConfig {
 // probes); "" and every service report the dependency checks (readiness).
 inline constexpr char kLivenessService[] = "liveness";
 
-ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port, int default_metrics_port);
+ServerConfig ReadServerConfig(ConfigReader& reader, int default_grpc_port,
+                              int default_metrics_port);
 
 // Runs a gRPC server with health, reflection and keepalive, a /metrics endpoint, and a health
 // probe loop; shuts down in order: NOT_SERVING, drain, Shutdown(deadline), then hooks.

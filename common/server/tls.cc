@@ -13,8 +13,9 @@ ServerTls ReadServerTls(ConfigReader& reader) {
   tls.cert_pem = reader.String(
       "tls-cert", "", "PEM certificate of the gRPC port (use tls-cert-file); empty: plaintext");
   tls.key_pem = reader.String("tls-key", "", "PEM private key of tls-cert (use tls-key-file)");
-  tls.client_ca_pem = reader.String(
-      "tls-ca", "", "PEM CA: clients must present a certificate it signed (mutual TLS), and "
+  tls.client_ca_pem =
+      reader.String("tls-ca", "",
+                    "PEM CA: clients must present a certificate it signed (mutual TLS), and "
                     "calls to other services verify theirs against it");
   if (tls.cert_pem.empty() != tls.key_pem.empty()) {
     throw std::invalid_argument("--tls-cert and --tls-key: give both or neither");

@@ -28,7 +28,8 @@ void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day) 
   const auto day_of_era = static_cast<unsigned>(days - era * 146097);
   const unsigned year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const unsigned mp = (5 * day_of_year + 2) / 153;
   *day = day_of_year - (153 * mp + 2) / 5 + 1;
   *month = mp < 10 ? mp + 3 : mp - 9;
@@ -50,12 +51,11 @@ std::string FormatSqlDatetime(UnixMicros micros) {
   CivilFromDays(days, &year, &month, &day);
   const int64_t seconds_of_day = micros_of_day / kMicrosPerSecond;
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02u %02lld:%02lld:%02lld.%06lld",
-                static_cast<long long>(year), month, day,
-                static_cast<long long>(seconds_of_day / 3600),
-                static_cast<long long>(seconds_of_day / 60 % 60),
-                static_cast<long long>(seconds_of_day % 60),
-                static_cast<long long>(micros_of_day % kMicrosPerSecond));
+  std::snprintf(
+      buffer, sizeof buffer, "%04lld-%02u-%02u %02lld:%02lld:%02lld.%06lld",
+      static_cast<long long>(year), month, day, static_cast<long long>(seconds_of_day / 3600),
+      static_cast<long long>(seconds_of_day / 60 % 60), static_cast<long long>(seconds_of_day % 60),
+      static_cast<long long>(micros_of_day % kMicrosPerSecond));
   return buffer;
 }
 
@@ -69,8 +69,8 @@ UnixMicros ParseSqlDatetime(const std::string& text) {
   char fraction[8] = {0};
   const int fields = std::sscanf(text.c_str(), "%lld-%u-%u %u:%u:%u.%6[0-9]", &year, &month, &day,
                                  &hour, &minute, &second, fraction);
-  if (fields < 6 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-      minute > 59 || second > 60) {
+  if (fields < 6 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60) {
     throw Internal("malformed DATETIME value '" + text + "'");
   }
   int64_t micros_fraction = 0;

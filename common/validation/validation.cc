@@ -154,8 +154,8 @@ void CheckMoney(const std::string& field, const common::v1::Money& money, int64_
     throw InvalidArgument(field + ".currency", "required");
   }
   if (!IsKnownCurrency(money.currency())) {
-    throw InvalidArgument(field + ".currency", "unknown ISO 4217 code '" +
-                                                   money.currency().substr(0, 8) + "'");
+    throw InvalidArgument(field + ".currency",
+                          "unknown ISO 4217 code '" + money.currency().substr(0, 8) + "'");
   }
   if (money.units() < min_units || money.units() > max_units) {
     throw InvalidArgument(field + ".units", "must be from " + std::to_string(min_units) + " to " +

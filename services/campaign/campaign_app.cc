@@ -29,13 +29,13 @@ CampaignAppConfig ReadCampaignConfig(ConfigReader& reader) {
                     "(dns:///client-profile:50051)");
   config.upstream.api_key = reader.String(
       "service-api-key", "", "service key (tenant *) for calls to scoring and client-profile");
-  config.upstream.deadline_ms = static_cast<int>(reader.Int(
-      "upstream-deadline-ms", config.upstream.deadline_ms, 10, 60000,
-      "deadline of one-client calls to client-profile"));
+  config.upstream.deadline_ms =
+      static_cast<int>(reader.Int("upstream-deadline-ms", config.upstream.deadline_ms, 10, 60000,
+                                  "deadline of one-client calls to client-profile"));
   config.upstream.tls = ReadClientTls(reader, config.server.tls.client_ca_pem);
-  const std::string consumer_name = reader.String(
-      "consumer-name", DefaultConsumerName("campaign"),
-      "this replica's name in the ct:events:* consumer groups (pod name)");
+  const std::string consumer_name =
+      reader.String("consumer-name", DefaultConsumerName("campaign"),
+                    "this replica's name in the ct:events:* consumer groups (pod name)");
   config.profile_consumer.consumer_name = consumer_name + "-profile";
   config.scoring_consumer.consumer_name = consumer_name + "-scoring";
   config.run_consumers =
@@ -61,12 +61,12 @@ CampaignApp::CampaignApp(CampaignAppConfig config) : config_(std::move(config)) 
   if (!config_.upstream.scoring_target.empty() && !config_.upstream.profile_target.empty()) {
     upstream_ = std::make_unique<UpstreamServices>(config_.upstream);
   }
-  engine_ = std::make_unique<CampaignEngine>(*pool_, *members_, upstream_.get(), clock_,
-                                             config_.engine);
+  engine_ =
+      std::make_unique<CampaignEngine>(*pool_, *members_, upstream_.get(), clock_, config_.engine);
   profile_consumer_ = std::make_unique<ProfileEventConsumer<CampaignEngine>>(
       *redis_, *engine_, metrics_, config_.profile_consumer);
-  scoring_consumer_ = std::make_unique<ScoringEventConsumer>(*redis_, *engine_, metrics_,
-                                                             config_.scoring_consumer);
+  scoring_consumer_ =
+      std::make_unique<ScoringEventConsumer>(*redis_, *engine_, metrics_, config_.scoring_consumer);
   runner_ = std::make_unique<RpcRunner>("campaign", *keys_, metrics_);
   service_ = std::make_unique<CampaignService>(*runner_, *engine_);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);

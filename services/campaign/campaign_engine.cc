@@ -201,8 +201,7 @@ void CampaignEngine::DeleteSegment(const std::string& tenant_id, const std::stri
     }
     const int64_t open = CampaignStore::CountOpenForSegment(connection, tenant_id, segment_id);
     if (open > 0) {
-      throw FailedPrecondition("segment " + segment_id + " is targeted by " +
-                               std::to_string(open) +
+      throw FailedPrecondition("segment " + segment_id + " is targeted by " + std::to_string(open) +
                                " draft, launched or paused campaign(s); complete them first");
     }
     SegmentStore::Delete(connection, tenant_id, segment_id);
@@ -257,9 +256,8 @@ v1::SegmentPreview CampaignEngine::PreviewSegment(const std::string& tenant_id,
 }
 
 void CampaignEngine::StreamSegmentMembers(
-    const std::string& tenant_id, const std::string& segment_id,
-    const std::string& after_client_id, int chunk_size,
-    const std::function<bool(const v1::SegmentMembersChunk&)>& write) {
+    const std::string& tenant_id, const std::string& segment_id, const std::string& after_client_id,
+    int chunk_size, const std::function<bool(const v1::SegmentMembersChunk&)>& write) {
   const SegmentRun run = Run(tenant_id, GetSegment(tenant_id, segment_id).rule());
   const MemberSnapshot& snapshot = *run.snapshot;
   v1::SegmentMembersChunk chunk;
@@ -366,8 +364,8 @@ v1::Campaign CampaignEngine::LaunchCampaign(const std::string& tenant_id,
     }
     auto segment = SegmentStore::Find(connection, tenant_id, campaign->segment_id(), true);
     if (!segment) {
-      throw FailedPrecondition("campaign " + campaign_id + ": segment " +
-                               campaign->segment_id() + " no longer exists");
+      throw FailedPrecondition("campaign " + campaign_id + ": segment " + campaign->segment_id() +
+                               " no longer exists");
     }
     const SegmentRun run = Run(tenant_id, segment->rule());
     AudienceInput input;
@@ -381,8 +379,8 @@ v1::Campaign CampaignEngine::LaunchCampaign(const std::string& tenant_id,
     const auto placed = CampaignStore::PlacedClients(connection, tenant_id, campaign_id);
     const AudiencePlan plan =
         PlanAudience(*run.snapshot, Matching(run, 0, SIZE_MAX), input, contacts, placed);
-    CampaignStore::Place(connection, tenant_id, campaign_id, campaign->channel(),
-                         plan.placements, input.contact_at);
+    CampaignStore::Place(connection, tenant_id, campaign_id, campaign->channel(), plan.placements,
+                         input.contact_at);
     CampaignStore::AddAudienceTotals(connection, tenant_id, campaign_id,
                                      NewlyConsidered(plan.summary));
     campaign->set_state(v1::CAMPAIGN_STATE_LAUNCHED);
@@ -443,8 +441,8 @@ v1::RecordOutcomeResponse CampaignEngine::RecordOutcome(const std::string& tenan
     } else if (outcome.currency != currency) {
       throw InvalidArgument("revenue.currency", "must be the tenant's currency " + currency);
     }
-    auto group = CampaignStore::FindPlacement(connection, tenant_id, outcome.campaign_id,
-                                              outcome.client_id);
+    auto group =
+        CampaignStore::FindPlacement(connection, tenant_id, outcome.campaign_id, outcome.client_id);
     if (!group) {
       throw FailedPrecondition("client " + outcome.client_id + " is not in campaign " +
                                outcome.campaign_id + "'s audience");
@@ -541,8 +539,8 @@ v1::NextBestAction CampaignEngine::GetNextBestAction(const std::string& tenant_i
   // Only the growth play reads purchases, so only it pays for the call.
   bool purchases_unknown = false;
   if (signals.lifecycle == Lifecycle::kGrowth && !signals.interest_tags.empty()) {
-    auto bought = upstream_ != nullptr ? upstream_->BoughtCategories(tenant_id, client_id)
-                                       : std::nullopt;
+    auto bought =
+        upstream_ != nullptr ? upstream_->BoughtCategories(tenant_id, client_id) : std::nullopt;
     purchases_unknown = !bought;
     signals.bought_categories = bought.value_or(std::vector<std::string>{});
   }
@@ -595,8 +593,7 @@ TenantSettings CampaignEngine::PutSettings(const std::string& tenant_id, TenantS
       }
       auto campaign = CampaignStore::Find(connection, tenant_id, campaign_id, false);
       if (!campaign) {
-        throw FailedPrecondition(std::string(field) + ": campaign " + campaign_id +
-                                 " not found");
+        throw FailedPrecondition(std::string(field) + ": campaign " + campaign_id + " not found");
       }
       if (campaign->trigger() != trigger) {
         throw FailedPrecondition(std::string(field) + ": campaign " + campaign_id +
@@ -626,26 +623,25 @@ v1::SyncMembersResponse CampaignEngine::SyncMembers(const std::string& tenant_id
       MemberStore::SaveScores(connection, tenant_id, scores, revision, clock_.Now());
     });
   }));
-  response.set_clients(
-      upstream_->ExportClients(tenant_id, [&](std::vector<pv1::Client>& clients) {
-        std::vector<pv1::Client> kept;
-        std::vector<std::string> erased;
-        for (const pv1::Client& client : clients) {
-          if (client.erased()) {
-            erased.push_back(client.client_id());
-          } else {
-            kept.push_back(WithoutContactDetails(client));
-          }
-        }
-        pool_.InTransaction([&](sql::Connection& connection) {
-          const UnixMicros now = clock_.Now();
-          const int64_t revision = MemberStore::NextRevision(connection, tenant_id);
-          MemberStore::SaveProfiles(connection, tenant_id, kept, revision, now);
-          for (const std::string& client_id : erased) {
-            MemberStore::MarkErased(connection, tenant_id, client_id, revision, now);
-          }
-        });
-      }));
+  response.set_clients(upstream_->ExportClients(tenant_id, [&](std::vector<pv1::Client>& clients) {
+    std::vector<pv1::Client> kept;
+    std::vector<std::string> erased;
+    for (const pv1::Client& client : clients) {
+      if (client.erased()) {
+        erased.push_back(client.client_id());
+      } else {
+        kept.push_back(WithoutContactDetails(client));
+      }
+    }
+    pool_.InTransaction([&](sql::Connection& connection) {
+      const UnixMicros now = clock_.Now();
+      const int64_t revision = MemberStore::NextRevision(connection, tenant_id);
+      MemberStore::SaveProfiles(connection, tenant_id, kept, revision, now);
+      for (const std::string& client_id : erased) {
+        MemberStore::MarkErased(connection, tenant_id, client_id, revision, now);
+      }
+    });
+  }));
   response.set_members(static_cast<int64_t>(members_.Get(tenant_id)->members.size()));
   return response;
 }
@@ -777,13 +773,13 @@ void CampaignEngine::EnterTrigger(sql::Connection& connection, const std::string
   // The member as it is now: this event's score (saved above) and the stored profile.
   auto stored = MemberStore::Find(connection, tenant_id, client_id);
   MemberSnapshot one;
-  one.members.push_back(ToSegmentMember(client_id, &score,
-                                        stored && stored->profile ? &*stored->profile : nullptr));
+  one.members.push_back(
+      ToSegmentMember(client_id, &score, stored && stored->profile ? &*stored->profile : nullptr));
   one.consents.push_back(stored && stored->profile ? ToConsentBits(*stored->profile)
                                                    : ConsentBits{});
   one.erased.push_back(stored && stored->erased ? 1 : 0);
-  const SegmentRule rule = ParseRule(campaign->launched_rule(),
-                                     TenantCurrency(connection, tenant_id), "launched_rule");
+  const SegmentRule rule =
+      ParseRule(campaign->launched_rule(), TenantCurrency(connection, tenant_id), "launched_rule");
   if (!SegmentProgram::Compile(rule).Matches(one.members.front())) {
     return;
   }
@@ -794,8 +790,8 @@ void CampaignEngine::EnterTrigger(sql::Connection& connection, const std::string
   input.caps = caps;
   input.contact_at = now;
   std::unordered_map<std::string, std::vector<UnixMicros>> contacts;
-  contacts[client_id] = CampaignStore::ClientContactsSince(
-      connection, tenant_id, client_id, now - LongestCapWindow(input.caps));
+  contacts[client_id] = CampaignStore::ClientContactsSince(connection, tenant_id, client_id,
+                                                           now - LongestCapWindow(input.caps));
   const AudiencePlan plan = PlanAudience(one, {0}, input, contacts, {});
   CampaignStore::Place(connection, tenant_id, campaign_id, campaign->channel(), plan.placements,
                        now);

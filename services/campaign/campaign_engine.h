@@ -64,9 +64,8 @@ class CampaignEngine {
   // Campaigns.
   v1::Campaign CreateCampaign(const std::string& tenant_id, v1::Campaign campaign);
   v1::Campaign GetCampaign(const std::string& tenant_id, const std::string& campaign_id);
-  std::vector<v1::Campaign> ListCampaigns(const std::string& tenant_id,
-                                          const std::string& after_id, v1::CampaignState state,
-                                          int limit);
+  std::vector<v1::Campaign> ListCampaigns(const std::string& tenant_id, const std::string& after_id,
+                                          v1::CampaignState state, int limit);
   v1::AudienceSummary SimulateCampaign(const std::string& tenant_id,
                                        const std::string& campaign_id);
   v1::Campaign LaunchCampaign(const std::string& tenant_id, const std::string& campaign_id);

@@ -144,8 +144,7 @@ grpc::Status CampaignService::ListSegments(grpc::ServerContext* context,
       *response->add_segments() = std::move(segment);
     }
     if (response->segments_size() == limit) {
-      response->mutable_page()->set_next_page_token(
-          response->segments(limit - 1).segment_id());
+      response->mutable_page()->set_next_page_token(response->segments(limit - 1).segment_id());
     }
   });
 }
@@ -230,8 +229,7 @@ grpc::Status CampaignService::ListCampaigns(grpc::ServerContext* context,
       *response->add_campaigns() = std::move(campaign);
     }
     if (response->campaigns_size() == limit) {
-      response->mutable_page()->set_next_page_token(
-          response->campaigns(limit - 1).campaign_id());
+      response->mutable_page()->set_next_page_token(response->campaigns(limit - 1).campaign_id());
     }
   });
 }

@@ -25,9 +25,9 @@ class CampaignService final : public v1::CampaignService::Service {
   grpc::Status PreviewSegment(grpc::ServerContext* context,
                               const v1::PreviewSegmentRequest* request,
                               v1::SegmentPreview* response) override;
-  grpc::Status StreamSegmentMembers(
-      grpc::ServerContext* context, const v1::StreamSegmentMembersRequest* request,
-      grpc::ServerWriter<v1::SegmentMembersChunk>* writer) override;
+  grpc::Status StreamSegmentMembers(grpc::ServerContext* context,
+                                    const v1::StreamSegmentMembersRequest* request,
+                                    grpc::ServerWriter<v1::SegmentMembersChunk>* writer) override;
 
   grpc::Status CreateCampaign(grpc::ServerContext* context,
                               const v1::CreateCampaignRequest* request,

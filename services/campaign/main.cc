@@ -4,7 +4,6 @@
 
 int main(int argc, char** argv) {
   using namespace clienttier;
-  return RunServiceMain<campaign::CampaignApp>(argc, argv, "campaign",
-                                               "the ClientTier campaign gRPC service",
-                                               campaign::ReadCampaignConfig);
+  return RunServiceMain<campaign::CampaignApp>(
+      argc, argv, "campaign", "the ClientTier campaign gRPC service", campaign::ReadCampaignConfig);
 }

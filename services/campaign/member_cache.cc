@@ -44,10 +44,9 @@ std::shared_ptr<const MemberSnapshot> MemberCache::Get(const std::string& tenant
     if (current && revision == known) {
       return;
     }
-    MemberStore::ForEachChangedSince(connection, tenant_id, current ? known : -1,
-                                     [&](StoredMember&& stored) {
-                                       changes.push_back(ToChange(std::move(stored)));
-                                     });
+    MemberStore::ForEachChangedSince(
+        connection, tenant_id, current ? known : -1,
+        [&](StoredMember&& stored) { changes.push_back(ToChange(std::move(stored))); });
   });
   if (current && revision == known) {
     return current;

@@ -13,10 +13,17 @@ namespace sv1 = ::clienttier::scoring::v1;
 namespace pv1 = ::clienttier::profile::v1;
 
 MemberRfmSegment ToRfmSegment(const std::string& name) {
-  static const char* const kNames[] = {"champions",      "loyal",        "potential_loyalist",
-                                       "new",            "promising",    "need_attention",
-                                       "about_to_sleep", "at_risk",      "cannot_lose",
-                                       "hibernating",    "lost"};
+  static const char* const kNames[] = {"champions",
+                                       "loyal",
+                                       "potential_loyalist",
+                                       "new",
+                                       "promising",
+                                       "need_attention",
+                                       "about_to_sleep",
+                                       "at_risk",
+                                       "cannot_lose",
+                                       "hibernating",
+                                       "lost"};
   for (size_t i = 0; i < std::size(kNames); ++i) {
     if (name == kNames[i]) {
       return static_cast<MemberRfmSegment>(i + 1);
@@ -27,8 +34,8 @@ MemberRfmSegment ToRfmSegment(const std::string& name) {
 
 // "545" -> 545; anything else (no purchase: "") -> 0.
 int64_t ToRfmCell(const std::string& cell) {
-  if (cell.size() != 3 || !std::all_of(cell.begin(), cell.end(),
-                                       [](char c) { return c >= '0' && c <= '9'; })) {
+  if (cell.size() != 3 ||
+      !std::all_of(cell.begin(), cell.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return 0;
   }
   return std::stoll(cell);
@@ -86,9 +93,8 @@ void AddScore(const sv1::Score& score, SegmentMember& member) {
   member.value_12m_minor = score.value_12m().units();
   member.potential_12m_minor = score.potential_12m().units();
   // Every money field of a score is in the tenant's currency; take the first one that says.
-  for (const std::string* code :
-       {&score.lifetime_spend().currency(), &score.clv().clv().currency(),
-        &score.value_12m().currency(), &rfm.monetary().currency()}) {
+  for (const std::string* code : {&score.lifetime_spend().currency(), &score.clv().clv().currency(),
+                                  &score.value_12m().currency(), &rfm.monetary().currency()}) {
     if (code->size() == 3) {
       member.currency = ToCurrency(*code);
       break;

@@ -23,8 +23,7 @@ struct ConsentBits {
 
 // Builds the member a segment rule sees from scoring's Score and profile's Client; either may
 // be missing (nullptr) and its fields then stay unknown.
-SegmentMember ToSegmentMember(const std::string& client_id,
-                              const scoring::v1::Score* score,
+SegmentMember ToSegmentMember(const std::string& client_id, const scoring::v1::Score* score,
                               const profile::v1::Client* client);
 
 ConsentBits ToConsentBits(const profile::v1::Client& client);

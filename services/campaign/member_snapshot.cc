@@ -17,10 +17,9 @@ size_t MemberSnapshot::UpperBound(const std::string& client_id) const {
 }
 
 size_t MemberSnapshot::Find(const std::string& client_id) const {
-  auto found = std::lower_bound(members.begin(), members.end(), client_id,
-                                [](const SegmentMember& member, const std::string& id) {
-                                  return member.client_id < id;
-                                });
+  auto found = std::lower_bound(
+      members.begin(), members.end(), client_id,
+      [](const SegmentMember& member, const std::string& id) { return member.client_id < id; });
   if (found == members.end() || found->client_id != client_id) {
     return members.size();
   }
@@ -29,9 +28,8 @@ size_t MemberSnapshot::Find(const std::string& client_id) const {
 
 MemberSnapshot WithChanges(const MemberSnapshot* base, std::vector<MemberChange> changes,
                            int64_t revision) {
-  std::sort(changes.begin(), changes.end(), [](const MemberChange& a, const MemberChange& b) {
-    return a.client_id < b.client_id;
-  });
+  std::sort(changes.begin(), changes.end(),
+            [](const MemberChange& a, const MemberChange& b) { return a.client_id < b.client_id; });
   MemberSnapshot merged;
   merged.revision = revision;
   const size_t base_size = base != nullptr ? base->members.size() : 0;

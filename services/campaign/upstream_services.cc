@@ -29,13 +29,14 @@ void Authenticate(grpc::ClientContext& context, const std::string& api_key,
 }  // namespace
 
 UpstreamServices::UpstreamServices(UpstreamOptions options) : options_(std::move(options)) {
-  scoring_ = sv1::ScoringService::NewStub(MakeServiceChannel(options_.scoring_target, options_.tls));
+  scoring_ =
+      sv1::ScoringService::NewStub(MakeServiceChannel(options_.scoring_target, options_.tls));
   profile_ =
       pv1::ClientProfileService::NewStub(MakeServiceChannel(options_.profile_target, options_.tls));
 }
 
-int64_t UpstreamServices::StreamScores(
-    const std::string& tenant_id, const std::function<void(std::vector<sv1::Score>&)>& batch) {
+int64_t UpstreamServices::StreamScores(const std::string& tenant_id,
+                                       const std::function<void(std::vector<sv1::Score>&)>& batch) {
   grpc::ClientContext context;
   Authenticate(context, options_.api_key, tenant_id);
   context.set_deadline(std::chrono::system_clock::now() +

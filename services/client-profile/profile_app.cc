@@ -56,14 +56,14 @@ ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
   cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "client-profile", near_cache_.get());
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
   mysql_clients_ = std::make_unique<MySqlClientRepository>(*pool_);
-  clients_ = std::make_unique<CachedClientRepository>(*mysql_clients_, *cache_,
-                                                      config_.cache_ttl_seconds);
+  clients_ =
+      std::make_unique<CachedClientRepository>(*mysql_clients_, *cache_, config_.cache_ttl_seconds);
   activity_ = std::make_unique<MySqlActivityRepository>(*pool_, clock_);
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
   io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
   runner_ = std::make_unique<RpcRunner>("client-profile", *keys_, metrics_);
-  service_ = std::make_unique<ProfileService>(*runner_, *clients_, *activity_, clock_,
-                                              *io_workers_, [this] { relay_->Notify(); });
+  service_ = std::make_unique<ProfileService>(*runner_, *clients_, *activity_, clock_, *io_workers_,
+                                              [this] { relay_->Notify(); });
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
   // Redis is not part of health: without it the service degrades to MySQL and keeps serving.

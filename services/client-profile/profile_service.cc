@@ -114,15 +114,19 @@ grpc::Status ProfileService::ListClients(grpc::ServerContext* context,
 }
 
 grpc::Status ProfileService::EraseClient(grpc::ServerContext* context,
-                                         const v1::EraseClientRequest* request, v1::Client* response) {
+                                         const v1::EraseClientRequest* request,
+                                         v1::Client* response) {
   return runner_.Run(context, "EraseClient", Role::kAdmin, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), 64);
     validation::CheckText("reason", request->reason(), 256, true);
-    *response = clients_.Erase(caller.tenant_id, request->client_id(), request->reason(), clock_.Now());
+    *response =
+        clients_.Erase(caller.tenant_id, request->client_id(), request->reason(), clock_.Now());
     on_commit_();
     // The audit trail of an erasure: who (key id), which client, why. No personal data.
-    LogInfo("client erased", {{"tenant", caller.tenant_id}, {"client_id", request->client_id()},
-                              {"key_id", caller.key_id}, {"reason", request->reason()}});
+    LogInfo("client erased", {{"tenant", caller.tenant_id},
+                              {"client_id", request->client_id()},
+                              {"key_id", caller.key_id},
+                              {"reason", request->reason()}});
   });
 }
 
@@ -143,7 +147,8 @@ grpc::Status ProfileService::RecordTransactions(grpc::ServerContext* context,
                                                 v1::RecordTransactionsResponse* response) {
   return runner_.Run(context, "RecordTransactions", Role::kWriter, [&](const Caller& caller) {
     ValidateTransactionBatch(request->transactions(), "transactions", clock_.Now());
-    CountOutcomes(activity_.RecordTransactions(caller.tenant_id, request->transactions()), response);
+    CountOutcomes(activity_.RecordTransactions(caller.tenant_id, request->transactions()),
+                  response);
     on_commit_();
   });
 }
@@ -165,7 +170,8 @@ grpc::Status ProfileService::RecordInteractions(grpc::ServerContext* context,
                                                 v1::RecordInteractionsResponse* response) {
   return runner_.Run(context, "RecordInteractions", Role::kWriter, [&](const Caller& caller) {
     ValidateInteractionBatch(request->interactions(), "interactions", clock_.Now());
-    CountOutcomes(activity_.RecordInteractions(caller.tenant_id, request->interactions()), response);
+    CountOutcomes(activity_.RecordInteractions(caller.tenant_id, request->interactions()),
+                  response);
     on_commit_();
   });
 }

@@ -17,9 +17,8 @@ namespace v1 = ::clienttier::profile::v1;
 // GetClient uses the callback API: a client in the in-process cache is answered on gRPC's own
 // thread, without handing the call to a worker; a miss goes to `io_workers` (Redis, MySQL).
 // Every other method is synchronous (see README, threading model).
-class ProfileService final
-    : public v1::ClientProfileService::WithCallbackMethod_GetClient<
-          v1::ClientProfileService::Service> {
+class ProfileService final : public v1::ClientProfileService::WithCallbackMethod_GetClient<
+                                 v1::ClientProfileService::Service> {
  public:
   ProfileService(RpcRunner& runner, ClientRepository& clients, ActivityRepository& activity,
                  const Clock& clock, WorkerPool& io_workers, std::function<void()> on_commit);

@@ -4,7 +4,6 @@
 
 int main(int argc, char** argv) {
   using namespace clienttier;
-  return RunServiceMain<referral::ReferralApp>(argc, argv, "referral",
-                                               "the ClientTier referral gRPC service",
-                                               referral::ReadReferralConfig);
+  return RunServiceMain<referral::ReferralApp>(
+      argc, argv, "referral", "the ClientTier referral gRPC service", referral::ReadReferralConfig);
 }

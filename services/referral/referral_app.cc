@@ -17,18 +17,17 @@ ReferralAppConfig ReadReferralConfig(ConfigReader& reader) {
   config.server = ReadServerConfig(reader, 50054, 9094);
   config.mysql = ReadMySqlConfig(reader, "ct_referral");
   config.redis = ReadRedisConfig(reader);
-  config.engine.default_currency =
-      reader.String("default-currency", config.engine.default_currency,
-                    "ISO 4217 currency of the default reward rules");
-  config.consumer.consumer_name = reader.String(
-      "consumer-name", DefaultConsumerName("referral"),
-      "this replica's name in the ct:events:profile consumer group (pod name)");
-  config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
-      "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
-      "take over another replica's unacknowledged events after this long"));
-  config.consumer_threads = static_cast<int>(reader.Int(
-      "consumer-threads", config.consumer_threads, 1, 16,
-      "ct:events:profile consumers in this replica (each a connection of its own)"));
+  config.engine.default_currency = reader.String("default-currency", config.engine.default_currency,
+                                                 "ISO 4217 currency of the default reward rules");
+  config.consumer.consumer_name =
+      reader.String("consumer-name", DefaultConsumerName("referral"),
+                    "this replica's name in the ct:events:profile consumer group (pod name)");
+  config.consumer.claim_idle_ms = static_cast<int>(
+      reader.Int("claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
+                 "take over another replica's unacknowledged events after this long"));
+  config.consumer_threads = static_cast<int>(
+      reader.Int("consumer-threads", config.consumer_threads, 1, 16,
+                 "ct:events:profile consumers in this replica (each a connection of its own)"));
   config.run_consumer =
       reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");
   config.run_relay = reader.Bool("run-relay", true, "publish the outbox from this replica");

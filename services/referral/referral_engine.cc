@@ -207,7 +207,8 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
     for (int depth = 1; depth < kMaxChainDepth && !frontier.empty(); ++depth) {
       looked_up.insert(frontier.begin(), frontier.end());
       std::vector<std::string> next;
-      for (auto& [referee, referrer] : ReferralStore::ReferrersOf(connection, tenant_id, frontier)) {
+      for (auto& [referee, referrer] :
+           ReferralStore::ReferrersOf(connection, tenant_id, frontier)) {
         if (looked_up.count(referrer) == 0) {
           next.push_back(referrer);
         }
@@ -223,8 +224,8 @@ std::vector<RegistrationOutcome> ReferralEngine::RegisterMany(
       RegistrationOutcome& outcome = outcomes[i];
       const auto code = stored.find(request.code);
       if (code == stored.end()) {
-        outcome.refusal = Refusal{FraudRule::kUnknownCode,
-                                  "unknown_code: no code '" + request.code + "'"};
+        outcome.refusal =
+            Refusal{FraudRule::kUnknownCode, "unknown_code: no code '" + request.code + "'"};
         continue;
       }
       RegistrationFacts facts;
@@ -484,7 +485,8 @@ RewardRules ReferralEngine::PutRules(const std::string& tenant_id, const RewardR
     saved = RewardStore::SaveRules(connection, tenant_id, rules, expected_version, clock_.Now());
   });
   std::lock_guard<std::mutex> lock(rules_mutex_);
-  rules_cache_[tenant_id] = CachedRules{saved, std::chrono::steady_clock::now() + options_.rules_ttl};
+  rules_cache_[tenant_id] =
+      CachedRules{saved, std::chrono::steady_clock::now() + options_.rules_ttl};
   return saved;
 }
 

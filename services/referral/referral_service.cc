@@ -106,12 +106,12 @@ grpc::Status ReferralService::RecordInvitations(grpc::ServerContext* context,
   return runner_.Run(context, "RecordInvitations", Role::kWriter, [&](const Caller& caller) {
     CheckClientId("client_id", request->client_id());
     if (request->count() < 1 || request->count() > kMaxInvitationsPerReport) {
-      throw InvalidArgument("count", "must be between 1 and " +
-                                         std::to_string(kMaxInvitationsPerReport));
+      throw InvalidArgument("count",
+                            "must be between 1 and " + std::to_string(kMaxInvitationsPerReport));
     }
     validation::CheckId("idempotency_key", request->idempotency_key(), kMaxIdLength);
-    *response = engine_.RecordInvitations(caller.tenant_id, request->client_id(),
-                                          request->count(), request->idempotency_key());
+    *response = engine_.RecordInvitations(caller.tenant_id, request->client_id(), request->count(),
+                                          request->idempotency_key());
   });
 }
 
@@ -137,8 +137,8 @@ grpc::Status ReferralService::RegisterReferrals(grpc::ServerContext* context,
                                                 v1::RegisterReferralsResponse* response) {
   return runner_.Run(context, "RegisterReferrals", Role::kWriter, [&](const Caller& caller) {
     if (request->referrals_size() < 1 || request->referrals_size() > kMaxBatch) {
-      throw InvalidArgument("referrals", "must hold between 1 and " +
-                                             std::to_string(kMaxBatch) + " entries");
+      throw InvalidArgument("referrals",
+                            "must hold between 1 and " + std::to_string(kMaxBatch) + " entries");
     }
     std::vector<RegistrationRequest> batch;
     for (int i = 0; i < request->referrals_size(); ++i) {
@@ -294,7 +294,8 @@ grpc::Status ReferralService::Leaderboard(grpc::ServerContext* context,
     const std::string currency = engine_.Rules(caller.tenant_id).currency;
     engine_.pool().WithConnection([&](sql::Connection& connection) {
       int rank = 0;
-      for (const ClientRow& row : ReferralStore::TopReferrers(connection, caller.tenant_id, limit)) {
+      for (const ClientRow& row :
+           ReferralStore::TopReferrers(connection, caller.tenant_id, limit)) {
         v1::LeaderboardEntry* entry = response->add_entries();
         entry->set_rank(++rank);
         entry->set_client_id(row.client_id);

@@ -85,8 +85,9 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
     }
     if (refresh) {
       std::vector<ClientFacts> population_facts =
-          sharded ? AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of, 0, 1)
-                  : std::vector<ClientFacts>{};
+          sharded
+              ? AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of, 0, 1)
+              : std::vector<ClientFacts>{};
       const std::vector<ClientFacts>& all = sharded ? population_facts : facts;
       std::vector<ClvEstimate> estimates;
       estimates.reserve(all.size());
@@ -129,9 +130,9 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
       if (record_found != overrides.end()) {
         record = record_found->second;
       }
-      const ComputedScore computed = engine_.Compute(
-          context, client, before != nullptr ? before->tier_state : TierState{}, record, now,
-          ScoreDetail::kScoreOnly);
+      const ComputedScore computed =
+          engine_.Compute(context, client, before != nullptr ? before->tier_state : TierState{},
+                          record, now, ScoreDetail::kScoreOnly);
       ScoringEngine::Collect(tenant_id, computed, before, now, &changes);
       client_ids.push_back(client.client_id);
     }

@@ -4,7 +4,6 @@
 
 int main(int argc, char** argv) {
   using namespace clienttier;
-  return RunServiceMain<scoring::ScoringApp>(argc, argv, "scoring",
-                                             "the ClientTier scoring gRPC service",
-                                             scoring::ReadScoringConfig);
+  return RunServiceMain<scoring::ScoringApp>(
+      argc, argv, "scoring", "the ClientTier scoring gRPC service", scoring::ReadScoringConfig);
 }

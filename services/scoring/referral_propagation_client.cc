@@ -53,8 +53,7 @@ std::optional<ReferralCountsById> ReferralPropagationClient::Fetch(
       paused_until_ns_.store(SteadyNowNs() + int64_t{options_.pause_after_failure_ms} * 1'000'000,
                              std::memory_order_relaxed);
       fallbacks_.Increment();
-      Logger::LogRateLimited("scoring-referral-down", std::chrono::seconds(10),
-                             Severity::kWarning,
+      Logger::LogRateLimited("scoring-referral-down", std::chrono::seconds(10), Severity::kWarning,
                              "referral unavailable; using stored referral counts",
                              {{"grpc_code", static_cast<int>(status.error_code())},
                               {"detail", status.error_message()}});

@@ -15,25 +15,25 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.server = ReadServerConfig(reader, 50052, 9092);
   config.mysql = ReadMySqlConfig(reader, "ct_scoring");
   config.redis = ReadRedisConfig(reader);
-  config.engine.default_currency = reader.String(
-      "default-currency", config.engine.default_currency,
-      "ISO 4217 currency of tenants whose scoring config names none");
+  config.engine.default_currency =
+      reader.String("default-currency", config.engine.default_currency,
+                    "ISO 4217 currency of tenants whose scoring config names none");
   config.engine.cache_ttl_seconds = static_cast<int>(
       reader.Int("cache-ttl-s", config.engine.cache_ttl_seconds, 1, 86400, "score cache TTL"));
   config.consumer.consumer_name =
       reader.String("consumer-name", DefaultConsumerName("scoring"),
                     "this replica's name in the ct:events:profile consumer group (pod name)");
-  config.consumer.claim_idle_ms = static_cast<int>(reader.Int(
-      "claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
-      "take over another replica's unacknowledged events after this long"));
+  config.consumer.claim_idle_ms = static_cast<int>(
+      reader.Int("claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
+                 "take over another replica's unacknowledged events after this long"));
   config.referral.target = reader.String(
       "referral-address", "",
       "referral service for propagation (dns:///referral:50054); empty: stored counts only");
   config.referral.api_key = reader.String(
       "referral-api-key", "", "service key scoring presents to referral (tenant * in its keys)");
-  config.referral.deadline_ms = static_cast<int>(reader.Int(
-      "referral-deadline-ms", config.referral.deadline_ms, 10, 10000,
-      "deadline of one GetPropagation call"));
+  config.referral.deadline_ms =
+      static_cast<int>(reader.Int("referral-deadline-ms", config.referral.deadline_ms, 10, 10000,
+                                  "deadline of one GetPropagation call"));
   config.referral.tls = ReadClientTls(reader, config.server.tls.client_ca_pem);
   config.run_consumer =
       reader.Bool("run-consumer", true, "apply ct:events:profile in this replica");

@@ -176,12 +176,9 @@ std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& co
                               client_id, now);
 }
 
-std::optional<v1::Score> ScoringEngine::RescoreInTransaction(sql::Connection& connection,
-                                                             const TenantContext& context,
-                                                             const std::string& tenant_id,
-                                                             const std::string& client_id,
-                                                             UnixMicros now,
-                                                             const ReferralCountsById* referral) {
+std::optional<v1::Score> ScoringEngine::RescoreInTransaction(
+    sql::Connection& connection, const TenantContext& context, const std::string& tenant_id,
+    const std::string& client_id, UnixMicros now, const ReferralCountsById* referral) {
   std::map<std::string, v1::Score> scores =
       RescoreManyInTransaction(connection, context, tenant_id, {client_id}, now, referral);
   if (scores.empty()) {
@@ -261,9 +258,8 @@ int ScoringEngine::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& even
       }
     }
     for (const auto& [tenant_id, clients] : touched) {
-      RescoreManyInTransaction(connection, LoadContext(connection, tenant_id, now, true),
-                               tenant_id, std::vector<std::string>(clients.begin(), clients.end()),
-                               now);
+      RescoreManyInTransaction(connection, LoadContext(connection, tenant_id, now, true), tenant_id,
+                               std::vector<std::string>(clients.begin(), clients.end()), now);
     }
   });
   for (const auto& [tenant_id, clients] : touched) {
@@ -328,15 +324,15 @@ v1::ScoreExplanation ScoringEngine::Explain(const std::string& tenant_id,
   v1::ScoreExplanation explanation;
   pool_.WithConnection([&](sql::Connection& connection) {
     const TenantContext context = LoadContext(connection, tenant_id, now, false);
-    auto facts = AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency,
-                                           DayOf(now));
+    auto facts =
+        AggregateStore::LoadFacts(connection, tenant_id, client_id, context.currency, DayOf(now));
     if (!facts) {
       throw NotFound("client '" + client_id + "' is not known to scoring");
     }
     const auto stored = ScoreStore::Get(connection, tenant_id, client_id);
     const auto record = ScoreStore::GetOverride(connection, tenant_id, client_id);
-    const ComputedScore computed = Compute(
-        context, *facts, stored ? stored->tier_state : TierState{}, record, now);
+    const ComputedScore computed =
+        Compute(context, *facts, stored ? stored->tier_state : TierState{}, record, now);
     *explanation.mutable_score() = computed.proto;
     for (const auto& input : computed.domain.explanation.inputs) {
       auto* out = explanation.add_inputs();
@@ -362,8 +358,8 @@ v1::ScoreExplanation ScoringEngine::Explain(const std::string& tenant_id,
   return explanation;
 }
 
-bool ScoringEngine::CachedScoreWithoutIo(const std::string& tenant_id,
-                                         const std::string& client_id, v1::Score* score) {
+bool ScoringEngine::CachedScoreWithoutIo(const std::string& tenant_id, const std::string& client_id,
+                                         v1::Score* score) {
   auto local = cache_.GetLocal(ScoreCacheKey(tenant_id, client_id));
   return local && score->ParseFromString(*local);
 }

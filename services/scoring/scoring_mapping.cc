@@ -87,8 +87,10 @@ v1::ScoringConfig ConfigToProto(const ScoringConfig& config, const std::string& 
   Assign(config.rfm.recency_cuts_days, rfm->mutable_recency_cuts_days());
   Assign(config.rfm.frequency_cuts, rfm->mutable_frequency_cuts());
   Assign(config.rfm.monetary_cuts_minor, rfm->mutable_monetary_cuts_minor());
-  proto.mutable_spend_tier()->set_basic_max_monthly_minor(config.spend_tier.basic_max_monthly_minor);
-  proto.mutable_spend_tier()->set_growth_max_monthly_minor(config.spend_tier.growth_max_monthly_minor);
+  proto.mutable_spend_tier()->set_basic_max_monthly_minor(
+      config.spend_tier.basic_max_monthly_minor);
+  proto.mutable_spend_tier()->set_growth_max_monthly_minor(
+      config.spend_tier.growth_max_monthly_minor);
   auto* depth = proto.mutable_need_depth();
   depth->set_moderate_min_sessions(static_cast<int32_t>(config.need_depth.moderate_min_sessions));
   depth->set_deep_min_sessions(static_cast<int32_t>(config.need_depth.deep_min_sessions));
@@ -237,11 +239,12 @@ ClvModel ClvModelFromProto(const v1::ClvModel* proto) {
   model.has_spend_model = proto->gamma_gamma().converged();
   if (model.has_spend_model) {
     const auto& fit = proto->gamma_gamma();
-    model.spend_model = GammaGammaParams{Parameter(fit, "p"), Parameter(fit, "q"),
-                                         Parameter(fit, "gamma")};
+    model.spend_model =
+        GammaGammaParams{Parameter(fit, "p"), Parameter(fit, "q"), Parameter(fit, "gamma")};
   }
   if (!model.has_purchase_model) {
-    model.fallback_reason = "BG/NBD fit " + proto->bg_nbd().status() + ": " + proto->bg_nbd().message();
+    model.fallback_reason =
+        "BG/NBD fit " + proto->bg_nbd().status() + ": " + proto->bg_nbd().message();
   } else if (!model.has_spend_model) {
     model.fallback_reason =
         "Gamma-Gamma fit " + proto->gamma_gamma().status() + ": " + proto->gamma_gamma().message();
@@ -299,8 +302,8 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   *windows->mutable_spend_90d() = Money(facts.spend_90d_minor, currency);
   *windows->mutable_spend_365d() = Money(facts.spend_365d_minor, currency);
   windows->set_sessions_90d(facts.sessions_90d);
-  windows->set_days_since_login(facts.last_login_day == kNever ? -1
-                                                               : score.as_of - facts.last_login_day);
+  windows->set_days_since_login(
+      facts.last_login_day == kNever ? -1 : score.as_of - facts.last_login_day);
   proto.set_churn_warning(score.churn_warning.warned);
   proto.set_churn_reason(score.churn_warning.reason);
   proto.set_lifetime_purchases(facts.purchase_count);

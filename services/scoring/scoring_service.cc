@@ -103,7 +103,8 @@ grpc::Status ScoringService::GetTierDistribution(grpc::ServerContext* context,
   return runner_.Run(context, "GetTierDistribution", Role::kReader, [&](const Caller& caller) {
     engine_.pool().WithConnection([&](sql::Connection& connection) {
       const v1::ScoringConfig config = VersionStore::LatestConfig(connection, caller.tenant_id);
-      const std::string currency = config.currency().empty() ? default_currency_ : config.currency();
+      const std::string currency =
+          config.currency().empty() ? default_currency_ : config.currency();
       *response = QueryDistribution(connection, caller.tenant_id, currency);
       response->set_config_version(config.version());
       if (auto population = VersionStore::LatestPopulation(connection, caller.tenant_id)) {
@@ -127,7 +128,8 @@ grpc::Status ScoringService::ListTierChanges(grpc::ServerContext* context,
     }
     UnixMicros since = 0;
     if (request->has_since()) {
-      validation::CheckTimestamp("since", request->since(), 0, engine_.clock().Now() + kMicrosPerDay);
+      validation::CheckTimestamp("since", request->since(), 0,
+                                 engine_.clock().Now() + kMicrosPerDay);
       since = FromProtoTimestamp(request->since());
     }
     engine_.pool().WithConnection([&](sql::Connection& connection) {
@@ -183,10 +185,9 @@ grpc::Status ScoringService::StreamScores(grpc::ServerContext* context,
       filter.after_client_id = request->after_client_id();
     }
     engine_.pool().WithConnection([&](sql::Connection& connection) {
-      ScoreStore::Stream(connection, caller.tenant_id, filter, kStreamPageSize,
-                         [&](v1::Score&& score) {
-                           return !context->IsCancelled() && writer->Write(score);
-                         });
+      ScoreStore::Stream(
+          connection, caller.tenant_id, filter, kStreamPageSize,
+          [&](v1::Score&& score) { return !context->IsCancelled() && writer->Write(score); });
     });
   });
 }

@@ -13,8 +13,8 @@ namespace clienttier::scoring {
 class ScoringService final
     : public v1::ScoringService::WithCallbackMethod_GetScore<v1::ScoringService::Service> {
  public:
-  ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs,
-                 WorkerPool& io_workers, std::string default_currency);
+  ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs, WorkerPool& io_workers,
+                 std::string default_currency);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const v1::GetScoreRequest* request,

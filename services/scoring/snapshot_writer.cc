@@ -28,9 +28,8 @@ void SnapshotWriter::Submit(ScoringEngine::Changes changes, std::vector<std::str
   auto chunk = std::make_shared<ScoringEngine::Changes>(std::move(changes));
   auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
   write.done = std::async(std::launch::async, [this, chunk, ids] {
-    pool_.InTransaction([&](sql::Connection& connection) {
-      ScoringEngine::Write(connection, tenant_id_, *chunk);
-    });
+    pool_.InTransaction(
+        [&](sql::Connection& connection) { ScoringEngine::Write(connection, tenant_id_, *chunk); });
     if (after_commit_) {
       after_commit_(*ids);
     }

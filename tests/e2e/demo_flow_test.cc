@@ -66,9 +66,8 @@ TEST_F(DemoFlowTest, TheDemoStoryHoldsOnASmallTenant) {
   });
   EXPECT_EQ(steps, (std::vector<std::string>{
                        "load_demo_tenant", "scores_from_events", "fit_clv_and_rescore",
-                       "tier_distribution", "explained_scores", "referrals",
-                       "segment_and_campaign", "record_outcomes", "campaign_report",
-                       "next_best_actions"}));
+                       "tier_distribution", "explained_scores", "referrals", "segment_and_campaign",
+                       "record_outcomes", "campaign_report", "next_best_actions"}));
 
   const demo::TourFacts& facts = flow.facts();
   EXPECT_EQ(facts.clients_created, 400);

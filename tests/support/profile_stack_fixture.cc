@@ -16,10 +16,10 @@ void ProfileStackFixture::SetUp() {
   admin_a_ = "admin-a-" + suffix_;
   reader_a_ = "reader-a-" + suffix_;
   service_key_ = "service-" + suffix_;
-  keys_file_ = WriteApiKeysFile(
-      writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ + " writer\n" +
-      admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n" +
-      service_key_ + " * reader\n");
+  keys_file_ =
+      WriteApiKeysFile(writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ +
+                       " writer\n" + admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " +
+                       tenant_a_ + " reader\n" + service_key_ + " * reader\n");
 
   profile_config_.server = server_config(16);
   profile_config_.mysql = MySqlFromEnv(UniqueDatabaseName("profile"));
@@ -73,8 +73,7 @@ void ProfileStackFixture::EnsureClient(const std::string& client_id, const std::
 }
 
 void ProfileStackFixture::RecordPurchase(const std::string& key, const std::string& client_id,
-                                         int64_t units, int days_ago,
-                                         const std::string& api_key) {
+                                         int64_t units, int days_ago, const std::string& api_key) {
   ::clienttier::profile::v1::RecordTransactionRequest request;
   auto* input = request.mutable_transaction();
   input->set_idempotency_key(key);

@@ -115,9 +115,9 @@ void RedisProcess::Start() {
   const std::string port = std::to_string(port_);
   pid_ = fork();
   if (pid_ == 0) {
-    execlp(server.c_str(), server.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1",
-           "--dir", directory_.c_str(), "--appendonly", "yes", "--save", "", "--loglevel",
-           "warning", static_cast<char*>(nullptr));
+    execlp(server.c_str(), server.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--dir",
+           directory_.c_str(), "--appendonly", "yes", "--save", "", "--loglevel", "warning",
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   RedisConfig config;
@@ -130,7 +130,8 @@ void RedisProcess::Start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  throw std::runtime_error("private redis-server did not start (CT_REDIS_SERVER_BIN=" + server + ")");
+  throw std::runtime_error("private redis-server did not start (CT_REDIS_SERVER_BIN=" + server +
+                           ")");
 }
 
 void RedisProcess::Stop() {

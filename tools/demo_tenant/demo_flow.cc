@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdarg>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -166,8 +166,9 @@ StepResult DemoFlow::Load() {
   auto flush_registrations = [&] {
     rv1::RegisterReferralsResponse response;
     if (registrations.referrals_size() > 0 &&
-        referral_->RegisterReferrals(CallContext(targets_.writer_key, kCall).get(), registrations,
-                                     &response)
+        referral_
+            ->RegisterReferrals(CallContext(targets_.writer_key, kCall).get(), registrations,
+                                &response)
             .ok()) {
       for (const auto& item : response.results()) {
         facts_.referrals_registered += item.has_referral() ? 1 : 0;
@@ -205,8 +206,9 @@ StepResult DemoFlow::Load() {
   auto record = [&](size_t first) {
     for (size_t b = first; b < batches.size(); b += 2) {
       pv1::RecordTransactionsResponse response;
-      if (profile_->RecordTransactions(CallContext(targets_.writer_key, kCall).get(), batches[b],
-                                       &response)
+      if (profile_
+              ->RecordTransactions(CallContext(targets_.writer_key, kCall).get(), batches[b],
+                                   &response)
               .ok()) {
         recorded += batches[b].transactions_size();
       } else {
@@ -222,8 +224,7 @@ StepResult DemoFlow::Load() {
   for (size_t i = 0; i < tenant_.logins.size(); ++i) {
     pv1::InteractionInput& input = *logins.add_interactions();
     input.set_idempotency_key(options_.id_prefix + "-login-" + std::to_string(i));
-    input.set_client_id(
-        tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
+    input.set_client_id(tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
     input.set_kind(pv1::INTERACTION_KIND_LOGIN);
     input.mutable_occurred_at()->set_seconds(tenant_.logins[i].day * kSecondsPerDay + 20 * 3600);
     if (logins.interactions_size() == kBatch || i + 1 == tenant_.logins.size()) {
@@ -281,10 +282,10 @@ StepResult DemoFlow::WaitForScores() {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   result.ok = matched == sampled;
-  result.lines.push_back(Format(
-      "scoring applied the stream: %d of %d sampled clients show every transaction (%.1f s)",
-      matched, sampled,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
+  result.lines.push_back(
+      Format("scoring applied the stream: %d of %d sampled clients show every transaction (%.1f s)",
+             matched, sampled,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
   return result;
 }
 
@@ -301,10 +302,9 @@ StepResult DemoFlow::FitAndRescore() {
   for (const auto& parameter : model.bg_nbd().parameters()) {
     parameters += Format(" %s=%.3g", parameter.name().c_str(), parameter.value());
   }
-  result.lines.push_back(Format("CLV model v%lld fitted (%s); BG/NBD%s",
-                                static_cast<long long>(model.version()),
-                                model.usable() ? "used" : "not usable: heuristic",
-                                parameters.c_str()));
+  result.lines.push_back(
+      Format("CLV model v%lld fitted (%s); BG/NBD%s", static_cast<long long>(model.version()),
+             model.usable() ? "used" : "not usable: heuristic", parameters.c_str()));
   auto context = CallContext(targets_.admin_key, kLong);
   sv1::BatchRescoreRequest request;
   request.set_refresh_population(true);
@@ -316,11 +316,11 @@ StepResult DemoFlow::FitAndRescore() {
   }
   status = reader->Finish();
   result.ok = status.ok() && last.done() && last.scored() == last.total();
-  result.lines.push_back(Format("BatchRescore: %lld of %lld clients in %.2f s, %lld tier changes %s",
-                                static_cast<long long>(last.scored()),
-                                static_cast<long long>(last.total()), last.elapsed_seconds(),
-                                static_cast<long long>(last.tier_changes()),
-                                status.ok() ? "" : Describe(status).c_str()));
+  result.lines.push_back(
+      Format("BatchRescore: %lld of %lld clients in %.2f s, %lld tier changes %s",
+             static_cast<long long>(last.scored()), static_cast<long long>(last.total()),
+             last.elapsed_seconds(), static_cast<long long>(last.tier_changes()),
+             status.ok() ? "" : Describe(status).c_str()));
   return result;
 }
 
@@ -378,8 +378,8 @@ StepResult DemoFlow::Explain() {
     sv1::ExplainScoreRequest request;
     request.set_client_id(client_id);
     sv1::ScoreExplanation explanation;
-    if (!scoring_->ExplainScore(CallContext(targets_.writer_key, kCall).get(), request,
-                                &explanation)
+    if (!scoring_
+             ->ExplainScore(CallContext(targets_.writer_key, kCall).get(), request, &explanation)
              .ok()) {
       continue;
     }
@@ -394,8 +394,8 @@ StepResult DemoFlow::Explain() {
               [](const auto& a, const auto& b) { return a.points() > b.points(); });
     for (size_t i = 0; i < std::min<size_t>(3, contributions.size()); ++i) {
       const std::string& detail = contributions[i].detail();
-      result.lines.push_back(Format("    %-12s %5.1f points%s", contributions[i].dimension().c_str(),
-                                    contributions[i].points(),
+      result.lines.push_back(Format("    %-12s %5.1f points%s",
+                                    contributions[i].dimension().c_str(), contributions[i].points(),
                                     detail.empty() ? "" : (" (" + detail + ")").c_str()));
     }
     result.lines.push_back("    why this tier: " + explanation.tier_reason());
@@ -411,24 +411,24 @@ StepResult DemoFlow::Referrals() {
   const grpc::Status status = referral_->GetReferralStats(
       CallContext(targets_.writer_key, kCall).get(), rv1::GetReferralStatsRequest(), &stats);
   facts_.referrals_converted = stats.converted();
-  result.lines.push_back(Format(
-      "%lld registered, %lld converted (%.0f%%), referred revenue %s, k-factor %.3f",
-      static_cast<long long>(stats.registered()), static_cast<long long>(stats.converted()),
-      100.0 * stats.conversion_rate(), FormatMoney(stats.referred_revenue()).c_str(),
-      stats.k_factor()));
+  result.lines.push_back(
+      Format("%lld registered, %lld converted (%.0f%%), referred revenue %s, k-factor %.3f",
+             static_cast<long long>(stats.registered()), static_cast<long long>(stats.converted()),
+             100.0 * stats.conversion_rate(), FormatMoney(stats.referred_revenue()).c_str(),
+             stats.k_factor()));
   rv1::LeaderboardRequest request;
   request.set_limit(3);
   rv1::LeaderboardResponse board;
   if (referral_->Leaderboard(CallContext(targets_.writer_key, kCall).get(), request, &board).ok()) {
     for (const auto& entry : board.entries()) {
-      result.lines.push_back(Format("    #%d %s: %lld converted, %s referred",
-                                    entry.rank(), entry.client_id().c_str(),
+      result.lines.push_back(Format("    #%d %s: %lld converted, %s referred", entry.rank(),
+                                    entry.client_id().c_str(),
                                     static_cast<long long>(entry.converted()),
                                     FormatMoney(entry.referred_revenue()).c_str()));
     }
   }
-  result.ok = status.ok() && stats.registered() == facts_.referrals_registered &&
-              stats.converted() > 0;
+  result.ok =
+      status.ok() && stats.registered() == facts_.referrals_registered && stats.converted() > 0;
   return result;
 }
 
@@ -452,8 +452,8 @@ StepResult DemoFlow::SegmentAndCampaign() {
   }
   result.lines.push_back(Format("segment %s: %lld of %lld members (%s ), revenue 12m %s",
                                 kSegmentRule, static_cast<long long>(facts_.preview.members()),
-                                static_cast<long long>(facts_.preview.population()),
-                                tiers.c_str(), FormatMoney(facts_.preview.revenue_12m()).c_str()));
+                                static_cast<long long>(facts_.preview.population()), tiers.c_str(),
+                                FormatMoney(facts_.preview.revenue_12m()).c_str()));
   cv1::CreateSegmentRequest segment;
   segment.mutable_segment()->set_segment_id("mindful-top");
   segment.mutable_segment()->set_name("Top-tier clients interested in mindfulness");
@@ -518,8 +518,7 @@ StepResult DemoFlow::Outcomes() {
     outcome.set_client_id(client_id);
     outcome.set_idempotency_key("contact-" + client_id);
     cv1::RecordOutcomeResponse response;
-    if (!campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome,
-                                  &response)
+    if (!campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome, &response)
              .ok()) {
       ++not_in_audience;
       continue;
@@ -531,18 +530,16 @@ StepResult DemoFlow::Outcomes() {
     outcome.set_idempotency_key("booking-" + client_id);
     outcome.set_converted(true);
     *outcome.mutable_revenue() = Cny(24000);
-    if (campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome,
-                                 &response)
+    if (campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome, &response)
             .ok()) {
       ++bookings;
     }
   }
-  result.lines.push_back(Format("%lld bookings recorded over %zu segment members (%lld not in "
-                                "the audience: no consent)",
-                                static_cast<long long>(bookings), members.size(),
-                                static_cast<long long>(not_in_audience)));
-  result.ok = not_in_audience == facts_.launched.audience().excluded_no_consent() &&
-              bookings > 0;
+  result.lines.push_back(Format(
+      "%lld bookings recorded over %zu segment members (%lld not in "
+      "the audience: no consent)",
+      static_cast<long long>(bookings), members.size(), static_cast<long long>(not_in_audience)));
+  result.ok = not_in_audience == facts_.launched.audience().excluded_no_consent() && bookings > 0;
   return result;
 }
 
@@ -553,20 +550,21 @@ StepResult DemoFlow::Report() {
   const grpc::Status status = campaign_->GetCampaignReport(
       CallContext(targets_.writer_key, kCall).get(), request, &facts_.report);
   const auto& report = facts_.report;
-  result.lines.push_back(Format(
-      "treatment %lld/%lld converted (%.1f%%), holdout %lld/%lld (%.1f%%)",
-      static_cast<long long>(report.treatment().conversions()),
-      static_cast<long long>(report.treatment().members()),
-      100.0 * report.treatment().conversion_rate(),
-      static_cast<long long>(report.holdout().conversions()),
-      static_cast<long long>(report.holdout().members()),
-      100.0 * report.holdout().conversion_rate()));
-  result.lines.push_back(Format(
-      "uplift %+.1f points, 95%% CI [%.1f, %.1f]; incremental revenue %s; %s",
-      report.absolute_uplift_pp(), report.uplift_low_pp(), report.uplift_high_pp(),
-      FormatMoney(report.incremental_revenue()).c_str(),
-      report.enough_data() ? "enough data" : report.data_note().c_str()));
-  result.ok = status.ok() && report.treatment().members() == facts_.launched.audience().treatment() &&
+  result.lines.push_back(
+      Format("treatment %lld/%lld converted (%.1f%%), holdout %lld/%lld (%.1f%%)",
+             static_cast<long long>(report.treatment().conversions()),
+             static_cast<long long>(report.treatment().members()),
+             100.0 * report.treatment().conversion_rate(),
+             static_cast<long long>(report.holdout().conversions()),
+             static_cast<long long>(report.holdout().members()),
+             100.0 * report.holdout().conversion_rate()));
+  result.lines.push_back(
+      Format("uplift %+.1f points, 95%% CI [%.1f, %.1f]; incremental revenue %s; %s",
+             report.absolute_uplift_pp(), report.uplift_low_pp(), report.uplift_high_pp(),
+             FormatMoney(report.incremental_revenue()).c_str(),
+             report.enough_data() ? "enough data" : report.data_note().c_str()));
+  result.ok = status.ok() &&
+              report.treatment().members() == facts_.launched.audience().treatment() &&
               report.holdout().members() == facts_.launched.audience().holdout() &&
               report.uplift_low_pp() <= report.absolute_uplift_pp() &&
               report.absolute_uplift_pp() <= report.uplift_high_pp();
@@ -579,8 +577,8 @@ StepResult DemoFlow::NextBestActions() {
     cv1::GetNextBestActionRequest request;
     request.set_client_id(explanation.score().client_id());
     cv1::NextBestAction action;
-    if (!campaign_->GetNextBestAction(CallContext(targets_.writer_key, kCall).get(), request,
-                                      &action)
+    if (!campaign_
+             ->GetNextBestAction(CallContext(targets_.writer_key, kCall).get(), request, &action)
              .ok()) {
       continue;
     }

@@ -50,8 +50,7 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, std::string> flags;
   if (!clienttier::tools::ParseFlags(
-          argc, argv,
-          {"profile", "scoring", "campaign", "referral", "api-key", "admin-api-key"},
+          argc, argv, {"profile", "scoring", "campaign", "referral", "api-key", "admin-api-key"},
           {"clients", "seed"},
           "usage: demo-tenant --profile=H:P --scoring=H:P --campaign=H:P --referral=H:P "
           "--api-key=WRITER --admin-api-key=ADMIN [--clients=20000] [--seed=42]",
@@ -77,6 +76,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     failures += step.ok ? 0 : 1;
   });
-  std::printf("[demo] %s\n", failures == 0 ? "every step behaved as expected" : "some steps FAILED");
+  std::printf("[demo] %s\n",
+              failures == 0 ? "every step behaved as expected" : "some steps FAILED");
   return failures == 0 ? 0 : 1;
 }

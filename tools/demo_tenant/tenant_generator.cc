@@ -17,7 +17,9 @@ class Random {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
   }
-  int64_t Below(int64_t bound) { return static_cast<int64_t>(Next() % static_cast<uint64_t>(bound)); }
+  int64_t Below(int64_t bound) {
+    return static_cast<int64_t>(Next() % static_cast<uint64_t>(bound));
+  }
   double Unit() { return static_cast<double>(Next() >> 11) / 9007199254740992.0; }
   bool Chance(double p) { return Unit() < p; }
   template <typename T>
@@ -70,13 +72,13 @@ const std::vector<std::string> kRegions = {"beijing", "shanghai", "guangdong", "
                                            "sichuan", "hubei",    "jiangsu",   "shaanxi"};
 const std::vector<std::string> kOccupations = {"student", "teacher",  "engineer", "nurse",
                                                "manager", "designer", "retired",  "parent"};
-const std::vector<std::string> kInterests = {"mindfulness", "parenting",  "career",
-                                             "relationships", "sleep",    "art_therapy",
+const std::vector<std::string> kInterests = {"mindfulness",    "parenting", "career",
+                                             "relationships",  "sleep",     "art_therapy",
                                              "public_speaking"};
-const std::vector<std::string> kConcerns = {"anxiety", "depression", "stress", "grief",
-                                            "family",  "burnout"};
-const std::vector<std::string> kChannels = {"search_ads", "social", "school_partner",
-                                            "walk_in", "event"};
+const std::vector<std::string> kConcerns = {"anxiety", "depression", "stress",
+                                            "grief",   "family",     "burnout"};
+const std::vector<std::string> kChannels = {"search_ads", "social", "school_partner", "walk_in",
+                                            "event"};
 // Session prices by counsellor level (fen): junior, senior, principal.
 const int64_t kSessionPrice[] = {30000, 45000, 60000};
 
@@ -178,8 +180,8 @@ DemoTenant GenerateTenant(const DemoTenantOptions& options) {
 
     // About one in six arrives through a friend's code, when there is a friend to have one.
     if (!referrers.empty() && random.Chance(0.16)) {
-      const int32_t referrer = referrers[static_cast<size_t>(random.Below(
-          static_cast<int64_t>(referrers.size())))];
+      const int32_t referrer =
+          referrers[static_cast<size_t>(random.Below(static_cast<int64_t>(referrers.size())))];
       if (referred_count[static_cast<size_t>(referrer)] < 3) {
         ++referred_count[static_cast<size_t>(referrer)];
         tenant.referrals.push_back({referrer, i});
@@ -233,14 +235,15 @@ DemoTenant GenerateTenant(const DemoTenantOptions& options) {
       const int logins = 1 + static_cast<int>(random.Below(2));
       for (int k = 0; k < logins; ++k) {
         tenant.logins.push_back(
-            {i, std::min(options.today - 1, start + random.Below(std::max<int64_t>(
-                                                        1, options.today - start)))});
+            {i, std::min(options.today - 1,
+                         start + random.Below(std::max<int64_t>(1, options.today - start)))});
       }
     }
     tenant.clients.push_back(std::move(client));
   }
-  std::stable_sort(tenant.transactions.begin(), tenant.transactions.end(),
-                   [](const DemoTransaction& a, const DemoTransaction& b) { return a.day < b.day; });
+  std::stable_sort(
+      tenant.transactions.begin(), tenant.transactions.end(),
+      [](const DemoTransaction& a, const DemoTransaction& b) { return a.day < b.day; });
   return tenant;
 }
 

@@ -9,11 +9,11 @@ namespace clienttier::demo {
 // What kind of client someone turns out to be; drawn once per client, it decides everything
 // else about them.
 enum class Pattern : uint8_t {
-  kProspect,  // signed up, never paid
-  kOneVisit,  // one assessment or session, then gone
-  kShortTerm, // a few sessions over weeks, then dormant
-  kRegular,   // weekly or fortnightly for months, a course now and then
-  kLoyal,     // years of sessions, courses and workshops; refers friends
+  kProspect,   // signed up, never paid
+  kOneVisit,   // one assessment or session, then gone
+  kShortTerm,  // a few sessions over weeks, then dormant
+  kRegular,    // weekly or fortnightly for months, a course now and then
+  kLoyal,      // years of sessions, courses and workshops; refers friends
 };
 
 struct DemoClient {
@@ -21,10 +21,10 @@ struct DemoClient {
   int64_t created_day = 0;  // UTC days since 1970-01-01
   Pattern pattern = Pattern::kOneVisit;
   std::string region;
-  int city_tier = 0;     // profile.v1.CityTier
-  int age_band = 0;      // profile.v1.AgeBand
-  int gender = 0;        // profile.v1.Gender
-  int income_band = 0;   // profile.v1.IncomeBand
+  int city_tier = 0;    // profile.v1.CityTier
+  int age_band = 0;     // profile.v1.AgeBand
+  int gender = 0;       // profile.v1.Gender
+  int income_band = 0;  // profile.v1.IncomeBand
   std::string occupation;
   std::string acquisition_channel;
   int64_t acquisition_cost_fen = 0;

@@ -54,20 +54,25 @@ struct ServiceEntry {
 
 // The health entry asks any service: pick its address with --address.
 const ServiceEntry kServices[] = {
-    {"profile", "clienttier.profile.v1.ClientProfileService", "profile-address",
-     "127.0.0.1:50051"},
+    {"profile", "clienttier.profile.v1.ClientProfileService", "profile-address", "127.0.0.1:50051"},
     {"scoring", "clienttier.scoring.v1.ScoringService", "scoring-address", "127.0.0.1:50052"},
-    {"campaign", "clienttier.campaign.v1.CampaignService", "campaign-address",
-     "127.0.0.1:50053"},
-    {"referral", "clienttier.referral.v1.ReferralService", "referral-address",
-     "127.0.0.1:50054"},
+    {"campaign", "clienttier.campaign.v1.CampaignService", "campaign-address", "127.0.0.1:50053"},
+    {"referral", "clienttier.referral.v1.ReferralService", "referral-address", "127.0.0.1:50054"},
     {"health", "grpc.health.v1.Health", "address", "127.0.0.1:50051"},
 };
 
-const char* kGlobalFlags[] = {"api-key",          "api-key-file",     "tenant",
-                              "output",           "deadline-s",       "profile-address",
-                              "scoring-address",  "campaign-address", "referral-address",
-                              "address",          "tls-ca-file",      "tls-client-cert-file",
+const char* kGlobalFlags[] = {"api-key",
+                              "api-key-file",
+                              "tenant",
+                              "output",
+                              "deadline-s",
+                              "profile-address",
+                              "scoring-address",
+                              "campaign-address",
+                              "referral-address",
+                              "address",
+                              "tls-ca-file",
+                              "tls-client-cert-file",
                               "tls-client-key-file"};
 
 // Forces the generated descriptors into the binary (static libraries link only what is used).
@@ -126,8 +131,8 @@ class CommandLine {
         help_ = true;
       } else if (arg.rfind("--", 0) == 0) {
         const size_t equals = arg.find('=');
-        const std::string name = arg.substr(2, equals == std::string::npos ? std::string::npos
-                                                                             : equals - 2);
+        const std::string name =
+            arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
         const std::string value = equals == std::string::npos ? "true" : arg.substr(equals + 1);
         if (std::find(std::begin(kGlobalFlags), std::end(kGlobalFlags), name) !=
             std::end(kGlobalFlags)) {
@@ -179,9 +184,11 @@ void PrintUsage() {
       "  --tls-ca-file, --tls-client-cert-file, --tls-client-key-file   TLS / mutual TLS\n\n"
       "request fields: --client-id=c-1, --page.page-size=50, --tiers=T1,T2,\n"
       "  --amount='{\"units\":1000,\"currency\":\"CNY\"}', --occurred-at=2026-11-24T10:00:00Z;\n"
-      "  client-streaming methods (profile import-clients) read one JSON request per stdin line.\n\n"
+      "  client-streaming methods (profile import-clients) read one JSON request per stdin "
+      "line.\n\n"
       "exit codes: 0 ok, 2 usage, 3 unreadable key or TLS file, 10 + gRPC status code on a\n"
-      "  failed call (13 INVALID_ARGUMENT, 15 NOT_FOUND, 19 FAILED_PRECONDITION, 24 UNAVAILABLE)\n");
+      "  failed call (13 INVALID_ARGUMENT, 15 NOT_FOUND, 19 FAILED_PRECONDITION, 24 "
+      "UNAVAILABLE)\n");
 }
 
 void PrintMethods(const ServiceEntry& entry, const ServiceDescriptor& service) {
@@ -190,8 +197,7 @@ void PrintMethods(const ServiceEntry& entry, const ServiceDescriptor& service) {
   for (int i = 0; i < service.method_count(); ++i) {
     const MethodDescriptor& method = *service.method(i);
     std::printf("  %-28s %s -> %s%s\n", Kebab(method.name()).c_str(),
-                method.input_type()->name().c_str(),
-                method.server_streaming() ? "stream " : "",
+                method.input_type()->name().c_str(), method.server_streaming() ? "stream " : "",
                 method.output_type()->name().c_str());
   }
 }
@@ -209,8 +215,10 @@ int Run(const CommandLine& command) {
     }
   }
   if (entry == nullptr) {
-    std::fprintf(stderr, "tierctl: unknown service '%s' (profile, scoring, campaign, referral, "
-                         "health)\n", words[0].c_str());
+    std::fprintf(stderr,
+                 "tierctl: unknown service '%s' (profile, scoring, campaign, referral, "
+                 "health)\n",
+                 words[0].c_str());
     return kExitUsage;
   }
   const ServiceDescriptor* service =
@@ -323,9 +331,8 @@ int Run(const CommandLine& command) {
   }
   call->WritesDone(nullptr);
   wait();
-  const bool progress = method->output_type()->full_name() ==
-                            "clienttier.scoring.v1.BatchRescoreProgress" &&
-                        !json;
+  const bool progress =
+      method->output_type()->full_name() == "clienttier.scoring.v1.BatchRescoreProgress" && !json;
   grpc::ByteBuffer buffer;
   int responses = 0;
   while (true) {
@@ -365,12 +372,23 @@ int Run(const CommandLine& command) {
   call->Finish(&status, nullptr);
   wait();
   if (!status.ok()) {
-    static const char* const kCodes[] = {
-        "OK",           "CANCELLED",          "UNKNOWN",           "INVALID_ARGUMENT",
-        "DEADLINE_EXCEEDED", "NOT_FOUND",     "ALREADY_EXISTS",    "PERMISSION_DENIED",
-        "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",    "OUT_OF_RANGE",
-        "UNIMPLEMENTED", "INTERNAL",          "UNAVAILABLE",       "DATA_LOSS",
-        "UNAUTHENTICATED"};
+    static const char* const kCodes[] = {"OK",
+                                         "CANCELLED",
+                                         "UNKNOWN",
+                                         "INVALID_ARGUMENT",
+                                         "DEADLINE_EXCEEDED",
+                                         "NOT_FOUND",
+                                         "ALREADY_EXISTS",
+                                         "PERMISSION_DENIED",
+                                         "RESOURCE_EXHAUSTED",
+                                         "FAILED_PRECONDITION",
+                                         "ABORTED",
+                                         "OUT_OF_RANGE",
+                                         "UNIMPLEMENTED",
+                                         "INTERNAL",
+                                         "UNAVAILABLE",
+                                         "DATA_LOSS",
+                                         "UNAUTHENTICATED"};
     const int code = static_cast<int>(status.error_code());
     std::fprintf(stderr, "%s: %s\n", code >= 0 && code <= 16 ? kCodes[code] : "UNKNOWN",
                  status.error_message().c_str());

@@ -20,9 +20,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 bool IsMoney(const Descriptor& type) { return type.full_name() == "clienttier.common.v1.Money"; }
-bool IsTimestamp(const Descriptor& type) {
-  return type.full_name() == "google.protobuf.Timestamp";
-}
+bool IsTimestamp(const Descriptor& type) { return type.full_name() == "google.protobuf.Timestamp"; }
 
 std::string FormatMoney(const Message& money) {
   const Descriptor& type = *money.GetDescriptor();
@@ -80,12 +78,11 @@ std::string ValueText(const Message& message, const FieldDescriptor& field, int 
                                      : reflection.GetUInt64(message, &field));
     case FieldDescriptor::CPPTYPE_DOUBLE:
     case FieldDescriptor::CPPTYPE_FLOAT: {
-      const double value =
-          field.cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE
-              ? (repeated ? reflection.GetRepeatedDouble(message, &field, index)
-                          : reflection.GetDouble(message, &field))
-              : (repeated ? reflection.GetRepeatedFloat(message, &field, index)
-                          : reflection.GetFloat(message, &field));
+      const double value = field.cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE
+                               ? (repeated ? reflection.GetRepeatedDouble(message, &field, index)
+                                           : reflection.GetDouble(message, &field))
+                               : (repeated ? reflection.GetRepeatedFloat(message, &field, index)
+                                           : reflection.GetFloat(message, &field));
       std::ostringstream text;
       text << value;
       return text.str();
@@ -202,15 +199,14 @@ std::string ToTable(const Message& message) {
       list = field;
       continue;
     }
-    if (nested != nullptr && !field->is_repeated() && !IsMoney(*nested) &&
-        !IsTimestamp(*nested)) {
+    if (nested != nullptr && !field->is_repeated() && !IsMoney(*nested) && !IsTimestamp(*nested)) {
       // One level of nesting as dotted names (rfm.recency_days).
       const Message& inner = reflection.GetMessage(message, field);
       std::vector<const FieldDescriptor*> inner_set;
       inner.GetReflection()->ListFields(inner, &inner_set);
       for (const FieldDescriptor* inner_field : inner_set) {
-        lines += field->name() + "." + inner_field->name() + ": " +
-                 FieldText(inner, *inner_field) + "\n";
+        lines += field->name() + "." + inner_field->name() + ": " + FieldText(inner, *inner_field) +
+                 "\n";
       }
       continue;
     }

@@ -91,8 +91,7 @@ std::string SetValue(Message& message, const FieldDescriptor& field, const std::
       case FieldDescriptor::CPPTYPE_ENUM: {
         const EnumValueDescriptor* value = FindEnumValue(field, text);
         if (value == nullptr) {
-          return field.name() + ": '" + text + "' is not a value of " +
-                 field.enum_type()->name();
+          return field.name() + ": '" + text + "' is not a value of " + field.enum_type()->name();
         }
         repeated ? reflection.AddEnum(&message, &field, value)
                  : reflection.SetEnum(&message, &field, value);
@@ -103,10 +102,9 @@ std::string SetValue(Message& message, const FieldDescriptor& field, const std::
         // Timestamp as its RFC 3339 text.
         Message* target = repeated ? reflection.AddMessage(&message, &field)
                                    : reflection.MutableMessage(&message, &field);
-        const std::string json =
-            field.message_type()->full_name() == "google.protobuf.Timestamp"
-                ? "\"" + text + "\""
-                : text;
+        const std::string json = field.message_type()->full_name() == "google.protobuf.Timestamp"
+                                     ? "\"" + text + "\""
+                                     : text;
         const auto status = google::protobuf::util::JsonStringToMessage(json, target);
         if (!status.ok()) {
           return field.name() + ": " + std::string(status.message());
@@ -151,7 +149,8 @@ std::string BuildRequest(const std::vector<std::pair<std::string, std::string>>&
         message = message->GetReflection()->MutableMessage(message, field);
         continue;
       }
-      const bool list = field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE;
+      const bool list =
+          field->is_repeated() && field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE;
       for (const std::string& item : list ? Split(value, ',') : std::vector<std::string>{value}) {
         const std::string error = SetValue(*message, *field, item);
         if (!error.empty()) {
@@ -169,12 +168,11 @@ std::vector<std::string> DescribeFields(const Descriptor& descriptor) {
     const FieldDescriptor& field = *descriptor.field(i);
     std::string flag = "--" + field.name();
     std::replace(flag.begin(), flag.end(), '_', '-');
-    std::string type = field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
-                           ? field.message_type()->name() + " (JSON, or --" + flag.substr(2) +
-                                 ".FIELD)"
-                       : field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM
-                           ? field.enum_type()->name()
-                           : field.cpp_type_name();
+    std::string type =
+        field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
+            ? field.message_type()->name() + " (JSON, or --" + flag.substr(2) + ".FIELD)"
+        : field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM ? field.enum_type()->name()
+                                                            : field.cpp_type_name();
     if (field.message_type() != nullptr &&
         field.message_type()->full_name() == "google.protobuf.Timestamp") {
       type = "RFC 3339 time";

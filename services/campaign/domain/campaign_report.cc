@@ -54,16 +54,15 @@ void JudgeSufficiency(const GroupOutcome& group, const char* name, UpliftReport&
   if (group.conversions < kMinGroupEvents) {
     report.sufficiency = DataSufficiency::kFewEvents;
     report.data_note = "the " + group_name + " group has " + std::to_string(group.conversions) +
-                       " conversions; at least " + std::to_string(kMinGroupEvents) +
-                       " are needed";
+                       " conversions; at least " + std::to_string(kMinGroupEvents) + " are needed";
     return;
   }
   const int64_t non_conversions = group.size - group.conversions;
   if (non_conversions < kMinGroupEvents) {
     report.sufficiency = DataSufficiency::kFewEvents;
     report.data_note = "the " + group_name + " group has " + std::to_string(non_conversions) +
-                       " members who did not convert; at least " +
-                       std::to_string(kMinGroupEvents) + " are needed";
+                       " members who did not convert; at least " + std::to_string(kMinGroupEvents) +
+                       " are needed";
   }
 }
 

@@ -52,7 +52,7 @@ struct OfferValue {
 };
 
 struct Offer {
-  std::string text;                // may be empty: a campaign can carry content, not an offer
+  std::string text;  // may be empty: a campaign can carry content, not an offer
   std::optional<OfferValue> value;
 };
 

@@ -49,8 +49,8 @@ NextBestAction ForGrowth(const ClientSignals& signals) {
   action.evidence.push_back({"lifecycle", Name(signals.lifecycle)});
   if (const std::string* tag = FirstUnboughtInterest(signals)) {
     action.action = Action::kCrossSell;
-    action.reason = "growth client interested in \"" + *tag + "\" who has not bought it yet: " +
-                    "cross-sell it";
+    action.reason = "growth client interested in \"" + *tag +
+                    "\" who has not bought it yet: " + "cross-sell it";
     action.evidence.push_back({"interest_tag", *tag});
     return action;
   }
@@ -174,9 +174,9 @@ NextBestAction DecideNextBestAction(const ClientSignals& signals) {
     const int64_t days = std::max<int64_t>(0, *signals.days_since_last_contact);
     if (days < kQuietDays) {
       return NextBestAction{Action::kRespectQuiet,
-                            "contacted " + std::to_string(days) +
-                                (days == 1 ? " day" : " days") + " ago: wait until " +
-                                std::to_string(kQuietDays) + " days have passed",
+                            "contacted " + std::to_string(days) + (days == 1 ? " day" : " days") +
+                                " ago: wait until " + std::to_string(kQuietDays) +
+                                " days have passed",
                             {{"days_since_last_contact", std::to_string(days)},
                              {"quiet_days", std::to_string(kQuietDays)}}};
     }
@@ -202,10 +202,10 @@ NextBestAction DecideNextBestAction(const ClientSignals& signals) {
     case Lifecycle::kChurned:
       break;
   }
-  return NextBestAction{Action::kNoAction,
-                        std::string("no playbook step for lifecycle stage ") +
-                            Name(signals.lifecycle),
-                        {{"lifecycle", Name(signals.lifecycle)}}};
+  return NextBestAction{
+      Action::kNoAction,
+      std::string("no playbook step for lifecycle stage ") + Name(signals.lifecycle),
+      {{"lifecycle", Name(signals.lifecycle)}}};
 }
 
 }  // namespace clienttier::campaign

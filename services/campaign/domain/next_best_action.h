@@ -32,8 +32,8 @@ const char* Name(Lifecycle lifecycle);
 const char* Name(Propagation propagation);
 
 enum class Action {
-  kNoAction = 0,        // no playbook step fits this client
-  kRespectQuiet = 1,    // a step might fit, but the client is not to be approached now
+  kNoAction = 0,      // no playbook step fits this client
+  kRespectQuiet = 1,  // a step might fit, but the client is not to be approached now
   kPersonalOutreach = 2,
   kWelcomeFollowUp = 3,
   kCrossSell = 4,

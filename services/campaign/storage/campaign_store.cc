@@ -104,13 +104,13 @@ std::optional<v1::Campaign> CampaignStore::Find(sql::Connection& connection,
 
 std::vector<v1::Campaign> CampaignStore::List(sql::Connection& connection,
                                               const std::string& tenant_id,
-                                              const std::string& after_id,
-                                              v1::CampaignState state, int limit) {
+                                              const std::string& after_id, v1::CampaignState state,
+                                              int limit) {
   const bool filter = state != v1::CAMPAIGN_STATE_UNSPECIFIED;
-  auto select = Prepare(connection, std::string("SELECT ") + kColumns +
-                                        " FROM campaigns WHERE tenant_id = ? AND campaign_id > ?" +
-                                        (filter ? " AND state = ?" : "") +
-                                        " ORDER BY campaign_id LIMIT ?");
+  auto select =
+      Prepare(connection, std::string("SELECT ") + kColumns +
+                              " FROM campaigns WHERE tenant_id = ? AND campaign_id > ?" +
+                              (filter ? " AND state = ?" : "") + " ORDER BY campaign_id LIMIT ?");
   int index = 1;
   select->setString(index++, tenant_id);
   select->setString(index++, after_id);
@@ -189,8 +189,8 @@ void CampaignStore::AddAudienceTotals(sql::Connection& connection, const std::st
 std::unordered_set<std::string> CampaignStore::PlacedClients(sql::Connection& connection,
                                                              const std::string& tenant_id,
                                                              const std::string& campaign_id) {
-  auto select = Prepare(connection,
-                        "SELECT client_id FROM audience WHERE tenant_id = ? AND campaign_id = ?");
+  auto select =
+      Prepare(connection, "SELECT client_id FROM audience WHERE tenant_id = ? AND campaign_id = ?");
   select->setString(1, tenant_id);
   select->setString(2, campaign_id);
   auto rows = Query(*select);
@@ -327,8 +327,9 @@ bool CampaignStore::InsertOutcome(sql::Connection& connection, const std::string
   return insert->executeUpdate() == 1;
 }
 
-std::pair<GroupOutcome, GroupOutcome> CampaignStore::GroupOutcomes(
-    sql::Connection& connection, const std::string& tenant_id, const std::string& campaign_id) {
+std::pair<GroupOutcome, GroupOutcome> CampaignStore::GroupOutcomes(sql::Connection& connection,
+                                                                   const std::string& tenant_id,
+                                                                   const std::string& campaign_id) {
   GroupOutcome treatment;
   GroupOutcome holdout;
   auto group_of = [&](int group) -> GroupOutcome& {

@@ -16,7 +16,6 @@
 
 namespace clienttier::campaign {
 
-
 struct OutcomeRow {
   std::string campaign_id;
   std::string idempotency_key;
@@ -34,8 +33,7 @@ class CampaignStore {
   // Throws AlreadyExists for a taken campaign_id.
   static void Insert(sql::Connection& connection, const std::string& tenant_id,
                      const v1::Campaign& campaign, UnixMicros now);
-  static std::optional<v1::Campaign> Find(sql::Connection& connection,
-                                          const std::string& tenant_id,
+  static std::optional<v1::Campaign> Find(sql::Connection& connection, const std::string& tenant_id,
                                           const std::string& campaign_id, bool for_update);
   static std::vector<v1::Campaign> List(sql::Connection& connection, const std::string& tenant_id,
                                         const std::string& after_id, v1::CampaignState state,

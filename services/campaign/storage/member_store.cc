@@ -86,8 +86,8 @@ void MemberStore::SaveScores(sql::Connection& connection, const std::string& ten
 }
 
 void MemberStore::SaveProfiles(sql::Connection& connection, const std::string& tenant_id,
-                               const std::vector<profile::v1::Client>& clients,
-                               int64_t revision, UnixMicros now) {
+                               const std::vector<profile::v1::Client>& clients, int64_t revision,
+                               UnixMicros now) {
   UpsertBlobs<profile::v1::Client>(
       connection, tenant_id, clients, "profile", "profile_version", revision, now,
       [](const profile::v1::Client& client) -> const std::string& { return client.client_id(); },

@@ -51,8 +51,7 @@ class MemberStore {
   static void ForEachChangedSince(sql::Connection& connection, const std::string& tenant_id,
                                   int64_t after_revision,
                                   const std::function<void(StoredMember&&)>& visit);
-  static std::optional<StoredMember> Find(sql::Connection& connection,
-                                          const std::string& tenant_id,
+  static std::optional<StoredMember> Find(sql::Connection& connection, const std::string& tenant_id,
                                           const std::string& client_id);
 };
 

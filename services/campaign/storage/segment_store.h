@@ -17,8 +17,7 @@ class SegmentStore {
   // Throws AlreadyExists for a taken segment_id.
   static void Insert(sql::Connection& connection, const std::string& tenant_id,
                      const v1::Segment& segment, UnixMicros now);
-  static std::optional<v1::Segment> Find(sql::Connection& connection,
-                                         const std::string& tenant_id,
+  static std::optional<v1::Segment> Find(sql::Connection& connection, const std::string& tenant_id,
                                          const std::string& segment_id, bool for_update);
   // Writes name, description, rule and version + 1.
   static void Update(sql::Connection& connection, const std::string& tenant_id,

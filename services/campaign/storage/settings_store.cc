@@ -32,8 +32,7 @@ std::vector<CapRule> ParseCaps(const std::string& text) {
 }
 
 std::optional<TenantSettings> SettingsStore::Find(sql::Connection& connection,
-                                                  const std::string& tenant_id,
-                                                  bool for_update) {
+                                                  const std::string& tenant_id, bool for_update) {
   auto select = Prepare(connection, std::string("SELECT caps, welcome_campaign_id,"
                                                 " retention_campaign_id, currency, version"
                                                 " FROM campaign_settings WHERE tenant_id = ?") +

@@ -18,8 +18,8 @@ using validation::CheckText;
 constexpr size_t kMaxClientIdLength = 64;
 constexpr size_t kMaxTags = 64;
 constexpr int64_t kMaxAcquisitionCostUnits = 1'000'000'000'000;
-const std::set<std::string> kUpdatablePaths = {"display_name", "email",   "phone",      "demographics",
-                                               "consents",     "tags",    "acquisition"};
+const std::set<std::string> kUpdatablePaths = {
+    "display_name", "email", "phone", "demographics", "consents", "tags", "acquisition"};
 
 void ValidateEmail(const std::string& field, const std::string& email) {
   CheckText(field, email, 254, false);
@@ -61,7 +61,8 @@ void ValidateConsents(const google::protobuf::RepeatedPtrField<v1::Consent>& con
   }
 }
 
-void ValidateTags(const google::protobuf::RepeatedPtrField<v1::Tag>& tags, const std::string& field) {
+void ValidateTags(const google::protobuf::RepeatedPtrField<v1::Tag>& tags,
+                  const std::string& field) {
   if (static_cast<size_t>(tags.size()) > kMaxTags) {
     throw InvalidArgument(field, "at most " + std::to_string(kMaxTags) + " tags");
   }
@@ -93,9 +94,8 @@ void NormalizeTags(v1::Client* client) {
 
 void SortConsents(v1::Client* client) {
   auto* consents = client->mutable_consents();
-  std::sort(consents->begin(), consents->end(), [](const v1::Consent& a, const v1::Consent& b) {
-    return a.channel() < b.channel();
-  });
+  std::sort(consents->begin(), consents->end(),
+            [](const v1::Consent& a, const v1::Consent& b) { return a.channel() < b.channel(); });
 }
 
 }  // namespace
@@ -137,7 +137,8 @@ void ValidateUpdate(const v1::UpdateClientRequest& request) {
   const v1::Client& client = request.client();
   for (const auto& path : request.update_mask().paths()) {
     if (kUpdatablePaths.count(path) == 0) {
-      throw InvalidArgument("update_mask", "unknown or read-only path '" + path.substr(0, 64) + "'");
+      throw InvalidArgument("update_mask",
+                            "unknown or read-only path '" + path.substr(0, 64) + "'");
     }
   }
   // Validate the whole patch: fields outside the mask are ignored but must not be garbage.

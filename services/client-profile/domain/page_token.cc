@@ -20,7 +20,8 @@ int HexValue(char c) {
 
 }  // namespace
 
-std::string EncodePageToken(const std::string& last_client_id, const std::string& filter_fingerprint) {
+std::string EncodePageToken(const std::string& last_client_id,
+                            const std::string& filter_fingerprint) {
   const std::string plain = "v1\n" + filter_fingerprint + "\n" + last_client_id;
   std::string token;
   for (unsigned char c : plain) {
@@ -31,7 +32,9 @@ std::string EncodePageToken(const std::string& last_client_id, const std::string
 }
 
 std::string DecodePageToken(const std::string& token, const std::string& filter_fingerprint) {
-  const auto malformed = [] { return InvalidArgument("page.page_token", "malformed or expired token"); };
+  const auto malformed = [] {
+    return InvalidArgument("page.page_token", "malformed or expired token");
+  };
   if (token.size() % 2 != 0 || token.size() > 1024) {
     throw malformed();
   }

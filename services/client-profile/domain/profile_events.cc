@@ -7,12 +7,18 @@ namespace {
 const char* TypeName(const ::clienttier::profile::v1::ProfileEvent& event) {
   using Event = ::clienttier::profile::v1::ProfileEvent;
   switch (event.payload_case()) {
-    case Event::kClientCreated: return "client_created";
-    case Event::kClientUpdated: return "client_updated";
-    case Event::kClientErased: return "client_erased";
-    case Event::kTransactionRecorded: return "transaction_recorded";
-    case Event::kInteractionRecorded: return "interaction_recorded";
-    case Event::PAYLOAD_NOT_SET: break;
+    case Event::kClientCreated:
+      return "client_created";
+    case Event::kClientUpdated:
+      return "client_updated";
+    case Event::kClientErased:
+      return "client_erased";
+    case Event::kTransactionRecorded:
+      return "transaction_recorded";
+    case Event::kInteractionRecorded:
+      return "interaction_recorded";
+    case Event::PAYLOAD_NOT_SET:
+      break;
   }
   return "unknown";
 }

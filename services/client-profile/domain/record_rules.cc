@@ -24,15 +24,17 @@ void ValidateBatch(const google::protobuf::RepeatedPtrField<Input>& batch, const
     validate(batch[i], item, now);
     auto [found, inserted] = first_index.emplace(batch[i].idempotency_key(), i);
     if (!inserted && !same(batch[found->second], batch[i])) {
-      throw InvalidArgument(item + ".idempotency_key",
-                            "repeats item " + std::to_string(found->second) + " with different content");
+      throw InvalidArgument(
+          item + ".idempotency_key",
+          "repeats item " + std::to_string(found->second) + " with different content");
     }
   }
 }
 
 }  // namespace
 
-void ValidateTransaction(const v1::TransactionInput& input, const std::string& field, UnixMicros now) {
+void ValidateTransaction(const v1::TransactionInput& input, const std::string& field,
+                         UnixMicros now) {
   validation::CheckId(field + ".idempotency_key", input.idempotency_key(), 128);
   validation::CheckId(field + ".client_id", input.client_id(), 64);
   validation::CheckEnum(field + ".kind", input.kind(), v1::TransactionKind_IsValid, true);
@@ -48,7 +50,8 @@ void ValidateTransaction(const v1::TransactionInput& input, const std::string& f
                              now + kFutureSlack);
 }
 
-void ValidateInteraction(const v1::InteractionInput& input, const std::string& field, UnixMicros now) {
+void ValidateInteraction(const v1::InteractionInput& input, const std::string& field,
+                         UnixMicros now) {
   validation::CheckId(field + ".idempotency_key", input.idempotency_key(), 128);
   validation::CheckId(field + ".client_id", input.client_id(), 64);
   validation::CheckEnum(field + ".kind", input.kind(), v1::InteractionKind_IsValid, true);
@@ -72,8 +75,8 @@ void ValidateInteractionBatch(const google::protobuf::RepeatedPtrField<v1::Inter
 
 bool SameTransaction(const v1::TransactionInput& a, const v1::TransactionInput& b) {
   return a.client_id() == b.client_id() && a.kind() == b.kind() &&
-         a.amount().units() == b.amount().units() && a.amount().currency() == b.amount().currency() &&
-         a.category() == b.category() &&
+         a.amount().units() == b.amount().units() &&
+         a.amount().currency() == b.amount().currency() && a.category() == b.category() &&
          FromProtoTimestamp(a.occurred_at()) == FromProtoTimestamp(b.occurred_at());
 }
 

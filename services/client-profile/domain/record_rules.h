@@ -19,8 +19,10 @@ constexpr UnixMicros kEarliestRecord = 946'684'800LL * kMicrosPerSecond;
 // Clocks drift and time zones confuse callers; a day of slack, not more.
 constexpr UnixMicros kFutureSlack = kMicrosPerDay;
 
-void ValidateTransaction(const v1::TransactionInput& input, const std::string& field, UnixMicros now);
-void ValidateInteraction(const v1::InteractionInput& input, const std::string& field, UnixMicros now);
+void ValidateTransaction(const v1::TransactionInput& input, const std::string& field,
+                         UnixMicros now);
+void ValidateInteraction(const v1::InteractionInput& input, const std::string& field,
+                         UnixMicros now);
 
 // Batch checks: 1..kMaxBatchSize items, each valid, and an idempotency key repeated inside the
 // batch only with identical content (it is then recorded once).

@@ -22,12 +22,15 @@ class ActivityRepository {
   // come back DUPLICATE. NotFound / FailedPrecondition for unknown or erased clients;
   // InvalidArgument for a key reused with different content.
   virtual std::vector<v1::RecordResult> RecordTransactions(
-      const std::string& tenant_id, const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch) = 0;
+      const std::string& tenant_id,
+      const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch) = 0;
   virtual std::vector<v1::RecordResult> RecordInteractions(
-      const std::string& tenant_id, const google::protobuf::RepeatedPtrField<v1::InteractionInput>& batch) = 0;
+      const std::string& tenant_id,
+      const google::protobuf::RepeatedPtrField<v1::InteractionInput>& batch) = 0;
 
   // NotFound when the tenant has no such client.
-  virtual v1::ActivitySummary Summary(const std::string& tenant_id, const std::string& client_id) = 0;
+  virtual v1::ActivitySummary Summary(const std::string& tenant_id,
+                                      const std::string& client_id) = 0;
 
   // Streams the tenant's clients in id order; stops early when `sink` returns false.
   virtual void Export(const std::string& tenant_id, const v1::ExportClientsRequest& request,

@@ -6,12 +6,13 @@ namespace clienttier::profile {
 
 v1::Client CachedClientRepository::Create(const std::string& tenant_id, const v1::Client& client) {
   v1::Client created = inner_.Create(tenant_id, client);
-  cache_.Invalidate({ClientCacheKey(tenant_id, client.client_id())});  // a cached NOT_FOUND is not kept, but be safe
+  cache_.Invalidate({ClientCacheKey(
+      tenant_id, client.client_id())});  // a cached NOT_FOUND is not kept, but be safe
   return created;
 }
 
 std::optional<v1::Client> CachedClientRepository::GetWithoutIo(const std::string& tenant_id,
-                                                                const std::string& client_id) {
+                                                               const std::string& client_id) {
   if (auto local = cache_.GetLocal(ClientCacheKey(tenant_id, client_id))) {
     v1::Client client;
     if (client.ParseFromString(*local)) {
@@ -22,7 +23,7 @@ std::optional<v1::Client> CachedClientRepository::GetWithoutIo(const std::string
 }
 
 std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_id,
-                                                       const std::string& client_id) {
+                                                      const std::string& client_id) {
   const std::string key = ClientCacheKey(tenant_id, client_id);
   if (auto cached = cache_.Get(key)) {
     v1::Client client;

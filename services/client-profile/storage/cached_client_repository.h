@@ -14,7 +14,8 @@ class CachedClientRepository final : public ClientRepository {
       : inner_(inner), cache_(cache), ttl_seconds_(ttl_seconds) {}
 
   v1::Client Create(const std::string& tenant_id, const v1::Client& client) override;
-  std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) override;
+  std::optional<v1::Client> Get(const std::string& tenant_id,
+                                const std::string& client_id) override;
   std::optional<v1::Client> GetWithoutIo(const std::string& tenant_id,
                                          const std::string& client_id) override;
   v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
@@ -25,7 +26,8 @@ class CachedClientRepository final : public ClientRepository {
   }
   v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
                    const std::string& reason, UnixMicros now) override;
-  ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients) override {
+  ImportCounts Import(const std::string& tenant_id,
+                      const std::vector<v1::Client>& clients) override {
     return inner_.Import(tenant_id, clients);  // only creates: nothing cached can be stale
   }
 

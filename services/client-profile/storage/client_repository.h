@@ -32,7 +32,8 @@ class ClientRepository {
 
   // `client` is final (NewClient applied). AlreadyExists if the id is taken.
   virtual v1::Client Create(const std::string& tenant_id, const v1::Client& client) = 0;
-  virtual std::optional<v1::Client> Get(const std::string& tenant_id, const std::string& client_id) = 0;
+  virtual std::optional<v1::Client> Get(const std::string& tenant_id,
+                                        const std::string& client_id) = 0;
   // The client if it can be had without I/O (an in-process cache); nullopt means "ask Get".
   virtual std::optional<v1::Client> GetWithoutIo(const std::string& /*tenant_id*/,
                                                  const std::string& /*client_id*/) {
@@ -47,7 +48,8 @@ class ClientRepository {
   virtual v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
                            const std::string& reason, UnixMicros now) = 0;
   // Creates the clients not yet present (each already NewClient-ed); skips existing ids.
-  virtual ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients) = 0;
+  virtual ImportCounts Import(const std::string& tenant_id,
+                              const std::vector<v1::Client>& clients) = 0;
 };
 
 }  // namespace clienttier::profile

@@ -93,7 +93,8 @@ void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenan
   if (consent_count > 0) {
     auto insert = Prepare(connection,
                           "INSERT INTO client_consents (tenant_id, client_id, channel, granted,"
-                          " updated_at) VALUES " + RowPlaceholders(consent_count, 5));
+                          " updated_at) VALUES " +
+                              RowPlaceholders(consent_count, 5));
     int index = 1;
     for (const auto& client : clients) {
       for (const auto& consent : client.consents()) {
@@ -107,9 +108,9 @@ void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenan
     insert->executeUpdate();
   }
   if (tag_count > 0) {
-    auto insert = Prepare(connection,
-                          "INSERT INTO client_tags (tenant_id, client_id, kind, tag) VALUES " +
-                              RowPlaceholders(tag_count, 4));
+    auto insert =
+        Prepare(connection, "INSERT INTO client_tags (tenant_id, client_id, kind, tag) VALUES " +
+                                RowPlaceholders(tag_count, 4));
     int index = 1;
     for (const auto& client : clients) {
       for (const auto& tag : client.tags()) {
@@ -139,10 +140,10 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
     }
   };
 
-  auto select = Prepare(connection, std::string("SELECT ") + kClientColumns +
-                                        " FROM clients WHERE tenant_id = ? AND client_id IN " +
-                                        in_list + " ORDER BY client_id" +
-                                        (for_update ? " FOR UPDATE" : ""));
+  auto select =
+      Prepare(connection, std::string("SELECT ") + kClientColumns +
+                              " FROM clients WHERE tenant_id = ? AND client_id IN " + in_list +
+                              " ORDER BY client_id" + (for_update ? " FOR UPDATE" : ""));
   bind_ids(*select);
   std::map<std::string, size_t> position;
   for (auto rows = Query(*select); rows->next();) {
@@ -152,8 +153,8 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
 
   auto consents = Prepare(connection,
                           "SELECT client_id, channel, granted, updated_at FROM client_consents"
-                          " WHERE tenant_id = ? AND client_id IN " + in_list +
-                              " ORDER BY client_id, channel");
+                          " WHERE tenant_id = ? AND client_id IN " +
+                              in_list + " ORDER BY client_id, channel");
   bind_ids(*consents);
   for (auto rows = Query(*consents); rows->next();) {
     auto found = position.find(rows->getString(1));
@@ -167,7 +168,8 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
 
   auto tags = Prepare(connection,
                       "SELECT client_id, kind, tag FROM client_tags WHERE tenant_id = ? AND"
-                      " client_id IN " + in_list + " ORDER BY client_id, kind, tag");
+                      " client_id IN " +
+                          in_list + " ORDER BY client_id, kind, tag");
   bind_ids(*tags);
   for (auto rows = Query(*tags); rows->next();) {
     auto found = position.find(rows->getString(1));
@@ -185,8 +187,9 @@ void InsertClients(sql::Connection& connection, const std::string& tenant_id,
   if (clients.empty()) {
     return;
   }
-  auto insert = Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") + kClientColumns +
-                                        ") VALUES " + RowPlaceholders(clients.size(), 19));
+  auto insert =
+      Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") + kClientColumns +
+                              ") VALUES " + RowPlaceholders(clients.size(), 19));
   int index = 1;
   for (const auto& client : clients) {
     insert->setString(index, tenant_id);
@@ -200,8 +203,8 @@ void InsertClients(sql::Connection& connection, const std::string& tenant_id,
 void OverwriteClient(sql::Connection& connection, const std::string& tenant_id,
                      const v1::Client& client) {
   for (const char* table : {"client_consents", "client_tags", "clients"}) {
-    auto erase = Prepare(connection, std::string("DELETE FROM ") + table +
-                                         " WHERE tenant_id = ? AND client_id = ?");
+    auto erase = Prepare(
+        connection, std::string("DELETE FROM ") + table + " WHERE tenant_id = ? AND client_id = ?");
     erase->setString(1, tenant_id);
     erase->setString(2, client.client_id());
     erase->executeUpdate();

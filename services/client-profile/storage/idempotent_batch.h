@@ -21,9 +21,9 @@ namespace v1 = ::clienttier::profile::v1;
 // How one kind of record (transaction, interaction) is stored; the batch algorithm is shared.
 template <typename Input>
 struct RecordTable {
-  std::string table;       // "transactions"
-  std::string id_column;   // "transaction_id"
-  std::string field;       // "transactions", for error messages
+  std::string table;      // "transactions"
+  std::string id_column;  // "transaction_id"
+  std::string field;      // "transactions", for error messages
   // Columns after (tenant_id, id, idempotency_key, client_id), whose values `append` adds to
   // the row being written.
   std::vector<std::string> columns;

@@ -121,7 +121,8 @@ v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_i
   v1::ActivitySummary summary;
   summary.set_client_id(client_id);
   pool_.WithConnection([&](sql::Connection& connection) {
-    auto exists = Prepare(connection, "SELECT 1 FROM clients WHERE tenant_id = ? AND client_id = ?");
+    auto exists =
+        Prepare(connection, "SELECT 1 FROM clients WHERE tenant_id = ? AND client_id = ?");
     exists->setString(1, tenant_id);
     exists->setString(2, client_id);
     if (!Query(*exists)->next()) {
@@ -170,9 +171,10 @@ v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_i
       *summary.mutable_first_transaction_at() = ToProtoTimestamp(first);
       *summary.mutable_last_transaction_at() = ToProtoTimestamp(last);
     }
-    auto interactions = Prepare(connection,
-                                "SELECT kind, COUNT(*), MAX(occurred_at) FROM interactions"
-                                " WHERE tenant_id = ? AND client_id = ? GROUP BY kind ORDER BY kind");
+    auto interactions =
+        Prepare(connection,
+                "SELECT kind, COUNT(*), MAX(occurred_at) FROM interactions"
+                " WHERE tenant_id = ? AND client_id = ? GROUP BY kind ORDER BY kind");
     interactions->setString(1, tenant_id);
     interactions->setString(2, client_id);
     UnixMicros last_activity = last;
@@ -191,16 +193,17 @@ v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_i
   return summary;
 }
 
-void MySqlActivityRepository::Export(const std::string& tenant_id,
-                                     const v1::ExportClientsRequest& request,
-                                     const std::function<bool(const v1::ExportClientsResponse&)>& sink) {
+void MySqlActivityRepository::Export(
+    const std::string& tenant_id, const v1::ExportClientsRequest& request,
+    const std::function<bool(const v1::ExportClientsResponse&)>& sink) {
   constexpr int kPageSize = 500;
   std::string after = request.after_client_id();
   for (;;) {
     std::vector<v1::ExportClientsResponse> page;
     pool_.WithConnection([&](sql::Connection& connection) {
-      auto select = Prepare(connection, "SELECT client_id FROM clients WHERE tenant_id = ? AND"
-                                        " client_id > ? ORDER BY client_id LIMIT ?");
+      auto select = Prepare(connection,
+                            "SELECT client_id FROM clients WHERE tenant_id = ? AND"
+                            " client_id > ? ORDER BY client_id LIMIT ?");
       select->setString(1, tenant_id);
       select->setString(2, after);
       select->setInt(3, kPageSize);
@@ -240,15 +243,18 @@ void MySqlActivityRepository::Export(const std::string& tenant_id,
           transaction->mutable_amount()->set_units(rows->getInt64(5));
           transaction->mutable_amount()->set_currency(rows->getString(6));
           transaction->set_category(rows->getString(7));
-          *transaction->mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(8)));
-          *transaction->mutable_recorded_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(9)));
+          *transaction->mutable_occurred_at() =
+              ToProtoTimestamp(ParseSqlDatetime(rows->getString(8)));
+          *transaction->mutable_recorded_at() =
+              ToProtoTimestamp(ParseSqlDatetime(rows->getString(9)));
         }
       }
       if (request.include_interactions()) {
         auto interactions = Prepare(connection,
                                     "SELECT client_id, interaction_id, idempotency_key, kind,"
                                     " occurred_at, detail FROM interactions WHERE tenant_id = ?"
-                                    " AND client_id" + in_list + " ORDER BY client_id, occurred_at, seq");
+                                    " AND client_id" +
+                                        in_list + " ORDER BY client_id, occurred_at, seq");
         bind(*interactions);
         for (auto rows = Query(*interactions); rows->next();) {
           auto* interaction = page[position.at(rows->getString(1))].add_interactions();
@@ -256,8 +262,10 @@ void MySqlActivityRepository::Export(const std::string& tenant_id,
           interaction->set_interaction_id(rows->getString(2));
           interaction->set_idempotency_key(rows->getString(3));
           interaction->set_kind(static_cast<v1::InteractionKind>(rows->getInt(4)));
-          *interaction->mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(5)));
-          interaction->set_detail(rows->isNull(6) ? std::string() : std::string(rows->getString(6)));
+          *interaction->mutable_occurred_at() =
+              ToProtoTimestamp(ParseSqlDatetime(rows->getString(5)));
+          interaction->set_detail(rows->isNull(6) ? std::string()
+                                                  : std::string(rows->getString(6)));
         }
       }
     });

@@ -25,9 +25,10 @@ v1::Client MySqlClientRepository::Create(const std::string& tenant_id, const v1:
   try {
     pool_.InTransaction([&](sql::Connection& connection) {
       InsertClients(connection, tenant_id, {client});
-      AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()),
-                                                  CreatedEvent(client),
-                                                  ClientCacheKey(tenant_id, client.client_id()))});
+      AppendToOutbox(
+          connection,
+          {MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()), CreatedEvent(client),
+                           ClientCacheKey(tenant_id, client.client_id()))});
     });
   } catch (const DomainError& error) {
     if (error.kind() == ErrorKind::kAlreadyExists) {
@@ -39,7 +40,7 @@ v1::Client MySqlClientRepository::Create(const std::string& tenant_id, const v1:
 }
 
 std::optional<v1::Client> MySqlClientRepository::Get(const std::string& tenant_id,
-                                                      const std::string& client_id) {
+                                                     const std::string& client_id) {
   std::vector<v1::Client> found;
   pool_.WithConnection([&](sql::Connection& connection) {
     found = LoadClients(connection, tenant_id, {client_id}, false);
@@ -81,8 +82,8 @@ v1::Client MySqlClientRepository::Update(const std::string& tenant_id,
 }
 
 std::vector<v1::Client> MySqlClientRepository::List(const std::string& tenant_id,
-                                                     const ClientFilter& filter,
-                                                     const std::string& after_client_id, int limit) {
+                                                    const ClientFilter& filter,
+                                                    const std::string& after_client_id, int limit) {
   std::string sql = "SELECT c.client_id FROM clients c WHERE c.tenant_id = ? AND c.client_id > ?";
   std::vector<std::string> arguments{tenant_id, after_client_id};
   if (!filter.include_erased) {
@@ -97,8 +98,9 @@ std::vector<v1::Client> MySqlClientRepository::List(const std::string& tenant_id
     arguments.push_back(filter.region);
   }
   if (!filter.tag.empty()) {
-    sql += " AND EXISTS (SELECT 1 FROM client_tags t WHERE t.tenant_id = c.tenant_id AND"
-           " t.client_id = c.client_id AND t.tag = ?)";
+    sql +=
+        " AND EXISTS (SELECT 1 FROM client_tags t WHERE t.tenant_id = c.tenant_id AND"
+        " t.client_id = c.client_id AND t.tag = ?)";
     arguments.push_back(filter.tag);
   }
   sql += " ORDER BY c.client_id LIMIT ?";
@@ -134,8 +136,8 @@ v1::Client MySqlClientRepository::Erase(const std::string& tenant_id, const std:
     tombstone = ErasedClient(current.front(), now);
     OverwriteClient(connection, tenant_id, tombstone);
     // Interaction details are free text the client may have written: personal data too.
-    auto scrub = Prepare(connection,
-                         "UPDATE interactions SET detail = NULL WHERE tenant_id = ? AND client_id = ?");
+    auto scrub = Prepare(
+        connection, "UPDATE interactions SET detail = NULL WHERE tenant_id = ? AND client_id = ?");
     scrub->setString(1, tenant_id);
     scrub->setString(2, client_id);
     scrub->executeUpdate();
@@ -159,8 +161,10 @@ ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
     }
     std::set<std::string> existing;
     if (!ids.empty()) {
-      auto select = Prepare(connection, "SELECT client_id FROM clients WHERE tenant_id = ? AND"
-                                        " client_id IN (" + Placeholders(ids.size()) + ") FOR UPDATE");
+      auto select = Prepare(connection,
+                            "SELECT client_id FROM clients WHERE tenant_id = ? AND"
+                            " client_id IN (" +
+                                Placeholders(ids.size()) + ") FOR UPDATE");
       select->setString(1, tenant_id);
       for (size_t i = 0; i < ids.size(); ++i) {
         select->setString(static_cast<unsigned>(i + 2), ids[i]);

@@ -25,8 +25,8 @@ void CheckAmount(const std::string& field, const RuleAmount& amount, int64_t min
 
 void CheckRange(const std::string& field, int64_t value, int64_t low, int64_t high) {
   if (value < low || value > high) {
-    throw InvalidArgument(field, "must be between " + std::to_string(low) + " and " +
-                                     std::to_string(high));
+    throw InvalidArgument(
+        field, "must be between " + std::to_string(low) + " and " + std::to_string(high));
   }
 }
 

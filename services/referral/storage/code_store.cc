@@ -71,9 +71,10 @@ std::optional<v1::ReferralCode> CodeStore::FindActive(sql::Connection& connectio
 
 void CodeStore::Insert(sql::Connection& connection, const std::string& tenant_id,
                        const v1::ReferralCode& code) {
-  auto insert = Prepare(connection,
-                        "INSERT INTO referral_codes (code, tenant_id, client_id, active, issued_at) "
-                        "VALUES (?, ?, ?, 1, ?)");
+  auto insert =
+      Prepare(connection,
+              "INSERT INTO referral_codes (code, tenant_id, client_id, active, issued_at) "
+              "VALUES (?, ?, ?, 1, ?)");
   insert->setString(1, code.code());
   insert->setString(2, tenant_id);
   insert->setString(3, code.client_id());

@@ -80,8 +80,8 @@ std::optional<v1::Referral> ReferralStore::FindByReferee(sql::Connection& connec
 }
 
 std::map<std::string, v1::Referral> ReferralStore::FindByReferees(
-    sql::Connection& connection, const std::string& tenant_id,
-    const std::vector<std::string>& ids, bool for_update) {
+    sql::Connection& connection, const std::string& tenant_id, const std::vector<std::string>& ids,
+    bool for_update) {
   std::map<std::string, v1::Referral> found;
   if (ids.empty()) {
     return found;
@@ -192,8 +192,9 @@ void ReferralStore::InsertReferrals(sql::Connection& connection, const std::stri
     return;
   }
   SqlText insert(connection);
-  insert.Sql("INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
-             "status, registered_at, registered_day) VALUES ");
+  insert.Sql(
+      "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
+      "status, registered_at, registered_day) VALUES ");
   for (const v1::Referral& referral : referrals) {
     insert.Row()
         .Str(tenant_id)
@@ -215,9 +216,10 @@ void ReferralStore::SaveConversions(sql::Connection& connection, const std::stri
   }
   // Every row exists and is locked by the caller, so the upsert only ever updates.
   SqlText upsert(connection);
-  upsert.Sql("INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
-             "status, registered_at, registered_day, converted_at, conversion_transaction_id, "
-             "first_purchase_minor, currency, referred_revenue_minor) VALUES ");
+  upsert.Sql(
+      "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
+      "status, registered_at, registered_day, converted_at, conversion_transaction_id, "
+      "first_purchase_minor, currency, referred_revenue_minor) VALUES ");
   for (const v1::Referral& referral : referrals) {
     const UnixMicros registered_at = FromProtoTimestamp(referral.registered_at());
     upsert.Row()
@@ -236,11 +238,12 @@ void ReferralStore::SaveConversions(sql::Connection& connection, const std::stri
         .Int(referral.referred_revenue().units());
   }
   upsert
-      .Sql(" ON DUPLICATE KEY UPDATE status = VALUES(status), "
-           "converted_at = VALUES(converted_at), "
-           "conversion_transaction_id = VALUES(conversion_transaction_id), "
-           "first_purchase_minor = VALUES(first_purchase_minor), currency = VALUES(currency), "
-           "referred_revenue_minor = VALUES(referred_revenue_minor)")
+      .Sql(
+          " ON DUPLICATE KEY UPDATE status = VALUES(status), "
+          "converted_at = VALUES(converted_at), "
+          "conversion_transaction_id = VALUES(conversion_transaction_id), "
+          "first_purchase_minor = VALUES(first_purchase_minor), currency = VALUES(currency), "
+          "referred_revenue_minor = VALUES(referred_revenue_minor)")
       .Execute();
 }
 
@@ -252,17 +255,19 @@ void ReferralStore::AddRegistrations(sql::Connection& connection, const std::str
   }
   // Assignments apply left to right: the day's count is settled before the day moves on.
   SqlText upsert(connection);
-  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, registered, registered_day, "
-             "registered_that_day) VALUES ");
+  upsert.Sql(
+      "INSERT INTO referral_clients (tenant_id, client_id, registered, registered_day, "
+      "registered_that_day) VALUES ");
   for (const auto& [client_id, count] : registered) {
     upsert.Row().Str(tenant_id).Str(client_id).Int(count).Int(day).Int(count);
   }
   upsert
-      .Sql(" ON DUPLICATE KEY UPDATE "
-           "registered_that_day = IF(registered_day <=> VALUES(registered_day), "
-           "registered_that_day + VALUES(registered_that_day), VALUES(registered_that_day)), "
-           "registered_day = VALUES(registered_day), "
-           "registered = registered + VALUES(registered)")
+      .Sql(
+          " ON DUPLICATE KEY UPDATE "
+          "registered_that_day = IF(registered_day <=> VALUES(registered_day), "
+          "registered_that_day + VALUES(registered_that_day), VALUES(registered_that_day)), "
+          "registered_day = VALUES(registered_day), "
+          "registered = registered + VALUES(registered)")
       .Execute();
 }
 
@@ -272,15 +277,20 @@ void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::st
     return;
   }
   SqlText upsert(connection);
-  upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, converted, "
-             "referred_revenue_minor) VALUES ");
+  upsert.Sql(
+      "INSERT INTO referral_clients (tenant_id, client_id, converted, "
+      "referred_revenue_minor) VALUES ");
   for (const auto& [client_id, delta] : deltas) {
-    upsert.Row().Str(tenant_id).Str(client_id).Int(delta.converted).Int(
-        delta.referred_revenue_minor);
+    upsert.Row()
+        .Str(tenant_id)
+        .Str(client_id)
+        .Int(delta.converted)
+        .Int(delta.referred_revenue_minor);
   }
   upsert
-      .Sql(" ON DUPLICATE KEY UPDATE converted = converted + VALUES(converted), "
-           "referred_revenue_minor = referred_revenue_minor + VALUES(referred_revenue_minor)")
+      .Sql(
+          " ON DUPLICATE KEY UPDATE converted = converted + VALUES(converted), "
+          "referred_revenue_minor = referred_revenue_minor + VALUES(referred_revenue_minor)")
       .Execute();
 }
 
@@ -295,8 +305,9 @@ void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& ten
     upsert.Row().Str(tenant_id).Str(client_id).Str(FormatSqlDatetime(paid_at));
   }
   upsert
-      .Sql(" ON DUPLICATE KEY UPDATE first_paid_at = COALESCE(first_paid_at, "
-           "VALUES(first_paid_at))")
+      .Sql(
+          " ON DUPLICATE KEY UPDATE first_paid_at = COALESCE(first_paid_at, "
+          "VALUES(first_paid_at))")
       .Execute();
 }
 
@@ -366,8 +377,8 @@ TenantTotals ReferralStore::Totals(sql::Connection& connection, const std::strin
     totals.referred_revenue_minor = rows->getInt64(4);
     totals.paying_clients = rows->getInt64(5);
   }
-  auto codes = Prepare(connection,
-                       "SELECT COUNT(*) FROM referral_codes WHERE tenant_id = ? AND active = 1");
+  auto codes =
+      Prepare(connection, "SELECT COUNT(*) FROM referral_codes WHERE tenant_id = ? AND active = 1");
   codes->setString(1, tenant_id);
   auto code_rows = Query(*codes);
   code_rows->next();

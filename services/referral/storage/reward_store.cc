@@ -12,8 +12,9 @@ void RewardStore::Insert(sql::Connection& connection, const std::string& tenant_
     return;
   }
   SqlText insert(connection);
-  insert.Sql("INSERT INTO rewards (tenant_id, reward_id, referral_id, client_id, side, kind, "
-             "amount_minor, currency, issued_at) VALUES ");
+  insert.Sql(
+      "INSERT INTO rewards (tenant_id, reward_id, referral_id, client_id, side, kind, "
+      "amount_minor, currency, issued_at) VALUES ");
   for (const v1::Reward& reward : rewards) {
     insert.Row()
         .Str(tenant_id)

@@ -34,8 +34,7 @@ class RewardStore {
   // Stores version expected_version + 1; throws Conflict when the stored version is not
   // `expected_version` (0: none stored).
   static RewardRules SaveRules(sql::Connection& connection, const std::string& tenant_id,
-                               const RewardRules& rules, int64_t expected_version,
-                               UnixMicros now);
+                               const RewardRules& rules, int64_t expected_version, UnixMicros now);
 };
 
 }  // namespace clienttier::referral

@@ -18,8 +18,9 @@ constexpr double kShapeLowerBound = 1e-4;
 constexpr double kShapeUpperBound = 1e4;
 
 bool IsValidClient(const RepeatSummary& client) {
-  return std::isfinite(client.x) && std::isfinite(client.t_x) && std::isfinite(client.T) && client.x >= 0.0 &&
-         client.x == std::floor(client.x) && client.t_x >= 0.0 && client.T >= 0.0 && client.t_x <= client.T;
+  return std::isfinite(client.x) && std::isfinite(client.t_x) && std::isfinite(client.T) &&
+         client.x >= 0.0 && client.x == std::floor(client.x) && client.t_x >= 0.0 &&
+         client.T >= 0.0 && client.t_x <= client.T;
 }
 
 // ---------- Compressed data: the fit's likelihood costs one exp and one log1p per distinct
@@ -27,7 +28,7 @@ bool IsValidClient(const RepeatSummary& client) {
 
 struct HistoryGroup {
   std::uint32_t x_index;
-  std::uint32_t horizon_index;      // into distinct T
+  std::uint32_t horizon_index;        // into distinct T
   std::uint32_t last_purchase_index;  // into distinct t_x
   double clients;
 };
@@ -43,7 +44,8 @@ struct CompressedHistories {
 
 // Maps each value to the rank of its distinct value. Whole days (the normal case) go through a
 // direct lookup table; anything else through sort + binary search.
-void RankValues(const std::vector<double>& values, std::vector<double>* distinct, std::vector<std::uint32_t>* ranks) {
+void RankValues(const std::vector<double>& values, std::vector<double>* distinct,
+                std::vector<std::uint32_t>* ranks) {
   constexpr double kLookupLimit = 1 << 22;
   bool small_whole_numbers = true;
   double largest = 0.0;
@@ -76,8 +78,8 @@ void RankValues(const std::vector<double>& values, std::vector<double>* distinct
   std::sort(distinct->begin(), distinct->end());
   distinct->erase(std::unique(distinct->begin(), distinct->end()), distinct->end());
   for (std::size_t i = 0; i < values.size(); ++i) {
-    (*ranks)[i] = static_cast<std::uint32_t>(std::lower_bound(distinct->begin(), distinct->end(), values[i]) -
-                                             distinct->begin());
+    (*ranks)[i] = static_cast<std::uint32_t>(
+        std::lower_bound(distinct->begin(), distinct->end(), values[i]) - distinct->begin());
   }
 }
 
@@ -116,7 +118,8 @@ CompressedHistories Compress(const std::vector<RepeatSummary>& clients) {
   if (n < kRankLimit) {
     std::vector<std::uint64_t> keys(n);
     for (std::size_t i = 0; i < n; ++i) {
-      keys[i] = (std::uint64_t{x_rank[i]} << 42) | (std::uint64_t{horizon_rank[i]} << 21) | last_rank[i];
+      keys[i] =
+          (std::uint64_t{x_rank[i]} << 42) | (std::uint64_t{horizon_rank[i]} << 21) | last_rank[i];
     }
     std::sort(keys.begin(), keys.end());
     const std::uint64_t mask = kRankLimit - 1;
@@ -125,7 +128,8 @@ CompressedHistories Compress(const std::vector<RepeatSummary>& clients) {
       while (j < n && keys[j] == keys[i]) {
         ++j;
       }
-      emit(static_cast<std::uint32_t>(keys[i] >> 42), static_cast<std::uint32_t>((keys[i] >> 21) & mask),
+      emit(static_cast<std::uint32_t>(keys[i] >> 42),
+           static_cast<std::uint32_t>((keys[i] >> 21) & mask),
            static_cast<std::uint32_t>(keys[i] & mask), static_cast<double>(j - i));
       i = j;
     }
@@ -166,15 +170,16 @@ struct EvaluationTables {
 };
 
 struct GroupSums {
-  double log_likelihood = 0.0;     // sum n * ln(alive term + dead term), per-x constants excluded
-  double alive_log_horizon = 0.0;  // sum n w_alive ln(alpha + T)
-  double dead_log_last = 0.0;      // sum n w_dead ln(alpha + t_x)
-  double alpha_terms = 0.0;        // sum n (r + x)(w_alive / (alpha + T) + w_dead / (alpha + t_x))
-  double dead_weight = 0.0;        // sum n w_dead
-  double dead_weight_over_b = 0.0; // sum n w_dead / (b + x - 1)
+  double log_likelihood = 0.0;      // sum n * ln(alive term + dead term), per-x constants excluded
+  double alive_log_horizon = 0.0;   // sum n w_alive ln(alpha + T)
+  double dead_log_last = 0.0;       // sum n w_dead ln(alpha + t_x)
+  double alpha_terms = 0.0;         // sum n (r + x)(w_alive / (alpha + T) + w_dead / (alpha + t_x))
+  double dead_weight = 0.0;         // sum n w_dead
+  double dead_weight_over_b = 0.0;  // sum n w_dead / (b + x - 1)
 };
 
-void SumGroups(const EvaluationTables& tables, const HistoryGroup* begin, const HistoryGroup* end, GroupSums* sums) {
+void SumGroups(const EvaluationTables& tables, const HistoryGroup* begin, const HistoryGroup* end,
+               GroupSums* sums) {
   GroupSums local;
   for (const HistoryGroup* group = begin; group != end; ++group) {
     const double count = group->clients;
@@ -207,8 +212,8 @@ void SumGroups(const EvaluationTables& tables, const HistoryGroup* begin, const 
   *sums = local;
 }
 
-double EvaluateCompressed(const BgNbdParams& params, const CompressedHistories& data, std::size_t parallel_min_groups,
-                          BgNbdParams* gradient) {
+double EvaluateCompressed(const BgNbdParams& params, const CompressedHistories& data,
+                          std::size_t parallel_min_groups, BgNbdParams* gradient) {
   const double r = params.r;
   const double alpha = params.alpha;
   const double a = params.a;
@@ -238,8 +243,8 @@ double EvaluateCompressed(const BgNbdParams& params, const CompressedHistories& 
     if (x > 0.0) {
       tables.dead_log_offset[k] = std::log(a) - std::log(b + x - 1.0);
       tables.inv_b_plus_x_minus_1[k] = 1.0 / (b + x - 1.0);
-      constant_log_likelihood += weight * (std::lgamma(r + x) - lgamma_r + lgamma_a_plus_b + std::lgamma(b + x) -
-                                           lgamma_b - std::lgamma(a + b + x));
+      constant_log_likelihood += weight * (std::lgamma(r + x) - lgamma_r + lgamma_a_plus_b +
+                                           std::lgamma(b + x) - lgamma_b - std::lgamma(a + b + x));
       const double digamma_a_plus_b_plus_x = Digamma(a + b + x);
       d_r += weight * (Digamma(r + x) - digamma_r);
       d_a += weight * (digamma_a_plus_b - digamma_a_plus_b_plus_x);
@@ -251,7 +256,8 @@ double EvaluateCompressed(const BgNbdParams& params, const CompressedHistories& 
   }
   constant_log_likelihood += data.clients * r * log_alpha;
 
-  auto fill_time_tables = [alpha](const std::vector<double>& times, std::vector<double>* logs, std::vector<double>* invs) {
+  auto fill_time_tables = [alpha](const std::vector<double>& times, std::vector<double>* logs,
+                                  std::vector<double>* invs) {
     logs->resize(times.size());
     invs->resize(times.size());
     for (std::size_t j = 0; j < times.size(); ++j) {
@@ -259,8 +265,10 @@ double EvaluateCompressed(const BgNbdParams& params, const CompressedHistories& 
       (*invs)[j] = 1.0 / (alpha + times[j]);
     }
   };
-  fill_time_tables(data.distinct_horizon, &tables.log_alpha_plus_horizon, &tables.inv_alpha_plus_horizon);
-  fill_time_tables(data.distinct_last_purchase, &tables.log_alpha_plus_last, &tables.inv_alpha_plus_last);
+  fill_time_tables(data.distinct_horizon, &tables.log_alpha_plus_horizon,
+                   &tables.inv_alpha_plus_horizon);
+  fill_time_tables(data.distinct_last_purchase, &tables.log_alpha_plus_last,
+                   &tables.inv_alpha_plus_last);
 
   GroupSums sums;
   const HistoryGroup* first = data.groups.data();
@@ -302,14 +310,15 @@ FitResult<BgNbdParams> Rejected(FitStatus status, std::string message, std::size
 
 }  // namespace
 
-double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& client, BgNbdParams* gradient) {
+double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& client,
+                          BgNbdParams* gradient) {
   const double r = params.r;
   const double alpha = params.alpha;
   const double a = params.a;
   const double b = params.b;
   const double x = client.x;
-  const double base = LogGammaIncrement(r, x) + r * std::log(alpha) + std::lgamma(a + b) + std::lgamma(b + x) -
-                      std::lgamma(b) - std::lgamma(a + b + x);
+  const double base = LogGammaIncrement(r, x) + r * std::log(alpha) + std::lgamma(a + b) +
+                      std::lgamma(b + x) - std::lgamma(b) - std::lgamma(a + b + x);
   const double log_horizon = std::log(alpha + client.T);
   const double alive = -(r + x) * log_horizon;
   if (x == 0.0) {
@@ -329,9 +338,10 @@ double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& client
     const double dead_weight = std::exp(dead - total);
     const double digamma_a_plus_b = Digamma(a + b);
     const double digamma_a_plus_b_plus_x = Digamma(a + b + x);
-    gradient->r = Digamma(r + x) - Digamma(r) + std::log(alpha) - alive_weight * log_horizon - dead_weight * log_last;
-    gradient->alpha =
-        r / alpha - (r + x) * (alive_weight / (alpha + client.T) + dead_weight / (alpha + client.t_x));
+    gradient->r = Digamma(r + x) - Digamma(r) + std::log(alpha) - alive_weight * log_horizon -
+                  dead_weight * log_last;
+    gradient->alpha = r / alpha - (r + x) * (alive_weight / (alpha + client.T) +
+                                             dead_weight / (alpha + client.t_x));
     gradient->a = digamma_a_plus_b - digamma_a_plus_b_plus_x + dead_weight / a;
     gradient->b = digamma_a_plus_b + Digamma(b + x) - Digamma(b) - digamma_a_plus_b_plus_x -
                   dead_weight / (b + x - 1.0);
@@ -345,7 +355,8 @@ double BgNbdTotalLogLikelihood(const BgNbdParams& params, const std::vector<Repe
   return EvaluateCompressed(params, data, BgNbdFitOptions{}.parallel_min_groups, gradient);
 }
 
-FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const BgNbdFitOptions& options) {
+FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients,
+                                const BgNbdFitOptions& options) {
   const std::size_t n = clients.size();
   std::size_t repeat_buyers = 0;
   double total_x = 0.0;
@@ -353,8 +364,9 @@ FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const
   for (std::size_t i = 0; i < n; ++i) {
     if (!IsValidClient(clients[i])) {
       std::ostringstream message;
-      message << "client #" << i << " has an invalid history (x=" << clients[i].x << ", t_x=" << clients[i].t_x
-              << ", T=" << clients[i].T << "): need whole x >= 0 and 0 <= t_x <= T, all finite";
+      message << "client #" << i << " has an invalid history (x=" << clients[i].x
+              << ", t_x=" << clients[i].t_x << ", T=" << clients[i].T
+              << "): need whole x >= 0 and 0 <= t_x <= T, all finite";
       return Rejected(FitStatus::kInvalidInput, message.str(), 0);
     }
     repeat_buyers += clients[i].x > 0.0 ? 1 : 0;
@@ -363,21 +375,24 @@ FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const
   }
   if (n < std::max<std::size_t>(options.min_clients, 1)) {
     return Rejected(FitStatus::kTooLittleData,
-                    "BG/NBD needs at least " + std::to_string(std::max<std::size_t>(options.min_clients, 1)) +
+                    "BG/NBD needs at least " +
+                        std::to_string(std::max<std::size_t>(options.min_clients, 1)) +
                         " clients, got " + std::to_string(n),
                     n);
   }
   if (repeat_buyers == 0) {
-    return Rejected(FitStatus::kDegenerateData,
-                    "no client has a repeat purchase: purchase rate and dropout cannot be told apart", n);
+    return Rejected(
+        FitStatus::kDegenerateData,
+        "no client has a repeat purchase: purchase rate and dropout cannot be told apart", n);
   }
   if (total_horizon <= 0.0) {
-    return Rejected(FitStatus::kDegenerateData, "every client has T = 0: nothing has been observed yet", n);
+    return Rejected(FitStatus::kDegenerateData,
+                    "every client has T = 0: nothing has been observed yet", n);
   }
   if (repeat_buyers < std::max<std::size_t>(options.min_repeat_buyers, 1)) {
     return Rejected(FitStatus::kTooLittleData,
-                    "BG/NBD needs at least " + std::to_string(options.min_repeat_buyers) + " repeat buyers, got " +
-                        std::to_string(repeat_buyers),
+                    "BG/NBD needs at least " + std::to_string(options.min_repeat_buyers) +
+                        " repeat buyers, got " + std::to_string(repeat_buyers),
                     n);
   }
 
@@ -388,10 +403,11 @@ FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const
   // size, and the gradient w.r.t. ln(theta) is theta * d/d(theta).
   const Objective objective = [&data, parallel_min_groups](const std::vector<double>& log_params,
                                                            std::vector<double>* gradient) {
-    const BgNbdParams params{std::exp(log_params[0]), std::exp(log_params[1]), std::exp(log_params[2]),
-                             std::exp(log_params[3])};
+    const BgNbdParams params{std::exp(log_params[0]), std::exp(log_params[1]),
+                             std::exp(log_params[2]), std::exp(log_params[3])};
     BgNbdParams d{};
-    const double log_likelihood = EvaluateCompressed(params, data, parallel_min_groups, gradient ? &d : nullptr);
+    const double log_likelihood =
+        EvaluateCompressed(params, data, parallel_min_groups, gradient ? &d : nullptr);
     if (gradient != nullptr) {
       gradient->assign({-d.r * params.r / data.clients, -d.alpha * params.alpha / data.clients,
                         -d.a * params.a / data.clients, -d.b * params.b / data.clients});
@@ -400,19 +416,22 @@ FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const
   };
 
   const double pooled_rate = total_x / total_horizon;
-  const std::vector<double> lower = {std::log(kShapeLowerBound), std::log(kShapeLowerBound * mean_horizon),
+  const std::vector<double> lower = {std::log(kShapeLowerBound),
+                                     std::log(kShapeLowerBound * mean_horizon),
                                      std::log(kShapeLowerBound), std::log(kShapeLowerBound)};
-  const std::vector<double> upper = {std::log(kShapeUpperBound), std::log(kShapeUpperBound * mean_horizon),
+  const std::vector<double> upper = {std::log(kShapeUpperBound),
+                                     std::log(kShapeUpperBound * mean_horizon),
                                      std::log(kShapeUpperBound), std::log(kShapeUpperBound)};
   const std::vector<double> start = {0.0, std::log(1.0 / pooled_rate), 0.0, 0.0};
-  const MinimizerResult minimum = MinimizeWithinBounds(objective, start, lower, upper, options.minimizer);
+  const MinimizerResult minimum =
+      MinimizeWithinBounds(objective, start, lower, upper, options.minimizer);
 
   FitResult<BgNbdParams> result;
   result.clients_used = n;
   result.iterations = minimum.iterations;
   result.converged = minimum.converged();
-  result.params = BgNbdParams{std::exp(minimum.x[0]), std::exp(minimum.x[1]), std::exp(minimum.x[2]),
-                              std::exp(minimum.x[3])};
+  result.params = BgNbdParams{std::exp(minimum.x[0]), std::exp(minimum.x[1]),
+                              std::exp(minimum.x[2]), std::exp(minimum.x[3])};
   result.log_likelihood = -minimum.value * data.clients;
   result.standard_errors = NaNParams();
   if (minimum.status == MinimizerStatus::kNonFiniteStart) {
@@ -438,9 +457,9 @@ FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const
   }
 
   std::ostringstream message;
-  message << "BG/NBD on " << n << " clients (" << repeat_buyers << " repeat buyers, " << data.groups.size()
-          << " distinct histories): " << MinimizerStatusName(minimum.status) << " after " << minimum.iterations
-          << " iterations";
+  message << "BG/NBD on " << n << " clients (" << repeat_buyers << " repeat buyers, "
+          << data.groups.size() << " distinct histories): " << MinimizerStatusName(minimum.status)
+          << " after " << minimum.iterations << " iterations";
   SettleFit(minimum, message.str(), &result);
   return result;
 }
@@ -455,7 +474,8 @@ double BgNbdProbabilityAlive(const BgNbdParams& params, const RepeatSummary& cli
   return 1.0 / (1.0 + std::exp(log_odds_dead));
 }
 
-double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const RepeatSummary& client, double t) {
+double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const RepeatSummary& client,
+                                         double t) {
   if (!(t >= 0.0) || !std::isfinite(t)) {
     return kNaN;
   }
@@ -493,7 +513,8 @@ double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const Repeat
   const double z = t / (elapsed + t);
   // FHL (10): 1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; z). Its Euler transform
   // (1-z)^(a-1) 2F1(a+b-1-r, a-1; a+b+x-1; z) keeps the values O(1) however large x gets.
-  const Hypergeometric2F1Result series = Hypergeometric2F1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z);
+  const Hypergeometric2F1Result series =
+      Hypergeometric2F1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z);
   if (series.status != SeriesStatus::kConverged) {
     return kNaN;
   }

@@ -28,7 +28,8 @@ struct RepeatSummary {
 
 // Per-client log-likelihood ln L(r, alpha, a, b | x, t_x, T); when gradient is non-null it
 // receives d lnL / d(r, alpha, a, b) in the same struct shape.
-double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& client, BgNbdParams* gradient = nullptr);
+double BgNbdLogLikelihood(const BgNbdParams& params, const RepeatSummary& client,
+                          BgNbdParams* gradient = nullptr);
 
 // Sum over clients via the compressed evaluator the fit uses (grouped identical histories and
 // per-distinct-value tables); gradient as above. Clients must be valid (see FitBgNbd).
@@ -36,7 +37,7 @@ double BgNbdTotalLogLikelihood(const BgNbdParams& params, const std::vector<Repe
                                BgNbdParams* gradient = nullptr);
 
 struct BgNbdFitOptions {
-  std::size_t min_clients = 50;         // below this: kTooLittleData
+  std::size_t min_clients = 50;        // below this: kTooLittleData
   std::size_t min_repeat_buyers = 10;  // clients with x >= 1; below this: kTooLittleData
   MinimizerOptions minimizer;
   // Above this many distinct histories each likelihood evaluation is split over two threads.
@@ -50,7 +51,8 @@ struct BgNbdFitOptions {
 //    scale). Past these the model has degenerated into a limiting case (a point mass or a
 //    homogeneous population) and the lgamma/exp arithmetic loses precision; a fit that lands on
 //    a bound is reported kAtBound rather than kConverged.
-FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients, const BgNbdFitOptions& options = {});
+FitResult<BgNbdParams> FitBgNbd(const std::vector<RepeatSummary>& clients,
+                                const BgNbdFitOptions& options = {});
 
 // P(alive at T | x, t_x, T); 1 for clients without a repeat purchase (the model's assumption
 // that dropout happens only right after a repeat purchase).
@@ -59,7 +61,8 @@ double BgNbdProbabilityAlive(const BgNbdParams& params, const RepeatSummary& cli
 // E[X(t) | x, t_x, T]: expected repeat purchase days in (T, T + t], by FHL's closed form with
 // 2F1 (analytic continuation covers a < 1 and a + b < 1). NaN for t < 0, or when the series
 // does not converge within its term cap (t / (alpha + T) above ~ 10^4).
-double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const RepeatSummary& client, double t);
+double BgNbdConditionalExpectedPurchases(const BgNbdParams& params, const RepeatSummary& client,
+                                         double t);
 // The same for several horizons t (days) at once, sharing one hypergeometric pass; each entry
 // equals the single-horizon value.
 std::vector<double> BgNbdConditionalExpectedPurchasesCurve(const BgNbdParams& params,

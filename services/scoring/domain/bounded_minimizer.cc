@@ -82,7 +82,8 @@ const char* FitStatusName(FitStatus status) {
 }
 
 MinimizerResult MinimizeWithinBounds(const Objective& objective, std::vector<double> start,
-                                     const std::vector<double>& lower, const std::vector<double>& upper,
+                                     const std::vector<double>& lower,
+                                     const std::vector<double>& upper,
                                      const MinimizerOptions& options) {
   const std::size_t n = start.size();
   MinimizerResult result;
@@ -184,7 +185,8 @@ MinimizerResult MinimizeWithinBounds(const Objective& objective, std::vector<dou
     const double curvature = Dot(step, gradient_change);
     if (curvature > 1e-12 * std::sqrt(Dot(step, step) * Dot(gradient_change, gradient_change))) {
       if (hessian_is_identity) {
-        ResetToScaledIdentity(&inverse_hessian, n, curvature / Dot(gradient_change, gradient_change));
+        ResetToScaledIdentity(&inverse_hessian, n,
+                              curvature / Dot(gradient_change, gradient_change));
         hessian_is_identity = false;
       }
       const double rho = 1.0 / curvature;
@@ -197,8 +199,8 @@ MinimizerResult MinimizeWithinBounds(const Objective& objective, std::vector<dou
       const double y_h_y = Dot(gradient_change, h_y);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j < n; ++j) {
-          inverse_hessian[i * n + j] += rho * ((1.0 + rho * y_h_y) * step[i] * step[j] -
-                                               h_y[i] * step[j] - step[i] * h_y[j]);
+          inverse_hessian[i * n + j] +=
+              rho * ((1.0 + rho * y_h_y) * step[i] * step[j] - h_y[i] * step[j] - step[i] * h_y[j]);
         }
       }
     }
@@ -218,7 +220,8 @@ MinimizerResult MinimizeWithinBounds(const Objective& objective, std::vector<dou
   return result;
 }
 
-std::vector<double> NumericalHessian(const Objective& objective, const std::vector<double>& x, double step) {
+std::vector<double> NumericalHessian(const Objective& objective, const std::vector<double>& x,
+                                     double step) {
   const std::size_t n = x.size();
   std::vector<double> hessian(n * n, std::numeric_limits<double>::quiet_NaN());
   std::vector<double> plus_gradient(n);
@@ -244,7 +247,8 @@ std::vector<double> NumericalHessian(const Objective& objective, const std::vect
   return hessian;
 }
 
-bool InvertSymmetricPositiveDefinite(const std::vector<double>& matrix, std::size_t n, std::vector<double>* inverse) {
+bool InvertSymmetricPositiveDefinite(const std::vector<double>& matrix, std::size_t n,
+                                     std::vector<double>* inverse) {
   if (matrix.size() != n * n || !AllFinite(matrix)) {
     return false;
   }

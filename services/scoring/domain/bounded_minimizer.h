@@ -16,7 +16,8 @@ namespace clienttier::scoring {
 
 // Returns f(x); when gradient is non-null also fills it (same size as x). May return a
 // non-finite value: the minimiser treats it as "outside the usable region" and backs off.
-using Objective = std::function<double(const std::vector<double>& x, std::vector<double>* gradient)>;
+using Objective =
+    std::function<double(const std::vector<double>& x, std::vector<double>* gradient)>;
 
 struct MinimizerOptions {
   int max_iterations = 200;
@@ -49,7 +50,8 @@ struct MinimizerResult {
   MinimizerStatus status = MinimizerStatus::kNonFiniteStart;
 
   bool converged() const {
-    return status == MinimizerStatus::kGradientConverged || status == MinimizerStatus::kFunctionConverged;
+    return status == MinimizerStatus::kGradientConverged ||
+           status == MinimizerStatus::kFunctionConverged;
   }
 };
 
@@ -57,15 +59,18 @@ struct MinimizerResult {
 // rest take a BFGS step projected back into the box, with an Armijo backtracking line search.
 // Never throws, never runs past max_iterations.
 MinimizerResult MinimizeWithinBounds(const Objective& objective, std::vector<double> start,
-                                     const std::vector<double>& lower, const std::vector<double>& upper,
+                                     const std::vector<double>& lower,
+                                     const std::vector<double>& upper,
                                      const MinimizerOptions& options = {});
 
 // Hessian by central differences of the analytic gradient, symmetrised; row-major n x n.
-std::vector<double> NumericalHessian(const Objective& objective, const std::vector<double>& x, double step);
+std::vector<double> NumericalHessian(const Objective& objective, const std::vector<double>& x,
+                                     double step);
 
 // Inverse of a symmetric positive definite n x n matrix (row-major) by Cholesky; false when the
 // matrix is not numerically positive definite.
-bool InvertSymmetricPositiveDefinite(const std::vector<double>& matrix, std::size_t n, std::vector<double>* inverse);
+bool InvertSymmetricPositiveDefinite(const std::vector<double>& matrix, std::size_t n,
+                                     std::vector<double>* inverse);
 
 // ----- Shared shape of a model fit -----
 

@@ -19,12 +19,12 @@ struct ClientFacts {
   // "purchase" below means either, as both are paid occasions.
   Day first_purchase_day = kNever;
   Day last_purchase_day = kNever;
-  int64_t purchase_count = 0;        // lifetime paid transactions
-  int64_t purchase_days = 0;         // distinct days with a paid transaction (BG/NBD: x + 1)
-  int64_t spend_minor = 0;           // lifetime
-  int64_t first_day_spend_minor = 0; // spend on first_purchase_day (left out of Gamma-Gamma)
-  int64_t session_count = 0;         // lifetime SESSION transactions
-  int64_t active_months = 0;         // distinct calendar months with a paid transaction
+  int64_t purchase_count = 0;         // lifetime paid transactions
+  int64_t purchase_days = 0;          // distinct days with a paid transaction (BG/NBD: x + 1)
+  int64_t spend_minor = 0;            // lifetime
+  int64_t first_day_spend_minor = 0;  // spend on first_purchase_day (left out of Gamma-Gamma)
+  int64_t session_count = 0;          // lifetime SESSION transactions
+  int64_t active_months = 0;          // distinct calendar months with a paid transaction
 
   // Trailing windows ending at as_of (inclusive of as_of's day, 30/90/365 days long).
   int64_t purchases_30d = 0;

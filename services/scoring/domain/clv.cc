@@ -12,16 +12,18 @@ namespace {
 
 bool IsValidClient(const ClvClient& client) {
   const RepeatSummary& h = client.history;
-  return std::isfinite(h.x) && std::isfinite(h.t_x) && std::isfinite(h.T) && h.x >= 0.0 && h.t_x >= 0.0 &&
-         h.t_x <= h.T && std::isfinite(client.mean_repeat_spend) && std::isfinite(client.mean_spend) &&
-         client.mean_repeat_spend >= 0.0 && client.mean_spend >= 0.0;
+  return std::isfinite(h.x) && std::isfinite(h.t_x) && std::isfinite(h.T) && h.x >= 0.0 &&
+         h.t_x >= 0.0 && h.t_x <= h.T && std::isfinite(client.mean_repeat_spend) &&
+         std::isfinite(client.mean_spend) && client.mean_repeat_spend >= 0.0 &&
+         client.mean_spend >= 0.0;
 }
 
 double ClientOwnSpend(const ClvClient& client) {
   return client.mean_repeat_spend > 0.0 ? client.mean_repeat_spend : client.mean_spend;
 }
 
-double Discounted(const std::vector<double>& cumulative_purchases, double spend, double monthly_discount_rate) {
+double Discounted(const std::vector<double>& cumulative_purchases, double spend,
+                  double monthly_discount_rate) {
   double value = 0.0;
   double discount = 1.0;
   for (std::size_t m = 1; m < cumulative_purchases.size(); ++m) {
@@ -31,9 +33,11 @@ double Discounted(const std::vector<double>& cumulative_purchases, double spend,
   return value;
 }
 
-ClvResult Heuristic(const ClvClient& client, int horizon_months, const ClvOptions& options, std::string reason) {
+ClvResult Heuristic(const ClvClient& client, int horizon_months, const ClvOptions& options,
+                    std::string reason) {
   const RepeatSummary& h = client.history;
-  const double gap = h.x >= 1.0 ? std::max(h.t_x / h.x, 1.0) : std::max(options.default_gap_days, 1.0);
+  const double gap =
+      h.x >= 1.0 ? std::max(h.t_x / h.x, 1.0) : std::max(options.default_gap_days, 1.0);
   const double recency = h.T - h.t_x;
   ClvResult estimate;
   estimate.heuristic = true;
@@ -54,14 +58,16 @@ ClvResult Heuristic(const ClvClient& client, int horizon_months, const ClvOption
 
 }  // namespace
 
-ClvModel SelectClvModel(const FitResult<BgNbdParams>& purchase_fit, const FitResult<GammaGammaParams>& spend_fit) {
+ClvModel SelectClvModel(const FitResult<BgNbdParams>& purchase_fit,
+                        const FitResult<GammaGammaParams>& spend_fit) {
   ClvModel model;
   model.has_purchase_model = purchase_fit.usable();
   model.has_spend_model = spend_fit.usable();
   if (model.has_purchase_model) {
     model.purchase_model = purchase_fit.params;
   } else {
-    model.fallback_reason = std::string("BG/NBD fit ") + FitStatusName(purchase_fit.status) + ": " + purchase_fit.message;
+    model.fallback_reason = std::string("BG/NBD fit ") + FitStatusName(purchase_fit.status) + ": " +
+                            purchase_fit.message;
   }
   if (model.has_spend_model) {
     model.spend_model = spend_fit.params;
@@ -69,7 +75,8 @@ ClvModel SelectClvModel(const FitResult<BgNbdParams>& purchase_fit, const FitRes
     if (!model.fallback_reason.empty()) {
       model.fallback_reason += "; ";
     }
-    model.fallback_reason += std::string("Gamma-Gamma fit ") + FitStatusName(spend_fit.status) + ": " + spend_fit.message;
+    model.fallback_reason += std::string("Gamma-Gamma fit ") + FitStatusName(spend_fit.status) +
+                             ": " + spend_fit.message;
   }
   return model;
 }
@@ -80,7 +87,8 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
     ClvResult invalid;
     invalid.heuristic = true;
     invalid.method = kClvMethodInvalidInput;
-    invalid.reason = "history or spend is negative or non-finite, t_x > T, or discount rate <= -100%";
+    invalid.reason =
+        "history or spend is negative or non-finite, t_x > T, or discount rate <= -100%";
     return invalid;
   }
   const int horizon_months = std::max(options.horizon_months, 0);
@@ -102,8 +110,9 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
   for (std::size_t m = 1; m < cumulative.size(); ++m) {
     cumulative[m] = curve[m - 1];
     if (!std::isfinite(cumulative[m])) {
-      return Heuristic(client, horizon_months, options,
-                       "BG/NBD expected purchases cannot be evaluated for this client (hypergeometric series)");
+      return Heuristic(
+          client, horizon_months, options,
+          "BG/NBD expected purchases cannot be evaluated for this client (hypergeometric series)");
     }
   }
 
@@ -113,8 +122,8 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
   double spend = std::numeric_limits<double>::quiet_NaN();
   if (model.has_spend_model) {
     spend = client.history.x >= 1.0 && client.mean_repeat_spend > 0.0
-                ? GammaGammaConditionalExpectedSpend(model.spend_model,
-                                                     SpendSummary{client.history.x, client.mean_repeat_spend})
+                ? GammaGammaConditionalExpectedSpend(
+                      model.spend_model, SpendSummary{client.history.x, client.mean_repeat_spend})
                 : GammaGammaMeanSpend(model.spend_model);
   }
   if (std::isfinite(spend)) {
@@ -123,10 +132,12 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
     spend = ClientOwnSpend(client);
     estimate.heuristic = true;
     estimate.method = kClvMethodModelWithClientSpend;
-    estimate.reason = model.has_spend_model ? "Gamma-Gamma mean spend undefined (q <= 1)" : model.fallback_reason;
+    estimate.reason =
+        model.has_spend_model ? "Gamma-Gamma mean spend undefined (q <= 1)" : model.fallback_reason;
   }
   estimate.expected_spend_per_purchase = spend;
-  estimate.clv_minor = RoundToMinorUnits(Discounted(cumulative, spend, options.monthly_discount_rate));
+  estimate.clv_minor =
+      RoundToMinorUnits(Discounted(cumulative, spend, options.monthly_discount_rate));
   return estimate;
 }
 

@@ -39,7 +39,8 @@ struct ClvModel {
   std::string fallback_reason;  // why a model is missing; empty when both are present
 };
 
-ClvModel SelectClvModel(const FitResult<BgNbdParams>& purchase_fit, const FitResult<GammaGammaParams>& spend_fit);
+ClvModel SelectClvModel(const FitResult<BgNbdParams>& purchase_fit,
+                        const FitResult<GammaGammaParams>& spend_fit);
 
 inline constexpr char kClvMethodModel[] = "bg_nbd+gamma_gamma";
 inline constexpr char kClvMethodModelWithClientSpend[] = "bg_nbd+client_mean_spend";
@@ -49,15 +50,15 @@ inline constexpr char kClvMethodInvalidInput[] = "invalid_input";
 // The full computation, with the double-precision figures and the fallback reason; scoring rules
 // consume the narrower ClvEstimate (clv_estimate.h) made from it by ToClvEstimate.
 struct ClvResult {
-  std::int64_t clv_minor = 0;                // discounted, rounded half away from zero, clamped
-  double expected_purchases = 0.0;           // repeat purchase days over the horizon, undiscounted
+  std::int64_t clv_minor = 0;       // discounted, rounded half away from zero, clamped
+  double expected_purchases = 0.0;  // repeat purchase days over the horizon, undiscounted
   double probability_alive = 0.0;
   double expected_spend_per_purchase = 0.0;  // minor units
   bool heuristic = false;                    // true unless both models produced the figure
   // One of the kClvMethod* constants (a view of it: a batch computes a million of these, and
   // a copied name would be a heap allocation each).
   std::string_view method;
-  std::string reason;                        // why a fallback was taken; empty otherwise
+  std::string reason;  // why a fallback was taken; empty otherwise
 };
 
 // CLV = sum over months m = 1..H of (E[X(m M)] - E[X((m-1) M)]) * spend / (1 + d)^m with
@@ -71,7 +72,8 @@ struct ClvResult {
 //   spend     = the client's mean repeat spend, else its mean spend
 // When only the spend model is missing, BG/NBD purchases are used with the client's own mean
 // spend, and the estimate is still flagged heuristic.
-ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvOptions& options = {});
+ClvResult EstimateClv(const ClvClient& client, const ClvModel& model,
+                      const ClvOptions& options = {});
 
 // The scoring rules' view: spend rounded to minor units; an invalid input becomes "no estimate"
 // (empty method), as clv_estimate.h defines.

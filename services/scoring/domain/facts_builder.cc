@@ -59,7 +59,8 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
   facts.purchase_days = static_cast<int64_t>(distinct_days.size());
   facts.active_months = static_cast<int64_t>(distinct_months.size());
 
-  const Day last_activity = activity.last_activity_day <= as_of ? activity.last_activity_day : kNever;
+  const Day last_activity =
+      activity.last_activity_day <= as_of ? activity.last_activity_day : kNever;
   facts.last_activity_day = std::max(last_activity, facts.last_purchase_day);
   facts.last_login_day = activity.last_login_day <= as_of ? activity.last_login_day : kNever;
   facts.events_attended = activity.events_attended;

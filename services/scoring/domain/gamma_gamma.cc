@@ -77,13 +77,15 @@ CompressedSpend Compress(const std::vector<SpendSummary>& clients, double spend_
   return data;
 }
 
-double EvaluateCompressed(const GammaGammaParams& params, const CompressedSpend& data, GammaGammaParams* gradient) {
+double EvaluateCompressed(const GammaGammaParams& params, const CompressedSpend& data,
+                          GammaGammaParams* gradient) {
   const double p = params.p;
   const double q = params.q;
   const double gamma = params.gamma;
   const double lgamma_q = std::lgamma(q);
   const double digamma_q = Digamma(q);
-  double log_likelihood = data.clients * q * std::log(gamma) + p * data.sum_x_log_total - data.sum_log_mean;
+  double log_likelihood =
+      data.clients * q * std::log(gamma) + p * data.sum_x_log_total - data.sum_log_mean;
   double d_p = data.sum_x_log_total;
   double d_q = data.clients * std::log(gamma);
   for (std::size_t k = 0; k < data.distinct_x.size(); ++k) {
@@ -115,13 +117,15 @@ double EvaluateCompressed(const GammaGammaParams& params, const CompressedSpend&
 
 GammaGammaParams NaNParams() { return GammaGammaParams{kNaN, kNaN, kNaN}; }
 
-FitResult<GammaGammaParams> Rejected(FitStatus status, std::string message, std::size_t clients_used) {
+FitResult<GammaGammaParams> Rejected(FitStatus status, std::string message,
+                                     std::size_t clients_used) {
   return RejectedFit(status, std::move(message), clients_used, NaNParams());
 }
 
 }  // namespace
 
-double GammaGammaLogLikelihood(const GammaGammaParams& params, const SpendSummary& client, GammaGammaParams* gradient) {
+double GammaGammaLogLikelihood(const GammaGammaParams& params, const SpendSummary& client,
+                               GammaGammaParams* gradient) {
   const double p = params.p;
   const double q = params.q;
   const double gamma = params.gamma;
@@ -135,16 +139,18 @@ double GammaGammaLogLikelihood(const GammaGammaParams& params, const SpendSummar
     gradient->q = digamma_px_q - Digamma(q) + std::log(gamma) - log_shifted;
     gradient->gamma = q / gamma - (px + q) / (gamma + x * mean);
   }
-  return std::lgamma(px + q) - std::lgamma(px) - std::lgamma(q) + q * std::log(gamma) + px * std::log(x) +
-         (px - 1.0) * std::log(mean) - (px + q) * log_shifted;
+  return std::lgamma(px + q) - std::lgamma(px) - std::lgamma(q) + q * std::log(gamma) +
+         px * std::log(x) + (px - 1.0) * std::log(mean) - (px + q) * log_shifted;
 }
 
-double GammaGammaTotalLogLikelihood(const GammaGammaParams& params, const std::vector<SpendSummary>& clients,
+double GammaGammaTotalLogLikelihood(const GammaGammaParams& params,
+                                    const std::vector<SpendSummary>& clients,
                                     GammaGammaParams* gradient) {
   return EvaluateCompressed(params, Compress(clients, 1.0), gradient);
 }
 
-FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clients, const GammaGammaFitOptions& options) {
+FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clients,
+                                          const GammaGammaFitOptions& options) {
   std::size_t eligible = 0;
   double spend_sum = 0.0;
   double lowest = std::numeric_limits<double>::infinity();
@@ -153,7 +159,8 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
     if (!IsValidClient(clients[i])) {
       std::ostringstream message;
       message << "client #" << i << " has invalid spend data (x=" << clients[i].x
-              << ", mean_spend=" << clients[i].mean_spend << "): need whole x >= 0 and mean_spend >= 0, finite";
+              << ", mean_spend=" << clients[i].mean_spend
+              << "): need whole x >= 0 and mean_spend >= 0, finite";
       return Rejected(FitStatus::kInvalidInput, message.str(), 0);
     }
     if (IsEligible(clients[i])) {
@@ -168,20 +175,23 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
   if (eligible < minimum_clients) {
     return Rejected(FitStatus::kTooLittleData,
                     "Gamma-Gamma needs at least " + std::to_string(minimum_clients) +
-                        " clients with a repeat purchase and positive spend, got " + std::to_string(eligible) + " (" +
-                        std::to_string(skipped) + " skipped)",
+                        " clients with a repeat purchase and positive spend, got " +
+                        std::to_string(eligible) + " (" + std::to_string(skipped) + " skipped)",
                     eligible);
   }
   if (lowest == highest) {
-    return Rejected(FitStatus::kDegenerateData,
-                    "every eligible client has the same mean spend: spend heterogeneity cannot be estimated",
-                    eligible);
+    return Rejected(
+        FitStatus::kDegenerateData,
+        "every eligible client has the same mean spend: spend heterogeneity cannot be estimated",
+        eligible);
   }
 
   const double spend_scale = spend_sum / static_cast<double>(eligible);
   const CompressedSpend data = Compress(clients, spend_scale);
-  const Objective objective = [&data](const std::vector<double>& log_params, std::vector<double>* gradient) {
-    const GammaGammaParams params{std::exp(log_params[0]), std::exp(log_params[1]), std::exp(log_params[2])};
+  const Objective objective = [&data](const std::vector<double>& log_params,
+                                      std::vector<double>* gradient) {
+    const GammaGammaParams params{std::exp(log_params[0]), std::exp(log_params[1]),
+                                  std::exp(log_params[2])};
     GammaGammaParams d{};
     const double log_likelihood = EvaluateCompressed(params, data, gradient ? &d : nullptr);
     if (gradient != nullptr) {
@@ -193,9 +203,11 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
   const std::vector<double> lower = {std::log(1e-4), std::log(1e-4), std::log(1e-6)};
   const std::vector<double> upper = {std::log(1e4), std::log(1e4), std::log(1e8)};
   const std::vector<double> start = {std::log(2.0), std::log(3.0), 0.0};
-  const MinimizerResult minimum = MinimizeWithinBounds(objective, start, lower, upper, options.minimizer);
+  const MinimizerResult minimum =
+      MinimizeWithinBounds(objective, start, lower, upper, options.minimizer);
   if (minimum.status == MinimizerStatus::kNonFiniteStart) {
-    return Rejected(FitStatus::kNotConverged, "log-likelihood not finite at the starting point", eligible);
+    return Rejected(FitStatus::kNotConverged, "log-likelihood not finite at the starting point",
+                    eligible);
   }
 
   FitResult<GammaGammaParams> result;
@@ -226,14 +238,16 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
   }
 
   std::ostringstream message;
-  message << "Gamma-Gamma on " << eligible << " clients (" << skipped << " skipped without repeat spend, "
-          << data.distinct_total.size() << " distinct totals): " << MinimizerStatusName(minimum.status) << " after "
+  message << "Gamma-Gamma on " << eligible << " clients (" << skipped
+          << " skipped without repeat spend, " << data.distinct_total.size()
+          << " distinct totals): " << MinimizerStatusName(minimum.status) << " after "
           << minimum.iterations << " iterations";
   SettleFit(minimum, message.str(), &result);
   return result;
 }
 
-double GammaGammaConditionalExpectedSpend(const GammaGammaParams& params, const SpendSummary& client) {
+double GammaGammaConditionalExpectedSpend(const GammaGammaParams& params,
+                                          const SpendSummary& client) {
   const double denominator = params.p * client.x + params.q - 1.0;
   if (!(denominator > 0.0)) {
     return kNaN;

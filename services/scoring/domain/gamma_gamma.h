@@ -30,7 +30,8 @@ double GammaGammaLogLikelihood(const GammaGammaParams& params, const SpendSummar
                                GammaGammaParams* gradient = nullptr);
 
 // Sum over the eligible clients (x >= 1, mean_spend > 0) via the fit's compressed evaluator.
-double GammaGammaTotalLogLikelihood(const GammaGammaParams& params, const std::vector<SpendSummary>& clients,
+double GammaGammaTotalLogLikelihood(const GammaGammaParams& params,
+                                    const std::vector<SpendSummary>& clients,
                                     GammaGammaParams* gradient = nullptr);
 
 struct GammaGammaFitOptions {
@@ -51,7 +52,8 @@ FitResult<GammaGammaParams> FitGammaGamma(const std::vector<SpendSummary>& clien
 // E[spend per occasion | x, mean] = (p (gamma + x mean)) / (p x + q - 1), the credibility-weighted
 // blend of the population mean p gamma / (q - 1) and the client's own mean. For x = 0 this is
 // the population mean. NaN when p x + q <= 1 (the posterior mean does not exist).
-double GammaGammaConditionalExpectedSpend(const GammaGammaParams& params, const SpendSummary& client);
+double GammaGammaConditionalExpectedSpend(const GammaGammaParams& params,
+                                          const SpendSummary& client);
 
 // Population mean spend per occasion p gamma / (q - 1); NaN when q <= 1.
 double GammaGammaMeanSpend(const GammaGammaParams& params);

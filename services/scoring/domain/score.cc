@@ -68,16 +68,24 @@ void ScoreRfmPart(const ClientFacts& facts, const PopulationStats& population,
   score.rfm = rfm;
   score.rfm_cell = CellString(rfm);
   const std::string window = std::to_string(config.rfm.window_days) + "d";
-  Note(score.explanation, [&] { return std::string("rfm.recency: " + std::to_string(input.recency_days) + " days, cuts " +
-                  JoinCuts(population.rfm.recency_cuts_days) + " -> " +
-                  std::to_string(rfm.recency)); });
-  Note(score.explanation, [&] { return std::string("rfm.frequency: " + std::to_string(input.frequency) + " purchases in " + window +
-                  ", cuts " + JoinCuts(population.rfm.frequency_cuts) + " -> " +
-                  std::to_string(rfm.frequency)); });
-  Note(score.explanation, [&] { return std::string("rfm.monetary: " + std::to_string(input.monetary_minor) + " minor in " + window +
-                  ", cuts " + JoinCuts(population.rfm.monetary_cuts_minor) + " -> " +
-                  std::to_string(rfm.monetary)); });
-  Note(score.explanation, [&] { return std::string("rfm.segment: cell " + score.rfm_cell + " -> " + Name(rfm.segment)); });
+  Note(score.explanation, [&] {
+    return std::string("rfm.recency: " + std::to_string(input.recency_days) + " days, cuts " +
+                       JoinCuts(population.rfm.recency_cuts_days) + " -> " +
+                       std::to_string(rfm.recency));
+  });
+  Note(score.explanation, [&] {
+    return std::string("rfm.frequency: " + std::to_string(input.frequency) + " purchases in " +
+                       window + ", cuts " + JoinCuts(population.rfm.frequency_cuts) + " -> " +
+                       std::to_string(rfm.frequency));
+  });
+  Note(score.explanation, [&] {
+    return std::string("rfm.monetary: " + std::to_string(input.monetary_minor) + " minor in " +
+                       window + ", cuts " + JoinCuts(population.rfm.monetary_cuts_minor) + " -> " +
+                       std::to_string(rfm.monetary));
+  });
+  Note(score.explanation, [&] {
+    return std::string("rfm.segment: cell " + score.rfm_cell + " -> " + Name(rfm.segment));
+  });
 
   const Day first_day =
       facts.first_purchase_day == kNever ? facts.last_purchase_day : facts.first_purchase_day;
@@ -93,10 +101,12 @@ void ScoreRfmPart(const ClientFacts& facts, const PopulationStats& population,
   } else {
     comparison = "> growth_max_monthly_minor " + std::to_string(limits.growth_max_monthly_minor);
   }
-  Note(score.explanation, [&] { return std::string("spend_tier: average monthly spend " +
-                  std::to_string(score.average_monthly_spend_minor) + " over " +
-                  std::to_string(exposure_days) + " days " + comparison + " -> " +
-                  Name(score.spend_tier)); });
+  Note(score.explanation, [&] {
+    return std::string("spend_tier: average monthly spend " +
+                       std::to_string(score.average_monthly_spend_minor) + " over " +
+                       std::to_string(exposure_days) + " days " + comparison + " -> " +
+                       Name(score.spend_tier));
+  });
 }
 
 void ScoreQuadrantPart(const ClientFacts& facts, const PopulationStats& population,
@@ -112,11 +122,13 @@ void ScoreQuadrantPart(const ClientFacts& facts, const PopulationStats& populati
   const auto side = [](int64_t value, int64_t cut) {
     return std::to_string(value) + (value > cut ? " > cut " : " <= cut ") + std::to_string(cut);
   };
-  Note(score.explanation, [&] { return std::string(
-      "quadrant: value " + side(score.quadrant_value_minor, cuts.value_cut_minor) + ", potential " +
-      side(score.quadrant_potential_minor, cuts.potential_cut_minor) + " (p" +
-      FormatDecimal(cuts.value_percentile, 2) + "/p" + FormatDecimal(cuts.potential_percentile, 2) +
-      ") -> " + Name(score.quadrant)); });
+  Note(score.explanation, [&] {
+    return std::string(
+        "quadrant: value " + side(score.quadrant_value_minor, cuts.value_cut_minor) +
+        ", potential " + side(score.quadrant_potential_minor, cuts.potential_cut_minor) + " (p" +
+        FormatDecimal(cuts.value_percentile, 2) + "/p" +
+        FormatDecimal(cuts.potential_percentile, 2) + ") -> " + Name(score.quadrant));
+  });
 }
 
 void AddContributions(const ScoringConfig& config, ClientScore& score) {
@@ -153,32 +165,40 @@ ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& populat
   ScoreRfmPart(facts, population, config, as_of, score);
 
   score.need_depth = NeedDepthFor(facts, config.need_depth);
-  Note(score.explanation, [&] { return std::string("need_depth: " + std::to_string(facts.purchase_count) + " paid occasions, " +
-                  std::to_string(facts.active_months) + " active months (moderate from " +
-                  std::to_string(config.need_depth.moderate_min_sessions) + ", deep from " +
-                  std::to_string(config.need_depth.deep_min_sessions) + " or " +
-                  std::to_string(config.need_depth.deep_min_active_months) + " months) -> " +
-                  Name(score.need_depth)); });
+  Note(score.explanation, [&] {
+    return std::string("need_depth: " + std::to_string(facts.purchase_count) + " paid occasions, " +
+                       std::to_string(facts.active_months) + " active months (moderate from " +
+                       std::to_string(config.need_depth.moderate_min_sessions) + ", deep from " +
+                       std::to_string(config.need_depth.deep_min_sessions) + " or " +
+                       std::to_string(config.need_depth.deep_min_active_months) + " months) -> " +
+                       Name(score.need_depth));
+  });
 
   const std::optional<double> p_alive =
       clv.method.empty() ? std::nullopt : std::optional<double>(clv.p_alive);
   score.inactive_days = InactiveDays(facts, as_of);
   score.lifecycle = ClassifyLifecycle(facts, p_alive, config.lifecycle, as_of);
-  Note(score.explanation, [&] { return std::string("lifecycle: first purchase " + FormatDay(facts.first_purchase_day) +
-                  ", inactive " + std::to_string(score.inactive_days) + " days (dormant at " +
-                  std::to_string(config.lifecycle.dormant_days) + ", churned at " +
-                  std::to_string(config.lifecycle.churned_days) + "), p_alive " +
-                  (p_alive.has_value() ? FormatProbability(*p_alive) : std::string("unknown")) +
-                  " (churned below " + FormatProbability(config.lifecycle.churned_p_alive) +
-                  ") -> " + Name(score.lifecycle)); });
+  Note(score.explanation, [&] {
+    return std::string(
+        "lifecycle: first purchase " + FormatDay(facts.first_purchase_day) + ", inactive " +
+        std::to_string(score.inactive_days) + " days (dormant at " +
+        std::to_string(config.lifecycle.dormant_days) + ", churned at " +
+        std::to_string(config.lifecycle.churned_days) + "), p_alive " +
+        (p_alive.has_value() ? FormatProbability(*p_alive) : std::string("unknown")) +
+        " (churned below " + FormatProbability(config.lifecycle.churned_p_alive) + ") -> " +
+        Name(score.lifecycle));
+  });
 
   score.propagation_tier = ClassifyPropagation(facts, config.propagation);
   score.propagation_index = PropagationIndex(facts);
-  Note(score.explanation, [&] { return std::string("propagation: " + FormatDecimal(PropagationPoints(facts), 1) +
-                  " points -> index " + FormatScore(score.propagation_index) + ", " +
-                  std::to_string(facts.referrals_converted) + " converted referrals (spreader at " +
-                  std::to_string(config.propagation.spreader_min_converted) + ") -> " +
-                  Name(score.propagation_tier)); });
+  Note(score.explanation, [&] {
+    return std::string("propagation: " + FormatDecimal(PropagationPoints(facts), 1) +
+                       " points -> index " + FormatScore(score.propagation_index) + ", " +
+                       std::to_string(facts.referrals_converted) +
+                       " converted referrals (spreader at " +
+                       std::to_string(config.propagation.spreader_min_converted) + ") -> " +
+                       Name(score.propagation_tier));
+  });
 
   ScoreQuadrantPart(facts, population, clv, score);
 
@@ -196,12 +216,14 @@ ClientScore ScoreClient(const ClientFacts& facts, const PopulationStats& populat
     // little.
     score.tier = DecideTier(score.composite, previous, tier_override, config, as_of, true);
   }
-  Note(score.explanation, [&] { return std::string("tier: " + score.tier.reason + " -> " + Name(score.tier.tier)); });
+  Note(score.explanation,
+       [&] { return std::string("tier: " + score.tier.reason + " -> " + Name(score.tier.tier)); });
 
   score.churn_warning =
       EvaluateChurnWarning(score.tier.tier, p_alive, score.inactive_days, config.churn_warning);
   if (score.churn_warning.warned) {
-    Note(score.explanation, [&] { return std::string("churn_warning: " + score.churn_warning.reason); });
+    Note(score.explanation,
+         [&] { return std::string("churn_warning: " + score.churn_warning.reason); });
   }
   return score;
 }

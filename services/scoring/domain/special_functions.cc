@@ -39,8 +39,8 @@ Hypergeometric2F1Result SumSeries(double a, double b, double c, double z, int ma
       const double ratio_a = std::max(std::fabs((a + next) / (next + 1.0)), 1.0);
       const double ratio_b = std::max(std::fabs((b + next) / (c + next)), 1.0);
       const double ratio_bound = z * ratio_a * ratio_b;
-      if (ratio_bound < 1.0 &&
-          std::fabs(term) * ratio_bound / (1.0 - ratio_bound) <= kRelativeTolerance * std::fabs(sum)) {
+      if (ratio_bound < 1.0 && std::fabs(term) * ratio_bound / (1.0 - ratio_bound) <=
+                                   kRelativeTolerance * std::fabs(sum)) {
         result.value = sum;
         result.status = SeriesStatus::kConverged;
         return result;
@@ -57,8 +57,8 @@ Hypergeometric2F1Result SumSeries(double a, double b, double c, double z, int ma
 Hypergeometric2F1Result Hypergeometric2F1(double a, double b, double c, double z, int max_terms) {
   Hypergeometric2F1Result invalid;
   invalid.value = kNaN;
-  if (!std::isfinite(a) || !std::isfinite(b) || !std::isfinite(c) || !std::isfinite(z) || z >= 1.0 ||
-      IsNonPositiveInteger(c) || max_terms < 1) {
+  if (!std::isfinite(a) || !std::isfinite(b) || !std::isfinite(c) || !std::isfinite(z) ||
+      z >= 1.0 || IsNonPositiveInteger(c) || max_terms < 1) {
     return invalid;
   }
   if (z == 0.0) {
@@ -133,9 +133,9 @@ bool Hypergeometric2F1Many(double a, double b, double c, const std::vector<doubl
       converged = true;
       for (size_t i = 0; i < count && converged; ++i) {
         const double ratio_bound = z[i] * ratio_a * ratio_b;
-        converged = ratio_bound < 1.0 && std::fabs(coefficient * power[i]) * ratio_bound /
-                                                 (1.0 - ratio_bound) <=
-                                             kRelativeTolerance * std::fabs(sum[i]);
+        converged = ratio_bound < 1.0 &&
+                    std::fabs(coefficient * power[i]) * ratio_bound / (1.0 - ratio_bound) <=
+                        kRelativeTolerance * std::fabs(sum[i]);
       }
     }
     if (converged) {
@@ -167,9 +167,11 @@ double Digamma(double x) {
   const double inv = 1.0 / x;
   const double inv2 = inv * inv;
   const double tail =
-      inv2 * (1.0 / 12.0 -
-              inv2 * (1.0 / 120.0 -
-                      inv2 * (1.0 / 252.0 - inv2 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * 691.0 / 32760.0)))));
+      inv2 *
+      (1.0 / 12.0 -
+       inv2 * (1.0 / 120.0 -
+               inv2 * (1.0 / 252.0 -
+                       inv2 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * 691.0 / 32760.0)))));
   return shift + std::log(x) - 0.5 * inv - tail;
 }
 

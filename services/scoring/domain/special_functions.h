@@ -15,7 +15,7 @@ enum class SeriesStatus {
 struct Hypergeometric2F1Result {
   double value = 0.0;  // NaN unless status == kConverged
   SeriesStatus status = SeriesStatus::kInvalidArgument;
-  int terms = 0;       // series terms summed
+  int terms = 0;  // series terms summed
 };
 
 // Gauss hypergeometric function 2F1(a, b; c; z) for real z < 1.

@@ -76,10 +76,10 @@ Held ApplyHysteresis(double score, Tier earned, const TierState& previous,
             })};
   }
   return {previous.tier, because([&] {
-            return "held: within demotion margin: score " + FormatScore(score) + " >= " +
-                   threshold_text() + " - margin " + FormatScore(margin) + ", below since " +
-                   FormatDay(below_since) + " (" + std::to_string(days_below) + " of " +
-                   std::to_string(grace_days) + " grace days)";
+            return "held: within demotion margin: score " + FormatScore(score) +
+                   " >= " + threshold_text() + " - margin " + FormatScore(margin) +
+                   ", below since " + FormatDay(below_since) + " (" + std::to_string(days_below) +
+                   " of " + std::to_string(grace_days) + " grace days)";
           })};
 }
 

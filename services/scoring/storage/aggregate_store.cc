@@ -33,7 +33,8 @@ void TouchActivity(sql::Connection& connection, const std::string& tenant_id,
                    UnixMicros now) {
   EnsureClient(connection, tenant_id, client_id, now);
   SqlText update(connection);
-  update.Sql("UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ")
+  update
+      .Sql("UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ")
       .Int(day)
       .Sql("), ")
       .Int(day)
@@ -59,8 +60,9 @@ std::string ApplyTransaction(sql::Connection& connection, const std::string& ten
   const bool session = transaction.kind() == pv1::TRANSACTION_KIND_SESSION;
   SqlText upsert(connection);
   upsert
-      .Sql("INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
-           "sessions, spend_minor) VALUES ")
+      .Sql(
+          "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
+          "sessions, spend_minor) VALUES ")
       .Row()
       .Str(tenant_id)
       .Str(transaction.client_id())
@@ -69,8 +71,9 @@ std::string ApplyTransaction(sql::Connection& connection, const std::string& ten
       .Int(session ? 0 : 1)
       .Int(session ? 1 : 0)
       .Int(transaction.amount().units())
-      .Sql(" ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
-           "sessions = sessions + VALUES(sessions), spend_minor = spend_minor + VALUES(spend_minor)")
+      .Sql(
+          " ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
+          "sessions = sessions + VALUES(sessions), spend_minor = spend_minor + VALUES(spend_minor)")
       .Execute();
   TouchActivity(connection, tenant_id, transaction.client_id(), day, nullptr, false, now);
   return transaction.client_id();
@@ -117,7 +120,8 @@ std::string ApplyErasure(sql::Connection& connection, const std::string& tenant_
 
 ActivityCounters ReadCounters(sql::ResultSet& row) {
   ActivityCounters counters;
-  counters.last_activity_day = row.isNull("last_activity_day") ? kNever : row.getInt64("last_activity_day");
+  counters.last_activity_day =
+      row.isNull("last_activity_day") ? kNever : row.getInt64("last_activity_day");
   counters.last_login_day = row.isNull("last_login_day") ? kNever : row.getInt64("last_login_day");
   counters.events_attended = row.getInt64("events_attended");
   counters.content_uses = row.getInt64("content_uses");
@@ -147,9 +151,11 @@ std::string AggregateStore::Apply(sql::Connection& connection, const pv1::Profil
       EnsureClient(connection, tenant_id, event.client_created().client().client_id(), now);
       return event.client_created().client().client_id();
     case pv1::ProfileEvent::kTransactionRecorded:
-      return ApplyTransaction(connection, tenant_id, event.transaction_recorded().transaction(), now);
+      return ApplyTransaction(connection, tenant_id, event.transaction_recorded().transaction(),
+                              now);
     case pv1::ProfileEvent::kInteractionRecorded:
-      return ApplyInteraction(connection, tenant_id, event.interaction_recorded().interaction(), now);
+      return ApplyInteraction(connection, tenant_id, event.interaction_recorded().interaction(),
+                              now);
     case pv1::ProfileEvent::kClientErased:
       return ApplyErasure(connection, tenant_id, event.client_erased().client_id(), now);
     default:
@@ -192,8 +198,9 @@ std::map<std::string, ClientFacts> AggregateStore::LoadFactsFor(
   std::map<std::string, std::vector<PaidDay>> days;
   SqlText days_query(connection);
   days_query
-      .Sql("SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
-           "client_activity_days WHERE tenant_id = ")
+      .Sql(
+          "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
+          "client_activity_days WHERE tenant_id = ")
       .Str(tenant_id)
       .Sql(" AND client_id IN (");
   for (const auto& [client_id, counters] : clients) {
@@ -248,8 +255,7 @@ std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connectio
   return facts;
 }
 
-void AggregateStore::StoreReferralCounts(sql::Connection& connection,
-                                         const std::string& tenant_id,
+void AggregateStore::StoreReferralCounts(sql::Connection& connection, const std::string& tenant_id,
                                          const std::vector<ClientFacts>& clients) {
   if (clients.empty()) {
     return;

@@ -35,9 +35,10 @@ v1::TierDistribution QueryDistribution(sql::Connection& connection, const std::s
   std::vector<int64_t> revenue;
   int64_t total_revenue = 0;
   // One pass over the narrow columns (no payloads): a million rows stream in a few seconds.
-  auto select = Prepare(connection,
-                        "SELECT tier, lifecycle, quadrant, rfm_segment, value_12m_minor FROM scores "
-                        "WHERE tenant_id = ?");
+  auto select =
+      Prepare(connection,
+              "SELECT tier, lifecycle, quadrant, rfm_segment, value_12m_minor FROM scores "
+              "WHERE tenant_id = ?");
   select->setString(1, tenant_id);
   for (auto rows = Query(*select); rows->next();) {
     const int tier = rows->getInt(1);

@@ -69,10 +69,10 @@ StoredScore ReadStoredScore(sql::ResultSet& row) {
 
 std::optional<StoredScore> GetScore(sql::Connection& connection, const std::string& tenant_id,
                                     const std::string& client_id, bool for_update) {
-  auto select = Prepare(connection,
-                        std::string("SELECT tier, below_since_day, payload FROM scores WHERE "
-                                    "tenant_id = ? AND client_id = ?") +
-                            (for_update ? " FOR UPDATE" : ""));
+  auto select =
+      Prepare(connection, std::string("SELECT tier, below_since_day, payload FROM scores WHERE "
+                                      "tenant_id = ? AND client_id = ?") +
+                              (for_update ? " FOR UPDATE" : ""));
   select->setString(1, tenant_id);
   select->setString(2, client_id);
   auto row = Query(*select);
@@ -146,9 +146,9 @@ void ScoreStore::UpsertMany(sql::Connection& connection, const std::string& tena
                             const std::vector<StoredScore>& stored) {
   for (size_t begin = 0; begin < stored.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
-    auto insert = Prepare(connection, std::string("INSERT INTO scores ") + kScoreColumns +
-                                          " VALUES " + RowPlaceholders(end - begin, kScoreColumnCount) +
-                                          kScoreUpdate);
+    auto insert =
+        Prepare(connection, std::string("INSERT INTO scores ") + kScoreColumns + " VALUES " +
+                                RowPlaceholders(end - begin, kScoreColumnCount) + kScoreUpdate);
     int index = 1;
     for (size_t i = begin; i < end; ++i) {
       BindScore(*insert, index, tenant_id, stored[i]);
@@ -235,7 +235,8 @@ std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(
     change.set_to_tier(static_cast<v1::Tier>(rows->getInt("to_tier")));
     change.set_reason(rows->getString("reason"));
     change.set_score(rows->getDouble("score"));
-    *change.mutable_changed_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString("changed_at")));
+    *change.mutable_changed_at() =
+        ToProtoTimestamp(ParseSqlDatetime(rows->getString("changed_at")));
     change.set_config_version(rows->getInt64("config_version"));
     change.set_model_version(rows->getInt64("model_version"));
     changes.emplace_back(rows->getInt64("change_id"), std::move(change));
@@ -244,8 +245,9 @@ std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(
 }
 
 std::vector<v1::Score> ScoreStore::ListChurnWarnings(sql::Connection& connection,
-                                                    const std::string& tenant_id,
-                                                    const std::string& after_client_id, int limit) {
+                                                     const std::string& tenant_id,
+                                                     const std::string& after_client_id,
+                                                     int limit) {
   auto select = Prepare(connection,
                         "SELECT payload FROM scores WHERE tenant_id = ? AND churn_warning = 1 AND "
                         "client_id > ? ORDER BY client_id LIMIT ?");
@@ -297,8 +299,8 @@ void ScoreStore::Stream(sql::Connection& connection, const std::string& tenant_i
 std::optional<TierOverrideRecord> ScoreStore::GetOverride(sql::Connection& connection,
                                                           const std::string& tenant_id,
                                                           const std::string& client_id) {
-  auto select = Prepare(connection,
-                        "SELECT * FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
+  auto select =
+      Prepare(connection, "SELECT * FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
   select->setString(1, tenant_id);
   select->setString(2, client_id);
   auto row = Query(*select);
@@ -357,7 +359,8 @@ void ScoreStore::PutOverride(sql::Connection& connection, const std::string& ten
 
 void ScoreStore::ClearOverride(sql::Connection& connection, const std::string& tenant_id,
                                const std::string& client_id) {
-  auto remove = Prepare(connection, "DELETE FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
+  auto remove =
+      Prepare(connection, "DELETE FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
   remove->setString(1, tenant_id);
   remove->setString(2, client_id);
   remove->executeUpdate();

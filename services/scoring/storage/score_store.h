@@ -71,8 +71,8 @@ class ScoreStore {
       int64_t after_change_id, const std::string& client_id, int limit);
 
   static std::vector<::clienttier::scoring::v1::Score> ListChurnWarnings(
-      sql::Connection& connection, const std::string& tenant_id,
-      const std::string& after_client_id, int limit);
+      sql::Connection& connection, const std::string& tenant_id, const std::string& after_client_id,
+      int limit);
 
   // Calls `emit` for each matching score in client id order; stops early when it returns false.
   static void Stream(sql::Connection& connection, const std::string& tenant_id,

@@ -28,8 +28,9 @@ std::optional<std::pair<int64_t, std::string>> Latest(sql::Connection& connectio
 void Insert(sql::Connection& connection, const std::string& table, const std::string& tenant_id,
             int64_t version, const std::string& payload, UnixMicros now,
             const std::string* author = nullptr) {
-  const std::string columns = author != nullptr ? "(tenant_id, version, payload, created_at, author)"
-                                                : "(tenant_id, version, payload, created_at)";
+  const std::string columns = author != nullptr
+                                  ? "(tenant_id, version, payload, created_at, author)"
+                                  : "(tenant_id, version, payload, created_at)";
   auto insert = Prepare(connection, "INSERT INTO " + table + " " + columns + " VALUES (?, ?, ?, ?" +
                                         (author != nullptr ? ", ?)" : ")"));
   insert->setString(1, tenant_id);
@@ -68,10 +69,9 @@ v1::ScoringConfig VersionStore::LatestConfig(sql::Connection& connection,
   return Parse<v1::ScoringConfig>(latest->second, "scoring config");
 }
 
-v1::ScoringConfig VersionStore::PutConfig(sql::Connection& connection,
-                                          const std::string& tenant_id, v1::ScoringConfig config,
-                                          int64_t expected_version, const std::string& author,
-                                          UnixMicros now) {
+v1::ScoringConfig VersionStore::PutConfig(sql::Connection& connection, const std::string& tenant_id,
+                                          v1::ScoringConfig config, int64_t expected_version,
+                                          const std::string& author, UnixMicros now) {
   auto latest = Latest(connection, "scoring_configs", tenant_id);
   const int64_t current = latest ? latest->first : 0;
   if (current != expected_version) {
@@ -125,7 +125,8 @@ v1::PopulationStats VersionStore::PutPopulation(sql::Connection& connection,
                                                 const std::string& tenant_id,
                                                 v1::PopulationStats stats, UnixMicros now) {
   stats.set_version(NextVersion(connection, "population_stats", tenant_id));
-  Insert(connection, "population_stats", tenant_id, stats.version(), stats.SerializeAsString(), now);
+  Insert(connection, "population_stats", tenant_id, stats.version(), stats.SerializeAsString(),
+         now);
   return stats;
 }
 

@@ -70,7 +70,8 @@ void CampaignFixture::CreateClient(const TestClient& client, const std::string& 
     out.set_value(tag);
   }
   pv1::Client created;
-  const grpc::Status status = profile_stub_->CreateClient(Context(api_key).get(), request, &created);
+  const grpc::Status status =
+      profile_stub_->CreateClient(Context(api_key).get(), request, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
@@ -116,8 +117,8 @@ v1::SegmentPreview CampaignFixture::WaitForPreview(
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ADD_FAILURE() << "preview of " << rule << " not ready in time; last: "
-                << preview.ShortDebugString();
+  ADD_FAILURE() << "preview of " << rule
+                << " not ready in time; last: " << preview.ShortDebugString();
   return preview;
 }
 
@@ -182,8 +183,8 @@ void CampaignFixture::PutSettings(const std::vector<std::pair<int, int>>& caps,
 }
 
 grpc::Status CampaignFixture::Outcome(const std::string& campaign_id, const std::string& client_id,
-                                      const std::string& key, bool converted,
-                                      int64_t revenue_units, const std::string& api_key,
+                                      const std::string& key, bool converted, int64_t revenue_units,
+                                      const std::string& api_key,
                                       v1::RecordOutcomeResponse* response) {
   v1::RecordOutcomeRequest request;
   request.set_campaign_id(campaign_id);

@@ -122,9 +122,9 @@ TEST_F(CampaignTest, RelaunchKeepsEveryPlacedClientInItsGroup) {
   EXPECT_EQ(second.audience().candidates(), 40);
   EXPECT_EQ(second.audience().treatment() + second.audience().holdout(), 40);
   for (int i = 0; i < 40; ++i) {
-    EXPECT_EQ(GroupOf("autumn", Id("r", i), writer_a_),
-              InHoldout("autumn", Id("r", i), 3000) ? v1::AUDIENCE_GROUP_HOLDOUT
-                                                    : v1::AUDIENCE_GROUP_TREATMENT)
+    EXPECT_EQ(GroupOf("autumn", Id("r", i), writer_a_), InHoldout("autumn", Id("r", i), 3000)
+                                                            ? v1::AUDIENCE_GROUP_HOLDOUT
+                                                            : v1::AUDIENCE_GROUP_TREATMENT)
         << Id("r", i);
   }
 }

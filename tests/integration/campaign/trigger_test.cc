@@ -113,16 +113,15 @@ TEST_F(CampaignTriggerTest, AChurnWarningFeedsTheRetentionCampaignOnceWithinTheC
     *warning.mutable_score() = ScoreOf("loyal-1");
     warning.mutable_score()->set_churn_warning(true);
     RedisClient redis(testing::RedisFromEnv(), nullptr);
-    redis.Command({"XADD", "ct:events:scoring", "*", "event_id", event_id, "type",
-                   "churn_warning", "tenant", tenant_a_, "payload", event.SerializeAsString()});
+    redis.Command({"XADD", "ct:events:scoring", "*", "event_id", event_id, "type", "churn_warning",
+                   "tenant", tenant_a_, "payload", event.SerializeAsString()});
   };
 
   const std::string first_event = NewEventId();
   publish_warning(first_event);
   // The trigger entry is decided like a launch: still capped.
-  WaitForCampaign("retain", [](const v1::Campaign& c) {
-    return c.audience().excluded_frequency_cap() == 2;
-  });
+  WaitForCampaign("retain",
+                  [](const v1::Campaign& c) { return c.audience().excluded_frequency_cap() == 2; });
   // The same event delivered again changes nothing.
   publish_warning(first_event);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -134,8 +133,8 @@ TEST_F(CampaignTriggerTest, AChurnWarningFeedsTheRetentionCampaignOnceWithinTheC
   // With room under the caps, a new warning enters the client.
   PutSettings({{5, 7}}, "", "retain");
   publish_warning(NewEventId());
-  const v1::Campaign entered =
-      WaitForCampaign("retain", [](const v1::Campaign& c) { return c.audience().treatment() == 1; });
+  const v1::Campaign entered = WaitForCampaign(
+      "retain", [](const v1::Campaign& c) { return c.audience().treatment() == 1; });
   EXPECT_EQ(entered.audience().excluded_frequency_cap(), 2);
 }
 

@@ -109,7 +109,8 @@ TEST_F(ClientsTest, ATenantNeverReachesAnotherTenantsClient) {
   v1::GetClientRequest get;
   get.set_client_id("shared-id");
   v1::Client response;
-  EXPECT_EQ(stub_->GetClient(AsTenantB().get(), get, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetClient(AsTenantB().get(), get, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   v1::UpdateClientRequest update;
   update.mutable_client()->set_client_id("shared-id");
@@ -265,7 +266,8 @@ TEST_F(ClientsTest, CallsWithoutAValidKeyAreRefused) {
   get.set_client_id("c-1");
   v1::Client response;
   grpc::ClientContext anonymous;
-  EXPECT_EQ(stub_->GetClient(&anonymous, get, &response).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->GetClient(&anonymous, get, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
   v1::CreateClientRequest create;
   create.mutable_client()->set_client_id("c-1");
   EXPECT_EQ(stub_->CreateClient(Context(reader_a_).get(), create, &response).error_code(),

@@ -66,7 +66,8 @@ v1::Client ProfileFixture::CreateClient(const std::string& client_id, const std:
   return response;
 }
 
-v1::TransactionInput ProfileFixture::Transaction(const std::string& key, const std::string& client_id,
+v1::TransactionInput ProfileFixture::Transaction(const std::string& key,
+                                                 const std::string& client_id,
                                                  int64_t units) const {
   v1::TransactionInput input;
   input.set_idempotency_key(key);
@@ -79,7 +80,8 @@ v1::TransactionInput ProfileFixture::Transaction(const std::string& key, const s
   return input;
 }
 
-std::vector<StreamEntry> ProfileFixture::EventsOf(const std::string& tenant, RedisClient& redis) const {
+std::vector<StreamEntry> ProfileFixture::EventsOf(const std::string& tenant,
+                                                  RedisClient& redis) const {
   RedisReply reply = redis.Command({"XRANGE", "ct:events:profile", "-", "+"});
   std::vector<StreamEntry> mine;
   for (auto& entry : ParseStreamEntries(reply.get())) {

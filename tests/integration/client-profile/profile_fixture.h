@@ -1,7 +1,7 @@
 #pragma once
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
@@ -36,7 +36,8 @@ class ProfileFixture : public ::testing::Test {
   // Entries of ct:events:profile of the given tenant (the stream is shared by all tests).
   std::vector<StreamEntry> EventsOf(const std::string& tenant, RedisClient& redis) const;
   // Waits (bounded) until the tenant's events on the stream reach `count`.
-  std::vector<StreamEntry> WaitForEvents(const std::string& tenant, size_t count, RedisClient& redis) const;
+  std::vector<StreamEntry> WaitForEvents(const std::string& tenant, size_t count,
+                                         RedisClient& redis) const;
 
   std::string tenant_a_;
   std::string tenant_b_;

@@ -71,12 +71,14 @@ TEST_F(RecordsTest, AKeyReusedWithOtherContentIsRefused) {
   request.mutable_transaction()->mutable_amount()->set_units(999);
   const grpc::Status status = stub_->RecordTransaction(AsTenantA().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "transactions[0].idempotency_key: already used for a different record");
+  EXPECT_EQ(status.error_message(),
+            "transactions[0].idempotency_key: already used for a different record");
 }
 
 TEST_F(RecordsTest, InvalidBatchesWriteNothing) {
   CreateClient("c-1", writer_a_);
-  const auto expect_invalid = [&](const v1::RecordTransactionsRequest& batch, const std::string& message) {
+  const auto expect_invalid = [&](const v1::RecordTransactionsRequest& batch,
+                                  const std::string& message) {
     v1::RecordTransactionsResponse response;
     const grpc::Status status = stub_->RecordTransactions(AsTenantA().get(), batch, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << message;

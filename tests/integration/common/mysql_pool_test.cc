@@ -45,7 +45,7 @@ TEST(MySqlPoolTest, MigrationsAreSafeTwiceAndFromTwoReplicasAtOnce) {
   }
   MySqlPool pool(config, nullptr);
   ApplyMigrations(pool, "test", kMigrations);  // and once more
-  EXPECT_EQ(CountThings(pool), 2);  // the seed ran exactly once
+  EXPECT_EQ(CountThings(pool), 2);             // the seed ran exactly once
 
   auto edited = kMigrations;
   edited[1].sql += "\n-- edited after the fact";

@@ -28,9 +28,7 @@ bool Eventually(const std::function<bool()>& condition) {
 
 class NearCacheTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    prefix_ = "ct:test:near:" + testing::UniqueSuffix() + ":";
-  }
+  void SetUp() override { prefix_ = "ct:test:near:" + testing::UniqueSuffix() + ":"; }
 
   std::unique_ptr<NearCache> MakeNear(const RedisConfig& config) {
     NearCache::Options options;

@@ -27,7 +27,8 @@ class OutboxRelayTest : public ::testing::Test {
     pool_->InTransaction([&](sql::Connection& connection) {
       std::vector<OutboxEvent> events;
       for (int i = 0; i < count; ++i) {
-        events.push_back({NewEventId(), stream_, "test", "tenant", "payload-" + std::to_string(i), ""});
+        events.push_back(
+            {NewEventId(), stream_, "test", "tenant", "payload-" + std::to_string(i), ""});
       }
       AppendToOutbox(connection, events);
     });
@@ -98,7 +99,7 @@ TEST_F(OutboxRelayTest, ConsumerGroupDeliversAndRedeliversUnacked) {
   ASSERT_EQ(relay.RunOnce(), 3);
   StreamConsumer crashed(redis, stream_, "scoring", "consumer-1", /*claim_idle_ms=*/1);
   crashed.EnsureGroup();
-  crashed.EnsureGroup();  // idempotent
+  crashed.EnsureGroup();                       // idempotent
   ASSERT_EQ(crashed.Read(10, 10).size(), 3u);  // read, never acknowledged
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
   StreamConsumer survivor(redis, stream_, "scoring", "consumer-2", /*claim_idle_ms=*/1);
@@ -129,8 +130,7 @@ TEST_F(OutboxRelayTest, StaleEntriesAreClaimedButThePendingListIsNotScannedOnEve
   ASSERT_EQ(delivered.size(), 5u);
   const auto make_stale = [&] {
     for (const auto& entry : delivered) {
-      redis.Command({"XCLAIM", stream_, "campaign", "consumer-1", "0", entry.id, "IDLE",
-                     "120000"});
+      redis.Command({"XCLAIM", stream_, "campaign", "consumer-1", "0", entry.id, "IDLE", "120000"});
     }
   };
 
@@ -159,7 +159,8 @@ TEST_F(OutboxRelayTest, ATransactionsEventsShareRowsAndArePublishedOneEntryEach)
       events.push_back({NewEventId(), stream_, "test", "tenant-" + std::to_string(i % 3),
                         "payload-" + std::to_string(i), ""});
       if (i == 600) {
-        events.push_back({NewEventId(), other_stream, "other", "tenant-0", "other-payload", cached});
+        events.push_back(
+            {NewEventId(), other_stream, "other", "tenant-0", "other-payload", cached});
       }
     }
     AppendToOutbox(connection, events);

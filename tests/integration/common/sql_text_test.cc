@@ -37,9 +37,9 @@ TEST_F(SqlTextTest, ValuesRoundTripWhateverTheyHold) {
   // Quotes, backslashes, NUL, control bytes, multi-byte characters and an injection attempt
   // all come back exactly as written.
   const std::vector<std::string> labels = {
-      "plain",        "it's",          "back\\slash\\",    std::string("nul\0byte", 8),
-      "line\nbreak\r", "ctrl-z\x1a",   "Zoë 東京 🙂",      "'); DROP TABLE items; --",
-      "\"double\"",   "",
+      "plain",         "it's",       "back\\slash\\",    std::string("nul\0byte", 8),
+      "line\nbreak\r", "ctrl-z\x1a", "Zoë 東京 🙂", "'); DROP TABLE items; --",
+      "\"double\"",    "",
   };
   pool_->WithConnection([&](sql::Connection& connection) {
     SqlText insert(connection);
@@ -67,10 +67,9 @@ TEST_F(SqlTextTest, IntegersNullsAndInLists) {
     insert.Row().Str("low").Null().Int(lowest);
     insert.Row().Str("high").Str("x").Int(highest);
     insert.Row().Str("o'neil").Str("y").Int(0);
-    EXPECT_EQ(insert.text(),
-              "INSERT INTO items (id, label, amount) VALUES ('low', NULL, " +
-                  std::to_string(lowest) + "), ('high', 'x', " + std::to_string(highest) +
-                  "), ('o\\'neil', 'y', 0)");
+    EXPECT_EQ(insert.text(), "INSERT INTO items (id, label, amount) VALUES ('low', NULL, " +
+                                 std::to_string(lowest) + "), ('high', 'x', " +
+                                 std::to_string(highest) + "), ('o\\'neil', 'y', 0)");
     insert.Execute();
 
     SqlText select(connection);

@@ -149,8 +149,8 @@ TEST_F(TlsTest, ServerTlsWithoutACaServesAnyVerifyingClient) {
 TEST_F(TlsTest, ThePlaintextHealthPortMirrorsTheServerAndGoesNotServingOnShutdown) {
   StartServer(true, 1500);
   ASSERT_GT(host_->health_port(), 0);
-  const auto health = MakeServiceChannel(
-      "127.0.0.1:" + std::to_string(host_->health_port()), ClientTls{});
+  const auto health =
+      MakeServiceChannel("127.0.0.1:" + std::to_string(host_->health_port()), ClientTls{});
   hv1::HealthCheckResponse response;
   ASSERT_TRUE(Check(health, &response).ok());
   EXPECT_EQ(response.status(), hv1::HealthCheckResponse::SERVING);
@@ -172,9 +172,8 @@ TEST_F(TlsTest, ThePlaintextHealthPortMirrorsTheServerAndGoesNotServingOnShutdow
 }
 
 TEST_F(TlsTest, ACertificateWithoutItsKeyIsAConfigurationError) {
-  ConfigReader reader({"--api-keys-file=" + keys_file_,
-                       "--tls-cert-file=" + certificates_.Path("server.crt")},
-                      {});
+  ConfigReader reader(
+      {"--api-keys-file=" + keys_file_, "--tls-cert-file=" + certificates_.Path("server.crt")}, {});
   EXPECT_THROW(ReadServerConfig(reader, 0, 0), std::invalid_argument);
 }
 

@@ -89,8 +89,8 @@ v1::Referral ReferralFixture::WaitForConversion(const std::string& referee,
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   }
-  ADD_FAILURE() << "referral of " << referee << " not converted in time; last: "
-                << referral.ShortDebugString();
+  ADD_FAILURE() << "referral of " << referee
+                << " not converted in time; last: " << referral.ShortDebugString();
   return referral;
 }
 
@@ -104,8 +104,7 @@ v1::ListRewardsResponse ReferralFixture::Rewards(const std::string& client_id,
   return response;
 }
 
-v1::ReferralStats ReferralFixture::Stats(const std::string& client_id,
-                                         const std::string& api_key) {
+v1::ReferralStats ReferralFixture::Stats(const std::string& client_id, const std::string& api_key) {
   v1::GetReferralStatsRequest request;
   request.set_client_id(client_id);
   v1::ReferralStats response;

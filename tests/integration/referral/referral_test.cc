@@ -73,7 +73,7 @@ TEST_F(ReferralTest, FirstPurchaseConvertsAndRewardsBothSides) {
   }
   // One reward_issued per conversion, carrying both sides' rewards.
   EXPECT_EQ(types, (std::vector<std::string>{"referral_registered", "referral_converted",
-                                              "reward_issued"}));
+                                             "reward_issued"}));
 
   // Propagation for scoring: alice converted one, carol is unknown.
   v1::GetPropagationRequest request;
@@ -427,7 +427,8 @@ TEST_F(ReferralTest, ABatchOfRegistrationsSeesItsEarlierEntries) {
   EXPECT_EQ(response.registered_count(), 4);
   EXPECT_EQ(response.refused_count(), 5);
   EXPECT_EQ(response.results(0).referral().referrer_client_id(), "alice");
-  EXPECT_EQ(response.results(1).referral().referral_id(), response.results(0).referral().referral_id());
+  EXPECT_EQ(response.results(1).referral().referral_id(),
+            response.results(0).referral().referral_id());
   EXPECT_EQ(response.results(2).refused_by(), v1::FRAUD_RULE_REFERRAL_CYCLE);
   EXPECT_EQ(response.results(3).refused_by(), v1::FRAUD_RULE_SELF_REFERRAL);
   EXPECT_TRUE(response.results(4).has_referral());

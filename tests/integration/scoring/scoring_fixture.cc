@@ -47,8 +47,8 @@ v1::Score ScoringFixture::WaitForScore(const std::string& client_id, const std::
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ADD_FAILURE() << "score of " << client_id << " not ready in time; last: "
-                << score.ShortDebugString();
+  ADD_FAILURE() << "score of " << client_id
+                << " not ready in time; last: " << score.ShortDebugString();
   return score;
 }
 

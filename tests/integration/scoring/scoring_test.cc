@@ -35,18 +35,16 @@ TEST_F(ScoringTest, TransactionsReachScoringThroughTheStreamAndAreScored) {
   EXPECT_TRUE(score.clv().heuristic());
 
   // A second read is a cache hit.
-  const uint64_t hits = scoring_->metrics()
-                            .GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}})
-                            .value();
+  const uint64_t hits =
+      scoring_->metrics().GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}}).value();
   v1::GetScoreRequest request;
   request.set_client_id("c1");
   v1::Score again;
   ASSERT_TRUE(stub_->GetScore(Context(reader_a_).get(), request, &again).ok());
   EXPECT_EQ(again.lifetime_purchases(), 3);
-  EXPECT_GT(scoring_->metrics()
-                .GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}})
-                .value(),
-            hits);
+  EXPECT_GT(
+      scoring_->metrics().GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}}).value(),
+      hits);
 }
 
 // A read carrying several clients' events rescores them together: each score holds only its
@@ -73,11 +71,10 @@ TEST_F(ScoringTest, OneReadOfManyClientsScoresEachOnItsOwnEvents) {
     return stub_->GetScore(Context(reader_a_).get(), request, score);
   };
 
-  EXPECT_EQ(scoring_->engine().ApplyProfileEvents({purchase("c1", 12000, 40),
-                                                   purchase("c2", 30000, 10),
-                                                   purchase("c1", 8000, 20),
-                                                   purchase("c3", 5000, 5)}),
-            4);
+  EXPECT_EQ(
+      scoring_->engine().ApplyProfileEvents({purchase("c1", 12000, 40), purchase("c2", 30000, 10),
+                                             purchase("c1", 8000, 20), purchase("c3", 5000, 5)}),
+      4);
   v1::Score c1, c2, c3;
   ASSERT_TRUE(score_of("c1", &c1).ok());
   ASSERT_TRUE(score_of("c2", &c2).ok());
@@ -197,8 +194,9 @@ TEST_F(ScoringTest, TierChangesAreKeptInHistoryAndEmitted) {
   EXPECT_TRUE(found);
 
   v1::TierDistribution distribution;
-  ASSERT_TRUE(stub_->GetTierDistribution(Context(reader_a_).get(), v1::GetTierDistributionRequest(),
-                                         &distribution)
+  ASSERT_TRUE(stub_
+                  ->GetTierDistribution(Context(reader_a_).get(), v1::GetTierDistributionRequest(),
+                                        &distribution)
                   .ok());
   EXPECT_EQ(distribution.total_clients(), 2);
   EXPECT_EQ(distribution.tiers(0).tier(), v1::TIER_T1);
@@ -278,7 +276,8 @@ TEST_F(ScoringTest, AnOverrideFloorsTheTierAndIsShown) {
 TEST_F(ScoringTest, BadConfigsAndRequestsNameTheFieldAndWriteNothing) {
   v1::ScoringConfig config;
   ASSERT_TRUE(
-      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config).ok());
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config)
+          .ok());
   v1::PutScoringConfigRequest put;
   *put.mutable_config() = config;
   put.mutable_config()->mutable_tiers()->set_t1_min_score(10);
@@ -306,7 +305,8 @@ TEST_F(ScoringTest, BadConfigsAndRequestsNameTheFieldAndWriteNothing) {
 
   v1::ScoringConfig after;
   ASSERT_TRUE(
-      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &after).ok());
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &after)
+          .ok());
   EXPECT_EQ(after.version(), 0);  // nothing was stored
 
   v1::GetScoreRequest get;
@@ -369,8 +369,9 @@ TEST_F(ScoringTest, ATenantNeverSeesAnothersScores) {
   EXPECT_EQ(seen, 0);
 
   v1::TierDistribution distribution;
-  ASSERT_TRUE(stub_->GetTierDistribution(Context(writer_b_).get(), v1::GetTierDistributionRequest(),
-                                         &distribution)
+  ASSERT_TRUE(stub_
+                  ->GetTierDistribution(Context(writer_b_).get(), v1::GetTierDistributionRequest(),
+                                        &distribution)
                   .ok());
   EXPECT_EQ(distribution.total_clients(), 0);
 
@@ -385,7 +386,6 @@ TEST_F(ScoringTest, ATenantNeverSeesAnothersScores) {
   EXPECT_TRUE(own->Finish().ok());
   EXPECT_EQ(seen, 1);
 }
-
 
 // Runs BatchRescore to the end; returns the last progress message.
 v1::BatchRescoreProgress RunBatch(v1::ScoringService::Stub& stub, grpc::ClientContext* context,
@@ -433,7 +433,8 @@ TEST_F(ScoringTest, ChurnWarningsAreListedAndStreamScoresFilters) {
   // Low thresholds: every buyer is T1, so an inactive one is a T1 at risk.
   v1::ScoringConfig config;
   ASSERT_TRUE(
-      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config).ok());
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &config)
+          .ok());
   config.mutable_tiers()->set_t1_min_score(2);
   config.mutable_tiers()->set_t2_min_score(1);
   v1::PutScoringConfigRequest put;
@@ -447,8 +448,8 @@ TEST_F(ScoringTest, ChurnWarningsAreListedAndStreamScoresFilters) {
   RecordPurchase("a1", "active", 50000, 2, writer_a_);
   RecordPurchase("l1", "lapsed", 50000, 200, writer_a_);
   RecordPurchase("l2", "lapsed", 50000, 120, writer_a_);
-  const v1::Score lapsed =
-      WaitForScore("lapsed", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  const v1::Score lapsed = WaitForScore(
+      "lapsed", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
   WaitForScore("active", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
   EXPECT_EQ(lapsed.tier(), v1::TIER_T1);
   EXPECT_TRUE(lapsed.churn_warning());
@@ -473,7 +474,6 @@ TEST_F(ScoringTest, ChurnWarningsAreListedAndStreamScoresFilters) {
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"active", "lapsed"}));
 }
-
 
 TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndAppliedOnce) {
   CreateClient("c1", writer_a_);
@@ -501,21 +501,20 @@ TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndApplied
   EXPECT_EQ(score.lifetime_spend().units(), 30000);
 }
 
-
 TEST_F(ScoringTest, ProcessedEventIdsArePurgedOnlyPastTheRetention) {
   scoring_->consumer().Stop();  // its own hourly purge would race the one under test
   const UnixMicros now = SystemClock().Now();
   scoring_->engine().pool().WithConnection([&](sql::Connection& connection) {
-    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001",
-                                              tenant_a_, now - 9 * kMicrosPerDay));
-    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002",
-                                              tenant_a_, now - 7 * kMicrosPerDay));
+    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001", tenant_a_,
+                                   now - 9 * kMicrosPerDay));
+    ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002", tenant_a_,
+                                   now - 7 * kMicrosPerDay));
     EXPECT_EQ(PurgeProcessedEvents(connection, now - 8 * kMicrosPerDay), 1);
     // The recent one is still known: a replay inside the window is still recognised.
-    EXPECT_FALSE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002",
-                                               tenant_a_, now));
-    EXPECT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001",
-                                              tenant_a_, now));
+    EXPECT_FALSE(
+        MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002", tenant_a_, now));
+    EXPECT_TRUE(
+        MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001", tenant_a_, now));
   });
 }
 

@@ -126,7 +126,8 @@ TEST(CampaignDefinitionTest, LengthsCountCharactersNotBytes) {
 }
 
 TEST(CampaignDefinitionTest, Channel) {
-  EXPECT_EQ(Edited([](auto& d) { d.channel = Channel::kUnspecified; }), "campaign.channel: required");
+  EXPECT_EQ(Edited([](auto& d) { d.channel = Channel::kUnspecified; }),
+            "campaign.channel: required");
 }
 
 TEST(CampaignDefinitionTest, Offer) {
@@ -144,7 +145,8 @@ TEST(CampaignDefinitionTest, Offer) {
 }
 
 TEST(CampaignDefinitionTest, Schedule) {
-  EXPECT_EQ(Edited([](auto& d) { d.schedule.start_at = 0; }), "campaign.schedule.start_at: required");
+  EXPECT_EQ(Edited([](auto& d) { d.schedule.start_at = 0; }),
+            "campaign.schedule.start_at: required");
   EXPECT_EQ(Edited([](auto& d) { d.schedule.end_at = d.schedule.start_at - 1; }),
             "campaign.schedule.end_at: must not be before schedule.start_at");
 }

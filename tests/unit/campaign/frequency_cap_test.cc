@@ -28,16 +28,27 @@ std::string Message(const std::function<void()>& check) {
 TEST(CapRulesTest, ValidationNamesTheField) {
   EXPECT_EQ(Message([] { ValidateCapRules(kCaps); }), "");
   EXPECT_EQ(Message([] { ValidateCapRules({}); }), "");
-  EXPECT_EQ(Message([] { ValidateCapRules({{2, 7}, {4, 0}}); }),
+  EXPECT_EQ(Message([] {
+              ValidateCapRules({{2, 7}, {4, 0}});
+            }),
             "caps[1].window_days: must be between 1 and 365");
-  EXPECT_EQ(Message([] { ValidateCapRules({{2, 7}, {4, 366}}); }),
+  EXPECT_EQ(Message([] {
+              ValidateCapRules({{2, 7}, {4, 366}});
+            }),
             "caps[1].window_days: must be between 1 and 365");
   EXPECT_EQ(Message([] { ValidateCapRules({{1, 365}}); }), "");
-  EXPECT_EQ(Message([] { ValidateCapRules({{0, 7}}); }), "caps[0].max_contacts: must be at least 1");
-  EXPECT_EQ(Message([] { ValidateCapRules({{-3, 7}}, "config.caps"); }),
+  EXPECT_EQ(Message([] {
+              ValidateCapRules({{0, 7}});
+            }),
+            "caps[0].max_contacts: must be at least 1");
+  EXPECT_EQ(Message([] {
+              ValidateCapRules({{-3, 7}}, "config.caps");
+            }),
             "config.caps[0].max_contacts: must be at least 1");
   EXPECT_EQ(Message([] { ValidateCapRules(std::vector<CapRule>(8, CapRule{1, 1})); }), "");
-  EXPECT_EQ(Message([] { ValidateCapRules(std::vector<CapRule>(9, CapRule{1, 1})); }),
+  EXPECT_EQ(Message([] {
+              ValidateCapRules(std::vector<CapRule>(9, CapRule{1, 1}));
+            }),
             "caps: at most 8 rules");
 }
 

@@ -77,14 +77,13 @@ bool Matches(const std::string& rule, const SegmentMember& member) {
 TEST(MemberMapping, EveryScoreFieldReachesTheRulesThatNameIt) {
   const sv1::Score score = ScoreOfAGrowingClient();
   const SegmentMember member = ToSegmentMember("c-1", &score, nullptr);
-  EXPECT_TRUE(Matches("tier = \"T2\" and lifecycle = \"growth\" and quadrant = \"question\"",
-                      member));
+  EXPECT_TRUE(
+      Matches("tier = \"T2\" and lifecycle = \"growth\" and quadrant = \"question\"", member));
   EXPECT_TRUE(Matches("rfm_cell = \"543\" and rfm_segment = \"potential_loyalist\"", member));
   EXPECT_TRUE(Matches("recency_days = 12 and frequency = 4 and monetary = 4800", member));
-  EXPECT_TRUE(Matches("clv_12m >= 9000 and clv_12m < 9000.01 and p_alive between 0.8 and 0.9",
-                      member));
-  EXPECT_TRUE(Matches("purchases_90d = 3 and spend_365d = 4800 and days_since_login = -1",
-                      member));
+  EXPECT_TRUE(
+      Matches("clv_12m >= 9000 and clv_12m < 9000.01 and p_alive between 0.8 and 0.9", member));
+  EXPECT_TRUE(Matches("purchases_90d = 3 and spend_365d = 4800 and days_since_login = -1", member));
   EXPECT_TRUE(Matches("propagation_tier = \"contributor\" and churn_warning = true", member));
   EXPECT_FALSE(Matches("tier = \"T1\"", member));
   EXPECT_EQ(member.currency[0], 'C');

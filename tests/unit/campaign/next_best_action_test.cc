@@ -160,7 +160,8 @@ TEST(NextBestActionTest, DormantNeverGetsAHardSell) {
 }
 
 TEST(NextBestActionTest, StagesOutsideThePlaybookGetNoAction) {
-  for (const Lifecycle lifecycle : {Lifecycle::kUnknown, Lifecycle::kProspect, Lifecycle::kChurned}) {
+  for (const Lifecycle lifecycle :
+       {Lifecycle::kUnknown, Lifecycle::kProspect, Lifecycle::kChurned}) {
     const NextBestAction action = DecideNextBestAction(Client(lifecycle));
     EXPECT_EQ(action.action, Action::kNoAction) << Name(lifecycle);
     EXPECT_EQ(EvidenceOf(action).at("lifecycle"), Name(lifecycle));

@@ -59,7 +59,8 @@ TEST(ClientRulesTest, NamesTheFieldOfEachViolation) {
 
   client = ValidClient();
   client.mutable_acquisition()->mutable_cost()->set_units(-5);
-  EXPECT_EQ(InvalidMessage(client), "client.acquisition.cost.units: must be from 0 to 1000000000000");
+  EXPECT_EQ(InvalidMessage(client),
+            "client.acquisition.cost.units: must be from 0 to 1000000000000");
 
   client = ValidClient();
   client.set_display_name(std::string(129, 'x'));

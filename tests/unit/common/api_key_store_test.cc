@@ -39,7 +39,8 @@ TEST(ApiKeyStoreTest, SkipsMalformedLinesAndComments) {
   const std::string path = testing::WriteApiKeysFile("key-a tenant-a admin\n");
   {
     std::ofstream file(path, std::ios::app);
-    file << "# a comment\nnot-a-hash tenant-x admin\n" << ApiKeyStore::Sha256Hex("k") << " t superuser\n";
+    file << "# a comment\nnot-a-hash tenant-x admin\n"
+         << ApiKeyStore::Sha256Hex("k") << " t superuser\n";
   }
   ApiKeyStore store(path);
   EXPECT_EQ(store.AuthenticateKey("key-a", Role::kAdmin).tenant_id, "tenant-a");

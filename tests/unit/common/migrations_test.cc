@@ -16,8 +16,10 @@ TEST(MigrationsTest, SplitsOnSemicolonAtLineEndAndDropsComments) {
 }
 
 TEST(MigrationsTest, ChecksumIsStableAndSensitive) {
-  EXPECT_EQ(MigrationChecksum("CREATE TABLE a (x INT);"), MigrationChecksum("CREATE TABLE a (x INT);"));
-  EXPECT_NE(MigrationChecksum("CREATE TABLE a (x INT);"), MigrationChecksum("CREATE TABLE a (y INT);"));
+  EXPECT_EQ(MigrationChecksum("CREATE TABLE a (x INT);"),
+            MigrationChecksum("CREATE TABLE a (x INT);"));
+  EXPECT_NE(MigrationChecksum("CREATE TABLE a (x INT);"),
+            MigrationChecksum("CREATE TABLE a (y INT);"));
   EXPECT_EQ(MigrationChecksum("").size(), 16u);
 }
 

@@ -10,7 +10,8 @@ namespace {
 TEST(UtcTimeTest, FormatsKnownInstants) {
   EXPECT_EQ(FormatSqlDatetime(0), "1970-01-01 00:00:00.000000");
   // 2024-02-29 12:34:56.789012 UTC (a leap day) is 1709210096 s.
-  EXPECT_EQ(FormatSqlDatetime(1709210096LL * kMicrosPerSecond + 789012), "2024-02-29 12:34:56.789012");
+  EXPECT_EQ(FormatSqlDatetime(1709210096LL * kMicrosPerSecond + 789012),
+            "2024-02-29 12:34:56.789012");
   EXPECT_EQ(FormatSqlDatetime(-1), "1969-12-31 23:59:59.999999");
 }
 

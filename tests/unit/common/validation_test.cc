@@ -59,11 +59,20 @@ TEST(ValidationTest, TextMustBeCleanUtf8) {
 TEST(ValidationTest, TimestampRangeIncludesBothEnds) {
   google::protobuf::Timestamp timestamp;
   timestamp.set_seconds(100);
-  EXPECT_EQ(MessageOf([&] { CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond); }), "");
+  EXPECT_EQ(MessageOf([&] {
+              CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond);
+            }),
+            "");
   timestamp.set_seconds(99);
-  EXPECT_NE(MessageOf([&] { CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond); }), "");
+  EXPECT_NE(MessageOf([&] {
+              CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond);
+            }),
+            "");
   timestamp.set_seconds(INT64_MAX);  // must not overflow
-  EXPECT_NE(MessageOf([&] { CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond); }), "");
+  EXPECT_NE(MessageOf([&] {
+              CheckTimestamp("at", timestamp, 100 * kMicrosPerSecond, 200 * kMicrosPerSecond);
+            }),
+            "");
   timestamp.set_seconds(150);
   timestamp.set_nanos(-1);
   EXPECT_EQ(MessageOf([&] { CheckTimestamp("at", timestamp, 0, 200 * kMicrosPerSecond); }),

@@ -88,7 +88,7 @@ TEST(FraudRulesTest, RefereeUpTheReferrersChainIsACycle) {
 
 TEST(FraudRulesTest, FirstBrokenRuleNamesTheRefusal) {
   RegistrationFacts facts = Clean();
-  facts.referee_client_id = "alice";  // self-referral
+  facts.referee_client_id = "alice";         // self-referral
   facts.referrer_registrations_today = 100;  // and velocity
   EXPECT_EQ(RuleOf(facts), FraudRule::kSelfReferral);
   facts.code_tenant_id = "t2";  // a foreign code hides everything else

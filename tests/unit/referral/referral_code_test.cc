@@ -48,9 +48,7 @@ TEST(ReferralCodeTest, RefusesWhatCannotBeACode) {
   EXPECT_FALSE(NormalizeCode(std::string(100, '-')));
 }
 
-TEST(ReferralCodeTest, SecureRandomBitsVary) {
-  EXPECT_NE(SecureRandomBits(), SecureRandomBits());
-}
+TEST(ReferralCodeTest, SecureRandomBitsVary) { EXPECT_NE(SecureRandomBits(), SecureRandomBits()); }
 
 }  // namespace
 }  // namespace clienttier::referral

@@ -20,21 +20,21 @@ const BgNbdParams kSteady{3.0, 200.0, 0.5, 2.0};
 
 // ---------- Independent reference: tanh-sinh quadrature of the individual-level model ----------
 
-
-
 // Integral over lambda ~ Gamma(r, alpha) and p ~ Beta(a, b) of g(lambda, p, 1 - p), where g is
 // expressed on the log scale (log_g) times an optional factor.
 template <typename LogTerm>
 double IntegrateOverPrior(const BgNbdParams& params, double lambda_scale, const LogTerm& log_term) {
   const double log_gamma_norm = params.r * std::log(params.alpha) - std::lgamma(params.r);
-  const double log_beta_norm = std::lgamma(params.a + params.b) - std::lgamma(params.a) - std::lgamma(params.b);
+  const double log_beta_norm =
+      std::lgamma(params.a + params.b) - std::lgamma(params.a) - std::lgamma(params.b);
   return IntegrateUnitInterval([&](double p, double one_minus_p) {
     const double log_p_prior =
         log_beta_norm + (params.a - 1.0) * std::log(p) + (params.b - 1.0) * std::log(one_minus_p);
     return IntegrateUnitInterval([&](double u, double one_minus_u) {
       const double lambda = lambda_scale * u / one_minus_u;
       const double jacobian = lambda_scale / (one_minus_u * one_minus_u);
-      const double log_lambda_prior = log_gamma_norm + (params.r - 1.0) * std::log(lambda) - params.alpha * lambda;
+      const double log_lambda_prior =
+          log_gamma_norm + (params.r - 1.0) * std::log(lambda) - params.alpha * lambda;
       return jacobian * std::exp(log_lambda_prior + log_p_prior + log_term(lambda, p, one_minus_p));
     });
   });
@@ -49,7 +49,8 @@ double LogDeadTerm(const RepeatSummary& c, double lambda, double p, double one_m
   if (c.x == 0.0) {
     return -std::numeric_limits<double>::infinity();
   }
-  return std::log(p) + (c.x - 1.0) * std::log(one_minus_p) + c.x * std::log(lambda) - lambda * c.t_x;
+  return std::log(p) + (c.x - 1.0) * std::log(one_minus_p) + c.x * std::log(lambda) -
+         lambda * c.t_x;
 }
 
 double PosteriorLambdaScale(const BgNbdParams& params, const RepeatSummary& c) {
@@ -57,15 +58,19 @@ double PosteriorLambdaScale(const BgNbdParams& params, const RepeatSummary& c) {
 }
 
 double IntegratedLikelihood(const BgNbdParams& params, const RepeatSummary& c) {
-  return IntegrateOverPrior(params, PosteriorLambdaScale(params, c), [&](double lambda, double p, double q) {
-    const double alive = LogAliveTerm(c, lambda, q);
-    const double dead = LogDeadTerm(c, lambda, p, q);
-    return std::log(std::exp(alive) + std::exp(dead));
-  });
+  return IntegrateOverPrior(params, PosteriorLambdaScale(params, c),
+                            [&](double lambda, double p, double q) {
+                              const double alive = LogAliveTerm(c, lambda, q);
+                              const double dead = LogDeadTerm(c, lambda, p, q);
+                              return std::log(std::exp(alive) + std::exp(dead));
+                            });
 }
 
-const std::vector<RepeatSummary> kReferenceClients = {
-    {0.0, 0.0, 300.0}, {1.0, 20.0, 300.0}, {2.0, 40.0, 300.0}, {7.0, 280.0, 300.0}, {3.0, 60.0, 60.0}};
+const std::vector<RepeatSummary> kReferenceClients = {{0.0, 0.0, 300.0},
+                                                      {1.0, 20.0, 300.0},
+                                                      {2.0, 40.0, 300.0},
+                                                      {7.0, 280.0, 300.0},
+                                                      {3.0, 60.0, 60.0}};
 
 TEST(BgNbdLikelihoodTest, MatchesNumericalIntegrationOfTheIndividualModel) {
   for (const BgNbdParams& params : {kCdnow, kSteady}) {
@@ -80,16 +85,20 @@ TEST(BgNbdLikelihoodTest, MatchesNumericalIntegrationOfTheIndividualModel) {
 TEST(BgNbdLikelihoodTest, HandWorkedBoundaries) {
   const BgNbdParams& k = kCdnow;
   // One purchase only (x = 0): L = (alpha / (alpha + T))^r.
-  EXPECT_NEAR(BgNbdLogLikelihood(k, {0.0, 0.0, 100.0}), k.r * std::log(k.alpha / (k.alpha + 100.0)), 1e-13);
+  EXPECT_NEAR(BgNbdLogLikelihood(k, {0.0, 0.0, 100.0}), k.r * std::log(k.alpha / (k.alpha + 100.0)),
+              1e-13);
   // Bought today (x = 0, T = 0): the data are certain.
   EXPECT_NEAR(BgNbdLogLikelihood(k, {0.0, 0.0, 0.0}), 0.0, 1e-13);
   // t_x = T: both terms share (alpha + T) and B(a, b+x) + B(a+1, b+x-1) = B(a, b+x-1), so
   // L = Gamma(r+x) alpha^r / (Gamma(r) (alpha+T)^(r+x)) B(a, b+x-1) / B(a, b).
-  auto log_beta = [](double u, double v) { return std::lgamma(u) + std::lgamma(v) - std::lgamma(u + v); };
+  auto log_beta = [](double u, double v) {
+    return std::lgamma(u) + std::lgamma(v) - std::lgamma(u + v);
+  };
   for (double x : {1.0, 4.0, 1e6}) {  // 1e6: a huge frequency
     const double T = 1000.0;
     const double expected = std::lgamma(k.r + x) - std::lgamma(k.r) + k.r * std::log(k.alpha) -
-                            (k.r + x) * std::log(k.alpha + T) + log_beta(k.a, k.b + x - 1.0) - log_beta(k.a, k.b);
+                            (k.r + x) * std::log(k.alpha + T) + log_beta(k.a, k.b + x - 1.0) -
+                            log_beta(k.a, k.b);
     const double actual = BgNbdLogLikelihood(k, {x, T, T});
     ASSERT_TRUE(std::isfinite(actual));
     EXPECT_NEAR(actual, expected, 1e-12 * std::fabs(expected) + 1e-12) << x;
@@ -149,7 +158,8 @@ TEST(BgNbdLikelihoodTest, CompressedTotalEqualsSumOverClients) {
   const double total = BgNbdTotalLogLikelihood(kCdnow, clients, &gradient);
   EXPECT_NEAR(total, expected, 1e-10 * std::fabs(expected));
   EXPECT_NEAR(gradient.r, expected_gradient.r, 1e-8 * std::fabs(expected_gradient.r));
-  EXPECT_NEAR(gradient.alpha, expected_gradient.alpha, 1e-8 * std::fabs(expected_gradient.alpha) + 1e-8);
+  EXPECT_NEAR(gradient.alpha, expected_gradient.alpha,
+              1e-8 * std::fabs(expected_gradient.alpha) + 1e-8);
   EXPECT_NEAR(gradient.a, expected_gradient.a, 1e-8 * std::fabs(expected_gradient.a));
   EXPECT_NEAR(gradient.b, expected_gradient.b, 1e-8 * std::fabs(expected_gradient.b));
 }
@@ -158,9 +168,8 @@ TEST(BgNbdLikelihoodTest, CompressedTotalEqualsSumOverClients) {
 
 double IntegratedProbabilityAlive(const BgNbdParams& params, const RepeatSummary& c) {
   const double scale = PosteriorLambdaScale(params, c);
-  const double alive = IntegrateOverPrior(params, scale, [&](double lambda, double, double q) {
-    return LogAliveTerm(c, lambda, q);
-  });
+  const double alive = IntegrateOverPrior(
+      params, scale, [&](double lambda, double, double q) { return LogAliveTerm(c, lambda, q); });
   return alive / IntegratedLikelihood(params, c);
 }
 
@@ -170,34 +179,39 @@ double IntegratedProbabilityAlive(const BgNbdParams& params, const RepeatSummary
 double IntegratedConditionalExpectation(const BgNbdParams& params, const RepeatSummary& c, double t,
                                         double likelihood) {
   const double scale = PosteriorLambdaScale(params, c);
-  const double numerator = IntegrateOverPrior(params, scale, [&](double lambda, double p, double q) {
-    return LogAliveTerm(c, lambda, q) + std::log(-std::expm1(-lambda * p * t) / p);
-  });
+  const double numerator =
+      IntegrateOverPrior(params, scale, [&](double lambda, double p, double q) {
+        return LogAliveTerm(c, lambda, q) + std::log(-std::expm1(-lambda * p * t) / p);
+      });
   return numerator / likelihood;
 }
 
 TEST(BgNbdPredictionTest, ProbabilityAliveMatchesIntegration) {
   for (const BgNbdParams& params : {kCdnow, kSteady}) {
     for (const RepeatSummary& c : kReferenceClients) {
-      EXPECT_NEAR(BgNbdProbabilityAlive(params, c), IntegratedProbabilityAlive(params, c), 1e-8) << c.x;
+      EXPECT_NEAR(BgNbdProbabilityAlive(params, c), IntegratedProbabilityAlive(params, c), 1e-8)
+          << c.x;
     }
   }
   // Hand-worked: t_x = T leaves only the Beta part, 1 / (1 + a / (b + x - 1)).
-  EXPECT_NEAR(BgNbdProbabilityAlive(kCdnow, {4.0, 50.0, 50.0}), 1.0 / (1.0 + 0.79 / (2.43 + 3.0)), 1e-14);
+  EXPECT_NEAR(BgNbdProbabilityAlive(kCdnow, {4.0, 50.0, 50.0}), 1.0 / (1.0 + 0.79 / (2.43 + 3.0)),
+              1e-14);
   EXPECT_EQ(BgNbdProbabilityAlive(kCdnow, {0.0, 0.0, 365.0}), 1.0);
   // A huge frequency followed by a long silence: certainly gone, and no overflow.
   EXPECT_EQ(BgNbdProbabilityAlive(kCdnow, {1e6, 10.0, 1000.0}), 0.0);
 }
 
 TEST(BgNbdPredictionTest, ConditionalExpectationMatchesIntegration) {
-  const BgNbdParams near_one{0.9, 40.0, 1.0, 3.0};  // a = 1: the closed form's removable singularity
+  const BgNbdParams near_one{0.9, 40.0, 1.0,
+                             3.0};  // a = 1: the closed form's removable singularity
   const BgNbdParams small_a_b{0.5, 10.0, 0.3, 0.4};  // a + b < 1: c < 0 for x = 0
   for (const BgNbdParams& params : {kCdnow, kSteady, near_one, small_a_b}) {
     for (const RepeatSummary& c : kReferenceClients) {
       const double likelihood = IntegratedLikelihood(params, c);
       for (double t : {30.0, 3650.0}) {
         const double expected = IntegratedConditionalExpectation(params, c, t, likelihood);
-        EXPECT_NEAR(BgNbdConditionalExpectedPurchases(params, c, t), expected, 1e-6 * std::max(1.0, expected))
+        EXPECT_NEAR(BgNbdConditionalExpectedPurchases(params, c, t), expected,
+                    1e-6 * std::max(1.0, expected))
             << "a=" << params.a << " x=" << c.x << " t=" << t;
       }
     }
@@ -245,18 +259,21 @@ TEST(BgNbdPredictionTest, ConditionalExpectationMatchesForwardSimulation) {
   // Delta-method standard error of the self-normalised estimator (conservative: ignores covariance).
   const double n = draws;
   const double standard_error =
-      std::sqrt(weighted_count_sq / n + estimate * estimate * weight_sq / n) / (weight_sum / n) / std::sqrt(n);
+      std::sqrt(weighted_count_sq / n + estimate * estimate * weight_sq / n) / (weight_sum / n) /
+      std::sqrt(n);
   const double exact = BgNbdConditionalExpectedPurchases(params, client, t);
-  EXPECT_NEAR(exact, estimate, 4.0 * standard_error) << "MC " << estimate << " +- " << standard_error;
+  EXPECT_NEAR(exact, estimate, 4.0 * standard_error)
+      << "MC " << estimate << " +- " << standard_error;
   EXPECT_LT(standard_error, 0.03 * exact);  // the check has teeth
 }
 
 TEST(BgNbdPredictionTest, UnconditionalExpectationMatchesIntegrationAndNewClient) {
   for (const BgNbdParams& params : {kCdnow, kSteady}) {
     for (double t : {7.0, 365.0, 1000.0}) {
-      const double expected = IntegrateOverPrior(params, params.r / params.alpha, [&](double lambda, double p, double) {
-        return std::log(-std::expm1(-lambda * p * t) / p);
-      });
+      const double expected =
+          IntegrateOverPrior(params, params.r / params.alpha, [&](double lambda, double p, double) {
+            return std::log(-std::expm1(-lambda * p * t) / p);
+          });
       EXPECT_NEAR(BgNbdExpectedPurchases(params, t), expected, 1e-7 * std::max(1.0, expected)) << t;
       EXPECT_DOUBLE_EQ(BgNbdExpectedPurchases(params, t),
                        BgNbdConditionalExpectedPurchases(params, RepeatSummary{0.0, 0.0, 0.0}, t));
@@ -273,12 +290,14 @@ TEST(BgNbdPredictionTest, BoundaryCases) {
   const double t = 10.0;
   const double value = BgNbdConditionalExpectedPurchases(kCdnow, heavy, t);
   ASSERT_TRUE(std::isfinite(value));
-  const double rough = BgNbdProbabilityAlive(kCdnow, heavy) * (kCdnow.r + heavy.x) / (kCdnow.alpha + heavy.T) * t;
+  const double rough =
+      BgNbdProbabilityAlive(kCdnow, heavy) * (kCdnow.r + heavy.x) / (kCdnow.alpha + heavy.T) * t;
   EXPECT_NEAR(value, rough, 0.05 * rough);
   // c = a + b - 1 = 0 exactly for a new client: the removable singularity is straddled.
   const BgNbdParams c_zero{0.5, 10.0, 0.25, 0.75};
   const double at_zero = BgNbdExpectedPurchases(c_zero, 30.0);
-  EXPECT_NEAR(at_zero, BgNbdExpectedPurchases(BgNbdParams{0.5, 10.0, 0.25, 0.7501}, 30.0), 1e-3 * at_zero);
+  EXPECT_NEAR(at_zero, BgNbdExpectedPurchases(BgNbdParams{0.5, 10.0, 0.25, 0.7501}, 30.0),
+              1e-3 * at_zero);
   // Beyond the series' term cap the answer is NaN, not a hang.
   EXPECT_TRUE(std::isnan(BgNbdExpectedPurchases(BgNbdParams{0.5, 1e-4, 0.8, 2.0}, 1e6)));
 }
@@ -305,7 +324,8 @@ void ExpectNoFit(const FitResult<BgNbdParams>& fit, FitStatus status) {
 TEST(BgNbdFitTest, AwkwardDataGetsAClearStatus) {
   ExpectNoFit(FitBgNbd({}), FitStatus::kTooLittleData);
   ExpectNoFit(FitBgNbd({{2.0, 30.0, 90.0}}), FitStatus::kTooLittleData);
-  ExpectNoFit(FitBgNbd(std::vector<RepeatSummary>(500, RepeatSummary{0.0, 0.0, 200.0})), FitStatus::kDegenerateData);
+  ExpectNoFit(FitBgNbd(std::vector<RepeatSummary>(500, RepeatSummary{0.0, 0.0, 200.0})),
+              FitStatus::kDegenerateData);
   std::vector<RepeatSummary> bought_today(500, RepeatSummary{0.0, 0.0, 0.0});
   bought_today[0] = {1.0, 0.0, 0.0};
   ExpectNoFit(FitBgNbd(bought_today), FitStatus::kDegenerateData);
@@ -323,7 +343,7 @@ TEST(BgNbdFitTest, TinyAndExtremeDataTerminateWithFiniteOutput) {
   permissive.min_clients = 1;
   permissive.min_repeat_buyers = 1;
   std::vector<std::vector<RepeatSummary>> cases;
-  cases.push_back({{2.0, 30.0, 90.0}});                   // a single client
+  cases.push_back({{2.0, 30.0, 90.0}});                  // a single client
   cases.push_back({{1.0, 0.0, 0.0}, {0.0, 0.0, 10.0}});  // T = 0 mixed in
   std::vector<RepeatSummary> huge = SmallTenant();
   huge.push_back({1e6, 999.0, 1000.0});  // huge frequencies
@@ -333,8 +353,8 @@ TEST(BgNbdFitTest, TinyAndExtremeDataTerminateWithFiniteOutput) {
     const FitResult<BgNbdParams> fit = FitBgNbd(clients, permissive);
     EXPECT_NE(fit.status, FitStatus::kInvalidInput) << fit.message;
     EXPECT_LE(fit.iterations, permissive.minimizer.max_iterations);
-    EXPECT_TRUE(std::isfinite(fit.params.r) && std::isfinite(fit.params.alpha) && std::isfinite(fit.params.a) &&
-                std::isfinite(fit.params.b))
+    EXPECT_TRUE(std::isfinite(fit.params.r) && std::isfinite(fit.params.alpha) &&
+                std::isfinite(fit.params.a) && std::isfinite(fit.params.b))
         << fit.message;
     EXPECT_TRUE(std::isfinite(fit.log_likelihood)) << fit.message;
     EXPECT_FALSE(fit.message.empty());
@@ -344,12 +364,14 @@ TEST(BgNbdFitTest, TinyAndExtremeDataTerminateWithFiniteOutput) {
 TEST(BgNbdFitTest, HomogeneousTenantIsNotReportedAsAGoodFit) {
   // SmallTenant's clients all buy at one pace: the maximum lies at r, alpha -> infinity.
   const FitResult<BgNbdParams> fit = FitBgNbd(SmallTenant());
-  EXPECT_TRUE(fit.status == FitStatus::kAtBound || fit.status == FitStatus::kNotConverged) << fit.message;
+  EXPECT_TRUE(fit.status == FitStatus::kAtBound || fit.status == FitStatus::kNotConverged)
+      << fit.message;
   EXPECT_FALSE(fit.usable());
 }
 
 // Whole-day histories from the model itself (continuous time, x = distinct days - 1).
-std::vector<RepeatSummary> SimulatedTenant(const BgNbdParams& params, int clients, std::uint64_t seed) {
+std::vector<RepeatSummary> SimulatedTenant(const BgNbdParams& params, int clients,
+                                           std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::gamma_distribution<double> lambda_draw(params.r, 1.0 / params.alpha);
   std::gamma_distribution<double> ga(params.a, 1.0);
@@ -409,12 +431,12 @@ namespace clienttier::scoring {
 namespace {
 
 TEST(BgNbdCurveTest, EveryHorizonEqualsTheSingleHorizonValue) {
-  const std::vector<BgNbdParams> models = {{0.24, 30.87, 0.79, 2.43},   // a < 1
-                                           {3.0, 200.0, 0.5, 2.0},      // c - a - b > 0
-                                           {0.5, 10.0, 4.0, 1.5},       // a > x + r + 1: Euler
+  const std::vector<BgNbdParams> models = {{0.24, 30.87, 0.79, 2.43},      // a < 1
+                                           {3.0, 200.0, 0.5, 2.0},         // c - a - b > 0
+                                           {0.5, 10.0, 4.0, 1.5},          // a > x + r + 1: Euler
                                            {0.7, 50.0, 1.0 + 2e-6, 3.0}};  // a next to 1
-  const std::vector<RepeatSummary> clients = {
-      {0, 0, 30}, {0, 0, 700}, {3, 200, 400}, {25, 900, 1000}, {1, 1, 1}, {200, 364, 365}};
+  const std::vector<RepeatSummary> clients = {{0, 0, 30},      {0, 0, 700}, {3, 200, 400},
+                                              {25, 900, 1000}, {1, 1, 1},   {200, 364, 365}};
   std::vector<double> horizons;
   for (int m = 1; m <= 24; ++m) {
     horizons.push_back(30.4375 * m);
@@ -422,7 +444,8 @@ TEST(BgNbdCurveTest, EveryHorizonEqualsTheSingleHorizonValue) {
   horizons.push_back(3650.0);
   for (const auto& model : models) {
     for (const auto& client : clients) {
-      const std::vector<double> curve = BgNbdConditionalExpectedPurchasesCurve(model, client, horizons);
+      const std::vector<double> curve =
+          BgNbdConditionalExpectedPurchasesCurve(model, client, horizons);
       ASSERT_EQ(curve.size(), horizons.size());
       for (size_t i = 0; i < horizons.size(); ++i) {
         const double single = BgNbdConditionalExpectedPurchases(model, client, horizons[i]);

@@ -81,14 +81,17 @@ std::vector<SimulatedClient> SimulateTenant(std::uint64_t seed) {
     }
     client.history.t_x = static_cast<double>(last_day);
     client.history.T = static_cast<double>(T);
-    client.spend = SpendSummary{client.history.x, client.history.x > 0.0 ? repeat_spend / client.history.x : 0.0};
+    client.spend = SpendSummary{client.history.x,
+                                client.history.x > 0.0 ? repeat_spend / client.history.x : 0.0};
     tenant.push_back(client);
   }
   return tenant;
 }
 
-void ExpectWithinTenPercent(double estimate, double truth, double standard_error, const char* name) {
-  EXPECT_NEAR(estimate, truth, 0.10 * truth) << name << " (standard error " << standard_error << ")";
+void ExpectWithinTenPercent(double estimate, double truth, double standard_error,
+                            const char* name) {
+  EXPECT_NEAR(estimate, truth, 0.10 * truth)
+      << name << " (standard error " << standard_error << ")";
   EXPECT_TRUE(std::isfinite(standard_error)) << name;
 }
 

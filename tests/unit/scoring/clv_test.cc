@@ -46,9 +46,10 @@ TEST(ClvModelTest, HorizonZeroIsWorthNothing) {
 TEST(ClvModelTest, NoDiscountEqualsExpectedPurchasesTimesSpend) {
   const ClvModel model = FittedModel();
   const ClvResult estimate = EstimateClv(kRegular, model, Options(12, 0.0));
-  const double purchases = BgNbdConditionalExpectedPurchases(model.purchase_model, kRegular.history, 12 * kDaysPerMonth);
-  const double spend =
-      GammaGammaConditionalExpectedSpend(model.spend_model, {kRegular.history.x, kRegular.mean_repeat_spend});
+  const double purchases =
+      BgNbdConditionalExpectedPurchases(model.purchase_model, kRegular.history, 12 * kDaysPerMonth);
+  const double spend = GammaGammaConditionalExpectedSpend(
+      model.spend_model, {kRegular.history.x, kRegular.mean_repeat_spend});
   EXPECT_EQ(estimate.clv_minor, RoundToMinorUnits(purchases * spend));
   EXPECT_NEAR(estimate.expected_purchases, purchases, 1e-12);
   EXPECT_GT(estimate.clv_minor, 0);
@@ -77,7 +78,8 @@ TEST(ClvModelTest, MonotoneInHorizonForModelAndHeuristic) {
 
 TEST(ClvModelTest, NewClientUsesPopulationSpend) {
   const ClvModel model = FittedModel();
-  const ClvResult estimate = EstimateClv(ClvClient{{0.0, 0.0, 0.0}, 0.0, 900.0}, model, Options(12, 0.0));
+  const ClvResult estimate =
+      EstimateClv(ClvClient{{0.0, 0.0, 0.0}, 0.0, 900.0}, model, Options(12, 0.0));
   EXPECT_EQ(estimate.method, kClvMethodModel);
   EXPECT_NEAR(estimate.expected_spend_per_purchase, GammaGammaMeanSpend(model.spend_model), 1e-9);
   EXPECT_EQ(estimate.probability_alive, 1.0);
@@ -92,7 +94,8 @@ TEST(ClvHeuristicTest, UnusableFitsFallBackAndSaySo) {
   gg.message = "Gamma-Gamma needs at least 20 clients";
   const ClvModel model = SelectClvModel(bg, gg);
   EXPECT_FALSE(model.has_purchase_model);
-  EXPECT_NE(model.fallback_reason.find("too little data"), std::string::npos) << model.fallback_reason;
+  EXPECT_NE(model.fallback_reason.find("too little data"), std::string::npos)
+      << model.fallback_reason;
 
   // Hand-worked: gap = 90 / 3 = 30 days, recency 30 <= gap so P(alive) = 1,
   // 30.4375 / 30 purchases a month at the client's mean repeat spend of 1000.
@@ -105,12 +108,14 @@ TEST(ClvHeuristicTest, UnusableFitsFallBackAndSaySo) {
   EXPECT_EQ(estimate.clv_minor, RoundToMinorUnits(12.0 * 30.4375 / 30.0 * 1000.0));
 
   // Silent for three gaps: P(alive) = exp(-(90/30 - 1)).
-  const ClvResult quiet = EstimateClv(ClvClient{{3.0, 90.0, 180.0}, 1000.0, 1500.0}, model, Options(12, 0.0));
+  const ClvResult quiet =
+      EstimateClv(ClvClient{{3.0, 90.0, 180.0}, 1000.0, 1500.0}, model, Options(12, 0.0));
   EXPECT_NEAR(quiet.probability_alive, std::exp(-2.0), 1e-15);
   EXPECT_EQ(quiet.clv_minor, RoundToMinorUnits(12.0 * std::exp(-2.0) * 30.4375 / 30.0 * 1000.0));
 
   // One-time buyer: the default yearly gap and the client's overall mean spend.
-  const ClvResult once = EstimateClv(ClvClient{{0.0, 0.0, 100.0}, 0.0, 800.0}, model, Options(12, 0.0));
+  const ClvResult once =
+      EstimateClv(ClvClient{{0.0, 0.0, 100.0}, 0.0, 800.0}, model, Options(12, 0.0));
   EXPECT_EQ(once.clv_minor, RoundToMinorUnits(12.0 * 30.4375 / 365.0 * 800.0));
 }
 
@@ -140,7 +145,9 @@ TEST(ClvEstimateTest, NarrowsForTheScoringRules) {
   EXPECT_EQ(estimate.method, kClvMethodModel);
   EXPECT_FALSE(estimate.heuristic);
   // An invalid input is "no estimate" to the rules.
-  EXPECT_EQ(ToClvEstimate(EstimateClv(ClvClient{{2.0, 50.0, 10.0}, 100.0, 100.0}, FittedModel())).method, "");
+  EXPECT_EQ(
+      ToClvEstimate(EstimateClv(ClvClient{{2.0, 50.0, 10.0}, 100.0, 100.0}, FittedModel())).method,
+      "");
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ TEST(FactsBuilderTest, AClientWithNoPaidDaysHasNoPurchase) {
 
 TEST(FactsBuilderTest, WindowsIncludeTheAsOfDayAndExcludeTheDayThirtyDaysBefore) {
   const ClientFacts facts = BuildClientFacts(
-      "c1", {Paid(kAsOf, 1, 0, 100), Paid(kAsOf - 29, 1, 0, 200), Paid(kAsOf - 30, 0, 1, 400),
-             Paid(kAsOf - 89, 1, 0, 800), Paid(kAsOf - 90, 1, 0, 1600), Paid(kAsOf - 365, 1, 0, 3200)},
+      "c1",
+      {Paid(kAsOf, 1, 0, 100), Paid(kAsOf - 29, 1, 0, 200), Paid(kAsOf - 30, 0, 1, 400),
+       Paid(kAsOf - 89, 1, 0, 800), Paid(kAsOf - 90, 1, 0, 1600), Paid(kAsOf - 365, 1, 0, 3200)},
       {}, "CNY", kAsOf);
   EXPECT_EQ(facts.purchases_30d, 2);
   EXPECT_EQ(facts.spend_30d_minor, 300);
@@ -44,10 +45,11 @@ TEST(FactsBuilderTest, WindowsIncludeTheAsOfDayAndExcludeTheDayThirtyDaysBefore)
 }
 
 TEST(FactsBuilderTest, SeveralCurrenciesOnOneDayAreOneOccasionDayAndOnlyTheTenantsSpendCounts) {
-  const ClientFacts facts = BuildClientFacts(
-      "c1", {Paid(kAsOf - 10, 1, 0, 500, "CNY"), Paid(kAsOf - 10, 1, 0, 700, "USD"),
-             Paid(kAsOf - 5, 2, 0, 900, "CNY")},
-      {}, "CNY", kAsOf);
+  const ClientFacts facts =
+      BuildClientFacts("c1",
+                       {Paid(kAsOf - 10, 1, 0, 500, "CNY"), Paid(kAsOf - 10, 1, 0, 700, "USD"),
+                        Paid(kAsOf - 5, 2, 0, 900, "CNY")},
+                       {}, "CNY", kAsOf);
   EXPECT_EQ(facts.purchase_count, 4);
   EXPECT_EQ(facts.purchase_days, 2);
   EXPECT_EQ(facts.spend_minor, 1400);
@@ -55,24 +57,26 @@ TEST(FactsBuilderTest, SeveralCurrenciesOnOneDayAreOneOccasionDayAndOnlyTheTenan
 }
 
 TEST(FactsBuilderTest, DaysAfterAsOfAreIgnored) {
-  const ClientFacts facts =
-      BuildClientFacts("c1", {Paid(kAsOf - 1, 1, 0, 100), Paid(kAsOf + 1, 1, 0, 900)}, {}, "", kAsOf);
+  const ClientFacts facts = BuildClientFacts(
+      "c1", {Paid(kAsOf - 1, 1, 0, 100), Paid(kAsOf + 1, 1, 0, 900)}, {}, "", kAsOf);
   EXPECT_EQ(facts.purchase_count, 1);
   EXPECT_EQ(facts.last_purchase_day, kAsOf - 1);
 }
 
 TEST(FactsBuilderTest, ActiveMonthsCountDistinctCalendarMonths) {
   const ClientFacts facts = BuildClientFacts(
-      "c1", {Paid(DayFromCivil({2026, 1, 31}), 1, 0, 1), Paid(DayFromCivil({2026, 2, 1}), 1, 0, 1),
-             Paid(DayFromCivil({2026, 2, 20}), 1, 0, 1), Paid(DayFromCivil({2025, 2, 20}), 1, 0, 1)},
+      "c1",
+      {Paid(DayFromCivil({2026, 1, 31}), 1, 0, 1), Paid(DayFromCivil({2026, 2, 1}), 1, 0, 1),
+       Paid(DayFromCivil({2026, 2, 20}), 1, 0, 1), Paid(DayFromCivil({2025, 2, 20}), 1, 0, 1)},
       {}, "", kAsOf);
   EXPECT_EQ(facts.active_months, 3);
 }
 
 TEST(FactsBuilderTest, ClvViewLeavesTheFirstDayOutOfRepeatSpend) {
   const ClientFacts facts = BuildClientFacts(
-      "c1", {Paid(kAsOf - 100, 2, 0, 1000), Paid(kAsOf - 40, 1, 0, 300), Paid(kAsOf - 10, 1, 0, 500)},
-      {}, "", kAsOf);
+      "c1",
+      {Paid(kAsOf - 100, 2, 0, 1000), Paid(kAsOf - 40, 1, 0, 300), Paid(kAsOf - 10, 1, 0, 500)}, {},
+      "", kAsOf);
   const ClvClient clv = ClvClientFromFacts(facts, kAsOf);
   EXPECT_DOUBLE_EQ(clv.history.x, 2.0);
   EXPECT_DOUBLE_EQ(clv.history.t_x, 90.0);

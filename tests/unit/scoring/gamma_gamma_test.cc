@@ -16,31 +16,34 @@ using ::clienttier::testing::IntegrateUnitInterval;
 const GammaGammaParams kCdnowCents{6.25, 3.74, 1544.0};  // Fader-Hardie's CDNOW fit, gamma in cents
 const GammaGammaParams kWide{1.5, 4.0, 10000.0};
 
-
 // The model in its own words: the mean of x occasions given nu is Gamma(p x, rate nu x), and
 // nu ~ Gamma(q, rate gamma). Integrates factor(nu) * f(mean | nu) g(nu) over nu.
 template <typename Factor>
-double IntegrateOverNu(const GammaGammaParams& params, const SpendSummary& c, const Factor& factor) {
+double IntegrateOverNu(const GammaGammaParams& params, const SpendSummary& c,
+                       const Factor& factor) {
   const double px = params.p * c.x;
-  const double scale = (px + params.q) / (params.gamma + c.x * c.mean_spend);  // posterior mean of nu
+  const double scale =
+      (px + params.q) / (params.gamma + c.x * c.mean_spend);  // posterior mean of nu
   return IntegrateUnitInterval([&](double u, double one_minus_u) {
     const double nu = scale * u / one_minus_u;
     const double jacobian = scale / (one_minus_u * one_minus_u);
-    const double log_mean_density = px * std::log(nu * c.x) - std::lgamma(px) + (px - 1.0) * std::log(c.mean_spend) -
-                                    nu * c.x * c.mean_spend;
+    const double log_mean_density = px * std::log(nu * c.x) - std::lgamma(px) +
+                                    (px - 1.0) * std::log(c.mean_spend) - nu * c.x * c.mean_spend;
     const double log_nu_density = params.q * std::log(params.gamma) - std::lgamma(params.q) +
                                   (params.q - 1.0) * std::log(nu) - params.gamma * nu;
     return jacobian * factor(nu) * std::exp(log_mean_density + log_nu_density);
   });
 }
 
-const std::vector<SpendSummary> kReferenceClients = {{1.0, 2500.0}, {2.0, 400.0}, {6.0, 3500.0}, {30.0, 12000.0}};
+const std::vector<SpendSummary> kReferenceClients = {
+    {1.0, 2500.0}, {2.0, 400.0}, {6.0, 3500.0}, {30.0, 12000.0}};
 
 TEST(GammaGammaLikelihoodTest, MatchesNumericalIntegrationOverNu) {
   for (const GammaGammaParams& params : {kCdnowCents, kWide}) {
     for (const SpendSummary& c : kReferenceClients) {
       const double reference = std::log(IntegrateOverNu(params, c, [](double) { return 1.0; }));
-      EXPECT_NEAR(GammaGammaLogLikelihood(params, c), reference, 1e-8) << c.x << " " << c.mean_spend;
+      EXPECT_NEAR(GammaGammaLogLikelihood(params, c), reference, 1e-8)
+          << c.x << " " << c.mean_spend;
     }
   }
 }
@@ -50,8 +53,9 @@ TEST(GammaGammaLikelihoodTest, HandWorkedSinglePurchase) {
   // Gamma(p+q)/(Gamma(p)Gamma(q)) gamma^q m^(p-1) / (gamma + m)^(p+q).
   const GammaGammaParams& k = kCdnowCents;
   const double m = 1800.0;
-  const double expected = std::lgamma(k.p + k.q) - std::lgamma(k.p) - std::lgamma(k.q) + k.q * std::log(k.gamma) +
-                          (k.p - 1.0) * std::log(m) - (k.p + k.q) * std::log(k.gamma + m);
+  const double expected = std::lgamma(k.p + k.q) - std::lgamma(k.p) - std::lgamma(k.q) +
+                          k.q * std::log(k.gamma) + (k.p - 1.0) * std::log(m) -
+                          (k.p + k.q) * std::log(k.gamma + m);
   EXPECT_NEAR(GammaGammaLogLikelihood(k, {1.0, m}), expected, 1e-12);
   EXPECT_TRUE(std::isfinite(GammaGammaLogLikelihood(k, {1e6, 3000.0})));  // huge frequency
 }
@@ -70,10 +74,11 @@ TEST(GammaGammaLikelihoodTest, GradientMatchesCentralDifferences) {
       const double values[] = {params.p, params.q, params.gamma};
       for (int k = 0; k < 3; ++k) {
         const double h = 1e-6 * values[k];
-        const double numeric =
-            (GammaGammaLogLikelihood(at(params, k, values[k] + h), c) - GammaGammaLogLikelihood(at(params, k, values[k] - h), c)) /
-            (2.0 * h);
-        EXPECT_NEAR(analytic[k], numeric, 1e-6 * std::max(1e-3, std::fabs(numeric))) << k << " x=" << c.x;
+        const double numeric = (GammaGammaLogLikelihood(at(params, k, values[k] + h), c) -
+                                GammaGammaLogLikelihood(at(params, k, values[k] - h), c)) /
+                               (2.0 * h);
+        EXPECT_NEAR(analytic[k], numeric, 1e-6 * std::max(1e-3, std::fabs(numeric)))
+            << k << " x=" << c.x;
       }
     }
   }
@@ -98,10 +103,12 @@ TEST(GammaGammaLikelihoodTest, CompressedTotalEqualsSumAndSkipsIneligible) {
     }
   }
   GammaGammaParams gradient;
-  EXPECT_NEAR(GammaGammaTotalLogLikelihood(kWide, clients, &gradient), expected, 1e-10 * std::fabs(expected));
+  EXPECT_NEAR(GammaGammaTotalLogLikelihood(kWide, clients, &gradient), expected,
+              1e-10 * std::fabs(expected));
   EXPECT_NEAR(gradient.p, expected_gradient.p, 1e-8 * std::fabs(expected_gradient.p) + 1e-6);
   EXPECT_NEAR(gradient.q, expected_gradient.q, 1e-8 * std::fabs(expected_gradient.q) + 1e-6);
-  EXPECT_NEAR(gradient.gamma, expected_gradient.gamma, 1e-8 * std::fabs(expected_gradient.gamma) + 1e-9);
+  EXPECT_NEAR(gradient.gamma, expected_gradient.gamma,
+              1e-8 * std::fabs(expected_gradient.gamma) + 1e-9);
 }
 
 TEST(GammaGammaSpendTest, ConditionalExpectedSpendMatchesPosteriorIntegration) {
@@ -116,7 +123,8 @@ TEST(GammaGammaSpendTest, ConditionalExpectedSpendMatchesPosteriorIntegration) {
     }
   }
   // Hand-worked: with x = 0 the population mean p gamma / (q - 1); huge x -> the client's mean.
-  EXPECT_NEAR(GammaGammaConditionalExpectedSpend(kCdnowCents, {0.0, 0.0}), 6.25 * 1544.0 / 2.74, 1e-9);
+  EXPECT_NEAR(GammaGammaConditionalExpectedSpend(kCdnowCents, {0.0, 0.0}), 6.25 * 1544.0 / 2.74,
+              1e-9);
   EXPECT_NEAR(GammaGammaMeanSpend(kCdnowCents), 6.25 * 1544.0 / 2.74, 1e-9);
   EXPECT_NEAR(GammaGammaConditionalExpectedSpend(kCdnowCents, {1e7, 777.0}), 777.0, 1e-3);
   EXPECT_TRUE(std::isnan(GammaGammaMeanSpend({1.0, 0.9, 100.0})));
@@ -140,9 +148,12 @@ TEST(GammaGammaFitTest, AwkwardDataGetsAClearStatus) {
   expect_no_fit(FitGammaGamma({}), FitStatus::kTooLittleData);
   expect_no_fit(FitGammaGamma({{3.0, 1200.0}}), FitStatus::kTooLittleData);
   // Zero spend and one-time buyers are skipped, leaving nothing to fit.
-  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{2.0, 0.0})), FitStatus::kTooLittleData);
-  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{0.0, 500.0})), FitStatus::kTooLittleData);
-  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{2.0, 500.0})), FitStatus::kDegenerateData);
+  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{2.0, 0.0})),
+                FitStatus::kTooLittleData);
+  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{0.0, 500.0})),
+                FitStatus::kTooLittleData);
+  expect_no_fit(FitGammaGamma(std::vector<SpendSummary>(100, SpendSummary{2.0, 500.0})),
+                FitStatus::kDegenerateData);
   std::vector<SpendSummary> bad = Spread(50);
   bad[3].mean_spend = -1.0;
   expect_no_fit(FitGammaGamma(bad), FitStatus::kInvalidInput);
@@ -163,7 +174,8 @@ TEST(GammaGammaFitTest, TinyAndExtremeDataTerminateWithFiniteOutput) {
     const FitResult<GammaGammaParams> fit = FitGammaGamma(clients, permissive);
     EXPECT_NE(fit.status, FitStatus::kInvalidInput) << fit.message;
     EXPECT_LE(fit.iterations, permissive.minimizer.max_iterations);
-    EXPECT_TRUE(std::isfinite(fit.params.p) && std::isfinite(fit.params.q) && std::isfinite(fit.params.gamma))
+    EXPECT_TRUE(std::isfinite(fit.params.p) && std::isfinite(fit.params.q) &&
+                std::isfinite(fit.params.gamma))
         << fit.message;
     EXPECT_TRUE(std::isfinite(fit.log_likelihood));
   }

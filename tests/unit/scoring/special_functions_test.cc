@@ -59,7 +59,8 @@ TEST(Hypergeometric2F1Test, PolynomialCaseTerminates) {
   const double z = 0.7;
   const Hypergeometric2F1Result result = Hypergeometric2F1(-2.0, b, c, z);
   ASSERT_EQ(result.status, SeriesStatus::kConverged);
-  ExpectRelativelyNear(result.value, 1.0 - 2.0 * b * z / c + b * (b + 1.0) * z * z / (c * (c + 1.0)), 1e-14);
+  ExpectRelativelyNear(result.value,
+                       1.0 - 2.0 * b * z / c + b * (b + 1.0) * z * z / (c * (c + 1.0)), 1e-14);
 }
 
 TEST(Hypergeometric2F1Test, ReportsInsteadOfLooping) {
@@ -74,7 +75,8 @@ TEST(Hypergeometric2F1Test, ReportsInsteadOfLooping) {
 
 // Gauss's sum 2F1(a, b; c; 1) = Gamma(c) Gamma(c-a-b) / (Gamma(c-a) Gamma(c-b)) for c - a - b > 0.
 double GaussSum(double a, double b, double c) {
-  return std::exp(std::lgamma(c) + std::lgamma(c - a - b) - std::lgamma(c - a) - std::lgamma(c - b));
+  return std::exp(std::lgamma(c) + std::lgamma(c - a - b) - std::lgamma(c - a) -
+                  std::lgamma(c - b));
 }
 
 TEST(Hypergeometric2F1Test, ApproachesGaussSumNearOne) {
@@ -87,7 +89,8 @@ TEST(Hypergeometric2F1Test, ApproachesGaussSumNearOne) {
   const double h = 1e-4;
   const double value = GaussSum(a, b, c);
   const double first = a * b / c * GaussSum(a + 1.0, b + 1.0, c + 1.0);
-  const double second = a * (a + 1.0) * b * (b + 1.0) / (c * (c + 1.0)) * GaussSum(a + 2.0, b + 2.0, c + 2.0);
+  const double second =
+      a * (a + 1.0) * b * (b + 1.0) / (c * (c + 1.0)) * GaussSum(a + 2.0, b + 2.0, c + 2.0);
   const Hypergeometric2F1Result result = Hypergeometric2F1(a, b, c, 1.0 - h);
   ASSERT_EQ(result.status, SeriesStatus::kConverged);
   ExpectRelativelyNear(result.value, value - first * h + 0.5 * second * h * h, 1e-10);
@@ -119,8 +122,9 @@ TEST(LogHelpersTest, LogSumExpAndLogGammaIncrement) {
   EXPECT_NEAR(LogSumExp(1000.0, 1000.0), 1000.0 + std::log(2.0), 1e-12);
   EXPECT_NEAR(LogSumExp(-1000.0, -1001.0), -1000.0 + std::log1p(std::exp(-1.0)), 1e-12);
   EXPECT_EQ(LogSumExp(0.0, -std::numeric_limits<double>::infinity()), 0.0);
-  EXPECT_EQ(LogSumExp(-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()),
-            -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(
+      LogSumExp(-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()),
+      -std::numeric_limits<double>::infinity());
   // ln Gamma(r + 3) - ln Gamma(r) = ln(r (r+1) (r+2)).
   EXPECT_NEAR(LogGammaIncrement(0.24, 3.0), std::log(0.24 * 1.24 * 2.24), 1e-13);
   EXPECT_EQ(LogGammaIncrement(0.24, 0.0), 0.0);

@@ -13,12 +13,12 @@ namespace sv1 = ::clienttier::scoring::v1;
 
 TEST(RequestBuilder, FlagsFillScalarsNestedFieldsEnumsListsAndTimes) {
   pv1::RecordTransactionRequest request;
-  const std::string error = BuildRequest(
-      {{"transaction.client-id", "c-1"},
-       {"transaction.kind", "purchase"},
-       {"transaction.amount", R"({"units": 12050, "currency": "CNY"})"},
-       {"transaction.occurred-at", "2026-11-24T10:00:00Z"}},
-      request);
+  const std::string error =
+      BuildRequest({{"transaction.client-id", "c-1"},
+                    {"transaction.kind", "purchase"},
+                    {"transaction.amount", R"({"units": 12050, "currency": "CNY"})"},
+                    {"transaction.occurred-at", "2026-11-24T10:00:00Z"}},
+                   request);
   ASSERT_EQ(error, "");
   EXPECT_EQ(request.transaction().client_id(), "c-1");
   EXPECT_EQ(request.transaction().kind(), pv1::TRANSACTION_KIND_PURCHASE);
@@ -35,9 +35,10 @@ TEST(RequestBuilder, FlagsFillScalarsNestedFieldsEnumsListsAndTimes) {
 
 TEST(RequestBuilder, JsonComesFirstAndFlagsOverrideIt) {
   sv1::BatchRescoreRequest request;
-  ASSERT_EQ(BuildRequest({{"shard-count", "8"}, {"json", R"({"shard_index": 3, "shard_count": 4})"}},
-                         request),
-            "");
+  ASSERT_EQ(
+      BuildRequest({{"shard-count", "8"}, {"json", R"({"shard_index": 3, "shard_count": 4})"}},
+                   request),
+      "");
   EXPECT_EQ(request.shard_index(), 3);
   EXPECT_EQ(request.shard_count(), 8);
 }
