@@ -7,6 +7,7 @@
 
 #include <cppconn/connection.h>
 
+#include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 
 namespace clienttier {
@@ -32,6 +33,27 @@ std::vector<bool> MarkEventsProcessed(
 // Deletes ids processed before `older_than`, at most 10,000 per call so no statement holds
 // locks for long; returns the rows deleted.
 int PurgeProcessedEvents(sql::Connection& connection, UnixMicros older_than);
+
+// The processed-events log as a repository, so a consumer's use case takes it like any other
+// (tests/support has the fake). MarkProcessed is MarkEventsProcessed on the transaction.
+class ProcessedEventLog {
+ public:
+  virtual ~ProcessedEventLog() = default;
+  virtual std::vector<bool> MarkProcessed(
+      Transaction& transaction,
+      const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids,
+      UnixMicros now) = 0;
+};
+
+class MySqlProcessedEventLog final : public ProcessedEventLog {
+ public:
+  std::vector<bool> MarkProcessed(
+      Transaction& transaction,
+      const std::vector<std::pair<std::string, std::string>>& event_and_tenant_ids,
+      UnixMicros now) override {
+    return MarkEventsProcessed(ConnectionOf(transaction), event_and_tenant_ids, now);
+  }
+};
 
 class MySqlPool;
 
