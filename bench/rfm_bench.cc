@@ -24,12 +24,14 @@
 #include <string>
 #include <vector>
 
+#include "common/hash/hash.h"
 #include "services/scoring/domain/rfm.h"
 #include "services/scoring/domain/scoring_config.h"
 #include "services/scoring/domain/spend_tier.h"
 
 namespace {
 
+using clienttier::SplitMix64;
 using clienttier::scoring::ClassifySpendTier;
 using clienttier::scoring::ComputeRfmBreakpoints;
 using clienttier::scoring::DefaultScoringConfig;
@@ -53,17 +55,12 @@ constexpr double kTargetSeconds = 0.3;
 // the file must be the same wherever it is generated).
 class Random {
  public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  explicit Random(uint64_t seed) : generator_(seed) {}
+  uint64_t Next() { return generator_.Next(); }
+  double Unit() { return generator_.NextUnit(); }
 
  private:
-  uint64_t state_;
+  SplitMix64 generator_;
 };
 
 struct Options {

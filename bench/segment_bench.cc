@@ -21,12 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "common/hash/hash.h"
 #include "services/campaign/domain/segment_member.h"
 #include "services/campaign/domain/segment_parser.h"
 #include "services/campaign/domain/segment_program.h"
 
 namespace {
 
+using clienttier::SplitMix64;
 using clienttier::campaign::MemberLifecycle;
 using clienttier::campaign::MemberTier;
 using clienttier::campaign::ParseSegmentRule;
@@ -47,17 +49,11 @@ constexpr char kRule[] =
 // SplitMix64: a fixed sequence on every platform (std:: distributions are not).
 class Random {
  public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t bound) { return Next() % bound; }
+  explicit Random(uint64_t seed) : generator_(seed) {}
+  uint64_t Below(uint64_t bound) { return generator_.Next() % bound; }
 
  private:
-  uint64_t state_;
+  SplitMix64 generator_;
 };
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {

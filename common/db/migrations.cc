@@ -10,6 +10,7 @@
 #include <cppconn/statement.h>
 
 #include "common/errors/domain_error.h"
+#include "common/hash/hash.h"
 #include "common/observability/logger.h"
 
 namespace clienttier {
@@ -60,11 +61,7 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
 }
 
 std::string MigrationChecksum(const std::string& sql) {
-  uint64_t hash = 14695981039346656037ULL;
-  for (unsigned char c : sql) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
+  const uint64_t hash = Fnv1a64(sql);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
   return hex;

@@ -12,6 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/hash/hash.h"
 #include "tools/demo_support.h"
 
 namespace clienttier::demo {
@@ -48,13 +49,7 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
 }
 
 // A stable per-client draw in 0..99 (FNV-1a), so the demo's outcomes repeat run after run.
-int Draw(const std::string& id) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (char c : id) {
-    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  }
-  return static_cast<int>(hash % 100);
-}
+int Draw(const std::string& id) { return static_cast<int>(Fnv1a64(id) % 100); }
 
 pv1::Client ToClient(const DemoClient& demo) {
   pv1::Client client;

@@ -3,20 +3,18 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/hash/hash.h"
+
 namespace clienttier::demo {
 
 namespace {
 
-// SplitMix64: the same sequence on every platform (std:: distributions are not portable).
+// SplitMix64 (common/hash): the same sequence on every platform (std:: distributions are not
+// portable).
 class Random {
  public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  explicit Random(uint64_t seed) : generator_(seed) {}
+  uint64_t Next() { return generator_.Next(); }
   int64_t Below(int64_t bound) {
     return static_cast<int64_t>(Next() % static_cast<uint64_t>(bound));
   }
@@ -28,7 +26,7 @@ class Random {
   }
 
  private:
-  uint64_t state_;
+  SplitMix64 generator_;
 };
 
 // Day of the year, 0..365, of a UTC day (civil calendar, Howard Hinnant's algorithm).

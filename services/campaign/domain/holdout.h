@@ -19,21 +19,14 @@ void CheckHoldoutBp(const std::string& field, int64_t holdout_bp);
 // is spelled out here byte for byte, with no std::hash (which differs between library versions):
 //
 //   h = FNV-1a 64 over the bytes of campaign_id, one 0x00 byte, the bytes of client_id
-//       (offset basis 0xcbf29ce484222325, prime 0x100000001b3)
-//   HoldoutHash = Mix64(h)
+//       (offset basis 0xcbf29ce484222325, prime 0x100000001b3; common/hash)
+//   HoldoutHash = SplitMix64Mix(h)   (SplitMix64's output function, common/hash)
 //
 // FNV-1a alone leaves the low bits poorly mixed for inputs that differ in their last bytes
 // (c-000041, c-000042, ...), and the bucket is taken from them, hence the finaliser. The 0x00
 // separator keeps ("ab", "c") and ("a", "bc") apart; ids never contain NUL (CheckId allows only
 // [A-Za-z0-9_.:-]). Changing any of this is a data migration, which the pinned values in
 // holdout_test.cc exist to catch.
-inline constexpr uint64_t kFnvOffsetBasis = 0xcbf29ce484222325ULL;
-// Continues from `state`, so parts can be hashed one after another.
-uint64_t Fnv1a64(std::string_view bytes, uint64_t state = kFnvOffsetBasis);
-// SplitMix64's output function (Steele, Lea and Flood 2014) without its state increment:
-//   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9; z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-//   z ^ (z >> 31)
-uint64_t Mix64(uint64_t value);
 uint64_t HoldoutHash(std::string_view campaign_id, std::string_view client_id);
 
 // HoldoutHash % 10000, in 0..9999. (2^64 is not a multiple of 10000, but the bias that leaves is
