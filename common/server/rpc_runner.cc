@@ -25,6 +25,13 @@ grpc::Status RpcRunner::Execute(const char* method, const std::string* tenant,
     return Failure(method, *tenant, error);
   } catch (const std::exception& error) {
     return Unexpected(method, *tenant, error);
+  } catch (...) {
+    // Not a std::exception (a library throwing an int or its own type): nothing to say about
+    // it but that it happened, and the caller still gets a status instead of a dead process.
+    LogError(
+        "unexpected exception",
+        {{"method", method}, {"tenant", *tenant}, {"detail", "not derived from std::exception"}});
+    return grpc::Status(grpc::StatusCode::INTERNAL, "internal error");
   }
 }
 

@@ -46,10 +46,14 @@ class RpcRunner {
                                              std::function<bool(const Caller&)> fast,
                                              std::function<void(const Caller&)> slow);
 
- private:
-  // Runs `body`, mapping whatever it throws through the one error mapping.
+  // Runs `body`, mapping whatever it throws through the one error mapping: a DomainError to its
+  // status, anything else (a std::exception or not) to INTERNAL "internal error", logged with
+  // what detail there is and never shown to the caller. Run and RunUnaryCallback frame every
+  // handler with it; public so the mapping can be tested without a server.
   grpc::Status Execute(const char* method, const std::string* tenant,
                        const std::function<void()>& body);
+
+ private:
   grpc::Status Failure(const char* method, const std::string& tenant, const DomainError& error);
   grpc::Status Unexpected(const char* method, const std::string& tenant,
                           const std::exception& error);
