@@ -130,8 +130,11 @@ class Demo {
     propagation_request.add_client_ids("rd-alice");
     rv1::GetPropagationResponse propagation;
     status = referral_->GetPropagation(Ctx().get(), propagation_request, &propagation);
-    Step(status.ok() && propagation.clients(0).tier() == rv1::PROPAGATION_TIER_SPREADER,
-         "alice's propagation for scoring: spreader, index " +
+    // Two converted referees make a contributor; the third would make her a spreader (scoring's
+    // rule, services/scoring/domain/propagation.h, which referral shows for its counts).
+    Step(status.ok() && propagation.clients(0).tier() == rv1::PROPAGATION_TIER_CONTRIBUTOR,
+         "alice's propagation for scoring: contributor (a third conversion makes a spreader), "
+         "index " +
              std::to_string(propagation.clients_size() > 0 ? propagation.clients(0).index() : 0));
   }
 

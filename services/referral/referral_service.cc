@@ -65,8 +65,9 @@ v1::Propagation ToPropagation(const std::string& client_id, const ClientRow* row
     counts = row->counts;
     revenue = row->referred_revenue_minor;
   }
-  propagation.set_index(PropagationIndex(counts));
-  propagation.set_tier(static_cast<v1::PropagationTier>(ClassifyPropagation(counts)));
+  const PropagationView view = ViewPropagation(counts);
+  propagation.set_index(view.index);
+  propagation.set_tier(static_cast<v1::PropagationTier>(view.tier));
   propagation.set_invitations_sent(counts.invitations_sent);
   propagation.set_registered(counts.registered);
   propagation.set_converted(counts.converted);

@@ -3,30 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "services/scoring/domain/propagation.h"
+
 namespace clienttier::referral {
 
-namespace {
-constexpr double kHalfSaturationPoints = 20.0;
-}  // namespace
-
-PropagationTier ClassifyPropagation(const ReferrerCounts& counts) {
-  if (counts.converted >= kSpreaderMinConverted) {
-    return PropagationTier::kSpreader;
-  }
-  if (counts.registered > 0 || counts.converted > 0) {
-    return PropagationTier::kContributor;
-  }
-  if (counts.has_code || counts.invitations_sent > 0) {
-    return PropagationTier::kParticipant;
-  }
-  return PropagationTier::kSilent;
-}
-
-int PropagationIndex(const ReferrerCounts& counts) {
-  const double points = 10.0 * static_cast<double>(std::max<int64_t>(counts.converted, 0)) +
-                        3.0 * static_cast<double>(std::max<int64_t>(counts.registered, 0)) +
-                        static_cast<double>(std::max<int64_t>(counts.invitations_sent, 0));
-  return static_cast<int>(std::lround(100.0 * points / (points + kHalfSaturationPoints)));
+PropagationView ViewPropagation(const ReferrerCounts& counts) {
+  const scoring::PropagationSignals signals = scoring::SignalsFromReferralCounts(
+      counts.invitations_sent, counts.registered, counts.converted);
+  PropagationView view;
+  view.index = static_cast<int>(std::lround(scoring::PropagationIndex(signals)));
+  // Referral cannot know a tenant's scoring config; scoring's propagation rule has no per-tenant
+  // setting yet (the default applies there too), so the default is the rule.
+  view.tier = static_cast<int>(scoring::ClassifyPropagation(signals, scoring::PropagationConfig{}));
+  return view;
 }
 
 double ConversionRate(int64_t registered, int64_t converted) {

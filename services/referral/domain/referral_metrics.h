@@ -12,18 +12,15 @@ struct ReferrerCounts {
   bool has_code = false;
 };
 
-enum class PropagationTier { kSilent = 1, kParticipant = 2, kContributor = 3, kSpreader = 4 };
-
-// Spreader: at least two converted referees; contributor: at least one registered;
-// participant: holds a code or sent an invitation; silent otherwise.
-inline constexpr int64_t kSpreaderMinConverted = 2;
-PropagationTier ClassifyPropagation(const ReferrerCounts& counts);
-
-// 0..100. A converted referee brings a paying client, so it weighs most, then a registration,
-// then an invitation: points = 10*converted + 3*registered + invitations, and the index
-// saturates (20 points -> 50) so the busiest few do not flatten everyone else to zero.
-// Counts below zero are taken as zero.
-int PropagationIndex(const ReferrerCounts& counts);
+// What referral shows as a referrer's propagation tier and index: scoring's one definition
+// (services/scoring/domain/propagation.h) applied to referral's counts alone. Scoring's score
+// also counts the client's shares, events and content uses, which referral does not see, so
+// the score's tier can be higher; on the same counts the two are the same.
+struct PropagationView {
+  int index = 0;  // 0..100, scoring's index rounded to the nearest integer
+  int tier = 0;   // the PropagationTier value (the same numbers in both services' protos)
+};
+PropagationView ViewPropagation(const ReferrerCounts& counts);
 
 // converted / registered, 0 without registrations.
 double ConversionRate(int64_t registered, int64_t converted);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "services/scoring/domain/client_facts.h"
+
 namespace clienttier::scoring {
 namespace {
 
@@ -25,28 +27,55 @@ const char* Name(PropagationTier tier) {
   return "unspecified";
 }
 
-PropagationTier ClassifyPropagation(const ClientFacts& facts, const PropagationConfig& config) {
-  if (facts.referrals_converted >= config.spreader_min_converted) {
+PropagationSignals SignalsFromReferralCounts(int64_t invitations_sent, int64_t registered,
+                                             int64_t converted) {
+  PropagationSignals signals;
+  signals.referrals_sent = std::max(invitations_sent, registered);
+  signals.referrals_converted = converted;
+  return signals;
+}
+
+PropagationSignals SignalsOf(const ClientFacts& facts) {
+  PropagationSignals signals;
+  signals.referrals_sent = facts.referrals_sent;
+  signals.referrals_converted = facts.referrals_converted;
+  signals.shares = facts.shares;
+  signals.events_attended = facts.events_attended;
+  signals.content_uses = facts.content_uses;
+  return signals;
+}
+
+PropagationTier ClassifyPropagation(const PropagationSignals& signals,
+                                    const PropagationConfig& config) {
+  if (signals.referrals_converted >= config.spreader_min_converted) {
     return PropagationTier::kSpreader;
   }
-  if (facts.referrals_sent > 0 || facts.referrals_converted > 0 || facts.shares > 0) {
+  if (signals.referrals_sent > 0 || signals.referrals_converted > 0 || signals.shares > 0) {
     return PropagationTier::kContributor;
   }
-  if (facts.events_attended > 0 || facts.content_uses > 0) {
+  if (signals.events_attended > 0 || signals.content_uses > 0) {
     return PropagationTier::kParticipant;
   }
   return PropagationTier::kSilent;
 }
 
-double PropagationPoints(const ClientFacts& facts) {
-  return 10.0 * NonNegative(facts.referrals_converted) + 3.0 * NonNegative(facts.referrals_sent) +
-         2.0 * NonNegative(facts.shares) + 1.0 * NonNegative(facts.events_attended) +
-         0.5 * NonNegative(facts.content_uses);
+PropagationTier ClassifyPropagation(const ClientFacts& facts, const PropagationConfig& config) {
+  return ClassifyPropagation(SignalsOf(facts), config);
 }
 
-double PropagationIndex(const ClientFacts& facts) {
-  const double points = PropagationPoints(facts);
+double PropagationPoints(const PropagationSignals& signals) {
+  return 10.0 * NonNegative(signals.referrals_converted) +
+         3.0 * NonNegative(signals.referrals_sent) + 2.0 * NonNegative(signals.shares) +
+         1.0 * NonNegative(signals.events_attended) + 0.5 * NonNegative(signals.content_uses);
+}
+
+double PropagationIndex(const PropagationSignals& signals) {
+  const double points = PropagationPoints(signals);
   return 100.0 * points / (points + kPropagationHalfSaturationPoints);
 }
+
+double PropagationPoints(const ClientFacts& facts) { return PropagationPoints(SignalsOf(facts)); }
+
+double PropagationIndex(const ClientFacts& facts) { return PropagationIndex(SignalsOf(facts)); }
 
 }  // namespace clienttier::scoring

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "services/scoring/domain/propagation.h"
+
 namespace clienttier::scoring {
 
 // Every rule parameter a tenant may change. Defaults are DESIGN.md's bracketed values; the
@@ -44,10 +46,6 @@ struct LifecycleConfig {
   int64_t dormant_days = 90;      // no activity for >= this: dormant
   int64_t churned_days = 365;     // no activity for >= this: churned
   double churned_p_alive = 0.2;   // or P(alive) strictly below this: churned
-};
-
-struct PropagationConfig {
-  int64_t spreader_min_converted = 3;  // converted referrals that make a spreader
 };
 
 struct ClvConfig {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 #include "services/scoring/scoring_app.h"
@@ -44,19 +45,27 @@ TEST_F(PropagationTest, AServiceKeyActsOnlyForTheTenantItNames) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-// Scoring asks referral for the propagation counts when it scores a client now, and keeps the
-// last counts it stored when referral is down.
-TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
+// A real scoring service that asks this fixture's referral for propagation counts.
+scoring::ScoringAppConfig ScoringConfigFor(const ServerConfig& server, int referral_port,
+                                           const std::string& service_key) {
   scoring::ScoringAppConfig config;
-  config.server = server_config(16);
+  config.server = server;
   config.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("rf_scoring"));
   config.redis = testing::RedisFromEnv();
   config.consumer.group = "scoring-rf-" + testing::UniqueSuffix();
   config.consumer.start_id = "$";
   config.consumer.consumer_name = "test-consumer";
-  config.referral.target = "127.0.0.1:" + std::to_string(referral_port_);
-  config.referral.api_key = service_key_;
+  config.referral.target = "127.0.0.1:" + std::to_string(referral_port);
+  config.referral.api_key = service_key;
   config.referral.deadline_ms = 500;
+  return config;
+}
+
+// Scoring asks referral for the propagation counts when it scores a client now, and keeps the
+// last counts it stored when referral is down.
+TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
+  scoring::ScoringAppConfig config =
+      ScoringConfigFor(server_config(16), referral_port_, service_key_);
   scoring::ScoringApp::Migrate(config.mysql);
   scoring::ScoringApp scoring(config);
   const int scoring_port = scoring.Start();
@@ -95,6 +104,62 @@ TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
   EXPECT_GT(fallbacks(), before);
   EXPECT_EQ(fallback.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
   EXPECT_EQ(fallback.propagation_index(), 39);
+  scoring.Stop();
+}
+
+// One definition of the propagation tier (scoring's): referral's GetPropagation and scoring's
+// score agree on either side of the spreader boundary (two and three converted referees) and at
+// the first referral. Before the rule had one owner, referral said spreader at two.
+TEST_F(PropagationTest, ReferralAndScoringAgreeOnTheTierAtItsBoundaries) {
+  scoring::ScoringAppConfig config =
+      ScoringConfigFor(server_config(16), referral_port_, service_key_);
+  scoring::ScoringApp::Migrate(config.mysql);
+  scoring::ScoringApp scoring(config);
+  const int scoring_port = scoring.Start();
+  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+
+  const auto propagation_of = [&](const std::string& client_id) {
+    v1::GetPropagationRequest request;
+    request.add_client_ids(client_id);
+    v1::GetPropagationResponse response;
+    EXPECT_TRUE(stub_->GetPropagation(Context(reader_a_).get(), request, &response).ok());
+    return response.clients(0);
+  };
+  const auto score_of = [&](const std::string& client_id) {
+    sv1::ScoreClientRequest request;
+    request.set_client_id(client_id);
+    sv1::Score score;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    grpc::Status status;
+    while (!(status = scoring_stub->ScoreClient(Context(writer_a_).get(), request, &score)).ok() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return score;
+  };
+  const auto expect_agree = [&](const std::string& client_id, sv1::PropagationTier expected) {
+    const v1::Propagation shown = propagation_of(client_id);
+    const sv1::Score scored = score_of(client_id);
+    EXPECT_EQ(static_cast<int>(shown.tier()), static_cast<int>(expected)) << client_id;
+    EXPECT_EQ(scored.propagation_tier(), expected) << client_id;
+    EXPECT_EQ(static_cast<int>(scored.propagation_index()), shown.index()) << client_id;
+  };
+
+  RecordPurchase("ann-1", "ann", 20000, writer_a_);
+  const std::string code = IssueCode("ann", writer_a_);
+  const std::vector<std::string> referees = {"ben", "cat", "dan"};
+  for (const std::string& referee : referees) {
+    ASSERT_TRUE(Register(code, referee, writer_a_).ok()) << referee;
+  }
+  expect_agree("ann", sv1::PROPAGATION_TIER_CONTRIBUTOR);  // referred, nobody converted
+  for (size_t i = 0; i < referees.size(); ++i) {
+    RecordPurchase(referees[i] + "-1", referees[i], 30000, writer_a_);
+    WaitForConversion(referees[i], reader_a_);
+    expect_agree("ann",
+                 i + 1 < 3 ? sv1::PROPAGATION_TIER_CONTRIBUTOR : sv1::PROPAGATION_TIER_SPREADER);
+  }
   scoring.Stop();
 }
 
