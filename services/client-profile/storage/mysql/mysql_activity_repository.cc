@@ -1,4 +1,4 @@
-#include "services/client-profile/storage/mysql_activity_repository.h"
+#include "services/client-profile/storage/mysql/mysql_activity_repository.h"
 
 #include <map>
 
@@ -6,8 +6,8 @@
 #include "common/errors/domain_error.h"
 #include "services/client-profile/domain/profile_events.h"
 #include "services/client-profile/domain/record_rules.h"
-#include "services/client-profile/storage/client_rows.h"
-#include "services/client-profile/storage/idempotent_batch.h"
+#include "services/client-profile/storage/mysql/client_rows.h"
+#include "services/client-profile/storage/mysql/idempotent_batch.h"
 
 namespace clienttier::profile {
 
