@@ -1,13 +1,16 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "common/errors/domain_error.h"
+#include "services/client-profile/domain/activity_summary.h"
 #include "services/client-profile/domain/record_rules.h"
 #include "services/client-profile/storage/activity_repository.h"
 #include "tests/support/profile/fake_client_repository.h"
@@ -18,7 +21,7 @@ namespace clienttier::testing {
 // nothing; a key already stored, or repeated inside the batch, comes back DUPLICATE with the
 // first record's id; a key reused with other content is InvalidArgument; every client of a batch
 // with something new must exist (NotFound) and not be erased (FailedPrecondition). Clients are
-// those of the FakeClientRepository given. Summary fills the counts and spend per currency only.
+// those of the FakeClientRepository given.
 class FakeActivityRepository final : public profile::ActivityRepository {
  public:
   explicit FakeActivityRepository(FakeClientRepository& clients) : clients_(clients) {}
@@ -35,32 +38,51 @@ class FakeActivityRepository final : public profile::ActivityRepository {
     return Record(tenant_id, batch, "interactions", "i-", profile::SameInteraction, interactions);
   }
 
+  // Groups the stored records as MySqlActivityRepository's GROUP BY does and sums them with the
+  // same domain function.
   profile::v1::ActivitySummary Summary(const std::string& tenant_id,
                                        const std::string& client_id) override {
     if (clients_.Find(tenant_id, client_id) == nullptr) {
       throw NotFound("client '" + client_id + "' not found");
     }
-    profile::v1::ActivitySummary summary;
-    summary.set_client_id(client_id);
-    std::map<std::string, int64_t> spent_by_currency;
+    // (currency, category, kind) -> group: ordered by currency then category.
+    std::map<std::tuple<std::string, std::string, int>, profile::TransactionGroup>
+        transaction_groups;
     for (const auto& [key, stored] : transactions[tenant_id]) {
       const auto& input = stored.second;
       if (input.client_id() != client_id) {
         continue;
       }
-      if (input.kind() == profile::v1::TRANSACTION_KIND_SESSION) {
-        summary.set_session_count(summary.session_count() + 1);
-      } else {
-        summary.set_purchase_count(summary.purchase_count() + 1);
+      const UnixMicros at = FromProtoTimestamp(input.occurred_at());
+      auto& group = transaction_groups[{input.amount().currency(), input.category(), input.kind()}];
+      group.first_at = group.count == 0 ? at : std::min(group.first_at, at);
+      group.last_at = group.count == 0 ? at : std::max(group.last_at, at);
+      group.kind = input.kind();
+      group.currency = input.amount().currency();
+      group.category = input.category();
+      ++group.count;
+      group.spent_units += input.amount().units();
+    }
+    std::map<int, profile::InteractionGroup> interaction_groups;  // ordered by kind
+    for (const auto& [key, stored] : interactions[tenant_id]) {
+      const auto& input = stored.second;
+      if (input.client_id() != client_id) {
+        continue;
       }
-      spent_by_currency[input.amount().currency()] += input.amount().units();
+      auto& group = interaction_groups[input.kind()];
+      group.kind = input.kind();
+      ++group.count;
+      group.last_at = std::max(group.last_at, FromProtoTimestamp(input.occurred_at()));
     }
-    for (const auto& [currency, units] : spent_by_currency) {
-      auto* money = summary.add_total_spent();
-      money->set_currency(currency);
-      money->set_units(units);
+    std::vector<profile::TransactionGroup> by_category;
+    for (auto& [key, group] : transaction_groups) {
+      by_category.push_back(group);
     }
-    return summary;
+    std::vector<profile::InteractionGroup> by_kind;
+    for (auto& [kind, group] : interaction_groups) {
+      by_kind.push_back(group);
+    }
+    return profile::SummarizeActivity(client_id, by_category, by_kind);
   }
 
   void Export(const std::string& tenant_id, const profile::v1::ExportClientsRequest& request,

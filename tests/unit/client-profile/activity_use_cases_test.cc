@@ -155,6 +155,26 @@ TEST_F(ActivityUseCasesTest, InteractionsAreIdempotentLikeTransactions) {
   EXPECT_EQ(repository_.interactions[kTenant].size(), 1u);
 }
 
+TEST_F(ActivityUseCasesTest, SummaryCountsWhatWasRecordedForThatClientOnly) {
+  v1::TransactionInput session = Purchase("k-3", "c-1", 0);
+  session.set_kind(v1::TRANSACTION_KIND_SESSION);
+  activity_.RecordTransactions(
+      kTenant,
+      Batch<v1::TransactionInput>({Purchase("k-1", "c-1", 100), session, Purchase("k-2", "c-1", 30),
+                                   Purchase("k-4", "c-2", 9)}));
+  activity_.RecordInteraction(kTenant, Login("l-1", "c-1"));
+
+  const v1::ActivitySummary summary = activity_.Summary(kTenant, "c-1");
+
+  EXPECT_EQ(summary.purchase_count(), 2);
+  EXPECT_EQ(summary.session_count(), 1);
+  ASSERT_EQ(summary.total_spent_size(), 1);
+  EXPECT_EQ(summary.total_spent(0).units(), 130);
+  ASSERT_EQ(summary.interactions_size(), 1);
+  EXPECT_EQ(summary.interactions(0).count(), 1);
+  EXPECT_EQ(activity_.Summary(kTenant, "c-2").purchase_count(), 1);
+}
+
 TEST_F(ActivityUseCasesTest, SummaryOfAnUnknownClientIsNotFound) {
   EXPECT_EQ(KindOf([&] { activity_.Summary(kTenant, "nobody"); }), ErrorKind::kNotFound);
   EXPECT_EQ(KindOf([&] { activity_.Summary("tenant-b", "c-1"); }), ErrorKind::kNotFound);
