@@ -62,8 +62,13 @@ ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
   io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
   runner_ = std::make_unique<RpcRunner>("client-profile", *keys_, metrics_);
-  service_ = std::make_unique<ProfileService>(*runner_, *clients_, *activity_, clock_, *io_workers_,
-                                              [this] { relay_->Notify(); });
+  // Every committed write wakes the relay, so its event is published without waiting a poll.
+  client_use_cases_ =
+      std::make_unique<ClientUseCases>(*clients_, clock_, [this] { relay_->Notify(); });
+  activity_use_cases_ =
+      std::make_unique<ActivityUseCases>(*activity_, [this] { relay_->Notify(); });
+  service_ = std::make_unique<ProfileService>(*runner_, *client_use_cases_, *activity_use_cases_,
+                                              clock_, *io_workers_);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
   // Redis is not part of health: without it the service degrades to MySQL and keeps serving.

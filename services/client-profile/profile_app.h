@@ -11,10 +11,12 @@
 #include "common/redis/redis_client.h"
 #include "common/server/rpc_runner.h"
 #include "common/server/server_host.h"
+#include "services/client-profile/app/activity_use_cases.h"
+#include "services/client-profile/app/client_use_cases.h"
 #include "services/client-profile/profile_service.h"
-#include "services/client-profile/storage/cached_client_repository.h"
-#include "services/client-profile/storage/mysql_activity_repository.h"
-#include "services/client-profile/storage/mysql_client_repository.h"
+#include "services/client-profile/storage/mysql/mysql_activity_repository.h"
+#include "services/client-profile/storage/mysql/mysql_client_repository.h"
+#include "services/client-profile/storage/redis/cached_client_repository.h"
 
 namespace clienttier::profile {
 
@@ -62,6 +64,8 @@ class ProfileApp {
   std::unique_ptr<CachedClientRepository> clients_;
   std::unique_ptr<MySqlActivityRepository> activity_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<ClientUseCases> client_use_cases_;
+  std::unique_ptr<ActivityUseCases> activity_use_cases_;
   std::unique_ptr<WorkerPool> io_workers_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ProfileService> service_;

@@ -1,51 +1,39 @@
 #include "services/client-profile/profile_service.h"
 
-#include "common/observability/logger.h"
 #include "common/validation/validation.h"
 #include "services/client-profile/domain/client_rules.h"
-#include "services/client-profile/domain/page_token.h"
 #include "services/client-profile/domain/record_rules.h"
 
 namespace clienttier::profile {
 
 namespace {
 
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
-constexpr size_t kImportChunk = 500;
-constexpr int kMaxReportedImportErrors = 100;
-
 template <typename Response>
-void CountOutcomes(const std::vector<v1::RecordResult>& results, Response* response) {
-  for (const auto& result : results) {
+void FillOutcomes(const RecordedBatch& recorded, Response* response) {
+  for (const auto& result : recorded.results) {
     *response->add_results() = result;
-    if (result.outcome() == v1::RECORD_OUTCOME_RECORDED) {
-      response->set_recorded_count(response->recorded_count() + 1);
-    } else {
-      response->set_duplicate_count(response->duplicate_count() + 1);
-    }
   }
+  response->set_recorded_count(recorded.recorded_count);
+  response->set_duplicate_count(recorded.duplicate_count);
 }
 
 }  // namespace
 
-ProfileService::ProfileService(RpcRunner& runner, ClientRepository& clients,
-                               ActivityRepository& activity, const Clock& clock,
-                               WorkerPool& io_workers, std::function<void()> on_commit)
+ProfileService::ProfileService(RpcRunner& runner, ClientUseCases& clients,
+                               ActivityUseCases& activity, const Clock& clock,
+                               WorkerPool& io_workers)
     : runner_(runner),
       clients_(clients),
       activity_(activity),
       clock_(clock),
-      io_workers_(io_workers),
-      on_commit_(std::move(on_commit)) {}
+      io_workers_(io_workers) {}
 
 grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
                                           const v1::CreateClientRequest* request,
                                           v1::Client* response) {
   return runner_.Run(context, "CreateClient", Role::kWriter, [&](const Caller& caller) {
     ValidateClient(request->client(), "client");
-    *response = clients_.Create(caller.tenant_id, NewClient(request->client(), clock_.Now()));
-    on_commit_();
+    *response = clients_.Create(caller.tenant_id, request->client());
   });
 }
 
@@ -63,11 +51,7 @@ grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext*
         return client.has_value();
       },
       [this, request, response](const Caller& caller) {
-        auto client = clients_.Get(caller.tenant_id, request->client_id());
-        if (!client) {
-          throw NotFound("client '" + request->client_id() + "' not found");
-        }
-        *response = std::move(*client);
+        *response = clients_.Get(caller.tenant_id, request->client_id());
       });
 }
 
@@ -76,8 +60,7 @@ grpc::Status ProfileService::UpdateClient(grpc::ServerContext* context,
                                           v1::Client* response) {
   return runner_.Run(context, "UpdateClient", Role::kWriter, [&](const Caller& caller) {
     ValidateUpdate(*request);
-    *response = clients_.Update(caller.tenant_id, *request, clock_.Now());
-    on_commit_();
+    *response = clients_.Update(caller.tenant_id, *request);
   });
 }
 
@@ -86,28 +69,21 @@ grpc::Status ProfileService::ListClients(grpc::ServerContext* context,
                                          v1::ListClientsResponse* response) {
   return runner_.Run(context, "ListClients", Role::kReader, [&](const Caller& caller) {
     const int page_size = request->page().page_size();
-    if (page_size < 0 || page_size > kMaxPageSize) {
-      throw InvalidArgument("page.page_size", "must be from 0 to " + std::to_string(kMaxPageSize));
+    if (page_size < 0 || page_size > ClientUseCases::kMaxPageSize) {
+      throw InvalidArgument("page.page_size",
+                            "must be from 0 to " + std::to_string(ClientUseCases::kMaxPageSize));
     }
     validation::CheckLabel("acquisition_channel", request->acquisition_channel(), 64, false);
     validation::CheckLabel("tag", request->tag(), 64, false);
     validation::CheckText("region", request->region(), 64, false);
     ClientFilter filter{request->acquisition_channel(), request->tag(), request->region(),
                         request->include_erased()};
-    const std::string fingerprint = filter.acquisition_channel + "\x1f" + filter.tag + "\x1f" +
-                                    filter.region + "\x1f" + (filter.include_erased ? "1" : "0");
-    const std::string after = request->page().page_token().empty()
-                                  ? std::string()
-                                  : DecodePageToken(request->page().page_token(), fingerprint);
-    const int limit = page_size == 0 ? kDefaultPageSize : page_size;
-    auto clients = clients_.List(caller.tenant_id, filter, after, limit + 1);
-    const bool more = static_cast<int>(clients.size()) > limit;
-    if (more) {
-      clients.pop_back();
-      response->mutable_page()->set_next_page_token(
-          EncodePageToken(clients.back().client_id(), fingerprint));
+    ClientPage page =
+        clients_.List(caller.tenant_id, filter, request->page().page_token(), page_size);
+    if (!page.next_page_token.empty()) {
+      response->mutable_page()->set_next_page_token(page.next_page_token);
     }
-    for (auto& client : clients) {
+    for (auto& client : page.clients) {
       *response->add_clients() = std::move(client);
     }
   });
@@ -120,13 +96,7 @@ grpc::Status ProfileService::EraseClient(grpc::ServerContext* context,
     validation::CheckId("client_id", request->client_id(), 64);
     validation::CheckText("reason", request->reason(), 256, true);
     *response =
-        clients_.Erase(caller.tenant_id, request->client_id(), request->reason(), clock_.Now());
-    on_commit_();
-    // The audit trail of an erasure: who (key id), which client, why. No personal data.
-    LogInfo("client erased", {{"tenant", caller.tenant_id},
-                              {"client_id", request->client_id()},
-                              {"key_id", caller.key_id},
-                              {"reason", request->reason()}});
+        clients_.Erase(caller.tenant_id, request->client_id(), request->reason(), caller.key_id);
   });
 }
 
@@ -134,11 +104,9 @@ grpc::Status ProfileService::RecordTransaction(grpc::ServerContext* context,
                                                const v1::RecordTransactionRequest* request,
                                                v1::RecordTransactionResponse* response) {
   return runner_.Run(context, "RecordTransaction", Role::kWriter, [&](const Caller& caller) {
-    google::protobuf::RepeatedPtrField<v1::TransactionInput> batch;
-    *batch.Add() = request->transaction();
     ValidateTransaction(request->transaction(), "transaction", clock_.Now());
-    *response->mutable_result() = activity_.RecordTransactions(caller.tenant_id, batch).front();
-    on_commit_();
+    *response->mutable_result() =
+        activity_.RecordTransaction(caller.tenant_id, request->transaction());
   });
 }
 
@@ -147,9 +115,7 @@ grpc::Status ProfileService::RecordTransactions(grpc::ServerContext* context,
                                                 v1::RecordTransactionsResponse* response) {
   return runner_.Run(context, "RecordTransactions", Role::kWriter, [&](const Caller& caller) {
     ValidateTransactionBatch(request->transactions(), "transactions", clock_.Now());
-    CountOutcomes(activity_.RecordTransactions(caller.tenant_id, request->transactions()),
-                  response);
-    on_commit_();
+    FillOutcomes(activity_.RecordTransactions(caller.tenant_id, request->transactions()), response);
   });
 }
 
@@ -157,11 +123,9 @@ grpc::Status ProfileService::RecordInteraction(grpc::ServerContext* context,
                                                const v1::RecordInteractionRequest* request,
                                                v1::RecordInteractionResponse* response) {
   return runner_.Run(context, "RecordInteraction", Role::kWriter, [&](const Caller& caller) {
-    google::protobuf::RepeatedPtrField<v1::InteractionInput> batch;
-    *batch.Add() = request->interaction();
     ValidateInteraction(request->interaction(), "interaction", clock_.Now());
-    *response->mutable_result() = activity_.RecordInteractions(caller.tenant_id, batch).front();
-    on_commit_();
+    *response->mutable_result() =
+        activity_.RecordInteraction(caller.tenant_id, request->interaction());
   });
 }
 
@@ -170,9 +134,7 @@ grpc::Status ProfileService::RecordInteractions(grpc::ServerContext* context,
                                                 v1::RecordInteractionsResponse* response) {
   return runner_.Run(context, "RecordInteractions", Role::kWriter, [&](const Caller& caller) {
     ValidateInteractionBatch(request->interactions(), "interactions", clock_.Now());
-    CountOutcomes(activity_.RecordInteractions(caller.tenant_id, request->interactions()),
-                  response);
-    on_commit_();
+    FillOutcomes(activity_.RecordInteractions(caller.tenant_id, request->interactions()), response);
   });
 }
 
@@ -180,37 +142,15 @@ grpc::Status ProfileService::ImportClients(grpc::ServerContext* context,
                                            grpc::ServerReader<v1::ImportClientsRequest>* reader,
                                            v1::ImportClientsResponse* response) {
   return runner_.Run(context, "ImportClients", Role::kWriter, [&](const Caller& caller) {
-    std::vector<v1::Client> chunk;
-    const auto flush = [&] {
-      const ImportCounts counts = clients_.Import(caller.tenant_id, chunk);
-      response->set_created_count(response->created_count() + counts.created);
-      response->set_existing_count(response->existing_count() + counts.existing);
-      chunk.clear();
-      on_commit_();
-    };
+    // Each record is validated by the use case: an invalid one is reported, not fatal.
     v1::ImportClientsRequest item;
-    for (int64_t index = 0; reader->Read(&item); ++index) {
-      response->set_received_count(index + 1);
-      try {
-        ValidateClient(item.client(), "client");
-      } catch (const DomainError& error) {
-        response->set_rejected_count(response->rejected_count() + 1);
-        if (response->errors_size() < kMaxReportedImportErrors) {
-          auto* reported = response->add_errors();
-          reported->set_index(index);
-          reported->set_client_id(item.client().client_id().substr(0, 64));
-          reported->set_message(error.what());
-        }
-        continue;
+    *response = clients_.Import(caller.tenant_id, [&](v1::Client& client) {
+      if (!reader->Read(&item)) {
+        return false;
       }
-      chunk.push_back(NewClient(item.client(), clock_.Now()));
-      if (chunk.size() >= kImportChunk) {
-        flush();
-      }
-    }
-    if (!chunk.empty()) {
-      flush();
-    }
+      client = std::move(*item.mutable_client());
+      return true;
+    });
   });
 }
 

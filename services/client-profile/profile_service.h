@@ -1,18 +1,17 @@
 #pragma once
 
-#include <functional>
-
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
 #include "common/server/rpc_runner.h"
 #include "common/time/utc_time.h"
-#include "services/client-profile/storage/activity_repository.h"
-#include "services/client-profile/storage/client_repository.h"
+#include "services/client-profile/app/activity_use_cases.h"
+#include "services/client-profile/app/client_use_cases.h"
 
 namespace clienttier::profile {
 
 namespace v1 = ::clienttier::profile::v1;
 
-// The gRPC adapter of client-profile: validate, call the repositories, fill the response.
+// The gRPC adapter of client-profile: each handler validates the request, calls one use case
+// (app/) and fills the response from its result.
 // Runs on the sync API's bounded thread pool (see common/server/server_host.h).
 // GetClient uses the callback API: a client in the in-process cache is answered on gRPC's own
 // thread, without handing the call to a worker; a miss goes to `io_workers` (Redis, MySQL).
@@ -20,8 +19,9 @@ namespace v1 = ::clienttier::profile::v1;
 class ProfileService final : public v1::ClientProfileService::WithCallbackMethod_GetClient<
                                  v1::ClientProfileService::Service> {
  public:
-  ProfileService(RpcRunner& runner, ClientRepository& clients, ActivityRepository& activity,
-                 const Clock& clock, WorkerPool& io_workers, std::function<void()> on_commit);
+  // `clock` is for validation only ("not in the future"); the use cases take their own.
+  ProfileService(RpcRunner& runner, ClientUseCases& clients, ActivityUseCases& activity,
+                 const Clock& clock, WorkerPool& io_workers);
 
   grpc::Status CreateClient(grpc::ServerContext* context, const v1::CreateClientRequest* request,
                             v1::Client* response) override;
@@ -57,11 +57,10 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
 
  private:
   RpcRunner& runner_;
-  ClientRepository& clients_;
-  ActivityRepository& activity_;
+  ClientUseCases& clients_;
+  ActivityUseCases& activity_;
   const Clock& clock_;
   WorkerPool& io_workers_;
-  std::function<void()> on_commit_;  // wakes the outbox relay
 };
 
 }  // namespace clienttier::profile

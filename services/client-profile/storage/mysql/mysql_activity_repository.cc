@@ -1,13 +1,14 @@
-#include "services/client-profile/storage/mysql_activity_repository.h"
+#include "services/client-profile/storage/mysql/mysql_activity_repository.h"
 
 #include <map>
 
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
+#include "services/client-profile/domain/activity_summary.h"
 #include "services/client-profile/domain/profile_events.h"
 #include "services/client-profile/domain/record_rules.h"
-#include "services/client-profile/storage/client_rows.h"
-#include "services/client-profile/storage/idempotent_batch.h"
+#include "services/client-profile/storage/mysql/client_rows.h"
+#include "services/client-profile/storage/mysql/idempotent_batch.h"
 
 namespace clienttier::profile {
 
@@ -118,8 +119,8 @@ std::vector<v1::RecordResult> MySqlActivityRepository::RecordInteractions(
 
 v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_id,
                                                      const std::string& client_id) {
-  v1::ActivitySummary summary;
-  summary.set_client_id(client_id);
+  std::vector<TransactionGroup> transactions;
+  std::vector<InteractionGroup> interactions;
   pool_.WithConnection([&](sql::Connection& connection) {
     auto exists =
         Prepare(connection, "SELECT 1 FROM clients WHERE tenant_id = ? AND client_id = ?");
@@ -135,62 +136,31 @@ v1::ActivitySummary MySqlActivityRepository::Summary(const std::string& tenant_i
                           " ORDER BY currency, category");
     totals->setString(1, tenant_id);
     totals->setString(2, client_id);
-    std::map<std::string, int64_t> spent_by_currency;
-    std::map<std::pair<std::string, std::string>, v1::CategoryTotal> by_category;
-    UnixMicros first = 0;
-    UnixMicros last = 0;
     for (auto rows = Query(*totals); rows->next();) {
-      const int64_t count = rows->getInt64(4);
-      const int64_t spent = rows->getInt64(5);
-      if (rows->getInt(1) == v1::TRANSACTION_KIND_SESSION) {
-        summary.set_session_count(summary.session_count() + count);
-      } else {
-        summary.set_purchase_count(summary.purchase_count() + count);
-      }
-      const std::string currency = rows->getString(2);
-      spent_by_currency[currency] += spent;
-      auto& category = by_category[{currency, rows->getString(3)}];
-      category.set_category(rows->getString(3));
-      category.set_count(category.count() + count);
-      category.mutable_spent()->set_currency(currency);
-      category.mutable_spent()->set_units(category.spent().units() + spent);
-      const UnixMicros min_at = ParseSqlDatetime(rows->getString(6));
-      const UnixMicros max_at = ParseSqlDatetime(rows->getString(7));
-      first = first == 0 ? min_at : std::min(first, min_at);
-      last = std::max(last, max_at);
+      TransactionGroup group;
+      group.kind = rows->getInt(1);
+      group.currency = rows->getString(2);
+      group.category = rows->getString(3);
+      group.count = rows->getInt64(4);
+      group.spent_units = rows->getInt64(5);
+      group.first_at = ParseSqlDatetime(rows->getString(6));
+      group.last_at = ParseSqlDatetime(rows->getString(7));
+      transactions.push_back(std::move(group));
     }
-    for (const auto& [currency, units] : spent_by_currency) {
-      auto* money = summary.add_total_spent();
-      money->set_currency(currency);
-      money->set_units(units);
-    }
-    for (auto& [key, category] : by_category) {
-      *summary.add_categories() = category;
-    }
-    if (first != 0) {
-      *summary.mutable_first_transaction_at() = ToProtoTimestamp(first);
-      *summary.mutable_last_transaction_at() = ToProtoTimestamp(last);
-    }
-    auto interactions =
-        Prepare(connection,
-                "SELECT kind, COUNT(*), MAX(occurred_at) FROM interactions"
-                " WHERE tenant_id = ? AND client_id = ? GROUP BY kind ORDER BY kind");
-    interactions->setString(1, tenant_id);
-    interactions->setString(2, client_id);
-    UnixMicros last_activity = last;
-    for (auto rows = Query(*interactions); rows->next();) {
-      auto* count = summary.add_interactions();
-      count->set_kind(static_cast<v1::InteractionKind>(rows->getInt(1)));
-      count->set_count(rows->getInt64(2));
-      const UnixMicros at = ParseSqlDatetime(rows->getString(3));
-      *count->mutable_last_at() = ToProtoTimestamp(at);
-      last_activity = std::max(last_activity, at);
-    }
-    if (last_activity != 0) {
-      *summary.mutable_last_activity_at() = ToProtoTimestamp(last_activity);
+    auto by_kind = Prepare(connection,
+                           "SELECT kind, COUNT(*), MAX(occurred_at) FROM interactions"
+                           " WHERE tenant_id = ? AND client_id = ? GROUP BY kind ORDER BY kind");
+    by_kind->setString(1, tenant_id);
+    by_kind->setString(2, client_id);
+    for (auto rows = Query(*by_kind); rows->next();) {
+      InteractionGroup group;
+      group.kind = static_cast<v1::InteractionKind>(rows->getInt(1));
+      group.count = rows->getInt64(2);
+      group.last_at = ParseSqlDatetime(rows->getString(3));
+      interactions.push_back(group);
     }
   });
-  return summary;
+  return SummarizeActivity(client_id, transactions, interactions);
 }
 
 void MySqlActivityRepository::Export(

@@ -1,4 +1,4 @@
-#include "services/client-profile/storage/cached_client_repository.h"
+#include "services/client-profile/storage/redis/cached_client_repository.h"
 
 #include "services/client-profile/domain/profile_events.h"
 

@@ -1,4 +1,4 @@
-#include "services/client-profile/storage/mysql_client_repository.h"
+#include "services/client-profile/storage/mysql/mysql_client_repository.h"
 
 #include <set>
 
@@ -7,7 +7,7 @@
 #include "common/outbox/outbox.h"
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/profile_events.h"
-#include "services/client-profile/storage/client_rows.h"
+#include "services/client-profile/storage/mysql/client_rows.h"
 
 namespace clienttier::profile {
 

@@ -1,4 +1,4 @@
-#include "services/client-profile/storage/client_rows.h"
+#include "services/client-profile/storage/mysql/client_rows.h"
 
 #include <algorithm>
 #include <map>

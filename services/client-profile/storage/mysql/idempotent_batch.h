@@ -46,4 +46,4 @@ std::vector<v1::RecordResult> RecordIdempotentBatch(
 
 }  // namespace clienttier::profile
 
-#include "services/client-profile/storage/idempotent_batch_impl.h"
+#include "services/client-profile/storage/mysql/idempotent_batch_impl.h"
