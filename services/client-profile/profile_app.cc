@@ -35,70 +35,46 @@ ProfileConfig ReadProfileConfig(ConfigReader& reader) {
 }
 
 void ProfileApp::Migrate(const MySqlConfig& mysql) {
-  EnsureDatabase(mysql);
-  MySqlConfig single = mysql;
-  single.pool_size = 1;
-  MySqlPool pool(single, nullptr);
-  ApplyMigrations(pool, "outbox", OutboxMigrations());
-  ApplyMigrations(pool, "profile", ProfileMigrations());
+  ServiceApp::Migrate(mysql, "profile", ProfileMigrations(), /*with_outbox=*/true);
 }
 
-ProfileApp::ProfileApp(ProfileConfig config) : config_(std::move(config)) {
-  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
-  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
-  if (config_.near_cache) {
-    NearCache::Options near;
-    near.prefix = "ct:profile:";
-    near.max_entries = static_cast<size_t>(config_.near_cache_entries);
-    near.ttl_ms = config_.cache_ttl_seconds * 1000;
-    near_cache_ = std::make_unique<NearCache>(config_.redis, metrics_, "client-profile", near);
-  }
-  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "client-profile", near_cache_.get());
-  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  mysql_clients_ = std::make_unique<MySqlClientRepository>(*pool_);
-  clients_ =
-      std::make_unique<CachedClientRepository>(*mysql_clients_, *cache_, config_.cache_ttl_seconds);
-  activity_ = std::make_unique<MySqlActivityRepository>(*pool_, clock_);
-  relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
-  io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
-  runner_ = std::make_unique<RpcRunner>("client-profile", *keys_, metrics_);
+namespace {
+
+ServiceAppSpec ProfileSpec(const ProfileConfig& config) {
+  ServiceAppSpec spec;
+  spec.name = "client-profile";
+  spec.grpc_service = "clienttier.profile.v1.ClientProfileService";
+  spec.cache_prefix = "ct:profile:";
+  spec.near_cache = config.near_cache;
+  spec.near_cache_entries = config.near_cache_entries;
+  spec.cache_ttl_ms = config.cache_ttl_seconds * 1000;
+  return spec;
+}
+
+}  // namespace
+
+ProfileApp::ProfileApp(ProfileConfig config)
+    : config_(std::move(config)),
+      base_(config_.server, config_.mysql, config_.redis, config_.relay, ProfileSpec(config_)) {
+  mysql_clients_ = std::make_unique<MySqlClientRepository>(base_.pool());
+  clients_ = std::make_unique<CachedClientRepository>(*mysql_clients_, base_.cache(),
+                                                      config_.cache_ttl_seconds);
+  activity_ = std::make_unique<MySqlActivityRepository>(base_.pool(), base_.clock());
   // Every committed write wakes the relay, so its event is published without waiting a poll.
+  OutboxRelay& relay = *base_.relay();
   client_use_cases_ =
-      std::make_unique<ClientUseCases>(*clients_, clock_, [this] { relay_->Notify(); });
+      std::make_unique<ClientUseCases>(*clients_, base_.clock(), [&relay] { relay.Notify(); });
   activity_use_cases_ =
-      std::make_unique<ActivityUseCases>(*activity_, [this] { relay_->Notify(); });
-  service_ = std::make_unique<ProfileService>(*runner_, *client_use_cases_, *activity_use_cases_,
-                                              clock_, *io_workers_);
-  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
-  host_->AddService(service_.get(), "clienttier.profile.v1.ClientProfileService");
-  // Redis is not part of health: without it the service degrades to MySQL and keeps serving.
-  host_->SetHealthProbe([this] { return pool_->Ping(); });
-  host_->OnShutdown([this] {
-    io_workers_->Stop();
-    relay_->Stop();
-    if (near_cache_) {
-      near_cache_->Stop();
-    }
-  });
+      std::make_unique<ActivityUseCases>(*activity_, [&relay] { relay.Notify(); });
+  service_ = std::make_unique<ProfileService>(
+      base_.runner(), *client_use_cases_, *activity_use_cases_, base_.clock(), base_.io_workers());
+  base_.Serve(service_.get());
 }
 
 ProfileApp::~ProfileApp() { Stop(); }
 
-int ProfileApp::Start() {
-  const int port = host_->Start();
-  if (near_cache_) {
-    near_cache_->Start();
-  }
-  if (config_.run_relay) {
-    relay_->Start();
-  }
-  return port;
-}
+int ProfileApp::Start() { return base_.Start(/*run_background=*/false, config_.run_relay); }
 
-void ProfileApp::Stop() {
-  if (host_) {
-    host_->Shutdown();
-  }
-}
+void ProfileApp::Stop() { base_.Stop(); }
 
 }  // namespace clienttier::profile

@@ -3,14 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "common/auth/api_key_store.h"
-#include "common/db/mysql_pool.h"
-#include "common/observability/metrics.h"
-#include "common/outbox/outbox_relay.h"
-#include "common/redis/redis_cache.h"
-#include "common/redis/redis_client.h"
-#include "common/server/rpc_runner.h"
-#include "common/server/server_host.h"
+#include "common/server/service_app.h"
 #include "services/client-profile/app/activity_use_cases.h"
 #include "services/client-profile/app/client_use_cases.h"
 #include "services/client-profile/profile_service.h"
@@ -47,29 +40,19 @@ class ProfileApp {
   int Start();  // returns the gRPC port
   void Stop();  // graceful: NOT_SERVING, drain, stop, flush the outbox
 
-  MetricsRegistry& metrics() { return metrics_; }
-  OutboxRelay& relay() { return *relay_; }
-  int metrics_port() const { return host_->metrics_port(); }
+  MetricsRegistry& metrics() { return base_.metrics(); }
+  OutboxRelay& relay() { return *base_.relay(); }
+  int metrics_port() const { return base_.metrics_port(); }
 
  private:
   ProfileConfig config_;
-  MetricsRegistry metrics_;
-  SystemClock clock_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<NearCache> near_cache_;
-  std::unique_ptr<RedisCache> cache_;
-  std::unique_ptr<ApiKeyStore> keys_;
+  ServiceApp base_;
   std::unique_ptr<MySqlClientRepository> mysql_clients_;
   std::unique_ptr<CachedClientRepository> clients_;
   std::unique_ptr<MySqlActivityRepository> activity_;
-  std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<ClientUseCases> client_use_cases_;
   std::unique_ptr<ActivityUseCases> activity_use_cases_;
-  std::unique_ptr<WorkerPool> io_workers_;
-  std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ProfileService> service_;
-  std::unique_ptr<ServerHost> host_;
 };
 
 }  // namespace clienttier::profile
