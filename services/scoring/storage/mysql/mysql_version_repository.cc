@@ -1,6 +1,7 @@
-#include "services/scoring/storage/version_store.h"
+#include "services/scoring/storage/mysql/mysql_version_repository.h"
 
 #include "common/db/sql_helpers.h"
+#include "common/db/transaction.h"
 #include "common/errors/domain_error.h"
 #include "services/scoring/domain/scoring_config.h"
 #include "services/scoring/scoring_mapping.h"
@@ -60,8 +61,9 @@ Proto Parse(const std::string& payload, const char* what) {
 
 }  // namespace
 
-v1::ScoringConfig VersionStore::LatestConfig(sql::Connection& connection,
-                                             const std::string& tenant_id) {
+v1::ScoringConfig MySqlVersionRepository::LatestConfig(Transaction& transaction,
+                                                       const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto latest = Latest(connection, "scoring_configs", tenant_id);
   if (!latest) {
     return ConfigToProto(DefaultScoringConfig(), "");
@@ -69,9 +71,12 @@ v1::ScoringConfig VersionStore::LatestConfig(sql::Connection& connection,
   return Parse<v1::ScoringConfig>(latest->second, "scoring config");
 }
 
-v1::ScoringConfig VersionStore::PutConfig(sql::Connection& connection, const std::string& tenant_id,
-                                          v1::ScoringConfig config, int64_t expected_version,
-                                          const std::string& author, UnixMicros now) {
+v1::ScoringConfig MySqlVersionRepository::PutConfig(Transaction& transaction,
+                                                    const std::string& tenant_id,
+                                                    v1::ScoringConfig config,
+                                                    int64_t expected_version,
+                                                    const std::string& author, UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto latest = Latest(connection, "scoring_configs", tenant_id);
   const int64_t current = latest ? latest->first : 0;
   if (current != expected_version) {
@@ -95,8 +100,9 @@ v1::ScoringConfig VersionStore::PutConfig(sql::Connection& connection, const std
   return config;
 }
 
-std::optional<v1::ClvModel> VersionStore::LatestModel(sql::Connection& connection,
-                                                      const std::string& tenant_id) {
+std::optional<v1::ClvModel> MySqlVersionRepository::LatestModel(Transaction& transaction,
+                                                                const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto latest = Latest(connection, "clv_models", tenant_id);
   if (!latest) {
     return std::nullopt;
@@ -104,16 +110,19 @@ std::optional<v1::ClvModel> VersionStore::LatestModel(sql::Connection& connectio
   return Parse<v1::ClvModel>(latest->second, "CLV model");
 }
 
-v1::ClvModel VersionStore::PutModel(sql::Connection& connection, const std::string& tenant_id,
-                                    v1::ClvModel model, UnixMicros now) {
+v1::ClvModel MySqlVersionRepository::PutModel(Transaction& transaction,
+                                              const std::string& tenant_id, v1::ClvModel model,
+                                              UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
   model.set_version(NextVersion(connection, "clv_models", tenant_id));
   *model.mutable_fitted_at() = ToProtoTimestamp(now);
   Insert(connection, "clv_models", tenant_id, model.version(), model.SerializeAsString(), now);
   return model;
 }
 
-std::optional<v1::PopulationStats> VersionStore::LatestPopulation(sql::Connection& connection,
-                                                                  const std::string& tenant_id) {
+std::optional<v1::PopulationStats> MySqlVersionRepository::LatestPopulation(
+    Transaction& transaction, const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto latest = Latest(connection, "population_stats", tenant_id);
   if (!latest) {
     return std::nullopt;
@@ -121,9 +130,11 @@ std::optional<v1::PopulationStats> VersionStore::LatestPopulation(sql::Connectio
   return Parse<v1::PopulationStats>(latest->second, "population stats");
 }
 
-v1::PopulationStats VersionStore::PutPopulation(sql::Connection& connection,
-                                                const std::string& tenant_id,
-                                                v1::PopulationStats stats, UnixMicros now) {
+v1::PopulationStats MySqlVersionRepository::PutPopulation(Transaction& transaction,
+                                                          const std::string& tenant_id,
+                                                          v1::PopulationStats stats,
+                                                          UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
   stats.set_version(NextVersion(connection, "population_stats", tenant_id));
   Insert(connection, "population_stats", tenant_id, stats.version(), stats.SerializeAsString(),
          now);

@@ -1,9 +1,10 @@
-#include "services/scoring/storage/score_store.h"
+#include "services/scoring/storage/mysql/mysql_score_repository.h"
 
 #include <algorithm>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
+#include "common/db/transaction.h"
 #include "common/errors/domain_error.h"
 
 namespace clienttier::scoring {
@@ -68,11 +69,10 @@ StoredScore ReadStoredScore(sql::ResultSet& row) {
 }
 
 std::optional<StoredScore> GetScore(sql::Connection& connection, const std::string& tenant_id,
-                                    const std::string& client_id, bool for_update) {
-  auto select =
-      Prepare(connection, std::string("SELECT tier, below_since_day, payload FROM scores WHERE "
-                                      "tenant_id = ? AND client_id = ?") +
-                              (for_update ? " FOR UPDATE" : ""));
+                                    const std::string& client_id) {
+  auto select = Prepare(connection,
+                        "SELECT tier, below_since_day, payload FROM scores WHERE tenant_id = ? AND "
+                        "client_id = ?");
   select->setString(1, tenant_id);
   select->setString(2, client_id);
   auto row = Query(*select);
@@ -106,21 +106,17 @@ TierOverrideRecord ReadOverride(sql::ResultSet& row) {
 
 }  // namespace
 
-std::optional<StoredScore> ScoreStore::Get(sql::Connection& connection,
-                                           const std::string& tenant_id,
-                                           const std::string& client_id) {
-  return GetScore(connection, tenant_id, client_id, false);
+std::optional<StoredScore> MySqlScoreRepository::Get(Transaction& transaction,
+                                                     const std::string& tenant_id,
+                                                     const std::string& client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  return GetScore(connection, tenant_id, client_id);
 }
 
-std::optional<StoredScore> ScoreStore::GetForUpdate(sql::Connection& connection,
-                                                    const std::string& tenant_id,
-                                                    const std::string& client_id) {
-  return GetScore(connection, tenant_id, client_id, true);
-}
-
-std::map<std::string, StoredScore> ScoreStore::GetForUpdateMany(
-    sql::Connection& connection, const std::string& tenant_id,
+std::map<std::string, StoredScore> MySqlScoreRepository::GetForUpdateMany(
+    Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, StoredScore> stored;
   if (client_ids.empty()) {
     return stored;
@@ -137,13 +133,9 @@ std::map<std::string, StoredScore> ScoreStore::GetForUpdateMany(
   return stored;
 }
 
-void ScoreStore::Upsert(sql::Connection& connection, const std::string& tenant_id,
-                        const StoredScore& stored) {
-  UpsertMany(connection, tenant_id, {stored});
-}
-
-void ScoreStore::UpsertMany(sql::Connection& connection, const std::string& tenant_id,
-                            const std::vector<StoredScore>& stored) {
+void MySqlScoreRepository::UpsertMany(Transaction& transaction, const std::string& tenant_id,
+                                      const std::vector<StoredScore>& stored) {
+  sql::Connection& connection = ConnectionOf(transaction);
   for (size_t begin = 0; begin < stored.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
     auto insert =
@@ -157,16 +149,18 @@ void ScoreStore::UpsertMany(sql::Connection& connection, const std::string& tena
   }
 }
 
-void ScoreStore::Delete(sql::Connection& connection, const std::string& tenant_id,
-                        const std::string& client_id) {
+void MySqlScoreRepository::Delete(Transaction& transaction, const std::string& tenant_id,
+                                  const std::string& client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto remove = Prepare(connection, "DELETE FROM scores WHERE tenant_id = ? AND client_id = ?");
   remove->setString(1, tenant_id);
   remove->setString(2, client_id);
   remove->executeUpdate();
 }
 
-std::vector<std::pair<std::string, PreviousScore>> ScoreStore::AllPrevious(
-    sql::Connection& connection, const std::string& tenant_id) {
+std::vector<std::pair<std::string, PreviousScore>> MySqlScoreRepository::AllPrevious(
+    Transaction& transaction, const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection,
                         "SELECT client_id, tier, below_since_day, churn_warning FROM scores "
                         "WHERE tenant_id = ?");
@@ -183,8 +177,9 @@ std::vector<std::pair<std::string, PreviousScore>> ScoreStore::AllPrevious(
   return states;
 }
 
-void ScoreStore::AddTierChanges(sql::Connection& connection, const std::string& tenant_id,
-                                const std::vector<v1::TierChange>& changes) {
+void MySqlScoreRepository::AddTierChanges(Transaction& transaction, const std::string& tenant_id,
+                                          const std::vector<v1::TierChange>& changes) {
+  sql::Connection& connection = ConnectionOf(transaction);
   constexpr size_t kColumns = 9;
   for (size_t begin = 0; begin < changes.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(changes.size(), begin + kRowsPerStatement);
@@ -209,9 +204,10 @@ void ScoreStore::AddTierChanges(sql::Connection& connection, const std::string& 
   }
 }
 
-std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(
-    sql::Connection& connection, const std::string& tenant_id, UnixMicros since,
+std::vector<std::pair<int64_t, v1::TierChange>> MySqlScoreRepository::ListTierChanges(
+    Transaction& transaction, const std::string& tenant_id, UnixMicros since,
     int64_t after_change_id, const std::string& client_id, int limit) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::string sql =
       "SELECT * FROM tier_history WHERE tenant_id = ? AND changed_at >= ? AND change_id > ?";
   if (!client_id.empty()) {
@@ -244,10 +240,11 @@ std::vector<std::pair<int64_t, v1::TierChange>> ScoreStore::ListTierChanges(
   return changes;
 }
 
-std::vector<v1::Score> ScoreStore::ListChurnWarnings(sql::Connection& connection,
-                                                     const std::string& tenant_id,
-                                                     const std::string& after_client_id,
-                                                     int limit) {
+std::vector<v1::Score> MySqlScoreRepository::ListChurnWarnings(Transaction& transaction,
+                                                               const std::string& tenant_id,
+                                                               const std::string& after_client_id,
+                                                               int limit) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection,
                         "SELECT payload FROM scores WHERE tenant_id = ? AND churn_warning = 1 AND "
                         "client_id > ? ORDER BY client_id LIMIT ?");
@@ -261,9 +258,10 @@ std::vector<v1::Score> ScoreStore::ListChurnWarnings(sql::Connection& connection
   return scores;
 }
 
-void ScoreStore::Stream(sql::Connection& connection, const std::string& tenant_id,
-                        const ScoreFilter& filter, int page_size,
-                        const std::function<bool(v1::Score&&)>& emit) {
+void MySqlScoreRepository::Stream(Transaction& transaction, const std::string& tenant_id,
+                                  const ScoreFilter& filter, int page_size,
+                                  const std::function<bool(v1::Score&&)>& emit) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::string sql = "SELECT client_id, payload FROM scores WHERE tenant_id = ? AND client_id > ?";
   if (!filter.tiers.empty()) {
     sql += " AND tier IN (" + InList(filter.tiers) + ")";
@@ -296,9 +294,10 @@ void ScoreStore::Stream(sql::Connection& connection, const std::string& tenant_i
   }
 }
 
-std::optional<TierOverrideRecord> ScoreStore::GetOverride(sql::Connection& connection,
-                                                          const std::string& tenant_id,
-                                                          const std::string& client_id) {
+std::optional<TierOverrideRecord> MySqlScoreRepository::GetOverride(Transaction& transaction,
+                                                                    const std::string& tenant_id,
+                                                                    const std::string& client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select =
       Prepare(connection, "SELECT * FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
   select->setString(1, tenant_id);
@@ -310,9 +309,10 @@ std::optional<TierOverrideRecord> ScoreStore::GetOverride(sql::Connection& conne
   return ReadOverride(*row);
 }
 
-std::map<std::string, TierOverrideRecord> ScoreStore::OverridesFor(
-    sql::Connection& connection, const std::string& tenant_id,
+std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesFor(
+    Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, TierOverrideRecord> overrides;
   if (client_ids.empty()) {
     return overrides;
@@ -329,8 +329,9 @@ std::map<std::string, TierOverrideRecord> ScoreStore::OverridesFor(
   return overrides;
 }
 
-std::vector<std::pair<std::string, TierOverrideRecord>> ScoreStore::AllOverrides(
-    sql::Connection& connection, const std::string& tenant_id) {
+std::vector<std::pair<std::string, TierOverrideRecord>> MySqlScoreRepository::AllOverrides(
+    Transaction& transaction, const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection, "SELECT * FROM tier_overrides WHERE tenant_id = ?");
   select->setString(1, tenant_id);
   std::vector<std::pair<std::string, TierOverrideRecord>> overrides;
@@ -340,9 +341,10 @@ std::vector<std::pair<std::string, TierOverrideRecord>> ScoreStore::AllOverrides
   return overrides;
 }
 
-void ScoreStore::PutOverride(sql::Connection& connection, const std::string& tenant_id,
-                             const std::string& client_id, const v1::TierOverride& tier_override,
-                             UnixMicros now) {
+void MySqlScoreRepository::PutOverride(Transaction& transaction, const std::string& tenant_id,
+                                       const std::string& client_id,
+                                       const v1::TierOverride& tier_override, UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto upsert = Prepare(connection,
                         "REPLACE INTO tier_overrides (tenant_id, client_id, mode, tier, reason, "
                         "author, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -357,8 +359,9 @@ void ScoreStore::PutOverride(sql::Connection& connection, const std::string& ten
   upsert->executeUpdate();
 }
 
-void ScoreStore::ClearOverride(sql::Connection& connection, const std::string& tenant_id,
-                               const std::string& client_id) {
+void MySqlScoreRepository::ClearOverride(Transaction& transaction, const std::string& tenant_id,
+                                         const std::string& client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto remove =
       Prepare(connection, "DELETE FROM tier_overrides WHERE tenant_id = ? AND client_id = ?");
   remove->setString(1, tenant_id);

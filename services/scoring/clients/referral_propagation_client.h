@@ -10,7 +10,7 @@
 #include "clienttier/referral/v1/referral_service.grpc.pb.h"
 #include "common/observability/metrics.h"
 #include "common/server/tls.h"
-#include "services/scoring/propagation_source.h"
+#include "services/scoring/clients/propagation_source.h"
 
 namespace clienttier::scoring {
 

@@ -1,4 +1,4 @@
-#include "services/scoring/referral_propagation_client.h"
+#include "services/scoring/clients/referral_propagation_client.h"
 
 #include <algorithm>
 

@@ -1,15 +1,13 @@
-#include "services/scoring/batch_jobs.h"
+#include "services/scoring/app/batch_jobs.h"
 
 #include <chrono>
 #include <unordered_map>
 
 #include "common/errors/domain_error.h"
+#include "services/scoring/app/snapshot_writer.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/scoring_mapping.h"
-#include "services/scoring/snapshot_writer.h"
-#include "services/scoring/storage/aggregate_store.h"
-#include "services/scoring/storage/version_store.h"
 
 namespace clienttier::scoring {
 
@@ -18,18 +16,16 @@ namespace {
 // Clients per transaction: bounds lock time and lets progress flow on a large tenant.
 constexpr size_t kChunkSize = 2000;
 
-Day DayOf(UnixMicros micros) { return micros / kMicrosPerDay; }
-
 }  // namespace
 
 v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
-  const UnixMicros now = engine_.clock().Now();
-  const Day as_of = DayOf(now);
+  const UnixMicros now = clock_.Now();
+  const Day as_of = ModelDayOf(now);
   v1::ClvModel model;
-  engine_.pool().WithConnection([&](sql::Connection& connection) {
-    const TenantContext context = engine_.LoadContext(connection, tenant_id, now, false);
+  transactions_.Read([&](Transaction& transaction) {
+    const TenantContext context = calculator_.LoadContext(transaction, tenant_id, now, false);
     const std::vector<ClientFacts> facts =
-        AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of, 0, 1);
+        aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of, 0, 1);
     std::vector<RepeatSummary> histories;
     std::vector<SpendSummary> spends;
     for (const ClientFacts& client : facts) {
@@ -54,17 +50,17 @@ v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
     *model.mutable_gamma_gamma() = GammaGammaFitToProto(spend_fit);
     model.set_usable(purchase_fit.usable() && spend_fit.usable());
   });
-  engine_.pool().InTransaction([&](sql::Connection& connection) {
-    model = VersionStore::PutModel(connection, tenant_id, model, now);
+  transactions_.InTransaction([&](Transaction& transaction) {
+    model = versions_.PutModel(transaction, tenant_id, model, now);
   });
   return model;
 }
 
-void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequest& request,
-                        const std::function<bool(const v1::BatchRescoreProgress&)>& progress) {
+void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescoreRequest& request,
+                             const std::function<bool(const v1::BatchRescoreProgress&)>& progress) {
   const auto started = std::chrono::steady_clock::now();
-  const UnixMicros now = engine_.clock().Now();
-  const Day as_of = DayOf(now);
+  const UnixMicros now = clock_.Now();
+  const Day as_of = ModelDayOf(now);
   const bool sharded = request.shard_count() > 1;
   const bool refresh = !sharded || request.refresh_population();
 
@@ -72,27 +68,26 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
   std::vector<ClientFacts> facts;
   std::unordered_map<std::string, PreviousScore> previous;
   std::unordered_map<std::string, TierOverrideRecord> overrides;
-  engine_.pool().WithConnection([&](sql::Connection& connection) {
+  transactions_.Read([&](Transaction& transaction) {
     // for_write=false: a missing population is computed here and stored below on refresh.
-    context = engine_.LoadContext(connection, tenant_id, now, false);
-    facts = AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of,
-                                         request.shard_index(), request.shard_count());
-    for (auto& [client_id, state] : ScoreStore::AllPrevious(connection, tenant_id)) {
+    context = calculator_.LoadContext(transaction, tenant_id, now, false);
+    facts = aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of,
+                                     request.shard_index(), request.shard_count());
+    for (auto& [client_id, state] : scores_.AllPrevious(transaction, tenant_id)) {
       previous.emplace(client_id, state);
     }
-    for (auto& [client_id, record] : ScoreStore::AllOverrides(connection, tenant_id)) {
+    for (auto& [client_id, record] : scores_.AllOverrides(transaction, tenant_id)) {
       overrides.emplace(client_id, record);
     }
     if (refresh) {
       std::vector<ClientFacts> population_facts =
-          sharded
-              ? AggregateStore::LoadAllFacts(connection, tenant_id, context.currency, as_of, 0, 1)
-              : std::vector<ClientFacts>{};
+          sharded ? aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of, 0, 1)
+                  : std::vector<ClientFacts>{};
       const std::vector<ClientFacts>& all = sharded ? population_facts : facts;
       std::vector<ClvEstimate> estimates;
       estimates.reserve(all.size());
       for (const ClientFacts& client : all) {
-        estimates.push_back(engine_.EstimateFor(context, client, as_of));
+        estimates.push_back(calculator_.EstimateFor(context, client, as_of));
       }
       context.population = ComputePopulationStats(all, estimates, context.config, as_of, 0);
     } else if (context.population_proto->version() == 0) {
@@ -102,11 +97,11 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
     }
   });
   // Outside any transaction: asks referral for the shard's clients (stored counts when down).
-  engine_.RefreshReferralCounts(tenant_id, &facts);
+  referral_.Refresh(tenant_id, &facts);
   if (refresh) {
-    engine_.pool().InTransaction([&](sql::Connection& connection) {
-      context.population_proto = VersionStore::PutPopulation(
-          connection, tenant_id, PopulationToProto(context.population, now), now);
+    transactions_.InTransaction([&](Transaction& transaction) {
+      context.population_proto = versions_.PutPopulation(
+          transaction, tenant_id, PopulationToProto(context.population, now), now);
     });
     context.population = PopulationFromProto(*context.population_proto);
   }
@@ -114,12 +109,13 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
   v1::BatchRescoreProgress report;
   report.set_total(static_cast<int64_t>(facts.size()));
   report.set_population_version(context.population_proto->version());
-  SnapshotWriter writer(engine_.pool(), tenant_id, [this, &tenant_id](const auto& client_ids) {
-    engine_.InvalidateCached(tenant_id, client_ids);
-  });
+  SnapshotWriter writer(
+      transactions_, writer_, tenant_id,
+      [this, &tenant_id](const auto& client_ids) { cache_.Invalidate(tenant_id, client_ids); },
+      options_.max_writes_in_flight);
   for (size_t begin = 0; begin < facts.size(); begin += kChunkSize) {
     const size_t end = std::min(facts.size(), begin + kChunkSize);
-    ScoringEngine::Changes changes;
+    ScoreChanges changes;
     std::vector<std::string> client_ids;
     for (size_t i = begin; i < end; ++i) {
       const ClientFacts& client = facts[i];
@@ -131,9 +127,9 @@ void BatchJobs::Rescore(const std::string& tenant_id, const v1::BatchRescoreRequ
         record = record_found->second;
       }
       const ComputedScore computed =
-          engine_.Compute(context, client, before != nullptr ? before->tier_state : TierState{},
-                          record, now, ScoreDetail::kScoreOnly);
-      ScoringEngine::Collect(tenant_id, computed, before, now, &changes);
+          calculator_.Compute(context, client, before != nullptr ? before->tier_state : TierState{},
+                              record, now, ScoreDetail::kScoreOnly);
+      CollectScoreChanges(tenant_id, computed, before, now, &changes);
       client_ids.push_back(client.client_id);
     }
     writer.Submit(std::move(changes), std::move(client_ids));  // waits for the previous chunk

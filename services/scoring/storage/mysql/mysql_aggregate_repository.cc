@@ -1,21 +1,16 @@
-#include "services/scoring/storage/aggregate_store.h"
+#include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 
 #include <map>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
+#include "common/db/transaction.h"
 #include "services/scoring/domain/facts_builder.h"
+#include "services/scoring/domain/shard.h"
 
 namespace clienttier::scoring {
 
-namespace pv1 = ::clienttier::profile::v1;
-
 namespace {
-
-Day DayOf(UnixMicros micros) {
-  // Floor division: a time before 1970 still lands on the right day.
-  return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
-}
 
 void EnsureClient(sql::Connection& connection, const std::string& tenant_id,
                   const std::string& client_id, UnixMicros now) {
@@ -54,10 +49,25 @@ void TouchActivity(sql::Connection& connection, const std::string& tenant_id,
   update.Execute();
 }
 
-std::string ApplyTransaction(sql::Connection& connection, const std::string& tenant_id,
-                             const pv1::Transaction& transaction, UnixMicros now) {
-  const Day day = DayOf(FromProtoTimestamp(transaction.occurred_at()));
-  const bool session = transaction.kind() == pv1::TRANSACTION_KIND_SESSION;
+// The column an interaction counter is kept in.
+const char* CounterColumn(ActivityCounter counter) {
+  switch (counter) {
+    case ActivityCounter::kLogins:
+      return "logins";
+    case ActivityCounter::kEventsAttended:
+      return "events_attended";
+    case ActivityCounter::kContentUses:
+      return "content_uses";
+    case ActivityCounter::kShares:
+      return "shares";
+    case ActivityCounter::kNone:
+      break;
+  }
+  return nullptr;
+}
+
+void ApplyPaidOccasion(sql::Connection& connection, const std::string& tenant_id,
+                       const AggregateChange& change, UnixMicros now) {
   SqlText upsert(connection);
   upsert
       .Sql(
@@ -65,47 +75,21 @@ std::string ApplyTransaction(sql::Connection& connection, const std::string& ten
           "sessions, spend_minor) VALUES ")
       .Row()
       .Str(tenant_id)
-      .Str(transaction.client_id())
-      .Int(day)
-      .Str(transaction.amount().currency())
-      .Int(session ? 0 : 1)
-      .Int(session ? 1 : 0)
-      .Int(transaction.amount().units())
+      .Str(change.client_id)
+      .Int(change.day)
+      .Str(change.currency)
+      .Int(change.purchases)
+      .Int(change.sessions)
+      .Int(change.spend_minor)
       .Sql(
           " ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
           "sessions = sessions + VALUES(sessions), spend_minor = spend_minor + VALUES(spend_minor)")
       .Execute();
-  TouchActivity(connection, tenant_id, transaction.client_id(), day, nullptr, false, now);
-  return transaction.client_id();
+  TouchActivity(connection, tenant_id, change.client_id, change.day, nullptr, false, now);
 }
 
-std::string ApplyInteraction(sql::Connection& connection, const std::string& tenant_id,
-                             const pv1::Interaction& interaction, UnixMicros now) {
-  const Day day = DayOf(FromProtoTimestamp(interaction.occurred_at()));
-  const char* counter = nullptr;
-  switch (interaction.kind()) {
-    case pv1::INTERACTION_KIND_LOGIN:
-      counter = "logins";
-      break;
-    case pv1::INTERACTION_KIND_EVENT_ATTENDANCE:
-      counter = "events_attended";
-      break;
-    case pv1::INTERACTION_KIND_CONTENT_USE:
-      counter = "content_uses";
-      break;
-    case pv1::INTERACTION_KIND_SHARE:
-      counter = "shares";
-      break;
-    default:
-      break;
-  }
-  TouchActivity(connection, tenant_id, interaction.client_id(), day, counter,
-                interaction.kind() == pv1::INTERACTION_KIND_LOGIN, now);
-  return interaction.client_id();
-}
-
-std::string ApplyErasure(sql::Connection& connection, const std::string& tenant_id,
-                         const std::string& client_id, UnixMicros now) {
+void ApplyErasure(sql::Connection& connection, const std::string& tenant_id,
+                  const std::string& client_id, UnixMicros now) {
   EnsureClient(connection, tenant_id, client_id, now);
   // The paid-day rows stay: they hold no personal data and keep tenant totals consistent.
   auto update = Prepare(connection,
@@ -115,7 +99,6 @@ std::string ApplyErasure(sql::Connection& connection, const std::string& tenant_
   update->setString(2, tenant_id);
   update->setString(3, client_id);
   update->executeUpdate();
-  return client_id;
 }
 
 ActivityCounters ReadCounters(sql::ResultSet& row) {
@@ -143,41 +126,32 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
 
 }  // namespace
 
-std::string AggregateStore::Apply(sql::Connection& connection, const pv1::ProfileEvent& event,
-                                  UnixMicros now) {
-  const std::string& tenant_id = event.tenant_id();
-  switch (event.payload_case()) {
-    case pv1::ProfileEvent::kClientCreated:
-      EnsureClient(connection, tenant_id, event.client_created().client().client_id(), now);
-      return event.client_created().client().client_id();
-    case pv1::ProfileEvent::kTransactionRecorded:
-      return ApplyTransaction(connection, tenant_id, event.transaction_recorded().transaction(),
-                              now);
-    case pv1::ProfileEvent::kInteractionRecorded:
-      return ApplyInteraction(connection, tenant_id, event.interaction_recorded().interaction(),
-                              now);
-    case pv1::ProfileEvent::kClientErased:
-      return ApplyErasure(connection, tenant_id, event.client_erased().client_id(), now);
-    default:
-      return "";  // updates change nothing scoring reads
+void MySqlAggregateRepository::Apply(Transaction& transaction, const std::string& tenant_id,
+                                     const AggregateChange& change, UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  switch (change.kind) {
+    case AggregateChange::Kind::kClientKnown:
+      EnsureClient(connection, tenant_id, change.client_id, now);
+      return;
+    case AggregateChange::Kind::kPaidOccasion:
+      ApplyPaidOccasion(connection, tenant_id, change, now);
+      return;
+    case AggregateChange::Kind::kActivity:
+      TouchActivity(connection, tenant_id, change.client_id, change.day,
+                    CounterColumn(change.counter), change.login, now);
+      return;
+    case AggregateChange::Kind::kErased:
+      ApplyErasure(connection, tenant_id, change.client_id, now);
+      return;
+    case AggregateChange::Kind::kNone:
+      return;
   }
 }
 
-std::optional<ClientFacts> AggregateStore::LoadFacts(sql::Connection& connection,
-                                                     const std::string& tenant_id,
-                                                     const std::string& client_id,
-                                                     const std::string& currency, Day as_of) {
-  std::map<std::string, ClientFacts> found =
-      LoadFactsFor(connection, tenant_id, {client_id}, currency, as_of);
-  if (found.empty()) {
-    return std::nullopt;
-  }
-  return std::move(found.begin()->second);
-}
-
-std::map<std::string, ClientFacts> AggregateStore::LoadFactsFor(
-    sql::Connection& connection, const std::string& tenant_id,
+std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
+    Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, ClientFacts> facts;
   if (client_ids.empty()) {
     return facts;
@@ -216,10 +190,12 @@ std::map<std::string, ClientFacts> AggregateStore::LoadFactsFor(
   return facts;
 }
 
-std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connection,
-                                                      const std::string& tenant_id,
-                                                      const std::string& currency, Day as_of,
-                                                      int shard_index, int shard_count) {
+std::vector<ClientFacts> MySqlAggregateRepository::LoadAllFacts(Transaction& transaction,
+                                                                const std::string& tenant_id,
+                                                                const std::string& currency,
+                                                                Day as_of, int shard_index,
+                                                                int shard_count) {
+  sql::Connection& connection = ConnectionOf(transaction);
   const bool sharded = shard_count > 1;
   std::map<std::string, ActivityCounters> clients;
   auto select = Prepare(connection,
@@ -255,8 +231,10 @@ std::vector<ClientFacts> AggregateStore::LoadAllFacts(sql::Connection& connectio
   return facts;
 }
 
-void AggregateStore::StoreReferralCounts(sql::Connection& connection, const std::string& tenant_id,
-                                         const std::vector<ClientFacts>& clients) {
+void MySqlAggregateRepository::StoreReferralCounts(Transaction& transaction,
+                                                   const std::string& tenant_id,
+                                                   const std::vector<ClientFacts>& clients) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (clients.empty()) {
     return;
   }
@@ -270,18 +248,6 @@ void AggregateStore::StoreReferralCounts(sql::Connection& connection, const std:
     update->setString(4, client.client_id);
     update->executeUpdate();
   }
-}
-
-int ShardOf(const std::string& client_id, int shard_count) {
-  if (shard_count <= 1) {
-    return 0;
-  }
-  uint64_t hash = 1469598103934665603ULL;
-  for (const unsigned char c : client_id) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return static_cast<int>(hash % static_cast<uint64_t>(shard_count));
 }
 
 }  // namespace clienttier::scoring
