@@ -21,16 +21,18 @@
 #include "common/config/config_reader.h"
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/transaction.h"
+#include "services/scoring/app/score_changes.h"
+#include "services/scoring/app/snapshot_writer.h"
 #include "services/scoring/domain/calendar_days.h"
 #include "services/scoring/domain/clv.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/domain/score.h"
 #include "services/scoring/scoring_app.h"
-#include "services/scoring/scoring_engine.h"
 #include "services/scoring/scoring_mapping.h"
-#include "services/scoring/snapshot_writer.h"
-#include "services/scoring/storage/score_store.h"
+#include "services/scoring/storage/mysql/mysql_score_repository.h"
+#include "services/scoring/storage/mysql/mysql_scoring_outbox.h"
 
 namespace {
 
@@ -222,10 +224,14 @@ int main(int argc, char** argv) {
   const auto writing = Clock::now();
   const clienttier::UnixMicros now_micros = as_of * clienttier::kMicrosPerDay;
   {
-    SnapshotWriter writer(pool, "bench-tenant", nullptr);
+    clienttier::MySqlTransactionRunner transactions(pool);
+    MySqlScoreRepository scores;
+    MySqlScoringOutbox outbox;
+    const ScoreChangeWriter change_writer(scores, outbox);
+    SnapshotWriter writer(transactions, change_writer, "bench-tenant", nullptr);
     for (size_t begin = 0; begin < clients; begin += kChunk) {
       const size_t end = std::min(clients, begin + kChunk);
-      ScoringEngine::Changes changes;
+      ScoreChanges changes;
       std::vector<std::string> ids;
       for (size_t i = begin; i < end; ++i) {
         ComputedScore computed;
@@ -233,7 +239,7 @@ int main(int argc, char** argv) {
                                       std::nullopt, as_of, ScoreDetail::kScoreOnly);
         computed.proto =
             ScoreToProto(computed.domain, tenant[i], ScoreContext{"CNY", 1, now_micros});
-        ScoringEngine::Collect("bench-tenant", computed, nullptr, now_micros, &changes);
+        CollectScoreChanges("bench-tenant", computed, nullptr, now_micros, &changes);
         ids.push_back(tenant[i].client_id);
       }
       writer.Submit(std::move(changes), std::move(ids));

@@ -15,11 +15,11 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.server = ReadServerConfig(reader, 50052, 9092);
   config.mysql = ReadMySqlConfig(reader, "ct_scoring");
   config.redis = ReadRedisConfig(reader);
-  config.engine.default_currency =
-      reader.String("default-currency", config.engine.default_currency,
+  config.scoring.default_currency =
+      reader.String("default-currency", config.scoring.default_currency,
                     "ISO 4217 currency of tenants whose scoring config names none");
-  config.engine.cache_ttl_seconds = static_cast<int>(
-      reader.Int("cache-ttl-s", config.engine.cache_ttl_seconds, 1, 86400, "score cache TTL"));
+  config.scoring.cache_ttl_seconds = static_cast<int>(
+      reader.Int("cache-ttl-s", config.scoring.cache_ttl_seconds, 1, 86400, "score cache TTL"));
   config.consumer.consumer_name =
       reader.String("consumer-name", DefaultConsumerName("scoring"),
                     "this replica's name in the ct:events:profile consumer group (pod name)");
@@ -62,23 +62,39 @@ ScoringApp::ScoringApp(ScoringAppConfig config) : config_(std::move(config)) {
   if (config_.near_cache) {
     NearCache::Options near;
     near.prefix = "ct:scoring:";
-    near.ttl_ms = config_.engine.cache_ttl_seconds * 1000;
+    near.ttl_ms = config_.scoring.cache_ttl_seconds * 1000;
     near_cache_ = std::make_unique<NearCache>(config_.redis, metrics_, "scoring", near);
   }
   cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "scoring", near_cache_.get());
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  engine_ = std::make_unique<ScoringEngine>(*pool_, *cache_, clock_, config_.engine);
   if (!config_.referral.target.empty()) {
     referral_ = std::make_unique<ReferralPropagationClient>(config_.referral, metrics_);
-    engine_->SetPropagationSource(referral_.get());
   }
-  jobs_ = std::make_unique<BatchJobs>(*engine_);
-  consumer_ = std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, config_.consumer);
+  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
+  score_cache_ = std::make_unique<RedisScoreCache>(*cache_, config_.scoring.cache_ttl_seconds);
+  calculator_ =
+      std::make_unique<ScoreCalculator>(versions_, aggregates_, config_.scoring.default_currency);
+  change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
+  rescorer_ = std::make_unique<Rescorer>(*calculator_, aggregates_, scores_, *change_writer_);
+  referral_counts_ =
+      std::make_unique<ReferralCountsRefresher>(*transactions_, aggregates_, referral_.get());
+  reads_ = std::make_unique<ScoreReads>(*transactions_, scores_, versions_, distribution_,
+                                        *score_cache_, config_.scoring.default_currency);
+  rescoring_ = std::make_unique<Rescoring>(*transactions_, *calculator_, *rescorer_, aggregates_,
+                                           scores_, *score_cache_, *referral_counts_, clock_);
+  admin_ = std::make_unique<ConfigAdmin>(*transactions_, versions_, scores_, *rescorer_,
+                                         *score_cache_, clock_);
+  jobs_ = std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_, versions_,
+                                      *change_writer_, *referral_counts_, *score_cache_, clock_);
+  profile_events_ = std::make_unique<ProfileEventApplier>(
+      *transactions_, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock_);
+  event_target_ = std::make_unique<ProfileEventTarget>(*profile_events_, *pool_, clock_);
+  consumer_ = std::make_unique<EventConsumer>(*redis_, *event_target_, metrics_, config_.consumer);
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
   io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
   runner_ = std::make_unique<RpcRunner>("scoring", *keys_, metrics_);
-  service_ = std::make_unique<ScoringService>(*runner_, *engine_, *jobs_, *io_workers_,
-                                              config_.engine.default_currency);
+  service_ = std::make_unique<ScoringService>(*runner_, *reads_, *rescoring_, *admin_, *jobs_,
+                                              *io_workers_, clock_);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.scoring.v1.ScoringService");
   // Redis is not part of health: without it scores are served from MySQL.

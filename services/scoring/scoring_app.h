@@ -5,6 +5,8 @@
 
 #include "common/auth/api_key_store.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/processed_events.h"
+#include "common/db/transaction.h"
 #include "common/observability/metrics.h"
 #include "common/outbox/outbox_relay.h"
 #include "common/redis/near_cache.h"
@@ -12,20 +14,39 @@
 #include "common/redis/redis_client.h"
 #include "common/server/rpc_runner.h"
 #include "common/server/server_host.h"
-#include "services/scoring/batch_jobs.h"
-#include "services/scoring/event_consumer.h"
-#include "services/scoring/referral_propagation_client.h"
-#include "services/scoring/scoring_engine.h"
+#include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/app/config_admin.h"
+#include "services/scoring/app/profile_event_applier.h"
+#include "services/scoring/app/referral_counts.h"
+#include "services/scoring/app/rescorer.h"
+#include "services/scoring/app/rescoring.h"
+#include "services/scoring/app/score_calculator.h"
+#include "services/scoring/app/score_changes.h"
+#include "services/scoring/app/score_reads.h"
+#include "services/scoring/clients/referral_propagation_client.h"
+#include "services/scoring/consumers/profile_event_consumer.h"
 #include "services/scoring/scoring_service.h"
+#include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
+#include "services/scoring/storage/mysql/mysql_distribution_repository.h"
+#include "services/scoring/storage/mysql/mysql_score_repository.h"
+#include "services/scoring/storage/mysql/mysql_scoring_outbox.h"
+#include "services/scoring/storage/mysql/mysql_version_repository.h"
+#include "services/scoring/storage/redis/redis_score_cache.h"
 
 namespace clienttier::scoring {
+
+struct ScoringOptions {
+  // Used when the tenant's config names no currency.
+  std::string default_currency = "CNY";
+  int cache_ttl_seconds = 60;
+};
 
 struct ScoringAppConfig {
   ServerConfig server;
   MySqlConfig mysql;
   RedisConfig redis;
   OutboxRelayOptions relay;
-  EngineOptions engine;
+  ScoringOptions scoring;
   EventConsumerOptions consumer;
   ReferralClientOptions referral;  // target empty: no referral service (stored counts only)
   bool run_consumer = true;
@@ -47,7 +68,9 @@ class ScoringApp {
   void Stop();  // graceful: NOT_SERVING, drain, stop consumer and relay
 
   MetricsRegistry& metrics() { return metrics_; }
-  ScoringEngine& engine() { return *engine_; }
+  // The use case the consumer drives (tests apply events through it directly).
+  ProfileEventApplier& profile_events() { return *profile_events_; }
+  MySqlPool& pool() { return *pool_; }
   EventConsumer& consumer() { return *consumer_; }
   OutboxRelay& relay() { return *relay_; }
 
@@ -61,8 +84,26 @@ class ScoringApp {
   std::unique_ptr<RedisCache> cache_;
   std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<ReferralPropagationClient> referral_;
-  std::unique_ptr<ScoringEngine> engine_;
+  // Storage (chosen here: MySQL repositories, the Redis score cache).
+  std::unique_ptr<MySqlTransactionRunner> transactions_;
+  MySqlAggregateRepository aggregates_;
+  MySqlScoreRepository scores_;
+  MySqlVersionRepository versions_;
+  MySqlDistributionRepository distribution_;
+  MySqlScoringOutbox outbox_;
+  MySqlProcessedEventLog processed_;
+  std::unique_ptr<RedisScoreCache> score_cache_;
+  // Use cases and what they share.
+  std::unique_ptr<ScoreCalculator> calculator_;
+  std::unique_ptr<ScoreChangeWriter> change_writer_;
+  std::unique_ptr<Rescorer> rescorer_;
+  std::unique_ptr<ReferralCountsRefresher> referral_counts_;
+  std::unique_ptr<ScoreReads> reads_;
+  std::unique_ptr<Rescoring> rescoring_;
+  std::unique_ptr<ConfigAdmin> admin_;
   std::unique_ptr<BatchJobs> jobs_;
+  std::unique_ptr<ProfileEventApplier> profile_events_;
+  std::unique_ptr<ProfileEventTarget> event_target_;
   std::unique_ptr<EventConsumer> consumer_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<WorkerPool> io_workers_;

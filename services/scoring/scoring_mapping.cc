@@ -4,6 +4,8 @@
 
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
+#include "services/scoring/domain/lifecycle.h"
+#include "services/scoring/domain/quadrant.h"
 
 namespace clienttier::scoring {
 
@@ -311,6 +313,48 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   *proto.mutable_value_12m() = Money(score.quadrant_value_minor, currency);
   *proto.mutable_potential_12m() = Money(score.quadrant_potential_minor, currency);
   return proto;
+}
+
+namespace {
+
+void AddCount(google::protobuf::RepeatedPtrField<v1::NamedCount>* counts, const std::string& name,
+              int64_t count) {
+  auto* entry = counts->Add();
+  entry->set_name(name);
+  entry->set_count(count);
+}
+
+}  // namespace
+
+v1::TierDistribution DistributionToProto(const TierDistributionTally& tally,
+                                         const std::string& currency) {
+  v1::TierDistribution distribution;
+  distribution.set_total_clients(tally.total_clients());
+  for (const int tier : {1, 2, 3}) {
+    auto* bucket = distribution.add_tiers();
+    bucket->set_tier(static_cast<v1::Tier>(tier));
+    bucket->set_clients(tally.TierClients(tier));
+    bucket->mutable_revenue_12m()->set_units(tally.TierRevenueMinor(tier));
+    bucket->mutable_revenue_12m()->set_currency(currency);
+    bucket->set_revenue_share(tally.TierRevenueShare(tier));
+  }
+  for (const ParetoPoint& point : tally.Pareto()) {
+    auto* out = distribution.add_pareto();
+    out->set_client_share(point.client_share);
+    out->set_revenue_share(point.revenue_share);
+  }
+  for (const int quadrant : {1, 2, 3, 4}) {
+    AddCount(distribution.mutable_quadrants(), Name(static_cast<Quadrant>(quadrant)),
+             tally.QuadrantClients(quadrant));
+  }
+  for (const int stage : {1, 2, 3, 4, 5, 6}) {
+    AddCount(distribution.mutable_lifecycle_funnel(), Name(static_cast<LifecycleStage>(stage)),
+             tally.LifecycleClients(stage));
+  }
+  for (const auto& [segment, count] : tally.rfm_segments()) {
+    AddCount(distribution.mutable_rfm_segments(), segment, count);
+  }
+  return distribution;
 }
 
 }  // namespace clienttier::scoring

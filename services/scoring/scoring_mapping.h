@@ -9,6 +9,7 @@
 #include "services/scoring/domain/clv.h"
 #include "services/scoring/domain/gamma_gamma.h"
 #include "services/scoring/domain/score.h"
+#include "services/scoring/domain/tier_distribution.h"
 
 namespace clienttier::scoring {
 
@@ -41,5 +42,10 @@ struct ScoreContext {
 };
 v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
                        const ScoreContext& context);
+
+// GetTierDistribution's figures (tiers 1..3 with revenue in `currency`, Pareto points, the
+// four quadrants, the six lifecycle stages and the RFM segments by name).
+v1::TierDistribution DistributionToProto(const TierDistributionTally& tally,
+                                         const std::string& currency);
 
 }  // namespace clienttier::scoring

@@ -3,9 +3,6 @@
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
 #include "services/scoring/scoring_mapping.h"
-#include "services/scoring/storage/distribution_query.h"
-#include "services/scoring/storage/score_store.h"
-#include "services/scoring/storage/version_store.h"
 
 namespace clienttier::scoring {
 
@@ -40,13 +37,16 @@ std::vector<int> EnumFilter(const char* field, const Repeated& values, IsValid i
 
 }  // namespace
 
-ScoringService::ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs,
-                               WorkerPool& io_workers, std::string default_currency)
+ScoringService::ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring,
+                               ConfigAdmin& admin, BatchJobs& jobs, WorkerPool& io_workers,
+                               const Clock& clock)
     : runner_(runner),
-      engine_(engine),
+      reads_(reads),
+      rescoring_(rescoring),
+      admin_(admin),
       jobs_(jobs),
       io_workers_(io_workers),
-      default_currency_(std::move(default_currency)) {}
+      clock_(clock) {}
 
 grpc::ServerUnaryReactor* ScoringService::GetScore(grpc::CallbackServerContext* context,
                                                    const v1::GetScoreRequest* request,
@@ -55,10 +55,10 @@ grpc::ServerUnaryReactor* ScoringService::GetScore(grpc::CallbackServerContext* 
       context, "GetScore", Role::kReader, io_workers_,
       [this, request, response](const Caller& caller) {
         validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-        return engine_.CachedScoreWithoutIo(caller.tenant_id, request->client_id(), response);
+        return reads_.GetScoreWithoutIo(caller.tenant_id, request->client_id(), response);
       },
       [this, request, response](const Caller& caller) {
-        *response = engine_.CachedScore(caller.tenant_id, request->client_id());
+        *response = reads_.GetScore(caller.tenant_id, request->client_id());
       });
 }
 
@@ -67,7 +67,7 @@ grpc::Status ScoringService::ScoreClient(grpc::ServerContext* context,
                                          v1::Score* response) {
   return runner_.Run(context, "ScoreClient", Role::kWriter, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = engine_.ScoreNow(caller.tenant_id, request->client_id());
+    *response = rescoring_.ScoreClient(caller.tenant_id, request->client_id());
   });
 }
 
@@ -76,7 +76,7 @@ grpc::Status ScoringService::ExplainScore(grpc::ServerContext* context,
                                           v1::ScoreExplanation* response) {
   return runner_.Run(context, "ExplainScore", Role::kReader, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = engine_.Explain(caller.tenant_id, request->client_id());
+    *response = rescoring_.ExplainScore(caller.tenant_id, request->client_id());
   });
 }
 
@@ -91,7 +91,7 @@ grpc::Status ScoringService::BatchRescore(grpc::ServerContext* context,
     if (request->shard_index() < 0 || request->shard_index() >= shards) {
       throw InvalidArgument("shard_index", "must be in [0, shard_count)");
     }
-    jobs_.Rescore(caller.tenant_id, *request, [&](const v1::BatchRescoreProgress& progress) {
+    jobs_.BatchRescore(caller.tenant_id, *request, [&](const v1::BatchRescoreProgress& progress) {
       return !context->IsCancelled() && writer->Write(progress);
     });
   });
@@ -101,19 +101,7 @@ grpc::Status ScoringService::GetTierDistribution(grpc::ServerContext* context,
                                                  const v1::GetTierDistributionRequest*,
                                                  v1::TierDistribution* response) {
   return runner_.Run(context, "GetTierDistribution", Role::kReader, [&](const Caller& caller) {
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      const v1::ScoringConfig config = VersionStore::LatestConfig(connection, caller.tenant_id);
-      const std::string currency =
-          config.currency().empty() ? default_currency_ : config.currency();
-      *response = QueryDistribution(connection, caller.tenant_id, currency);
-      response->set_config_version(config.version());
-      if (auto population = VersionStore::LatestPopulation(connection, caller.tenant_id)) {
-        *response->mutable_population() = *population;
-      }
-      if (auto model = VersionStore::LatestModel(connection, caller.tenant_id)) {
-        response->set_model_version(model->version());
-      }
-    });
+    *response = reads_.GetTierDistribution(caller.tenant_id);
   });
 }
 
@@ -128,24 +116,10 @@ grpc::Status ScoringService::ListTierChanges(grpc::ServerContext* context,
     }
     UnixMicros since = 0;
     if (request->has_since()) {
-      validation::CheckTimestamp("since", request->since(), 0,
-                                 engine_.clock().Now() + kMicrosPerDay);
+      validation::CheckTimestamp("since", request->since(), 0, clock_.Now() + kMicrosPerDay);
       since = FromProtoTimestamp(request->since());
     }
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      auto changes = ScoreStore::ListTierChanges(connection, caller.tenant_id, since, after,
-                                                 request->client_id(), limit + 1);
-      const bool more = static_cast<int>(changes.size()) > limit;
-      if (more) {
-        changes.resize(static_cast<size_t>(limit));
-      }
-      for (auto& [id, change] : changes) {
-        *response->add_changes() = std::move(change);
-      }
-      if (more) {
-        response->mutable_page()->set_next_page_token(std::to_string(changes.back().first));
-      }
-    });
+    *response = reads_.ListTierChanges(caller.tenant_id, since, after, request->client_id(), limit);
   });
 }
 
@@ -158,17 +132,7 @@ grpc::Status ScoringService::ListChurnWarnings(grpc::ServerContext* context,
     if (!after.empty()) {
       validation::CheckId("page.page_token", after, kMaxIdLength);
     }
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      auto scores = ScoreStore::ListChurnWarnings(connection, caller.tenant_id, after, limit + 1);
-      const bool more = static_cast<int>(scores.size()) > limit;
-      if (more) {
-        scores.resize(static_cast<size_t>(limit));
-        response->mutable_page()->set_next_page_token(scores.back().client_id());
-      }
-      for (auto& score : scores) {
-        *response->add_scores() = std::move(score);
-      }
-    });
+    *response = reads_.ListChurnWarnings(caller.tenant_id, after, limit);
   });
 }
 
@@ -184,10 +148,8 @@ grpc::Status ScoringService::StreamScores(grpc::ServerContext* context,
       validation::CheckId("after_client_id", request->after_client_id(), kMaxIdLength);
       filter.after_client_id = request->after_client_id();
     }
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      ScoreStore::Stream(
-          connection, caller.tenant_id, filter, kStreamPageSize,
-          [&](v1::Score&& score) { return !context->IsCancelled() && writer->Write(score); });
+    reads_.StreamScores(caller.tenant_id, filter, kStreamPageSize, [&](v1::Score&& score) {
+      return !context->IsCancelled() && writer->Write(score);
     });
   });
 }
@@ -196,9 +158,7 @@ grpc::Status ScoringService::GetScoringConfig(grpc::ServerContext* context,
                                               const v1::GetScoringConfigRequest*,
                                               v1::ScoringConfig* response) {
   return runner_.Run(context, "GetScoringConfig", Role::kReader, [&](const Caller& caller) {
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      *response = VersionStore::LatestConfig(connection, caller.tenant_id);
-    });
+    *response = admin_.GetScoringConfig(caller.tenant_id);
   });
 }
 
@@ -213,11 +173,8 @@ grpc::Status ScoringService::PutScoringConfig(grpc::ServerContext* context,
       throw InvalidArgument("expected_version", "must be >= 0");
     }
     ValidateConfigProto(request->config());
-    const UnixMicros now = engine_.clock().Now();
-    engine_.pool().InTransaction([&](sql::Connection& connection) {
-      *response = VersionStore::PutConfig(connection, caller.tenant_id, request->config(),
-                                          request->expected_version(), caller.key_id, now);
-    });
+    *response = admin_.PutScoringConfig(caller.tenant_id, request->config(),
+                                        request->expected_version(), caller.key_id);
   });
 }
 
@@ -233,7 +190,7 @@ grpc::Status ScoringService::SetTierOverride(grpc::ServerContext* context,
                                              v1::Score* response) {
   return runner_.Run(context, "SetTierOverride", Role::kAdmin, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    const UnixMicros now = engine_.clock().Now();
+    const UnixMicros now = clock_.Now();
     const bool clear = !request->has_override() ||
                        request->override().mode() == v1::TierOverride::MODE_UNSPECIFIED;
     v1::TierOverride tier_override = request->override();
@@ -249,21 +206,8 @@ grpc::Status ScoringService::SetTierOverride(grpc::ServerContext* context,
                                  now + kMaxOverrideMicros);
       tier_override.set_author(caller.key_id);
     }
-    std::optional<v1::Score> score;
-    engine_.pool().InTransaction([&](sql::Connection& connection) {
-      if (clear) {
-        ScoreStore::ClearOverride(connection, caller.tenant_id, request->client_id());
-      } else {
-        ScoreStore::PutOverride(connection, caller.tenant_id, request->client_id(), tier_override,
-                                now);
-      }
-      score = engine_.RescoreInTransaction(connection, caller.tenant_id, request->client_id(), now);
-      if (!score) {
-        throw NotFound("client '" + request->client_id() + "' is not known to scoring");
-      }
-    });
-    engine_.InvalidateCached(caller.tenant_id, {request->client_id()});
-    *response = *score;
+    *response = admin_.SetTierOverride(caller.tenant_id, request->client_id(),
+                                       clear ? nullptr : &tier_override, now);
   });
 }
 

@@ -2,19 +2,23 @@
 
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 #include "common/server/rpc_runner.h"
-#include "services/scoring/batch_jobs.h"
-#include "services/scoring/scoring_engine.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/app/config_admin.h"
+#include "services/scoring/app/rescoring.h"
+#include "services/scoring/app/score_reads.h"
 
 namespace clienttier::scoring {
 
-// The gRPC adapter: validates, calls the engine or a store, maps errors (via RpcRunner).
+// The gRPC adapter: each handler validates, calls one use case of app/, and leaves error
+// mapping to RpcRunner.
 // GetScore uses the callback API: a score in the in-process cache is answered on gRPC's own
 // thread; a miss goes to `io_workers`. Every other method is synchronous.
 class ScoringService final
     : public v1::ScoringService::WithCallbackMethod_GetScore<v1::ScoringService::Service> {
  public:
-  ScoringService(RpcRunner& runner, ScoringEngine& engine, BatchJobs& jobs, WorkerPool& io_workers,
-                 std::string default_currency);
+  ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring, ConfigAdmin& admin,
+                 BatchJobs& jobs, WorkerPool& io_workers, const Clock& clock);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const v1::GetScoreRequest* request,
@@ -50,10 +54,13 @@ class ScoringService final
 
  private:
   RpcRunner& runner_;
-  ScoringEngine& engine_;
+  ScoreReads& reads_;
+  Rescoring& rescoring_;
+  ConfigAdmin& admin_;
   BatchJobs& jobs_;
   WorkerPool& io_workers_;
-  std::string default_currency_;
+  // For validating times in requests (ListTierChanges' since, an override's expiry).
+  const Clock& clock_;
 };
 
 }  // namespace clienttier::scoring

@@ -7,7 +7,6 @@
 #include "common/db/processed_events.h"
 #include "common/outbox/outbox.h"
 #include "common/redis/stream_consumer.h"
-#include "services/scoring/storage/aggregate_store.h"
 #include "tests/integration/scoring/scoring_fixture.h"
 
 namespace clienttier::scoring {
@@ -71,10 +70,9 @@ TEST_F(ScoringTest, OneReadOfManyClientsScoresEachOnItsOwnEvents) {
     return stub_->GetScore(Context(reader_a_).get(), request, score);
   };
 
-  EXPECT_EQ(
-      scoring_->engine().ApplyProfileEvents({purchase("c1", 12000, 40), purchase("c2", 30000, 10),
-                                             purchase("c1", 8000, 20), purchase("c3", 5000, 5)}),
-      4);
+  EXPECT_EQ(scoring_->profile_events().Apply({purchase("c1", 12000, 40), purchase("c2", 30000, 10),
+                                              purchase("c1", 8000, 20), purchase("c3", 5000, 5)}),
+            4);
   v1::Score c1, c2, c3;
   ASSERT_TRUE(score_of("c1", &c1).ok());
   ASSERT_TRUE(score_of("c2", &c2).ok());
@@ -90,7 +88,7 @@ TEST_F(ScoringTest, OneReadOfManyClientsScoresEachOnItsOwnEvents) {
   erased.set_event_id(NewEventId());
   erased.set_tenant_id(tenant_a_);
   erased.mutable_client_erased()->set_client_id("c3");
-  EXPECT_EQ(scoring_->engine().ApplyProfileEvents({erased, purchase("c2", 7000, 1)}), 2);
+  EXPECT_EQ(scoring_->profile_events().Apply({erased, purchase("c2", 7000, 1)}), 2);
   ASSERT_TRUE(score_of("c2", &c2).ok());
   EXPECT_EQ(c2.lifetime_purchases(), 2);
   EXPECT_EQ(c2.lifetime_spend().units(), 37000);
@@ -504,7 +502,7 @@ TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndApplied
 TEST_F(ScoringTest, ProcessedEventIdsArePurgedOnlyPastTheRetention) {
   scoring_->consumer().Stop();  // its own hourly purge would race the one under test
   const UnixMicros now = SystemClock().Now();
-  scoring_->engine().pool().WithConnection([&](sql::Connection& connection) {
+  scoring_->pool().WithConnection([&](sql::Connection& connection) {
     ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000001", tenant_a_,
                                    now - 9 * kMicrosPerDay));
     ASSERT_TRUE(MarkEventProcessed(connection, "00000000-0000-4000-8000-000000000002", tenant_a_,

@@ -1,0 +1,55 @@
+#include "services/scoring/app/profile_event_applier.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "services/scoring/domain/aggregate_change.h"
+
+namespace clienttier::scoring {
+
+namespace pv1 = ::clienttier::profile::v1;
+
+int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
+  const UnixMicros now = clock_.Now();
+  int applied = 0;
+  std::map<std::string, std::set<std::string>> touched;  // tenant -> clients
+  // May run again after a deadlock rollback: everything it collects starts afresh.
+  transactions_.InTransaction([&](Transaction& transaction) {
+    applied = 0;
+    touched.clear();
+    std::vector<std::pair<std::string, std::string>> ids;
+    ids.reserve(events.size());
+    for (const pv1::ProfileEvent& event : events) {
+      ids.emplace_back(event.event_id(), event.tenant_id());
+    }
+    const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, now);
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!fresh[i]) {
+        continue;  // already applied: a redelivery
+      }
+      const pv1::ProfileEvent& event = events[i];
+      ++applied;
+      const AggregateChange change = AggregateChangeOf(event);
+      if (change.kind == AggregateChange::Kind::kNone) {
+        continue;  // updates change nothing scoring reads
+      }
+      aggregates_.Apply(transaction, event.tenant_id(), change, now);
+      if (!change.client_id.empty()) {
+        touched[event.tenant_id()].insert(change.client_id);
+      }
+    }
+    for (const auto& [tenant_id, clients] : touched) {
+      rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),
+                            tenant_id, std::vector<std::string>(clients.begin(), clients.end()),
+                            now);
+    }
+  });
+  for (const auto& [tenant_id, clients] : touched) {
+    cache_.Invalidate(tenant_id, std::vector<std::string>(clients.begin(), clients.end()));
+  }
+  return applied;
+}
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/db/transaction.h"
+#include "services/scoring/clients/propagation_source.h"
+#include "services/scoring/domain/client_facts.h"
+#include "services/scoring/storage/aggregate_repository.h"
+
+namespace clienttier::scoring {
+
+// Referral influence for ScoreClient and BatchRescore: asks the source (outside any
+// transaction) and stores what changed; event-driven rescoring uses the stored counts, so no
+// transaction waits on another service. Without a source, or when it is down, the stored
+// counts stay.
+class ReferralCountsRefresher {
+ public:
+  // `source` may be null (no referral service configured).
+  ReferralCountsRefresher(TransactionRunner& transactions, AggregateRepository& aggregates,
+                          PropagationSource* source)
+      : transactions_(transactions), aggregates_(aggregates), source_(source) {}
+
+  PropagationSource* source() const { return source_; }
+
+  // Updates `facts` from the source and stores the changed counts, 1,000 rows a transaction.
+  void Refresh(const std::string& tenant_id, std::vector<ClientFacts>* facts) const;
+
+ private:
+  TransactionRunner& transactions_;
+  AggregateRepository& aggregates_;
+  PropagationSource* source_;
+};
+
+}  // namespace clienttier::scoring

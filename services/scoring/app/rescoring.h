@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+
+#include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "common/db/transaction.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/app/referral_counts.h"
+#include "services/scoring/app/rescorer.h"
+#include "services/scoring/app/score_calculator.h"
+#include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/score_cache.h"
+#include "services/scoring/storage/score_repository.h"
+
+namespace clienttier::scoring {
+
+// On-demand scoring of one client: ScoreClient (rescore now and store) and ExplainScore
+// (compute now, store nothing).
+class Rescoring {
+ public:
+  Rescoring(TransactionRunner& transactions, const ScoreCalculator& calculator,
+            const Rescorer& rescorer, AggregateRepository& aggregates, ScoreRepository& scores,
+            ScoreCache& cache, const ReferralCountsRefresher& referral, const Clock& clock)
+      : transactions_(transactions),
+        calculator_(calculator),
+        rescorer_(rescorer),
+        aggregates_(aggregates),
+        scores_(scores),
+        cache_(cache),
+        referral_(referral),
+        clock_(clock) {}
+
+  // Rescores now with fresh referral counts (asked before the transaction) and returns the
+  // stored score. NOT_FOUND for a client scoring does not know.
+  ::clienttier::scoring::v1::Score ScoreClient(const std::string& tenant_id,
+                                               const std::string& client_id);
+
+  // The client's score as computed now from its current data, with each input, each
+  // dimension's points, the thresholds crossed, the population and the model.
+  ::clienttier::scoring::v1::ScoreExplanation ExplainScore(const std::string& tenant_id,
+                                                           const std::string& client_id);
+
+ private:
+  TransactionRunner& transactions_;
+  const ScoreCalculator& calculator_;
+  const Rescorer& rescorer_;
+  AggregateRepository& aggregates_;
+  ScoreRepository& scores_;
+  ScoreCache& cache_;
+  const ReferralCountsRefresher& referral_;
+  const Clock& clock_;
+};
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "common/db/transaction.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/score.h"
+#include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/score_repository.h"
+#include "services/scoring/storage/version_repository.h"
+
+namespace clienttier::scoring {
+
+// Everything population-relative a tenant's scores are computed with.
+struct TenantContext {
+  ::clienttier::scoring::v1::ScoringConfig config_proto;
+  ScoringConfig config;
+  std::string currency;
+  std::optional<::clienttier::scoring::v1::ClvModel> model_proto;
+  ClvModel model;
+  int64_t model_version = 0;
+  std::optional<::clienttier::scoring::v1::PopulationStats> population_proto;
+  PopulationStats population;
+};
+
+// One client's freshly computed score with what explains it; nothing stored yet.
+struct ComputedScore {
+  ClientFacts facts;
+  ClientScore domain;
+  ::clienttier::scoring::v1::Score proto;
+};
+
+// Loads a tenant's context and computes scores with the pure domain code (shared by every use
+// case that scores).
+class ScoreCalculator {
+ public:
+  // `default_currency` is used when the tenant's config names none.
+  ScoreCalculator(VersionRepository& versions, AggregateRepository& aggregates,
+                  std::string default_currency);
+
+  // Config, model and population of the tenant. When no population matches the active config
+  // version, a fresh one is computed from all the tenant's clients and stored (`for_write`
+  // only), so the first event after a config change is consistent with the next batch run.
+  TenantContext LoadContext(Transaction& transaction, const std::string& tenant_id, UnixMicros now,
+                            bool for_write) const;
+
+  // Pure computation over loaded facts.
+  ComputedScore Compute(const TenantContext& context, const ClientFacts& facts,
+                        const TierState& previous, const std::optional<TierOverrideRecord>& record,
+                        UnixMicros now, ScoreDetail detail = ScoreDetail::kExplained) const;
+  ClvEstimate EstimateFor(const TenantContext& context, const ClientFacts& facts, Day as_of) const;
+
+ private:
+  VersionRepository& versions_;
+  AggregateRepository& aggregates_;
+  std::string default_currency_;
+};
+
+// The model day of a time (whole days since the epoch).
+inline Day ModelDayOf(UnixMicros micros) { return micros / kMicrosPerDay; }
+
+}  // namespace clienttier::scoring

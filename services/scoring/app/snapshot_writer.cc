@@ -1,0 +1,56 @@
+#include "services/scoring/app/snapshot_writer.h"
+
+#include <algorithm>
+
+namespace clienttier::scoring {
+
+SnapshotWriter::SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
+                               std::string tenant_id,
+                               std::function<void(const std::vector<std::string>&)> after_commit,
+                               int max_in_flight)
+    : transactions_(transactions),
+      writer_(writer),
+      tenant_id_(std::move(tenant_id)),
+      after_commit_(std::move(after_commit)),
+      max_in_flight_(static_cast<size_t>(std::max(1, max_in_flight))) {}
+
+SnapshotWriter::~SnapshotWriter() {
+  for (auto& write : writing_) {
+    write.done.wait();  // never leave a write running against storage that may go away
+  }
+}
+
+void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> client_ids) {
+  while (writing_.size() >= max_in_flight_) {
+    WaitOldest();
+  }
+  Write write;
+  write.clients = static_cast<int64_t>(changes.scores.size());
+  write.tier_changes = static_cast<int64_t>(changes.tier_changes.size());
+  auto chunk = std::make_shared<ScoreChanges>(std::move(changes));
+  auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
+  write.done = std::async(std::launch::async, [this, chunk, ids] {
+    transactions_.InTransaction(
+        [&](Transaction& transaction) { writer_.Write(transaction, tenant_id_, *chunk); });
+    if (after_commit_) {
+      after_commit_(*ids);
+    }
+  });
+  writing_.push_back(std::move(write));
+}
+
+void SnapshotWriter::WaitOldest() {
+  Write write = std::move(writing_.front());
+  writing_.pop_front();
+  write.done.get();  // rethrows; the destructor still waits for the others
+  clients_written_ += write.clients;
+  tier_changes_written_ += write.tier_changes;
+}
+
+void SnapshotWriter::Finish() {
+  while (!writing_.empty()) {
+    WaitOldest();
+  }
+}
+
+}  // namespace clienttier::scoring

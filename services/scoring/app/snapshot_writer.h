@@ -1,0 +1,56 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/db/transaction.h"
+#include "services/scoring/app/score_changes.h"
+
+namespace clienttier::scoring {
+
+// Writes batch-rescoring chunks, each in its own transaction (and MySQL connection), on background
+// threads while the caller computes the next chunk: scoring and MariaDB then work at the same
+// time instead of taking turns, and two writes in flight keep MariaDB busy while the other
+// waits for its commit. At most `max_in_flight` chunks are being written at a time.
+class SnapshotWriter {
+ public:
+  // `after_commit` runs (on the writing thread) with the chunk's client ids once committed.
+  // `transactions` must let several threads run transactions at once (MySqlTransactionRunner
+  // does); with max_in_flight 1 only one write runs at a time.
+  SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
+                 std::string tenant_id,
+                 std::function<void(const std::vector<std::string>&)> after_commit,
+                 int max_in_flight = 2);
+  ~SnapshotWriter();
+
+  // Waits while max_in_flight writes are running (rethrowing a failure), then starts this one.
+  void Submit(ScoreChanges changes, std::vector<std::string> client_ids);
+  // Waits for every write; rethrows the first failure.
+  void Finish();
+  int64_t clients_written() const { return clients_written_; }
+  int64_t tier_changes_written() const { return tier_changes_written_; }
+
+ private:
+  TransactionRunner& transactions_;
+  const ScoreChangeWriter& writer_;
+  std::string tenant_id_;
+  std::function<void(const std::vector<std::string>&)> after_commit_;
+  struct Write {
+    std::future<void> done;
+    int64_t clients = 0;
+    int64_t tier_changes = 0;
+  };
+  // Waits for the oldest running write and counts it.
+  void WaitOldest();
+
+  size_t max_in_flight_;
+  std::deque<Write> writing_;
+  int64_t clients_written_ = 0;
+  int64_t tier_changes_written_ = 0;
+};
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,74 @@
+#include "services/scoring/clients/referral_propagation_client.h"
+
+#include <algorithm>
+
+#include "common/observability/logger.h"
+#include "services/scoring/domain/propagation.h"
+
+namespace clienttier::scoring {
+
+namespace rv1 = ::clienttier::referral::v1;
+
+namespace {
+
+constexpr size_t kIdsPerRequest = 1000;
+
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ReferralPropagationClient::ReferralPropagationClient(ReferralClientOptions options,
+                                                     MetricsRegistry& metrics)
+    : options_(std::move(options)),
+      fallbacks_(metrics.GetCounter(
+          "ct_scoring_propagation_fallback_total",
+          "Rescores that kept the stored referral counts because referral was unavailable")) {
+  stub_ = rv1::ReferralService::NewStub(MakeServiceChannel(options_.target, options_.tls));
+}
+
+std::optional<ReferralCountsById> ReferralPropagationClient::Fetch(
+    const std::string& tenant_id, const std::vector<std::string>& client_ids) {
+  if (SteadyNowNs() < paused_until_ns_.load(std::memory_order_relaxed)) {
+    fallbacks_.Increment();
+    return std::nullopt;
+  }
+  ReferralCountsById counts;
+  for (size_t begin = 0; begin < client_ids.size(); begin += kIdsPerRequest) {
+    const size_t end = std::min(client_ids.size(), begin + kIdsPerRequest);
+    rv1::GetPropagationRequest request;
+    for (size_t i = begin; i < end; ++i) {
+      request.add_client_ids(client_ids[i]);
+    }
+    grpc::ClientContext context;
+    context.AddMetadata("x-api-key", options_.api_key);
+    context.AddMetadata("x-tenant-id", tenant_id);
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(options_.deadline_ms));
+    rv1::GetPropagationResponse response;
+    const grpc::Status status = stub_->GetPropagation(&context, request, &response);
+    if (!status.ok()) {
+      paused_until_ns_.store(SteadyNowNs() + int64_t{options_.pause_after_failure_ms} * 1'000'000,
+                             std::memory_order_relaxed);
+      fallbacks_.Increment();
+      Logger::LogRateLimited("scoring-referral-down", std::chrono::seconds(10), Severity::kWarning,
+                             "referral unavailable; using stored referral counts",
+                             {{"grpc_code", static_cast<int>(status.error_code())},
+                              {"detail", status.error_message()}});
+      return std::nullopt;
+    }
+    for (const rv1::Propagation& client : response.clients()) {
+      // The one mapping from referral's counts to propagation signals (domain/propagation.h).
+      const PropagationSignals signals = SignalsFromReferralCounts(
+          client.invitations_sent(), client.registered(), client.converted());
+      counts[client.client_id()] =
+          ReferralCounts{signals.referrals_sent, signals.referrals_converted};
+    }
+  }
+  return counts;
+}
+
+}  // namespace clienttier::scoring

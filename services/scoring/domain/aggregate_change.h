@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "clienttier/profile/v1/profile_events.pb.h"
+#include "services/scoring/domain/client_facts.h"
+
+namespace clienttier::scoring {
+
+// Which interaction counter of a client's aggregates an event adds one to.
+enum class ActivityCounter { kNone, kLogins, kEventsAttended, kContentUses, kShares };
+
+// What one profile event means for scoring's per-client aggregates. The storage applies it;
+// deciding it needs no I/O.
+struct AggregateChange {
+  enum class Kind {
+    kNone,          // an event scoring does not use (profile updates change nothing it reads)
+    kClientKnown,   // the client exists (no aggregate moves yet)
+    kPaidOccasion,  // a purchase or session: one paid-day row, and the client was active
+    kActivity,      // an interaction: the client was active, maybe one counter moves
+    kErased,        // the client is erased: no score any more
+  };
+  Kind kind = Kind::kNone;
+  std::string client_id;
+  Day day = 0;  // the UTC day the event occurred (kPaidOccasion, kActivity)
+  // kPaidOccasion: the occasion in the transaction's currency.
+  std::string currency;
+  int64_t purchases = 0;
+  int64_t sessions = 0;
+  int64_t spend_minor = 0;
+  // kActivity: the counter to increment, and whether it was a login.
+  ActivityCounter counter = ActivityCounter::kNone;
+  bool login = false;
+};
+
+// The change a profile event makes to its client's aggregates (kind kNone for the others).
+AggregateChange AggregateChangeOf(const ::clienttier::profile::v1::ProfileEvent& event);
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/db/transaction.h"
+#include "common/time/utc_time.h"
+#include "services/scoring/domain/aggregate_change.h"
+#include "services/scoring/domain/client_facts.h"
+
+namespace clienttier::scoring {
+
+// Scoring's per-client aggregates (migration 001): what it keeps from client-profile's events
+// instead of the raw transactions. Every method works in the caller's transaction, so an
+// event's effects, its dedupe row and the rescore commit together.
+class AggregateRepository {
+ public:
+  virtual ~AggregateRepository() = default;
+
+  // Applies one event's change (see AggregateChangeOf) to the tenant's aggregates.
+  virtual void Apply(Transaction& transaction, const std::string& tenant_id,
+                     const AggregateChange& change, UnixMicros now) = 0;
+
+  // The facts of those of `client_ids` that are known and not erased, by client id.
+  virtual std::map<std::string, ClientFacts> LoadFactsFor(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) = 0;
+
+  // Every known, not erased client of the tenant (or of one shard by ShardOf), ordered by
+  // client id.
+  virtual std::vector<ClientFacts> LoadAllFacts(Transaction& transaction,
+                                                const std::string& tenant_id,
+                                                const std::string& currency, Day as_of,
+                                                int shard_index, int shard_count) = 0;
+
+  // Keeps the referral service's latest counts of these clients (referrals_sent/_converted).
+  virtual void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
+                                   const std::vector<ClientFacts>& clients) = 0;
+
+  // The facts of one known, not erased client; nullopt otherwise.
+  std::optional<ClientFacts> LoadFacts(Transaction& transaction, const std::string& tenant_id,
+                                       const std::string& client_id, const std::string& currency,
+                                       Day as_of) {
+    std::map<std::string, ClientFacts> found =
+        LoadFactsFor(transaction, tenant_id, {client_id}, currency, as_of);
+    if (found.empty()) {
+      return std::nullopt;
+    }
+    return std::move(found.begin()->second);
+  }
+};
+
+}  // namespace clienttier::scoring

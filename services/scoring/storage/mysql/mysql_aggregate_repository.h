@@ -1,0 +1,23 @@
+#pragma once
+
+#include "services/scoring/storage/aggregate_repository.h"
+
+namespace clienttier::scoring {
+
+// AggregateRepository over client_aggregates and client_activity_days.
+class MySqlAggregateRepository final : public AggregateRepository {
+ public:
+  void Apply(Transaction& transaction, const std::string& tenant_id, const AggregateChange& change,
+             UnixMicros now) override;
+  std::map<std::string, ClientFacts> LoadFactsFor(Transaction& transaction,
+                                                  const std::string& tenant_id,
+                                                  const std::vector<std::string>& client_ids,
+                                                  const std::string& currency, Day as_of) override;
+  std::vector<ClientFacts> LoadAllFacts(Transaction& transaction, const std::string& tenant_id,
+                                        const std::string& currency, Day as_of, int shard_index,
+                                        int shard_count) override;
+  void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
+                           const std::vector<ClientFacts>& clients) override;
+};
+
+}  // namespace clienttier::scoring

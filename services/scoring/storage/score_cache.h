@@ -1,0 +1,31 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clienttier/scoring/v1/scoring_service.pb.h"
+
+namespace clienttier::scoring {
+
+// "ct:scoring:{tenant}:score:{client_id}", the cache key of one client's latest score (also
+// the invalidate key of the events that describe it).
+std::string ScoreCacheKey(const std::string& tenant_id, const std::string& client_id);
+
+// GetScore's cache of latest scores (cache-aside, TTL, invalidated after each commit that
+// changes a score). Every method is best effort: a cache outage is a miss.
+class ScoreCache {
+ public:
+  virtual ~ScoreCache() = default;
+  // The in-process copy only, without I/O; false on a miss.
+  virtual bool GetLocal(const std::string& tenant_id, const std::string& client_id,
+                        ::clienttier::scoring::v1::Score* score) = 0;
+  virtual std::optional<::clienttier::scoring::v1::Score> Get(const std::string& tenant_id,
+                                                              const std::string& client_id) = 0;
+  virtual void Put(const std::string& tenant_id, const std::string& client_id,
+                   const ::clienttier::scoring::v1::Score& score) = 0;
+  virtual void Invalidate(const std::string& tenant_id,
+                          const std::vector<std::string>& client_ids) = 0;
+};
+
+}  // namespace clienttier::scoring

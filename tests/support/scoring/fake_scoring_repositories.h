@@ -1,0 +1,529 @@
+#pragma once
+
+// In-memory fakes of scoring's storage interfaces, for unit tests of its use cases. Each keeps
+// its rows in plain maps, behaves as the MySQL implementation does for what the use cases can
+// observe, and counts calls so tests can assert how much work a use case did. Not thread-safe:
+// run BatchJobs with max_writes_in_flight = 1 over them.
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/errors/domain_error.h"
+#include "services/scoring/clients/propagation_source.h"
+#include "services/scoring/domain/facts_builder.h"
+#include "services/scoring/domain/scoring_config.h"
+#include "services/scoring/domain/shard.h"
+#include "services/scoring/scoring_mapping.h"
+#include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/distribution_repository.h"
+#include "services/scoring/storage/score_cache.h"
+#include "services/scoring/storage/score_repository.h"
+#include "services/scoring/storage/scoring_outbox.h"
+#include "services/scoring/storage/version_repository.h"
+
+namespace clienttier::scoring::testing {
+
+// client_aggregates and client_activity_days of every tenant.
+class FakeAggregateRepository final : public AggregateRepository {
+ public:
+  struct Client {
+    ActivityCounters counters;
+    bool erased = false;
+    std::map<std::pair<Day, std::string>, PaidDay> days;  // by (day, currency)
+  };
+
+  void Apply(Transaction& /*transaction*/, const std::string& tenant_id,
+             const AggregateChange& change, UnixMicros /*now*/) override {
+    ++apply_calls;
+    Client& client = clients[{tenant_id, change.client_id}];  // INSERT IGNORE
+    switch (change.kind) {
+      case AggregateChange::Kind::kPaidOccasion: {
+        PaidDay& day = client.days[{change.day, change.currency}];
+        day.day = change.day;
+        day.currency = change.currency;
+        day.purchases += change.purchases;
+        day.sessions += change.sessions;
+        day.spend_minor += change.spend_minor;
+        Touch(client, change.day);
+        break;
+      }
+      case AggregateChange::Kind::kActivity:
+        Touch(client, change.day);
+        switch (change.counter) {
+          case ActivityCounter::kEventsAttended:
+            ++client.counters.events_attended;
+            break;
+          case ActivityCounter::kContentUses:
+            ++client.counters.content_uses;
+            break;
+          case ActivityCounter::kShares:
+            ++client.counters.shares;
+            break;
+          default:
+            break;  // logins are counted in a column the facts do not read
+        }
+        if (change.login) {
+          client.counters.last_login_day = std::max(client.counters.last_login_day, change.day);
+        }
+        break;
+      case AggregateChange::Kind::kErased:
+        client.erased = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  std::map<std::string, ClientFacts> LoadFactsFor(Transaction& /*transaction*/,
+                                                  const std::string& tenant_id,
+                                                  const std::vector<std::string>& client_ids,
+                                                  const std::string& currency, Day as_of) override {
+    ++load_for_calls;
+    std::map<std::string, ClientFacts> facts;
+    for (const std::string& client_id : client_ids) {
+      const auto found = clients.find({tenant_id, client_id});
+      if (found != clients.end() && !found->second.erased) {
+        facts.emplace(client_id, FactsOf(client_id, found->second, currency, as_of));
+      }
+    }
+    return facts;
+  }
+
+  std::vector<ClientFacts> LoadAllFacts(Transaction& /*transaction*/, const std::string& tenant_id,
+                                        const std::string& currency, Day as_of, int shard_index,
+                                        int shard_count) override {
+    ++load_all_calls;
+    std::vector<ClientFacts> facts;
+    for (const auto& [key, client] : clients) {  // ordered by (tenant, client id)
+      if (key.first != tenant_id || client.erased) {
+        continue;
+      }
+      if (shard_count > 1 && ShardOf(key.second, shard_count) != shard_index) {
+        continue;
+      }
+      facts.push_back(FactsOf(key.second, client, currency, as_of));
+    }
+    return facts;
+  }
+
+  void StoreReferralCounts(Transaction& /*transaction*/, const std::string& tenant_id,
+                           const std::vector<ClientFacts>& changed) override {
+    for (const ClientFacts& facts : changed) {
+      const auto found = clients.find({tenant_id, facts.client_id});
+      if (found != clients.end()) {
+        found->second.counters.referrals_sent = facts.referrals_sent;
+        found->second.counters.referrals_converted = facts.referrals_converted;
+        ++referral_rows_stored;
+      }
+    }
+  }
+
+  // Test set-up: a client with `purchases` paid days of `spend_minor` each, the last one on
+  // `last_day`, one every `gap_days`.
+  void AddBuyer(const std::string& tenant_id, const std::string& client_id, int purchases,
+                int64_t spend_minor, Day last_day, Day gap_days = 20,
+                const std::string& currency = "CNY") {
+    Client& client = clients[{tenant_id, client_id}];
+    for (int i = 0; i < purchases; ++i) {
+      const Day day = last_day - static_cast<Day>(i) * gap_days;
+      PaidDay& paid = client.days[{day, currency}];
+      paid.day = day;
+      paid.currency = currency;
+      paid.purchases += 1;
+      paid.spend_minor += spend_minor;
+    }
+    if (purchases > 0) {
+      client.counters.last_activity_day = std::max(client.counters.last_activity_day, last_day);
+    }
+  }
+
+  std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
+  int apply_calls = 0;
+  int load_for_calls = 0;
+  int load_all_calls = 0;
+  int referral_rows_stored = 0;
+
+ private:
+  static void Touch(Client& client, Day day) {
+    client.counters.last_activity_day = std::max(client.counters.last_activity_day, day);
+  }
+  static ClientFacts FactsOf(const std::string& client_id, const Client& client,
+                             const std::string& currency, Day as_of) {
+    std::vector<PaidDay> days;
+    for (const auto& [key, day] : client.days) {
+      days.push_back(day);
+    }
+    return BuildClientFacts(client_id, days, client.counters, currency, as_of);
+  }
+};
+
+// scores, tier_history and tier_overrides of every tenant.
+class FakeScoreRepository final : public ScoreRepository {
+ public:
+  using Key = std::pair<std::string, std::string>;  // (tenant, client id)
+
+  std::optional<StoredScore> Get(Transaction& /*transaction*/, const std::string& tenant_id,
+                                 const std::string& client_id) override {
+    const auto found = scores.find({tenant_id, client_id});
+    if (found == scores.end()) {
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
+  std::map<std::string, StoredScore> GetForUpdateMany(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override {
+    ++get_for_update_calls;
+    std::map<std::string, StoredScore> found;
+    for (const std::string& client_id : client_ids) {
+      const auto row = scores.find({tenant_id, client_id});
+      if (row != scores.end()) {
+        found.emplace(client_id, row->second);
+      }
+    }
+    return found;
+  }
+
+  void UpsertMany(Transaction& /*transaction*/, const std::string& tenant_id,
+                  const std::vector<StoredScore>& stored) override {
+    for (const StoredScore& score : stored) {
+      scores[{tenant_id, score.score.client_id()}] = score;
+      ++upserts_by_client[{tenant_id, score.score.client_id()}];
+    }
+  }
+
+  void Delete(Transaction& /*transaction*/, const std::string& tenant_id,
+              const std::string& client_id) override {
+    scores.erase({tenant_id, client_id});
+    deleted.push_back({tenant_id, client_id});
+  }
+
+  std::vector<std::pair<std::string, PreviousScore>> AllPrevious(
+      Transaction& /*transaction*/, const std::string& tenant_id) override {
+    std::vector<std::pair<std::string, PreviousScore>> previous;
+    for (const auto& [key, stored] : scores) {
+      if (key.first == tenant_id) {
+        previous.emplace_back(key.second,
+                              PreviousScore{stored.tier_state, stored.score.churn_warning()});
+      }
+    }
+    return previous;
+  }
+
+  void AddTierChanges(Transaction& /*transaction*/, const std::string& tenant_id,
+                      const std::vector<v1::TierChange>& changes) override {
+    for (const v1::TierChange& change : changes) {
+      history.push_back(HistoryRow{next_change_id++, tenant_id, change});
+    }
+  }
+
+  std::vector<std::pair<int64_t, v1::TierChange>> ListTierChanges(
+      Transaction& /*transaction*/, const std::string& tenant_id, UnixMicros since,
+      int64_t after_change_id, const std::string& client_id, int limit) override {
+    std::vector<std::pair<int64_t, v1::TierChange>> found;
+    for (const HistoryRow& row : history) {
+      if (row.tenant_id == tenant_id && row.change_id > after_change_id &&
+          FromProtoTimestamp(row.change.changed_at()) >= since &&
+          (client_id.empty() || row.change.client_id() == client_id) &&
+          static_cast<int>(found.size()) < limit) {
+        found.emplace_back(row.change_id, row.change);
+      }
+    }
+    return found;
+  }
+
+  std::vector<v1::Score> ListChurnWarnings(Transaction& /*transaction*/,
+                                           const std::string& tenant_id,
+                                           const std::string& after_client_id, int limit) override {
+    std::vector<v1::Score> found;
+    for (const auto& [key, stored] : scores) {
+      if (key.first == tenant_id && key.second > after_client_id && stored.score.churn_warning() &&
+          static_cast<int>(found.size()) < limit) {
+        found.push_back(stored.score);
+      }
+    }
+    return found;
+  }
+
+  void Stream(Transaction& /*transaction*/, const std::string& tenant_id, const ScoreFilter& filter,
+              int /*page_size*/, const std::function<bool(v1::Score&&)>& emit) override {
+    const auto matches = [](const std::vector<int>& wanted, int value) {
+      return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+    };
+    for (const auto& [key, stored] : scores) {
+      const v1::Score& score = stored.score;
+      if (key.first != tenant_id || key.second <= filter.after_client_id ||
+          !matches(filter.tiers, score.tier()) || !matches(filter.lifecycles, score.lifecycle()) ||
+          !matches(filter.quadrants, score.quadrant())) {
+        continue;
+      }
+      v1::Score copy = score;
+      if (!emit(std::move(copy))) {
+        return;
+      }
+    }
+  }
+
+  std::optional<TierOverrideRecord> GetOverride(Transaction& /*transaction*/,
+                                                const std::string& tenant_id,
+                                                const std::string& client_id) override {
+    const auto found = overrides.find({tenant_id, client_id});
+    if (found == overrides.end()) {
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
+  std::map<std::string, TierOverrideRecord> OverridesFor(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override {
+    std::map<std::string, TierOverrideRecord> found;
+    for (const std::string& client_id : client_ids) {
+      const auto row = overrides.find({tenant_id, client_id});
+      if (row != overrides.end()) {
+        found.emplace(client_id, row->second);
+      }
+    }
+    return found;
+  }
+
+  std::vector<std::pair<std::string, TierOverrideRecord>> AllOverrides(
+      Transaction& /*transaction*/, const std::string& tenant_id) override {
+    std::vector<std::pair<std::string, TierOverrideRecord>> found;
+    for (const auto& [key, record] : overrides) {
+      if (key.first == tenant_id) {
+        found.emplace_back(key.second, record);
+      }
+    }
+    return found;
+  }
+
+  void PutOverride(Transaction& /*transaction*/, const std::string& tenant_id,
+                   const std::string& client_id, const v1::TierOverride& tier_override,
+                   UnixMicros /*now*/) override {
+    TierOverrideRecord record;
+    record.rule.mode = static_cast<OverrideMode>(tier_override.mode());
+    record.rule.tier = static_cast<Tier>(tier_override.tier());
+    // The MySQL row keeps the expiry to the second; the rule compares whole days.
+    record.rule.expires_day = FromProtoTimestamp(tier_override.expires_at()) / kMicrosPerDay;
+    record.proto = tier_override;
+    overrides[{tenant_id, client_id}] = record;
+  }
+
+  void ClearOverride(Transaction& /*transaction*/, const std::string& tenant_id,
+                     const std::string& client_id) override {
+    overrides.erase({tenant_id, client_id});
+  }
+
+  // Test set-up: a stored score of `tier` (as a rescore would have left it).
+  void SeedScore(const std::string& tenant_id, const std::string& client_id, Tier tier,
+                 bool churn_warning = false) {
+    StoredScore stored;
+    stored.score.set_client_id(client_id);
+    stored.score.set_tier(TierToProto(tier));
+    stored.score.set_churn_warning(churn_warning);
+    stored.tier_state.tier = tier;
+    scores[{tenant_id, client_id}] = stored;
+  }
+
+  struct HistoryRow {
+    int64_t change_id = 0;
+    std::string tenant_id;
+    v1::TierChange change;
+  };
+
+  std::map<Key, StoredScore> scores;
+  std::map<Key, TierOverrideRecord> overrides;
+  std::vector<HistoryRow> history;
+  std::map<Key, int> upserts_by_client;  // how often each client's score was written
+  std::vector<Key> deleted;
+  int get_for_update_calls = 0;
+  int64_t next_change_id = 1;
+};
+
+// scoring_configs, clv_models and population_stats of every tenant.
+class FakeVersionRepository final : public VersionRepository {
+ public:
+  v1::ScoringConfig LatestConfig(Transaction& /*transaction*/,
+                                 const std::string& tenant_id) override {
+    const auto found = configs.find(tenant_id);
+    if (found == configs.end() || found->second.empty()) {
+      return ConfigToProto(DefaultScoringConfig(), "");
+    }
+    return found->second.back();
+  }
+
+  v1::ScoringConfig PutConfig(Transaction& /*transaction*/, const std::string& tenant_id,
+                              v1::ScoringConfig config, int64_t expected_version,
+                              const std::string& author, UnixMicros now) override {
+    auto& versions = configs[tenant_id];
+    const int64_t current = versions.empty() ? 0 : versions.back().version();
+    if (current != expected_version) {
+      throw DomainError(ErrorKind::kFailedPrecondition, "expected_version: stale");
+    }
+    config.set_version(current + 1);
+    config.set_author(author);
+    *config.mutable_created_at() = ToProtoTimestamp(now);
+    versions.push_back(config);
+    return config;
+  }
+
+  std::optional<v1::ClvModel> LatestModel(Transaction& /*transaction*/,
+                                          const std::string& tenant_id) override {
+    const auto found = models.find(tenant_id);
+    if (found == models.end() || found->second.empty()) {
+      return std::nullopt;
+    }
+    return found->second.back();
+  }
+
+  v1::ClvModel PutModel(Transaction& /*transaction*/, const std::string& tenant_id,
+                        v1::ClvModel model, UnixMicros now) override {
+    auto& versions = models[tenant_id];
+    model.set_version(static_cast<int64_t>(versions.size()) + 1);
+    *model.mutable_fitted_at() = ToProtoTimestamp(now);
+    versions.push_back(model);
+    return model;
+  }
+
+  std::optional<v1::PopulationStats> LatestPopulation(Transaction& /*transaction*/,
+                                                      const std::string& tenant_id) override {
+    const auto found = populations.find(tenant_id);
+    if (found == populations.end() || found->second.empty()) {
+      return std::nullopt;
+    }
+    return found->second.back();
+  }
+
+  v1::PopulationStats PutPopulation(Transaction& /*transaction*/, const std::string& tenant_id,
+                                    v1::PopulationStats stats, UnixMicros /*now*/) override {
+    auto& versions = populations[tenant_id];
+    stats.set_version(static_cast<int64_t>(versions.size()) + 1);
+    versions.push_back(stats);
+    return stats;
+  }
+
+  std::map<std::string, std::vector<v1::ScoringConfig>> configs;
+  std::map<std::string, std::vector<v1::ClvModel>> models;
+  std::map<std::string, std::vector<v1::PopulationStats>> populations;
+};
+
+// The distribution read over a FakeScoreRepository's scores.
+class FakeDistributionRepository final : public DistributionRepository {
+ public:
+  explicit FakeDistributionRepository(const FakeScoreRepository& scores) : scores_(scores) {}
+
+  TierDistributionTally Tally(Transaction& /*transaction*/, const std::string& tenant_id) override {
+    TierDistributionTally tally;
+    for (const auto& [key, stored] : scores_.scores) {
+      if (key.first == tenant_id) {
+        const v1::Score& score = stored.score;
+        tally.Add(score.tier(), score.lifecycle(), score.quadrant(), score.rfm().segment(),
+                  score.value_12m().units());
+      }
+    }
+    return tally;
+  }
+
+ private:
+  const FakeScoreRepository& scores_;
+};
+
+// The outbox: every appended event, in order.
+class FakeScoringOutbox final : public ScoringOutbox {
+ public:
+  void Append(Transaction& /*transaction*/, const std::vector<OutboxEvent>& appended) override {
+    events.insert(events.end(), appended.begin(), appended.end());
+  }
+
+  int CountOfType(const std::string& type) const {
+    return static_cast<int>(std::count_if(events.begin(), events.end(),
+                                          [&](const OutboxEvent& e) { return e.type == type; }));
+  }
+
+  std::vector<OutboxEvent> events;
+};
+
+// The score cache: `local` is the in-process copy, `shared` the Redis one.
+class FakeScoreCache final : public ScoreCache {
+ public:
+  bool GetLocal(const std::string& tenant_id, const std::string& client_id,
+                v1::Score* score) override {
+    const auto found = local.find(ScoreCacheKey(tenant_id, client_id));
+    if (found == local.end()) {
+      return false;
+    }
+    *score = found->second;
+    return true;
+  }
+
+  std::optional<v1::Score> Get(const std::string& tenant_id,
+                               const std::string& client_id) override {
+    ++gets;
+    const auto found = shared.find(ScoreCacheKey(tenant_id, client_id));
+    if (found == shared.end()) {
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
+  void Put(const std::string& tenant_id, const std::string& client_id,
+           const v1::Score& score) override {
+    shared[ScoreCacheKey(tenant_id, client_id)] = score;
+  }
+
+  void Invalidate(const std::string& tenant_id,
+                  const std::vector<std::string>& client_ids) override {
+    for (const std::string& client_id : client_ids) {
+      const std::string key = ScoreCacheKey(tenant_id, client_id);
+      shared.erase(key);
+      local.erase(key);
+      invalidated.insert(key);
+    }
+  }
+
+  std::map<std::string, v1::Score> local;
+  std::map<std::string, v1::Score> shared;
+  std::set<std::string> invalidated;
+  int gets = 0;
+};
+
+// Referral counts from a map; `down` answers nothing, as a source that timed out.
+class FakePropagationSource final : public PropagationSource {
+ public:
+  std::optional<ReferralCountsById> Fetch(const std::string& /*tenant_id*/,
+                                          const std::vector<std::string>& client_ids) override {
+    ++fetches;
+    if (down) {
+      return std::nullopt;
+    }
+    ReferralCountsById found;
+    for (const std::string& client_id : client_ids) {
+      const auto count = counts.find(client_id);
+      if (count != counts.end()) {
+        found.emplace(client_id, count->second);
+      }
+    }
+    return found;
+  }
+
+  ReferralCountsById counts;
+  bool down = false;
+  int fetches = 0;
+};
+
+// A clock that says what the test sets.
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(UnixMicros at) : now(at) {}
+  UnixMicros Now() const override { return now; }
+  UnixMicros now;
+};
+
+}  // namespace clienttier::scoring::testing

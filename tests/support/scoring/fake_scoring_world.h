@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+
+#include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/app/config_admin.h"
+#include "services/scoring/app/profile_event_applier.h"
+#include "services/scoring/app/referral_counts.h"
+#include "services/scoring/app/rescorer.h"
+#include "services/scoring/app/rescoring.h"
+#include "services/scoring/app/score_calculator.h"
+#include "services/scoring/app/score_changes.h"
+#include "services/scoring/app/score_reads.h"
+#include "services/scoring/domain/calendar_days.h"
+#include "tests/support/fake_transaction.h"
+#include "tests/support/scoring/fake_scoring_repositories.h"
+
+namespace clienttier::scoring::testing {
+
+// scoring's use cases wired over the in-memory fakes, as ScoringApp wires them over MySQL and
+// Redis. Batch writes run one at a time (the fakes are single-threaded).
+struct FakeScoringWorld {
+  static constexpr UnixMicros kNow =
+      static_cast<UnixMicros>(20'000) * kMicrosPerDay + 12 * 3600 * kMicrosPerSecond;
+  static constexpr Day kToday = 20'000;
+
+  FakeScoringWorld() = default;
+
+  ::clienttier::testing::FakeTransactionRunner transactions;
+  ::clienttier::testing::FakeProcessedEventLog processed;
+  FakeAggregateRepository aggregates;
+  FakeScoreRepository scores;
+  FakeVersionRepository versions;
+  FakeDistributionRepository distribution{scores};
+  FakeScoringOutbox outbox;
+  FakeScoreCache cache;
+  FakePropagationSource propagation;
+  FixedClock clock{kNow};
+
+  ScoreCalculator calculator{versions, aggregates, "CNY"};
+  ScoreChangeWriter change_writer{scores, outbox};
+  Rescorer rescorer{calculator, aggregates, scores, change_writer};
+  ReferralCountsRefresher referral_counts{transactions, aggregates, &propagation};
+  ScoreReads reads{transactions, scores, versions, distribution, cache, "CNY"};
+  Rescoring rescoring{transactions, calculator, rescorer,        aggregates,
+                      scores,       cache,      referral_counts, clock};
+  ConfigAdmin admin{transactions, versions, scores, rescorer, cache, clock};
+  BatchJobs jobs{transactions,  calculator,      aggregates, scores, versions,
+                 change_writer, referral_counts, cache,      clock,  BatchJobOptions{1}};
+  ProfileEventApplier profile_events{transactions, processed, aggregates, calculator,
+                                     rescorer,     cache,     clock};
+};
+
+}  // namespace clienttier::scoring::testing

@@ -1,0 +1,193 @@
+// BatchJobs::BatchRescore over the in-memory fakes: what a batch writes, for whom, and what it
+// reports.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "services/scoring/domain/shard.h"
+#include "tests/support/scoring/fake_scoring_world.h"
+
+namespace clienttier::scoring {
+namespace {
+
+using testing::FakeScoringWorld;
+
+constexpr char kTenant[] = "t1";
+
+class BatchRescoreTest : public ::testing::Test {
+ protected:
+  // `count` clients c000.. of varied value: every tenth is a frequent big spender.
+  void AddClients(int count, const std::string& tenant_id = kTenant) {
+    for (int i = 0; i < count; ++i) {
+      char id[16];
+      std::snprintf(id, sizeof(id), "c%03d", i);
+      const bool big = i % 10 == 0;
+      world_.aggregates.AddBuyer(tenant_id, id, big ? 12 : 1 + i % 3, big ? 500000 : 5000 + 100 * i,
+                                 FakeScoringWorld::kToday - (big ? 2 : 30 + i % 200));
+      ids_.push_back(id);
+    }
+  }
+
+  // Runs a batch and keeps every progress report.
+  std::vector<v1::BatchRescoreProgress> Run(int shard_index = 0, int shard_count = 0,
+                                            bool refresh_population = false,
+                                            int stop_after_reports = -1) {
+    v1::BatchRescoreRequest request;
+    request.set_shard_index(shard_index);
+    request.set_shard_count(shard_count);
+    request.set_refresh_population(refresh_population);
+    std::vector<v1::BatchRescoreProgress> reports;
+    world_.jobs.BatchRescore(kTenant, request, [&](const v1::BatchRescoreProgress& report) {
+      reports.push_back(report);
+      return stop_after_reports < 0 || static_cast<int>(reports.size()) < stop_after_reports;
+    });
+    return reports;
+  }
+
+  std::set<std::string> ScoredClients(const std::string& tenant_id = kTenant) const {
+    std::set<std::string> scored;
+    for (const auto& [key, count] : world_.scores.upserts_by_client) {
+      if (key.first == tenant_id) {
+        scored.insert(key.second);
+      }
+    }
+    return scored;
+  }
+
+  FakeScoringWorld world_;
+  std::vector<std::string> ids_;
+};
+
+TEST_F(BatchRescoreTest, ScoresEveryClientOfTheTenantExactlyOnce) {
+  AddClients(30);
+  AddClients(5, "other-tenant");
+  const auto reports = Run();
+
+  ASSERT_EQ(world_.scores.upserts_by_client.size(), 30u);  // the other tenant is untouched
+  for (const auto& [key, writes] : world_.scores.upserts_by_client) {
+    EXPECT_EQ(key.first, kTenant);
+    EXPECT_EQ(writes, 1) << key.second;
+    EXPECT_EQ(world_.scores.scores.at(key).score.client_id(), key.second);
+  }
+  EXPECT_EQ(ScoredClients(), std::set<std::string>(ids_.begin(), ids_.end()));
+  // Unsharded: the population is computed from these clients and stored as version 1.
+  ASSERT_EQ(world_.versions.populations[kTenant].size(), 1u);
+  EXPECT_EQ(world_.scores.scores.begin()->second.score.population_version(), 1);
+  // Every written client's cached score is dropped.
+  EXPECT_EQ(world_.cache.invalidated.size(), 30u);
+}
+
+TEST_F(BatchRescoreTest, AShardScoresOnlyItsClientsAndTheShardsTogetherScoreAll) {
+  AddClients(40);
+  constexpr int kShards = 3;
+  std::set<std::string> all;
+  for (int shard = 0; shard < kShards; ++shard) {
+    world_.scores.upserts_by_client.clear();
+    const auto reports = Run(shard, kShards, /*refresh_population=*/true);
+    const std::set<std::string> scored = ScoredClients();
+    size_t expected = 0;
+    for (const std::string& id : ids_) {
+      if (ShardOf(id, kShards) == shard) {
+        ++expected;
+        EXPECT_EQ(scored.count(id), 1u) << id << " belongs to shard " << shard;
+      } else {
+        EXPECT_EQ(scored.count(id), 0u) << id << " does not belong to shard " << shard;
+      }
+    }
+    EXPECT_EQ(scored.size(), expected);
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back().total(), static_cast<int64_t>(expected));
+    all.insert(scored.begin(), scored.end());
+  }
+  EXPECT_EQ(all, std::set<std::string>(ids_.begin(), ids_.end()));
+}
+
+TEST_F(BatchRescoreTest, AShardWithoutPopulationForTheConfigIsRefused) {
+  AddClients(5);
+  EXPECT_THROW(Run(0, 2, /*refresh_population=*/false), DomainError);
+  EXPECT_TRUE(world_.scores.upserts_by_client.empty());
+}
+
+TEST_F(BatchRescoreTest, TierMovesAreRecordedAndEmittedButFirstScoresAreNot) {
+  AddClients(20);
+  // Half the clients were scored before, all in T3; the others are scored for the first time.
+  for (size_t i = 0; i < ids_.size(); i += 2) {
+    world_.scores.SeedScore(kTenant, ids_[i], Tier::kT3);
+  }
+  const auto reports = Run();
+
+  int moved = 0;
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    const v1::Score& score = world_.scores.scores.at({kTenant, ids_[i]}).score;
+    if (i % 2 == 0 && score.tier() != v1::TIER_T3) {
+      ++moved;
+    }
+  }
+  ASSERT_GT(moved, 0) << "the big spenders among the seeded clients should be promoted";
+  ASSERT_EQ(static_cast<int>(world_.scores.history.size()), moved);
+  std::set<std::string> seeded;
+  for (size_t i = 0; i < ids_.size(); i += 2) {
+    seeded.insert(ids_[i]);
+  }
+  for (const auto& row : world_.scores.history) {
+    EXPECT_EQ(seeded.count(row.change.client_id()), 1u) << "a first score is not a change";
+    EXPECT_EQ(row.change.from_tier(), v1::TIER_T3);
+    EXPECT_EQ(row.change.to_tier(),
+              world_.scores.scores.at({kTenant, row.change.client_id()}).score.tier());
+    EXPECT_EQ(FromProtoTimestamp(row.change.changed_at()), FakeScoringWorld::kNow);
+  }
+  EXPECT_EQ(world_.outbox.CountOfType("tier_changed"), moved);
+  for (const OutboxEvent& event : world_.outbox.events) {
+    EXPECT_EQ(event.stream, kScoringStream);
+    EXPECT_EQ(event.tenant_id, kTenant);
+  }
+  EXPECT_EQ(reports.back().tier_changes(), moved);
+}
+
+TEST_F(BatchRescoreTest, ReportsProgressAfterEveryChunkAndOnceDone) {
+  AddClients(4500);  // chunks of 2,000: 2,000 + 2,000 + 500
+  const auto reports = Run();
+
+  // After the second and third chunk (not the first), then the final report.
+  ASSERT_EQ(reports.size(), 3u);
+  for (const auto& report : reports) {
+    EXPECT_EQ(report.total(), 4500);
+    EXPECT_EQ(report.population_version(), 1);
+  }
+  EXPECT_FALSE(reports[0].done());
+  EXPECT_FALSE(reports[1].done());
+  // With one write in flight, a chunk's report counts the chunks written before it.
+  EXPECT_EQ(reports[0].scored(), 2000);
+  EXPECT_EQ(reports[1].scored(), 4000);
+  EXPECT_TRUE(reports[2].done());
+  EXPECT_EQ(reports[2].scored(), 4500);
+  EXPECT_EQ(world_.scores.upserts_by_client.size(), 4500u);
+}
+
+TEST_F(BatchRescoreTest, ACallerThatGoesAwayStopsTheJobBetweenChunks) {
+  AddClients(4500);
+  const auto reports = Run(0, 0, false, /*stop_after_reports=*/1);
+
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_FALSE(reports[0].done());
+  // The chunk being written when the caller left is finished; the third is never computed.
+  EXPECT_EQ(world_.scores.upserts_by_client.size(), 4000u);
+}
+
+TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
+  AddClients(3);
+  world_.propagation.counts[ids_[1]] = ReferralCounts{5, 4};
+  Run();
+
+  EXPECT_EQ(world_.propagation.fetches, 1);
+  EXPECT_EQ(world_.aggregates.referral_rows_stored, 1);
+  EXPECT_EQ(world_.aggregates.clients.at({kTenant, ids_[1]}).counters.referrals_converted, 4);
+  // Four converted referrals make a spreader.
+  EXPECT_EQ(world_.scores.scores.at({kTenant, ids_[1]}).score.propagation_tier(),
+            v1::PROPAGATION_TIER_SPREADER);
+}
+
+}  // namespace
+}  // namespace clienttier::scoring

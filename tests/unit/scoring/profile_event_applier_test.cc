@@ -1,0 +1,177 @@
+// ProfileEventApplier over the in-memory fakes: exactly-once application, one rescore per
+// touched client, erasure.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/scoring/fake_scoring_world.h"
+
+namespace clienttier::scoring {
+namespace {
+
+namespace pv1 = ::clienttier::profile::v1;
+using testing::FakeScoringWorld;
+
+constexpr char kTenant[] = "t1";
+
+pv1::ProfileEvent Purchase(const std::string& event_id, const std::string& client_id, int64_t units,
+                           int days_ago, const std::string& tenant_id = kTenant) {
+  pv1::ProfileEvent event;
+  event.set_event_id(event_id);
+  event.set_tenant_id(tenant_id);
+  auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
+  transaction->set_client_id(client_id);
+  transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+  transaction->mutable_amount()->set_units(units);
+  transaction->mutable_amount()->set_currency("CNY");
+  *transaction->mutable_occurred_at() =
+      ToProtoTimestamp(FakeScoringWorld::kNow - days_ago * kMicrosPerDay);
+  return event;
+}
+
+pv1::ProfileEvent Erased(const std::string& event_id, const std::string& client_id) {
+  pv1::ProfileEvent event;
+  event.set_event_id(event_id);
+  event.set_tenant_id(kTenant);
+  event.mutable_client_erased()->set_client_id(client_id);
+  return event;
+}
+
+class ProfileEventApplierTest : public ::testing::Test {
+ protected:
+  std::optional<ClientFacts> Facts(const std::string& client_id) {
+    Transaction transaction;
+    return world_.aggregates.LoadFacts(transaction, kTenant, client_id, "CNY",
+                                       FakeScoringWorld::kToday);
+  }
+  const v1::Score* StoredScore(const std::string& client_id) const {
+    const auto found = world_.scores.scores.find({kTenant, client_id});
+    return found == world_.scores.scores.end() ? nullptr : &found->second.score;
+  }
+  int Writes(const std::string& client_id) const {
+    const auto found = world_.scores.upserts_by_client.find({kTenant, client_id});
+    return found == world_.scores.upserts_by_client.end() ? 0 : found->second;
+  }
+
+  FakeScoringWorld world_;
+};
+
+TEST_F(ProfileEventApplierTest, APurchaseUpdatesTheAggregatesAndRescoresTheClient) {
+  world_.cache.shared[ScoreCacheKey(kTenant, "c1")] = v1::Score();  // a stale cached score
+
+  EXPECT_EQ(world_.profile_events.Apply({Purchase("e1", "c1", 12000, 3)}), 1);
+
+  const auto facts = Facts("c1");
+  ASSERT_TRUE(facts);
+  EXPECT_EQ(facts->purchase_count, 1);
+  EXPECT_EQ(facts->spend_minor, 12000);
+  EXPECT_EQ(facts->last_purchase_day, FakeScoringWorld::kToday - 3);
+  const v1::Score* score = StoredScore("c1");
+  ASSERT_NE(score, nullptr);
+  EXPECT_EQ(score->lifetime_purchases(), 1);
+  EXPECT_EQ(score->lifetime_spend().units(), 12000);
+  EXPECT_EQ(FromProtoTimestamp(score->as_of()), FakeScoringWorld::kNow);
+  EXPECT_EQ(world_.cache.shared.count(ScoreCacheKey(kTenant, "c1")), 0u);
+  EXPECT_EQ(world_.transactions.transactions, 1);  // dedupe, aggregates and score together
+  EXPECT_TRUE(world_.outbox.events.empty());       // a first score is no tier change
+}
+
+TEST_F(ProfileEventApplierTest, ARedeliveredEventChangesNothing) {
+  const pv1::ProfileEvent event = Purchase("e1", "c1", 12000, 3);
+  ASSERT_EQ(world_.profile_events.Apply({event}), 1);
+  const std::string before = StoredScore("c1")->SerializeAsString();
+
+  EXPECT_EQ(world_.profile_events.Apply({event}), 0);
+  EXPECT_FALSE(world_.profile_events.ApplyOne(event));
+
+  EXPECT_EQ(Facts("c1")->purchase_count, 1);
+  EXPECT_EQ(Facts("c1")->spend_minor, 12000);
+  EXPECT_EQ(world_.aggregates.apply_calls, 1);
+  EXPECT_EQ(Writes("c1"), 1);
+  EXPECT_EQ(StoredScore("c1")->SerializeAsString(), before);
+}
+
+TEST_F(ProfileEventApplierTest, ARedeliveryInsideANewReadAppliesOnlyTheNewEvents) {
+  ASSERT_EQ(world_.profile_events.Apply({Purchase("e1", "c1", 1000, 9)}), 1);
+  EXPECT_EQ(
+      world_.profile_events.Apply({Purchase("e1", "c1", 1000, 9), Purchase("e2", "c1", 2000, 2)}),
+      1);
+  EXPECT_EQ(Facts("c1")->purchase_count, 2);
+  EXPECT_EQ(Facts("c1")->spend_minor, 3000);
+}
+
+TEST_F(ProfileEventApplierTest, SeveralEventsOfOneClientRescoreItOnce) {
+  EXPECT_EQ(
+      world_.profile_events.Apply({Purchase("e1", "c1", 1000, 30), Purchase("e2", "c1", 2000, 20),
+                                   Purchase("e3", "c2", 500, 5), Purchase("e4", "c1", 4000, 1)}),
+      4);
+
+  EXPECT_EQ(Writes("c1"), 1);
+  EXPECT_EQ(Writes("c2"), 1);
+  EXPECT_EQ(world_.scores.get_for_update_calls, 1);  // one read for the tenant's clients
+  EXPECT_EQ(world_.aggregates.load_for_calls, 1);
+  EXPECT_EQ(StoredScore("c1")->lifetime_purchases(), 3);
+  EXPECT_EQ(StoredScore("c1")->lifetime_spend().units(), 7000);
+  EXPECT_EQ(StoredScore("c2")->lifetime_purchases(), 1);
+}
+
+TEST_F(ProfileEventApplierTest, EachTenantOfAReadIsRescoredOnItsOwn) {
+  EXPECT_EQ(world_.profile_events.Apply(
+                {Purchase("e1", "c1", 1000, 3), Purchase("e2", "c1", 9000, 3, "t2")}),
+            2);
+  EXPECT_EQ(world_.scores.scores.at({kTenant, "c1"}).score.lifetime_spend().units(), 1000);
+  EXPECT_EQ(world_.scores.scores.at({"t2", "c1"}).score.lifetime_spend().units(), 9000);
+  EXPECT_EQ(world_.scores.get_for_update_calls, 2);
+}
+
+TEST_F(ProfileEventApplierTest, AnErasedClientLosesItsScore) {
+  ASSERT_EQ(world_.profile_events.Apply({Purchase("e1", "c1", 12000, 3)}), 1);
+  ASSERT_NE(StoredScore("c1"), nullptr);
+  world_.cache.shared[ScoreCacheKey(kTenant, "c1")] = *StoredScore("c1");
+
+  EXPECT_EQ(world_.profile_events.Apply({Erased("e2", "c1")}), 1);
+
+  EXPECT_FALSE(Facts("c1"));
+  EXPECT_EQ(StoredScore("c1"), nullptr);
+  ASSERT_EQ(world_.scores.deleted.size(), 1u);
+  EXPECT_EQ(world_.scores.deleted[0].second, "c1");
+  EXPECT_EQ(world_.cache.shared.count(ScoreCacheKey(kTenant, "c1")), 0u);
+  // A later purchase of the erased client scores nothing.
+  EXPECT_EQ(world_.profile_events.Apply({Purchase("e3", "c1", 500, 1)}), 1);
+  EXPECT_EQ(StoredScore("c1"), nullptr);
+}
+
+TEST_F(ProfileEventApplierTest, AnEventScoringDoesNotReadIsCountedButTouchesNothing) {
+  pv1::ProfileEvent update;
+  update.set_event_id("e1");
+  update.set_tenant_id(kTenant);
+  update.mutable_client_updated()->mutable_client()->set_client_id("c1");
+
+  EXPECT_EQ(world_.profile_events.Apply({update}), 1);
+  EXPECT_EQ(world_.aggregates.apply_calls, 0);
+  EXPECT_TRUE(world_.scores.scores.empty());
+  EXPECT_EQ(world_.processed.ids.count("e1"), 1u);
+}
+
+TEST_F(ProfileEventApplierTest, ATierMoveIsRecordedAndEmittedWithTheRescore) {
+  world_.aggregates.AddBuyer(kTenant, "c1", 1, 1000, FakeScoringWorld::kToday - 300);
+  world_.scores.SeedScore(kTenant, "c1", Tier::kT3);
+  std::vector<pv1::ProfileEvent> events;
+  for (int i = 0; i < 12; ++i) {
+    events.push_back(Purchase("e" + std::to_string(i), "c1", 900000, 1 + 7 * i));
+  }
+  ASSERT_EQ(world_.profile_events.Apply(events), 12);
+
+  const v1::Score* score = StoredScore("c1");
+  ASSERT_NE(score, nullptr);
+  ASSERT_NE(score->tier(), v1::TIER_T3) << "a big spender is promoted at once";
+  ASSERT_EQ(world_.scores.history.size(), 1u);
+  EXPECT_EQ(world_.scores.history[0].change.from_tier(), v1::TIER_T3);
+  EXPECT_EQ(world_.scores.history[0].change.to_tier(), score->tier());
+  EXPECT_EQ(world_.outbox.CountOfType("tier_changed"), 1);
+  EXPECT_EQ(world_.outbox.events[0].invalidate_key, ScoreCacheKey(kTenant, "c1"));
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
