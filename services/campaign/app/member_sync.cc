@@ -125,7 +125,7 @@ int MemberSync::ApplyScoringEvents(const std::vector<sv1::ScoringEvent>& events)
       }
       const int64_t revision = members_.NextRevision(transaction, tenant_id);
       members_.SaveScores(transaction, tenant_id, scores, revision, now);
-      triggers_.Enter(transaction, tenant_id, changes);
+      triggers_.Enter(transaction, tenant_id, changes, now);
     }
   });
   return applied;

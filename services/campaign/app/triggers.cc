@@ -13,8 +13,7 @@ namespace clienttier::campaign {
 namespace sv1 = ::clienttier::scoring::v1;
 
 void Triggers::Enter(Transaction& transaction, const std::string& tenant_id,
-                     const std::vector<ScoringEventChange>& changes) {
-  const UnixMicros now = clock_.Now();
+                     const std::vector<ScoringEventChange>& changes, UnixMicros now) {
   std::optional<TenantSettings> settings;
   for (const ScoringEventChange& change : changes) {
     if (change.score == nullptr || (!change.enters_welcome && !change.enters_retention)) {

@@ -31,9 +31,9 @@ class Triggers {
 
   // Enters the changes' members into the tenant's trigger campaigns, in `transaction` (the one
   // that saved their scores and recorded the events as processed). Locks the tenant's settings
-  // row when any change enters a trigger.
+  // row (stamped `now` when it is created) when any change enters a trigger.
   void Enter(Transaction& transaction, const std::string& tenant_id,
-             const std::vector<ScoringEventChange>& changes);
+             const std::vector<ScoringEventChange>& changes, UnixMicros now);
 
  private:
   void EnterOne(Transaction& transaction, const std::string& tenant_id,

@@ -267,9 +267,7 @@ std::string TierName(MemberTier tier) {
 }
 
 std::string LifecycleName(MemberLifecycle lifecycle) {
-  return lifecycle == MemberLifecycle::kUnspecified
-             ? "unspecified"
-             : Name(static_cast<Lifecycle>(static_cast<int>(lifecycle)));
+  return lifecycle == MemberLifecycle::kUnspecified ? "unspecified" : Name(lifecycle);
 }
 
 }  // namespace clienttier::campaign

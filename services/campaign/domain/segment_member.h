@@ -10,10 +10,10 @@
 namespace clienttier::campaign {
 
 // The small enums below use the numbers of the matching proto enums (scoring.v1 and
-// profile.v1), so the code that builds a member from a Score and a Client can static_cast
-// them; 0 is always "unspecified" (not scored yet, or not asked). rfm_segment follows
-// scoring's RfmSegment, since the proto carries the segment as its name.
-// Tier, lifecycle and propagation tier are scoring's labels (score_labels.h).
+// profile.v1); 0 is always "unspecified" (not scored yet, or not asked). Scoring's are mapped in
+// one place, domain/member_mapping.cc; tier, lifecycle and propagation tier are the labels the
+// next-best-action playbook reads too (score_labels.h). rfm_segment follows scoring's
+// RfmSegment, since the proto carries the segment as its name.
 using MemberTier = ScoreTier;
 enum class MemberSpendTier : uint8_t {
   kUnspecified = 0,
