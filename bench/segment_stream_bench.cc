@@ -29,7 +29,7 @@
 #include "common/config/config_reader.h"
 #include "common/db/migrations.h"
 #include "services/campaign/campaign_app.h"
-#include "services/campaign/storage/member_store.h"
+#include "services/campaign/storage/mysql/mysql_member_repository.h"
 
 namespace {
 
@@ -122,14 +122,16 @@ int main(int argc, char** argv) {
   auto load_start = std::chrono::steady_clock::now();
   {
     MySqlPool pool(config.mysql, nullptr);
+    MySqlTransactionRunner transactions(pool);
+    campaign::MySqlMemberRepository repository;
     uint64_t state = 20'261'124;
     std::vector<sv1::Score> batch;
     for (int64_t i = 0; i < members; ++i) {
       batch.push_back(MakeScore(i, state));
       if (batch.size() == kLoadBatch || i + 1 == members) {
-        pool.InTransaction([&](sql::Connection& connection) {
-          const int64_t revision = campaign::MemberStore::NextRevision(connection, kTenant);
-          campaign::MemberStore::SaveScores(connection, kTenant, batch, revision, 0);
+        transactions.InTransaction([&](Transaction& transaction) {
+          const int64_t revision = repository.NextRevision(transaction, kTenant);
+          repository.SaveScores(transaction, kTenant, batch, revision, 0);
         });
         batch.clear();
       }
@@ -144,12 +146,12 @@ int main(int argc, char** argv) {
   auto stub = cv1::CampaignService::NewStub(
       grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   {
-    // A reader key cannot create segments; the bench writes it through the engine.
+    // A reader key cannot create segments; the bench writes it through the use case.
     cv1::Segment segment;
     segment.set_segment_id("everyone");
     segment.set_name("Every scored client");
     segment.set_rule(kRule);
-    app.engine().CreateSegment(kTenant, segment);
+    app.segments().Create(kTenant, segment);
   }
 
   // 3. Cold, then warm runs.

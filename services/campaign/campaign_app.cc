@@ -15,10 +15,10 @@ CampaignAppConfig ReadCampaignConfig(ConfigReader& reader) {
   config.server = ReadServerConfig(reader, 50053, 9093);
   config.mysql = ReadMySqlConfig(reader, "ct_campaign");
   config.redis = ReadRedisConfig(reader);
-  config.engine.default_currency = reader.String(
-      "default-currency", config.engine.default_currency,
+  config.defaults.currency = reader.String(
+      "default-currency", config.defaults.currency,
       "ISO 4217 currency of a tenant's rules and reports until its settings name one");
-  if (!validation::IsKnownCurrency(config.engine.default_currency)) {
+  if (!validation::IsKnownCurrency(config.defaults.currency)) {
     throw std::invalid_argument("--default-currency: unknown ISO 4217 code");
   }
   config.upstream.scoring_target = reader.String(
@@ -57,18 +57,40 @@ CampaignApp::CampaignApp(CampaignAppConfig config) : config_(std::move(config)) 
   pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
   redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  members_ = std::make_unique<MemberCache>(*pool_);
+  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
+  members_ = std::make_unique<MemberCache>(*transactions_, member_repository_);
   if (!config_.upstream.scoring_target.empty() && !config_.upstream.profile_target.empty()) {
     upstream_ = std::make_unique<UpstreamServices>(config_.upstream);
   }
-  engine_ =
-      std::make_unique<CampaignEngine>(*pool_, *members_, upstream_.get(), clock_, config_.engine);
-  profile_consumer_ = std::make_unique<ProfileEventConsumer<CampaignEngine>>(
-      *redis_, *engine_, metrics_, config_.profile_consumer);
-  scoring_consumer_ =
-      std::make_unique<ScoringEventConsumer>(*redis_, *engine_, metrics_, config_.scoring_consumer);
+
+  segment_runner_ = std::make_unique<SegmentRunner>(*transactions_, settings_repository_, *members_,
+                                                    clock_, config_.defaults);
+  segments_ = std::make_unique<SegmentUseCases>(*transactions_, segment_repository_,
+                                                campaign_repository_, *segment_runner_, clock_);
+  campaigns_ = std::make_unique<CampaignUseCases>(*transactions_, campaign_repository_,
+                                                  segment_repository_, settings_repository_,
+                                                  *segments_, *segment_runner_, clock_);
+  outcomes_ = std::make_unique<OutcomeUseCases>(*transactions_, campaign_repository_,
+                                                outcome_repository_, *segment_runner_);
+  advice_ = std::make_unique<AdviceUseCases>(*transactions_, member_repository_,
+                                             campaign_repository_, upstream_.get(), clock_);
+  settings_ = std::make_unique<SettingsUseCases>(*transactions_, settings_repository_,
+                                                 campaign_repository_, *segment_runner_, clock_);
+  triggers_ = std::make_unique<Triggers>(campaign_repository_, member_repository_,
+                                         settings_repository_, *segment_runner_, clock_);
+  member_sync_ = std::make_unique<MemberSync>(*transactions_, member_repository_, processed_events_,
+                                              *members_, *triggers_, upstream_.get(), clock_);
+
+  profile_handler_ = std::make_unique<ProfileEventHandler>(*member_sync_, *pool_, clock_);
+  profile_consumer_ = std::make_unique<CampaignProfileConsumer>(*redis_, *profile_handler_,
+                                                                metrics_, config_.profile_consumer);
+  scoring_consumer_ = std::make_unique<ScoringEventConsumer>(*redis_, *member_sync_, metrics_,
+                                                             config_.scoring_consumer);
   runner_ = std::make_unique<RpcRunner>("campaign", *keys_, metrics_);
-  service_ = std::make_unique<CampaignService>(*runner_, *engine_);
+  service_ = std::make_unique<CampaignService>(
+      *runner_,
+      CampaignUseCaseSet{*segments_, *campaigns_, *outcomes_, *advice_, *settings_, *member_sync_},
+      clock_);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.campaign.v1.CampaignService");
   host_->SetHealthProbe([this] { return pool_->Ping(); });

@@ -5,32 +5,33 @@
 #include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
 #include "common/db/mysql_pool.h"
-#include "common/events/profile_event_consumer.h"
+#include "common/db/processed_events.h"
+#include "common/db/transaction.h"
 #include "common/observability/metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/server/rpc_runner.h"
 #include "common/server/server_host.h"
-#include "services/campaign/campaign_engine.h"
+#include "services/campaign/app/campaign_defaults.h"
+#include "services/campaign/app/triggers.h"
+#include "services/campaign/app/use_cases.h"
 #include "services/campaign/campaign_service.h"
-#include "services/campaign/member_cache.h"
-#include "services/campaign/scoring_event_consumer.h"
-#include "services/campaign/upstream_services.h"
+#include "services/campaign/clients/upstream_services.h"
+#include "services/campaign/consumers/profile_event_consumer.h"
+#include "services/campaign/consumers/scoring_event_consumer.h"
+#include "services/campaign/storage/member_cache.h"
+#include "services/campaign/storage/mysql/mysql_campaign_repository.h"
+#include "services/campaign/storage/mysql/mysql_member_repository.h"
+#include "services/campaign/storage/mysql/mysql_outcome_repository.h"
+#include "services/campaign/storage/mysql/mysql_segment_repository.h"
+#include "services/campaign/storage/mysql/mysql_settings_repository.h"
 
 namespace clienttier::campaign {
-
-// campaign's ct:events:profile consumer (group "campaign"): profiles, consents and erasures.
-struct ProfileConsumerOptions : ProfileEventConsumerOptions {
-  ProfileConsumerOptions() {
-    group = "campaign";
-    metric_prefix = "ct_campaign_profile_events";
-  }
-};
 
 struct CampaignAppConfig {
   ServerConfig server;
   MySqlConfig mysql;
   RedisConfig redis;
-  CampaignEngineOptions engine;
+  CampaignDefaults defaults;
   UpstreamOptions upstream;
   ProfileConsumerOptions profile_consumer;
   ScoringEventConsumerOptions scoring_consumer;
@@ -51,7 +52,8 @@ class CampaignApp {
   void Stop();  // graceful: NOT_SERVING, drain, stop the consumers
 
   MetricsRegistry& metrics() { return metrics_; }
-  CampaignEngine& engine() { return *engine_; }
+  // The bench writes its segment through this (a reader key cannot).
+  SegmentUseCases& segments() { return *segments_; }
 
  private:
   CampaignAppConfig config_;
@@ -60,10 +62,28 @@ class CampaignApp {
   std::unique_ptr<MySqlPool> pool_;
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<ApiKeyStore> keys_;
+  std::unique_ptr<MySqlTransactionRunner> transactions_;
+  // Repositories (storage/mysql) and the in-process member cache over them.
+  MySqlSegmentRepository segment_repository_;
+  MySqlCampaignRepository campaign_repository_;
+  MySqlOutcomeRepository outcome_repository_;
+  MySqlMemberRepository member_repository_;
+  MySqlSettingsRepository settings_repository_;
+  MySqlProcessedEventLog processed_events_;
   std::unique_ptr<MemberCache> members_;
   std::unique_ptr<UpstreamServices> upstream_;
-  std::unique_ptr<CampaignEngine> engine_;
-  std::unique_ptr<ProfileEventConsumer<CampaignEngine>> profile_consumer_;
+  // Use cases (app/).
+  std::unique_ptr<SegmentRunner> segment_runner_;
+  std::unique_ptr<SegmentUseCases> segments_;
+  std::unique_ptr<CampaignUseCases> campaigns_;
+  std::unique_ptr<OutcomeUseCases> outcomes_;
+  std::unique_ptr<AdviceUseCases> advice_;
+  std::unique_ptr<SettingsUseCases> settings_;
+  std::unique_ptr<Triggers> triggers_;
+  std::unique_ptr<MemberSync> member_sync_;
+  // Consumers.
+  std::unique_ptr<ProfileEventHandler> profile_handler_;
+  std::unique_ptr<CampaignProfileConsumer> profile_consumer_;
   std::unique_ptr<ScoringEventConsumer> scoring_consumer_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<CampaignService> service_;

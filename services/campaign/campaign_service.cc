@@ -40,7 +40,7 @@ void CheckSegmentShape(const v1::Segment& segment) {
   }
 }
 
-// The campaign as the engine stores it: the checked definition, with defaults filled in.
+// The campaign as it is stored: the checked definition, with defaults filled in.
 v1::Campaign CheckedCampaign(const v1::Campaign& input) {
   validation::CheckId("campaign.campaign_id", input.campaign_id(), kMaxIdLength);
   validation::CheckId("campaign.segment_id", input.segment_id(), kMaxIdLength);
@@ -100,15 +100,16 @@ v1::CampaignSettings ToProto(const TenantSettings& settings) {
 
 }  // namespace
 
-CampaignService::CampaignService(RpcRunner& runner, CampaignEngine& engine)
-    : runner_(runner), engine_(engine) {}
+CampaignService::CampaignService(RpcRunner& runner, CampaignUseCaseSet use_cases,
+                                 const Clock& clock)
+    : runner_(runner), use_cases_(use_cases), clock_(clock) {}
 
 grpc::Status CampaignService::CreateSegment(grpc::ServerContext* context,
                                             const v1::CreateSegmentRequest* request,
                                             v1::Segment* response) {
   return runner_.Run(context, "CreateSegment", Role::kWriter, [&](const Caller& caller) {
     CheckSegmentShape(request->segment());
-    *response = engine_.CreateSegment(caller.tenant_id, request->segment());
+    *response = use_cases_.segments.Create(caller.tenant_id, request->segment());
   });
 }
 
@@ -117,7 +118,7 @@ grpc::Status CampaignService::GetSegment(grpc::ServerContext* context,
                                          v1::Segment* response) {
   return runner_.Run(context, "GetSegment", Role::kReader, [&](const Caller& caller) {
     validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
-    *response = engine_.GetSegment(caller.tenant_id, request->segment_id());
+    *response = use_cases_.segments.Get(caller.tenant_id, request->segment_id());
   });
 }
 
@@ -129,8 +130,8 @@ grpc::Status CampaignService::UpdateSegment(grpc::ServerContext* context,
     if (request->expected_version() < 1) {
       throw InvalidArgument("expected_version", "required (>= 1)");
     }
-    *response =
-        engine_.UpdateSegment(caller.tenant_id, request->segment(), request->expected_version());
+    *response = use_cases_.segments.Update(caller.tenant_id, request->segment(),
+                                           request->expected_version());
   });
 }
 
@@ -139,7 +140,7 @@ grpc::Status CampaignService::ListSegments(grpc::ServerContext* context,
                                            v1::ListSegmentsResponse* response) {
   return runner_.Run(context, "ListSegments", Role::kReader, [&](const Caller& caller) {
     const int limit = validation::PageSize(request->page());
-    auto segments = engine_.ListSegments(caller.tenant_id, AfterId(request->page()), limit);
+    auto segments = use_cases_.segments.List(caller.tenant_id, AfterId(request->page()), limit);
     for (v1::Segment& segment : segments) {
       *response->add_segments() = std::move(segment);
     }
@@ -154,7 +155,7 @@ grpc::Status CampaignService::DeleteSegment(grpc::ServerContext* context,
                                             v1::DeleteSegmentResponse*) {
   return runner_.Run(context, "DeleteSegment", Role::kWriter, [&](const Caller& caller) {
     validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
-    engine_.DeleteSegment(caller.tenant_id, request->segment_id());
+    use_cases_.segments.Delete(caller.tenant_id, request->segment_id());
   });
 }
 
@@ -168,12 +169,12 @@ grpc::Status CampaignService::PreviewSegment(grpc::ServerContext* context,
     const int sample = request->sample_size() == 0 ? kDefaultSample : request->sample_size();
     if (request->has_segment_id()) {
       validation::CheckId("segment_id", request->segment_id(), kMaxIdLength);
-      *response = engine_.PreviewSegment(caller.tenant_id, request->segment_id(), "", sample);
+      *response = use_cases_.segments.Preview(caller.tenant_id, request->segment_id(), "", sample);
     } else if (request->has_rule()) {
       if (request->rule().empty()) {
         throw InvalidArgument("rule", "required");
       }
-      *response = engine_.PreviewSegment(caller.tenant_id, "", request->rule(), sample);
+      *response = use_cases_.segments.Preview(caller.tenant_id, "", request->rule(), sample);
     } else {
       throw InvalidArgument("target", "set segment_id or rule");
     }
@@ -192,11 +193,11 @@ grpc::Status CampaignService::StreamSegmentMembers(
       throw InvalidArgument("chunk_size", "must be between 0 and 10000");
     }
     const int chunk = request->chunk_size() == 0 ? kDefaultChunk : request->chunk_size();
-    engine_.StreamSegmentMembers(caller.tenant_id, request->segment_id(),
-                                 request->after_client_id(), chunk,
-                                 [&](const v1::SegmentMembersChunk& members) {
-                                   return !context->IsCancelled() && writer->Write(members);
-                                 });
+    use_cases_.segments.StreamMembers(caller.tenant_id, request->segment_id(),
+                                      request->after_client_id(), chunk,
+                                      [&](const v1::SegmentMembersChunk& members) {
+                                        return !context->IsCancelled() && writer->Write(members);
+                                      });
   });
 }
 
@@ -204,7 +205,7 @@ grpc::Status CampaignService::CreateCampaign(grpc::ServerContext* context,
                                              const v1::CreateCampaignRequest* request,
                                              v1::Campaign* response) {
   return runner_.Run(context, "CreateCampaign", Role::kWriter, [&](const Caller& caller) {
-    *response = engine_.CreateCampaign(caller.tenant_id, CheckedCampaign(request->campaign()));
+    *response = use_cases_.campaigns.Create(caller.tenant_id, CheckedCampaign(request->campaign()));
   });
 }
 
@@ -213,7 +214,7 @@ grpc::Status CampaignService::GetCampaign(grpc::ServerContext* context,
                                           v1::Campaign* response) {
   return runner_.Run(context, "GetCampaign", Role::kReader, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.GetCampaign(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.campaigns.Get(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -223,8 +224,8 @@ grpc::Status CampaignService::ListCampaigns(grpc::ServerContext* context,
   return runner_.Run(context, "ListCampaigns", Role::kReader, [&](const Caller& caller) {
     const int limit = validation::PageSize(request->page());
     validation::CheckEnum("state", request->state(), v1::CampaignState_IsValid, false);
-    auto campaigns =
-        engine_.ListCampaigns(caller.tenant_id, AfterId(request->page()), request->state(), limit);
+    auto campaigns = use_cases_.campaigns.List(caller.tenant_id, AfterId(request->page()),
+                                               request->state(), limit);
     for (v1::Campaign& campaign : campaigns) {
       *response->add_campaigns() = std::move(campaign);
     }
@@ -239,7 +240,7 @@ grpc::Status CampaignService::SimulateCampaign(grpc::ServerContext* context,
                                                v1::AudienceSummary* response) {
   return runner_.Run(context, "SimulateCampaign", Role::kReader, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.SimulateCampaign(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.campaigns.Simulate(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -248,7 +249,7 @@ grpc::Status CampaignService::LaunchCampaign(grpc::ServerContext* context,
                                              v1::Campaign* response) {
   return runner_.Run(context, "LaunchCampaign", Role::kWriter, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.LaunchCampaign(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.campaigns.Launch(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -257,7 +258,7 @@ grpc::Status CampaignService::PauseCampaign(grpc::ServerContext* context,
                                             v1::Campaign* response) {
   return runner_.Run(context, "PauseCampaign", Role::kWriter, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.PauseCampaign(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.campaigns.Pause(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -266,7 +267,7 @@ grpc::Status CampaignService::CompleteCampaign(grpc::ServerContext* context,
                                                v1::Campaign* response) {
   return runner_.Run(context, "CompleteCampaign", Role::kWriter, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.CompleteCampaign(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.campaigns.Complete(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -290,14 +291,14 @@ grpc::Status CampaignService::RecordOutcome(grpc::ServerContext* context,
     if (!outcome.converted && outcome.revenue_minor != 0) {
       throw InvalidArgument("revenue", "must be 0 when converted is false");
     }
-    const UnixMicros now = engine_.clock().Now();
+    const UnixMicros now = clock_.Now();
     outcome.occurred_at = now;
     if (request->has_occurred_at()) {
       validation::CheckTimestamp("occurred_at", request->occurred_at(), kEarliest,
                                  now + kMicrosPerDay);
       outcome.occurred_at = FromProtoTimestamp(request->occurred_at());
     }
-    *response = engine_.RecordOutcome(caller.tenant_id, outcome);
+    *response = use_cases_.outcomes.Record(caller.tenant_id, outcome);
   });
 }
 
@@ -306,7 +307,7 @@ grpc::Status CampaignService::GetCampaignReport(grpc::ServerContext* context,
                                                 v1::CampaignReport* response) {
   return runner_.Run(context, "GetCampaignReport", Role::kReader, [&](const Caller& caller) {
     CheckCampaignId(request->campaign_id());
-    *response = engine_.GetCampaignReport(caller.tenant_id, request->campaign_id());
+    *response = use_cases_.outcomes.Report(caller.tenant_id, request->campaign_id());
   });
 }
 
@@ -315,7 +316,7 @@ grpc::Status CampaignService::GetNextBestAction(grpc::ServerContext* context,
                                                 v1::NextBestAction* response) {
   return runner_.Run(context, "GetNextBestAction", Role::kReader, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = engine_.GetNextBestAction(caller.tenant_id, request->client_id());
+    *response = use_cases_.advice.NextBestActionFor(caller.tenant_id, request->client_id());
   });
 }
 
@@ -323,7 +324,7 @@ grpc::Status CampaignService::GetCampaignSettings(grpc::ServerContext* context,
                                                   const v1::GetCampaignSettingsRequest*,
                                                   v1::CampaignSettings* response) {
   return runner_.Run(context, "GetCampaignSettings", Role::kReader, [&](const Caller& caller) {
-    *response = ToProto(engine_.GetSettings(caller.tenant_id));
+    *response = ToProto(use_cases_.settings.Get(caller.tenant_id));
   });
 }
 
@@ -361,8 +362,8 @@ grpc::Status CampaignService::PutCampaignSettings(grpc::ServerContext* context,
     if (request->expected_version() < 0) {
       throw InvalidArgument("expected_version", "must be >= 0");
     }
-    *response = ToProto(
-        engine_.PutSettings(caller.tenant_id, std::move(settings), request->expected_version()));
+    *response = ToProto(use_cases_.settings.Put(caller.tenant_id, std::move(settings),
+                                                request->expected_version()));
   });
 }
 
@@ -370,7 +371,7 @@ grpc::Status CampaignService::SyncMembers(grpc::ServerContext* context,
                                           const v1::SyncMembersRequest*,
                                           v1::SyncMembersResponse* response) {
   return runner_.Run(context, "SyncMembers", Role::kAdmin, [&](const Caller& caller) {
-    *response = engine_.SyncMembers(caller.tenant_id);
+    *response = use_cases_.members.Sync(caller.tenant_id);
   });
 }
 

@@ -2,15 +2,17 @@
 
 #include "clienttier/campaign/v1/campaign_service.grpc.pb.h"
 #include "common/server/rpc_runner.h"
-#include "services/campaign/campaign_engine.h"
+#include "common/time/utc_time.h"
+#include "services/campaign/app/use_cases.h"
 
 namespace clienttier::campaign {
 
-// The gRPC adapter: validates the request's shape, calls the engine, maps errors (RpcRunner).
+// The gRPC adapter: validates the request's shape, calls one use case (app/), maps errors
+// (RpcRunner).
 // Synchronous API: every call reads MySQL (at least the tenant's member revision).
 class CampaignService final : public v1::CampaignService::Service {
  public:
-  CampaignService(RpcRunner& runner, CampaignEngine& engine);
+  CampaignService(RpcRunner& runner, CampaignUseCaseSet use_cases, const Clock& clock);
 
   grpc::Status CreateSegment(grpc::ServerContext* context, const v1::CreateSegmentRequest* request,
                              v1::Segment* response) override;
@@ -68,7 +70,8 @@ class CampaignService final : public v1::CampaignService::Service {
 
  private:
   RpcRunner& runner_;
-  CampaignEngine& engine_;
+  CampaignUseCaseSet use_cases_;
+  const Clock& clock_;
 };
 
 }  // namespace clienttier::campaign

@@ -90,7 +90,7 @@ NextBestAction ForMature(const ClientSignals& signals) {
 
 const char* Name(ClientTier tier) {
   switch (tier) {
-    case ClientTier::kUnknown:
+    case ClientTier::kUnspecified:
       return "unknown";
     case ClientTier::kT1:
       return "T1";
@@ -104,7 +104,7 @@ const char* Name(ClientTier tier) {
 
 const char* Name(Lifecycle lifecycle) {
   switch (lifecycle) {
-    case Lifecycle::kUnknown:
+    case Lifecycle::kUnspecified:
       return "unknown";
     case Lifecycle::kProspect:
       return "prospect";
@@ -124,7 +124,7 @@ const char* Name(Lifecycle lifecycle) {
 
 const char* Name(Propagation propagation) {
   switch (propagation) {
-    case Propagation::kUnknown:
+    case Propagation::kUnspecified:
       return "unknown";
     case Propagation::kSilent:
       return "silent";
@@ -197,7 +197,7 @@ NextBestAction DecideNextBestAction(const ClientSignals& signals) {
       AddPAlive(signals, action);
       return action;
     }
-    case Lifecycle::kUnknown:
+    case Lifecycle::kUnspecified:
     case Lifecycle::kProspect:
     case Lifecycle::kChurned:
       break;

@@ -5,27 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "services/campaign/domain/score_labels.h"
+
 namespace clienttier::campaign {
 
-// The scoring service's classifications as the campaign service receives them (its own copies,
-// so campaign does not link scoring's domain library; the adapter maps the proto enums).
-enum class ClientTier { kUnknown = 0, kT1 = 1, kT2 = 2, kT3 = 3 };
-enum class Lifecycle {
-  kUnknown = 0,
-  kProspect = 1,
-  kOnboarding = 2,
-  kGrowth = 3,
-  kMature = 4,
-  kDormant = 5,
-  kChurned = 6,
-};
-enum class Propagation {
-  kUnknown = 0,
-  kSilent = 1,
-  kParticipant = 2,
-  kContributor = 3,
-  kSpreader = 4,
-};
+// Scoring's classifications, as segment members keep them (score_labels.h).
+using ClientTier = ScoreTier;
+using Lifecycle = ScoreLifecycle;
+using Propagation = ScorePropagation;
 // "T1", "T2", "T3", "unknown"; "onboarding", ...; "contributor", ... as scoring spells them.
 const char* Name(ClientTier tier);
 const char* Name(Lifecycle lifecycle);
@@ -47,13 +34,13 @@ const char* Name(Action action);
 
 // What is known about one (not erased) client.
 struct ClientSignals {
-  ClientTier tier = ClientTier::kUnknown;
-  Lifecycle lifecycle = Lifecycle::kUnknown;
+  ClientTier tier = ClientTier::kUnspecified;
+  Lifecycle lifecycle = Lifecycle::kUnspecified;
   bool churn_warning = false;
   std::string churn_reason;                    // scoring's sentence; may be empty
   std::vector<std::string> interest_tags;      // in the order to try them
   std::vector<std::string> bought_categories;  // transaction categories bought so far
-  Propagation propagation = Propagation::kUnknown;
+  Propagation propagation = Propagation::kUnspecified;
   std::optional<int64_t> days_since_last_contact;  // any campaign, any channel; nullopt: never
   bool has_marketing_consent = false;              // granted on at least one channel
   std::optional<double> p_alive;

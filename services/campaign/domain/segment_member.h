@@ -5,13 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "services/campaign/domain/score_labels.h"
+
 namespace clienttier::campaign {
 
 // The small enums below use the numbers of the matching proto enums (scoring.v1 and
-// profile.v1), so the code that builds a member from a Score and a Client can static_cast
-// them; 0 is always "unspecified" (not scored yet, or not asked). rfm_segment follows
-// scoring's RfmSegment, since the proto carries the segment as its name.
-enum class MemberTier : uint8_t { kUnspecified = 0, kT1 = 1, kT2 = 2, kT3 = 3 };
+// profile.v1); 0 is always "unspecified" (not scored yet, or not asked). Scoring's are mapped in
+// one place, domain/member_mapping.cc; tier, lifecycle and propagation tier are the labels the
+// next-best-action playbook reads too (score_labels.h). rfm_segment follows scoring's
+// RfmSegment, since the proto carries the segment as its name.
+using MemberTier = ScoreTier;
 enum class MemberSpendTier : uint8_t {
   kUnspecified = 0,
   kNone = 1,  // never purchased
@@ -19,15 +22,7 @@ enum class MemberSpendTier : uint8_t {
   kGrowth = 3,
   kPremium = 4,
 };
-enum class MemberLifecycle : uint8_t {
-  kUnspecified = 0,
-  kProspect = 1,
-  kOnboarding = 2,
-  kGrowth = 3,
-  kMature = 4,
-  kDormant = 5,
-  kChurned = 6,
-};
+using MemberLifecycle = ScoreLifecycle;
 enum class MemberRfmSegment : uint8_t {
   kUnspecified = 0,  // no purchase
   kChampions = 1,
@@ -57,13 +52,7 @@ enum class MemberNeedDepth : uint8_t {
   kModerate = 3,
   kDeep = 4,
 };
-enum class MemberPropagationTier : uint8_t {
-  kUnspecified = 0,
-  kSilent = 1,
-  kParticipant = 2,
-  kContributor = 3,
-  kSpreader = 4,
-};
+using MemberPropagationTier = ScorePropagation;
 enum class MemberCityTier : uint8_t {
   kUnspecified = 0,
   kTier1 = 1,

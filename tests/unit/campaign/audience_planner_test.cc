@@ -1,4 +1,4 @@
-#include "services/campaign/audience_planner.h"
+#include "services/campaign/domain/audience_planner.h"
 
 #include <gtest/gtest.h>
 

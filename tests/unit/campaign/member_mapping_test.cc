@@ -1,4 +1,4 @@
-#include "services/campaign/member_mapping.h"
+#include "services/campaign/domain/member_mapping.h"
 
 #include <gtest/gtest.h>
 

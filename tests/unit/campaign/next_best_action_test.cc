@@ -60,7 +60,7 @@ TEST(NextBestActionTest, ChurnWarningOutsideTopTiersFollowsTheLifecycle) {
   ClientSignals signals = Client(Lifecycle::kDormant, ClientTier::kT3);
   signals.churn_warning = true;
   EXPECT_EQ(DecideNextBestAction(signals).action, Action::kValueContent);
-  signals.tier = ClientTier::kUnknown;
+  signals.tier = ClientTier::kUnspecified;
   EXPECT_EQ(DecideNextBestAction(signals).action, Action::kValueContent);
 }
 
@@ -140,7 +140,7 @@ TEST(NextBestActionTest, MatureT1GetsAReferralInvitationEvenWhenSilent) {
 
 TEST(NextBestActionTest, OtherMatureClientsGetAMemberEvent) {
   for (const Propagation propagation :
-       {Propagation::kUnknown, Propagation::kSilent, Propagation::kParticipant}) {
+       {Propagation::kUnspecified, Propagation::kSilent, Propagation::kParticipant}) {
     ClientSignals signals = Client(Lifecycle::kMature, ClientTier::kT2);
     signals.propagation = propagation;
     EXPECT_EQ(DecideNextBestAction(signals).action, Action::kMemberEvent) << Name(propagation);
@@ -161,7 +161,7 @@ TEST(NextBestActionTest, DormantNeverGetsAHardSell) {
 
 TEST(NextBestActionTest, StagesOutsideThePlaybookGetNoAction) {
   for (const Lifecycle lifecycle :
-       {Lifecycle::kUnknown, Lifecycle::kProspect, Lifecycle::kChurned}) {
+       {Lifecycle::kUnspecified, Lifecycle::kProspect, Lifecycle::kChurned}) {
     const NextBestAction action = DecideNextBestAction(Client(lifecycle));
     EXPECT_EQ(action.action, Action::kNoAction) << Name(lifecycle);
     EXPECT_EQ(EvidenceOf(action).at("lifecycle"), Name(lifecycle));

@@ -1,0 +1,97 @@
+#include "services/campaign/app/outcome_use_cases.h"
+
+#include <optional>
+#include <utility>
+
+#include "common/errors/domain_error.h"
+#include "services/campaign/app/proto_values.h"
+#include "services/campaign/domain/campaign_report.h"
+
+namespace clienttier::campaign {
+
+v1::RecordOutcomeResponse OutcomeUseCases::Record(const std::string& tenant_id,
+                                                  OutcomeRow outcome) {
+  v1::RecordOutcomeResponse response;
+  transactions_.InTransaction([&](Transaction& transaction) {
+    auto campaign = campaigns_.Find(transaction, tenant_id, outcome.campaign_id, false);
+    if (!campaign) {
+      throw NotFound("campaign " + outcome.campaign_id + " not found");
+    }
+    if (campaign->state() == v1::CAMPAIGN_STATE_DRAFT ||
+        campaign->state() == v1::CAMPAIGN_STATE_CANCELLED) {
+      throw FailedPrecondition("campaign " + outcome.campaign_id + " was never launched");
+    }
+    const std::string currency = runner_.TenantCurrency(transaction, tenant_id);
+    if (outcome.currency.empty()) {
+      outcome.currency = currency;  // no revenue given
+    } else if (outcome.currency != currency) {
+      throw InvalidArgument("revenue.currency", "must be the tenant's currency " + currency);
+    }
+    auto group =
+        campaigns_.FindPlacement(transaction, tenant_id, outcome.campaign_id, outcome.client_id);
+    if (!group) {
+      throw FailedPrecondition("client " + outcome.client_id + " is not in campaign " +
+                               outcome.campaign_id + "'s audience");
+    }
+    outcome.group = *group;
+    response.set_group(*group);
+    response.set_duplicate(!outcomes_.Insert(transaction, tenant_id, outcome));
+  });
+  return response;
+}
+
+v1::CampaignReport OutcomeUseCases::Report(const std::string& tenant_id,
+                                           const std::string& campaign_id) {
+  std::optional<v1::Campaign> found;
+  transactions_.Read([&](Transaction& transaction) {
+    found = campaigns_.Find(transaction, tenant_id, campaign_id, false);
+  });
+  if (!found) {
+    throw NotFound("campaign " + campaign_id + " not found");
+  }
+  const v1::Campaign& campaign = *found;
+  std::pair<GroupOutcome, GroupOutcome> groups;
+  std::string currency;
+  transactions_.Read([&](Transaction& transaction) {
+    groups = outcomes_.GroupOutcomes(transaction, tenant_id, campaign_id);
+    currency = runner_.TenantCurrency(transaction, tenant_id);
+  });
+  const UpliftReport uplift = BuildUpliftReport(groups.first, groups.second);
+
+  v1::CampaignReport report;
+  report.set_campaign_id(campaign_id);
+  report.set_state(campaign.state());
+  auto fill = [&](const GroupOutcome& group, const std::optional<double>& rate,
+                  v1::GroupReport& out) {
+    out.set_members(group.size);
+    out.set_conversions(group.conversions);
+    *out.mutable_revenue() = Money(group.revenue_minor, currency);
+    if (rate) {
+      out.set_conversion_rate(*rate);
+    }
+  };
+  fill(groups.first, uplift.treatment_rate, *report.mutable_treatment());
+  fill(groups.second, uplift.holdout_rate, *report.mutable_holdout());
+  if (uplift.absolute_uplift_pp) {
+    report.set_absolute_uplift_pp(*uplift.absolute_uplift_pp);
+  }
+  if (uplift.relative_uplift) {
+    report.set_relative_uplift(*uplift.relative_uplift);
+  }
+  if (uplift.uplift_interval_pp) {
+    report.set_uplift_low_pp(uplift.uplift_interval_pp->low);
+    report.set_uplift_high_pp(uplift.uplift_interval_pp->high);
+  }
+  if (uplift.incremental_conversions) {
+    report.set_incremental_conversions(*uplift.incremental_conversions);
+  }
+  if (uplift.incremental_revenue_minor) {
+    *report.mutable_incremental_revenue() = Money(*uplift.incremental_revenue_minor, currency);
+  }
+  report.set_enough_data(uplift.enough_data());
+  report.set_data_note(uplift.data_note);
+  *report.mutable_audience() = campaign.audience();
+  return report;
+}
+
+}  // namespace clienttier::campaign
