@@ -198,14 +198,30 @@ TEST_F(ConversionTest, ConvertReferralByRpcAnswersEachOutcome) {
   }
 }
 
+TEST_F(ConversionTest, TheStreamDoesNotCountTheConvertingPurchaseTwice) {
+  // A platform reported the purchase by RPC; client-profile's event of it follows.
+  Purchase purchase;
+  purchase.client_id = "bob";
+  purchase.transaction_id = "tx-1";
+  purchase.amount_minor = 12'000;
+  purchase.currency = "CNY";
+  purchase.occurred_at = world_.clock.now;
+  world_.conversion.Convert(kTenant, purchase);
+  world_.conversion.ApplyProfileEvents({PurchaseEvent("e-1", "bob", "tx-1", 12'000)});
+  EXPECT_EQ(Referral("bob").referred_revenue().units(), 12'000);
+  EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").referred_revenue_minor, 12'000);
+  EXPECT_EQ(Ledger().size(), 2u);
+}
+
 TEST_F(ConversionTest, TheReferrerCapStopsTheReferrerRewardOnly) {
   RewardRules rules = world_.settings.Rules(kTenant);
   rules.max_rewarded_per_referrer = 1;
   world_.settings.PutRules(kTenant, rules, rules.version);
   world_.registration.Register(kTenant, code_, "carol");
 
-  world_.conversion.ApplyProfileEvents(
-      {PurchaseEvent("e-1", "bob", "tx-1", 12'000), PurchaseEvent("e-2", "carol", "tx-2", 12'000)});
+  // Two reads: the second counts the rewards the ledger holds from the first.
+  world_.conversion.ApplyProfileEvents({PurchaseEvent("e-1", "bob", "tx-1", 12'000)});
+  world_.conversion.ApplyProfileEvents({PurchaseEvent("e-2", "carol", "tx-2", 12'000)});
   ASSERT_EQ(Ledger().size(), 3u);
   int referrer_rewards = 0;
   for (const auto& [tenant, reward] : Ledger()) {
