@@ -17,8 +17,9 @@ ReferralAppConfig ReadReferralConfig(ConfigReader& reader) {
   config.server = ReadServerConfig(reader, 50054, 9094);
   config.mysql = ReadMySqlConfig(reader, "ct_referral");
   config.redis = ReadRedisConfig(reader);
-  config.engine.default_currency = reader.String("default-currency", config.engine.default_currency,
-                                                 "ISO 4217 currency of the default reward rules");
+  config.settings.default_currency =
+      reader.String("default-currency", config.settings.default_currency,
+                    "ISO 4217 currency of the default reward rules");
   config.consumer.consumer_name =
       reader.String("consumer-name", DefaultConsumerName("referral"),
                     "this replica's name in the ct:events:profile consumer group (pod name)");
@@ -51,15 +52,35 @@ ReferralApp::ReferralApp(ReferralAppConfig config) : config_(std::move(config)) 
   pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
   redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
   keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  engine_ = std::make_unique<ReferralEngine>(*pool_, clock_, SecureRandomBits, config_.engine);
+  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
+  settings_ =
+      std::make_unique<RewardSettings>(*transactions_, rules_repository_, clock_, config_.settings);
+  codes_ = std::make_unique<ReferralCodes>(*transactions_, codes_repository_, referral_repository_,
+                                           clock_, SecureRandomBits);
+  invitations_ =
+      std::make_unique<Invitations>(*transactions_, invitation_keys_, referral_repository_, clock_);
+  registration_ = std::make_unique<Registration>(*transactions_, codes_repository_,
+                                                 referral_repository_, outbox_, *settings_, clock_);
+  conversion_ =
+      std::make_unique<Conversion>(*transactions_, referral_repository_, reward_repository_,
+                                   processed_events_, outbox_, *settings_, clock_);
+  ledger_ = std::make_unique<RewardLedger>(*transactions_, reward_repository_);
+  statistics_ =
+      std::make_unique<ReferralStatistics>(*transactions_, referral_repository_, *settings_);
+  event_target_ = std::make_unique<ProfileEventTarget>(*conversion_, *pool_, clock_);
   for (int i = 0; i < std::max(1, config_.consumer_threads); ++i) {
     EventConsumerOptions options = config_.consumer;
     options.consumer_name += "-" + std::to_string(i);
-    consumers_.push_back(std::make_unique<EventConsumer>(*redis_, *engine_, metrics_, options));
+    consumers_.push_back(
+        std::make_unique<EventConsumer>(*redis_, *event_target_, metrics_, options));
   }
   relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
   runner_ = std::make_unique<RpcRunner>("referral", *keys_, metrics_);
-  service_ = std::make_unique<ReferralService>(*runner_, *engine_);
+  service_ = std::make_unique<ReferralService>(
+      *runner_,
+      ReferralUseCases{*codes_, *invitations_, *registration_, *conversion_, *ledger_, *statistics_,
+                       *settings_},
+      clock_);
   host_ = std::make_unique<ServerHost>(config_.server, metrics_);
   host_->AddService(service_.get(), "clienttier.referral.v1.ReferralService");
   host_->SetHealthProbe([this] { return pool_->Ping(); });

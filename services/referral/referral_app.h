@@ -6,14 +6,28 @@
 #include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
 #include "common/db/mysql_pool.h"
+#include "common/db/processed_events.h"
+#include "common/db/transaction.h"
 #include "common/observability/metrics.h"
 #include "common/outbox/outbox_relay.h"
 #include "common/redis/redis_client.h"
 #include "common/server/rpc_runner.h"
 #include "common/server/server_host.h"
-#include "services/referral/event_consumer.h"
-#include "services/referral/referral_engine.h"
+#include "services/referral/app/codes.h"
+#include "services/referral/app/conversion.h"
+#include "services/referral/app/invitations.h"
+#include "services/referral/app/registration.h"
+#include "services/referral/app/reward_ledger.h"
+#include "services/referral/app/reward_settings.h"
+#include "services/referral/app/statistics.h"
+#include "services/referral/consumers/profile_event_consumer.h"
 #include "services/referral/referral_service.h"
+#include "services/referral/storage/mysql/mysql_code_repository.h"
+#include "services/referral/storage/mysql/mysql_event_outbox.h"
+#include "services/referral/storage/mysql/mysql_invitation_keys.h"
+#include "services/referral/storage/mysql/mysql_referral_repository.h"
+#include "services/referral/storage/mysql/mysql_reward_repository.h"
+#include "services/referral/storage/mysql/mysql_reward_rules_repository.h"
 
 namespace clienttier::referral {
 
@@ -22,7 +36,7 @@ struct ReferralAppConfig {
   MySqlConfig mysql;
   RedisConfig redis;
   OutboxRelayOptions relay;
-  ReferralEngineOptions engine;
+  RewardSettingsOptions settings;
   EventConsumerOptions consumer;
   bool run_consumer = true;
   // Consumers of ct:events:profile in this replica. Referral's handling of a client's events
@@ -46,7 +60,6 @@ class ReferralApp {
   void Stop();  // graceful: NOT_SERVING, drain, stop consumer and relay
 
   MetricsRegistry& metrics() { return metrics_; }
-  ReferralEngine& engine() { return *engine_; }
   EventConsumer& consumer() { return *consumers_.front(); }
   OutboxRelay& relay() { return *relay_; }
 
@@ -57,7 +70,23 @@ class ReferralApp {
   std::unique_ptr<MySqlPool> pool_;
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<ApiKeyStore> keys_;
-  std::unique_ptr<ReferralEngine> engine_;
+  // Storage (MySQL) and the use cases over it.
+  std::unique_ptr<MySqlTransactionRunner> transactions_;
+  MySqlCodeRepository codes_repository_;
+  MySqlReferralRepository referral_repository_;
+  MySqlRewardRepository reward_repository_;
+  MySqlRewardRulesRepository rules_repository_;
+  MySqlInvitationKeys invitation_keys_;
+  MySqlProcessedEventLog processed_events_;
+  MySqlEventOutbox outbox_;
+  std::unique_ptr<RewardSettings> settings_;
+  std::unique_ptr<ReferralCodes> codes_;
+  std::unique_ptr<Invitations> invitations_;
+  std::unique_ptr<Registration> registration_;
+  std::unique_ptr<Conversion> conversion_;
+  std::unique_ptr<RewardLedger> ledger_;
+  std::unique_ptr<ReferralStatistics> statistics_;
+  std::unique_ptr<ProfileEventTarget> event_target_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<RpcRunner> runner_;

@@ -1,12 +1,8 @@
 #include "services/referral/referral_service.h"
 
-#include <map>
-
 #include "common/validation/validation.h"
+#include "services/referral/app/propagation_mapping.h"
 #include "services/referral/domain/referral_code.h"
-#include "services/referral/domain/referral_metrics.h"
-#include "services/referral/storage/referral_store.h"
-#include "services/referral/storage/reward_store.h"
 
 namespace clienttier::referral {
 
@@ -21,13 +17,6 @@ constexpr int kMaxLeaderboard = 100;
 constexpr int64_t kMaxPurchaseUnits = 1'000'000'000'000;
 // Purchases from 2000 on, and at most a day ahead of the server's clock.
 constexpr UnixMicros kEarliestPurchase = 946'684'800 * kMicrosPerSecond;
-
-common::v1::Money Money(int64_t units, const std::string& currency) {
-  common::v1::Money money;
-  money.set_units(units);
-  money.set_currency(currency);
-  return money;
-}
 
 v1::RewardRules ToProto(const RewardRules& rules) {
   v1::RewardRules proto;
@@ -55,41 +44,21 @@ RewardRulesInput FromProto(const v1::RewardRules& proto) {
   return input;
 }
 
-v1::Propagation ToPropagation(const std::string& client_id, const ClientRow* row,
-                              const std::string& currency) {
-  v1::Propagation propagation;
-  propagation.set_client_id(client_id);
-  ReferrerCounts counts;
-  int64_t revenue = 0;
-  if (row != nullptr) {
-    counts = row->counts;
-    revenue = row->referred_revenue_minor;
-  }
-  const PropagationView view = ViewPropagation(counts);
-  propagation.set_index(view.index);
-  propagation.set_tier(static_cast<v1::PropagationTier>(view.tier));
-  propagation.set_invitations_sent(counts.invitations_sent);
-  propagation.set_registered(counts.registered);
-  propagation.set_converted(counts.converted);
-  *propagation.mutable_referred_revenue() = Money(revenue, currency);
-  return propagation;
-}
-
 void CheckClientId(const std::string& field, const std::string& value) {
   validation::CheckId(field, value, kMaxIdLength);
 }
 
 }  // namespace
 
-ReferralService::ReferralService(RpcRunner& runner, ReferralEngine& engine)
-    : runner_(runner), engine_(engine) {}
+ReferralService::ReferralService(RpcRunner& runner, ReferralUseCases use_cases, const Clock& clock)
+    : runner_(runner), use_cases_(use_cases), clock_(clock) {}
 
 grpc::Status ReferralService::IssueCode(grpc::ServerContext* context,
                                         const v1::IssueCodeRequest* request,
                                         v1::ReferralCode* response) {
   return runner_.Run(context, "IssueCode", Role::kWriter, [&](const Caller& caller) {
     CheckClientId("client_id", request->client_id());
-    *response = engine_.IssueCode(caller.tenant_id, request->client_id(), request->rotate());
+    *response = use_cases_.codes.Issue(caller.tenant_id, request->client_id(), request->rotate());
   });
 }
 
@@ -97,7 +66,7 @@ grpc::Status ReferralService::RevokeCode(grpc::ServerContext* context,
                                          const v1::RevokeCodeRequest* request,
                                          v1::ReferralCode* response) {
   return runner_.Run(context, "RevokeCode", Role::kWriter, [&](const Caller& caller) {
-    *response = engine_.RevokeCode(caller.tenant_id, request->code());
+    *response = use_cases_.codes.Revoke(caller.tenant_id, request->code());
   });
 }
 
@@ -111,8 +80,8 @@ grpc::Status ReferralService::RecordInvitations(grpc::ServerContext* context,
                             "must be between 1 and " + std::to_string(kMaxInvitationsPerReport));
     }
     validation::CheckId("idempotency_key", request->idempotency_key(), kMaxIdLength);
-    *response = engine_.RecordInvitations(caller.tenant_id, request->client_id(), request->count(),
-                                          request->idempotency_key());
+    *response = use_cases_.invitations.Record(caller.tenant_id, request->client_id(),
+                                              request->count(), request->idempotency_key());
   });
 }
 
@@ -121,8 +90,8 @@ grpc::Status ReferralService::RegisterReferral(grpc::ServerContext* context,
                                                v1::Referral* response) {
   return runner_.Run(context, "RegisterReferral", Role::kWriter, [&](const Caller& caller) {
     CheckClientId("referee_client_id", request->referee_client_id());
-    RegistrationOutcome outcome =
-        engine_.Register(caller.tenant_id, request->code(), request->referee_client_id());
+    RegistrationOutcome outcome = use_cases_.registration.Register(
+        caller.tenant_id, request->code(), request->referee_client_id());
     if (outcome.refusal) {
       if (outcome.refusal->rule == FraudRule::kUnknownCode) {
         throw NotFound("code '" + request->code() + "' not found");
@@ -152,7 +121,8 @@ grpc::Status ReferralService::RegisterReferrals(grpc::ServerContext* context,
       }
       batch.push_back(RegistrationRequest{std::move(*code), entry.referee_client_id()});
     }
-    for (RegistrationOutcome& outcome : engine_.RegisterMany(caller.tenant_id, batch)) {
+    for (RegistrationOutcome& outcome :
+         use_cases_.registration.RegisterMany(caller.tenant_id, batch)) {
       v1::RegistrationResult* result = response->add_results();
       if (outcome.refusal) {
         result->set_refused_by(static_cast<v1::FraudRule>(outcome.refusal->rule));
@@ -173,7 +143,7 @@ grpc::Status ReferralService::ConvertReferral(grpc::ServerContext* context,
     CheckClientId("referee_client_id", request->referee_client_id());
     validation::CheckId("transaction_id", request->transaction_id(), kMaxIdLength);
     validation::CheckMoney("amount", request->amount(), 0, kMaxPurchaseUnits);
-    const UnixMicros now = engine_.clock().Now();
+    const UnixMicros now = clock_.Now();
     validation::CheckTimestamp("occurred_at", request->occurred_at(), kEarliestPurchase,
                                now + kMicrosPerDay);
     Purchase purchase;
@@ -182,7 +152,7 @@ grpc::Status ReferralService::ConvertReferral(grpc::ServerContext* context,
     purchase.amount_minor = request->amount().units();
     purchase.currency = request->amount().currency();
     purchase.occurred_at = FromProtoTimestamp(request->occurred_at());
-    *response = engine_.Convert(caller.tenant_id, purchase);
+    *response = use_cases_.conversion.Convert(caller.tenant_id, purchase);
   });
 }
 
@@ -191,14 +161,7 @@ grpc::Status ReferralService::GetReferral(grpc::ServerContext* context,
                                           v1::Referral* response) {
   return runner_.Run(context, "GetReferral", Role::kReader, [&](const Caller& caller) {
     CheckClientId("referee_client_id", request->referee_client_id());
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      std::optional<v1::Referral> referral =
-          ReferralStore::FindByReferee(connection, caller.tenant_id, request->referee_client_id());
-      if (!referral) {
-        throw NotFound("client '" + request->referee_client_id() + "' was not referred");
-      }
-      *response = *referral;
-    });
+    *response = use_cases_.registration.Find(caller.tenant_id, request->referee_client_id());
   });
 }
 
@@ -207,17 +170,7 @@ grpc::Status ReferralService::ListRewards(grpc::ServerContext* context,
                                           v1::ListRewardsResponse* response) {
   return runner_.Run(context, "ListRewards", Role::kReader, [&](const Caller& caller) {
     CheckClientId("client_id", request->client_id());
-    std::map<std::string, int64_t> balance;
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      for (v1::Reward& reward :
-           RewardStore::ListForClient(connection, caller.tenant_id, request->client_id())) {
-        balance[reward.amount().currency()] += reward.amount().units();
-        *response->add_rewards() = std::move(reward);
-      }
-    });
-    for (const auto& [currency, units] : balance) {
-      *response->add_balance() = Money(units, currency);
-    }
+    *response = use_cases_.ledger.List(caller.tenant_id, request->client_id());
   });
 }
 
@@ -225,33 +178,10 @@ grpc::Status ReferralService::GetReferralStats(grpc::ServerContext* context,
                                                const v1::GetReferralStatsRequest* request,
                                                v1::ReferralStats* response) {
   return runner_.Run(context, "GetReferralStats", Role::kReader, [&](const Caller& caller) {
-    const std::string currency = engine_.Rules(caller.tenant_id).currency;
     if (!request->client_id().empty()) {
       CheckClientId("client_id", request->client_id());
     }
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      response->set_client_id(request->client_id());
-      if (request->client_id().empty()) {
-        const TenantTotals totals = ReferralStore::Totals(connection, caller.tenant_id);
-        response->set_invitations_sent(totals.invitations_sent);
-        response->set_registered(totals.registered);
-        response->set_converted(totals.converted);
-        *response->mutable_referred_revenue() = Money(totals.referred_revenue_minor, currency);
-        response->set_k_factor(TenantKFactor(totals.converted, totals.paying_clients));
-        response->set_clients_with_code(totals.clients_with_code);
-        response->set_paying_clients(totals.paying_clients);
-      } else {
-        const std::optional<ClientRow> row =
-            ReferralStore::FindClient(connection, caller.tenant_id, request->client_id());
-        const ClientRow client = row.value_or(ClientRow{});
-        response->set_invitations_sent(client.counts.invitations_sent);
-        response->set_registered(client.counts.registered);
-        response->set_converted(client.counts.converted);
-        *response->mutable_referred_revenue() = Money(client.referred_revenue_minor, currency);
-        response->set_k_factor(static_cast<double>(client.counts.converted));
-      }
-      response->set_conversion_rate(ConversionRate(response->registered(), response->converted()));
-    });
+    *response = use_cases_.statistics.Stats(caller.tenant_id, request->client_id());
   });
 }
 
@@ -268,18 +198,8 @@ grpc::Status ReferralService::GetPropagation(grpc::ServerContext* context,
       CheckClientId("client_ids[" + std::to_string(i) + "]", request->client_ids(i));
       ids.push_back(request->client_ids(i));
     }
-    const std::string currency = engine_.Rules(caller.tenant_id).currency;
-    std::map<std::string, ClientRow> rows;
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      for (ClientRow& row : ReferralStore::FindClients(connection, caller.tenant_id, ids)) {
-        std::string id = row.client_id;
-        rows.emplace(std::move(id), std::move(row));
-      }
-    });
-    for (const std::string& id : ids) {
-      const auto row = rows.find(id);
-      *response->add_clients() =
-          ToPropagation(id, row == rows.end() ? nullptr : &row->second, currency);
+    for (v1::Propagation& client : use_cases_.statistics.Propagation(caller.tenant_id, ids)) {
+      *response->add_clients() = std::move(client);
     }
   });
 }
@@ -292,19 +212,7 @@ grpc::Status ReferralService::Leaderboard(grpc::ServerContext* context,
     if (limit < 1 || limit > kMaxLeaderboard) {
       throw InvalidArgument("limit", "must be between 1 and " + std::to_string(kMaxLeaderboard));
     }
-    const std::string currency = engine_.Rules(caller.tenant_id).currency;
-    engine_.pool().WithConnection([&](sql::Connection& connection) {
-      int rank = 0;
-      for (const ClientRow& row :
-           ReferralStore::TopReferrers(connection, caller.tenant_id, limit)) {
-        v1::LeaderboardEntry* entry = response->add_entries();
-        entry->set_rank(++rank);
-        entry->set_client_id(row.client_id);
-        entry->set_converted(row.counts.converted);
-        entry->set_registered(row.counts.registered);
-        *entry->mutable_referred_revenue() = Money(row.referred_revenue_minor, currency);
-      }
-    });
+    *response = use_cases_.statistics.Leaderboard(caller.tenant_id, limit);
   });
 }
 
@@ -312,7 +220,7 @@ grpc::Status ReferralService::GetRewardRules(grpc::ServerContext* context,
                                              const v1::GetRewardRulesRequest* /*request*/,
                                              v1::RewardRules* response) {
   return runner_.Run(context, "GetRewardRules", Role::kReader, [&](const Caller& caller) {
-    *response = ToProto(engine_.Rules(caller.tenant_id));
+    *response = ToProto(use_cases_.settings.Rules(caller.tenant_id));
   });
 }
 
@@ -324,7 +232,8 @@ grpc::Status ReferralService::PutRewardRules(grpc::ServerContext* context,
       throw InvalidArgument("expected_version", "must not be negative");
     }
     const RewardRules rules = ValidateRewardRules(FromProto(request->rules()));
-    *response = ToProto(engine_.PutRules(caller.tenant_id, rules, request->expected_version()));
+    *response =
+        ToProto(use_cases_.settings.PutRules(caller.tenant_id, rules, request->expected_version()));
   });
 }
 

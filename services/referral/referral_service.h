@@ -2,16 +2,35 @@
 
 #include "clienttier/referral/v1/referral_service.grpc.pb.h"
 #include "common/server/rpc_runner.h"
-#include "services/referral/referral_engine.h"
+#include "common/time/utc_time.h"
+#include "services/referral/app/codes.h"
+#include "services/referral/app/conversion.h"
+#include "services/referral/app/invitations.h"
+#include "services/referral/app/registration.h"
+#include "services/referral/app/reward_ledger.h"
+#include "services/referral/app/reward_settings.h"
+#include "services/referral/app/statistics.h"
 
 namespace clienttier::referral {
 
-// The gRPC adapter: validates, calls the engine or a store, maps errors (via RpcRunner).
+// The use cases the handlers call, one group each (app/).
+struct ReferralUseCases {
+  ReferralCodes& codes;
+  Invitations& invitations;
+  Registration& registration;
+  Conversion& conversion;
+  RewardLedger& ledger;
+  ReferralStatistics& statistics;
+  RewardSettings& settings;
+};
+
+// The gRPC adapter: validates, calls one use case, maps the result (errors via RpcRunner).
 // Every method is synchronous: each needs MySQL, and none is hot enough to earn the callback
 // API's cached-read path (see the top-level README's threading model).
 class ReferralService final : public v1::ReferralService::Service {
  public:
-  ReferralService(RpcRunner& runner, ReferralEngine& engine);
+  // `clock` bounds the purchase times ConvertReferral accepts.
+  ReferralService(RpcRunner& runner, ReferralUseCases use_cases, const Clock& clock);
 
   grpc::Status IssueCode(grpc::ServerContext* context, const v1::IssueCodeRequest* request,
                          v1::ReferralCode* response) override;
@@ -50,7 +69,8 @@ class ReferralService final : public v1::ReferralService::Service {
 
  private:
   RpcRunner& runner_;
-  ReferralEngine& engine_;
+  ReferralUseCases use_cases_;
+  const Clock& clock_;
 };
 
 }  // namespace clienttier::referral

@@ -18,7 +18,7 @@ void ReferralFixture::SetUp() {
   referral_config_.consumer.consumer_name = "test-consumer";
   referral_config_.consumer.claim_idle_ms = 1000;
   // Rules written by a test apply at once.
-  referral_config_.engine.rules_ttl = std::chrono::milliseconds(0);
+  referral_config_.settings.rules_ttl = std::chrono::milliseconds(0);
   ReferralApp::Migrate(referral_config_.mysql);
   referral_ = std::make_unique<ReferralApp>(referral_config_);
   referral_port_ = referral_->Start();

@@ -1,10 +1,17 @@
-// The velocity rule's per-day count on the real schema, across UTC days, through the engine
-// with a clock the test moves.
+// The velocity rule's per-day count on the real schema, across UTC days, through the
+// registration use case on the MySQL repositories with a clock the test moves.
 #include <gtest/gtest.h>
 
 #include "common/db/mysql_pool.h"
+#include "common/db/transaction.h"
+#include "services/referral/app/codes.h"
+#include "services/referral/app/registration.h"
+#include "services/referral/app/reward_settings.h"
 #include "services/referral/referral_app.h"
-#include "services/referral/referral_engine.h"
+#include "services/referral/storage/mysql/mysql_code_repository.h"
+#include "services/referral/storage/mysql/mysql_event_outbox.h"
+#include "services/referral/storage/mysql/mysql_referral_repository.h"
+#include "services/referral/storage/mysql/mysql_reward_rules_repository.h"
 #include "tests/support/test_env.h"
 
 namespace clienttier::referral {
@@ -24,13 +31,18 @@ class VelocityTest : public ::testing::Test {
     pool_ = std::make_unique<MySqlPool>(config_, nullptr);
     clock_.now = 20'000 * kMicrosPerDay + 23 * 3600 * kMicrosPerSecond;  // 23:00 UTC
     uint64_t counter = 0;
-    engine_ = std::make_unique<ReferralEngine>(
-        *pool_, clock_, [counter]() mutable { return ++counter * 0x9e3779b97f4a7c15ULL; },
-        ReferralEngineOptions{});
+    transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
+    settings_ = std::make_unique<RewardSettings>(*transactions_, rules_repository_, clock_,
+                                                 RewardSettingsOptions{});
+    codes_ = std::make_unique<ReferralCodes>(
+        *transactions_, code_repository_, referral_repository_, clock_,
+        [counter]() mutable { return ++counter * 0x9e3779b97f4a7c15ULL; });
+    registration_ = std::make_unique<Registration>(
+        *transactions_, code_repository_, referral_repository_, outbox_, *settings_, clock_);
     RewardRules rules = DefaultRewardRules("CNY");
     rules.max_referrals_per_day = 2;
-    engine_->PutRules("t-1", rules, 0);
-    code_ = engine_->IssueCode("t-1", "alice", false).code();
+    settings_->PutRules("t-1", rules, 0);
+    code_ = codes_->Issue("t-1", "alice", false).code();
   }
 
   // Registers each referee through one RegisterMany call; returns the refused ones.
@@ -40,7 +52,7 @@ class VelocityTest : public ::testing::Test {
       requests.push_back({code_, referee});
     }
     std::vector<std::string> refused;
-    const std::vector<RegistrationOutcome> outcomes = engine_->RegisterMany("t-1", requests);
+    const std::vector<RegistrationOutcome> outcomes = registration_->RegisterMany("t-1", requests);
     for (size_t i = 0; i < outcomes.size(); ++i) {
       if (outcomes[i].refusal) {
         EXPECT_EQ(outcomes[i].refusal->rule, FraudRule::kVelocity);
@@ -53,7 +65,14 @@ class VelocityTest : public ::testing::Test {
   MySqlConfig config_;
   std::unique_ptr<MySqlPool> pool_;
   SteppedClock clock_;
-  std::unique_ptr<ReferralEngine> engine_;
+  std::unique_ptr<MySqlTransactionRunner> transactions_;
+  MySqlCodeRepository code_repository_;
+  MySqlReferralRepository referral_repository_;
+  MySqlRewardRulesRepository rules_repository_;
+  MySqlEventOutbox outbox_;
+  std::unique_ptr<RewardSettings> settings_;
+  std::unique_ptr<ReferralCodes> codes_;
+  std::unique_ptr<Registration> registration_;
   std::string code_;
 };
 

@@ -1,4 +1,4 @@
-#include "services/referral/storage/referral_store.h"
+#include "services/referral/storage/mysql/mysql_referral_repository.h"
 
 #include <algorithm>
 
@@ -56,8 +56,9 @@ ClientRow ReadClient(sql::ResultSet& row) {
 
 }  // namespace
 
-void ReferralStore::LockClients(sql::Connection& connection, const std::string& tenant_id,
-                                std::vector<std::string> client_ids) {
+void MySqlReferralRepository::LockClients(Transaction& transaction, const std::string& tenant_id,
+                                          std::vector<std::string> client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::sort(client_ids.begin(), client_ids.end());
   client_ids.erase(std::unique(client_ids.begin(), client_ids.end()), client_ids.end());
   // The upsert takes the row's exclusive lock whether it inserts or not.
@@ -69,19 +70,20 @@ void ReferralStore::LockClients(sql::Connection& connection, const std::string& 
   upsert.Sql(" ON DUPLICATE KEY UPDATE client_id = client_id").Execute();
 }
 
-std::optional<v1::Referral> ReferralStore::FindByReferee(sql::Connection& connection,
-                                                         const std::string& tenant_id,
-                                                         const std::string& referee_id) {
-  auto found = FindByReferees(connection, tenant_id, {referee_id}, /*for_update=*/false);
+std::optional<v1::Referral> MySqlReferralRepository::FindByReferee(Transaction& transaction,
+                                                                   const std::string& tenant_id,
+                                                                   const std::string& referee_id) {
+  auto found = FindByReferees(transaction, tenant_id, {referee_id}, /*for_update=*/false);
   if (found.empty()) {
     return std::nullopt;
   }
   return std::move(found.begin()->second);
 }
 
-std::map<std::string, v1::Referral> ReferralStore::FindByReferees(
-    sql::Connection& connection, const std::string& tenant_id, const std::vector<std::string>& ids,
+std::map<std::string, v1::Referral> MySqlReferralRepository::FindByReferees(
+    Transaction& transaction, const std::string& tenant_id, const std::vector<std::string>& ids,
     bool for_update) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, v1::Referral> found;
   if (ids.empty()) {
     return found;
@@ -101,9 +103,10 @@ std::map<std::string, v1::Referral> ReferralStore::FindByReferees(
   return found;
 }
 
-std::map<std::string, std::string> ReferralStore::ReferrersOf(
-    sql::Connection& connection, const std::string& tenant_id,
+std::map<std::string, std::string> MySqlReferralRepository::ReferrersOf(
+    Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, std::string> referrers;
   if (client_ids.empty()) {
     return referrers;
@@ -123,10 +126,10 @@ std::map<std::string, std::string> ReferralStore::ReferrersOf(
 
 namespace {
 
-std::map<std::string, ReferralStore::RegistrationCounts> LockedRegistrationCounts(
+std::map<std::string, RegistrationCounts> LockedRegistrationCounts(
     sql::Connection& connection, const std::string& tenant_id,
     const std::vector<std::string>& client_ids, int64_t day) {
-  std::map<std::string, ReferralStore::RegistrationCounts> counts;
+  std::map<std::string, RegistrationCounts> counts;
   SqlText select(connection);
   select.Sql("SELECT client_id, first_paid_at IS NOT NULL, IF(registered_day = ")
       .Int(day)
@@ -137,17 +140,17 @@ std::map<std::string, ReferralStore::RegistrationCounts> LockedRegistrationCount
       .Sql(") FOR UPDATE");
   auto rows = select.Query();
   while (rows->next()) {
-    counts[rows->getString(1)] =
-        ReferralStore::RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
+    counts[rows->getString(1)] = RegistrationCounts{rows->getInt(2) != 0, rows->getInt64(3)};
   }
   return counts;
 }
 
 }  // namespace
 
-std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::LockForRegistration(
-    sql::Connection& connection, const std::string& tenant_id,
+std::map<std::string, RegistrationCounts> MySqlReferralRepository::LockForRegistration(
+    Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids, int64_t day) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (client_ids.empty()) {
     return {};
   }
@@ -185,9 +188,11 @@ std::map<std::string, ReferralStore::RegistrationCounts> ReferralStore::LockForR
   return counts;
 }
 
-void ReferralStore::InsertReferrals(sql::Connection& connection, const std::string& tenant_id,
-                                    const std::vector<v1::Referral>& referrals,
-                                    int64_t registered_day) {
+void MySqlReferralRepository::InsertReferrals(Transaction& transaction,
+                                              const std::string& tenant_id,
+                                              const std::vector<v1::Referral>& referrals,
+                                              int64_t registered_day) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (referrals.empty()) {
     return;
   }
@@ -209,8 +214,10 @@ void ReferralStore::InsertReferrals(sql::Connection& connection, const std::stri
   insert.Execute();
 }
 
-void ReferralStore::SaveConversions(sql::Connection& connection, const std::string& tenant_id,
-                                    const std::vector<v1::Referral>& referrals) {
+void MySqlReferralRepository::SaveConversions(Transaction& transaction,
+                                              const std::string& tenant_id,
+                                              const std::vector<v1::Referral>& referrals) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (referrals.empty()) {
     return;
   }
@@ -247,9 +254,11 @@ void ReferralStore::SaveConversions(sql::Connection& connection, const std::stri
       .Execute();
 }
 
-void ReferralStore::AddRegistrations(sql::Connection& connection, const std::string& tenant_id,
-                                     const std::map<std::string, int64_t>& registered,
-                                     int64_t day) {
+void MySqlReferralRepository::AddRegistrations(Transaction& transaction,
+                                               const std::string& tenant_id,
+                                               const std::map<std::string, int64_t>& registered,
+                                               int64_t day) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (registered.empty()) {
     return;
   }
@@ -271,8 +280,10 @@ void ReferralStore::AddRegistrations(sql::Connection& connection, const std::str
       .Execute();
 }
 
-void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::string& tenant_id,
-                                      const std::map<std::string, CountsDelta>& deltas) {
+void MySqlReferralRepository::AddReferrerCounts(Transaction& transaction,
+                                                const std::string& tenant_id,
+                                                const std::map<std::string, CountsDelta>& deltas) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (deltas.empty()) {
     return;
   }
@@ -294,8 +305,9 @@ void ReferralStore::AddReferrerCounts(sql::Connection& connection, const std::st
       .Execute();
 }
 
-void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& tenant_id,
-                             const std::map<std::string, UnixMicros>& first_paid_at) {
+void MySqlReferralRepository::MarkPaid(Transaction& transaction, const std::string& tenant_id,
+                                       const std::map<std::string, UnixMicros>& first_paid_at) {
+  sql::Connection& connection = ConnectionOf(transaction);
   if (first_paid_at.empty()) {
     return;
   }
@@ -311,19 +323,20 @@ void ReferralStore::MarkPaid(sql::Connection& connection, const std::string& ten
       .Execute();
 }
 
-std::optional<ClientRow> ReferralStore::FindClient(sql::Connection& connection,
-                                                   const std::string& tenant_id,
-                                                   const std::string& client_id) {
-  std::vector<ClientRow> rows = FindClients(connection, tenant_id, {client_id});
+std::optional<ClientRow> MySqlReferralRepository::FindClient(Transaction& transaction,
+                                                             const std::string& tenant_id,
+                                                             const std::string& client_id) {
+  std::vector<ClientRow> rows = FindClients(transaction, tenant_id, {client_id});
   if (rows.empty()) {
     return std::nullopt;
   }
   return rows.front();
 }
 
-std::vector<ClientRow> ReferralStore::FindClients(sql::Connection& connection,
-                                                  const std::string& tenant_id,
-                                                  const std::vector<std::string>& client_ids) {
+std::vector<ClientRow> MySqlReferralRepository::FindClients(
+    Transaction& transaction, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::vector<ClientRow> clients;
   if (client_ids.empty()) {
     return clients;
@@ -342,8 +355,10 @@ std::vector<ClientRow> ReferralStore::FindClients(sql::Connection& connection,
   return clients;
 }
 
-int64_t ReferralStore::AddInvitations(sql::Connection& connection, const std::string& tenant_id,
-                                      const std::string& client_id, int64_t count) {
+int64_t MySqlReferralRepository::AddInvitations(Transaction& transaction,
+                                                const std::string& tenant_id,
+                                                const std::string& client_id, int64_t count) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto upsert = Prepare(connection,
                         "INSERT INTO referral_clients (tenant_id, client_id, invitations_sent) "
                         "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
@@ -362,7 +377,9 @@ int64_t ReferralStore::AddInvitations(sql::Connection& connection, const std::st
   return rows->getInt64(1);
 }
 
-TenantTotals ReferralStore::Totals(sql::Connection& connection, const std::string& tenant_id) {
+TenantTotals MySqlReferralRepository::Totals(Transaction& transaction,
+                                             const std::string& tenant_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   TenantTotals totals;
   auto select = Prepare(connection,
                         "SELECT COALESCE(SUM(invitations_sent), 0), COALESCE(SUM(registered), 0), "
@@ -386,8 +403,10 @@ TenantTotals ReferralStore::Totals(sql::Connection& connection, const std::strin
   return totals;
 }
 
-std::vector<ClientRow> ReferralStore::TopReferrers(sql::Connection& connection,
-                                                   const std::string& tenant_id, int limit) {
+std::vector<ClientRow> MySqlReferralRepository::TopReferrers(Transaction& transaction,
+                                                             const std::string& tenant_id,
+                                                             int limit) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection, std::string("SELECT ") + kClientColumns +
                                         " FROM referral_clients WHERE tenant_id = ? AND "
                                         "registered > 0 ORDER BY converted DESC, "

@@ -1,4 +1,6 @@
-#include "services/referral/storage/code_store.h"
+#include "services/referral/storage/mysql/mysql_code_repository.h"
+
+#include <cppconn/exception.h>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
@@ -7,6 +9,7 @@ namespace clienttier::referral {
 
 namespace {
 
+constexpr int kDuplicateKey = 1062;
 constexpr char kColumns[] = "code, tenant_id, client_id, active, issued_at, revoked_at";
 
 StoredCode ReadCode(sql::ResultSet& row) {
@@ -25,18 +28,18 @@ StoredCode ReadCode(sql::ResultSet& row) {
 
 }  // namespace
 
-std::optional<StoredCode> CodeStore::Find(sql::Connection& connection, const std::string& code,
-                                          bool lock_shared) {
-  auto found = FindMany(connection, {code}, lock_shared);
+std::optional<StoredCode> MySqlCodeRepository::Find(Transaction& transaction,
+                                                    const std::string& code, bool lock_shared) {
+  auto found = FindMany(transaction, {code}, lock_shared);
   if (found.empty()) {
     return std::nullopt;
   }
   return std::move(found.begin()->second);
 }
 
-std::map<std::string, StoredCode> CodeStore::FindMany(sql::Connection& connection,
-                                                      const std::vector<std::string>& codes,
-                                                      bool lock_shared) {
+std::map<std::string, StoredCode> MySqlCodeRepository::FindMany(
+    Transaction& transaction, const std::vector<std::string>& codes, bool lock_shared) {
+  sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, StoredCode> found;
   if (codes.empty()) {
     return found;
@@ -54,9 +57,10 @@ std::map<std::string, StoredCode> CodeStore::FindMany(sql::Connection& connectio
   return found;
 }
 
-std::optional<v1::ReferralCode> CodeStore::FindActive(sql::Connection& connection,
-                                                      const std::string& tenant_id,
-                                                      const std::string& client_id) {
+std::optional<v1::ReferralCode> MySqlCodeRepository::FindActive(Transaction& transaction,
+                                                                const std::string& tenant_id,
+                                                                const std::string& client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection, std::string("SELECT ") + kColumns +
                                         " FROM referral_codes WHERE tenant_id = ? AND "
                                         "client_id = ? AND active = 1");
@@ -69,8 +73,9 @@ std::optional<v1::ReferralCode> CodeStore::FindActive(sql::Connection& connectio
   return ReadCode(*rows).code;
 }
 
-void CodeStore::Insert(sql::Connection& connection, const std::string& tenant_id,
-                       const v1::ReferralCode& code) {
+bool MySqlCodeRepository::Insert(Transaction& transaction, const std::string& tenant_id,
+                                 const v1::ReferralCode& code) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto insert =
       Prepare(connection,
               "INSERT INTO referral_codes (code, tenant_id, client_id, active, issued_at) "
@@ -79,11 +84,21 @@ void CodeStore::Insert(sql::Connection& connection, const std::string& tenant_id
   insert->setString(2, tenant_id);
   insert->setString(3, code.client_id());
   insert->setString(4, FormatSqlDatetime(FromProtoTimestamp(code.issued_at())));
-  insert->executeUpdate();
+  try {
+    insert->executeUpdate();
+  } catch (const sql::SQLException& error) {
+    // Only this statement is undone; the caller's transaction goes on.
+    if (error.getErrorCode() == kDuplicateKey) {
+      return false;
+    }
+    throw;
+  }
+  return true;
 }
 
-bool CodeStore::Revoke(sql::Connection& connection, const std::string& tenant_id,
-                       const std::string& code, UnixMicros now) {
+bool MySqlCodeRepository::Revoke(Transaction& transaction, const std::string& tenant_id,
+                                 const std::string& code, UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
   auto update = Prepare(connection,
                         "UPDATE referral_codes SET active = NULL, revoked_at = ? "
                         "WHERE code = ? AND tenant_id = ? AND active = 1");

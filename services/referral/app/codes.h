@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "clienttier/referral/v1/referral_service.pb.h"
+#include "common/db/transaction.h"
+#include "common/time/utc_time.h"
+#include "services/referral/domain/referral_code.h"
+#include "services/referral/storage/code_repository.h"
+#include "services/referral/storage/referral_repository.h"
+
+namespace clienttier::referral {
+
+// The canonical form of a code a caller typed; throws InvalidArgument("code") when malformed.
+std::string CanonicalCode(const std::string& input);
+
+// IssueCode and RevokeCode: at most one active code per client.
+class ReferralCodes {
+ public:
+  ReferralCodes(TransactionRunner& transactions, CodeRepository& codes,
+                ReferralRepository& referrals, const Clock& clock, RandomBits random);
+
+  // The client's active code (a retry returns it); `rotate` revokes it and issues another.
+  v1::ReferralCode Issue(const std::string& tenant_id, const std::string& client_id, bool rotate);
+  // NotFound when the code is not the tenant's; InvalidArgument when malformed.
+  v1::ReferralCode Revoke(const std::string& tenant_id, const std::string& code_input);
+
+ private:
+  TransactionRunner& transactions_;
+  CodeRepository& codes_;
+  ReferralRepository& referrals_;
+  const Clock& clock_;
+  RandomBits random_;
+};
+
+}  // namespace clienttier::referral

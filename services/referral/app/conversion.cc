@@ -1,0 +1,221 @@
+#include "services/referral/app/conversion.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "common/errors/domain_error.h"
+#include "services/referral/app/referral_events.h"
+#include "services/referral/domain/profile_event_meaning.h"
+
+namespace clienttier::referral {
+
+namespace pv1 = ::clienttier::profile::v1;
+
+namespace {
+
+v1::Reward MakeReward(const v1::Referral& referral, const RewardRules& rules, v1::RewardSide side,
+                      int64_t amount_minor, UnixMicros now) {
+  v1::Reward reward;
+  reward.set_reward_id(NewEventId());
+  reward.set_referral_id(referral.referral_id());
+  reward.set_client_id(side == v1::REWARD_SIDE_REFERRER ? referral.referrer_client_id()
+                                                        : referral.referee_client_id());
+  reward.set_side(side);
+  reward.set_kind(static_cast<v1::RewardKind>(rules.kind));
+  reward.mutable_amount()->set_units(amount_minor);
+  reward.mutable_amount()->set_currency(rules.currency);
+  *reward.mutable_issued_at() = ToProtoTimestamp(now);
+  return reward;
+}
+
+// The referral as the purchase converts it; the purchase is its first referred revenue.
+v1::Referral Converted(v1::Referral referral, const Purchase& purchase, UnixMicros now) {
+  common::v1::Money amount;
+  amount.set_units(purchase.amount_minor);
+  amount.set_currency(purchase.currency);
+  referral.set_status(v1::REFERRAL_STATUS_CONVERTED);
+  *referral.mutable_converted_at() = ToProtoTimestamp(now);
+  referral.set_conversion_transaction_id(purchase.transaction_id);
+  *referral.mutable_first_purchase() = amount;
+  *referral.mutable_referred_revenue() = amount;
+  return referral;
+}
+
+}  // namespace
+
+Conversion::Conversion(TransactionRunner& transactions, ReferralRepository& referrals,
+                       RewardRepository& rewards, ProcessedEventLog& processed, EventOutbox& outbox,
+                       RewardSettings& settings, const Clock& clock)
+    : transactions_(transactions),
+      referrals_(referrals),
+      rewards_(rewards),
+      processed_(processed),
+      outbox_(outbox),
+      settings_(settings),
+      clock_(clock) {}
+
+v1::ConvertReferralResponse Conversion::Convert(const std::string& tenant_id,
+                                                const Purchase& purchase) {
+  const RewardRules rules = settings_.Rules(tenant_id);
+  v1::ConvertReferralResponse response;
+  transactions_.InTransaction([&](Transaction& transaction) {
+    std::vector<OutboxEvent> events;
+    response = ApplyPurchases(transaction, tenant_id, rules, {purchase}, &events).front();
+    if (response.outcome() == v1::CONVERSION_OUTCOME_UNSPECIFIED) {
+      throw NotFound("client '" + purchase.client_id + "' was not referred");
+    }
+    outbox_.Append(transaction, events);
+  });
+  return response;
+}
+
+std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
+    Transaction& transaction, const std::string& tenant_id, const RewardRules& rules,
+    const std::vector<Purchase>& purchases, std::vector<OutboxEvent>* events) {
+  std::vector<v1::ConvertReferralResponse> responses(purchases.size());
+  std::vector<std::string> buyers;
+  std::map<std::string, UnixMicros> first_paid_at;
+  for (const Purchase& purchase : purchases) {
+    buyers.push_back(purchase.client_id);
+    auto [paid, inserted] = first_paid_at.emplace(purchase.client_id, purchase.occurred_at);
+    if (!inserted) {
+      paid->second = std::min(paid->second, purchase.occurred_at);
+    }
+  }
+  // The buyers' rows first: a registration naming a buyer as referee locks that row too, so
+  // it either committed before (and its referral is read below and converts) or waits and then
+  // finds the buyer has paid. Reading the referrals first would leave a gap in which a
+  // registration commits unseen and its referee's purchase never converts it. Then the
+  // referral rows (locked: a referral converts once however many callers race), then the
+  // referrers' (their cap counts stay exact).
+  referrals_.MarkPaid(transaction, tenant_id, first_paid_at);
+  std::map<std::string, v1::Referral> referrals =
+      referrals_.FindByReferees(transaction, tenant_id, buyers, /*for_update=*/true);
+  std::vector<std::string> converting_referrers;
+  for (const auto& [referee, referral] : referrals) {
+    if (referral.status() == v1::REFERRAL_STATUS_REGISTERED) {
+      converting_referrers.push_back(referral.referrer_client_id());
+    }
+  }
+  if (converting_referrers.empty() && referrals.empty()) {
+    return responses;  // nobody referred among the buyers: the common case
+  }
+  const UnixMicros now = clock_.Now();
+  std::map<std::string, int64_t> rewarded;
+  // Without a cap there is nothing to count, so the referrers' rows are locked only by the
+  // count update at the end, for the shortest time.
+  if (!converting_referrers.empty() && rules.max_rewarded_per_referrer > 0) {
+    referrals_.LockClients(transaction, tenant_id, converting_referrers);
+    rewarded = rewards_.ReferrerRewardsSince(transaction, tenant_id, converting_referrers,
+                                             now - rules.cap_window_days * kMicrosPerDay);
+  }
+
+  std::set<std::string> changed;
+  std::map<std::string, CountsDelta> deltas;
+  std::vector<v1::Reward> rewards;
+  for (size_t i = 0; i < purchases.size(); ++i) {
+    const Purchase& purchase = purchases[i];
+    const auto found = referrals.find(purchase.client_id);
+    if (found == referrals.end()) {
+      continue;  // not a referee: outcome UNSPECIFIED
+    }
+    v1::Referral& referral = found->second;
+    v1::ConvertReferralResponse& response = responses[i];
+    if (referral.status() == v1::REFERRAL_STATUS_CONVERTED) {
+      if (purchase.from_profile_stream && purchase.currency == rules.currency &&
+          purchase.transaction_id != referral.conversion_transaction_id()) {
+        referral.mutable_referred_revenue()->set_units(referral.referred_revenue().units() +
+                                                       purchase.amount_minor);
+        deltas[referral.referrer_client_id()].referred_revenue_minor += purchase.amount_minor;
+        changed.insert(purchase.client_id);
+      }
+      response.set_outcome(v1::CONVERSION_OUTCOME_ALREADY_CONVERTED);
+      *response.mutable_referral() = referral;
+      continue;
+    }
+    if (!IsQualifyingPurchase(rules, purchase.amount_minor, purchase.currency)) {
+      response.set_outcome(v1::CONVERSION_OUTCOME_NOT_QUALIFYING);
+      *response.mutable_referral() = referral;
+      continue;
+    }
+    referral = Converted(referral, purchase, now);
+    changed.insert(purchase.client_id);
+    CountsDelta& delta = deltas[referral.referrer_client_id()];
+    ++delta.converted;
+    delta.referred_revenue_minor += purchase.amount_minor;
+    int64_t& referrer_rewarded = rewarded[referral.referrer_client_id()];
+    const PlannedRewards planned = PlanRewards(rules, referrer_rewarded);
+    response.set_outcome(v1::CONVERSION_OUTCOME_CONVERTED);
+    if (planned.referrer_minor) {
+      ++referrer_rewarded;
+      *response.add_rewards() =
+          MakeReward(referral, rules, v1::REWARD_SIDE_REFERRER, *planned.referrer_minor, now);
+    }
+    if (planned.referee_minor) {
+      *response.add_rewards() =
+          MakeReward(referral, rules, v1::REWARD_SIDE_REFEREE, *planned.referee_minor, now);
+    }
+    *response.mutable_referral() = referral;
+    v1::ReferralEvent converted;
+    *converted.mutable_referral_converted()->mutable_referral() = referral;
+    events->push_back(
+        MakeReferralEvent(tenant_id, now, std::move(converted), "referral_converted"));
+    if (response.rewards_size() > 0) {
+      v1::ReferralEvent issued;
+      *issued.mutable_reward_issued()->mutable_rewards() = response.rewards();
+      events->push_back(MakeReferralEvent(tenant_id, now, std::move(issued), "reward_issued"));
+      rewards.insert(rewards.end(), response.rewards().begin(), response.rewards().end());
+    }
+  }
+  std::vector<v1::Referral> saved;
+  for (const std::string& referee : changed) {
+    saved.push_back(referrals.at(referee));
+  }
+  referrals_.SaveConversions(transaction, tenant_id, saved);
+  referrals_.AddReferrerCounts(transaction, tenant_id, deltas);
+  rewards_.Insert(transaction, tenant_id, rewards);
+  return responses;
+}
+
+int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
+  // Rules first, outside the transaction (cached per tenant).
+  std::map<std::string, RewardRules> rules;
+  for (const pv1::ProfileEvent& event : events) {
+    if (rules.count(event.tenant_id()) == 0) {
+      rules.emplace(event.tenant_id(), settings_.Rules(event.tenant_id()));
+    }
+  }
+  int applied = 0;
+  transactions_.InTransaction([&](Transaction& transaction) {
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const pv1::ProfileEvent& event : events) {
+      ids.emplace_back(event.event_id(), event.tenant_id());
+    }
+    const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, clock_.Now());
+    applied = 0;
+    std::map<std::string, std::vector<Purchase>> purchases;  // by tenant, in stream order
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!fresh[i]) {
+        continue;
+      }
+      ++applied;
+      if (std::optional<Purchase> purchase = PurchaseOf(events[i])) {
+        purchases[events[i].tenant_id()].push_back(std::move(*purchase));
+      }
+    }
+    std::vector<OutboxEvent> outbox;
+    for (const auto& [tenant_id, tenant_purchases] : purchases) {
+      ApplyPurchases(transaction, tenant_id, rules.at(tenant_id), tenant_purchases, &outbox);
+    }
+    outbox_.Append(transaction, outbox);
+  });
+  return applied;
+}
+
+bool Conversion::ApplyProfileEvent(const pv1::ProfileEvent& event) {
+  return ApplyProfileEvents({event}) == 1;
+}
+
+}  // namespace clienttier::referral
