@@ -32,15 +32,18 @@ template <typename Event>
 using EventConsumer = EventStreamWorker<Event>;
 
 // The one way a service makes a stream consumer (see EventStreamWorker for delivery, order and
-// acknowledgement). `use_case` is the app/ use case that applies the stream:
-//   int ApplyEvents(const std::vector<Event>&)  the whole read in one transaction; returns how
-//                                               many were new (the rest were duplicates)
-//   bool ApplyEvent(const Event&)               one event, after a failed read; false: duplicate
+// acknowledgement). `use_case` is the app/ use case that applies the stream, through two of its
+// methods:
+//   apply_read: the whole read in one transaction; returns how many were new (the rest were
+//               duplicates)
+//   apply_one:  one event, after a failed read; false for a duplicate
 // `housekeeping` (optional) runs between reads, e.g. HourlyProcessedEventsPurge.
 template <typename Event, typename UseCase>
 std::unique_ptr<EventConsumer<Event>> MakeEventConsumer(
     RedisClient& redis, MetricsRegistry& metrics, const std::string& stream,
-    const ConsumerOptions& options, UseCase& use_case, std::function<void()> housekeeping = {}) {
+    const ConsumerOptions& options, UseCase& use_case,
+    int (UseCase::*apply_read)(const std::vector<Event>&), bool (UseCase::*apply_one)(const Event&),
+    std::function<void()> housekeeping = {}) {
   EventStreamOptions stream_options;
   stream_options.stream = stream;
   stream_options.group = options.group;
@@ -50,8 +53,10 @@ std::unique_ptr<EventConsumer<Event>> MakeEventConsumer(
   stream_options.batch = options.batch;
   stream_options.metric_prefix = options.metric_prefix;
   typename EventConsumer<Event>::Handlers handlers{
-      [&use_case](const std::vector<Event>& events) { return use_case.ApplyEvents(events); },
-      [&use_case](const Event& event) { return use_case.ApplyEvent(event); },
+      [&use_case, apply_read](const std::vector<Event>& events) {
+        return (use_case.*apply_read)(events);
+      },
+      [&use_case, apply_one](const Event& event) { return (use_case.*apply_one)(event); },
       std::move(housekeeping)};
   return std::make_unique<EventConsumer<Event>>(redis, metrics, std::move(stream_options),
                                                 std::move(handlers));

@@ -46,75 +46,67 @@ CampaignAppConfig ReadCampaignConfig(ConfigReader& reader) {
 }
 
 void CampaignApp::Migrate(const MySqlConfig& mysql) {
-  EnsureDatabase(mysql);
-  MySqlConfig single = mysql;
-  single.pool_size = 1;
-  MySqlPool pool(single, nullptr);
-  ApplyMigrations(pool, "campaign", CampaignMigrations());
+  // Campaign writes no events, so it has no outbox.
+  ServiceApp::Migrate(mysql, "campaign", CampaignMigrations(), /*with_outbox=*/false);
 }
 
-CampaignApp::CampaignApp(CampaignAppConfig config) : config_(std::move(config)) {
-  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
-  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
-  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
-  members_ = std::make_unique<MemberCache>(*transactions_, member_repository_);
+namespace {
+
+ServiceAppSpec CampaignSpec() {
+  ServiceAppSpec spec;
+  spec.name = "campaign";
+  spec.grpc_service = "clienttier.campaign.v1.CampaignService";
+  spec.outbox = false;
+  return spec;
+}
+
+}  // namespace
+
+CampaignApp::CampaignApp(CampaignAppConfig config)
+    : config_(std::move(config)),
+      base_(config_.server, config_.mysql, config_.redis, OutboxRelayOptions{}, CampaignSpec()) {
+  TransactionRunner& transactions = base_.transactions();
+  const Clock& clock = base_.clock();
+  members_ = std::make_unique<MemberCache>(transactions, member_repository_);
   if (!config_.upstream.scoring_target.empty() && !config_.upstream.profile_target.empty()) {
     upstream_ = std::make_unique<UpstreamServices>(config_.upstream);
   }
 
-  segment_runner_ = std::make_unique<SegmentRunner>(*transactions_, settings_repository_, *members_,
-                                                    clock_, config_.defaults);
-  segments_ = std::make_unique<SegmentUseCases>(*transactions_, segment_repository_,
-                                                campaign_repository_, *segment_runner_, clock_);
-  campaigns_ = std::make_unique<CampaignUseCases>(*transactions_, campaign_repository_,
-                                                  segment_repository_, settings_repository_,
-                                                  *segments_, *segment_runner_, clock_);
-  outcomes_ = std::make_unique<OutcomeUseCases>(*transactions_, campaign_repository_,
+  segment_runner_ = std::make_unique<SegmentRunner>(transactions, settings_repository_, *members_,
+                                                    clock, config_.defaults);
+  segments_ = std::make_unique<SegmentUseCases>(transactions, segment_repository_,
+                                                campaign_repository_, *segment_runner_, clock);
+  campaigns_ =
+      std::make_unique<CampaignUseCases>(transactions, campaign_repository_, segment_repository_,
+                                         settings_repository_, *segments_, *segment_runner_, clock);
+  outcomes_ = std::make_unique<OutcomeUseCases>(transactions, campaign_repository_,
                                                 outcome_repository_, *segment_runner_);
-  advice_ = std::make_unique<AdviceUseCases>(*transactions_, member_repository_,
-                                             campaign_repository_, upstream_.get(), clock_);
-  settings_ = std::make_unique<SettingsUseCases>(*transactions_, settings_repository_,
-                                                 campaign_repository_, *segment_runner_, clock_);
+  advice_ = std::make_unique<AdviceUseCases>(transactions, member_repository_, campaign_repository_,
+                                             upstream_.get(), clock);
+  settings_ = std::make_unique<SettingsUseCases>(transactions, settings_repository_,
+                                                 campaign_repository_, *segment_runner_, clock);
   triggers_ = std::make_unique<Triggers>(campaign_repository_, member_repository_,
-                                         settings_repository_, *segment_runner_, clock_);
-  member_sync_ = std::make_unique<MemberSync>(*transactions_, member_repository_, processed_events_,
-                                              *members_, *triggers_, upstream_.get(), clock_);
+                                         settings_repository_, *segment_runner_, clock);
+  member_sync_ = std::make_unique<MemberSync>(transactions, member_repository_, processed_events_,
+                                              *members_, *triggers_, upstream_.get(), clock);
 
-  profile_handler_ = std::make_unique<ProfileEventHandler>(*member_sync_, *pool_, clock_);
-  profile_consumer_ = std::make_unique<CampaignProfileConsumer>(*redis_, *profile_handler_,
-                                                                metrics_, config_.profile_consumer);
-  scoring_consumer_ = std::make_unique<ScoringEventConsumer>(*redis_, *member_sync_, metrics_,
-                                                             config_.scoring_consumer);
-  runner_ = std::make_unique<RpcRunner>("campaign", *keys_, metrics_);
+  profile_consumer_ = MakeProfileEventConsumer(base_, *member_sync_, config_.profile_consumer);
+  base_.AddBackground([this] { profile_consumer_->Start(); },
+                      [this] { profile_consumer_->Stop(); });
+  scoring_consumer_ = MakeScoringEventConsumer(base_, *member_sync_, config_.scoring_consumer);
+  base_.AddBackground([this] { scoring_consumer_->Start(); },
+                      [this] { scoring_consumer_->Stop(); });
   service_ = std::make_unique<CampaignService>(
-      *runner_,
+      base_.runner(),
       CampaignUseCaseSet{*segments_, *campaigns_, *outcomes_, *advice_, *settings_, *member_sync_},
-      clock_);
-  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
-  host_->AddService(service_.get(), "clienttier.campaign.v1.CampaignService");
-  host_->SetHealthProbe([this] { return pool_->Ping(); });
-  host_->OnShutdown([this] {
-    profile_consumer_->Stop();
-    scoring_consumer_->Stop();
-  });
+      clock);
+  base_.Serve(service_.get());
 }
 
 CampaignApp::~CampaignApp() { Stop(); }
 
-int CampaignApp::Start() {
-  const int port = host_->Start();
-  if (config_.run_consumers) {
-    profile_consumer_->Start();
-    scoring_consumer_->Start();
-  }
-  return port;
-}
+int CampaignApp::Start() { return base_.Start(config_.run_consumers, /*run_relay=*/false); }
 
-void CampaignApp::Stop() {
-  if (host_) {
-    host_->Shutdown();
-  }
-}
+void CampaignApp::Stop() { base_.Stop(); }
 
 }  // namespace clienttier::campaign

@@ -2,15 +2,9 @@
 
 #include <memory>
 
-#include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
-#include "common/db/mysql_pool.h"
 #include "common/db/processed_events.h"
-#include "common/db/transaction.h"
-#include "common/observability/metrics.h"
-#include "common/redis/redis_client.h"
-#include "common/server/rpc_runner.h"
-#include "common/server/server_host.h"
+#include "common/server/service_app.h"
 #include "services/campaign/app/campaign_defaults.h"
 #include "services/campaign/app/triggers.h"
 #include "services/campaign/app/use_cases.h"
@@ -33,8 +27,8 @@ struct CampaignAppConfig {
   RedisConfig redis;
   CampaignDefaults defaults;
   UpstreamOptions upstream;
-  ProfileConsumerOptions profile_consumer;
-  ScoringEventConsumerOptions scoring_consumer;
+  ConsumerOptions profile_consumer = ProfileConsumerDefaults();
+  ConsumerOptions scoring_consumer = ScoringConsumerDefaults();
   bool run_consumers = true;
 };
 
@@ -51,18 +45,13 @@ class CampaignApp {
   int Start();  // returns the gRPC port
   void Stop();  // graceful: NOT_SERVING, drain, stop the consumers
 
-  MetricsRegistry& metrics() { return metrics_; }
+  MetricsRegistry& metrics() { return base_.metrics(); }
   // The bench writes its segment through this (a reader key cannot).
   SegmentUseCases& segments() { return *segments_; }
 
  private:
   CampaignAppConfig config_;
-  MetricsRegistry metrics_;
-  SystemClock clock_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<ApiKeyStore> keys_;
-  std::unique_ptr<MySqlTransactionRunner> transactions_;
+  ServiceApp base_;
   // Repositories (storage/mysql) and the in-process member cache over them.
   MySqlSegmentRepository segment_repository_;
   MySqlCampaignRepository campaign_repository_;
@@ -82,12 +71,9 @@ class CampaignApp {
   std::unique_ptr<Triggers> triggers_;
   std::unique_ptr<MemberSync> member_sync_;
   // Consumers.
-  std::unique_ptr<ProfileEventHandler> profile_handler_;
-  std::unique_ptr<CampaignProfileConsumer> profile_consumer_;
+  std::unique_ptr<ProfileEventConsumer> profile_consumer_;
   std::unique_ptr<ScoringEventConsumer> scoring_consumer_;
-  std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<CampaignService> service_;
-  std::unique_ptr<ServerHost> host_;
 };
 
 }  // namespace clienttier::campaign

@@ -40,77 +40,57 @@ ReferralAppConfig ReadReferralConfig(ConfigReader& reader) {
 }
 
 void ReferralApp::Migrate(const MySqlConfig& mysql) {
-  EnsureDatabase(mysql);
-  MySqlConfig single = mysql;
-  single.pool_size = 1;
-  MySqlPool pool(single, nullptr);
-  ApplyMigrations(pool, "outbox", OutboxMigrations());
-  ApplyMigrations(pool, "referral", ReferralMigrations());
+  ServiceApp::Migrate(mysql, "referral", ReferralMigrations(), /*with_outbox=*/true);
 }
 
-ReferralApp::ReferralApp(ReferralAppConfig config) : config_(std::move(config)) {
-  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
-  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
-  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
-  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
+namespace {
+
+ServiceAppSpec ReferralSpec() {
+  ServiceAppSpec spec;
+  spec.name = "referral";
+  spec.grpc_service = "clienttier.referral.v1.ReferralService";
+  return spec;
+}
+
+}  // namespace
+
+ReferralApp::ReferralApp(ReferralAppConfig config)
+    : config_(std::move(config)),
+      base_(config_.server, config_.mysql, config_.redis, config_.relay, ReferralSpec()) {
+  TransactionRunner& transactions = base_.transactions();
+  const Clock& clock = base_.clock();
   settings_ =
-      std::make_unique<RewardSettings>(*transactions_, rules_repository_, clock_, config_.settings);
-  codes_ = std::make_unique<ReferralCodes>(*transactions_, codes_repository_, referral_repository_,
-                                           clock_, SecureRandomBits);
+      std::make_unique<RewardSettings>(transactions, rules_repository_, clock, config_.settings);
+  codes_ = std::make_unique<ReferralCodes>(transactions, codes_repository_, referral_repository_,
+                                           clock, SecureRandomBits);
   invitations_ =
-      std::make_unique<Invitations>(*transactions_, invitation_keys_, referral_repository_, clock_);
-  registration_ = std::make_unique<Registration>(*transactions_, codes_repository_,
-                                                 referral_repository_, outbox_, *settings_, clock_);
-  conversion_ =
-      std::make_unique<Conversion>(*transactions_, referral_repository_, reward_repository_,
-                                   processed_events_, outbox_, *settings_, clock_);
-  ledger_ = std::make_unique<RewardLedger>(*transactions_, reward_repository_);
+      std::make_unique<Invitations>(transactions, invitation_keys_, referral_repository_, clock);
+  registration_ = std::make_unique<Registration>(transactions, codes_repository_,
+                                                 referral_repository_, outbox_, *settings_, clock);
+  conversion_ = std::make_unique<Conversion>(transactions, referral_repository_, reward_repository_,
+                                             processed_events_, outbox_, *settings_, clock);
+  ledger_ = std::make_unique<RewardLedger>(transactions, reward_repository_);
   statistics_ =
-      std::make_unique<ReferralStatistics>(*transactions_, referral_repository_, *settings_);
-  event_target_ = std::make_unique<ProfileEventTarget>(*conversion_, *pool_, clock_);
+      std::make_unique<ReferralStatistics>(transactions, referral_repository_, *settings_);
   for (int i = 0; i < std::max(1, config_.consumer_threads); ++i) {
-    EventConsumerOptions options = config_.consumer;
+    ConsumerOptions options = config_.consumer;
     options.consumer_name += "-" + std::to_string(i);
-    consumers_.push_back(
-        std::make_unique<EventConsumer>(*redis_, *event_target_, metrics_, options));
+    consumers_.push_back(MakeProfileEventConsumer(base_, *conversion_, options));
+    ProfileEventConsumer& consumer = *consumers_.back();
+    base_.AddBackground([&consumer] { consumer.Start(); }, [&consumer] { consumer.Stop(); });
   }
-  relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
-  runner_ = std::make_unique<RpcRunner>("referral", *keys_, metrics_);
   service_ = std::make_unique<ReferralService>(
-      *runner_,
+      base_.runner(),
       ReferralUseCases{*codes_, *invitations_, *registration_, *conversion_, *ledger_, *statistics_,
                        *settings_},
-      clock_);
-  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
-  host_->AddService(service_.get(), "clienttier.referral.v1.ReferralService");
-  host_->SetHealthProbe([this] { return pool_->Ping(); });
-  host_->OnShutdown([this] {
-    for (auto& consumer : consumers_) {
-      consumer->Stop();
-    }
-    relay_->Stop();
-  });
+      clock);
+  base_.Serve(service_.get());
 }
 
 ReferralApp::~ReferralApp() { Stop(); }
 
-int ReferralApp::Start() {
-  const int port = host_->Start();
-  if (config_.run_consumer) {
-    for (auto& consumer : consumers_) {
-      consumer->Start();
-    }
-  }
-  if (config_.run_relay) {
-    relay_->Start();
-  }
-  return port;
-}
+int ReferralApp::Start() { return base_.Start(config_.run_consumer, config_.run_relay); }
 
-void ReferralApp::Stop() {
-  if (host_) {
-    host_->Shutdown();
-  }
-}
+void ReferralApp::Stop() { base_.Stop(); }
 
 }  // namespace clienttier::referral

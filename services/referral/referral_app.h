@@ -3,16 +3,9 @@
 #include <memory>
 #include <vector>
 
-#include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
-#include "common/db/mysql_pool.h"
 #include "common/db/processed_events.h"
-#include "common/db/transaction.h"
-#include "common/observability/metrics.h"
-#include "common/outbox/outbox_relay.h"
-#include "common/redis/redis_client.h"
-#include "common/server/rpc_runner.h"
-#include "common/server/server_host.h"
+#include "common/server/service_app.h"
 #include "services/referral/app/codes.h"
 #include "services/referral/app/conversion.h"
 #include "services/referral/app/invitations.h"
@@ -37,7 +30,7 @@ struct ReferralAppConfig {
   RedisConfig redis;
   OutboxRelayOptions relay;
   RewardSettingsOptions settings;
-  EventConsumerOptions consumer;
+  ConsumerOptions consumer = ProfileConsumerDefaults();
   bool run_consumer = true;
   // Consumers of ct:events:profile in this replica. Referral's handling of a client's events
   // does not depend on their order (any qualifying purchase converts; totals add up the same),
@@ -59,19 +52,14 @@ class ReferralApp {
   int Start();  // returns the gRPC port
   void Stop();  // graceful: NOT_SERVING, drain, stop consumer and relay
 
-  MetricsRegistry& metrics() { return metrics_; }
-  EventConsumer& consumer() { return *consumers_.front(); }
-  OutboxRelay& relay() { return *relay_; }
+  MetricsRegistry& metrics() { return base_.metrics(); }
+  ProfileEventConsumer& consumer() { return *consumers_.front(); }
+  OutboxRelay& relay() { return *base_.relay(); }
 
  private:
   ReferralAppConfig config_;
-  MetricsRegistry metrics_;
-  SystemClock clock_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<ApiKeyStore> keys_;
+  ServiceApp base_;
   // Storage (MySQL) and the use cases over it.
-  std::unique_ptr<MySqlTransactionRunner> transactions_;
   MySqlCodeRepository codes_repository_;
   MySqlReferralRepository referral_repository_;
   MySqlRewardRepository reward_repository_;
@@ -86,12 +74,8 @@ class ReferralApp {
   std::unique_ptr<Conversion> conversion_;
   std::unique_ptr<RewardLedger> ledger_;
   std::unique_ptr<ReferralStatistics> statistics_;
-  std::unique_ptr<ProfileEventTarget> event_target_;
-  std::vector<std::unique_ptr<EventConsumer>> consumers_;
-  std::unique_ptr<OutboxRelay> relay_;
-  std::unique_ptr<RpcRunner> runner_;
+  std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
   std::unique_ptr<ReferralService> service_;
-  std::unique_ptr<ServerHost> host_;
 };
 
 }  // namespace clienttier::referral

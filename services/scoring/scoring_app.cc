@@ -48,87 +48,60 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
 }
 
 void ScoringApp::Migrate(const MySqlConfig& mysql) {
-  EnsureDatabase(mysql);
-  MySqlConfig single = mysql;
-  single.pool_size = 1;
-  MySqlPool pool(single, nullptr);
-  ApplyMigrations(pool, "outbox", OutboxMigrations());
-  ApplyMigrations(pool, "scoring", ScoringMigrations());
+  ServiceApp::Migrate(mysql, "scoring", ScoringMigrations(), /*with_outbox=*/true);
 }
 
-ScoringApp::ScoringApp(ScoringAppConfig config) : config_(std::move(config)) {
-  pool_ = std::make_unique<MySqlPool>(config_.mysql, &metrics_);
-  redis_ = std::make_unique<RedisClient>(config_.redis, &metrics_);
-  if (config_.near_cache) {
-    NearCache::Options near;
-    near.prefix = "ct:scoring:";
-    near.ttl_ms = config_.scoring.cache_ttl_seconds * 1000;
-    near_cache_ = std::make_unique<NearCache>(config_.redis, metrics_, "scoring", near);
-  }
-  cache_ = std::make_unique<RedisCache>(*redis_, metrics_, "scoring", near_cache_.get());
-  keys_ = std::make_unique<ApiKeyStore>(config_.server.api_keys_file);
+namespace {
+
+ServiceAppSpec ScoringSpec(const ScoringAppConfig& config) {
+  ServiceAppSpec spec;
+  spec.name = "scoring";
+  spec.grpc_service = "clienttier.scoring.v1.ScoringService";
+  spec.cache_prefix = "ct:scoring:";
+  spec.near_cache = config.near_cache;
+  spec.cache_ttl_ms = config.scoring.cache_ttl_seconds * 1000;
+  return spec;
+}
+
+}  // namespace
+
+ScoringApp::ScoringApp(ScoringAppConfig config)
+    : config_(std::move(config)),
+      base_(config_.server, config_.mysql, config_.redis, config_.relay, ScoringSpec(config_)) {
+  TransactionRunner& transactions = base_.transactions();
+  const Clock& clock = base_.clock();
   if (!config_.referral.target.empty()) {
-    referral_ = std::make_unique<ReferralPropagationClient>(config_.referral, metrics_);
+    referral_ = std::make_unique<ReferralPropagationClient>(config_.referral, base_.metrics());
   }
-  transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
-  score_cache_ = std::make_unique<RedisScoreCache>(*cache_, config_.scoring.cache_ttl_seconds);
+  score_cache_ =
+      std::make_unique<RedisScoreCache>(base_.cache(), config_.scoring.cache_ttl_seconds);
   calculator_ =
       std::make_unique<ScoreCalculator>(versions_, aggregates_, config_.scoring.default_currency);
   change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
   rescorer_ = std::make_unique<Rescorer>(*calculator_, aggregates_, scores_, *change_writer_);
   referral_counts_ =
-      std::make_unique<ReferralCountsRefresher>(*transactions_, aggregates_, referral_.get());
-  reads_ = std::make_unique<ScoreReads>(*transactions_, scores_, versions_, distribution_,
+      std::make_unique<ReferralCountsRefresher>(transactions, aggregates_, referral_.get());
+  reads_ = std::make_unique<ScoreReads>(transactions, scores_, versions_, distribution_,
                                         *score_cache_, config_.scoring.default_currency);
-  rescoring_ = std::make_unique<Rescoring>(*transactions_, *calculator_, *rescorer_, aggregates_,
-                                           scores_, *score_cache_, *referral_counts_, clock_);
-  admin_ = std::make_unique<ConfigAdmin>(*transactions_, versions_, scores_, *rescorer_,
-                                         *score_cache_, clock_);
-  jobs_ = std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_, versions_,
-                                      *change_writer_, *referral_counts_, *score_cache_, clock_);
+  rescoring_ = std::make_unique<Rescoring>(transactions, *calculator_, *rescorer_, aggregates_,
+                                           scores_, *score_cache_, *referral_counts_, clock);
+  admin_ = std::make_unique<ConfigAdmin>(transactions, versions_, scores_, *rescorer_,
+                                         *score_cache_, clock);
+  jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
+                                      *change_writer_, *referral_counts_, *score_cache_, clock);
   profile_events_ = std::make_unique<ProfileEventApplier>(
-      *transactions_, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock_);
-  event_target_ = std::make_unique<ProfileEventTarget>(*profile_events_, *pool_, clock_);
-  consumer_ = std::make_unique<EventConsumer>(*redis_, *event_target_, metrics_, config_.consumer);
-  relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, config_.relay);
-  io_workers_ = std::make_unique<WorkerPool>(config_.server.io_workers, config_.server.io_queue);
-  runner_ = std::make_unique<RpcRunner>("scoring", *keys_, metrics_);
-  service_ = std::make_unique<ScoringService>(*runner_, *reads_, *rescoring_, *admin_, *jobs_,
-                                              *io_workers_, clock_);
-  host_ = std::make_unique<ServerHost>(config_.server, metrics_);
-  host_->AddService(service_.get(), "clienttier.scoring.v1.ScoringService");
-  // Redis is not part of health: without it scores are served from MySQL.
-  host_->SetHealthProbe([this] { return pool_->Ping(); });
-  host_->OnShutdown([this] {
-    io_workers_->Stop();
-    consumer_->Stop();
-    relay_->Stop();
-    if (near_cache_) {
-      near_cache_->Stop();
-    }
-  });
+      transactions, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock);
+  consumer_ = MakeProfileEventConsumer(base_, *profile_events_, config_.consumer);
+  base_.AddBackground([this] { consumer_->Start(); }, [this] { consumer_->Stop(); });
+  service_ = std::make_unique<ScoringService>(base_.runner(), *reads_, *rescoring_, *admin_, *jobs_,
+                                              base_.io_workers(), clock);
+  base_.Serve(service_.get());
 }
 
 ScoringApp::~ScoringApp() { Stop(); }
 
-int ScoringApp::Start() {
-  const int port = host_->Start();
-  if (near_cache_) {
-    near_cache_->Start();
-  }
-  if (config_.run_consumer) {
-    consumer_->Start();
-  }
-  if (config_.run_relay) {
-    relay_->Start();
-  }
-  return port;
-}
+int ScoringApp::Start() { return base_.Start(config_.run_consumer, config_.run_relay); }
 
-void ScoringApp::Stop() {
-  if (host_) {
-    host_->Shutdown();
-  }
-}
+void ScoringApp::Stop() { base_.Stop(); }
 
 }  // namespace clienttier::scoring

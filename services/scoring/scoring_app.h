@@ -3,17 +3,8 @@
 #include <memory>
 #include <string>
 
-#include "common/auth/api_key_store.h"
-#include "common/db/mysql_pool.h"
 #include "common/db/processed_events.h"
-#include "common/db/transaction.h"
-#include "common/observability/metrics.h"
-#include "common/outbox/outbox_relay.h"
-#include "common/redis/near_cache.h"
-#include "common/redis/redis_cache.h"
-#include "common/redis/redis_client.h"
-#include "common/server/rpc_runner.h"
-#include "common/server/server_host.h"
+#include "common/server/service_app.h"
 #include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/profile_event_applier.h"
@@ -47,7 +38,7 @@ struct ScoringAppConfig {
   RedisConfig redis;
   OutboxRelayOptions relay;
   ScoringOptions scoring;
-  EventConsumerOptions consumer;
+  ConsumerOptions consumer = ProfileConsumerDefaults();
   ReferralClientOptions referral;  // target empty: no referral service (stored counts only)
   bool run_consumer = true;
   bool run_relay = true;
@@ -67,25 +58,18 @@ class ScoringApp {
   int Start();  // returns the gRPC port
   void Stop();  // graceful: NOT_SERVING, drain, stop consumer and relay
 
-  MetricsRegistry& metrics() { return metrics_; }
+  MetricsRegistry& metrics() { return base_.metrics(); }
   // The use case the consumer drives (tests apply events through it directly).
   ProfileEventApplier& profile_events() { return *profile_events_; }
-  MySqlPool& pool() { return *pool_; }
-  EventConsumer& consumer() { return *consumer_; }
-  OutboxRelay& relay() { return *relay_; }
+  MySqlPool& pool() { return base_.pool(); }
+  ProfileEventConsumer& consumer() { return *consumer_; }
+  OutboxRelay& relay() { return *base_.relay(); }
 
  private:
   ScoringAppConfig config_;
-  MetricsRegistry metrics_;
-  SystemClock clock_;
-  std::unique_ptr<MySqlPool> pool_;
-  std::unique_ptr<RedisClient> redis_;
-  std::unique_ptr<NearCache> near_cache_;
-  std::unique_ptr<RedisCache> cache_;
-  std::unique_ptr<ApiKeyStore> keys_;
+  ServiceApp base_;
   std::unique_ptr<ReferralPropagationClient> referral_;
   // Storage (chosen here: MySQL repositories, the Redis score cache).
-  std::unique_ptr<MySqlTransactionRunner> transactions_;
   MySqlAggregateRepository aggregates_;
   MySqlScoreRepository scores_;
   MySqlVersionRepository versions_;
@@ -103,13 +87,8 @@ class ScoringApp {
   std::unique_ptr<ConfigAdmin> admin_;
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
-  std::unique_ptr<ProfileEventTarget> event_target_;
-  std::unique_ptr<EventConsumer> consumer_;
-  std::unique_ptr<OutboxRelay> relay_;
-  std::unique_ptr<WorkerPool> io_workers_;
-  std::unique_ptr<RpcRunner> runner_;
+  std::unique_ptr<ProfileEventConsumer> consumer_;
   std::unique_ptr<ScoringService> service_;
-  std::unique_ptr<ServerHost> host_;
 };
 
 }  // namespace clienttier::scoring

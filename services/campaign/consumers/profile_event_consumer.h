@@ -1,46 +1,32 @@
 #pragma once
 
-#include <vector>
+#include <memory>
 
 #include "clienttier/profile/v1/profile_events.pb.h"
-#include "common/db/mysql_pool.h"
-#include "common/events/profile_event_consumer.h"
-#include "common/time/utc_time.h"
+#include "common/events/event_consumer.h"
+#include "common/server/service_app.h"
 #include "services/campaign/app/member_sync.h"
 
 namespace clienttier::campaign {
 
-// campaign's ct:events:profile consumer (group "campaign"): profiles, consents and erasures.
-struct ProfileConsumerOptions : ProfileEventConsumerOptions {
-  ProfileConsumerOptions() {
-    group = "campaign";
-    metric_prefix = "ct_campaign_profile_events";
-  }
-};
+// campaign's ct:events:profile consumer (group "campaign"): profiles, consents and erasures
+// update the member copy. What an event means is domain/member_events.h; MemberSync applies
+// it, one transaction per read. This consumer also purges old processed-event ids, which the
+// scoring consumer shares.
+inline ConsumerOptions ProfileConsumerDefaults() {
+  ConsumerOptions options;
+  options.group = "campaign";
+  options.metric_prefix = "ct_campaign_profile_events";
+  return options;
+}
 
-// What common's ProfileEventConsumer calls: the events go to MemberSync (one transaction per
-// read, domain/member_events says what each means); the pool and clock are only for its
-// hourly purge of old processed-event ids, which common/ runs on a MySqlPool.
-class ProfileEventHandler {
- public:
-  ProfileEventHandler(MemberSync& members, MySqlPool& pool, const Clock& clock)
-      : members_(members), pool_(pool), clock_(clock) {}
+using ProfileEventConsumer = EventConsumer<profile::v1::ProfileEvent>;
 
-  MySqlPool& pool() { return pool_; }
-  const Clock& clock() const { return clock_; }
-  int ApplyProfileEvents(const std::vector<profile::v1::ProfileEvent>& events) {
-    return members_.ApplyProfileEvents(events);
-  }
-  bool ApplyProfileEvent(const profile::v1::ProfileEvent& event) {
-    return members_.ApplyProfileEvent(event);
-  }
-
- private:
-  MemberSync& members_;
-  MySqlPool& pool_;
-  const Clock& clock_;
-};
-
-using CampaignProfileConsumer = ProfileEventConsumer<ProfileEventHandler>;
+inline std::unique_ptr<ProfileEventConsumer> MakeProfileEventConsumer(
+    ServiceApp& base, MemberSync& members, const ConsumerOptions& options) {
+  return MakeEventConsumer(base.redis(), base.metrics(), kProfileEventStream, options, members,
+                           &MemberSync::ApplyProfileEvents, &MemberSync::ApplyProfileEvent,
+                           HourlyProcessedEventsPurge(base.pool(), base.clock()));
+}
 
 }  // namespace clienttier::campaign
