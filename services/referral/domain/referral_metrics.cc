@@ -12,8 +12,9 @@ PropagationView ViewPropagation(const ReferrerCounts& counts) {
       counts.invitations_sent, counts.registered, counts.converted);
   PropagationView view;
   view.index = static_cast<int>(std::lround(scoring::PropagationIndex(signals)));
-  // Referral cannot know a tenant's scoring config; scoring's propagation rule has no per-tenant
-  // setting yet (the default applies there too), so the default is the rule.
+  // Referral does not know a tenant's scoring config (asking scoring would make the two services
+  // call each other), so it applies the default threshold; a tenant that sets its own
+  // propagation.spreader_min_converted sees its tier in scoring's Score.
   view.tier = static_cast<int>(scoring::ClassifyPropagation(signals, scoring::PropagationConfig{}));
   return view;
 }

@@ -93,7 +93,7 @@ struct ScoringConfig {
   SpendTierConfig spend_tier;
   NeedDepthConfig need_depth;
   LifecycleConfig lifecycle;
-  PropagationConfig propagation;  // not in the proto yet: the default applies
+  PropagationConfig propagation;
   ClvConfig clv;
   QuadrantConfig quadrant;
   CompositeConfig composite;
