@@ -22,6 +22,7 @@
 #include "common/db/migrations.h"
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
+#include "common/outbox/outbox_writer.h"
 #include "services/scoring/app/score_changes.h"
 #include "services/scoring/app/snapshot_writer.h"
 #include "services/scoring/domain/calendar_days.h"
@@ -32,7 +33,6 @@
 #include "services/scoring/scoring_app.h"
 #include "services/scoring/scoring_mapping.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
-#include "services/scoring/storage/mysql/mysql_scoring_outbox.h"
 
 namespace {
 
@@ -226,7 +226,7 @@ int main(int argc, char** argv) {
   {
     clienttier::MySqlTransactionRunner transactions(pool);
     MySqlScoreRepository scores;
-    MySqlScoringOutbox outbox;
+    clienttier::MySqlOutboxWriter outbox;
     const ScoreChangeWriter change_writer(scores, outbox);
     SnapshotWriter writer(transactions, change_writer, "bench-tenant", nullptr);
     for (size_t begin = 0; begin < clients; begin += kChunk) {

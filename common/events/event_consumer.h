@@ -7,15 +7,11 @@
 
 #include "common/db/processed_events.h"
 #include "common/observability/metrics.h"
+#include "common/outbox/streams.h"
 #include "common/redis/event_stream_worker.h"
 #include "common/redis/redis_client.h"
 
 namespace clienttier {
-
-// The event streams, named once. Each is written by one service's outbox relay.
-inline constexpr char kProfileEventStream[] = "ct:events:profile";
-inline constexpr char kScoringEventStream[] = "ct:events:scoring";
-inline constexpr char kReferralEventStream[] = "ct:events:referral";
 
 // A service's settings for one consumer of one stream.
 struct ConsumerOptions {

@@ -5,6 +5,7 @@
 
 #include "common/config/config_reader.h"
 #include "common/db/processed_events.h"
+#include "common/outbox/outbox_writer.h"
 #include "common/server/service_app.h"
 #include "services/referral/app/codes.h"
 #include "services/referral/app/conversion.h"
@@ -16,7 +17,6 @@
 #include "services/referral/consumers/profile_event_consumer.h"
 #include "services/referral/referral_service.h"
 #include "services/referral/storage/mysql/mysql_code_repository.h"
-#include "services/referral/storage/mysql/mysql_event_outbox.h"
 #include "services/referral/storage/mysql/mysql_invitation_keys.h"
 #include "services/referral/storage/mysql/mysql_referral_repository.h"
 #include "services/referral/storage/mysql/mysql_reward_repository.h"
@@ -66,7 +66,7 @@ class ReferralApp {
   MySqlRewardRulesRepository rules_repository_;
   MySqlInvitationKeys invitation_keys_;
   MySqlProcessedEventLog processed_events_;
-  MySqlEventOutbox outbox_;
+  MySqlOutboxWriter outbox_;
   std::unique_ptr<RewardSettings> settings_;
   std::unique_ptr<ReferralCodes> codes_;
   std::unique_ptr<Invitations> invitations_;

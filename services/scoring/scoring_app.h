@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/db/processed_events.h"
+#include "common/outbox/outbox_writer.h"
 #include "common/server/service_app.h"
 #include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/app/config_admin.h"
@@ -20,7 +21,6 @@
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 #include "services/scoring/storage/mysql/mysql_distribution_repository.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
-#include "services/scoring/storage/mysql/mysql_scoring_outbox.h"
 #include "services/scoring/storage/mysql/mysql_version_repository.h"
 #include "services/scoring/storage/redis/redis_score_cache.h"
 
@@ -74,7 +74,7 @@ class ScoringApp {
   MySqlScoreRepository scores_;
   MySqlVersionRepository versions_;
   MySqlDistributionRepository distribution_;
-  MySqlScoringOutbox outbox_;
+  MySqlOutboxWriter outbox_;
   MySqlProcessedEventLog processed_;
   std::unique_ptr<RedisScoreCache> score_cache_;
   // Use cases and what they share.

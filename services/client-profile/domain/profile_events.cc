@@ -1,5 +1,9 @@
 #include "services/client-profile/domain/profile_events.h"
 
+#include <utility>
+
+#include "common/outbox/outbox_writer.h"
+
 namespace clienttier::profile {
 
 namespace {
@@ -32,17 +36,9 @@ std::string ClientCacheKey(const std::string& tenant_id, const std::string& clie
 OutboxEvent MakeOutboxEvent(const std::string& tenant_id, UnixMicros now,
                             ::clienttier::profile::v1::ProfileEvent event,
                             const std::string& invalidate_key) {
-  OutboxEvent row;
-  row.event_id = NewEventId();
-  row.stream = kProfileStream;
-  row.type = TypeName(event);
-  row.tenant_id = tenant_id;
-  event.set_event_id(row.event_id);
-  event.set_tenant_id(tenant_id);
-  *event.mutable_occurred_at() = ToProtoTimestamp(now);
-  row.payload = event.SerializeAsString();
-  row.invalidate_key = invalidate_key;
-  return row;
+  const char* type = TypeName(event);
+  return ::clienttier::MakeOutboxEvent(kProfileEventStream, type, tenant_id, now, std::move(event),
+                                       invalidate_key);
 }
 
 }  // namespace clienttier::profile

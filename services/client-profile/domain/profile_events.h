@@ -4,11 +4,10 @@
 
 #include "clienttier/profile/v1/profile_events.pb.h"
 #include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
 #include "common/time/utc_time.h"
 
 namespace clienttier::profile {
-
-inline constexpr char kProfileStream[] = "ct:events:profile";
 
 // "ct:profile:{tenant}:client:{client_id}", the cache key of one client.
 std::string ClientCacheKey(const std::string& tenant_id, const std::string& client_id);

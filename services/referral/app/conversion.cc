@@ -5,8 +5,9 @@
 #include <optional>
 #include <set>
 
+#include "clienttier/referral/v1/referral_events.pb.h"
 #include "common/errors/domain_error.h"
-#include "services/referral/app/referral_events.h"
+#include "common/outbox/streams.h"
 #include "services/referral/domain/profile_event_meaning.h"
 
 namespace clienttier::referral {
@@ -46,8 +47,8 @@ v1::Referral Converted(v1::Referral referral, const Purchase& purchase, UnixMicr
 }  // namespace
 
 Conversion::Conversion(TransactionRunner& transactions, ReferralRepository& referrals,
-                       RewardRepository& rewards, ProcessedEventLog& processed, EventOutbox& outbox,
-                       RewardSettings& settings, const Clock& clock)
+                       RewardRepository& rewards, ProcessedEventLog& processed,
+                       OutboxWriter& outbox, RewardSettings& settings, const Clock& clock)
     : transactions_(transactions),
       referrals_(referrals),
       rewards_(rewards),
@@ -160,12 +161,13 @@ std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
     *response.mutable_referral() = referral;
     v1::ReferralEvent converted;
     *converted.mutable_referral_converted()->mutable_referral() = referral;
-    events->push_back(
-        MakeReferralEvent(tenant_id, now, std::move(converted), "referral_converted"));
+    events->push_back(MakeOutboxEvent(kReferralEventStream, "referral_converted", tenant_id, now,
+                                      std::move(converted)));
     if (response.rewards_size() > 0) {
       v1::ReferralEvent issued;
       *issued.mutable_reward_issued()->mutable_rewards() = response.rewards();
-      events->push_back(MakeReferralEvent(tenant_id, now, std::move(issued), "reward_issued"));
+      events->push_back(MakeOutboxEvent(kReferralEventStream, "reward_issued", tenant_id, now,
+                                        std::move(issued)));
       rewards.insert(rewards.end(), response.rewards().begin(), response.rewards().end());
     }
   }

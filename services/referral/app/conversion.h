@@ -8,11 +8,11 @@
 #include "common/db/processed_events.h"
 #include "common/db/transaction.h"
 #include "common/outbox/outbox.h"
+#include "common/outbox/outbox_writer.h"
 #include "common/time/utc_time.h"
 #include "services/referral/app/reward_settings.h"
 #include "services/referral/domain/purchase.h"
 #include "services/referral/domain/reward_rules.h"
-#include "services/referral/storage/event_outbox.h"
 #include "services/referral/storage/referral_repository.h"
 #include "services/referral/storage/reward_repository.h"
 
@@ -30,7 +30,7 @@ namespace clienttier::referral {
 class Conversion {
  public:
   Conversion(TransactionRunner& transactions, ReferralRepository& referrals,
-             RewardRepository& rewards, ProcessedEventLog& processed, EventOutbox& outbox,
+             RewardRepository& rewards, ProcessedEventLog& processed, OutboxWriter& outbox,
              RewardSettings& settings, const Clock& clock);
 
   // NotFound when the client was not referred.
@@ -54,7 +54,7 @@ class Conversion {
   ReferralRepository& referrals_;
   RewardRepository& rewards_;
   ProcessedEventLog& processed_;
-  EventOutbox& outbox_;
+  OutboxWriter& outbox_;
   RewardSettings& settings_;
   const Clock& clock_;
 };

@@ -4,14 +4,15 @@
 #include <map>
 #include <set>
 
+#include "clienttier/referral/v1/referral_events.pb.h"
 #include "common/errors/domain_error.h"
+#include "common/outbox/streams.h"
 #include "services/referral/app/codes.h"
-#include "services/referral/app/referral_events.h"
 
 namespace clienttier::referral {
 
 Registration::Registration(TransactionRunner& transactions, CodeRepository& codes,
-                           ReferralRepository& referrals, EventOutbox& outbox,
+                           ReferralRepository& referrals, OutboxWriter& outbox,
                            RewardSettings& settings, const Clock& clock)
     : transactions_(transactions),
       codes_(codes),
@@ -150,7 +151,8 @@ std::vector<RegistrationOutcome> Registration::RegisterMany(
     for (const v1::Referral& referral : accepted) {
       v1::ReferralEvent event;
       *event.mutable_referral_registered()->mutable_referral() = referral;
-      events.push_back(MakeReferralEvent(tenant_id, now, std::move(event), "referral_registered"));
+      events.push_back(MakeOutboxEvent(kReferralEventStream, "referral_registered", tenant_id, now,
+                                       std::move(event)));
     }
     outbox_.Append(transaction, events);
   });

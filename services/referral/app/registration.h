@@ -6,11 +6,11 @@
 
 #include "clienttier/referral/v1/referral_service.pb.h"
 #include "common/db/transaction.h"
+#include "common/outbox/outbox_writer.h"
 #include "common/time/utc_time.h"
 #include "services/referral/app/reward_settings.h"
 #include "services/referral/domain/fraud_rules.h"
 #include "services/referral/storage/code_repository.h"
-#include "services/referral/storage/event_outbox.h"
 #include "services/referral/storage/referral_repository.h"
 
 namespace clienttier::referral {
@@ -36,7 +36,7 @@ struct RegistrationOutcome {
 class Registration {
  public:
   Registration(TransactionRunner& transactions, CodeRepository& codes,
-               ReferralRepository& referrals, EventOutbox& outbox, RewardSettings& settings,
+               ReferralRepository& referrals, OutboxWriter& outbox, RewardSettings& settings,
                const Clock& clock);
 
   // One registration; throws InvalidArgument for a malformed code.
@@ -53,7 +53,7 @@ class Registration {
   TransactionRunner& transactions_;
   CodeRepository& codes_;
   ReferralRepository& referrals_;
-  EventOutbox& outbox_;
+  OutboxWriter& outbox_;
   RewardSettings& settings_;
   const Clock& clock_;
 };

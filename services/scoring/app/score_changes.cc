@@ -1,29 +1,12 @@
 #include "services/scoring/app/score_changes.h"
 
 #include "clienttier/scoring/v1/scoring_events.pb.h"
+#include "common/outbox/outbox_writer.h"
+#include "common/outbox/streams.h"
 #include "services/scoring/scoring_mapping.h"
 #include "services/scoring/storage/score_cache.h"
 
 namespace clienttier::scoring {
-
-namespace {
-
-OutboxEvent MakeEvent(const std::string& tenant_id, UnixMicros now, v1::ScoringEvent event,
-                      const char* type, std::string invalidate_key) {
-  OutboxEvent outbox;
-  outbox.event_id = NewEventId();
-  outbox.stream = kScoringStream;
-  outbox.type = type;
-  outbox.tenant_id = tenant_id;
-  event.set_event_id(outbox.event_id);
-  event.set_tenant_id(tenant_id);
-  *event.mutable_occurred_at() = ToProtoTimestamp(now);
-  outbox.payload = event.SerializeAsString();
-  outbox.invalidate_key = std::move(invalidate_key);
-  return outbox;
-}
-
-}  // namespace
 
 void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& computed,
                          const PreviousScore* previous, UnixMicros now, ScoreChanges* changes) {
@@ -45,7 +28,8 @@ void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& comp
     v1::ScoringEvent event;
     *event.mutable_tier_changed()->mutable_change() = change;
     *event.mutable_tier_changed()->mutable_score() = score;
-    changes->events.push_back(MakeEvent(tenant_id, now, std::move(event), "tier_changed", key));
+    changes->events.push_back(MakeOutboxEvent(kScoringEventStream, "tier_changed", tenant_id, now,
+                                              std::move(event), key));
     changes->tier_changes.push_back(std::move(change));
   }
   if (previous != nullptr && score.churn_warning() && !previous->churn_warning) {
@@ -57,7 +41,8 @@ void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& comp
     warning->set_days_inactive(computed.domain.inactive_days);
     warning->set_reason(score.churn_reason());
     *warning->mutable_score() = score;
-    changes->events.push_back(MakeEvent(tenant_id, now, std::move(event), "churn_warning", key));
+    changes->events.push_back(MakeOutboxEvent(kScoringEventStream, "churn_warning", tenant_id, now,
+                                              std::move(event), key));
   }
 }
 

@@ -6,9 +6,9 @@
 #include "clienttier/scoring/v1/scoring_service.pb.h"
 #include "common/db/transaction.h"
 #include "common/outbox/outbox.h"
+#include "common/outbox/outbox_writer.h"
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/storage/score_repository.h"
-#include "services/scoring/storage/scoring_outbox.h"
 
 namespace clienttier::scoring {
 
@@ -32,7 +32,7 @@ void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& comp
 // Writes ScoreChanges in the caller's transaction: scores, then tier history, then events.
 class ScoreChangeWriter {
  public:
-  ScoreChangeWriter(ScoreRepository& scores, ScoringOutbox& outbox)
+  ScoreChangeWriter(ScoreRepository& scores, OutboxWriter& outbox)
       : scores_(scores), outbox_(outbox) {}
 
   void Write(Transaction& transaction, const std::string& tenant_id,
@@ -40,7 +40,7 @@ class ScoreChangeWriter {
 
  private:
   ScoreRepository& scores_;
-  ScoringOutbox& outbox_;
+  OutboxWriter& outbox_;
 };
 
 }  // namespace clienttier::scoring

@@ -4,12 +4,12 @@
 
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
+#include "common/outbox/outbox_writer.h"
 #include "services/referral/app/codes.h"
 #include "services/referral/app/registration.h"
 #include "services/referral/app/reward_settings.h"
 #include "services/referral/referral_app.h"
 #include "services/referral/storage/mysql/mysql_code_repository.h"
-#include "services/referral/storage/mysql/mysql_event_outbox.h"
 #include "services/referral/storage/mysql/mysql_referral_repository.h"
 #include "services/referral/storage/mysql/mysql_reward_rules_repository.h"
 #include "tests/support/test_env.h"
@@ -69,7 +69,7 @@ class VelocityTest : public ::testing::Test {
   MySqlCodeRepository code_repository_;
   MySqlReferralRepository referral_repository_;
   MySqlRewardRulesRepository rules_repository_;
-  MySqlEventOutbox outbox_;
+  MySqlOutboxWriter outbox_;
   std::unique_ptr<RewardSettings> settings_;
   std::unique_ptr<ReferralCodes> codes_;
   std::unique_ptr<Registration> registration_;

@@ -11,9 +11,9 @@
 #include "services/referral/app/reward_ledger.h"
 #include "services/referral/app/reward_settings.h"
 #include "services/referral/app/statistics.h"
+#include "tests/support/fake_outbox.h"
 #include "tests/support/fake_transaction.h"
 #include "tests/support/referral/fake_code_repository.h"
-#include "tests/support/referral/fake_event_outbox.h"
 #include "tests/support/referral/fake_invitation_keys.h"
 #include "tests/support/referral/fake_referral_repository.h"
 #include "tests/support/referral/fake_reward_repository.h"
@@ -41,7 +41,7 @@ struct ReferralWorld {
   FakeRewardRepository reward_repository;
   FakeRewardRulesRepository rules_repository;
   FakeInvitationKeys invitation_keys;
-  FakeEventOutbox outbox;
+  clienttier::testing::FakeOutboxWriter outbox;
   // No caching across a test's rule changes.
   RewardSettings settings{transactions, rules_repository, clock,
                           RewardSettingsOptions{"CNY", std::chrono::milliseconds(0)}};

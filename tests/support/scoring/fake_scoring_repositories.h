@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/errors/domain_error.h"
+#include "common/outbox/outbox_writer.h"
 #include "services/scoring/clients/propagation_source.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/scoring_config.h"
@@ -23,7 +24,6 @@
 #include "services/scoring/storage/distribution_repository.h"
 #include "services/scoring/storage/score_cache.h"
 #include "services/scoring/storage/score_repository.h"
-#include "services/scoring/storage/scoring_outbox.h"
 #include "services/scoring/storage/version_repository.h"
 
 namespace clienttier::scoring::testing {
@@ -433,21 +433,6 @@ class FakeDistributionRepository final : public DistributionRepository {
 
  private:
   const FakeScoreRepository& scores_;
-};
-
-// The outbox: every appended event, in order.
-class FakeScoringOutbox final : public ScoringOutbox {
- public:
-  void Append(Transaction& /*transaction*/, const std::vector<OutboxEvent>& appended) override {
-    events.insert(events.end(), appended.begin(), appended.end());
-  }
-
-  int CountOfType(const std::string& type) const {
-    return static_cast<int>(std::count_if(events.begin(), events.end(),
-                                          [&](const OutboxEvent& e) { return e.type == type; }));
-  }
-
-  std::vector<OutboxEvent> events;
 };
 
 // The score cache: `local` is the in-process copy, `shared` the Redis one.

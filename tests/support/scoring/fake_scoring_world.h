@@ -12,6 +12,7 @@
 #include "services/scoring/app/score_changes.h"
 #include "services/scoring/app/score_reads.h"
 #include "services/scoring/domain/calendar_days.h"
+#include "tests/support/fake_outbox.h"
 #include "tests/support/fake_transaction.h"
 #include "tests/support/scoring/fake_scoring_repositories.h"
 
@@ -32,7 +33,7 @@ struct FakeScoringWorld {
   FakeScoreRepository scores;
   FakeVersionRepository versions;
   FakeDistributionRepository distribution{scores};
-  FakeScoringOutbox outbox;
+  clienttier::testing::FakeOutboxWriter outbox;
   FakeScoreCache cache;
   FakePropagationSource propagation;
   FixedClock clock{kNow};

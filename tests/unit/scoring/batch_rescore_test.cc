@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/outbox/streams.h"
 #include "services/scoring/domain/shard.h"
 #include "tests/support/scoring/fake_scoring_world.h"
 
@@ -140,7 +141,7 @@ TEST_F(BatchRescoreTest, TierMovesAreRecordedAndEmittedButFirstScoresAreNot) {
   }
   EXPECT_EQ(world_.outbox.CountOfType("tier_changed"), moved);
   for (const OutboxEvent& event : world_.outbox.events) {
-    EXPECT_EQ(event.stream, kScoringStream);
+    EXPECT_EQ(event.stream, kScoringEventStream);
     EXPECT_EQ(event.tenant_id, kTenant);
   }
   EXPECT_EQ(reports.back().tier_changes(), moved);
