@@ -8,6 +8,7 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include "common/observability/logger.h"
+#include "common/server/request_parse_errors.h"
 #include "common/server/tls.h"
 
 namespace clienttier {
@@ -73,6 +74,12 @@ int ServerHost::Start() {
   for (auto& [service, name] : services_) {
     builder.RegisterService(service);
   }
+  // A request protobuf cannot parse (invalid UTF-8 in a string field) answers INVALID_ARGUMENT
+  // naming the field instead of gRPC's own empty INTERNAL.
+  CaptureInvalidUtf8Fields();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ParseFailureInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.grpc_address);
