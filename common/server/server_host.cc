@@ -96,7 +96,11 @@ int ServerHost::Start() {
   }
   metrics_server_ =
       std::make_unique<MetricsHttpServer>(metrics_, config_.metrics_host, config_.metrics_port);
-  SetServing(probe_ ? probe_() : true);
+  if (probe_) {
+    deadline_probe_ = std::make_unique<DeadlineProbe>(
+        probe_, std::chrono::milliseconds(config_.health_timeout_ms));
+  }
+  SetServing(Probe());
   health_thread_ = std::thread([this] { HealthLoop(); });
   started_ = true;
   LogInfo("server started",
@@ -126,10 +130,12 @@ void ServerHost::SetServing(bool serving) {
   }
 }
 
+bool ServerHost::Probe() { return deadline_probe_ ? deadline_probe_->Check() : true; }
+
 void ServerHost::HealthLoop() {
   bool last = true;
   while (!stopping_) {
-    const bool serving = probe_ ? probe_() : true;
+    const bool serving = Probe();
     if (stopping_) {
       break;
     }
@@ -150,6 +156,7 @@ void ServerHost::Shutdown() {
   }
   health_wake_.notify_all();
   health_thread_.join();
+  deadline_probe_.reset();
   // Tell health checkers first, then give load balancers time to stop sending new calls.
   SetServing(false);
   LogInfo("shutting down: NOT_SERVING, draining", {{"drain_ms", config_.drain_ms}});
