@@ -17,6 +17,9 @@ struct MySqlConfig {
   int read_timeout_s = 10;
   int write_timeout_s = 10;
   int acquire_timeout_ms = 2000;
+  // Connect, read and write timeout of the health check's own connection: a frozen server must
+  // fail the check within seconds, not after read_timeout_s.
+  int ping_timeout_s = 1;
 };
 
 // Reads mysql-host, mysql-port, mysql-user, mysql-password (or mysql-password-file),

@@ -69,6 +69,11 @@ MySqlPool::MySqlPool(MySqlConfig config, MetricsRegistry* metrics) : config_(std
 MySqlPool::~MySqlPool() = default;
 
 std::unique_ptr<sql::Connection> MySqlPool::Connect() {
+  return Connect(config_.connect_timeout_s, config_.read_timeout_s, config_.write_timeout_s);
+}
+
+std::unique_ptr<sql::Connection> MySqlPool::Connect(int connect_timeout_s, int read_timeout_s,
+                                                    int write_timeout_s) {
   sql::ConnectOptionsMap options;
   options["hostName"] =
       sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
@@ -77,9 +82,9 @@ std::unique_ptr<sql::Connection> MySqlPool::Connect() {
   if (!config_.database.empty()) {
     options["schema"] = sql::SQLString(config_.database);
   }
-  options["OPT_CONNECT_TIMEOUT"] = config_.connect_timeout_s;
-  options["OPT_READ_TIMEOUT"] = config_.read_timeout_s;
-  options["OPT_WRITE_TIMEOUT"] = config_.write_timeout_s;
+  options["OPT_CONNECT_TIMEOUT"] = connect_timeout_s;
+  options["OPT_READ_TIMEOUT"] = read_timeout_s;
+  options["OPT_WRITE_TIMEOUT"] = write_timeout_s;
   options["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state mid-transaction
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   try {
@@ -211,15 +216,17 @@ void MySqlPool::InTransaction(const std::function<void(sql::Connection&)>& work)
 }
 
 bool MySqlPool::Ping() {
+  std::lock_guard<std::mutex> lock(ping_mutex_);
   try {
-    bool ok = false;
-    WithConnection([&](sql::Connection& connection) {
-      std::unique_ptr<sql::Statement> statement(connection.createStatement());
-      std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT 1"));
-      ok = result->next();
-    });
-    return ok;
+    if (ping_connection_ == nullptr) {
+      ping_connection_ =
+          Connect(config_.ping_timeout_s, config_.ping_timeout_s, config_.ping_timeout_s);
+    }
+    std::unique_ptr<sql::Statement> statement(ping_connection_->createStatement());
+    std::unique_ptr<sql::ResultSet> result(statement->executeQuery("SELECT 1"));
+    return result->next();
   } catch (const std::exception&) {
+    ping_connection_.reset();  // timed out or lost: its state is unknown, the next ping reconnects
     return false;
   }
 }

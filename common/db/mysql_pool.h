@@ -53,19 +53,25 @@ class MySqlPool {
   // Runs `work` on a connection in autocommit mode, with the same error translation.
   void WithConnection(const std::function<void(sql::Connection&)>& work);
 
-  // SELECT 1 with the pool's timeouts; for health checks.
+  // SELECT 1 on a connection of its own with ping_timeout_s timeouts, for health checks: a
+  // frozen server fails it in seconds (a pooled connection would wait read_timeout_s), and a
+  // pool busy with slow queries does not fail it.
   bool Ping();
 
   const MySqlConfig& config() const { return config_; }
 
  private:
   std::unique_ptr<sql::Connection> Connect();
+  std::unique_ptr<sql::Connection> Connect(int connect_timeout_s, int read_timeout_s,
+                                           int write_timeout_s);
   void Release(std::unique_ptr<sql::Connection> connection, bool discard);
 
   MySqlConfig config_;
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<sql::Connection>> idle_;
+  std::mutex ping_mutex_;  // one ping at a time over ping_connection_
+  std::unique_ptr<sql::Connection> ping_connection_;
   int open_ = 0;
   int in_use_ = 0;
   Counter* acquire_timeouts_ = nullptr;

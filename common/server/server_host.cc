@@ -8,6 +8,7 @@
 #include <grpcpp/security/server_credentials.h>
 
 #include "common/observability/logger.h"
+#include "common/server/request_parse_errors.h"
 #include "common/server/tls.h"
 
 namespace clienttier {
@@ -73,6 +74,12 @@ int ServerHost::Start() {
   for (auto& [service, name] : services_) {
     builder.RegisterService(service);
   }
+  // A request protobuf cannot parse (invalid UTF-8 in a string field) answers INVALID_ARGUMENT
+  // naming the field instead of gRPC's own empty INTERNAL.
+  CaptureInvalidUtf8Fields();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<ParseFailureInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     throw std::runtime_error("cannot listen on " + config_.grpc_address);
@@ -89,7 +96,11 @@ int ServerHost::Start() {
   }
   metrics_server_ =
       std::make_unique<MetricsHttpServer>(metrics_, config_.metrics_host, config_.metrics_port);
-  SetServing(probe_ ? probe_() : true);
+  if (probe_) {
+    deadline_probe_ = std::make_unique<DeadlineProbe>(
+        probe_, std::chrono::milliseconds(config_.health_timeout_ms));
+  }
+  SetServing(Probe());
   health_thread_ = std::thread([this] { HealthLoop(); });
   started_ = true;
   LogInfo("server started",
@@ -119,10 +130,12 @@ void ServerHost::SetServing(bool serving) {
   }
 }
 
+bool ServerHost::Probe() { return deadline_probe_ ? deadline_probe_->Check() : true; }
+
 void ServerHost::HealthLoop() {
   bool last = true;
   while (!stopping_) {
-    const bool serving = probe_ ? probe_() : true;
+    const bool serving = Probe();
     if (stopping_) {
       break;
     }
@@ -143,6 +156,7 @@ void ServerHost::Shutdown() {
   }
   health_wake_.notify_all();
   health_thread_.join();
+  deadline_probe_.reset();
   // Tell health checkers first, then give load balancers time to stop sending new calls.
   SetServing(false);
   LogInfo("shutting down: NOT_SERVING, draining", {{"drain_ms", config_.drain_ms}});

@@ -15,6 +15,7 @@
 #include "common/config/config_reader.h"
 #include "common/observability/metrics.h"
 #include "common/observability/metrics_http_server.h"
+#include "common/server/deadline_probe.h"
 #include "common/server/tls.h"
 
 namespace clienttier {
@@ -35,6 +36,9 @@ struct ServerConfig {
   int drain_ms = 2000;            // NOT_SERVING before shutdown, so balancers move away
   int shutdown_grace_ms = 15000;  // in-flight RPCs get this long to finish
   int health_interval_ms = 1000;
+  // A health check still running after this counts as failed (NOT_SERVING), so a frozen
+  // dependency shows within health_interval_ms + health_timeout_ms.
+  int health_timeout_ms = 1500;
   ServerTls tls;               // plaintext unless a certificate is configured
   std::string health_address;  // a plaintext health-only listener; empty: none
 };
@@ -74,11 +78,13 @@ class ServerHost {
  private:
   void HealthLoop();
   void SetServing(bool serving);
+  bool Probe();
 
   ServerConfig config_;
   MetricsRegistry& metrics_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::function<bool()> probe_;
+  std::unique_ptr<DeadlineProbe> deadline_probe_;  // runs probe_; set by Start
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;

@@ -22,6 +22,9 @@ constexpr int kMaxContactsPerRule = 1000;
 constexpr UnixMicros kDefaultCampaignLength = 30 * kMicrosPerDay;
 // Outcomes from 2000 on, and at most a day ahead of the server's clock.
 constexpr UnixMicros kEarliest = 946'684'800 * kMicrosPerSecond;
+// Schedules from 2000 on and at most five years (of 365.25 days) ahead: a year-9999 campaign is
+// a typo, and would sit in every "is it running" check for ever.
+constexpr UnixMicros kMaxScheduleAhead = 1'826 * kMicrosPerDay + 6 * 3'600 * kMicrosPerSecond;
 
 // Page tokens are the last id of the previous page.
 std::string AfterId(const common::v1::PageRequest& page) {
@@ -41,7 +44,7 @@ void CheckSegmentShape(const v1::Segment& segment) {
 }
 
 // The campaign as it is stored: the checked definition, with defaults filled in.
-v1::Campaign CheckedCampaign(const v1::Campaign& input) {
+v1::Campaign CheckedCampaign(const v1::Campaign& input, UnixMicros now) {
   validation::CheckId("campaign.campaign_id", input.campaign_id(), kMaxIdLength);
   validation::CheckId("campaign.segment_id", input.segment_id(), kMaxIdLength);
   validation::CheckEnum("campaign.channel", input.channel(), common::v1::ContactChannel_IsValid,
@@ -49,6 +52,12 @@ v1::Campaign CheckedCampaign(const v1::Campaign& input) {
   validation::CheckEnum("campaign.trigger", input.trigger(), v1::CampaignTrigger_IsValid, false);
   if (!input.schedule().has_start_at()) {
     throw InvalidArgument("campaign.schedule.start_at", "required");
+  }
+  validation::CheckTimestamp("campaign.schedule.start_at", input.schedule().start_at(), kEarliest,
+                             now + kMaxScheduleAhead);
+  if (input.schedule().has_end_at()) {
+    validation::CheckTimestamp("campaign.schedule.end_at", input.schedule().end_at(), kEarliest,
+                               now + kMaxScheduleAhead);
   }
   CampaignDefinition definition;
   definition.name = input.name();
@@ -205,7 +214,8 @@ grpc::Status CampaignService::CreateCampaign(grpc::ServerContext* context,
                                              const v1::CreateCampaignRequest* request,
                                              v1::Campaign* response) {
   return runner_.Run(context, "CreateCampaign", Role::kWriter, [&](const Caller& caller) {
-    *response = use_cases_.campaigns.Create(caller.tenant_id, CheckedCampaign(request->campaign()));
+    *response = use_cases_.campaigns.Create(caller.tenant_id,
+                                            CheckedCampaign(request->campaign(), clock_.Now()));
   });
 }
 

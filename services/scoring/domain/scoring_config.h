@@ -106,6 +106,26 @@ bool UsesFixedCuts(const RfmConfig& rfm);
 
 ScoringConfig DefaultScoringConfig();
 
+// Upper bounds of the numeric fields (the lower bounds are in the rules themselves). Each is
+// generous for a real tenant and keeps every rescore bounded: the CLV horizon sizes per-client
+// work and buffers (one entry per month), and day and month counts are turned into dates.
+inline constexpr int64_t kMaxRecencyCutDays = 36'500;             // 100 years
+inline constexpr int64_t kMaxFrequencyCut = 100'000;              // purchases
+inline constexpr int64_t kMaxMoneyMinor = 1'000'000'000'000'000;  // 10^15 minor units
+inline constexpr int64_t kMaxModerateMinSessions = 1'000;         // sessions
+inline constexpr int64_t kMaxDeepMinSessions = 10'000;            // sessions
+inline constexpr int64_t kMaxDeepMinActiveMonths = 240;           // 20 years
+inline constexpr int64_t kMaxOnboardingMonths = 120;              // 10 years
+inline constexpr int64_t kMaxGrowthMonths = 240;                  // 20 years
+inline constexpr int64_t kMaxDormantDays = 3'650;                 // 10 years
+inline constexpr int64_t kMaxChurnedDays = 7'300;                 // 20 years
+inline constexpr int64_t kMaxSpreaderMinConverted = 1'000;        // referrals
+inline constexpr int64_t kMaxClvHorizonMonths = 120;              // 10 years
+inline constexpr double kMaxMonthlyDiscountRate = 0.2;            // 20% a month
+inline constexpr int64_t kMaxMinClientsToFit = 10'000'000;        // clients
+inline constexpr int64_t kMaxDemotionGraceDays = 730;             // 2 years
+inline constexpr int64_t kMaxChurnWarningInactiveDays = 3'650;    // 10 years
+
 // One broken rule: the proto field path and the rule, as INVALID_ARGUMENT reports them.
 struct ConfigProblem {
   std::string field;

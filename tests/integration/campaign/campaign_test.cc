@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "services/campaign/domain/holdout.h"
 #include "tests/integration/campaign/campaign_fixture.h"
@@ -332,6 +334,58 @@ TEST_F(CampaignTest, StreamSegmentMembersResumesWhereAChunkEnded) {
   ASSERT_EQ(rest.size(), 2u);
   EXPECT_EQ(rest[0].members(0).client_id(), Id("s", 10));
   EXPECT_EQ(rest[1].members(4).client_id(), Id("s", 24));
+}
+
+// Issue 19 (implausible times): a campaign scheduled in year 9999 (or year 1) was accepted.
+TEST_F(CampaignTest, AScheduleMoreThanFiveYearsAheadIsRefusedAndNothingIsStored) {
+  CreateSegment("anyone", "tier = \"T1\"", writer_a_);
+  constexpr int64_t kYear9999 = 253'370'764'800;  // 9999-01-01
+  constexpr int64_t kSixYears = 6 * 366 * 86'400;
+  struct Case {
+    std::string field;
+    int64_t start_seconds;
+    int64_t end_seconds;  // 0: unset
+  };
+  const std::vector<Case> cases = {
+      {"campaign.schedule.start_at", kYear9999, 0},
+      {"campaign.schedule.start_at", now_seconds_ + kSixYears, 0},
+      {"campaign.schedule.start_at", -62'135'596'800, 0},  // 0001-01-01
+      {"campaign.schedule.end_at", now_seconds_, kYear9999},
+      {"campaign.schedule.end_at", now_seconds_, now_seconds_ + kSixYears},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    v1::CreateCampaignRequest request;
+    v1::Campaign& input = *request.mutable_campaign();
+    input.set_campaign_id("far-" + std::to_string(i));
+    input.set_name("Far");
+    input.set_segment_id("anyone");
+    input.set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+    input.mutable_schedule()->mutable_start_at()->set_seconds(cases[i].start_seconds);
+    if (cases[i].end_seconds != 0) {
+      input.mutable_schedule()->mutable_end_at()->set_seconds(cases[i].end_seconds);
+    }
+    v1::Campaign created;
+    const grpc::Status status = stub_->CreateCampaign(Context(writer_a_).get(), request, &created);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << i;
+    EXPECT_EQ(status.error_message().rfind(cases[i].field + ": must be between 2000-01-01", 0), 0u)
+        << status.error_message();
+    v1::GetCampaignRequest get;
+    get.set_campaign_id(input.campaign_id());
+    EXPECT_EQ(stub_->GetCampaign(Context(writer_a_).get(), get, &created).error_code(),
+              grpc::StatusCode::NOT_FOUND)
+        << i;
+  }
+  // Four years ahead is a plan, not a typo.
+  v1::CreateCampaignRequest request;
+  v1::Campaign& input = *request.mutable_campaign();
+  input.set_campaign_id("far-ok");
+  input.set_name("Planned");
+  input.set_segment_id("anyone");
+  input.set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+  input.mutable_schedule()->mutable_start_at()->set_seconds(now_seconds_ + 4 * 365 * 86'400);
+  v1::Campaign created;
+  const grpc::Status status = stub_->CreateCampaign(Context(writer_a_).get(), request, &created);
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace

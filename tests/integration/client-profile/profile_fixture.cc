@@ -21,16 +21,16 @@ void ProfileFixture::SetUp() {
   config_.server.api_keys_file = testing::WriteApiKeysFile(
       writer_a_ + " " + tenant_a_ + " writer\n" + writer_b_ + " " + tenant_b_ + " writer\n" +
       admin_a_ + " " + tenant_a_ + " admin\n" + reader_a_ + " " + tenant_a_ + " reader\n");
-  config_.mysql = testing::MySqlFromEnv(testing::UniqueDatabaseName("profile"));
+  config_.mysql = MySqlForService();
   config_.mysql.pool_size = 20;
   config_.redis = RedisForService();
   config_.redis.retry_after_ms = 100;
   config_.relay.poll_interval_ms = 10;
   ProfileApp::Migrate(config_.mysql);
   app_ = std::make_unique<ProfileApp>(config_);
-  const int port = app_->Start();
-  stub_ = v1::ClientProfileService::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  port_ = app_->Start();
+  stub_ = v1::ClientProfileService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials()));
   now_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();

@@ -24,6 +24,11 @@ class ProfileFixture : public ::testing::Test {
   void TearDown() override;
   // Override to point the service at another Redis (the outage tests use a private one).
   virtual RedisConfig RedisForService() { return testing::RedisFromEnv(); }
+  // Override to point the service at another MariaDB (the frozen-database test uses a private
+  // one).
+  virtual MySqlConfig MySqlForService() {
+    return testing::MySqlFromEnv(testing::UniqueDatabaseName("profile"));
+  }
 
   std::unique_ptr<grpc::ClientContext> Context(const std::string& api_key) const;
   std::unique_ptr<grpc::ClientContext> AsTenantA() const { return Context(writer_a_); }
@@ -49,6 +54,7 @@ class ProfileFixture : public ::testing::Test {
   std::unique_ptr<ProfileApp> app_;
   std::unique_ptr<v1::ClientProfileService::Stub> stub_;
   int64_t now_seconds_ = 0;
+  int port_ = 0;
 };
 
 }  // namespace clienttier::profile

@@ -21,9 +21,9 @@ void ScoringFixture::SetUp() {
   scoring_config_.consumer.claim_idle_ms = 1000;
   ScoringApp::Migrate(scoring_config_.mysql);
   scoring_ = std::make_unique<ScoringApp>(scoring_config_);
-  const int scoring_port = scoring_->Start();
+  scoring_port_ = scoring_->Start();
   stub_ = v1::ScoringService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+      "127.0.0.1:" + std::to_string(scoring_port_), grpc::InsecureChannelCredentials()));
 }
 
 void ScoringFixture::TearDown() {

@@ -33,6 +33,7 @@ class ScoringFixture : public testing::ProfileStackFixture {
   ScoringAppConfig scoring_config_;
   std::unique_ptr<ScoringApp> scoring_;
   std::unique_ptr<v1::ScoringService::Stub> stub_;
+  int scoring_port_ = 0;
 };
 
 }  // namespace clienttier::scoring

@@ -271,6 +271,41 @@ TEST_F(ScoringTest, AnOverrideFloorsTheTierAndIsShown) {
             std::string::npos);
 }
 
+// Issue 19 (config poison): a horizon of 2^31 - 1 months made every rescore allocate gigabytes.
+TEST_F(ScoringTest, AnUnboundedClvHorizonIsRefusedAndTheStoredConfigIsUnchanged) {
+  v1::ScoringConfig defaults;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &defaults)
+          .ok());
+  v1::PutScoringConfigRequest put;
+  *put.mutable_config() = defaults;
+  put.mutable_config()->mutable_clv()->set_horizon_months(24);
+  v1::ScoringConfig stored;
+  ASSERT_TRUE(stub_->PutScoringConfig(Context(admin_a_).get(), put, &stored).ok());
+  v1::ScoringConfig before;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &before)
+          .ok());
+  ASSERT_EQ(before.version(), 1);
+
+  *put.mutable_config() = before;
+  put.set_expected_version(before.version());
+  put.mutable_config()->mutable_clv()->set_horizon_months(2147483647);
+  v1::ScoringConfig refused;
+  const grpc::Status status = stub_->PutScoringConfig(Context(admin_a_).get(), put, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("config.clv.horizon_months: must be at most 120"),
+            std::string::npos)
+      << status.error_message();
+
+  v1::ScoringConfig after;
+  ASSERT_TRUE(
+      stub_->GetScoringConfig(Context(reader_a_).get(), v1::GetScoringConfigRequest(), &after)
+          .ok());
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString());
+  EXPECT_EQ(after.clv().horizon_months(), 24);
+}
+
 TEST_F(ScoringTest, BadConfigsAndRequestsNameTheFieldAndWriteNothing) {
   v1::ScoringConfig config;
   ASSERT_TRUE(

@@ -296,6 +296,99 @@ TEST(ScoringConfigTest, ChurnWarningInactiveDaysMustBePositive) {
                     "config.churn_warning.inactive_days", "must be positive");
 }
 
+TEST(ScoringConfigTest, ClvHorizonIsAtMostTenYears) {
+  ExpectOnlyProblem([](ScoringConfig& c) { c.clv.horizon_months = 121; },
+                    "config.clv.horizon_months", "must be at most 120 (months; 10 years)");
+  ExpectOnlyProblem([](ScoringConfig& c) { c.clv.horizon_months = 2'147'483'647; },
+                    "config.clv.horizon_months", "must be at most 120 (months; 10 years)");
+  ScoringConfig config = DefaultScoringConfig();
+  config.clv.horizon_months = 120;
+  EXPECT_TRUE(ValidateScoringConfig(config).empty());
+}
+
+TEST(ScoringConfigTest, DiscountRateIsAtMostTwentyPercentAMonth) {
+  ExpectOnlyProblem([](ScoringConfig& c) { c.clv.monthly_discount_rate = 0.21; },
+                    "config.clv.monthly_discount_rate",
+                    "must be at most 0.2 (a rate per month; 0.2 = 20%)");
+  ScoringConfig config = DefaultScoringConfig();
+  config.clv.monthly_discount_rate = 0.2;
+  EXPECT_TRUE(ValidateScoringConfig(config).empty());
+}
+
+// Each bounded count one past its maximum, and the maximum itself accepted.
+TEST(ScoringConfigTest, EveryCountHasAnUpperBound) {
+  struct Case {
+    std::function<void(ScoringConfig&, int64_t)> set;
+    int64_t max;
+    std::string field;
+    std::string unit;
+  };
+  const std::vector<Case> cases = {
+      {[](ScoringConfig& c, int64_t v) { c.spend_tier.growth_max_monthly_minor = v; },
+       kMaxMoneyMinor, "config.spend_tier.growth_max_monthly_minor", "minor units a month"},
+      {[](ScoringConfig& c, int64_t v) {
+         c.need_depth.moderate_min_sessions = v;
+         c.need_depth.deep_min_sessions = kMaxDeepMinSessions;
+       },
+       kMaxModerateMinSessions, "config.need_depth.moderate_min_sessions", "sessions"},
+      {[](ScoringConfig& c, int64_t v) { c.need_depth.deep_min_sessions = v; }, kMaxDeepMinSessions,
+       "config.need_depth.deep_min_sessions", "sessions"},
+      {[](ScoringConfig& c, int64_t v) { c.need_depth.deep_min_active_months = v; },
+       kMaxDeepMinActiveMonths, "config.need_depth.deep_min_active_months", "months"},
+      {[](ScoringConfig& c, int64_t v) {
+         c.lifecycle.onboarding_months = v;
+         c.lifecycle.growth_months = kMaxGrowthMonths;
+       },
+       kMaxOnboardingMonths, "config.lifecycle.onboarding_months", "months"},
+      {[](ScoringConfig& c, int64_t v) { c.lifecycle.growth_months = v; }, kMaxGrowthMonths,
+       "config.lifecycle.growth_months", "months"},
+      {[](ScoringConfig& c, int64_t v) {
+         c.lifecycle.dormant_days = v;
+         c.lifecycle.churned_days = kMaxChurnedDays;
+       },
+       kMaxDormantDays, "config.lifecycle.dormant_days", "days"},
+      {[](ScoringConfig& c, int64_t v) { c.lifecycle.churned_days = v; }, kMaxChurnedDays,
+       "config.lifecycle.churned_days", "days"},
+      {[](ScoringConfig& c, int64_t v) { c.propagation.spreader_min_converted = v; },
+       kMaxSpreaderMinConverted, "config.propagation.spreader_min_converted",
+       "converted referrals"},
+      {[](ScoringConfig& c, int64_t v) { c.clv.min_clients_to_fit = v; }, kMaxMinClientsToFit,
+       "config.clv.min_clients_to_fit", "clients"},
+      {[](ScoringConfig& c, int64_t v) { c.tiers.demotion_grace_days = v; }, kMaxDemotionGraceDays,
+       "config.tiers.demotion_grace_days", "days"},
+      {[](ScoringConfig& c, int64_t v) { c.churn_warning.inactive_days = v; },
+       kMaxChurnWarningInactiveDays, "config.churn_warning.inactive_days", "days"},
+  };
+  for (const Case& bound : cases) {
+    ScoringConfig config = DefaultScoringConfig();
+    bound.set(config, bound.max);
+    EXPECT_TRUE(ValidateScoringConfig(config).empty()) << bound.field << " at its maximum";
+    ExpectOnlyProblem([&](ScoringConfig& c) { bound.set(c, bound.max + 1); }, bound.field,
+                      "must be at most " + std::to_string(bound.max) + " (" + bound.unit + ")");
+  }
+}
+
+TEST(ScoringConfigTest, FixedCutsHaveUpperBounds) {
+  ExpectOnlyProblem(
+      [](ScoringConfig& c) {
+        c = FixedCutsConfig();
+        c.rfm.recency_cuts_days = {30, 90, 180, 36'501};
+      },
+      "config.rfm.recency_cuts_days", "must be at most 36500 (days)");
+  ExpectOnlyProblem(
+      [](ScoringConfig& c) {
+        c = FixedCutsConfig();
+        c.rfm.frequency_cuts = {1, 2, 4, 100'001};
+      },
+      "config.rfm.frequency_cuts", "must be at most 100000 (purchases)");
+  ExpectOnlyProblem(
+      [](ScoringConfig& c) {
+        c = FixedCutsConfig();
+        c.rfm.monetary_cuts_minor = {1, 2, 3, kMaxMoneyMinor + 1};
+      },
+      "config.rfm.monetary_cuts_minor", "must be at most 1000000000000000 (minor units)");
+}
+
 TEST(ScoringConfigTest, ReportsEveryProblemAtOnce) {
   ScoringConfig config = DefaultScoringConfig();
   config.version = -3;
