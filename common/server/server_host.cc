@@ -100,8 +100,12 @@ int ServerHost::Start() {
     deadline_probe_ = std::make_unique<DeadlineProbe>(
         probe_, std::chrono::milliseconds(config_.health_timeout_ms));
   }
-  SetServing(Probe());
-  health_thread_ = std::thread([this] { HealthLoop(); });
+  const bool serving = Probe();
+  if (!serving) {
+    LogWarning("dependency check failed: NOT_SERVING");
+  }
+  SetServing(serving);
+  health_thread_ = std::thread([this, serving] { HealthLoop(serving); });
   started_ = true;
   LogInfo("server started",
           {{"grpc_port", port},
@@ -132,18 +136,19 @@ void ServerHost::SetServing(bool serving) {
 
 bool ServerHost::Probe() { return deadline_probe_ ? deadline_probe_->Check() : true; }
 
-void ServerHost::HealthLoop() {
-  bool last = true;
+void ServerHost::HealthLoop(bool last) {
   while (!stopping_) {
     const bool serving = Probe();
     if (stopping_) {
       break;
     }
+    // Only a change is set: gRPC's health service sends every SetServingStatus to each
+    // Health/Watch stream, so setting the same status every interval would resend it each time.
     if (serving != last) {
       LogWarning(serving ? "dependencies back: SERVING" : "dependency check failed: NOT_SERVING");
       last = serving;
+      SetServing(serving);
     }
-    SetServing(serving);
     std::unique_lock<std::mutex> lock(health_mutex_);
     health_wake_.wait_for(lock, std::chrono::milliseconds(config_.health_interval_ms),
                           [this] { return stopping_.load(); });

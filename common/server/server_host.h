@@ -76,7 +76,8 @@ class ServerHost {
   static int WaitForTerminationSignal();
 
  private:
-  void HealthLoop();
+  // `last` is the status Start set.
+  void HealthLoop(bool last);
   void SetServing(bool serving);
   bool Probe();
 
