@@ -6,7 +6,9 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -31,6 +33,9 @@ using tools::FormatMoney;
 constexpr std::chrono::seconds kCall{60};
 constexpr std::chrono::seconds kLong{600};
 constexpr int kBatch = 1000;
+// Concurrent callers while loading: client-profile takes writes in parallel (one transaction
+// per batch), so a large tenant loads in a fraction of the time one caller needs.
+constexpr size_t kLoadWriters = 4;
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr char kSegmentRule[] = "tier in (\"T1\", \"T2\") and has_tag(\"mindfulness\")";
 
@@ -42,6 +47,28 @@ std::string Format(const char* format, ...) {
   std::vsnprintf(buffer, sizeof buffer, format, args);
   va_end(args);
   return buffer;
+}
+
+// Runs body(i) for i in [0, count) on `workers` threads, each taking every workers-th i.
+void ParallelFor(size_t workers, size_t count, const std::function<void(size_t)>& body) {
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      for (size_t i = w; i < count; i += workers) {
+        body(i);
+      }
+    });
+  }
+  for (size_t i = 0; i < count; i += workers) {
+    body(i);
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
@@ -107,7 +134,9 @@ std::vector<StepResult> DemoFlow::Run(const std::function<void(const StepResult&
                     &DemoFlow::Distribution, &DemoFlow::Explain, &DemoFlow::Referrals,
                     &DemoFlow::SegmentAndCampaign, &DemoFlow::Outcomes, &DemoFlow::Report,
                     &DemoFlow::NextBestActions}) {
+    const auto started = std::chrono::steady_clock::now();
     results.push_back((this->*step)());
+    results.back().seconds = SecondsSince(started);
     on_step(results.back());
     // The first three build what the rest look at; without them the rest cannot say much.
     if (!results.back().ok && results.size() <= 3) {
@@ -125,13 +154,20 @@ StepResult DemoFlow::Load() {
   for (const DemoClient& client : tenant_.clients) {
     ++patterns[client.pattern];
   }
-  {
+  // Clients over parallel ImportClients streams, each a contiguous share of the tenant.
+  std::atomic<int64_t> imported{0};
+  std::atomic<int> import_failures{0};
+  std::string import_error;
+  std::mutex import_error_mutex;
+  ParallelFor(kLoadWriters, kLoadWriters, [&](size_t part) {
+    const size_t begin = tenant_.clients.size() * part / kLoadWriters;
+    const size_t end = tenant_.clients.size() * (part + 1) / kLoadWriters;
     auto context = CallContext(targets_.writer_key, kLong);
     pv1::ImportClientsResponse response;
     auto writer = profile_->ImportClients(context.get(), &response);
     pv1::ImportClientsRequest item;
-    for (const DemoClient& client : tenant_.clients) {
-      *item.mutable_client() = ToClient(client);
+    for (size_t i = begin; i < end; ++i) {
+      *item.mutable_client() = ToClient(tenant_.clients[i]);
       if (!writer->Write(item)) {
         break;
       }
@@ -139,11 +175,19 @@ StepResult DemoFlow::Load() {
     writer->WritesDone();
     const grpc::Status status = writer->Finish();
     if (!status.ok()) {
-      result.lines.push_back("import: " + Describe(status));
-      return result;
+      ++import_failures;
+      const std::lock_guard<std::mutex> lock(import_error_mutex);
+      import_error = "import: " + Describe(status);
+      return;
     }
-    facts_.clients_created = response.created_count() + response.existing_count();
+    imported += response.created_count() + response.existing_count();
+  });
+  if (import_failures > 0) {
+    result.lines.push_back(import_error);
+    return result;
   }
+  facts_.clients_created = imported;
+  const double import_seconds = SecondsSince(started);
   // Referral codes and registrations come before any purchase: a referee must not have paid.
   std::map<int32_t, std::string> codes;
   for (const DemoReferral& referral : tenant_.referrals) {
@@ -181,7 +225,7 @@ StepResult DemoFlow::Load() {
   }
   flush_registrations();
 
-  // Three years of transactions, then logins, from two callers.
+  // Three years of transactions, then logins, from kLoadWriters callers.
   std::vector<pv1::RecordTransactionsRequest> batches;
   for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
     if (i % kBatch == 0) {
@@ -196,41 +240,43 @@ StepResult DemoFlow::Load() {
     input.set_category(demo.category);
     input.mutable_occurred_at()->set_seconds(demo.day * kSecondsPerDay + 10 * 3600);
   }
+  const auto transactions_started = std::chrono::steady_clock::now();
   std::atomic<int64_t> recorded{0};
   std::atomic<int> failed{0};
-  auto record = [&](size_t first) {
-    for (size_t b = first; b < batches.size(); b += 2) {
-      pv1::RecordTransactionsResponse response;
-      if (profile_
-              ->RecordTransactions(CallContext(targets_.writer_key, kCall).get(), batches[b],
-                                   &response)
-              .ok()) {
-        recorded += batches[b].transactions_size();
-      } else {
-        ++failed;
-      }
+  ParallelFor(kLoadWriters, batches.size(), [&](size_t b) {
+    pv1::RecordTransactionsResponse response;
+    if (profile_
+            ->RecordTransactions(CallContext(targets_.writer_key, kCall).get(), batches[b],
+                                 &response)
+            .ok()) {
+      recorded += batches[b].transactions_size();
+    } else {
+      ++failed;
     }
-  };
-  std::thread second(record, 1);
-  record(0);
-  second.join();
+  });
   facts_.transactions_recorded = recorded;
-  pv1::RecordInteractionsRequest logins;
+  const double transaction_seconds = SecondsSince(transactions_started);
+  std::vector<pv1::RecordInteractionsRequest> login_batches;
   for (size_t i = 0; i < tenant_.logins.size(); ++i) {
-    pv1::InteractionInput& input = *logins.add_interactions();
+    if (i % kBatch == 0) {
+      login_batches.emplace_back();
+    }
+    pv1::InteractionInput& input = *login_batches.back().add_interactions();
     input.set_idempotency_key(options_.id_prefix + "-login-" + std::to_string(i));
     input.set_client_id(tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
     input.set_kind(pv1::INTERACTION_KIND_LOGIN);
     input.mutable_occurred_at()->set_seconds(tenant_.logins[i].day * kSecondsPerDay + 20 * 3600);
-    if (logins.interactions_size() == kBatch || i + 1 == tenant_.logins.size()) {
-      pv1::RecordInteractionsResponse response;
-      profile_->RecordInteractions(CallContext(targets_.writer_key, kCall).get(), logins,
-                                   &response);
-      logins.Clear();
-    }
   }
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ParallelFor(kLoadWriters, login_batches.size(), [&](size_t b) {
+    pv1::RecordInteractionsResponse response;
+    if (!profile_
+             ->RecordInteractions(CallContext(targets_.writer_key, kCall).get(), login_batches[b],
+                                  &response)
+             .ok()) {
+      ++failed;
+    }
+  });
+  const double seconds = SecondsSince(started);
   result.lines.push_back(Format(
       "%lld clients (%d prospects, %d one-visit, %d short-term, %d regular, %d loyal), seed %llu",
       static_cast<long long>(facts_.clients_created), patterns[Pattern::kProspect],
@@ -238,9 +284,10 @@ StepResult DemoFlow::Load() {
       patterns[Pattern::kLoyal], static_cast<unsigned long long>(options_.seed)));
   result.lines.push_back(Format(
       "%lld transactions over %d years, %zu logins, %zu referral codes, %lld referrals "
-      "registered; loaded in %.1f s",
+      "registered; loaded in %.1f s (clients %.1f s, transactions %.1f s, %zu callers)",
       static_cast<long long>(facts_.transactions_recorded), options_.years, tenant_.logins.size(),
-      codes.size(), static_cast<long long>(facts_.referrals_registered), seconds));
+      codes.size(), static_cast<long long>(facts_.referrals_registered), seconds, import_seconds,
+      transaction_seconds, kLoadWriters));
   result.ok = failed == 0 && facts_.clients_created == options_.clients &&
               facts_.transactions_recorded == static_cast<int64_t>(tenant_.transactions.size()) &&
               facts_.referrals_registered == static_cast<int64_t>(tenant_.referrals.size());
@@ -257,7 +304,10 @@ StepResult DemoFlow::WaitForScores() {
   const size_t step = std::max<size_t>(1, tenant_.clients.size() / 50);
   int matched = 0;
   int sampled = 0;
-  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(300)) {
+  // Long enough for a million-client tenant's stream (a few million events).
+  const auto patience = std::chrono::seconds(
+      std::max<int64_t>(300, static_cast<int64_t>(tenant_.clients.size() / 1000)));
+  while (std::chrono::steady_clock::now() - started < patience) {
     matched = 0;
     sampled = 0;
     // The last clients' transactions are the newest in the stream; look at them too.

@@ -41,6 +41,7 @@ struct StepResult {
   std::string name;
   bool ok = false;
   std::vector<std::string> lines;  // what a person reads
+  double seconds = 0;              // how long the step took, wall clock
 };
 
 // The demo tenant's whole story through the four services' public APIs: load the generated

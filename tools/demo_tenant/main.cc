@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
                                   options);
   int failures = 0;
   flow.Run([&](const clienttier::demo::StepResult& step) {
-    std::printf("[demo] %-4s %s\n", step.ok ? "ok" : "FAIL", step.name.c_str());
+    std::printf("[demo] %-4s %s (%.1f s)\n", step.ok ? "ok" : "FAIL", step.name.c_str(),
+                step.seconds);
     for (const std::string& line : step.lines) {
       std::printf("         %s\n", line.c_str());
     }
