@@ -12,6 +12,8 @@ PACKAGES=(
   nlohmann-json3-dev libssl-dev libcpp-httplib-dev
   procps iproute2 curl openssl
   clang-format
+  # promtool: the test command lints every service's /metrics with it
+  prometheus
 )
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "common/observability/request_id.h"
 #include "common/time/utc_time.h"
 
 namespace clienttier {
@@ -56,6 +57,9 @@ void Write(LoggerState& state, Severity severity, const std::string& message,
                          {"severity", SeverityName(severity)},
                          {"service", state.service},
                          {"msg", message}};
+  if (const std::string& request_id = CurrentRequestId(); !request_id.empty()) {
+    line["request_id"] = request_id;
+  }
   if (fields.is_object()) {
     line.update(fields);
   }

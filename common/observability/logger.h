@@ -13,7 +13,8 @@ enum class Severity { kDebug, kInfo, kWarning, kError };
 
 // Writes one JSON object per line to stderr:
 // {"ts":"2026-11-23T10:00:00.000000Z","severity":"INFO","service":"client-profile","msg":...}
-// plus the caller's fields (method, grpc_code, latency_ms, tenant, ...).
+// plus the caller's fields (method, grpc_code, latency_ms, tenant, ...), and inside an RPC its
+// "request_id" (common/observability/request_id.h).
 class Logger {
  public:
   static void Init(std::string service, Severity min_severity);

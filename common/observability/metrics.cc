@@ -144,8 +144,9 @@ std::string MetricsRegistry::Render() const {
   return out.str();
 }
 
-std::vector<double> MetricsRegistry::LatencyBucketsMs() {
-  return {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
+std::vector<double> MetricsRegistry::LatencyBucketsSeconds() {
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 }  // namespace clienttier

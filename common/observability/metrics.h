@@ -50,8 +50,8 @@ class MetricsRegistry {
   // The Prometheus text exposition format (version 0.0.4).
   std::string Render() const;
 
-  // Latency buckets in milliseconds, 0.1 ms to 10 s.
-  static std::vector<double> LatencyBucketsMs();
+  // Latency buckets in seconds (Prometheus' base unit), 0.1 ms to 10 s.
+  static std::vector<double> LatencyBucketsSeconds();
 
  private:
   struct Family {

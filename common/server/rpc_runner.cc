@@ -6,6 +6,7 @@
 
 #include "common/errors/status_mapping.h"
 #include "common/observability/logger.h"
+#include "common/observability/request_id.h"
 
 namespace clienttier {
 
@@ -35,12 +36,27 @@ grpc::Status RpcRunner::Execute(const char* method, const std::string* tenant,
   }
 }
 
+std::string RpcRunner::BeginRequest(grpc::ServerContextBase& context) {
+  std::string id;
+  const auto sent = context.client_metadata().find(kRequestIdHeader);
+  if (sent != context.client_metadata().end()) {
+    id.assign(sent->second.data(), sent->second.size());
+  }
+  if (!IsUsableRequestId(id)) {
+    id = NewRequestId();
+  }
+  context.AddInitialMetadata(kRequestIdHeader, id);
+  return id;
+}
+
 grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContext* context,
                                                       const char* method, Role required,
                                                       WorkerPool& workers,
                                                       std::function<bool(const Caller&)> fast,
                                                       std::function<void(const Caller&)> slow) {
   const auto start = std::chrono::steady_clock::now();
+  std::string request_id = BeginRequest(*context);
+  const RequestIdScope scope(request_id);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto caller = std::make_shared<Caller>();
   bool answered = false;
@@ -54,7 +70,9 @@ grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContex
     return reactor;
   }
   const bool queued =
-      workers.TrySubmit([this, method, reactor, caller, start, slow = std::move(slow)] {
+      workers.TrySubmit([this, method, reactor, caller, start, slow = std::move(slow),
+                         request_id = std::move(request_id)] {
+        const RequestIdScope worker_scope(request_id);
         const grpc::Status result = Execute(method, &caller->tenant_id, [&] { slow(*caller); });
         Record(method, caller->tenant_id, result, start);
         reactor->Finish(result);
@@ -84,8 +102,8 @@ grpc::Status RpcRunner::Unexpected(const char* method, const std::string& tenant
 
 void RpcRunner::Record(const char* method, const std::string& tenant, const grpc::Status& status,
                        std::chrono::steady_clock::time_point start) {
-  const double latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  const double latency_ms = elapsed.count() * 1000;
   // Series are looked up once per thread and kept: the registry's lock stays off the hot path.
   // The key is the method literal's address, not its text, so a lookup allocates nothing.
   struct Key {
@@ -114,13 +132,13 @@ void RpcRunner::Record(const char* method, const std::string& tenant, const grpc
                                        {{"service", service_},
                                         {"method", method},
                                         {"code", StatusCodeName(status.error_code())}}),
-                  &metrics_.GetHistogram("ct_rpc_latency_ms", "RPC handling time in milliseconds",
-                                         MetricsRegistry::LatencyBucketsMs(),
+                  &metrics_.GetHistogram("ct_rpc_duration_seconds", "RPC handling time in seconds",
+                                         MetricsRegistry::LatencyBucketsSeconds(),
                                          {{"service", service_}, {"method", method}})};
     found = cache.emplace(key, series).first;
   }
   found->second.calls->Increment();
-  found->second.latency->Observe(latency_ms);
+  found->second.latency->Observe(elapsed.count());
   if (!status.ok()) {
     Logger::Log(Severity::kInfo, "rpc failed",
                 {{"method", method},

@@ -13,13 +13,16 @@
 #include "common/errors/domain_error.h"
 #include "common/errors/status_mapping.h"
 #include "common/observability/metrics.h"
+#include "common/observability/request_id.h"
 #include "common/server/worker_pool.h"
 
 namespace clienttier {
 
-// The frame around every handler: authenticate the caller, run the body, map whatever it
-// throws through the one error mapping, and record per-method counts by code, latency and a
-// JSON log line. Handlers stay: validate, call logic, call storage, fill the response.
+// The frame around every handler: give the RPC its request id (the caller's `x-request-id` or a
+// new one, answered in the response's initial metadata and on every log line it writes),
+// authenticate the caller, run the body, map whatever it throws through the one error mapping,
+// and record per-method counts by code, latency and a JSON log line. Handlers stay: validate,
+// call logic, call storage, fill the response.
 class RpcRunner {
  public:
   RpcRunner(std::string service, ApiKeyStore& keys, MetricsRegistry& metrics);
@@ -27,6 +30,7 @@ class RpcRunner {
   template <typename Body>
   grpc::Status Run(grpc::ServerContext* context, const char* method, Role required, Body&& body) {
     const auto start = std::chrono::steady_clock::now();
+    const RequestIdScope scope(BeginRequest(*context));
     std::string tenant;
     const grpc::Status status = Execute(method, &tenant, [&] {
       const Caller caller = keys_.Authenticate(*context, required);
@@ -54,6 +58,8 @@ class RpcRunner {
                        const std::function<void()>& body);
 
  private:
+  // The RPC's request id, answered to the caller in the initial metadata.
+  static std::string BeginRequest(grpc::ServerContextBase& context);
   grpc::Status Failure(const char* method, const std::string& tenant, const DomainError& error);
   grpc::Status Unexpected(const char* method, const std::string& tenant,
                           const std::exception& error);

@@ -1,6 +1,7 @@
 #include "common/server/service_app.h"
 
 #include "common/errors/domain_error.h"
+#include "common/observability/build_info.h"
 #include "common/outbox/outbox.h"
 
 namespace clienttier {
@@ -21,6 +22,7 @@ ServiceApp::ServiceApp(const ServerConfig& server, const MySqlConfig& mysql,
                        const RedisConfig& redis, const OutboxRelayOptions& relay,
                        ServiceAppSpec spec)
     : spec_(std::move(spec)) {
+  RegisterBuildInfo(metrics_, spec_.name);
   pool_ = std::make_unique<MySqlPool>(mysql, &metrics_);
   transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
   redis_ = std::make_unique<RedisClient>(redis, &metrics_);

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <string>
+
+#include "common/observability/build_info.h"
+
 namespace clienttier {
 namespace {
 
@@ -40,6 +45,18 @@ TEST(MetricsTest, ATypeClashIsABug) {
   MetricsRegistry registry;
   registry.GetCounter("x", "help");
   EXPECT_THROW(registry.GetHistogram("x", "help", {1}), std::logic_error);
+}
+
+TEST(MetricsTest, BuildInfoNamesTheVersionAndCommit) {
+  EXPECT_TRUE(std::regex_match(std::string(BuildVersion()), std::regex(R"(\d+\.\d+\.\d+)")))
+      << BuildVersion();
+  EXPECT_TRUE(std::regex_match(std::string(BuildCommit()), std::regex("[0-9a-f]{7,40}|unknown")))
+      << BuildCommit();
+  MetricsRegistry registry;
+  RegisterBuildInfo(registry, "scoring");
+  const std::string expected = std::string("ct_build_info{commit=\"") + BuildCommit() +
+                               "\",service=\"scoring\",version=\"" + BuildVersion() + "\"} 1";
+  EXPECT_NE(registry.Render().find(expected), std::string::npos) << registry.Render();
 }
 
 }  // namespace
