@@ -71,9 +71,13 @@ int ServerHost::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  std::vector<std::string> names = StandardServiceNames();
   for (auto& [service, name] : services_) {
     builder.RegisterService(service);
+    names.push_back(name);
   }
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(std::move(names));
+  builder.RegisterService(reflection_v1_.get());
   // A request protobuf cannot parse (invalid UTF-8 in a string field) answers INVALID_ARGUMENT
   // naming the field instead of gRPC's own empty INTERNAL.
   CaptureInvalidUtf8Fields();

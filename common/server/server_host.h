@@ -16,6 +16,7 @@
 #include "common/observability/metrics.h"
 #include "common/observability/metrics_http_server.h"
 #include "common/server/deadline_probe.h"
+#include "common/server/reflection_v1.h"
 #include "common/server/tls.h"
 
 namespace clienttier {
@@ -87,6 +88,7 @@ class ServerHost {
   std::function<bool()> probe_;
   std::unique_ptr<DeadlineProbe> deadline_probe_;  // runs probe_; set by Start
   std::vector<std::function<void()>> shutdown_hooks_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;
   int health_port_ = 0;
