@@ -3,7 +3,9 @@
 # offline against the Kubernetes schemas and the ClientTier rules (k8s/tools/validate-manifests.cjs):
 # no unknown field, readiness and liveness probes, requests and limits, non-root, read-only
 # root filesystem, dropped capabilities, an HPA and a PDB for every Deployment, deny-all
-# NetworkPolicy. Then proves the validator can fail: every case in k8s/tests/cases must fail
+# NetworkPolicy, every *_FILE path a container is given on one of its mounts (and a key of the
+# mounted Secret or ConfigMap when it is in the render), every mount's volume and every key ref
+# present, every probe and Service port declared by the container. Then proves the validator can fail: every case in k8s/tests/cases must fail
 # with its expected message (and cases/valid must pass).
 #
 # Needs no cluster and no network other than Debian's and the npm registry. Installs what is

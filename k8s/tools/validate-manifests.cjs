@@ -325,6 +325,164 @@ function referenceProblems(object, template, all, options) {
   return problems;
 }
 
+// The environment a container sees: its own `env` values and the data of the ConfigMaps (and
+// Secrets, when they are in the render) its `envFrom` names. Values from key refs are not known
+// offline and are left out.
+function containerEnvironment(container, namespace, all) {
+  const environment = new Map();
+  const find = (kind, name) =>
+    all.find((other) => other.kind === kind && other.metadata?.namespace === namespace && other.metadata?.name === name);
+  for (const source of container.envFrom || []) {
+    const prefix = source.prefix || '';
+    const configMap = source.configMapRef && find('ConfigMap', source.configMapRef.name);
+    for (const [key, value] of Object.entries(configMap?.data || {})) {
+      environment.set(prefix + key, value);
+    }
+    const secret = source.secretRef && find('Secret', source.secretRef.name);
+    for (const [key, value] of Object.entries(secret?.stringData || {})) {
+      environment.set(prefix + key, value);
+    }
+  }
+  for (const variable of container.env || []) {
+    if (typeof variable.value === 'string') {
+      environment.set(variable.name, variable.value);
+    }
+  }
+  return environment;
+}
+
+// The keys a Secret or ConfigMap volume offers as files, or null when the object is not in the
+// render (prod Secrets are created outside git).
+function volumeFiles(volume, namespace, all) {
+  const source = volume.secret || volume.configMap;
+  if (!source) {
+    return null;
+  }
+  if (Array.isArray(source.items) && source.items.length > 0) {
+    return new Set(source.items.map((item) => item.path));
+  }
+  const kind = volume.secret ? 'Secret' : 'ConfigMap';
+  const name = volume.secret ? source.secretName : source.name;
+  const object = all.find(
+    (other) => other.kind === kind && other.metadata?.namespace === namespace && other.metadata?.name === name,
+  );
+  if (!object) {
+    return null;
+  }
+  return new Set([...Object.keys(object.data || {}), ...Object.keys(object.stringData || {}), ...Object.keys(object.binaryData || {})]);
+}
+
+// Every file a container is told to read (a *_FILE variable holding a path) must be on one of
+// its volume mounts, and, where the volume's object is in the render, be one of its keys; every
+// mount must name a volume of the pod; every key a variable takes from a ConfigMap or Secret in
+// the render must exist. (A migration Job once named TLS files it did not mount and exited 1.)
+function fileReferenceProblems(object, template, all) {
+  const problems = [];
+  const namespace = object.metadata?.namespace;
+  const pod = template?.spec || {};
+  const volumes = new Map((pod.volumes || []).map((volume) => [volume.name, volume]));
+  for (const container of [...(pod.initContainers || []), ...(pod.containers || [])]) {
+    const where = `container ${container.name}`;
+    const mounts = container.volumeMounts || [];
+    for (const mount of mounts) {
+      if (!volumes.has(mount.name)) {
+        problems.push(`${where}: volumeMount ${mount.name} names no volume of the pod`);
+      }
+    }
+    for (const [name, value] of containerEnvironment(container, namespace, all)) {
+      if (!name.endsWith('_FILE') || typeof value !== 'string' || value === '') {
+        continue;
+      }
+      if (!value.startsWith('/')) {
+        problems.push(`${where}: ${name}=${value} is not an absolute path`);
+        continue;
+      }
+      const mount = mounts
+        .filter((candidate) => value === candidate.mountPath || value.startsWith(`${candidate.mountPath.replace(/\/$/, '')}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      if (!mount) {
+        problems.push(`${where}: ${name}=${value} is on no volumeMount`);
+        continue;
+      }
+      const volume = volumes.get(mount.name);
+      const files = volume && !mount.subPath ? volumeFiles(volume, namespace, all) : null;
+      const relative = value.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+      if (files && !files.has(relative)) {
+        problems.push(`${where}: ${name}=${value}: volume ${mount.name} has no key ${relative}`);
+      }
+    }
+    for (const variable of container.env || []) {
+      const from = variable.valueFrom || {};
+      for (const [kind, ref] of [['ConfigMap', from.configMapKeyRef], ['Secret', from.secretKeyRef]]) {
+        if (!ref || ref.optional) {
+          continue;
+        }
+        const source = all.find(
+          (other) => other.kind === kind && other.metadata?.namespace === namespace && other.metadata?.name === ref.name,
+        );
+        const keys = source ? [...Object.keys(source.data || {}), ...Object.keys(source.stringData || {})] : null;
+        if (keys && !keys.includes(ref.key)) {
+          problems.push(`${where}: ${variable.name} takes key ${ref.key}, which ${kind} ${ref.name} lacks`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+// Every port a probe names is one the container declares (by number or name).
+function probePortProblems(template) {
+  const problems = [];
+  const pod = template?.spec || {};
+  for (const container of pod.containers || []) {
+    const declared = new Set();
+    for (const port of container.ports || []) {
+      declared.add(port.containerPort);
+      if (port.name) {
+        declared.add(port.name);
+      }
+    }
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      const spec = container[probe];
+      const port = spec?.grpc?.port ?? spec?.httpGet?.port ?? spec?.tcpSocket?.port;
+      if (port !== undefined && !declared.has(port)) {
+        problems.push(`container ${container.name}: ${probe} port ${port} is not a declared container port`);
+      }
+    }
+  }
+  return problems;
+}
+
+// A Service's target ports are ports the pods it selects declare.
+function servicePortProblems(service, all) {
+  const problems = [];
+  const selector = service.spec?.selector;
+  if (!selector) {
+    return problems;
+  }
+  const templates = all
+    .filter(
+      (other) =>
+        WORKLOAD_KINDS.has(other.kind) &&
+        other.kind !== 'Job' &&
+        other.metadata?.namespace === service.metadata?.namespace &&
+        labelsMatch(selector, podTemplateOf(other)?.metadata?.labels),
+    )
+    .map(podTemplateOf);
+  for (const port of service.spec?.ports || []) {
+    const target = port.targetPort ?? port.port;
+    for (const template of templates) {
+      const served = (template.spec?.containers || []).some((container) =>
+        (container.ports || []).some((declared) => declared.containerPort === target || declared.name === target),
+      );
+      if (!served) {
+        problems.push(`port ${port.name || port.port}: targetPort ${target} is declared by no container of the pods it selects`);
+      }
+    }
+  }
+  return problems;
+}
+
 function serviceProblems(service, all) {
   const selector = service.spec?.selector;
   if (!selector || service.spec?.type === 'ExternalName') {
@@ -372,6 +530,8 @@ function ruleProblems(object, all, options) {
     const template = podTemplateOf(object);
     problems.push(...containerProblems(object, template));
     problems.push(...referenceProblems(object, template, all, options));
+    problems.push(...fileReferenceProblems(object, template, all));
+    problems.push(...probePortProblems(template));
     if (template?.spec?.automountServiceAccountToken !== false) {
       problems.push('pod template must set automountServiceAccountToken: false');
     }
@@ -381,6 +541,7 @@ function ruleProblems(object, all, options) {
   }
   if (object.kind === 'Service') {
     problems.push(...serviceProblems(object, all));
+    problems.push(...servicePortProblems(object, all));
   }
   if (object.kind === 'HorizontalPodAutoscaler') {
     const target = object.spec?.scaleTargetRef || {};
