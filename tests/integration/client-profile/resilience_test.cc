@@ -95,7 +95,8 @@ TEST_F(ResilienceTest, ARelayKilledAfterPublishingLosesNothingAndDuplicatesNothi
     EXPECT_THROW(crashing.RunOnce(), std::runtime_error);
   }  // it stops without marking; its pooled connection, still holding the relay's MySQL lock,
      // goes back to the pool and the successor below may reuse it, so this shows recovery of
-     // published-but-unmarked events, not a lock takeover after a process crash
+     // published-but-unmarked events, not a lock takeover after a process crash (that is
+     // RelayTakeoverTest, with a relay process killed by SIGKILL)
   // A pass takes whole rows: the client's row, then the batch's row of 30 events.
   auto published_once = EventsOf(tenant_a_, redis);
   ASSERT_EQ(published_once.size(), 31u);  // published, never marked
