@@ -39,7 +39,9 @@ ServiceApp::ServiceApp(const ServerConfig& server, const MySqlConfig& mysql,
   keys_ = std::make_unique<ApiKeyStore>(server.api_keys_file);
   if (spec_.outbox) {
     relay_ = std::make_unique<OutboxRelay>(*pool_, *redis_, metrics_, relay);
+    backlog_monitor_ = std::make_unique<OutboxBacklogMonitor>(*pool_, metrics_);
   }
+  lag_monitor_ = std::make_unique<StreamLagMonitor>(*redis_, metrics_);
   io_worker_threads_ = server.io_workers;
   io_queue_ = server.io_queue;
   runner_ = std::make_unique<RpcRunner>(spec_.name, *keys_, metrics_);
@@ -51,8 +53,12 @@ ServiceApp::ServiceApp(const ServerConfig& server, const MySqlConfig& mysql,
     if (io_workers_) {
       io_workers_->Stop();
     }
+    lag_monitor_->Stop();
     for (auto part = background_.rbegin(); part != background_.rend(); ++part) {
       part->stop();
+    }
+    if (backlog_monitor_) {
+      backlog_monitor_->Stop();
     }
     if (relay_) {
       relay_->Stop();
@@ -83,6 +89,11 @@ void ServiceApp::AddBackground(std::function<void()> start, std::function<void()
   background_.push_back({std::move(start), std::move(stop)});
 }
 
+void ServiceApp::MonitorConsumerGroup(const std::string& stream, const std::string& group,
+                                      const std::string& metric_prefix) {
+  lag_monitor_->Watch(stream, group, metric_prefix);
+}
+
 void ServiceApp::Serve(grpc::Service* service) { host_->AddService(service, spec_.grpc_service); }
 
 int ServiceApp::Start(bool run_background, bool run_relay) {
@@ -94,9 +105,11 @@ int ServiceApp::Start(bool run_background, bool run_relay) {
     for (const Background& part : background_) {
       part.start();
     }
+    lag_monitor_->Start();
   }
   if (run_relay && relay_) {
     relay_->Start();
+    backlog_monitor_->Start();
   }
   return port;
 }

@@ -10,10 +10,12 @@
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
 #include "common/observability/metrics.h"
+#include "common/outbox/outbox_backlog_monitor.h"
 #include "common/outbox/outbox_relay.h"
 #include "common/redis/near_cache.h"
 #include "common/redis/redis_cache.h"
 #include "common/redis/redis_client.h"
+#include "common/redis/stream_lag_monitor.h"
 #include "common/server/rpc_runner.h"
 #include "common/server/server_host.h"
 #include "common/server/worker_pool.h"
@@ -41,9 +43,10 @@ struct ServiceAppSpec {
 // (services/<svc>/<svc>_app.cc) holds one, wires its repositories, use cases, consumers and
 // handlers from these parts, and hands its gRPC service to Serve().
 //
-// Start order: server, near cache, background parts (stream consumers) when `run_background`,
-// relay when `run_relay`. Shutdown (ServerHost: NOT_SERVING, drain, Shutdown(deadline)), then:
-// I/O workers, background parts in reverse order, relay, near cache.
+// Start order: server, near cache, background parts (stream consumers) and the lag monitor of
+// their groups when `run_background`, relay and its backlog monitor when `run_relay`. Shutdown
+// (ServerHost: NOT_SERVING, drain, Shutdown(deadline)), then: I/O workers, lag monitor,
+// background parts in reverse order, backlog monitor, relay, near cache.
 class ServiceApp {
  public:
   ServiceApp(const ServerConfig& server, const MySqlConfig& mysql, const RedisConfig& redis,
@@ -76,6 +79,11 @@ class ServiceApp {
   // A part that runs beside the server (a stream consumer): started by Start when
   // `run_background`, stopped on shutdown.
   void AddBackground(std::function<void()> start, std::function<void()> stop);
+  // Reports a consumer group's lag, pending entries and applied rate as gauges (see
+  // StreamLagMonitor); called where the service builds the group's consumer, with the
+  // consumer's metric prefix. Polled while the background parts run.
+  void MonitorConsumerGroup(const std::string& stream, const std::string& group,
+                            const std::string& metric_prefix);
   // The service's gRPC handlers; once, before Start.
   void Serve(grpc::Service* service);
 
@@ -98,6 +106,8 @@ class ServiceApp {
   std::unique_ptr<RedisCache> cache_;
   std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::unique_ptr<OutboxBacklogMonitor> backlog_monitor_;  // with the relay
+  std::unique_ptr<StreamLagMonitor> lag_monitor_;
   std::unique_ptr<WorkerPool> io_workers_;
   std::unique_ptr<RpcRunner> runner_;
   std::unique_ptr<ServerHost> host_;

@@ -1,6 +1,7 @@
 #include "services/campaign/campaign_app.h"
 
 #include "common/db/migrations.h"
+#include "common/outbox/streams.h"
 #include "common/redis/stream_consumer.h"
 #include "common/validation/validation.h"
 
@@ -96,6 +97,10 @@ CampaignApp::CampaignApp(CampaignAppConfig config)
   scoring_consumer_ = MakeScoringEventConsumer(base_, *member_sync_, config_.scoring_consumer);
   base_.AddBackground([this] { scoring_consumer_->Start(); },
                       [this] { scoring_consumer_->Stop(); });
+  base_.MonitorConsumerGroup(kProfileEventStream, config_.profile_consumer.group,
+                             config_.profile_consumer.metric_prefix);
+  base_.MonitorConsumerGroup(kScoringEventStream, config_.scoring_consumer.group,
+                             config_.scoring_consumer.metric_prefix);
   service_ = std::make_unique<CampaignService>(
       base_.runner(),
       CampaignUseCaseSet{*segments_, *campaigns_, *outcomes_, *advice_, *settings_, *member_sync_},

@@ -4,6 +4,7 @@
 
 #include "common/db/migrations.h"
 #include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
 #include "common/redis/stream_consumer.h"
 
 namespace clienttier {
@@ -79,6 +80,8 @@ ReferralApp::ReferralApp(ReferralAppConfig config)
     ProfileEventConsumer& consumer = *consumers_.back();
     base_.AddBackground([&consumer] { consumer.Start(); }, [&consumer] { consumer.Stop(); });
   }
+  base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
+                             config_.consumer.metric_prefix);
   service_ = std::make_unique<ReferralService>(
       base_.runner(),
       ReferralUseCases{*codes_, *invitations_, *registration_, *conversion_, *ledger_, *statistics_,

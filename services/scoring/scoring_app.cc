@@ -2,6 +2,7 @@
 
 #include "common/db/migrations.h"
 #include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
 #include "common/redis/stream_consumer.h"
 
 namespace clienttier {
@@ -93,6 +94,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
       transactions, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock);
   consumer_ = MakeProfileEventConsumer(base_, *profile_events_, config_.consumer);
   base_.AddBackground([this] { consumer_->Start(); }, [this] { consumer_->Stop(); });
+  base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
+                             config_.consumer.metric_prefix);
   service_ = std::make_unique<ScoringService>(base_.runner(), *reads_, *rescoring_, *admin_, *jobs_,
                                               base_.io_workers(), clock);
   base_.Serve(service_.get());
