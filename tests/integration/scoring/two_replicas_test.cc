@@ -1,5 +1,6 @@
-// Two scoring replicas (two ScoringApps over one schema, as two pods) in one consumer group of
-// ct:events:profile: they split the stream, and every event is applied exactly once.
+// Two scoring replicas (two ScoringApps over one schema, as two pods; the second with two
+// consumers) in one consumer group of ct:events:profile: they split the stream, and every event
+// is applied exactly once.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,8 +26,10 @@ class TwoReplicasTest : public ScoringFixture {
     ScoringFixture::SetUp();
     ScoringAppConfig second = scoring_config_;
     second.consumer.consumer_name = "test-consumer-2";
-    // Smaller reads than the first replica's: the two take their turns with the stream.
+    // Smaller reads than the first replica's: the two take their turns with the stream. Two
+    // consumers in it, as --profile-consumers=2 runs them.
     second.consumer.batch = 100;
+    second.profile_consumers = 2;
     second_ = std::make_unique<ScoringApp>(second);
     second_->Start();
   }
