@@ -27,6 +27,13 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.consumer.claim_idle_ms = static_cast<int>(
       reader.Int("claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
                  "take over another replica's unacknowledged events after this long"));
+  config.consumer.batch = static_cast<int>(
+      reader.Int("events-read-size", config.consumer.batch, 1, 10000,
+                 "ct:events:profile entries per read (one transaction; each client rescored "
+                 "once per read)"));
+  config.profile_consumers = static_cast<int>(
+      reader.Int("profile-consumers", config.profile_consumers, 1, 8,
+                 "ct:events:profile consumers in this replica, applying reads in parallel"));
   config.referral.target = reader.String(
       "referral-address", "",
       "referral service for propagation (dns:///referral:50054); empty: stored counts only");
@@ -42,8 +49,8 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.near_cache = reader.Bool("near-cache", true, "keep hot scores in process as well");
   config.relay.retention_days = static_cast<int>(reader.Int(
       "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
-  // The relay and the consumer each hold a connection of their own.
-  config.mysql.pool_size += 2;
+  // The relay and each consumer hold a connection of their own.
+  config.mysql.pool_size += 1 + config.profile_consumers;
   config.redis.pool_size = std::max(config.redis.pool_size, config.server.max_threads);
   return config;
 }
@@ -92,8 +99,15 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
                                       *change_writer_, *referral_counts_, *score_cache_, clock);
   profile_events_ = std::make_unique<ProfileEventApplier>(
       transactions, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock);
-  consumer_ = MakeProfileEventConsumer(base_, *profile_events_, config_.consumer);
-  base_.AddBackground([this] { consumer_->Start(); }, [this] { consumer_->Stop(); });
+  for (int i = 0; i < config_.profile_consumers; ++i) {
+    ConsumerOptions options = config_.consumer;
+    if (i > 0) {
+      options.consumer_name += "-" + std::to_string(i);
+    }
+    consumers_.push_back(MakeProfileEventConsumer(base_, *profile_events_, options));
+    ProfileEventConsumer* consumer = consumers_.back().get();
+    base_.AddBackground([consumer] { consumer->Start(); }, [consumer] { consumer->Stop(); });
+  }
   base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
                              config_.consumer.metric_prefix);
   service_ = std::make_unique<ScoringService>(base_.runner(), *reads_, *rescoring_, *admin_, *jobs_,

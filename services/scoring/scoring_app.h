@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/db/processed_events.h"
 #include "common/outbox/outbox_writer.h"
@@ -39,6 +40,10 @@ struct ScoringAppConfig {
   OutboxRelayOptions relay;
   ScoringOptions scoring;
   ConsumerOptions consumer = ProfileConsumerDefaults();
+  // ct:events:profile consumers in this replica, each a member of the group of its own
+  // ("<consumer_name>-<i>" from the second on): reads apply in parallel on as many MySQL
+  // connections. Their order does not matter, as in a group of replicas.
+  int profile_consumers = 1;
   ReferralClientOptions referral;  // target empty: no referral service (stored counts only)
   bool run_consumer = true;
   bool run_relay = true;
@@ -62,7 +67,8 @@ class ScoringApp {
   // The use case the consumer drives (tests apply events through it directly).
   ProfileEventApplier& profile_events() { return *profile_events_; }
   MySqlPool& pool() { return base_.pool(); }
-  ProfileEventConsumer& consumer() { return *consumer_; }
+  // The first consumer (the only one unless profile_consumers > 1).
+  ProfileEventConsumer& consumer() { return *consumers_.front(); }
   OutboxRelay& relay() { return *base_.relay(); }
 
  private:
@@ -87,7 +93,7 @@ class ScoringApp {
   std::unique_ptr<ConfigAdmin> admin_;
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
-  std::unique_ptr<ProfileEventConsumer> consumer_;
+  std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
   std::unique_ptr<ScoringService> service_;
 };
 

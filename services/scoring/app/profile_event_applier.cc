@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "services/scoring/domain/aggregate_change.h"
+#include "services/scoring/domain/aggregate_merge.h"
 
 namespace clienttier::scoring {
 
@@ -25,20 +26,25 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
       ids.emplace_back(event.event_id(), event.tenant_id());
     }
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, now);
+    std::map<std::string, std::vector<AggregateChange>> changes;  // tenant -> its changes
     for (size_t i = 0; i < events.size(); ++i) {
       if (!fresh[i]) {
         continue;  // already applied: a redelivery
       }
       const pv1::ProfileEvent& event = events[i];
       ++applied;
-      const AggregateChange change = AggregateChangeOf(event);
+      AggregateChange change = AggregateChangeOf(event);
       if (change.kind == AggregateChange::Kind::kNone) {
         continue;  // updates change nothing scoring reads
       }
-      aggregates_.Apply(transaction, event.tenant_id(), change, now);
       if (!change.client_id.empty()) {
         touched[event.tenant_id()].insert(change.client_id);
       }
+      changes[event.tenant_id()].push_back(std::move(change));
+    }
+    // Set-based: per tenant, one write per table for the whole read, however many events.
+    for (const auto& [tenant_id, tenant_changes] : changes) {
+      aggregates_.ApplyMany(transaction, tenant_id, MergeAggregateChanges(tenant_changes), now);
     }
     for (const auto& [tenant_id, clients] : touched) {
       rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),

@@ -16,9 +16,11 @@ inline ConsumerOptions ProfileConsumerDefaults() {
   ConsumerOptions options;
   options.group = "scoring";
   options.metric_prefix = "ct_scoring_events";
-  // Bigger reads amortise the per-tenant context load and each client's rescore over more
-  // events (a read is still one transaction).
-  options.batch = 500;
+  // Bigger reads amortise the per-tenant context load, each statement and each client's rescore
+  // over more events (a read is still one transaction, written set-based). With a backlog of
+  // 200,000 events of 20,000 clients, 5,000 applied ~9,200 events/s, 2,000 ~8,000, 500 ~7,000
+  // (2 cores shared with MariaDB). A consumer that keeps up reads less anyway.
+  options.batch = 5000;
   return options;
 }
 

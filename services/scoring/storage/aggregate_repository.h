@@ -8,6 +8,7 @@
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/aggregate_change.h"
+#include "services/scoring/domain/aggregate_merge.h"
 #include "services/scoring/domain/client_facts.h"
 
 namespace clienttier::scoring {
@@ -19,9 +20,10 @@ class AggregateRepository {
  public:
   virtual ~AggregateRepository() = default;
 
-  // Applies one event's change (see AggregateChangeOf) to the tenant's aggregates.
-  virtual void Apply(Transaction& transaction, const std::string& tenant_id,
-                     const AggregateChange& change, UnixMicros now) = 0;
+  // Applies a read's merged changes (see MergeAggregateChanges) to the tenant's aggregates:
+  // a statement for the paid days and one for the clients, whatever the read holds.
+  virtual void ApplyMany(Transaction& transaction, const std::string& tenant_id,
+                         const MergedAggregateChanges& changes, UnixMicros now) = 0;
 
   // The facts of those of `client_ids` that are known and not erased, by client id.
   virtual std::map<std::string, ClientFacts> LoadFactsFor(

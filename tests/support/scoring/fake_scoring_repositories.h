@@ -37,45 +37,31 @@ class FakeAggregateRepository final : public AggregateRepository {
     std::map<std::pair<Day, std::string>, PaidDay> days;  // by (day, currency)
   };
 
-  void Apply(Transaction& /*transaction*/, const std::string& tenant_id,
-             const AggregateChange& change, UnixMicros /*now*/) override {
+  void ApplyMany(Transaction& /*transaction*/, const std::string& tenant_id,
+                 const MergedAggregateChanges& changes, UnixMicros /*now*/) override {
     ++apply_calls;
-    Client& client = clients[{tenant_id, change.client_id}];  // INSERT IGNORE
-    switch (change.kind) {
-      case AggregateChange::Kind::kPaidOccasion: {
-        PaidDay& day = client.days[{change.day, change.currency}];
-        day.day = change.day;
-        day.currency = change.currency;
-        day.purchases += change.purchases;
-        day.sessions += change.sessions;
-        day.spend_minor += change.spend_minor;
-        Touch(client, change.day);
-        break;
+    for (const PaidDayDelta& delta : changes.paid_days) {
+      PaidDay& day = clients[{tenant_id, delta.client_id}].days[{delta.day, delta.currency}];
+      day.day = delta.day;
+      day.currency = delta.currency;
+      day.purchases += delta.purchases;
+      day.sessions += delta.sessions;
+      day.spend_minor += delta.spend_minor;
+    }
+    for (const ClientDelta& delta : changes.clients) {
+      Client& client = clients[{tenant_id, delta.client_id}];  // created when missing
+      if (delta.last_activity_day) {
+        Touch(client, *delta.last_activity_day);
       }
-      case AggregateChange::Kind::kActivity:
-        Touch(client, change.day);
-        switch (change.counter) {
-          case ActivityCounter::kEventsAttended:
-            ++client.counters.events_attended;
-            break;
-          case ActivityCounter::kContentUses:
-            ++client.counters.content_uses;
-            break;
-          case ActivityCounter::kShares:
-            ++client.counters.shares;
-            break;
-          default:
-            break;  // logins are counted in a column the facts do not read
-        }
-        if (change.login) {
-          client.counters.last_login_day = std::max(client.counters.last_login_day, change.day);
-        }
-        break;
-      case AggregateChange::Kind::kErased:
-        client.erased = true;
-        break;
-      default:
-        break;
+      if (delta.last_login_day) {
+        client.counters.last_login_day =
+            std::max(client.counters.last_login_day, *delta.last_login_day);
+      }
+      // logins are counted in a column the facts do not read
+      client.counters.events_attended += delta.events_attended;
+      client.counters.content_uses += delta.content_uses;
+      client.counters.shares += delta.shares;
+      client.erased = client.erased || delta.erased;
     }
   }
 
@@ -143,7 +129,7 @@ class FakeAggregateRepository final : public AggregateRepository {
   }
 
   std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
-  int apply_calls = 0;
+  int apply_calls = 0;  // ApplyMany calls: one per tenant of a read
   int load_for_calls = 0;
   int load_all_calls = 0;
   int referral_rows_stored = 0;

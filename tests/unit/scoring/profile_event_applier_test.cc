@@ -116,6 +116,29 @@ TEST_F(ProfileEventApplierTest, SeveralEventsOfOneClientRescoreItOnce) {
   EXPECT_EQ(StoredScore("c2")->lifetime_purchases(), 1);
 }
 
+TEST_F(ProfileEventApplierTest, AReadIsOneAggregateWritePerTenantWithEveryEventCounted) {
+  std::vector<pv1::ProfileEvent> events;
+  for (int i = 0; i < 30; ++i) {
+    events.push_back(
+        Purchase("e" + std::to_string(i), "c" + std::to_string(i % 3), 100 + i, i % 4));
+  }
+  events.push_back(Purchase("x1", "c0", 5000, 1, "t2"));
+  ASSERT_EQ(world_.profile_events.Apply(events), 31);
+
+  EXPECT_EQ(world_.aggregates.apply_calls, 2);  // t1 and t2, not one per event
+  int64_t spend = 0;
+  int64_t purchases = 0;
+  for (const std::string client_id : {"c0", "c1", "c2"}) {
+    spend += Facts(client_id)->spend_minor;
+    purchases += Facts(client_id)->purchase_count;
+  }
+  EXPECT_EQ(purchases, 30);
+  EXPECT_EQ(spend, 30 * 100 + 29 * 30 / 2);
+  EXPECT_EQ(Facts("c0")->purchase_count, 10);
+  EXPECT_EQ(Facts("c0")->last_purchase_day, FakeScoringWorld::kToday);
+  EXPECT_EQ(world_.scores.scores.at({"t2", "c0"}).score.lifetime_spend().units(), 5000);
+}
+
 TEST_F(ProfileEventApplierTest, EachTenantOfAReadIsRescoredOnItsOwn) {
   EXPECT_EQ(world_.profile_events.Apply(
                 {Purchase("e1", "c1", 1000, 3), Purchase("e2", "c1", 9000, 3, "t2")}),

@@ -1,6 +1,9 @@
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <vector>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
@@ -12,93 +15,82 @@ namespace clienttier::scoring {
 
 namespace {
 
-void EnsureClient(sql::Connection& connection, const std::string& tenant_id,
-                  const std::string& client_id, UnixMicros now) {
-  SqlText insert(connection);
-  insert.Sql("INSERT IGNORE INTO client_aggregates (tenant_id, client_id, updated_at) VALUES ")
-      .Row()
-      .Str(tenant_id)
-      .Str(client_id)
-      .Str(FormatSqlDatetime(now))
-      .Execute();
-}
+// Rows per multi-row statement: a read of a few thousand events is one statement, and a
+// statement stays far below max_allowed_packet (~150 bytes a row).
+constexpr size_t kRowsPerStatement = 5000;
 
-void TouchActivity(sql::Connection& connection, const std::string& tenant_id,
-                   const std::string& client_id, Day day, const char* counter, bool login,
-                   UnixMicros now) {
-  EnsureClient(connection, tenant_id, client_id, now);
-  SqlText update(connection);
-  update
-      .Sql("UPDATE client_aggregates SET last_activity_day = GREATEST(COALESCE(last_activity_day, ")
-      .Int(day)
-      .Sql("), ")
-      .Int(day)
-      .Sql("), updated_at = ")
-      .Str(FormatSqlDatetime(now));
-  if (counter != nullptr) {
-    update.Sql(std::string(", ") + counter + " = " + counter + " + 1");
+void UpsertPaidDays(sql::Connection& connection, const std::string& tenant_id,
+                    const std::vector<PaidDayDelta>& days) {
+  for (size_t begin = 0; begin < days.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(days.size(), begin + kRowsPerStatement);
+    SqlText upsert(connection);
+    upsert.Sql(
+        "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
+        "sessions, spend_minor) VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      const PaidDayDelta& day = days[i];
+      upsert.Row()
+          .Str(tenant_id)
+          .Str(day.client_id)
+          .Int(day.day)
+          .Str(day.currency)
+          .Int(day.purchases)
+          .Int(day.sessions)
+          .Int(day.spend_minor);
+    }
+    upsert
+        .Sql(
+            " ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
+            "sessions = sessions + VALUES(sessions), "
+            "spend_minor = spend_minor + VALUES(spend_minor)")
+        .Execute();
   }
-  if (login) {
-    update.Sql(", last_login_day = GREATEST(COALESCE(last_login_day, ")
-        .Int(day)
-        .Sql("), ")
-        .Int(day)
-        .Sql(")");
+}
+
+SqlText& DayOrNull(SqlText& text, const std::optional<Day>& day) {
+  return day ? text.Int(*day) : text.Null();
+}
+
+// Creates missing rows and adds the read's activity to existing ones. A NULL day (no activity
+// of that kind in the read) keeps the stored day: GREATEST is NULL when either side is, and
+// COALESCE then takes the other one.
+void UpsertClients(sql::Connection& connection, const std::string& tenant_id,
+                   const std::vector<ClientDelta>& clients, UnixMicros now) {
+  const std::string updated_at = FormatSqlDatetime(now);
+  for (size_t begin = 0; begin < clients.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(clients.size(), begin + kRowsPerStatement);
+    SqlText upsert(connection);
+    upsert.Sql(
+        "INSERT INTO client_aggregates (tenant_id, client_id, last_activity_day, "
+        "last_login_day, logins, events_attended, content_uses, shares, erased, updated_at) "
+        "VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      const ClientDelta& client = clients[i];
+      upsert.Row().Str(tenant_id).Str(client.client_id);
+      DayOrNull(upsert, client.last_activity_day);
+      DayOrNull(upsert, client.last_login_day);
+      upsert.Int(client.logins)
+          .Int(client.events_attended)
+          .Int(client.content_uses)
+          .Int(client.shares)
+          .Int(client.erased ? 1 : 0)
+          .Str(updated_at);
+    }
+    upsert
+        .Sql(
+            " ON DUPLICATE KEY UPDATE "
+            "last_activity_day = COALESCE(GREATEST(last_activity_day, "
+            "VALUES(last_activity_day)), last_activity_day, VALUES(last_activity_day)), "
+            "last_login_day = COALESCE(GREATEST(last_login_day, VALUES(last_login_day)), "
+            "last_login_day, VALUES(last_login_day)), "
+            "logins = logins + VALUES(logins), "
+            "events_attended = events_attended + VALUES(events_attended), "
+            "content_uses = content_uses + VALUES(content_uses), "
+            "shares = shares + VALUES(shares), "
+            "erased = GREATEST(erased, VALUES(erased)), "
+            "updated_at = VALUES(updated_at)")
+        .Execute();
   }
-  update.Sql(" WHERE tenant_id = ").Str(tenant_id).Sql(" AND client_id = ").Str(client_id);
-  update.Execute();
-}
-
-// The column an interaction counter is kept in.
-const char* CounterColumn(ActivityCounter counter) {
-  switch (counter) {
-    case ActivityCounter::kLogins:
-      return "logins";
-    case ActivityCounter::kEventsAttended:
-      return "events_attended";
-    case ActivityCounter::kContentUses:
-      return "content_uses";
-    case ActivityCounter::kShares:
-      return "shares";
-    case ActivityCounter::kNone:
-      break;
-  }
-  return nullptr;
-}
-
-void ApplyPaidOccasion(sql::Connection& connection, const std::string& tenant_id,
-                       const AggregateChange& change, UnixMicros now) {
-  SqlText upsert(connection);
-  upsert
-      .Sql(
-          "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
-          "sessions, spend_minor) VALUES ")
-      .Row()
-      .Str(tenant_id)
-      .Str(change.client_id)
-      .Int(change.day)
-      .Str(change.currency)
-      .Int(change.purchases)
-      .Int(change.sessions)
-      .Int(change.spend_minor)
-      .Sql(
-          " ON DUPLICATE KEY UPDATE purchases = purchases + VALUES(purchases), "
-          "sessions = sessions + VALUES(sessions), spend_minor = spend_minor + VALUES(spend_minor)")
-      .Execute();
-  TouchActivity(connection, tenant_id, change.client_id, change.day, nullptr, false, now);
-}
-
-void ApplyErasure(sql::Connection& connection, const std::string& tenant_id,
-                  const std::string& client_id, UnixMicros now) {
-  EnsureClient(connection, tenant_id, client_id, now);
-  // The paid-day rows stay: they hold no personal data and keep tenant totals consistent.
-  auto update = Prepare(connection,
-                        "UPDATE client_aggregates SET erased = 1, updated_at = ? "
-                        "WHERE tenant_id = ? AND client_id = ?");
-  update->setString(1, FormatSqlDatetime(now));
-  update->setString(2, tenant_id);
-  update->setString(3, client_id);
-  update->executeUpdate();
 }
 
 ActivityCounters ReadCounters(sql::ResultSet& row) {
@@ -126,26 +118,15 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
 
 }  // namespace
 
-void MySqlAggregateRepository::Apply(Transaction& transaction, const std::string& tenant_id,
-                                     const AggregateChange& change, UnixMicros now) {
+void MySqlAggregateRepository::ApplyMany(Transaction& transaction, const std::string& tenant_id,
+                                         const MergedAggregateChanges& changes, UnixMicros now) {
   sql::Connection& connection = ConnectionOf(transaction);
-  switch (change.kind) {
-    case AggregateChange::Kind::kClientKnown:
-      EnsureClient(connection, tenant_id, change.client_id, now);
-      return;
-    case AggregateChange::Kind::kPaidOccasion:
-      ApplyPaidOccasion(connection, tenant_id, change, now);
-      return;
-    case AggregateChange::Kind::kActivity:
-      TouchActivity(connection, tenant_id, change.client_id, change.day,
-                    CounterColumn(change.counter), change.login, now);
-      return;
-    case AggregateChange::Kind::kErased:
-      ApplyErasure(connection, tenant_id, change.client_id, now);
-      return;
-    case AggregateChange::Kind::kNone:
-      return;
-  }
+  // Clients first: every touched client's row is locked before its paid days are written, so
+  // two replicas applying reads of the same client queue on that row, and the later one's
+  // rescore reads the earlier one's days. The paid-day rows of an erased client stay: they
+  // hold no personal data and keep tenant totals consistent.
+  UpsertClients(connection, tenant_id, changes.clients, now);
+  UpsertPaidDays(connection, tenant_id, changes.paid_days);
 }
 
 std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(

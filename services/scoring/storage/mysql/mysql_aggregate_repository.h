@@ -7,8 +7,8 @@ namespace clienttier::scoring {
 // AggregateRepository over client_aggregates and client_activity_days.
 class MySqlAggregateRepository final : public AggregateRepository {
  public:
-  void Apply(Transaction& transaction, const std::string& tenant_id, const AggregateChange& change,
-             UnixMicros now) override;
+  void ApplyMany(Transaction& transaction, const std::string& tenant_id,
+                 const MergedAggregateChanges& changes, UnixMicros now) override;
   std::map<std::string, ClientFacts> LoadFactsFor(Transaction& transaction,
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,

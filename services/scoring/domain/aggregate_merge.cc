@@ -1,0 +1,86 @@
+#include "services/scoring/domain/aggregate_merge.h"
+
+#include <map>
+#include <tuple>
+#include <utility>
+
+namespace clienttier::scoring {
+
+namespace {
+
+void KeepLatest(Day day, std::optional<Day>* latest) {
+  if (!latest->has_value() || day > **latest) {
+    *latest = day;
+  }
+}
+
+void CountActivity(const AggregateChange& change, ClientDelta* client) {
+  KeepLatest(change.day, &client->last_activity_day);
+  switch (change.counter) {
+    case ActivityCounter::kLogins:
+      ++client->logins;
+      break;
+    case ActivityCounter::kEventsAttended:
+      ++client->events_attended;
+      break;
+    case ActivityCounter::kContentUses:
+      ++client->content_uses;
+      break;
+    case ActivityCounter::kShares:
+      ++client->shares;
+      break;
+    case ActivityCounter::kNone:
+      break;
+  }
+  if (change.login) {
+    KeepLatest(change.day, &client->last_login_day);
+  }
+}
+
+}  // namespace
+
+MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>& changes) {
+  std::map<std::tuple<std::string, Day, std::string>, PaidDayDelta> paid_days;
+  std::map<std::string, ClientDelta> clients;
+  for (const AggregateChange& change : changes) {
+    if (change.kind == AggregateChange::Kind::kNone) {
+      continue;
+    }
+    ClientDelta& client = clients[change.client_id];
+    client.client_id = change.client_id;
+    switch (change.kind) {
+      case AggregateChange::Kind::kPaidOccasion: {
+        PaidDayDelta& day = paid_days[{change.client_id, change.day, change.currency}];
+        day.client_id = change.client_id;
+        day.day = change.day;
+        day.currency = change.currency;
+        day.purchases += change.purchases;
+        day.sessions += change.sessions;
+        day.spend_minor += change.spend_minor;
+        KeepLatest(change.day, &client.last_activity_day);
+        break;
+      }
+      case AggregateChange::Kind::kActivity:
+        CountActivity(change, &client);
+        break;
+      case AggregateChange::Kind::kErased:
+        client.erased = true;
+        break;
+      case AggregateChange::Kind::kClientKnown:
+      case AggregateChange::Kind::kNone:
+        break;
+    }
+  }
+  MergedAggregateChanges merged;
+  merged.paid_days.reserve(paid_days.size());
+  for (auto& [key, day] : paid_days) {
+    merged.paid_days.push_back(std::move(day));
+  }
+  merged.clients.reserve(clients.size());
+  for (auto& [client_id, client] : clients) {
+    merged.clients.push_back(std::move(client));
+  }
+  return merged;
+}
+
+}  // namespace clienttier::scoring

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/scoring/domain/aggregate_change.h"
+#include "services/scoring/domain/client_facts.h"
+
+namespace clienttier::scoring {
+
+// What a whole stream read adds to one client's paid day in one currency.
+struct PaidDayDelta {
+  std::string client_id;
+  Day day = 0;
+  std::string currency;
+  int64_t purchases = 0;
+  int64_t sessions = 0;
+  int64_t spend_minor = 0;
+};
+
+// What a whole stream read does to one client's client_aggregates row. A client only made
+// known has no day and no counts (the row is created if missing, nothing else moves).
+struct ClientDelta {
+  std::string client_id;
+  // The latest day of the read's activity (nullopt: none); the row keeps the greater one.
+  std::optional<Day> last_activity_day;
+  std::optional<Day> last_login_day;
+  int64_t logins = 0;
+  int64_t events_attended = 0;
+  int64_t content_uses = 0;
+  int64_t shares = 0;
+  bool erased = false;
+};
+
+// A read's changes merged so storage writes one row per key: paid days ordered by (client,
+// day, currency), clients by id (the primary keys' order, so concurrent readers lock rows in
+// one order).
+struct MergedAggregateChanges {
+  std::vector<PaidDayDelta> paid_days;
+  std::vector<ClientDelta> clients;
+};
+
+// Merges the changes of one tenant's events. Every change commutes (sums, the greatest day,
+// erasure once and for all), so applying the merge equals applying the changes one by one in
+// any order. kNone changes are left out.
+MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>& changes);
+
+}  // namespace clienttier::scoring
