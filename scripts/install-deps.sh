@@ -9,7 +9,7 @@ PACKAGES=(
   libhiredis-dev libmysqlcppconn-dev
   mariadb-server mariadb-client redis-server
   libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libssl-dev libcpp-httplib-dev
+  nlohmann-json3-dev libssl-dev libcpp-httplib-dev zlib1g-dev
   procps iproute2 curl openssl
   clang-format
   # promtool: the test command lints every service's /metrics with it

@@ -1,7 +1,9 @@
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
 #include "common/db/transaction.h"
@@ -20,6 +22,8 @@ struct BatchJobOptions {
   // Chunk writes in flight while the next chunk is computed (SnapshotWriter). Unit tests over
   // single-threaded fakes use 1.
   int max_writes_in_flight = 2;
+  // Threads that compute CLV and scores (the caller's among them); 0: one per core.
+  int scoring_threads = 0;
 };
 
 // The tenant-wide jobs: fitting the CLV models (FitClvModel) and rescoring every client or one
@@ -39,15 +43,23 @@ class BatchJobs {
         referral_(referral),
         cache_(cache),
         clock_(clock),
-        options_(options) {}
+        options_(options),
+        threads_(options.scoring_threads > 0
+                     ? options.scoring_threads
+                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {}
 
   // Fits BG/NBD and Gamma-Gamma on the tenant's aggregates and stores them as a new model
   // version (also when a fit did not converge: the stored model then says why it is unused).
   ::clienttier::scoring::v1::ClvModel FitClvModel(const std::string& tenant_id);
 
-  // Rescores the tenant (or one shard) in chunks of 2,000 clients, each its own transaction,
-  // and reports after every chunk; `progress` returning false (the caller went away) stops the
-  // job between chunks.
+  // Rescores the tenant (or one shard) in chunks of up to 2,000 clients, each written in its own
+  // transaction while the next is computed, and reports after every chunk but the first;
+  // `progress` returning false (the caller went away) stops the job between chunks.
+  // Unsharded (or refresh_population): reads the tenant's facts once, computes every CLV
+  // estimate once on all cores, the population statistics from them, stores those, then scores
+  // from the same facts and estimates. A shard without refresh_population uses the stored
+  // population and reads only its own clients, bucket by bucket in keyset pages (domain/shard.h);
+  // previous scores and overrides are read per chunk by its client ids in every case.
   void BatchRescore(
       const std::string& tenant_id, const ::clienttier::scoring::v1::BatchRescoreRequest& request,
       const std::function<bool(const ::clienttier::scoring::v1::BatchRescoreProgress&)>& progress);
@@ -63,6 +75,7 @@ class BatchJobs {
   ScoreCache& cache_;
   const Clock& clock_;
   BatchJobOptions options_;
+  int threads_;
 };
 
 }  // namespace clienttier::scoring

@@ -16,8 +16,8 @@ ScoreCalculator::ScoreCalculator(VersionRepository& versions, AggregateRepositor
       aggregates_(aggregates),
       default_currency_(std::move(default_currency)) {}
 
-TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::string& tenant_id,
-                                           UnixMicros now, bool for_write) const {
+TenantContext ScoreCalculator::LoadStoredContext(Transaction& transaction,
+                                                 const std::string& tenant_id) const {
   TenantContext context;
   context.config_proto = versions_.LatestConfig(transaction, tenant_id);
   context.config = ConfigFromProto(context.config_proto);
@@ -27,11 +27,20 @@ TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::
   context.model = ClvModelFromProto(context.model_proto ? &*context.model_proto : nullptr);
   context.model_version = context.model_proto ? context.model_proto->version() : 0;
   context.population_proto = versions_.LatestPopulation(transaction, tenant_id);
+  if (context.population_proto) {
+    context.population = PopulationFromProto(*context.population_proto);
+  }
+  return context;
+}
+
+TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::string& tenant_id,
+                                           UnixMicros now, bool for_write) const {
+  TenantContext context = LoadStoredContext(transaction, tenant_id);
   if (!context.population_proto ||
       context.population_proto->config_version() != context.config.version) {
     const Day as_of = ModelDayOf(now);
     const std::vector<ClientFacts> facts =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of, 0, 1);
+        aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of);
     std::vector<ClvEstimate> estimates;
     estimates.reserve(facts.size());
     for (const ClientFacts& client : facts) {
@@ -62,10 +71,17 @@ ComputedScore ScoreCalculator::Compute(const TenantContext& context, const Clien
                                        const TierState& previous,
                                        const std::optional<TierOverrideRecord>& record,
                                        UnixMicros now, ScoreDetail detail) const {
+  return Compute(context, facts, EstimateFor(context, facts, ModelDayOf(now)), previous, record,
+                 now, detail);
+}
+
+ComputedScore ScoreCalculator::Compute(const TenantContext& context, const ClientFacts& facts,
+                                       const ClvEstimate& clv, const TierState& previous,
+                                       const std::optional<TierOverrideRecord>& record,
+                                       UnixMicros now, ScoreDetail detail) const {
   const Day as_of = ModelDayOf(now);
   ComputedScore computed;
   computed.facts = facts;
-  const ClvEstimate clv = EstimateFor(context, facts, as_of);
   std::optional<TierOverride> rule;
   if (record) {
     rule = record->rule;

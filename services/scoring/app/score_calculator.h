@@ -46,11 +46,21 @@ class ScoreCalculator {
   // only), so the first event after a config change is consistent with the next batch run.
   TenantContext LoadContext(Transaction& transaction, const std::string& tenant_id, UnixMicros now,
                             bool for_write) const;
+  // Config, model and the latest stored population as they are (population_proto unset when
+  // none is stored; `population` then default): for BatchRescore, which computes the population
+  // itself or requires a stored one, and must not read the whole tenant here.
+  TenantContext LoadStoredContext(Transaction& transaction, const std::string& tenant_id) const;
 
   // Pure computation over loaded facts.
   ComputedScore Compute(const TenantContext& context, const ClientFacts& facts,
                         const TierState& previous, const std::optional<TierOverrideRecord>& record,
                         UnixMicros now, ScoreDetail detail = ScoreDetail::kExplained) const;
+  // The same with the client's CLV estimate already computed (EstimateFor with this context at
+  // now's day): a batch that estimated every client for the population does not do it twice.
+  ComputedScore Compute(const TenantContext& context, const ClientFacts& facts,
+                        const ClvEstimate& clv, const TierState& previous,
+                        const std::optional<TierOverrideRecord>& record, UnixMicros now,
+                        ScoreDetail detail) const;
   ClvEstimate EstimateFor(const TenantContext& context, const ClientFacts& facts, Day as_of) const;
 
  private:

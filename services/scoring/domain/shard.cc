@@ -1,16 +1,22 @@
 #include "services/scoring/domain/shard.h"
 
-#include <cstdint>
-
-#include "common/hash/hash.h"
-
 namespace clienttier::scoring {
 
-int ShardOf(const std::string& client_id, int shard_count) {
+int ShardOfBucket(int bucket, int shard_count) {
   if (shard_count <= 1) {
     return 0;
   }
-  return static_cast<int>(Fnv1a64(client_id) % static_cast<uint64_t>(shard_count));
+  return bucket % shard_count;
+}
+
+std::vector<int> BucketsOfShard(int shard_index, int shard_count) {
+  std::vector<int> buckets;
+  for (int bucket = 0; bucket < kShardBuckets; ++bucket) {
+    if (ShardOfBucket(bucket, shard_count) == (shard_count <= 1 ? 0 : shard_index)) {
+      buckets.push_back(bucket);
+    }
+  }
+  return buckets;
 }
 
 }  // namespace clienttier::scoring

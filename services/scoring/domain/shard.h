@@ -1,13 +1,23 @@
 #pragma once
 
-#include <string>
+#include <vector>
 
 namespace clienttier::scoring {
 
-// Which shard of `shard_count` a client belongs to: FNV-1a 64 of its id (common/hash, the
-// standard offset basis) modulo shard_count, the same in every pod and every run. Nothing stores
-// a shard: each BatchRescore computes it afresh, so the hash could be corrected (it used a wrong
-// offset basis before) without a migration; only which clients fall in which shard changed.
-int ShardOf(const std::string& client_id, int shard_count);
+// Clients are spread over kShardBuckets buckets by a key MariaDB stores with each client:
+// client_aggregates.shard_bucket = CRC32(client_id) % 1024, a STORED generated column
+// (migration 005), so existing rows were filled by the migration and no writer fills it. Shard
+// k of n owns the buckets b with b % n == k and lists its clients through the index
+// (tenant_id, shard_bucket, client_id): it reads its own rows only, and this code never hashes
+// a client id. 1,024 is also the largest shard count BatchRescore accepts, so every shard owns
+// at least one bucket; shards differ by at most one bucket (under 0.1% of the tenant).
+inline constexpr int kShardBuckets = 1024;
+
+// The shard of `shard_count` that owns `bucket`: bucket % shard_count (0 when shard_count <= 1).
+int ShardOfBucket(int bucket, int shard_count);
+
+// The buckets shard `shard_index` of `shard_count` owns, ascending; every bucket when
+// shard_count <= 1.
+std::vector<int> BucketsOfShard(int shard_index, int shard_count);
 
 }  // namespace clienttier::scoring

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +14,9 @@
 #include "services/scoring/domain/client_facts.h"
 
 namespace clienttier::scoring {
+
+// LoadFactsPage over every shard bucket: the whole tenant.
+inline constexpr int kEveryBucket = -1;
 
 // Scoring's per-client aggregates (migration 001): what it keeps from client-profile's events
 // instead of the raw transactions. Every method works in the caller's transaction, so an
@@ -30,16 +35,40 @@ class AggregateRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) = 0;
 
-  // Every known, not erased client of the tenant (or of one shard by ShardOf), ordered by
-  // client id.
-  virtual std::vector<ClientFacts> LoadAllFacts(Transaction& transaction,
-                                                const std::string& tenant_id,
-                                                const std::string& currency, Day as_of,
-                                                int shard_index, int shard_count) = 0;
+  // One page of the facts of the tenant's known, not erased clients in client id order: those
+  // after `after_client_id`, at most `limit`, of one shard bucket (domain/shard.h) or of every
+  // bucket (kEveryBucket). Keyset pages: each page is a short query, nothing holds the tenant
+  // in memory, and a shard reads its own clients' rows only.
+  virtual std::vector<ClientFacts> LoadFactsPage(Transaction& transaction,
+                                                 const std::string& tenant_id,
+                                                 const std::string& currency, Day as_of, int bucket,
+                                                 const std::string& after_client_id, int limit) = 0;
+
+  // How many known, not erased clients the tenant has in `buckets` (a shard's progress total).
+  virtual int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
+                               const std::vector<int>& buckets) = 0;
 
   // Keeps the referral service's latest counts of these clients (referrals_sent/_converted).
   virtual void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                                    const std::vector<ClientFacts>& clients) = 0;
+
+  // Every known, not erased client of the tenant, ordered by client id (read page by page).
+  std::vector<ClientFacts> LoadAllFacts(Transaction& transaction, const std::string& tenant_id,
+                                        const std::string& currency, Day as_of) {
+    constexpr int kPage = 5000;
+    std::vector<ClientFacts> all;
+    for (;;) {
+      std::vector<ClientFacts> page =
+          LoadFactsPage(transaction, tenant_id, currency, as_of, kEveryBucket,
+                        all.empty() ? std::string() : all.back().client_id, kPage);
+      const bool last = page.size() < static_cast<size_t>(kPage);
+      all.insert(all.end(), std::make_move_iterator(page.begin()),
+                 std::make_move_iterator(page.end()));
+      if (last) {
+        return all;
+      }
+    }
+  }
 
   // The facts of one known, not erased client; nullopt otherwise.
   std::optional<ClientFacts> LoadFacts(Transaction& transaction, const std::string& tenant_id,

@@ -55,9 +55,11 @@ class ScoreRepository {
                           const std::vector<StoredScore>& stored) = 0;
   virtual void Delete(Transaction& transaction, const std::string& tenant_id,
                       const std::string& client_id) = 0;
-  // The previous score state of every client of the tenant (batch rescoring).
-  virtual std::vector<std::pair<std::string, PreviousScore>> AllPrevious(
-      Transaction& transaction, const std::string& tenant_id) = 0;
+  // The previous score state of those of `client_ids` that have a score, by client id (batch
+  // rescoring, one page of clients at a time).
+  virtual std::map<std::string, PreviousScore> PreviousFor(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) = 0;
 
   // Tier history: one multi-row INSERT per few hundred changes.
   virtual void AddTierChanges(
@@ -87,8 +89,6 @@ class ScoreRepository {
   virtual std::map<std::string, TierOverrideRecord> OverridesFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
-  virtual std::vector<std::pair<std::string, TierOverrideRecord>> AllOverrides(
-      Transaction& transaction, const std::string& tenant_id) = 0;
   virtual void PutOverride(Transaction& transaction, const std::string& tenant_id,
                            const std::string& client_id,
                            const ::clienttier::scoring::v1::TierOverride& tier_override,

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <zlib.h>
+
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox_writer.h"
 #include "services/scoring/clients/propagation_source.h"
@@ -27,6 +29,19 @@
 #include "services/scoring/storage/version_repository.h"
 
 namespace clienttier::scoring::testing {
+
+// The shard bucket MariaDB stores with a client (migration 005: CRC32(client_id) % 1024),
+// computed with zlib's CRC-32, the same polynomial and bit order as MariaDB's CRC32().
+inline int ShardBucketOf(const std::string& client_id) {
+  const uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(client_id.data()),
+                          static_cast<uInt>(client_id.size()));
+  return static_cast<int>(crc % static_cast<uLong>(kShardBuckets));
+}
+
+// The shard of `shard_count` a client's bucket belongs to.
+inline int ShardOfClient(const std::string& client_id, int shard_count) {
+  return ShardOfBucket(ShardBucketOf(client_id), shard_count);
+}
 
 // client_aggregates and client_activity_days of every tenant.
 class FakeAggregateRepository final : public AggregateRepository {
@@ -80,21 +95,35 @@ class FakeAggregateRepository final : public AggregateRepository {
     return facts;
   }
 
-  std::vector<ClientFacts> LoadAllFacts(Transaction& /*transaction*/, const std::string& tenant_id,
-                                        const std::string& currency, Day as_of, int shard_index,
-                                        int shard_count) override {
-    ++load_all_calls;
+  std::vector<ClientFacts> LoadFactsPage(Transaction& /*transaction*/, const std::string& tenant_id,
+                                         const std::string& currency, Day as_of, int bucket,
+                                         const std::string& after_client_id, int limit) override {
+    ++load_page_calls;
     std::vector<ClientFacts> facts;
-    for (const auto& [key, client] : clients) {  // ordered by (tenant, client id)
-      if (key.first != tenant_id || client.erased) {
+    for (auto row = clients.upper_bound({tenant_id, after_client_id});
+         row != clients.end() && row->first.first == tenant_id &&
+         static_cast<int>(facts.size()) < limit;
+         ++row) {
+      if (row->second.erased ||
+          (bucket != kEveryBucket && ShardBucketOf(row->first.second) != bucket)) {
         continue;
       }
-      if (shard_count > 1 && ShardOf(key.second, shard_count) != shard_index) {
-        continue;
-      }
-      facts.push_back(FactsOf(key.second, client, currency, as_of));
+      facts.push_back(FactsOf(row->first.second, row->second, currency, as_of));
     }
+    facts_listed += static_cast<int64_t>(facts.size());
     return facts;
+  }
+
+  int64_t CountClients(Transaction& /*transaction*/, const std::string& tenant_id,
+                       const std::vector<int>& buckets) override {
+    int64_t count = 0;
+    for (const auto& [key, client] : clients) {
+      if (key.first == tenant_id && !client.erased &&
+          std::find(buckets.begin(), buckets.end(), ShardBucketOf(key.second)) != buckets.end()) {
+        ++count;
+      }
+    }
+    return count;
   }
 
   void StoreReferralCounts(Transaction& /*transaction*/, const std::string& tenant_id,
@@ -131,7 +160,8 @@ class FakeAggregateRepository final : public AggregateRepository {
   std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
   int apply_calls = 0;  // ApplyMany calls: one per tenant of a read
   int load_for_calls = 0;
-  int load_all_calls = 0;
+  int load_page_calls = 0;
+  int64_t facts_listed = 0;  // clients LoadFactsPage returned, over all calls
   int referral_rows_stored = 0;
 
  private:
@@ -190,13 +220,15 @@ class FakeScoreRepository final : public ScoreRepository {
     deleted.push_back({tenant_id, client_id});
   }
 
-  std::vector<std::pair<std::string, PreviousScore>> AllPrevious(
-      Transaction& /*transaction*/, const std::string& tenant_id) override {
-    std::vector<std::pair<std::string, PreviousScore>> previous;
-    for (const auto& [key, stored] : scores) {
-      if (key.first == tenant_id) {
-        previous.emplace_back(key.second,
-                              PreviousScore{stored.tier_state, stored.score.churn_warning()});
+  std::map<std::string, PreviousScore> PreviousFor(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override {
+    std::map<std::string, PreviousScore> previous;
+    for (const std::string& client_id : client_ids) {
+      const auto row = scores.find({tenant_id, client_id});
+      if (row != scores.end()) {
+        previous.emplace(client_id,
+                         PreviousScore{row->second.tier_state, row->second.score.churn_warning()});
       }
     }
     return previous;
@@ -274,17 +306,6 @@ class FakeScoreRepository final : public ScoreRepository {
       const auto row = overrides.find({tenant_id, client_id});
       if (row != overrides.end()) {
         found.emplace(client_id, row->second);
-      }
-    }
-    return found;
-  }
-
-  std::vector<std::pair<std::string, TierOverrideRecord>> AllOverrides(
-      Transaction& /*transaction*/, const std::string& tenant_id) override {
-    std::vector<std::pair<std::string, TierOverrideRecord>> found;
-    for (const auto& [key, record] : overrides) {
-      if (key.first == tenant_id) {
-        found.emplace_back(key.second, record);
       }
     }
     return found;

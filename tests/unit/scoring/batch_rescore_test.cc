@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "common/outbox/streams.h"
-#include "services/scoring/domain/shard.h"
 #include "tests/support/scoring/fake_scoring_world.h"
 
 namespace clienttier::scoring {
@@ -90,7 +89,7 @@ TEST_F(BatchRescoreTest, AShardScoresOnlyItsClientsAndTheShardsTogetherScoreAll)
     const std::set<std::string> scored = ScoredClients();
     size_t expected = 0;
     for (const std::string& id : ids_) {
-      if (ShardOf(id, kShards) == shard) {
+      if (testing::ShardOfClient(id, kShards) == shard) {
         ++expected;
         EXPECT_EQ(scored.count(id), 1u) << id << " belongs to shard " << shard;
       } else {
@@ -103,6 +102,25 @@ TEST_F(BatchRescoreTest, AShardScoresOnlyItsClientsAndTheShardsTogetherScoreAll)
     all.insert(scored.begin(), scored.end());
   }
   EXPECT_EQ(all, std::set<std::string>(ids_.begin(), ids_.end()));
+}
+
+TEST_F(BatchRescoreTest, AShardListsOnlyItsOwnClientsAndReusesTheStoredPopulation) {
+  AddClients(300);
+  Run();  // the unsharded run stores the population the shards share
+  constexpr int kShards = 4;
+  size_t own = 0;
+  for (const std::string& id : ids_) {
+    own += testing::ShardOfClient(id, kShards) == 2 ? 1 : 0;
+  }
+  world_.aggregates.facts_listed = 0;
+  const auto reports = Run(2, kShards);
+
+  // Its own clients were read, no one else's (no whole-tenant read for the population).
+  EXPECT_EQ(world_.aggregates.facts_listed, static_cast<int64_t>(own));
+  ASSERT_EQ(world_.versions.populations[kTenant].size(), 1u);
+  EXPECT_EQ(reports.back().population_version(), 1);
+  EXPECT_EQ(reports.back().total(), static_cast<int64_t>(own));
+  EXPECT_EQ(reports.back().scored(), static_cast<int64_t>(own));
 }
 
 TEST_F(BatchRescoreTest, AShardWithoutPopulationForTheConfigIsRefused) {

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
 #include "services/scoring/domain/facts_builder.h"
-#include "services/scoring/domain/shard.h"
 
 namespace clienttier::scoring {
 
@@ -171,45 +172,101 @@ std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
   return facts;
 }
 
-std::vector<ClientFacts> MySqlAggregateRepository::LoadAllFacts(Transaction& transaction,
-                                                                const std::string& tenant_id,
-                                                                const std::string& currency,
-                                                                Day as_of, int shard_index,
-                                                                int shard_count) {
+std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
+    Transaction& transaction, const std::string& tenant_id, const std::string& currency, Day as_of,
+    int bucket, const std::string& after_client_id, int limit) {
   sql::Connection& connection = ConnectionOf(transaction);
-  const bool sharded = shard_count > 1;
-  std::map<std::string, ActivityCounters> clients;
-  auto select = Prepare(connection,
-                        "SELECT * FROM client_aggregates WHERE tenant_id = ? AND erased = 0 "
-                        "ORDER BY client_id");
-  select->setString(1, tenant_id);
-  for (auto rows = Query(*select); rows->next();) {
-    std::string client_id = rows->getString("client_id");
-    if (sharded && ShardOf(client_id, shard_count) != shard_index) {
-      continue;
-    }
-    clients.emplace(std::move(client_id), ReadCounters(*rows));
+  const bool whole_tenant = bucket == kEveryBucket;
+  // One bucket through its index (migration 005), the whole tenant along the primary key; both
+  // in client id order, so the next page starts after the last client id.
+  auto select =
+      Prepare(connection, whole_tenant ? "SELECT * FROM client_aggregates WHERE tenant_id = ? AND "
+                                         "client_id > ? AND erased = 0 ORDER BY client_id LIMIT ?"
+                                       : "SELECT * FROM client_aggregates FORCE INDEX "
+                                         "(client_aggregates_by_shard) WHERE tenant_id = ? AND "
+                                         "shard_bucket = ? AND erased = 0 AND client_id > ? "
+                                         "ORDER BY client_id LIMIT ?");
+  int index = 1;
+  select->setString(index++, tenant_id);
+  if (!whole_tenant) {
+    select->setInt(index++, bucket);
   }
-  std::map<std::string, std::vector<PaidDay>> days;
-  auto days_query = Prepare(connection,
-                            "SELECT client_id, day, currency, purchases, sessions, spend_minor "
-                            "FROM client_activity_days WHERE tenant_id = ?");
-  days_query->setString(1, tenant_id);
-  for (auto rows = Query(*days_query); rows->next();) {
-    std::string client_id = rows->getString("client_id");
-    if (clients.count(client_id) != 0) {
-      days[client_id].push_back(ReadPaidDay(*rows));
-    }
+  select->setString(index++, after_client_id);
+  select->setInt(index++, limit);
+  std::vector<std::string> client_ids;
+  std::vector<ActivityCounters> counters;
+  for (auto rows = Query(*select); rows->next();) {
+    client_ids.push_back(rows->getString("client_id"));
+    counters.push_back(ReadCounters(*rows));
   }
   std::vector<ClientFacts> facts;
-  facts.reserve(clients.size());
-  static const std::vector<PaidDay> kNoDays;
-  for (const auto& [client_id, counters] : clients) {
-    const auto found = days.find(client_id);
-    facts.push_back(BuildClientFacts(client_id, found == days.end() ? kNoDays : found->second,
-                                     counters, currency, as_of));
+  if (client_ids.empty()) {
+    return facts;
+  }
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    position.emplace(client_ids[i], i);
+  }
+  // The page's paid days: along the primary key between its first and last client for the
+  // whole tenant (one range), by the page's ids for a bucket (its clients are spread out).
+  std::vector<std::vector<PaidDay>> days(client_ids.size());
+  const auto add_days = [&](sql::ResultSet& rows) {
+    while (rows.next()) {
+      const std::string client_id = rows.getString("client_id");
+      const auto found = position.find(client_id);
+      if (found != position.end()) {  // erased clients in the range are skipped
+        days[found->second].push_back(ReadPaidDay(rows));
+      }
+    }
+  };
+  if (whole_tenant) {
+    auto days_query = Prepare(connection,
+                              "SELECT client_id, day, currency, purchases, sessions, spend_minor "
+                              "FROM client_activity_days WHERE tenant_id = ? AND client_id >= ? "
+                              "AND client_id <= ?");
+    days_query->setString(1, tenant_id);
+    days_query->setString(2, client_ids.front());
+    days_query->setString(3, client_ids.back());
+    add_days(*Query(*days_query));
+  } else {
+    SqlText days_query(connection);
+    days_query
+        .Sql(
+            "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
+            "client_activity_days WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND client_id IN (")
+        .StrList(client_ids)
+        .Sql(")");
+    add_days(*days_query.Query());
+  }
+  facts.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], currency, as_of));
   }
   return facts;
+}
+
+int64_t MySqlAggregateRepository::CountClients(Transaction& transaction,
+                                               const std::string& tenant_id,
+                                               const std::vector<int>& buckets) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  std::string bucket_list;
+  for (const int bucket : buckets) {
+    bucket_list += (bucket_list.empty() ? "" : ",") + std::to_string(bucket);  // never input text
+  }
+  if (bucket_list.empty()) {
+    return 0;
+  }
+  // Counted in the shard index alone (it holds `erased`), so only the shard's entries are read.
+  auto count = Prepare(connection,
+                       "SELECT COUNT(*) FROM client_aggregates FORCE INDEX "
+                       "(client_aggregates_by_shard) WHERE tenant_id = ? AND shard_bucket IN (" +
+                           bucket_list + ") AND erased = 0");
+  count->setString(1, tenant_id);
+  auto row = Query(*count);
+  return row->next() ? row->getInt64(1) : 0;
 }
 
 void MySqlAggregateRepository::StoreReferralCounts(Transaction& transaction,

@@ -13,9 +13,11 @@ class MySqlAggregateRepository final : public AggregateRepository {
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,
                                                   const std::string& currency, Day as_of) override;
-  std::vector<ClientFacts> LoadAllFacts(Transaction& transaction, const std::string& tenant_id,
-                                        const std::string& currency, Day as_of, int shard_index,
-                                        int shard_count) override;
+  std::vector<ClientFacts> LoadFactsPage(Transaction& transaction, const std::string& tenant_id,
+                                         const std::string& currency, Day as_of, int bucket,
+                                         const std::string& after_client_id, int limit) override;
+  int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
+                       const std::vector<int>& buckets) override;
   void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                            const std::vector<ClientFacts>& clients) override;
 };

@@ -158,21 +158,28 @@ void MySqlScoreRepository::Delete(Transaction& transaction, const std::string& t
   remove->executeUpdate();
 }
 
-std::vector<std::pair<std::string, PreviousScore>> MySqlScoreRepository::AllPrevious(
-    Transaction& transaction, const std::string& tenant_id) {
+std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousFor(
+    Transaction& transaction, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
   sql::Connection& connection = ConnectionOf(transaction);
-  auto select = Prepare(connection,
-                        "SELECT client_id, tier, below_since_day, churn_warning FROM scores "
-                        "WHERE tenant_id = ?");
-  select->setString(1, tenant_id);
-  std::vector<std::pair<std::string, PreviousScore>> states;
-  for (auto rows = Query(*select); rows->next();) {
+  std::map<std::string, PreviousScore> states;
+  if (client_ids.empty()) {
+    return states;
+  }
+  SqlText select(connection);
+  select
+      .Sql("SELECT client_id, tier, below_since_day, churn_warning FROM scores WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  for (auto rows = select.Query(); rows->next();) {
     PreviousScore previous;
     previous.tier_state.tier = static_cast<Tier>(rows->getInt("tier"));
     previous.tier_state.below_since =
         rows->isNull("below_since_day") ? kNever : rows->getInt64("below_since_day");
     previous.churn_warning = rows->getBoolean("churn_warning");
-    states.emplace_back(rows->getString("client_id"), previous);
+    states.emplace(rows->getString("client_id"), previous);
   }
   return states;
 }
@@ -325,18 +332,6 @@ std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesFor(
       .Sql(")");
   for (auto rows = select.Query(); rows->next();) {
     overrides.emplace(rows->getString("client_id"), ReadOverride(*rows));
-  }
-  return overrides;
-}
-
-std::vector<std::pair<std::string, TierOverrideRecord>> MySqlScoreRepository::AllOverrides(
-    Transaction& transaction, const std::string& tenant_id) {
-  sql::Connection& connection = ConnectionOf(transaction);
-  auto select = Prepare(connection, "SELECT * FROM tier_overrides WHERE tenant_id = ?");
-  select->setString(1, tenant_id);
-  std::vector<std::pair<std::string, TierOverrideRecord>> overrides;
-  for (auto rows = Query(*select); rows->next();) {
-    overrides.emplace_back(rows->getString("client_id"), ReadOverride(*rows));
   }
   return overrides;
 }

@@ -16,8 +16,9 @@ class MySqlScoreRepository final : public ScoreRepository {
                   const std::vector<StoredScore>& stored) override;
   void Delete(Transaction& transaction, const std::string& tenant_id,
               const std::string& client_id) override;
-  std::vector<std::pair<std::string, PreviousScore>> AllPrevious(
-      Transaction& transaction, const std::string& tenant_id) override;
+  std::map<std::string, PreviousScore> PreviousFor(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override;
   void AddTierChanges(Transaction& transaction, const std::string& tenant_id,
                       const std::vector<::clienttier::scoring::v1::TierChange>& changes) override;
   std::vector<std::pair<int64_t, ::clienttier::scoring::v1::TierChange>> ListTierChanges(
@@ -35,8 +36,6 @@ class MySqlScoreRepository final : public ScoreRepository {
   std::map<std::string, TierOverrideRecord> OverridesFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;
-  std::vector<std::pair<std::string, TierOverrideRecord>> AllOverrides(
-      Transaction& transaction, const std::string& tenant_id) override;
   void PutOverride(Transaction& transaction, const std::string& tenant_id,
                    const std::string& client_id,
                    const ::clienttier::scoring::v1::TierOverride& tier_override,

@@ -1,0 +1,256 @@
+// BatchRescore's shards on the real MariaDB (issue 16 part 5): the stored shard key is the rule
+// the fakes apply, shard k of n scores exactly its own clients, and it reads about 1/n of the
+// rows a whole-tenant run reads (MariaDB's session Handler_read_* counters of every connection
+// the job used, before and after each of its transactions).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include "common/db/mysql_pool.h"
+#include "common/db/sql_helpers.h"
+#include "common/db/transaction.h"
+#include "common/outbox/outbox_writer.h"
+#include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/scoring_app.h"
+#include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
+#include "services/scoring/storage/mysql/mysql_score_repository.h"
+#include "services/scoring/storage/mysql/mysql_version_repository.h"
+#include "tests/support/scoring/fake_scoring_repositories.h"
+#include "tests/support/test_env.h"
+
+namespace clienttier::scoring {
+namespace {
+
+constexpr char kTenant[] = "shard-tenant";
+constexpr char kOtherTenant[] = "other-tenant";
+constexpr Day kToday = 20'000;
+constexpr int kClients = 4000;
+
+// Rows MariaDB read for this connection's session so far (every Handler_read_* counter).
+int64_t SessionRowsRead(sql::Connection& connection) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery("SHOW SESSION STATUS"));
+  int64_t total = 0;
+  while (rows->next()) {
+    const std::string name = rows->getString(1);
+    if (name.rfind("Handler_read_", 0) == 0) {
+      total += rows->getInt64(2);
+    }
+  }
+  return total;
+}
+
+// MySqlTransactionRunner that adds up the rows each of its transactions read (SHOW STATUS
+// itself reads none: it is answered from the session's counters).
+class CountingTransactionRunner final : public TransactionRunner {
+ public:
+  explicit CountingTransactionRunner(MySqlPool& pool) : pool_(pool) {}
+
+  void InTransaction(const std::function<void(Transaction&)>& work) override {
+    pool_.InTransaction([&](sql::Connection& connection) { Counted(connection, work); });
+  }
+  void Read(const std::function<void(Transaction&)>& work) override {
+    pool_.WithConnection([&](sql::Connection& connection) { Counted(connection, work); });
+  }
+
+  std::atomic<int64_t> rows_read{0};
+
+ private:
+  void Counted(sql::Connection& connection, const std::function<void(Transaction&)>& work) {
+    const int64_t before = SessionRowsRead(connection);
+    MySqlTransaction transaction(connection);
+    work(transaction);
+    rows_read += SessionRowsRead(connection) - before;
+  }
+
+  MySqlPool& pool_;
+};
+
+class ShardReadsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MySqlConfig mysql = clienttier::testing::MySqlFromEnv(
+        clienttier::testing::UniqueDatabaseName("scoring_shards"));
+    mysql.pool_size = 8;
+    ScoringApp::Migrate(mysql);
+    pool_ = std::make_unique<MySqlPool>(mysql, nullptr);
+    transactions_ = std::make_unique<CountingTransactionRunner>(*pool_);
+    calculator_ = std::make_unique<ScoreCalculator>(versions_, aggregates_, "CNY");
+    change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
+    referral_ = std::make_unique<ReferralCountsRefresher>(*transactions_, aggregates_, nullptr);
+    jobs_ = std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_,
+                                        versions_, *change_writer_, *referral_, cache_, clock_);
+    for (int i = 0; i < kClients; ++i) {
+      ids_.push_back("client-" + std::to_string(i));
+    }
+    Seed(kTenant, ids_);
+    Seed(kOtherTenant, {"client-1", "client-2", "someone-else"});
+    // An erased client is in no shard's work.
+    Execute("UPDATE client_aggregates SET erased = 1 WHERE tenant_id = '" + std::string(kTenant) +
+            "' AND client_id = 'client-7'");
+    ids_.erase(ids_.begin() + 7);
+  }
+
+  void Execute(const std::string& sql) {
+    pool_->WithConnection([&](sql::Connection& connection) {
+      std::unique_ptr<sql::Statement>(connection.createStatement())->execute(sql);
+    });
+  }
+
+  // Each client gets 1-3 paid days; ids are test literals, safe to inline.
+  void Seed(const std::string& tenant_id, const std::vector<std::string>& ids) {
+    for (size_t begin = 0; begin < ids.size(); begin += 500) {
+      std::string clients =
+          "INSERT INTO client_aggregates (tenant_id, client_id, last_activity_day, updated_at) "
+          "VALUES ";
+      std::string days =
+          "INSERT INTO client_activity_days (tenant_id, client_id, day, currency, purchases, "
+          "sessions, spend_minor) VALUES ";
+      for (size_t i = begin; i < std::min(ids.size(), begin + 500); ++i) {
+        const std::string key = "('" + tenant_id + "','" + ids[i] + "',";
+        clients += std::string(i == begin ? "" : ",") + key + std::to_string(kToday - 3) +
+                   ",'2024-10-04 00:00:00')";
+        for (size_t day = 0; day <= i % 3; ++day) {
+          days += std::string(i == begin && day == 0 ? "" : ",") + key +
+                  std::to_string(kToday - 3 - 40 * static_cast<Day>(day)) + ",'CNY',1,0," +
+                  std::to_string(1000 * (1 + static_cast<int64_t>(i % 17))) + ")";
+        }
+      }
+      Execute(clients);
+      Execute(days);
+    }
+  }
+
+  // Runs BatchRescore at `now`; returns the rows it read and the clients whose score it wrote.
+  std::pair<int64_t, std::set<std::string>> Run(int shard_index, int shard_count, UnixMicros now) {
+    clock_.now = now;
+    v1::BatchRescoreRequest request;
+    request.set_shard_index(shard_index);
+    request.set_shard_count(shard_count);
+    bool done = false;
+    const int64_t before = transactions_->rows_read;
+    jobs_->BatchRescore(kTenant, request, [&](const v1::BatchRescoreProgress& progress) {
+      done = progress.done();
+      return true;
+    });
+    const int64_t read = transactions_->rows_read - before;
+    EXPECT_TRUE(done);
+    std::set<std::string> scored;
+    pool_->WithConnection([&](sql::Connection& connection) {
+      auto select =
+          Prepare(connection, "SELECT client_id FROM scores WHERE tenant_id = ? AND as_of = ?");
+      select->setString(1, kTenant);
+      select->setString(2, FormatSqlDatetime(now));
+      for (auto rows = Query(*select); rows->next();) {
+        scored.insert(rows->getString(1));
+      }
+    });
+    return {read, scored};
+  }
+
+  static UnixMicros At(int seconds) {
+    return kToday * kMicrosPerDay + 10 * 3600 * kMicrosPerSecond + seconds * kMicrosPerSecond;
+  }
+
+  std::unique_ptr<MySqlPool> pool_;
+  std::unique_ptr<CountingTransactionRunner> transactions_;
+  MySqlAggregateRepository aggregates_;
+  MySqlScoreRepository scores_;
+  MySqlVersionRepository versions_;
+  MySqlOutboxWriter outbox_;
+  testing::FakeScoreCache cache_;
+  testing::FixedClock clock_{At(0)};
+  std::unique_ptr<ScoreCalculator> calculator_;
+  std::unique_ptr<ScoreChangeWriter> change_writer_;
+  std::unique_ptr<ReferralCountsRefresher> referral_;
+  std::unique_ptr<BatchJobs> jobs_;
+  std::vector<std::string> ids_;  // the tenant's not erased clients
+};
+
+TEST_F(ShardReadsTest, TheStoredBucketIsTheRuleTheFakesApply) {
+  std::map<std::string, int> stored;
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto select = Prepare(
+        connection, "SELECT client_id, shard_bucket FROM client_aggregates WHERE tenant_id = ?");
+    select->setString(1, kTenant);
+    for (auto rows = Query(*select); rows->next();) {
+      stored.emplace(rows->getString(1), rows->getInt(2));
+    }
+  });
+  ASSERT_EQ(stored.size(), static_cast<size_t>(kClients));
+  for (const auto& [client_id, bucket] : stored) {
+    ASSERT_EQ(bucket, testing::ShardBucketOf(client_id)) << client_id;
+  }
+  // A row written later gets its bucket from MariaDB too (no writer fills it).
+  Execute(
+      "INSERT INTO client_aggregates (tenant_id, client_id, updated_at) VALUES "
+      "('late', 'newcomer-\xc3\xa9', '2024-10-04 00:00:00')");
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto select =
+        Prepare(connection, "SELECT shard_bucket FROM client_aggregates WHERE tenant_id = 'late'");
+    auto row = Query(*select);
+    ASSERT_TRUE(row->next());
+    EXPECT_EQ(row->getInt(1), testing::ShardBucketOf("newcomer-\xc3\xa9"));
+  });
+}
+
+TEST_F(ShardReadsTest, EachShardScoresExactlyItsClientsAndTogetherTheTenant) {
+  constexpr int kShards = 4;
+  // The population is computed once, by the whole-tenant run, and shared by the shards.
+  const auto whole = Run(0, 1, At(0));
+  ASSERT_EQ(whole.second, std::set<std::string>(ids_.begin(), ids_.end()));
+  std::set<std::string> all;
+  for (int shard = 0; shard < kShards; ++shard) {
+    const auto [read, scored] = Run(shard, kShards, At(1 + shard));
+    std::set<std::string> expected;
+    for (const std::string& id : ids_) {
+      if (testing::ShardOfClient(id, kShards) == shard) {
+        expected.insert(id);
+      }
+    }
+    EXPECT_EQ(scored, expected) << "shard " << shard;
+    EXPECT_GT(expected.size(), static_cast<size_t>(kClients / kShards * 8 / 10));
+    for (const std::string& id : scored) {
+      EXPECT_TRUE(all.insert(id).second) << id << " scored by two shards";
+    }
+  }
+  EXPECT_EQ(all, std::set<std::string>(ids_.begin(), ids_.end()));
+  // The other tenant's clients were never scored.
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto count = Prepare(connection, "SELECT COUNT(*) FROM scores WHERE tenant_id = '" +
+                                         std::string(kOtherTenant) + "'");
+    auto row = Query(*count);
+    ASSERT_TRUE(row->next());
+    EXPECT_EQ(row->getInt64(1), 0);
+  });
+  // Only the whole-tenant run stored a population.
+  transactions_->Read([&](Transaction& transaction) {
+    EXPECT_EQ(versions_.LatestPopulation(transaction, kTenant)->version(), 1);
+  });
+}
+
+TEST_F(ShardReadsTest, AShardReadsAboutItsShareOfTheTenantsRows) {
+  constexpr int kShards = 4;
+  Run(0, 1, At(0));  // scores exist from here on: both runs below read previous scores
+  const int64_t whole = Run(0, 1, At(1)).first;
+  const int64_t shard = Run(0, kShards, At(2)).first;
+  const double fraction = static_cast<double>(shard) / static_cast<double>(whole);
+  std::printf("rows read: whole tenant %lld, shard 0 of %d %lld (%.2f of the whole)\n",
+              static_cast<long long>(whole), kShards, static_cast<long long>(shard), fraction);
+  RecordProperty("shard_read_fraction", std::to_string(fraction));
+  EXPECT_GT(whole, kClients);  // every aggregate and paid day at least
+  EXPECT_LE(fraction, 0.4);
+  EXPECT_GE(fraction, 0.15);  // it did read its own clients
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
