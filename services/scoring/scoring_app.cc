@@ -49,8 +49,9 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.near_cache = reader.Bool("near-cache", true, "keep hot scores in process as well");
   config.relay.retention_days = static_cast<int>(reader.Int(
       "outbox-retention-days", config.relay.retention_days, 1, 365, "keep published events"));
-  // The relay and each consumer hold a connection of their own.
-  config.mysql.pool_size += 1 + config.profile_consumers;
+  // The relay and each consumer (the profile ones and the referral one) hold a connection of
+  // their own.
+  config.mysql.pool_size += 2 + config.profile_consumers;
   config.redis.pool_size = std::max(config.redis.pool_size, config.server.max_threads);
   return config;
 }
@@ -110,6 +111,15 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   }
   base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
                              config_.consumer.metric_prefix);
+  referral_events_ = std::make_unique<ReferralEventApplier>(transactions, *calculator_, *rescorer_,
+                                                            referral_.get(), *score_cache_, clock);
+  const ConsumerOptions referral_options = ReferralConsumerOptions(config_.consumer);
+  referral_consumer_ = MakeReferralEventConsumer(base_, *referral_events_, referral_options);
+  ReferralEventConsumer* referral_consumer = referral_consumer_.get();
+  base_.AddBackground([referral_consumer] { referral_consumer->Start(); },
+                      [referral_consumer] { referral_consumer->Stop(); });
+  base_.MonitorConsumerGroup(kReferralEventStream, referral_options.group,
+                             referral_options.metric_prefix);
   service_ = std::make_unique<ScoringService>(base_.runner(), *reads_, *rescoring_, *admin_, *jobs_,
                                               base_.io_workers(), clock);
   base_.Serve(service_.get());

@@ -11,6 +11,7 @@
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/profile_event_applier.h"
 #include "services/scoring/app/referral_counts.h"
+#include "services/scoring/app/referral_event_applier.h"
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/rescoring.h"
 #include "services/scoring/app/score_calculator.h"
@@ -18,6 +19,7 @@
 #include "services/scoring/app/score_reads.h"
 #include "services/scoring/clients/referral_propagation_client.h"
 #include "services/scoring/consumers/profile_event_consumer.h"
+#include "services/scoring/consumers/referral_event_consumer.h"
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 #include "services/scoring/storage/mysql/mysql_distribution_repository.h"
@@ -94,6 +96,8 @@ class ScoringApp {
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
   std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
+  std::unique_ptr<ReferralEventApplier> referral_events_;
+  std::unique_ptr<ReferralEventConsumer> referral_consumer_;
   std::unique_ptr<ScoringService> service_;
 };
 

@@ -107,6 +107,54 @@ TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
   scoring.Stop();
 }
 
+// Scoring follows ct:events:referral: a registration and then a conversion rescore the referrer
+// with referral's counts, with nobody calling ScoreClient or BatchRescore.
+TEST_F(PropagationTest, AConversionRescoresTheReferrerThroughTheReferralStream) {
+  scoring::ScoringAppConfig config =
+      ScoringConfigFor(server_config(16), referral_port_, service_key_);
+  scoring::ScoringApp::Migrate(config.mysql);
+  scoring::ScoringApp scoring(config);
+  const int scoring_port = scoring.Start();
+  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+  const auto stored_score = [&](const std::string& client_id, sv1::Score* score) {
+    sv1::GetScoreRequest request;
+    request.set_client_id(client_id);
+    return scoring_stub->GetScore(Context(reader_a_).get(), request, score);
+  };
+  // Polls the stored score (bounded, 15 s) until `done` holds; returns the last one read.
+  const auto wait_for = [&](const std::string& client_id, auto done) {
+    sv1::Score score;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!(stored_score(client_id, &score).ok() && done(score)) &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return score;
+  };
+
+  RecordPurchase("carol-1", "carol", 20000, writer_a_);
+  // Scoring knows carol (from ct:events:profile) before anyone registers with her code.
+  const sv1::Score known = wait_for("carol", [](const sv1::Score&) { return true; });
+  ASSERT_EQ(known.propagation_index(), 0);
+
+  ASSERT_TRUE(Register(IssueCode("carol", writer_a_), "dave", writer_a_).ok());
+  const sv1::Score registered =
+      wait_for("carol", [](const sv1::Score& score) { return score.propagation_index() > 0; });
+  EXPECT_EQ(registered.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
+
+  RecordPurchase("dave-1", "dave", 30000, writer_a_);
+  WaitForConversion("dave", reader_a_);
+  // One converted referee (10 points) and one sent (3): index 100*13/33 = 39.
+  const sv1::Score converted =
+      wait_for("carol", [](const sv1::Score& score) { return score.propagation_index() == 39; });
+  EXPECT_EQ(converted.propagation_index(), 39);
+  EXPECT_EQ(converted.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
+  EXPECT_GE(scoring.metrics().GetCounter("ct_scoring_referral_events_applied_total", "").value(),
+            2u);
+  scoring.Stop();
+}
+
 // One definition of the propagation tier (scoring's): referral's GetPropagation and scoring's
 // score agree on either side of the spreader boundary (two and three converted referees) and at
 // the first referral. Before the rule had one owner, referral said spreader at two.

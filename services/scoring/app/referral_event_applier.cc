@@ -1,0 +1,66 @@
+#include "services/scoring/app/referral_event_applier.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/errors/domain_error.h"
+
+namespace clienttier::scoring {
+
+namespace rv1 = ::clienttier::referral::v1;
+
+namespace {
+
+// The clients whose propagation an event changes: both sides of the referral (the referee's
+// own score does not depend on it today, but rescoring it keeps the pair consistent if a rule
+// ever does; it costs one row). Rewards change no count.
+const rv1::Referral* ReferralOf(const rv1::ReferralEvent& event) {
+  switch (event.payload_case()) {
+    case rv1::ReferralEvent::kReferralRegistered:
+      return &event.referral_registered().referral();
+    case rv1::ReferralEvent::kReferralConverted:
+      return &event.referral_converted().referral();
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
+int ReferralEventApplier::Apply(const std::vector<rv1::ReferralEvent>& events) {
+  const int applied = static_cast<int>(events.size());
+  if (source_ == nullptr) {
+    return applied;  // nothing to ask: the stored counts stay until a source is configured
+  }
+  std::map<std::string, std::set<std::string>> touched;  // tenant -> clients
+  for (const rv1::ReferralEvent& event : events) {
+    const rv1::Referral* referral = ReferralOf(event);
+    if (referral == nullptr) {
+      continue;
+    }
+    for (const std::string& client_id :
+         {referral->referrer_client_id(), referral->referee_client_id()}) {
+      if (!client_id.empty()) {
+        touched[event.tenant_id()].insert(client_id);
+      }
+    }
+  }
+  for (const auto& [tenant_id, client_set] : touched) {
+    const std::vector<std::string> clients(client_set.begin(), client_set.end());
+    // Outside the transaction: no row lock waits on another service.
+    const auto counts = source_->Fetch(tenant_id, clients);
+    if (!counts) {
+      throw Unavailable("referral did not answer for propagation counts; retried later");
+    }
+    const UnixMicros now = clock_.Now();
+    transactions_.InTransaction([&](Transaction& transaction) {
+      rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),
+                            tenant_id, clients, now, &*counts);
+    });
+    cache_.Invalidate(tenant_id, clients);
+  }
+  return applied;
+}
+
+}  // namespace clienttier::scoring
