@@ -177,13 +177,14 @@ void PrintUsage() {
       "global flags (each also read from CT_<NAME>, e.g. CT_API_KEY, CT_SCORING_ADDRESS):\n"
       "  --api-key, --api-key-file      the caller's key (x-api-key)\n"
       "  --tenant                       the tenant a service key (tenant *) acts for\n"
-      "  --output=table|json            table (default) or JSON; streams print JSON lines\n"
+      "  --output=table|json|csv        table (default), JSON (streams: JSON lines) or CSV\n"
       "  --deadline-s=N                 per call (default 60; 3600 for streams)\n"
       "  --profile-address, --scoring-address, --campaign-address, --referral-address,\n"
       "  --address (for health)          host:port or dns:///name:port\n"
       "  --tls-ca-file, --tls-client-cert-file, --tls-client-key-file   TLS / mutual TLS\n\n"
       "request fields: --client-id=c-1, --page.page-size=50, --tiers=T1,T2,\n"
-      "  --amount='{\"units\":1000,\"currency\":\"CNY\"}', --occurred-at=2026-11-24T10:00:00Z;\n"
+      "  --amount='500.00 CNY' (or --amount.units=50000 in minor units --amount.currency=CNY),\n"
+      "  --occurred-at=2026-11-24T10:00:00Z;\n"
       "  client-streaming methods (profile import-clients) read one JSON request per stdin "
       "line.\n\n"
       "exit codes: 0 ok, 2 usage, 3 unreadable key or TLS file, 10 + gRPC status code on a\n"
@@ -297,7 +298,13 @@ int Run(const CommandLine& command) {
     }
   }
   const std::string address = command.Global(entry->address_setting, entry->default_address);
-  const bool json = command.Global("output", "table") == "json";
+  const std::string output = command.Global("output", "table");
+  if (output != "table" && output != "json" && output != "csv") {
+    std::fprintf(stderr, "tierctl: --output=%s: must be table, json or csv\n", output.c_str());
+    return kExitUsage;
+  }
+  const bool json = output == "json";
+  const bool csv = output == "csv";
   const bool streaming = method->server_streaming() || method->client_streaming();
   const int deadline_s = std::atoi(command.Global("deadline-s", streaming ? "3600" : "60").c_str());
 
@@ -332,7 +339,10 @@ int Run(const CommandLine& command) {
   call->WritesDone(nullptr);
   wait();
   const bool progress =
-      method->output_type()->full_name() == "clienttier.scoring.v1.BatchRescoreProgress" && !json;
+      method->output_type()->full_name() == "clienttier.scoring.v1.BatchRescoreProgress" && !json &&
+      !csv;
+  // A bar redrawn with \r belongs on a terminal; a log or a pipe gets only the final table.
+  const bool progress_bar = progress && isatty(STDERR_FILENO) == 1;
   grpc::ByteBuffer buffer;
   int responses = 0;
   while (true) {
@@ -354,11 +364,16 @@ int Run(const CommandLine& command) {
       const auto* type = response->GetDescriptor();
       const int64_t scored = reflection->GetInt64(*response, type->FindFieldByName("scored"));
       const int64_t total = reflection->GetInt64(*response, type->FindFieldByName("total"));
-      std::fprintf(stderr, "\r%s", clienttier::tierctl::ProgressBar(scored, total).c_str());
-      if (reflection->GetBool(*response, type->FindFieldByName("done"))) {
-        std::fprintf(stderr, "\n");
+      const bool done = reflection->GetBool(*response, type->FindFieldByName("done"));
+      if (progress_bar) {
+        std::fprintf(stderr, "\r%s%s", clienttier::tierctl::ProgressBar(scored, total).c_str(),
+                     done ? "\n" : "");
+      }
+      if (done) {
         std::printf("%s", clienttier::tierctl::ToTable(*response).c_str());
       }
+    } else if (csv) {
+      std::printf("%s", clienttier::tierctl::ToCsv(*response, responses == 1).c_str());
     } else if (json) {
       std::printf("%s\n", clienttier::tierctl::ToJson(*response, streaming).c_str());
     } else {

@@ -172,7 +172,69 @@ std::string Table(const Message& message, const FieldDescriptor& list) {
   return text;
 }
 
+// RFC 4180: a cell with a comma, quote or line break is quoted, its quotes doubled.
+std::string CsvCell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "\"";
+  for (char c : text) {
+    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return quoted + "\"";
+}
+
+std::string CsvLine(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    line += (i > 0 ? "," : "") + CsvCell(cells[i]);
+  }
+  return line + "\r\n";
+}
+
+// The first repeated field of messages (other than Money) in `type`: the list a List RPC answers.
+const FieldDescriptor* ListField(const Descriptor& type) {
+  for (int i = 0; i < type.field_count(); ++i) {
+    const FieldDescriptor* field = type.field(i);
+    if (field->is_repeated() && field->message_type() != nullptr &&
+        !IsMoney(*field->message_type())) {
+      return field;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
+
+std::string ToCsv(const Message& message, bool header) {
+  const FieldDescriptor* list = ListField(*message.GetDescriptor());
+  const Descriptor& row_type = list != nullptr ? *list->message_type() : *message.GetDescriptor();
+  const auto columns = Columns(row_type);
+  std::string text;
+  if (header) {
+    std::vector<std::string> names;
+    for (const FieldDescriptor* column : columns) {
+      names.push_back(column->name());
+    }
+    text += CsvLine(names);
+  }
+  const auto row_text = [&](const Message& row) {
+    std::vector<std::string> cells;
+    for (const FieldDescriptor* column : columns) {
+      cells.push_back(FieldText(row, *column));
+    }
+    text += CsvLine(cells);
+  };
+  if (list == nullptr) {
+    row_text(message);
+    return text;
+  }
+  const Reflection& reflection = *message.GetReflection();
+  for (int r = 0; r < reflection.FieldSize(message, list); ++r) {
+    row_text(reflection.GetRepeatedMessage(message, list, r));
+  }
+  return text;
+}
 
 std::string ToJson(const Message& message, bool one_line) {
   google::protobuf::util::JsonPrintOptions options;

@@ -6,6 +6,8 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "tools/tierctl/money_text.h"
+
 namespace clienttier::tierctl {
 
 namespace {
@@ -15,6 +17,9 @@ using google::protobuf::EnumValueDescriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
+
+bool IsMoney(const Descriptor& type) { return type.full_name() == "clienttier.common.v1.Money"; }
+bool IsTimestamp(const Descriptor& type) { return type.full_name() == "google.protobuf.Timestamp"; }
 
 std::string Underscored(std::string name) {
   std::replace(name.begin(), name.end(), '-', '_');
@@ -98,10 +103,22 @@ std::string SetValue(Message& message, const FieldDescriptor& field, const std::
         return "";
       }
       case FieldDescriptor::CPPTYPE_MESSAGE: {
-        // Messages given whole, in JSON: --amount='{"units":100,"currency":"CNY"}', or a
-        // Timestamp as its RFC 3339 text.
+        // Messages given whole, in JSON: --amount='{"units":100,"currency":"CNY"}', money as
+        // people write it (--amount='500.00 CNY'), or a Timestamp as its RFC 3339 text.
         Message* target = repeated ? reflection.AddMessage(&message, &field)
                                    : reflection.MutableMessage(&message, &field);
+        if (IsMoney(*field.message_type()) && text.rfind('{', 0) != 0) {
+          int64_t units = 0;
+          std::string currency;
+          const std::string error = ParseMoneyText(text, &units, &currency);
+          if (!error.empty()) {
+            return field.name() + ": " + error;
+          }
+          const Descriptor& money = *field.message_type();
+          target->GetReflection()->SetInt64(target, money.FindFieldByName("units"), units);
+          target->GetReflection()->SetString(target, money.FindFieldByName("currency"), currency);
+          return "";
+        }
         const std::string json = field.message_type()->full_name() == "google.protobuf.Timestamp"
                                      ? "\"" + text + "\""
                                      : text;
@@ -162,23 +179,45 @@ std::string BuildRequest(const std::vector<std::pair<std::string, std::string>>&
   return "";
 }
 
-std::vector<std::string> DescribeFields(const Descriptor& descriptor) {
-  std::vector<std::string> fields;
+namespace {
+
+// A field's flags: one line for a scalar, a money amount, a time or a list of messages (given
+// in JSON), and for any other message its own fields as dotted flags, nested as deep as the
+// request goes, so the fields a request needs are all shown.
+void DescribeInto(const Descriptor& descriptor, const std::string& prefix, int depth,
+                  std::vector<std::string>* lines) {
   for (int i = 0; i < descriptor.field_count(); ++i) {
     const FieldDescriptor& field = *descriptor.field(i);
-    std::string flag = "--" + field.name();
+    std::string flag = prefix + field.name();
     std::replace(flag.begin(), flag.end(), '_', '-');
-    std::string type =
-        field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
-            ? field.message_type()->name() + " (JSON, or --" + flag.substr(2) + ".FIELD)"
-        : field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM ? field.enum_type()->name()
-                                                            : field.cpp_type_name();
-    if (field.message_type() != nullptr &&
-        field.message_type()->full_name() == "google.protobuf.Timestamp") {
-      type = "RFC 3339 time";
+    const Descriptor* nested = field.message_type();
+    const std::string list = field.is_repeated() ? "list of " : "";
+    std::string type;
+    if (nested != nullptr && IsMoney(*nested)) {
+      type = "money, e.g. '500.00 CNY' (or --" + flag + ".units in minor units, --" + flag +
+             ".currency)";
+    } else if (nested != nullptr && IsTimestamp(*nested)) {
+      type = "RFC 3339 time, e.g. 2026-11-24T10:00:00Z";
+    } else if (nested != nullptr && (field.is_repeated() || depth >= 4)) {
+      type = nested->name() + " (JSON)";
+    } else if (nested != nullptr) {
+      lines->push_back("--" + flag + "  " + nested->name() + " (JSON, or its fields:)");
+      DescribeInto(*nested, flag + ".", depth + 1, lines);
+      continue;
+    } else if (field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      type = field.enum_type()->name();
+    } else {
+      type = field.cpp_type_name();
     }
-    fields.push_back(flag + "  " + (field.is_repeated() ? "list of " : "") + type);
+    lines->push_back("--" + flag + "  " + list + type);
   }
+}
+
+}  // namespace
+
+std::vector<std::string> DescribeFields(const Descriptor& descriptor) {
+  std::vector<std::string> fields;
+  DescribeInto(descriptor, "", 0, &fields);
   return fields;
 }
 

@@ -2,6 +2,7 @@
 
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "tools/tierctl/money_text.h"
 #include "tools/tierctl/output.h"
 #include "tools/tierctl/request_builder.h"
 
@@ -74,6 +75,88 @@ TEST(Output, TablesListMessagesAndFormatMoney) {
   EXPECT_NE(lines.find("lifetime_spend: -0.05 CNY"), std::string::npos) << lines;
   EXPECT_NE(lines.find("value_12m: 123456 JPY"), std::string::npos) << lines;
   EXPECT_EQ(ToJson(score, true).find('\n'), std::string::npos);
+}
+
+TEST(MoneyText, AmountsAsPeopleWriteThemBecomeMinorUnits) {
+  const auto minor = [](const std::string& text) {
+    int64_t units = 0;
+    std::string currency;
+    const std::string error = ParseMoneyText(text, &units, &currency);
+    EXPECT_EQ(error, "") << text;
+    return std::to_string(units) + " " + currency;
+  };
+  EXPECT_EQ(minor("500.00 CNY"), "50000 CNY");
+  EXPECT_EQ(minor("500 cny"), "50000 CNY");
+  EXPECT_EQ(minor("CNY 500.5"), "50050 CNY");
+  EXPECT_EQ(minor("1,250.00 USD"), "125000 USD");
+  EXPECT_EQ(minor("0.07 CNY"), "7 CNY");
+  EXPECT_EQ(minor("1000 JPY"), "1000 JPY");
+  EXPECT_EQ(minor("12.345 KWD"), "12345 KWD");
+  EXPECT_EQ(minor("-20 CNY"), "-2000 CNY");
+}
+
+TEST(MoneyText, RefusesWhatItWouldHaveToGuess) {
+  const auto error = [](const std::string& text) {
+    int64_t units = 0;
+    std::string currency;
+    return ParseMoneyText(text, &units, &currency);
+  };
+  EXPECT_NE(error("500").find("not an amount and a currency"), std::string::npos);
+  EXPECT_NE(error("500.001 CNY").find("more decimals than CNY's 2"), std::string::npos);
+  EXPECT_NE(error("1.5 JPY").find("more decimals than JPY's 0"), std::string::npos);
+  EXPECT_NE(error("5 XYZ").find("'XYZ' is not an ISO 4217 currency code"), std::string::npos);
+  EXPECT_NE(error("five CNY").find("is not a number"), std::string::npos);
+  EXPECT_NE(error("99999999999999999999 CNY").find("too large"), std::string::npos);
+}
+
+TEST(RequestBuilder, MoneyFlagsTakeTheWrittenAmountOrItsMinorUnits) {
+  pv1::RecordTransactionRequest request;
+  ASSERT_EQ(BuildRequest({{"transaction.amount", "120.50 CNY"}}, request), "");
+  EXPECT_EQ(request.transaction().amount().units(), 12050);
+  EXPECT_EQ(request.transaction().amount().currency(), "CNY");
+  pv1::RecordTransactionRequest minor;
+  ASSERT_EQ(
+      BuildRequest({{"transaction.amount.units", "500"}, {"transaction.amount.currency", "CNY"}},
+                   minor),
+      "");
+  EXPECT_EQ(minor.transaction().amount().units(), 500);  // minor units: 5.00 CNY
+  EXPECT_EQ(BuildRequest({{"transaction.amount", "5.001 CNY"}}, request),
+            "--transaction.amount: amount: '5.001 CNY' has more decimals than CNY's 2 (its minor "
+            "unit)");
+}
+
+TEST(RequestBuilder, HelpListsNestedFieldsAndNamesMinorUnits) {
+  const std::vector<std::string> fields =
+      DescribeFields(*pv1::RecordTransactionRequest::descriptor());
+  const auto has = [&](const std::string& line) {
+    return std::find(fields.begin(), fields.end(), line) != fields.end();
+  };
+  EXPECT_TRUE(has("--transaction.client-id  string"));
+  EXPECT_TRUE(
+      has("--transaction.amount  money, e.g. '500.00 CNY' (or --transaction.amount.units "
+          "in minor units, --transaction.amount.currency)"));
+  EXPECT_TRUE(has("--transaction.occurred-at  RFC 3339 time, e.g. 2026-11-24T10:00:00Z"));
+}
+
+TEST(Output, CsvQuotesCellsAndWritesOneRowPerListItem) {
+  pv1::ListClientsResponse response;
+  pv1::Client& first = *response.add_clients();
+  first.set_client_id("c-1");
+  first.set_display_name("Wang, \"Li\"");
+  pv1::Client& second = *response.add_clients();
+  second.set_client_id("c-2");
+  second.mutable_created_at()->set_seconds(1795514400);
+  const std::string csv = ToCsv(response, true);
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+            "client_id,version,display_name,email,phone,erased,created_at,updated_at,erased_at");
+  EXPECT_NE(csv.find("\r\nc-1,0,\"Wang, \"\"Li\"\"\",,,false,,,\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nc-2,0,,,,false,2026-11-24T10:00:00Z,,\r\n"), std::string::npos) << csv;
+  // A streamed message without a list is one row; the header only when asked.
+  sv1::Score score;
+  score.set_client_id("c-3");
+  const std::string row = ToCsv(score, false);
+  EXPECT_EQ(row.rfind("c-3,", 0), 0u) << row;
+  EXPECT_EQ(row.find("client_id"), std::string::npos);
 }
 
 TEST(Output, ProgressBarShowsTheShareDone) {
