@@ -8,15 +8,52 @@
 # an explained score, an override; campaign-demo: a segment, a simulated and launched campaign
 # with consent, caps and a holdout, outcomes, the uplift report, next best actions), shows
 # metrics, stops all.
+#
+#   scripts/run.sh          the above, then stops everything
+#   scripts/run.sh --keep   leaves the stack and the services running after the demos (in
+#                           $CT_KEEP_DIR, default /tmp/clienttier-kept) and prints their addresses,
+#                           an admin key and how to call them
+#   scripts/run.sh --stop   stops a kept suite
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$ROOT/scripts/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=services.sh
 . "$ROOT/scripts/services.sh"
+
+KEEP=false
+KEEP_DIR=${CT_KEEP_DIR:-/tmp/clienttier-kept}
+case "${1:-}" in
+  --keep) KEEP=true ;;
+  --stop)
+    [[ -f $KEEP_DIR/pids ]] || die "no kept suite in $KEEP_DIR (start one with scripts/run.sh --keep)"
+    while read -r name pid; do
+      kill -TERM "$pid" 2>/dev/null || continue
+      for ((i = 0; i < 120; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+      log "stopped $name (pid $pid)"
+    done <"$KEEP_DIR/pids"
+    "$ROOT/scripts/stack.sh" stop "$KEEP_DIR/stack" || true
+    rm -rf "$KEEP_DIR"
+    log "the kept suite is stopped and $KEEP_DIR removed"
+    exit 0
+    ;;
+  "") ;;
+  *) die "usage: scripts/run.sh [--keep | --stop]" ;;
+esac
+
 "$ROOT/scripts/build.sh"
 
-WORK=$(mktemp -d /tmp/clienttier-run.XXXXXX)
+if $KEEP; then
+  [[ ! -e $KEEP_DIR ]] || die "$KEEP_DIR exists: a suite is kept already (scripts/run.sh --stop)"
+  mkdir -p "$KEEP_DIR"
+  WORK=$KEEP_DIR
+else
+  WORK=$(mktemp -d /tmp/clienttier-run.XXXXXX)
+fi
 cleanup() {
   ct_stop_all_services
   "$ROOT/scripts/stack.sh" stop "$WORK/stack" || true
@@ -65,7 +102,40 @@ ct_show_metrics referral '^ct_(referral_events|outbox_published)'
 ct_show_metrics scoring '^ct_(scoring_events|scoring_propagation|outbox_published|cache_(hits|misses))'
 ct_show_metrics campaign '^ct_campaign_'
 
+if $KEEP; then
+  for name in "${!CT_PIDS[@]}"; do
+    printf '%s %s\n' "$name" "${CT_PIDS[$name]}"
+  done >"$WORK/pids"
+  # What tierctl reads (CT_<FLAG>): the addresses and the centre's admin key.
+  cat >"$WORK/kept.env" <<ENV
+CT_PROFILE_ADDRESS=$PROFILE
+CT_SCORING_ADDRESS=$SCORING
+CT_CAMPAIGN_ADDRESS=$CAMPAIGN
+CT_REFERRAL_ADDRESS=$REFERRAL
+CT_API_KEY=$CENTRE_ADMIN_KEY
+ENV
+  trap - EXIT
+  cat <<TEXT
+
+The suite stays up (in $WORK):
+  client-profile  $PROFILE   metrics http://127.0.0.1:${CT_METRICS_PORTS[client-profile]}/metrics
+  scoring         $SCORING   metrics http://127.0.0.1:${CT_METRICS_PORTS[scoring]}/metrics
+  campaign        $CAMPAIGN   metrics http://127.0.0.1:${CT_METRICS_PORTS[campaign]}/metrics
+  referral        $REFERRAL   metrics http://127.0.0.1:${CT_METRICS_PORTS[referral]}/metrics
+  logs            $WORK/<service>.log
+Tenant counselling-centre (the demo centre), admin key:  $CENTRE_ADMIN_KEY
+                                            writer key:  $CENTRE_WRITER_KEY
+Call it (tierctl reads the addresses and the key from the environment):
+  set -a; . $WORK/kept.env; set +a
+  build/tools/tierctl scoring get-tier-distribution
+  build/tools/tierctl scoring get-score --client-id=\$(build/tools/tierctl --output=csv profile list-clients --page.page-size=1 | sed -n 2p | cut -d, -f1)
+Stop it:  scripts/run.sh --stop
+TEXT
+  exit 0
+fi
+
 ct_stop_service campaign
 ct_stop_service scoring
 ct_stop_service referral
 ct_stop_service client-profile
+log "everything stopped; scripts/run.sh --keep leaves the suite running to call it yourself"
