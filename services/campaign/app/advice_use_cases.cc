@@ -33,6 +33,7 @@ v1::NextBestAction AdviceUseCases::NextBestActionFor(const std::string& tenant_i
     signals.churn_reason = score.churn_reason();
     signals.propagation = ToScorePropagation(score.propagation_tier());
     signals.p_alive = score.clv().p_alive();
+    signals.high_past_value = score.spend_tier() == sv1::SPEND_TIER_PREMIUM;
   }
   if (member->profile) {
     for (const pv1::Tag& tag : member->profile->tags()) {

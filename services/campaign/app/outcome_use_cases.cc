@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "common/errors/domain_error.h"
+#include "common/time/utc_time.h"
 #include "services/campaign/app/proto_values.h"
 #include "services/campaign/domain/campaign_report.h"
 
@@ -27,14 +28,22 @@ v1::RecordOutcomeResponse OutcomeUseCases::Record(const std::string& tenant_id,
     } else if (outcome.currency != currency) {
       throw InvalidArgument("revenue.currency", "must be the tenant's currency " + currency);
     }
-    auto group =
+    auto entry =
         campaigns_.FindPlacement(transaction, tenant_id, outcome.campaign_id, outcome.client_id);
-    if (!group) {
+    if (!entry) {
       throw FailedPrecondition("client " + outcome.client_id + " is not in campaign " +
                                outcome.campaign_id + "'s audience");
     }
-    outcome.group = *group;
-    response.set_group(*group);
+    // What happened before the client entered the campaign cannot be its effect; counting it
+    // would credit the campaign (or the holdout) with conversions it never saw.
+    if (outcome.occurred_at < entry->placed_at) {
+      throw FailedPrecondition("occurred_at " + FormatSqlDatetime(outcome.occurred_at) +
+                               " UTC is before client " + outcome.client_id + " entered campaign " +
+                               outcome.campaign_id + " (" + FormatSqlDatetime(entry->placed_at) +
+                               " UTC): it does not count");
+    }
+    outcome.group = entry->group;
+    response.set_group(entry->group);
     response.set_duplicate(!outcomes_.Insert(transaction, tenant_id, outcome));
   });
   return response;

@@ -86,6 +86,23 @@ NextBestAction ForMature(const ClientSignals& signals) {
   return action;
 }
 
+NextBestAction ForChurned(const ClientSignals& signals) {
+  NextBestAction action;
+  action.evidence.push_back({"lifecycle", Name(signals.lifecycle)});
+  action.evidence.push_back({"high_past_value", signals.high_past_value ? "yes" : "no"});
+  if (signals.high_past_value) {
+    action.action = Action::kPersonalOutreach;
+    action.reason =
+        "churned client who spent the most before: a personal win-back note from their "
+        "counsellor";
+  } else {
+    action.action = Action::kValueContent;
+    action.reason = "churned client: low-pressure content to wake them up, never an offer";
+  }
+  AddPAlive(signals, action);
+  return action;
+}
+
 }  // namespace
 
 const char* Name(ClientTier tier) {
@@ -197,15 +214,19 @@ NextBestAction DecideNextBestAction(const ClientSignals& signals) {
       AddPAlive(signals, action);
       return action;
     }
-    case Lifecycle::kUnspecified:
-    case Lifecycle::kProspect:
     case Lifecycle::kChurned:
+      return ForChurned(signals);
+    case Lifecycle::kProspect:
+      return NextBestAction{Action::kNoAction,
+                            "prospect who has not bought yet: acquisition campaigns reach "
+                            "prospects, this playbook starts at the first purchase",
+                            {{"lifecycle", Name(signals.lifecycle)}}};
+    case Lifecycle::kUnspecified:
       break;
   }
-  return NextBestAction{
-      Action::kNoAction,
-      std::string("no playbook step for lifecycle stage ") + Name(signals.lifecycle),
-      {{"lifecycle", Name(signals.lifecycle)}}};
+  return NextBestAction{Action::kNoAction,
+                        "not scored yet: nothing to act on",
+                        {{"lifecycle", Name(signals.lifecycle)}}};
 }
 
 }  // namespace clienttier::campaign

@@ -44,6 +44,9 @@ struct ClientSignals {
   std::optional<int64_t> days_since_last_contact;  // any campaign, any channel; nullopt: never
   bool has_marketing_consent = false;              // granted on at least one channel
   std::optional<double> p_alive;
+  // Among the clients who spent the most (scoring's premium spend tier): a win-back is worth a
+  // person's time.
+  bool high_past_value = false;
 };
 
 struct Evidence {
@@ -78,8 +81,11 @@ inline constexpr int64_t kQuietDays = 7;
 //                      tier is T1 (the best advocates even before they have shared); else
 //                      member event
 //        dormant    -> value content; never an offer, whatever the tier
-//        prospect, churned, unknown -> no action (acquisition and win-back are campaigns,
-//                      not this playbook)
+//        churned    -> win-back, following the seeds: a personal note from their counsellor
+//                      for a client of high past value; for the others low-pressure content
+//                      that wakes them up (内容唤醒), never an offer
+//        prospect, unknown -> no action, with its reason (acquisition campaigns reach
+//                      prospects; an unscored client has nothing to act on yet)
 // p_alive is evidence only: scoring already used it for the lifecycle stage and the churn
 // warning, and weighing it again here would count it twice.
 NextBestAction DecideNextBestAction(const ClientSignals& signals);

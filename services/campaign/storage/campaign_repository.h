@@ -42,10 +42,16 @@ class CampaignRepository {
   virtual std::unordered_set<std::string> PlacedClients(Transaction& transaction,
                                                         const std::string& tenant_id,
                                                         const std::string& campaign_id) = 0;
-  virtual std::optional<v1::AudienceGroup> FindPlacement(Transaction& transaction,
-                                                         const std::string& tenant_id,
-                                                         const std::string& campaign_id,
-                                                         const std::string& client_id) = 0;
+  // A client's place in a campaign's audience: its group and when it entered (the launch's
+  // contact time, or a trigger's entry).
+  struct AudienceEntry {
+    v1::AudienceGroup group = v1::AUDIENCE_GROUP_UNSPECIFIED;
+    UnixMicros placed_at = 0;
+  };
+  virtual std::optional<AudienceEntry> FindPlacement(Transaction& transaction,
+                                                     const std::string& tenant_id,
+                                                     const std::string& campaign_id,
+                                                     const std::string& client_id) = 0;
   // Places clients (ignoring ones already placed) and records a contact for each treatment
   // member on `channel` at `now`.
   virtual void Place(Transaction& transaction, const std::string& tenant_id,

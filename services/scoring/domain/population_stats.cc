@@ -29,7 +29,12 @@ PopulationStats ComputePopulationStats(const std::vector<ClientFacts>& facts,
       continue;
     }
     rfm_inputs.push_back(RfmInputFromFacts(facts[i], config.rfm, as_of));
-    values.push_back(QuadrantValueMinor(facts[i]));
+    // The value cut is taken among clients who paid in the value window: with the lapsed ones
+    // counted (two thirds of a mature centre), the median was 0 and any recent buyer was "high
+    // value". A client with no value in the window is low value whatever the cut.
+    if (QuadrantValueMinor(facts[i]) > 0) {
+      values.push_back(QuadrantValueMinor(facts[i]));
+    }
     potentials.push_back(QuadrantPotentialMinor(facts[i], clv[i]));
   }
   PopulationStats stats;

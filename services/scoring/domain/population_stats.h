@@ -28,7 +28,8 @@ int64_t QuadrantValueMinor(const ClientFacts& facts);
 int64_t QuadrantPotentialMinor(const ClientFacts& facts, const ClvEstimate& clv);
 
 // clv[i] belongs to facts[i]; throws std::invalid_argument when the sizes differ. Only clients
-// that have purchased take part: a prospect has no RFM and no quadrant.
+// that have purchased take part: a prospect has no RFM and no quadrant. The quadrant's value
+// cut is among those with value in the window (trailing 365 days) only.
 PopulationStats ComputePopulationStats(const std::vector<ClientFacts>& facts,
                                        const std::vector<ClvEstimate>& clv,
                                        const ScoringConfig& config, Day as_of, int64_t version);

@@ -251,12 +251,15 @@ class FakeCampaignRepository final : public CampaignRepository {
     }
     return placed;
   }
-  std::optional<v1::AudienceGroup> FindPlacement(Transaction& /*transaction*/,
-                                                 const std::string& tenant_id,
-                                                 const std::string& campaign_id,
-                                                 const std::string& client_id) override {
+  std::optional<AudienceEntry> FindPlacement(Transaction& /*transaction*/,
+                                             const std::string& tenant_id,
+                                             const std::string& campaign_id,
+                                             const std::string& client_id) override {
     auto found = audience.find({tenant_id, campaign_id, client_id});
-    return found == audience.end() ? std::nullopt : std::optional<v1::AudienceGroup>(found->second);
+    if (found == audience.end()) {
+      return std::nullopt;
+    }
+    return AudienceEntry{found->second, placed_at.at({tenant_id, campaign_id, client_id})};
   }
   void Place(Transaction& /*transaction*/, const std::string& tenant_id,
              const std::string& campaign_id, int channel, const std::vector<Placement>& placements,
@@ -264,6 +267,7 @@ class FakeCampaignRepository final : public CampaignRepository {
     for (const Placement& placement : placements) {
       // INSERT IGNORE on both tables: one placement and one contact per client and campaign.
       audience.emplace(std::tuple{tenant_id, campaign_id, placement.client_id}, placement.group);
+      placed_at.emplace(std::tuple{tenant_id, campaign_id, placement.client_id}, now);
       if (placement.group != v1::AUDIENCE_GROUP_TREATMENT) {
         continue;
       }
@@ -320,6 +324,7 @@ class FakeCampaignRepository final : public CampaignRepository {
   std::map<std::pair<std::string, std::string>, v1::Campaign> campaigns;  // (tenant, id)
   // (tenant, campaign, client) -> group
   std::map<std::tuple<std::string, std::string, std::string>, v1::AudienceGroup> audience;
+  std::map<std::tuple<std::string, std::string, std::string>, UnixMicros> placed_at;
   std::vector<Contact> contacts;
 };
 

@@ -159,15 +159,43 @@ TEST(NextBestActionTest, DormantNeverGetsAHardSell) {
   }
 }
 
-TEST(NextBestActionTest, StagesOutsideThePlaybookGetNoAction) {
-  for (const Lifecycle lifecycle :
-       {Lifecycle::kUnspecified, Lifecycle::kProspect, Lifecycle::kChurned}) {
+TEST(NextBestActionTest, ChurnedClientsGetAWinBackByPastValue) {
+  // Low pressure first: content, never an offer, whatever there would be to sell.
+  ClientSignals ordinary = Client(Lifecycle::kChurned, ClientTier::kT3);
+  ordinary.interest_tags = {"parenting"};
+  ordinary.p_alive = 0.02;
+  const NextBestAction content = DecideNextBestAction(ordinary);
+  EXPECT_EQ(content.action, Action::kValueContent);
+  EXPECT_EQ(EvidenceOf(content).at("high_past_value"), "no");
+  EXPECT_EQ(EvidenceOf(content).at("p_alive"), "0.02");
+  // A client who spent the most is worth a person's time.
+  ClientSignals valuable = ordinary;
+  valuable.high_past_value = true;
+  const NextBestAction outreach = DecideNextBestAction(valuable);
+  EXPECT_EQ(outreach.action, Action::kPersonalOutreach);
+  EXPECT_EQ(EvidenceOf(outreach).at("high_past_value"), "yes");
+  // Win-back is marketing: consent and the quiet period still come first.
+  valuable.has_marketing_consent = false;
+  EXPECT_EQ(DecideNextBestAction(valuable).action, Action::kRespectQuiet);
+  valuable.has_marketing_consent = true;
+  valuable.days_since_last_contact = 2;
+  EXPECT_EQ(DecideNextBestAction(valuable).action, Action::kRespectQuiet);
+}
+
+TEST(NextBestActionTest, OnlyProspectsAndUnscoredClientsGetNoActionWithTheirReason) {
+  for (int stage = 0; stage <= 6; ++stage) {
+    const auto lifecycle = static_cast<Lifecycle>(stage);
     const NextBestAction action = DecideNextBestAction(Client(lifecycle));
-    EXPECT_EQ(action.action, Action::kNoAction) << Name(lifecycle);
+    const bool expected_none =
+        lifecycle == Lifecycle::kUnspecified || lifecycle == Lifecycle::kProspect;
+    EXPECT_EQ(action.action == Action::kNoAction, expected_none) << Name(lifecycle);
     EXPECT_EQ(EvidenceOf(action).at("lifecycle"), Name(lifecycle));
   }
-  EXPECT_EQ(DecideNextBestAction(Client(Lifecycle::kChurned)).reason,
-            "no playbook step for lifecycle stage churned");
+  EXPECT_EQ(DecideNextBestAction(Client(Lifecycle::kProspect)).reason,
+            "prospect who has not bought yet: acquisition campaigns reach prospects, this "
+            "playbook starts at the first purchase");
+  EXPECT_EQ(DecideNextBestAction(Client(Lifecycle::kUnspecified)).reason,
+            "not scored yet: nothing to act on");
 }
 
 TEST(NextBestActionTest, EveryDecisionExplainsItself) {

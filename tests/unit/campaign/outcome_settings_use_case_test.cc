@@ -60,6 +60,25 @@ TEST_F(LaunchedCampaignTest, OutcomesOutsideTheAudienceOrInAnotherCurrencyAreRef
   EXPECT_TRUE(world_.outcome_repository.rows.empty());
 }
 
+TEST_F(LaunchedCampaignTest, AnOutcomeBeforeTheClientEnteredDoesNotCount) {
+  // Launched at kStart: the members entered then.
+  OutcomeRow before = Outcome("c-4", "k-early", 800);
+  before.occurred_at = kStart - 1;
+  try {
+    world_.outcomes.Record(kTenant, before);
+    ADD_FAILURE() << "an outcome before entry was recorded";
+  } catch (const DomainError& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kFailedPrecondition);
+    EXPECT_NE(std::string(error.what()).find("occurred_at"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("does not count"), std::string::npos);
+  }
+  EXPECT_TRUE(world_.outcome_repository.rows.empty());
+  OutcomeRow at_entry = Outcome("c-4", "k-at", 800);
+  at_entry.occurred_at = kStart;
+  EXPECT_FALSE(world_.outcomes.Record(kTenant, at_entry).duplicate());
+  EXPECT_EQ(world_.outcome_repository.rows.size(), 1U);
+}
+
 TEST_F(LaunchedCampaignTest, TheReportCountsEachGroupsMembersConversionsAndRevenue) {
   int64_t treatment_revenue = 0;
   for (const auto& [key, group] : world_.campaign_repository.audience) {

@@ -119,7 +119,9 @@ TEST(PopulationStatsTest, ComputedOverPurchasersOnly) {
   EXPECT_EQ(stats.rfm.recency_cuts_days, (std::vector<int64_t>{2, 10, 40, 400}));
   EXPECT_EQ(stats.rfm.frequency_cuts, (std::vector<int64_t>{0, 1, 3, 12}));
   EXPECT_EQ(stats.rfm.monetary_cuts_minor, (std::vector<int64_t>{0, 5'000, 60'000, 1'500'000}));
-  EXPECT_EQ(stats.quadrant.value_cut_minor, 5'000);
+  // The median of the purchasers with value in the window, {5,000, 60,000, 1,500,000}: the
+  // lapsed client's 0 does not pull the cut down to 0.
+  EXPECT_EQ(stats.quadrant.value_cut_minor, 60'000);
   EXPECT_EQ(stats.quadrant.potential_cut_minor, 0);
 }
 
@@ -194,7 +196,7 @@ TEST(ScoreClientTest, ExplanationAddsUpAndNamesTheBreakpoints) {
                       "spend_tier: average monthly spend 125000 over 365 days > "
                       "growth_max_monthly_minor 100000 -> premium"));
   EXPECT_TRUE(HasRule(
-      score, "quadrant: value 1500000 > cut 5000, potential 500000 > cut 0 (p50/p50) -> star"));
+      score, "quadrant: value 1500000 > cut 60000, potential 500000 > cut 0 (p50/p50) -> star"));
   const auto& inputs = score.explanation.inputs;
   const auto spend = std::find_if(inputs.begin(), inputs.end(), [](const ExplanationInput& input) {
     return input.name == "spend_365d_minor";
@@ -240,7 +242,8 @@ TEST(ScoreClientTest, OtherQuadrantsAndStages) {
   EXPECT_EQ(moderate.rfm_cell, "333");
   EXPECT_EQ(moderate.need_depth, NeedDepth::kModerate);
   EXPECT_EQ(moderate.lifecycle, LifecycleStage::kGrowth);
-  EXPECT_EQ(moderate.quadrant, Quadrant::kCashCow);
+  // Value 60,000 is the cut itself (high means above it); potential 50,000 - 60,000 < 0.
+  EXPECT_EQ(moderate.quadrant, Quadrant::kDog);
   EXPECT_DOUBLE_EQ(moderate.composite, 46.25);
   EXPECT_EQ(moderate.tier.tier, Tier::kT2);
 

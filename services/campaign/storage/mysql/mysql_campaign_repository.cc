@@ -209,12 +209,12 @@ std::unordered_set<std::string> MySqlCampaignRepository::PlacedClients(
   return placed;
 }
 
-std::optional<v1::AudienceGroup> MySqlCampaignRepository::FindPlacement(
+std::optional<CampaignRepository::AudienceEntry> MySqlCampaignRepository::FindPlacement(
     Transaction& transaction, const std::string& tenant_id, const std::string& campaign_id,
     const std::string& client_id) {
   sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection,
-                        "SELECT audience_group FROM audience"
+                        "SELECT audience_group, placed_at FROM audience"
                         " WHERE tenant_id = ? AND campaign_id = ? AND client_id = ?");
   select->setString(1, tenant_id);
   select->setString(2, campaign_id);
@@ -223,7 +223,8 @@ std::optional<v1::AudienceGroup> MySqlCampaignRepository::FindPlacement(
   if (!rows->next()) {
     return std::nullopt;
   }
-  return static_cast<v1::AudienceGroup>(rows->getInt(1));
+  return AudienceEntry{static_cast<v1::AudienceGroup>(rows->getInt(1)),
+                       ParseSqlDatetime(rows->getString(2))};
 }
 
 void MySqlCampaignRepository::Place(Transaction& transaction, const std::string& tenant_id,
