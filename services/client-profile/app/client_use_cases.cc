@@ -63,10 +63,13 @@ v1::Client ClientUseCases::Erase(const std::string& tenant_id, const std::string
                                  const std::string& reason, const std::string& key_id) {
   v1::Client tombstone = clients_.Erase(tenant_id, client_id, reason, clock_.Now());
   on_commit_();
-  // The audit trail of an erasure: who (key id), which client, why. No personal data.
-  LogInfo(
-      "client erased",
-      {{"tenant", tenant_id}, {"client_id", client_id}, {"key_id", key_id}, {"reason", reason}});
+  // The audit trail of an erasure: who (key id), which client, when. The reason is free text
+  // that often names the person (it did: "request from <name>, <email>"), so only its length
+  // is logged; the reason itself is kept nowhere.
+  LogInfo("client erased", {{"tenant", tenant_id},
+                            {"client_id", client_id},
+                            {"key_id", key_id},
+                            {"reason_length", reason.size()}});
   return tombstone;
 }
 
