@@ -33,7 +33,7 @@ grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
                                           v1::Client* response) {
   return runner_.Run(context, "CreateClient", Role::kWriter, [&](const Caller& caller) {
     ValidateClient(request->client(), "client");
-    *response = clients_.Create(caller.tenant_id, request->client());
+    *response = clients_.Create(caller.tenant_id, request->client(), caller.key_id);
   });
 }
 
@@ -60,7 +60,7 @@ grpc::Status ProfileService::UpdateClient(grpc::ServerContext* context,
                                           v1::Client* response) {
   return runner_.Run(context, "UpdateClient", Role::kWriter, [&](const Caller& caller) {
     ValidateUpdate(*request);
-    *response = clients_.Update(caller.tenant_id, *request);
+    *response = clients_.Update(caller.tenant_id, *request, caller.key_id);
   });
 }
 
@@ -144,13 +144,16 @@ grpc::Status ProfileService::ImportClients(grpc::ServerContext* context,
   return runner_.Run(context, "ImportClients", Role::kWriter, [&](const Caller& caller) {
     // Each record is validated by the use case: an invalid one is reported, not fatal.
     v1::ImportClientsRequest item;
-    *response = clients_.Import(caller.tenant_id, [&](v1::Client& client) {
-      if (!reader->Read(&item)) {
-        return false;
-      }
-      client = std::move(*item.mutable_client());
-      return true;
-    });
+    *response = clients_.Import(
+        caller.tenant_id,
+        [&](v1::Client& client) {
+          if (!reader->Read(&item)) {
+            return false;
+          }
+          client = std::move(*item.mutable_client());
+          return true;
+        },
+        caller.key_id);
   });
 }
 
@@ -173,6 +176,27 @@ grpc::Status ProfileService::GetActivitySummary(grpc::ServerContext* context,
   return runner_.Run(context, "GetActivitySummary", Role::kReader, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), 64);
     *response = activity_.Summary(caller.tenant_id, request->client_id());
+  });
+}
+
+grpc::Status ProfileService::ListConsentHistory(grpc::ServerContext* context,
+                                                const v1::ListConsentHistoryRequest* request,
+                                                v1::ListConsentHistoryResponse* response) {
+  return runner_.Run(context, "ListConsentHistory", Role::kReader, [&](const Caller& caller) {
+    validation::CheckId("client_id", request->client_id(), 64);
+    const int page_size = request->page().page_size();
+    if (page_size < 0 || page_size > ClientUseCases::kMaxPageSize) {
+      throw InvalidArgument("page.page_size",
+                            "must be from 0 to " + std::to_string(ClientUseCases::kMaxPageSize));
+    }
+    ConsentHistoryPage page = clients_.ListConsentHistory(caller.tenant_id, request->client_id(),
+                                                          request->page().page_token(), page_size);
+    if (!page.next_page_token.empty()) {
+      response->mutable_page()->set_next_page_token(page.next_page_token);
+    }
+    for (auto& change : page.changes) {
+      *response->add_changes() = std::move(change);
+    }
   });
 }
 

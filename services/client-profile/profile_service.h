@@ -54,6 +54,9 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
   grpc::Status GetActivitySummary(grpc::ServerContext* context,
                                   const v1::GetActivitySummaryRequest* request,
                                   v1::ActivitySummary* response) override;
+  grpc::Status ListConsentHistory(grpc::ServerContext* context,
+                                  const v1::ListConsentHistoryRequest* request,
+                                  v1::ListConsentHistoryResponse* response) override;
 
  private:
   RpcRunner& runner_;

@@ -1,5 +1,7 @@
 #include "services/client-profile/app/client_use_cases.h"
 
+#include <stdexcept>
+
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
 #include "services/client-profile/domain/client_rules.h"
@@ -17,8 +19,9 @@ std::string FilterFingerprint(const ClientFilter& filter) {
 
 }  // namespace
 
-v1::Client ClientUseCases::Create(const std::string& tenant_id, const v1::Client& input) {
-  v1::Client created = clients_.Create(tenant_id, NewClient(input, clock_.Now()));
+v1::Client ClientUseCases::Create(const std::string& tenant_id, const v1::Client& input,
+                                  const std::string& key_id) {
+  v1::Client created = clients_.Create(tenant_id, NewClient(input, clock_.Now()), key_id);
   on_commit_();
   return created;
 }
@@ -37,8 +40,9 @@ v1::Client ClientUseCases::Get(const std::string& tenant_id, const std::string& 
 }
 
 v1::Client ClientUseCases::Update(const std::string& tenant_id,
-                                  const v1::UpdateClientRequest& request) {
-  v1::Client updated = clients_.Update(tenant_id, request, clock_.Now());
+                                  const v1::UpdateClientRequest& request,
+                                  const std::string& key_id) {
+  v1::Client updated = clients_.Update(tenant_id, request, clock_.Now(), key_id);
   on_commit_();
   return updated;
 }
@@ -61,21 +65,25 @@ ClientPage ClientUseCases::List(const std::string& tenant_id, const ClientFilter
 
 v1::Client ClientUseCases::Erase(const std::string& tenant_id, const std::string& client_id,
                                  const std::string& reason, const std::string& key_id) {
-  v1::Client tombstone = clients_.Erase(tenant_id, client_id, reason, clock_.Now());
+  v1::Client tombstone = clients_.Erase(tenant_id, client_id, clock_.Now(), key_id);
   on_commit_();
-  // The audit trail of an erasure: who (key id), which client, why. No personal data.
-  LogInfo(
-      "client erased",
-      {{"tenant", tenant_id}, {"client_id", client_id}, {"key_id", key_id}, {"reason", reason}});
+  // The audit trail of an erasure: who (key id), which client, when. The reason is free text
+  // that often names the person (it did: "request from <name>, <email>"), so only its length
+  // is logged; the reason itself is kept nowhere.
+  LogInfo("client erased", {{"tenant", tenant_id},
+                            {"client_id", client_id},
+                            {"key_id", key_id},
+                            {"reason_length", reason.size()}});
   return tombstone;
 }
 
 v1::ImportClientsResponse ClientUseCases::Import(const std::string& tenant_id,
-                                                 const ImportSource& next) {
+                                                 const ImportSource& next,
+                                                 const std::string& key_id) {
   v1::ImportClientsResponse report;
   std::vector<v1::Client> chunk;
   const auto flush = [&] {
-    const ImportCounts counts = clients_.Import(tenant_id, chunk);
+    const ImportCounts counts = clients_.Import(tenant_id, chunk, key_id);
     report.set_created_count(report.created_count() + counts.created);
     report.set_existing_count(report.existing_count() + counts.existing);
     chunk.clear();
@@ -105,6 +113,42 @@ v1::ImportClientsResponse ClientUseCases::Import(const std::string& tenant_id,
     flush();
   }
   return report;
+}
+
+ConsentHistoryPage ClientUseCases::ListConsentHistory(const std::string& tenant_id,
+                                                      const std::string& client_id,
+                                                      const std::string& page_token,
+                                                      int page_size) {
+  // A token names a position in one client's history only.
+  const std::string fingerprint = "consent_history\x1f" + client_id;
+  int64_t after_seq = 0;
+  if (!page_token.empty()) {
+    const std::string after = DecodePageToken(page_token, fingerprint);
+    try {
+      size_t parsed = 0;
+      after_seq = std::stoll(after, &parsed);
+      if (parsed != after.size() || after_seq < 0) {
+        throw std::invalid_argument("trailing characters");
+      }
+    } catch (const std::exception&) {
+      throw InvalidArgument("page.page_token", "malformed or expired token");
+    }
+  }
+  if (!clients_.Get(tenant_id, client_id)) {
+    throw NotFound("client '" + client_id + "' not found");
+  }
+  const int limit = page_size == 0 ? kDefaultPageSize : page_size;
+  std::vector<ConsentHistoryRow> rows =
+      clients_.ListConsentHistory(tenant_id, client_id, after_seq, limit + 1);
+  ConsentHistoryPage page;
+  if (static_cast<int>(rows.size()) > limit) {
+    rows.pop_back();
+    page.next_page_token = EncodePageToken(std::to_string(rows.back().seq), fingerprint);
+  }
+  for (ConsentHistoryRow& row : rows) {
+    page.changes.push_back(std::move(row.change));
+  }
+  return page;
 }
 
 }  // namespace clienttier::profile

@@ -27,7 +27,30 @@ const char* TypeName(const ::clienttier::profile::v1::ProfileEvent& event) {
   return "unknown";
 }
 
+void StripClient(::clienttier::profile::v1::Client& client) {
+  client.clear_display_name();
+  client.clear_email();
+  client.clear_phone();
+}
+
 }  // namespace
+
+void StripPersonalData(::clienttier::profile::v1::ProfileEvent& event) {
+  using Event = ::clienttier::profile::v1::ProfileEvent;
+  switch (event.payload_case()) {
+    case Event::kClientCreated:
+      StripClient(*event.mutable_client_created()->mutable_client());
+      break;
+    case Event::kClientUpdated:
+      StripClient(*event.mutable_client_updated()->mutable_client());
+      break;
+    case Event::kInteractionRecorded:
+      event.mutable_interaction_recorded()->mutable_interaction()->clear_detail();
+      break;
+    default:
+      break;  // erasures and transactions carry ids, codes, amounts and times only
+  }
+}
 
 std::string ClientCacheKey(const std::string& tenant_id, const std::string& client_id) {
   return "ct:profile:" + tenant_id + ":client:" + client_id;
@@ -36,6 +59,7 @@ std::string ClientCacheKey(const std::string& tenant_id, const std::string& clie
 OutboxEvent MakeOutboxEvent(const std::string& tenant_id, UnixMicros now,
                             ::clienttier::profile::v1::ProfileEvent event,
                             const std::string& invalidate_key) {
+  StripPersonalData(event);
   const char* type = TypeName(event);
   return ::clienttier::MakeOutboxEvent(kProfileEventStream, type, tenant_id, now, std::move(event),
                                        invalidate_key);

@@ -6,6 +6,7 @@
 
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "common/time/utc_time.h"
+#include "services/client-profile/domain/consent_history.h"
 
 namespace clienttier::profile {
 
@@ -18,12 +19,19 @@ struct ClientFilter {
   bool include_erased = false;
 };
 
+// One stored consent history entry; `seq` orders a client's entries and is the page cursor.
+struct ConsentHistoryRow {
+  int64_t seq = 0;
+  v1::ConsentChange change;
+};
+
 struct ImportCounts {
   int64_t created = 0;
   int64_t existing = 0;
 };
 
-// Clients of one tenant. Every write also writes its event to the outbox in the same
+// Clients of one tenant. Every write also writes its event to the outbox and its consent
+// changes (ConsentChanges, with `key_id` as the author) to the consent history in the same
 // transaction. Throws DomainError (NotFound, AlreadyExists, Conflict, FailedPrecondition,
 // Unavailable).
 class ClientRepository {
@@ -31,7 +39,8 @@ class ClientRepository {
   virtual ~ClientRepository() = default;
 
   // `client` is final (NewClient applied). AlreadyExists if the id is taken.
-  virtual v1::Client Create(const std::string& tenant_id, const v1::Client& client) = 0;
+  virtual v1::Client Create(const std::string& tenant_id, const v1::Client& client,
+                            const std::string& key_id) = 0;
   virtual std::optional<v1::Client> Get(const std::string& tenant_id,
                                         const std::string& client_id) = 0;
   // The client if it can be had without I/O (an in-process cache); nullopt means "ask Get".
@@ -41,15 +50,20 @@ class ClientRepository {
   }
   // Applies the (validated) request under optimistic concurrency.
   virtual v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
-                            UnixMicros now) = 0;
+                            UnixMicros now, const std::string& key_id) = 0;
   // Clients with client_id > after_client_id, ordered, at most `limit`.
   virtual std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,
                                        const std::string& after_client_id, int limit) = 0;
+  // Also replaces the client's consent history with its ErasureEntry.
   virtual v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
-                           const std::string& reason, UnixMicros now) = 0;
+                           UnixMicros now, const std::string& key_id) = 0;
   // Creates the clients not yet present (each already NewClient-ed); skips existing ids.
-  virtual ImportCounts Import(const std::string& tenant_id,
-                              const std::vector<v1::Client>& clients) = 0;
+  virtual ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
+                              const std::string& key_id) = 0;
+  // The client's consent history entries with seq > after_seq, oldest first, at most `limit`.
+  virtual std::vector<ConsentHistoryRow> ListConsentHistory(const std::string& tenant_id,
+                                                            const std::string& client_id,
+                                                            int64_t after_seq, int limit) = 0;
 };
 
 }  // namespace clienttier::profile

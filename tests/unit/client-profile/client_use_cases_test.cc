@@ -14,6 +14,7 @@ using testing::FixedClock;
 
 constexpr UnixMicros kNow = 1'700'000'000LL * kMicrosPerSecond;
 constexpr char kTenant[] = "tenant-a";
+constexpr char kKey[] = "key-1";
 
 v1::Client Input(const std::string& client_id, const std::string& name = "Li Na") {
   v1::Client client;
@@ -43,7 +44,7 @@ class ClientUseCasesTest : public ::testing::Test {
 };
 
 TEST_F(ClientUseCasesTest, CreateStoresTheNewClientAndWakesTheRelay) {
-  const v1::Client created = clients_.Create(kTenant, Input("c-1"));
+  const v1::Client created = clients_.Create(kTenant, Input("c-1"), kKey);
 
   EXPECT_EQ(created.version(), 1);
   EXPECT_EQ(FromProtoTimestamp(created.created_at()), kNow);
@@ -55,24 +56,24 @@ TEST_F(ClientUseCasesTest, CreateStoresTheNewClientAndWakesTheRelay) {
 }
 
 TEST_F(ClientUseCasesTest, CreateWithATakenIdIsAlreadyExistsAndKeepsTheFirst) {
-  clients_.Create(kTenant, Input("c-1", "First"));
+  clients_.Create(kTenant, Input("c-1", "First"), kKey);
 
-  EXPECT_EQ(KindOf([&] { clients_.Create(kTenant, Input("c-1", "Second")); }),
+  EXPECT_EQ(KindOf([&] { clients_.Create(kTenant, Input("c-1", "Second"), kKey); }),
             ErrorKind::kAlreadyExists);
   EXPECT_EQ(repository_.Find(kTenant, "c-1")->display_name(), "First");
-  EXPECT_EQ(commits_, 1);                     // nothing committed, nothing to publish
-  clients_.Create("tenant-b", Input("c-1"));  // the same id in another tenant is free
+  EXPECT_EQ(commits_, 1);                           // nothing committed, nothing to publish
+  clients_.Create("tenant-b", Input("c-1"), kKey);  // the same id in another tenant is free
 }
 
 TEST_F(ClientUseCasesTest, GetIsNotFoundForAnUnknownClient) {
   EXPECT_EQ(KindOf([&] { clients_.Get(kTenant, "nobody"); }), ErrorKind::kNotFound);
-  clients_.Create(kTenant, Input("c-1"));
+  clients_.Create(kTenant, Input("c-1"), kKey);
   EXPECT_EQ(clients_.Get(kTenant, "c-1").display_name(), "Li Na");
   EXPECT_EQ(KindOf([&] { clients_.Get("tenant-b", "c-1"); }), ErrorKind::kNotFound);
 }
 
 TEST_F(ClientUseCasesTest, GetWithoutIoAnswersOnlyFromTheInProcessCache) {
-  clients_.Create(kTenant, Input("c-1"));
+  clients_.Create(kTenant, Input("c-1"), kKey);
   EXPECT_FALSE(clients_.GetWithoutIo(kTenant, "c-1").has_value());
 
   repository_.cached_without_io.insert("c-1");
@@ -93,10 +94,10 @@ v1::UpdateClientRequest Rename(const std::string& client_id, int64_t expected_ve
 }
 
 TEST_F(ClientUseCasesTest, UpdateAppliesTheMaskAndBumpsTheVersion) {
-  clients_.Create(kTenant, Input("c-1"));
+  clients_.Create(kTenant, Input("c-1"), kKey);
   clock_.Advance(kMicrosPerSecond);
 
-  const v1::Client updated = clients_.Update(kTenant, Rename("c-1", 1, "Wang Fang"));
+  const v1::Client updated = clients_.Update(kTenant, Rename("c-1", 1, "Wang Fang"), kKey);
 
   EXPECT_EQ(updated.version(), 2);
   EXPECT_EQ(updated.display_name(), "Wang Fang");
@@ -107,21 +108,21 @@ TEST_F(ClientUseCasesTest, UpdateAppliesTheMaskAndBumpsTheVersion) {
 }
 
 TEST_F(ClientUseCasesTest, UpdateWithAStaleVersionIsAConflictAndChangesNothing) {
-  clients_.Create(kTenant, Input("c-1"));
-  clients_.Update(kTenant, Rename("c-1", 1, "Second"));
+  clients_.Create(kTenant, Input("c-1"), kKey);
+  clients_.Update(kTenant, Rename("c-1", 1, "Second"), kKey);
 
-  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("c-1", 1, "Lost update")); }),
+  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("c-1", 1, "Lost update"), kKey); }),
             ErrorKind::kConflict);
   EXPECT_EQ(repository_.Find(kTenant, "c-1")->display_name(), "Second");
   EXPECT_EQ(repository_.Find(kTenant, "c-1")->version(), 2);
   EXPECT_EQ(commits_, 2);
-  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("nobody", 1, "x")); }),
+  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("nobody", 1, "x"), kKey); }),
             ErrorKind::kNotFound);
 }
 
 TEST_F(ClientUseCasesTest, ListPagesThroughAllClientsWithTokensBoundToTheFilter) {
   for (const char* id : {"c-5", "c-1", "c-3", "c-2", "c-4"}) {
-    clients_.Create(kTenant, Input(id));
+    clients_.Create(kTenant, Input(id), kKey);
   }
   ClientFilter filter;
   filter.acquisition_channel = "search_ads";
@@ -166,13 +167,15 @@ ImportSource Stream(std::vector<v1::Client> clients) {
 }
 
 TEST_F(ClientUseCasesTest, ImportSkipsExistingIdsAndReportsInvalidRecords) {
-  clients_.Create(kTenant, Input("c-1", "Already here"));
+  clients_.Create(kTenant, Input("c-1", "Already here"), kKey);
   v1::Client invalid = Input("c-bad");
   invalid.set_email("not-an-email");
 
   const v1::ImportClientsResponse report =
-      clients_.Import(kTenant, Stream({Input("c-1", "Imported"), Input("c-2"), invalid,
-                                       Input("c-3"), Input("c-2", "Repeated")}));
+      clients_.Import(kTenant,
+                      Stream({Input("c-1", "Imported"), Input("c-2"), invalid, Input("c-3"),
+                              Input("c-2", "Repeated")}),
+                      kKey);
 
   EXPECT_EQ(report.received_count(), 5);
   EXPECT_EQ(report.created_count(), 2);   // c-2, c-3
@@ -196,7 +199,7 @@ TEST_F(ClientUseCasesTest, ImportWritesInChunksAndWakesTheRelayPerChunk) {
     many.push_back(Input("c-" + std::to_string(i)));
   }
 
-  const v1::ImportClientsResponse report = clients_.Import(kTenant, Stream(many));
+  const v1::ImportClientsResponse report = clients_.Import(kTenant, Stream(many), kKey);
 
   EXPECT_EQ(report.created_count(), static_cast<int64_t>(many.size()));
   EXPECT_EQ(repository_.import_chunk_sizes,
@@ -207,7 +210,7 @@ TEST_F(ClientUseCasesTest, ImportWritesInChunksAndWakesTheRelayPerChunk) {
 TEST_F(ClientUseCasesTest, ImportReportsAtMostAHundredErrorsButCountsAllRejections) {
   std::vector<v1::Client> invalid(150, Input(""));  // client_id is required
 
-  const v1::ImportClientsResponse report = clients_.Import(kTenant, Stream(invalid));
+  const v1::ImportClientsResponse report = clients_.Import(kTenant, Stream(invalid), kKey);
 
   EXPECT_EQ(report.rejected_count(), 150);
   EXPECT_EQ(report.errors_size(), ClientUseCases::kMaxReportedImportErrors);
@@ -217,7 +220,7 @@ TEST_F(ClientUseCasesTest, ImportReportsAtMostAHundredErrorsButCountsAllRejectio
 }
 
 TEST_F(ClientUseCasesTest, EraseLeavesATombstoneOnceAndHidesTheClientFromLists) {
-  clients_.Create(kTenant, Input("c-1"));
+  clients_.Create(kTenant, Input("c-1"), kKey);
   clock_.Advance(kMicrosPerSecond);
 
   const v1::Client tombstone = clients_.Erase(kTenant, "c-1", "client asked", "key-1");
@@ -240,9 +243,122 @@ TEST_F(ClientUseCasesTest, EraseLeavesATombstoneOnceAndHidesTheClientFromLists) 
   ClientFilter with_erased;
   with_erased.include_erased = true;
   EXPECT_EQ(clients_.List(kTenant, with_erased, "", 10).clients.size(), 1u);
-  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("c-1", again.version(), "x")); }),
+  EXPECT_EQ(KindOf([&] { clients_.Update(kTenant, Rename("c-1", again.version(), "x"), kKey); }),
             ErrorKind::kFailedPrecondition);
   EXPECT_EQ(KindOf([&] { clients_.Erase(kTenant, "nobody", "r", "key-1"); }), ErrorKind::kNotFound);
+}
+
+v1::UpdateClientRequest SetConsent(const std::string& client_id, int64_t expected_version,
+                                   common::v1::ContactChannel channel, bool granted) {
+  v1::UpdateClientRequest request;
+  request.mutable_client()->set_client_id(client_id);
+  v1::Consent& consent = *request.mutable_client()->add_consents();
+  consent.set_channel(channel);
+  consent.set_granted(granted);
+  request.set_expected_version(expected_version);
+  request.mutable_update_mask()->add_paths("consents");
+  return request;
+}
+
+TEST_F(ClientUseCasesTest, EveryConsentChangeIsKeptWithItsSourceTimeAndKey) {
+  v1::Client input = Input("c-1");
+  v1::Consent& email = *input.add_consents();
+  email.set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+  email.set_granted(true);
+  v1::Client client = clients_.Create(kTenant, input, "key-creator");
+  clock_.Advance(kMicrosPerSecond);
+  client = clients_.Update(
+      kTenant, SetConsent("c-1", client.version(), common::v1::CONTACT_CHANNEL_EMAIL, false),
+      "key-editor");
+  // A rename and a consent sent again unchanged record nothing.
+  client = clients_.Update(kTenant, Rename("c-1", client.version(), "Renamed"), "key-editor");
+  client = clients_.Update(
+      kTenant, SetConsent("c-1", client.version(), common::v1::CONTACT_CHANNEL_EMAIL, false),
+      "key-editor");
+
+  const ConsentHistoryPage page = clients_.ListConsentHistory(kTenant, "c-1", "", 0);
+  ASSERT_EQ(page.changes.size(), 2u);
+  EXPECT_TRUE(page.next_page_token.empty());
+  const v1::ConsentChange& granted = page.changes[0];
+  EXPECT_EQ(granted.channel(), common::v1::CONTACT_CHANNEL_EMAIL);
+  EXPECT_EQ(granted.old_state(), v1::CONSENT_STATE_UNSPECIFIED);
+  EXPECT_EQ(granted.new_state(), v1::CONSENT_STATE_GRANTED);
+  EXPECT_EQ(granted.source(), v1::CONSENT_CHANGE_SOURCE_CREATE_CLIENT);
+  EXPECT_EQ(granted.key_id(), "key-creator");
+  EXPECT_EQ(FromProtoTimestamp(granted.changed_at()), kNow);
+  const v1::ConsentChange& withdrawn = page.changes[1];
+  EXPECT_EQ(withdrawn.old_state(), v1::CONSENT_STATE_GRANTED);
+  EXPECT_EQ(withdrawn.new_state(), v1::CONSENT_STATE_NOT_GRANTED);
+  EXPECT_EQ(withdrawn.source(), v1::CONSENT_CHANGE_SOURCE_UPDATE_CLIENT);
+  EXPECT_EQ(withdrawn.key_id(), "key-editor");
+  EXPECT_EQ(FromProtoTimestamp(withdrawn.changed_at()), kNow + kMicrosPerSecond);
+}
+
+TEST_F(ClientUseCasesTest, ConsentHistoryPagesAreBoundToTheirClient) {
+  int64_t version = clients_.Create(kTenant, Input("c-1"), kKey).version();
+  clients_.Create(kTenant, Input("c-2"), kKey);
+  for (int i = 0; i < 5; ++i) {
+    version =
+        clients_
+            .Update(kTenant,
+                    SetConsent("c-1", version, common::v1::CONTACT_CHANNEL_SMS, i % 2 == 0), kKey)
+            .version();
+  }
+  std::vector<v1::ConsentState> states;
+  std::string token;
+  int pages = 0;
+  do {
+    const ConsentHistoryPage page = clients_.ListConsentHistory(kTenant, "c-1", token, 2);
+    for (const auto& change : page.changes) {
+      states.push_back(change.new_state());
+    }
+    token = page.next_page_token;
+    ++pages;
+    if (pages == 1) {
+      EXPECT_EQ(KindOf([&] { clients_.ListConsentHistory(kTenant, "c-2", token, 2); }),
+                ErrorKind::kInvalid);
+    }
+  } while (!token.empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(states,
+            (std::vector<v1::ConsentState>{v1::CONSENT_STATE_GRANTED, v1::CONSENT_STATE_NOT_GRANTED,
+                                           v1::CONSENT_STATE_GRANTED, v1::CONSENT_STATE_NOT_GRANTED,
+                                           v1::CONSENT_STATE_GRANTED}));
+  EXPECT_EQ(KindOf([&] { clients_.ListConsentHistory(kTenant, "nobody", "", 0); }),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(KindOf([&] { clients_.ListConsentHistory("tenant-b", "c-1", "", 0); }),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(KindOf([&] { clients_.ListConsentHistory(kTenant, "c-1", "garbage", 0); }),
+            ErrorKind::kInvalid);
+}
+
+TEST_F(ClientUseCasesTest, ImportRecordsConsentsAndErasureKeepsOnlyTheFactOfIt) {
+  v1::Client input = Input("c-1");
+  v1::Consent& messaging = *input.add_consents();
+  messaging.set_channel(common::v1::CONTACT_CHANNEL_MESSAGING);
+  messaging.set_granted(false);
+  clients_.Import(kTenant, Stream({input}), "key-importer");
+  ConsentHistoryPage page = clients_.ListConsentHistory(kTenant, "c-1", "", 0);
+  ASSERT_EQ(page.changes.size(), 1u);
+  EXPECT_EQ(page.changes[0].source(), v1::CONSENT_CHANGE_SOURCE_IMPORT_CLIENTS);
+  EXPECT_EQ(page.changes[0].new_state(), v1::CONSENT_STATE_NOT_GRANTED);
+  EXPECT_EQ(page.changes[0].key_id(), "key-importer");
+
+  clock_.Advance(kMicrosPerSecond);
+  clients_.Erase(kTenant, "c-1", "client asked", "key-admin");
+  page = clients_.ListConsentHistory(kTenant, "c-1", "", 0);
+  ASSERT_EQ(page.changes.size(), 1u);
+  const v1::ConsentChange& erasure = page.changes[0];
+  EXPECT_EQ(erasure.source(), v1::CONSENT_CHANGE_SOURCE_ERASE_CLIENT);
+  EXPECT_EQ(erasure.key_id(), "key-admin");
+  EXPECT_EQ(FromProtoTimestamp(erasure.changed_at()), kNow + kMicrosPerSecond);
+  EXPECT_EQ(erasure.channel(), common::v1::CONTACT_CHANNEL_UNSPECIFIED);
+  EXPECT_EQ(erasure.old_state(), v1::CONSENT_STATE_UNSPECIFIED);
+  EXPECT_EQ(erasure.new_state(), v1::CONSENT_STATE_UNSPECIFIED);
+
+  // Erasing again adds nothing.
+  clients_.Erase(kTenant, "c-1", "retry", "key-other");
+  EXPECT_EQ(clients_.ListConsentHistory(kTenant, "c-1", "", 0).changes.size(), 1u);
 }
 
 }  // namespace

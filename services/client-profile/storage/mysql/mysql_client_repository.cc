@@ -8,6 +8,7 @@
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/profile_events.h"
 #include "services/client-profile/storage/mysql/client_rows.h"
+#include "services/client-profile/storage/mysql/consent_history_rows.h"
 
 namespace clienttier::profile {
 
@@ -19,12 +20,26 @@ v1::ProfileEvent CreatedEvent(const v1::Client& client) {
   return event;
 }
 
+// The (client_id, change) entries of a write, for InsertConsentChanges.
+void AddConsentChanges(const v1::Client* before, const v1::Client& after, UnixMicros now,
+                       const ConsentAuthor& author,
+                       std::vector<std::pair<std::string, v1::ConsentChange>>& entries) {
+  for (v1::ConsentChange& change : ConsentChanges(before, after, now, author)) {
+    entries.emplace_back(after.client_id(), std::move(change));
+  }
+}
+
 }  // namespace
 
-v1::Client MySqlClientRepository::Create(const std::string& tenant_id, const v1::Client& client) {
+v1::Client MySqlClientRepository::Create(const std::string& tenant_id, const v1::Client& client,
+                                         const std::string& key_id) {
   try {
     pool_.InTransaction([&](sql::Connection& connection) {
       InsertClients(connection, tenant_id, {client});
+      std::vector<std::pair<std::string, v1::ConsentChange>> consents;
+      AddConsentChanges(nullptr, client, FromProtoTimestamp(client.created_at()),
+                        {v1::CONSENT_CHANGE_SOURCE_CREATE_CLIENT, key_id}, consents);
+      InsertConsentChanges(connection, tenant_id, consents);
       AppendToOutbox(
           connection,
           {MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()), CreatedEvent(client),
@@ -52,7 +67,8 @@ std::optional<v1::Client> MySqlClientRepository::Get(const std::string& tenant_i
 }
 
 v1::Client MySqlClientRepository::Update(const std::string& tenant_id,
-                                         const v1::UpdateClientRequest& request, UnixMicros now) {
+                                         const v1::UpdateClientRequest& request, UnixMicros now,
+                                         const std::string& key_id) {
   v1::Client next;
   pool_.InTransaction([&](sql::Connection& connection) {
     const std::string& client_id = request.client().client_id();
@@ -70,6 +86,10 @@ v1::Client MySqlClientRepository::Update(const std::string& tenant_id,
     }
     next = ApplyUpdate(current.front(), request.client(), request.update_mask(), now);
     OverwriteClient(connection, tenant_id, next);
+    std::vector<std::pair<std::string, v1::ConsentChange>> consents;
+    AddConsentChanges(&current.front(), next, now,
+                      {v1::CONSENT_CHANGE_SOURCE_UPDATE_CLIENT, key_id}, consents);
+    InsertConsentChanges(connection, tenant_id, consents);
     v1::ProfileEvent event;
     *event.mutable_client_updated()->mutable_client() = next;
     for (const auto& path : request.update_mask().paths()) {
@@ -122,7 +142,7 @@ std::vector<v1::Client> MySqlClientRepository::List(const std::string& tenant_id
 }
 
 v1::Client MySqlClientRepository::Erase(const std::string& tenant_id, const std::string& client_id,
-                                        const std::string& reason, UnixMicros now) {
+                                        UnixMicros now, const std::string& key_id) {
   v1::Client tombstone;
   pool_.InTransaction([&](sql::Connection& connection) {
     auto current = LoadClients(connection, tenant_id, {client_id}, true);
@@ -141,17 +161,19 @@ v1::Client MySqlClientRepository::Erase(const std::string& tenant_id, const std:
     scrub->setString(1, tenant_id);
     scrub->setString(2, client_id);
     scrub->executeUpdate();
+    // Who changed which consent when is personal data too; only the erasure itself stays.
+    ReplaceConsentHistoryWithErasure(connection, tenant_id, client_id, ErasureEntry(now, key_id));
     v1::ProfileEvent event;
     event.mutable_client_erased()->set_client_id(client_id);
     AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, now, std::move(event),
                                                 ClientCacheKey(tenant_id, client_id))});
   });
-  (void)reason;  // carried in the audit log line by the handler
   return tombstone;
 }
 
 ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
-                                           const std::vector<v1::Client>& clients) {
+                                           const std::vector<v1::Client>& clients,
+                                           const std::string& key_id) {
   ImportCounts counts;
   pool_.InTransaction([&](sql::Connection& connection) {
     counts = {};
@@ -175,6 +197,7 @@ ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
     }
     std::vector<v1::Client> fresh;
     std::vector<OutboxEvent> events;
+    std::vector<std::pair<std::string, v1::ConsentChange>> consents;
     for (const auto& client : clients) {
       if (existing.count(client.client_id()) > 0) {
         ++counts.existing;
@@ -182,14 +205,26 @@ ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
       }
       existing.insert(client.client_id());  // a repeated id inside one chunk counts once
       fresh.push_back(client);
+      AddConsentChanges(nullptr, client, FromProtoTimestamp(client.created_at()),
+                        {v1::CONSENT_CHANGE_SOURCE_IMPORT_CLIENTS, key_id}, consents);
       events.push_back(MakeOutboxEvent(tenant_id, FromProtoTimestamp(client.created_at()),
                                        CreatedEvent(client)));
     }
     InsertClients(connection, tenant_id, fresh);
+    InsertConsentChanges(connection, tenant_id, consents);
     AppendToOutbox(connection, events);
     counts.created = static_cast<int64_t>(fresh.size());
   });
   return counts;
+}
+
+std::vector<ConsentHistoryRow> MySqlClientRepository::ListConsentHistory(
+    const std::string& tenant_id, const std::string& client_id, int64_t after_seq, int limit) {
+  std::vector<ConsentHistoryRow> history;
+  pool_.WithConnection([&](sql::Connection& connection) {
+    history = LoadConsentHistory(connection, tenant_id, client_id, after_seq, limit);
+  });
+  return history;
 }
 
 }  // namespace clienttier::profile

@@ -10,17 +10,21 @@ class MySqlClientRepository final : public ClientRepository {
  public:
   explicit MySqlClientRepository(MySqlPool& pool) : pool_(pool) {}
 
-  v1::Client Create(const std::string& tenant_id, const v1::Client& client) override;
+  v1::Client Create(const std::string& tenant_id, const v1::Client& client,
+                    const std::string& key_id) override;
   std::optional<v1::Client> Get(const std::string& tenant_id,
                                 const std::string& client_id) override;
   v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
-                    UnixMicros now) override;
+                    UnixMicros now, const std::string& key_id) override;
   std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,
                                const std::string& after_client_id, int limit) override;
-  v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
-                   const std::string& reason, UnixMicros now) override;
-  ImportCounts Import(const std::string& tenant_id,
-                      const std::vector<v1::Client>& clients) override;
+  v1::Client Erase(const std::string& tenant_id, const std::string& client_id, UnixMicros now,
+                   const std::string& key_id) override;
+  ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
+                      const std::string& key_id) override;
+  std::vector<ConsentHistoryRow> ListConsentHistory(const std::string& tenant_id,
+                                                    const std::string& client_id, int64_t after_seq,
+                                                    int limit) override;
 
  private:
   MySqlPool& pool_;

@@ -4,8 +4,9 @@
 
 namespace clienttier::profile {
 
-v1::Client CachedClientRepository::Create(const std::string& tenant_id, const v1::Client& client) {
-  v1::Client created = inner_.Create(tenant_id, client);
+v1::Client CachedClientRepository::Create(const std::string& tenant_id, const v1::Client& client,
+                                          const std::string& key_id) {
+  v1::Client created = inner_.Create(tenant_id, client, key_id);
   cache_.Invalidate({ClientCacheKey(
       tenant_id, client.client_id())});  // a cached NOT_FOUND is not kept, but be safe
   return created;
@@ -39,15 +40,16 @@ std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_
 }
 
 v1::Client CachedClientRepository::Update(const std::string& tenant_id,
-                                          const v1::UpdateClientRequest& request, UnixMicros now) {
-  v1::Client updated = inner_.Update(tenant_id, request, now);
+                                          const v1::UpdateClientRequest& request, UnixMicros now,
+                                          const std::string& key_id) {
+  v1::Client updated = inner_.Update(tenant_id, request, now, key_id);
   cache_.Invalidate({ClientCacheKey(tenant_id, request.client().client_id())});
   return updated;
 }
 
 v1::Client CachedClientRepository::Erase(const std::string& tenant_id, const std::string& client_id,
-                                         const std::string& reason, UnixMicros now) {
-  v1::Client tombstone = inner_.Erase(tenant_id, client_id, reason, now);
+                                         UnixMicros now, const std::string& key_id) {
+  v1::Client tombstone = inner_.Erase(tenant_id, client_id, now, key_id);
   cache_.Invalidate({ClientCacheKey(tenant_id, client_id)});
   return tombstone;
 }

@@ -13,22 +13,29 @@ class CachedClientRepository final : public ClientRepository {
   CachedClientRepository(ClientRepository& inner, RedisCache& cache, int ttl_seconds)
       : inner_(inner), cache_(cache), ttl_seconds_(ttl_seconds) {}
 
-  v1::Client Create(const std::string& tenant_id, const v1::Client& client) override;
+  v1::Client Create(const std::string& tenant_id, const v1::Client& client,
+                    const std::string& key_id) override;
   std::optional<v1::Client> Get(const std::string& tenant_id,
                                 const std::string& client_id) override;
   std::optional<v1::Client> GetWithoutIo(const std::string& tenant_id,
                                          const std::string& client_id) override;
   v1::Client Update(const std::string& tenant_id, const v1::UpdateClientRequest& request,
-                    UnixMicros now) override;
+                    UnixMicros now, const std::string& key_id) override;
   std::vector<v1::Client> List(const std::string& tenant_id, const ClientFilter& filter,
                                const std::string& after_client_id, int limit) override {
     return inner_.List(tenant_id, filter, after_client_id, limit);
   }
-  v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
-                   const std::string& reason, UnixMicros now) override;
-  ImportCounts Import(const std::string& tenant_id,
-                      const std::vector<v1::Client>& clients) override {
-    return inner_.Import(tenant_id, clients);  // only creates: nothing cached can be stale
+  v1::Client Erase(const std::string& tenant_id, const std::string& client_id, UnixMicros now,
+                   const std::string& key_id) override;
+  ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
+                      const std::string& key_id) override {
+    return inner_.Import(tenant_id, clients, key_id);  // only creates: nothing cached is stale
+  }
+  // Not cached: read rarely, by auditors.
+  std::vector<ConsentHistoryRow> ListConsentHistory(const std::string& tenant_id,
+                                                    const std::string& client_id, int64_t after_seq,
+                                                    int limit) override {
+    return inner_.ListConsentHistory(tenant_id, client_id, after_seq, limit);
   }
 
  private:
