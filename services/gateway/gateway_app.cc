@@ -42,7 +42,11 @@ GatewayConfig ReadGatewayConfig(ConfigReader& reader) {
       "campaign-address", "", "campaign's gRPC target (dns:///campaign-headless:50053)");
   config.referral_address = reader.String(
       "referral-address", "", "referral's gRPC target (dns:///referral-headless:50054)");
-  config.tls = ReadClientTls(reader, "");
+  // The CA the services' certificates are verified against (use tls-ca-file); empty: plaintext
+  // to the services. The same setting names as the services, so one Secret shape fits all.
+  config.tls = ReadClientTls(
+      reader,
+      reader.String("tls-ca", "", "PEM CA of the services' certificates; empty: plaintext"));
   config.drain_ms = static_cast<int>(
       reader.Int("drain-ms", config.drain_ms, 0, 60000, "/readyz 503 time before shutdown"));
   return config;
