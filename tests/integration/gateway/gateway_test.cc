@@ -114,6 +114,35 @@ TEST_F(GatewayTest, ServerStreamingAnswersOneJsonMessagePerLine) {
   EXPECT_EQ(ids, (std::vector<std::string>{"s-1", "s-2", "s-3"}));
 }
 
+TEST_F(GatewayTest, ClientStreamingTakesOneJsonRequestPerLine) {
+  CreateClient({"i-0", true, "north", {}}, writer_a_);
+  const auto response = Post(std::string(kProfile) + "ImportClients",
+                             "{\"client\":{\"clientId\":\"i-1\"}}\n"
+                             "\n"
+                             "{\"client\":{\"clientId\":\"i-0\"}}\n"
+                             "{\"client\":{\"clientId\":\"i-2\",\"email\":\"bad\"}}\n",
+                             writer_a_);
+  ASSERT_TRUE(response);
+  ASSERT_EQ(response->status, 200) << response->body;
+  const json summary = json::parse(response->body);
+  EXPECT_EQ(summary["receivedCount"], "3");  // the blank line is not a record
+  EXPECT_EQ(summary["createdCount"], "1");
+  EXPECT_EQ(summary["existingCount"], "1");
+  EXPECT_EQ(summary["rejectedCount"], "1");
+  EXPECT_EQ(summary["errors"][0]["clientId"], "i-2");
+  // A line that is not the request's JSON names its line, and nothing is sent.
+  const auto bad = Post(std::string(kProfile) + "ImportClients",
+                        "{\"client\":{\"clientId\":\"i-3\"}}\n{oops}\n", writer_a_);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("body: line 2"), std::string::npos) << bad->body;
+  pv1::GetClientRequest request;
+  request.set_client_id("i-3");
+  pv1::Client client;
+  EXPECT_EQ(profile_stub_->GetClient(Context(reader_a_).get(), request, &client).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(GatewayTest, ErrorsCarryConnectCodesAndTheirHttpStatuses) {
   auto expect_error = [](const httplib::Result& result, int status, const std::string& code,
                          const std::string& message_part) {
