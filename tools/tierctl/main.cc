@@ -32,6 +32,7 @@
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 #include "common/server/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tools/tierctl/keys.h"
 #include "tools/tierctl/output.h"
 #include "tools/tierctl/request_builder.h"
 
@@ -173,7 +174,8 @@ void PrintUsage() {
       "usage: tierctl [GLOBAL FLAGS] SERVICE METHOD [--field=value ...] [--json='{...}']\n"
       "       tierctl SERVICE --help          the service's methods\n"
       "       tierctl SERVICE METHOD --help   the method's flags\n\n"
-      "services: profile, scoring, campaign, referral, health\n\n"
+      "services: profile, scoring, campaign, referral, health\n"
+      "keys:     tierctl keys new --tenant=T --role=R   a new API key and its keys-file line\n\n"
       "global flags (each also read from CT_<NAME>, e.g. CT_API_KEY, CT_SCORING_ADDRESS):\n"
       "  --api-key, --api-key-file      the caller's key (x-api-key)\n"
       "  --tenant                       the tenant a service key (tenant *) acts for\n"
@@ -203,8 +205,47 @@ void PrintMethods(const ServiceEntry& entry, const ServiceDescriptor& service) {
   }
 }
 
+// tierctl keys new --tenant=T --role=R: the keys-file line on stdout (so `>> api-keys` appends
+// just the digest), the key itself once on stderr.
+int RunKeys(const CommandLine& command) {
+  const auto& words = command.words();
+  std::string role;
+  for (const auto& [name, value] : command.fields()) {
+    if (name == "role") {
+      role = value;
+    }
+  }
+  if (command.help() || words.size() != 2 || words[1] != "new") {
+    std::printf(
+        "usage: tierctl keys new --tenant=T --role=reader|writer|admin\n"
+        "  prints the line for the services' API keys file on stdout and the new key, once,\n"
+        "  on stderr: tierctl keys new --tenant=acme --role=admin >> api-keys\n");
+    return command.help() ? 0 : kExitUsage;
+  }
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  std::string random_bytes(32, '\0');
+  if (!urandom.read(random_bytes.data(), static_cast<std::streamsize>(random_bytes.size()))) {
+    std::fprintf(stderr, "tierctl: cannot read /dev/urandom\n");
+    return kExitFiles;
+  }
+  clienttier::tierctl::NewKey key;
+  const std::string error =
+      clienttier::tierctl::MakeKey(command.Global("tenant"), role, random_bytes, &key);
+  if (!error.empty()) {
+    std::fprintf(stderr, "tierctl: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  std::fprintf(stderr, "API key (shown once; the line below holds only its digest): %s\n",
+               key.key.c_str());
+  std::printf("%s\n", key.line.c_str());
+  return 0;
+}
+
 int Run(const CommandLine& command) {
   const auto& words = command.words();
+  if (!words.empty() && words[0] == "keys") {
+    return RunKeys(command);
+  }
   if (words.empty()) {
     PrintUsage();
     return command.help() ? 0 : kExitUsage;
