@@ -8,6 +8,8 @@
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
+#include "common/outbox/stream_positions.h"
+#include "common/redis/stream_consumer.h"
 
 namespace clienttier {
 
@@ -58,6 +60,44 @@ void MarkPublished(sql::Connection& connection, const std::vector<uint64_t>& ids
   update->executeUpdate();
 }
 
+// Marks the events of `stream` (every stream when empty) created at or after `since`
+// unpublished; returns how many events they carry. Runs inside the caller's transaction.
+int64_t MarkForReplay(sql::Connection& connection, UnixMicros since, const std::string& stream) {
+  const std::string where =
+      stream.empty() ? " WHERE created_at >= ?" : " WHERE created_at >= ? AND stream = ?";
+  const auto bind = [&](sql::PreparedStatement& statement) {
+    statement.setString(1, FormatSqlDatetime(since));
+    if (!stream.empty()) {
+      statement.setString(2, stream);
+    }
+  };
+  auto count = Prepare(connection,
+                       "SELECT COALESCE(SUM(event_count), 0) FROM outbox" + where + " FOR UPDATE");
+  bind(*count);
+  auto result = Query(*count);
+  const int64_t events = result->next() ? result->getInt64(1) : 0;
+  auto update = Prepare(connection, "UPDATE outbox SET published_at = NULL" + where);
+  bind(*update);
+  update->executeUpdate();
+  return events;
+}
+
+// Runs `work` in a transaction on the relay's own connection (it holds the leader lock, so it
+// cannot come from the pool's InTransaction).
+template <typename Work>
+void InLeaderTransaction(sql::Connection& connection, Work work) {
+  connection.setAutoCommit(false);
+  try {
+    work();
+    connection.commit();
+  } catch (...) {
+    connection.rollback();
+    connection.setAutoCommit(true);
+    throw;
+  }
+  connection.setAutoCommit(true);
+}
+
 }  // namespace
 
 OutboxRelay::OutboxRelay(MySqlPool& pool, RedisClient& redis, MetricsRegistry& metrics,
@@ -70,7 +110,13 @@ OutboxRelay::OutboxRelay(MySqlPool& pool, RedisClient& redis, MetricsRegistry& m
                                    "Relay passes that failed (Redis or MySQL unavailable)")),
       recovered_(metrics.GetCounter(
           "ct_outbox_recovered_total",
-          "Events found already on the stream after a relay restart (not published twice)")) {}
+          "Events found already on the stream after a relay restart (not published twice)")),
+      stream_resets_(metrics.GetCounter(
+          "ct_outbox_stream_resets_total",
+          "Streams Redis lost (the relay's last recorded entry is gone); each is replayed")),
+      replayed_(metrics.GetCounter("ct_outbox_replayed_total",
+                                   "Retained outbox events marked for publication again after "
+                                   "a lost stream")) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -92,6 +138,7 @@ bool OutboxRelay::TakeLeadership() {
   }
   leader_.emplace(std::move(lease));
   needs_recovery_ = true;
+  positions_.clear();  // another leader may have moved them
   return true;
 }
 
@@ -102,22 +149,165 @@ void OutboxRelay::DropLeadership() {
   }
 }
 
-std::set<std::string> OutboxRelay::EventIdsAtStreamTail(const std::string& stream, size_t count) {
-  RedisReply reply =
-      redis_.Command({"XREVRANGE", stream, "+", "-", "COUNT", std::to_string(count)});
-  if (IsError(reply.get())) {
-    throw Unavailable("XREVRANGE failed");
+std::string OutboxRelay::PositionOf(sql::Connection& connection, const std::string& stream) {
+  const auto cached = positions_.find(stream);
+  if (cached != positions_.end()) {
+    return cached->second;
   }
-  std::set<std::string> ids;
-  for (size_t i = 0; i < reply->elements; ++i) {
-    const redisReply* fields = reply->element[i]->element[1];
-    for (size_t k = 0; k + 1 < fields->elements; k += 2) {
-      if (ReplyString(fields->element[k]) == "event_id") {
-        ids.insert(ReplyString(fields->element[k + 1]));
-      }
+  std::optional<std::string> position = LoadStreamPosition(connection, stream);
+  if (!position) {
+    RedisReply last = redis_.Command({"XREVRANGE", stream, "+", "-", "COUNT", "1"});
+    if (IsError(last.get())) {
+      throw Unavailable("XREVRANGE failed: " + ReplyString(last.get()));
+    }
+    const std::vector<StreamEntry> entries = ParseStreamEntries(last.get());
+    position = entries.empty() ? "0-0" : entries.front().id;
+    SaveStreamPositions(connection, {{stream, *position}});
+  }
+  positions_[stream] = *position;
+  return *position;
+}
+
+int OutboxRelay::ReplayLostStreams(sql::Connection& connection,
+                                   const std::map<std::string, std::string>& positions) {
+  std::vector<std::string> checked;
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& [stream, entry_id] : positions) {
+    if (entry_id != "0-0") {  // nothing was published there yet: nothing to lose
+      checked.push_back(stream);
+      commands.push_back({"XRANGE", stream, entry_id, entry_id});
     }
   }
-  return ids;
+  if (commands.empty()) {
+    return 0;
+  }
+  const std::vector<RedisReply> replies = redis_.Pipeline(commands);
+  int lost = 0;
+  for (size_t i = 0; i < replies.size(); ++i) {
+    const redisReply* reply = replies[i].get();
+    if (IsError(reply)) {
+      throw Unavailable("XRANGE failed: " + ReplyString(reply));
+    }
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
+      continue;
+    }
+    // The entry this relay recorded is gone, so is everything before it that consumers had
+    // not read yet. The retained rows are all replayed: the groups' positions went with the
+    // stream, so nothing tells which of them every group had applied.
+    const std::string& stream = checked[i];
+    int64_t events = 0;
+    InLeaderTransaction(connection, [&] {
+      events = MarkForReplay(connection, 0, stream);
+      ForgetStreamPosition(connection, stream);
+    });
+    positions_.erase(stream);
+    needs_recovery_ = true;  // entries a failed pass added to the new stream are skipped
+    stream_resets_.Increment();
+    replayed_.Increment(static_cast<uint64_t>(events));
+    LogWarning("stream lost by Redis (its last published entry is gone); replaying the outbox",
+               {{"stream", stream},
+                {"last_entry_id", positions.at(stream)},
+                {"events", std::to_string(events)}});
+    ++lost;
+  }
+  return lost;
+}
+
+std::set<std::string> OutboxRelay::EventIdsAfter(const std::string& stream,
+                                                 const std::string& after_id,
+                                                 std::string* last_id) {
+  constexpr int kPage = 1000;
+  std::set<std::string> ids;
+  std::string from = after_id;
+  for (;;) {
+    RedisReply reply =
+        redis_.Command({"XRANGE", stream, "(" + from, "+", "COUNT", std::to_string(kPage)});
+    if (IsError(reply.get())) {
+      throw Unavailable("XRANGE failed: " + ReplyString(reply.get()));
+    }
+    const std::vector<StreamEntry> entries = ParseStreamEntries(reply.get());
+    for (const StreamEntry& entry : entries) {
+      const auto event_id = entry.fields.find("event_id");
+      if (event_id != entry.fields.end()) {
+        ids.insert(event_id->second);
+      }
+    }
+    if (entries.empty()) {
+      return ids;
+    }
+    from = entries.back().id;
+    *last_id = from;
+    if (entries.size() < static_cast<size_t>(kPage)) {
+      return ids;
+    }
+  }
+}
+
+// What a relay that died between XADD and the mark (or a pass of this one that failed part-way)
+// left on the streams: it published the oldest pending events in order, so its entries after
+// each recorded position match a prefix of the pending events. Rows wholly in that prefix are
+// marked now; the events of a row it published only in part are skipped by the next pass.
+// Positions move to the end of what was found only when no row is left half-published, so a
+// relay that dies during recovery leaves its successor the same starting point.
+int OutboxRelay::Recover(sql::Connection& connection) {
+  std::map<std::string, std::set<std::string>> found;  // stream -> event ids after its position
+  std::map<std::string, std::string> found_until;      // stream -> the last entry read
+  std::vector<uint64_t> done_rows;
+  skip_events_.clear();
+  size_t recovered = 0;
+  uint64_t after_row = 0;
+  bool prefix_ended = false;
+  while (!prefix_ended) {
+    auto select = Prepare(connection,
+                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
+                          " invalidate_key FROM outbox WHERE published_at IS NULL AND id > ?"
+                          " ORDER BY id LIMIT ?");
+    select->setUInt64(1, after_row);
+    select->setInt(2, options_.max_rows_per_pass);
+    auto result = Query(*select);
+    int rows_read = 0;
+    while (!prefix_ended && result->next()) {
+      ++rows_read;
+      const PendingRow row = ReadRow(*result);
+      after_row = row.id;
+      if (found.count(row.stream) == 0) {
+        std::string position = PositionOf(connection, row.stream);
+        found[row.stream] = EventIdsAfter(row.stream, position, &position);
+        found_until[row.stream] = position;
+      }
+      const std::set<std::string>& published = found[row.stream];
+      size_t matched = 0;
+      while (matched < row.entries.size() && published.count(row.entries[matched].event_id()) > 0) {
+        ++matched;
+      }
+      recovered += matched;
+      if (matched == row.entries.size()) {
+        done_rows.push_back(row.id);
+        continue;
+      }
+      prefix_ended = true;
+      for (size_t i = 0; i < matched; ++i) {
+        skip_events_.insert(row.entries[i].event_id());
+      }
+    }
+    if (rows_read < options_.max_rows_per_pass) {
+      break;
+    }
+  }
+  InLeaderTransaction(connection, [&] {
+    MarkPublished(connection, done_rows);
+    if (skip_events_.empty()) {
+      SaveStreamPositions(connection, found_until);
+    }
+  });
+  if (skip_events_.empty()) {
+    for (const auto& [stream, position] : found_until) {
+      positions_[stream] = position;
+    }
+  }
+  recovered_.Increment(recovered);
+  needs_recovery_ = false;
+  return static_cast<int>(recovered - skip_events_.size());
 }
 
 int OutboxRelay::RunOnce() {
@@ -125,11 +315,24 @@ int OutboxRelay::RunOnce() {
   if (!TakeLeadership()) {
     return 0;
   }
-  sql::Connection& connection = **leader_;
+  try {
+    return Pass(**leader_, /*after_replay=*/false);
+  } catch (const sql::SQLException& error) {
+    failures_.Increment();
+    DropLeadership();
+    ThrowAsDomainError(error);
+  } catch (const DomainError&) {
+    failures_.Increment();
+    throw;
+  }
+}
+
+int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
+  const int recovered_in_pass = needs_recovery_ ? Recover(connection) : 0;
   // Whole rows, oldest first, until the pass holds batch_size events (at least one row).
   std::vector<PendingRow> rows;
   size_t event_count = 0;
-  try {
+  {
     auto select = Prepare(connection,
                           "SELECT id, stream, event_id, event_type, tenant_id, payload,"
                           " invalidate_key FROM outbox WHERE published_at IS NULL"
@@ -147,100 +350,103 @@ int OutboxRelay::RunOnce() {
       event_count += rows.back().entries.size();
     }
     more_pending_ = more_pending_ || rows_read == options_.max_rows_per_pass;
-  } catch (const sql::SQLException& error) {
-    DropLeadership();
-    ThrowAsDomainError(error);
   }
+  const auto now = std::chrono::steady_clock::now();
   if (rows.empty()) {
-    needs_recovery_ = false;
-    return 0;
+    if (now >= next_lost_stream_check_) {
+      next_lost_stream_check_ = now + std::chrono::milliseconds(options_.lost_stream_check_ms);
+      if (ReplayLostStreams(connection, LoadStreamPositions(connection)) > 0) {
+        more_pending_ = true;
+      }
+    }
+    return recovered_in_pass;
   }
 
-  try {
-    // After a relay died between XADD and marking its rows, the events it published are at
-    // the tail of their streams: skip those, one event at a time (it may have died part-way
-    // through a row's events).
-    size_t recovered = 0;
-    if (needs_recovery_) {
-      std::map<std::string, size_t> events_per_stream;
-      for (const auto& row : rows) {
-        events_per_stream[row.stream] += row.entries.size();
-      }
-      std::map<std::string, std::set<std::string>> tails;
-      for (const auto& [stream, count] : events_per_stream) {
-        tails[stream] = EventIdsAtStreamTail(stream, 2 * count);
-      }
-      for (auto& row : rows) {
-        const std::set<std::string>& tail = tails[row.stream];
-        const size_t before = row.entries.size();
-        row.entries.erase(std::remove_if(row.entries.begin(), row.entries.end(),
-                                         [&tail](const outbox::v1::OutboxEntry& entry) {
-                                           return tail.count(entry.event_id()) > 0;
-                                         }),
-                          row.entries.end());
-        recovered += before - row.entries.size();
-      }
+  // Every pass checks its streams before adding to them: entries added to a stream Redis
+  // lost would move the recorded position onto the new stream and hide the loss.
+  std::map<std::string, std::string> positions;
+  for (const auto& row : rows) {
+    if (positions.count(row.stream) == 0) {
+      positions[row.stream] = PositionOf(connection, row.stream);
     }
-
-    std::vector<std::vector<std::string>> commands;
-    commands.reserve(event_count * 2);
-    for (const auto& row : rows) {
-      for (const auto& entry : row.entries) {
-        commands.push_back({"XADD", row.stream, "MAXLEN", "~",
-                            std::to_string(options_.max_stream_length), "*", "event_id",
-                            entry.event_id(), "type", entry.type(), "tenant", entry.tenant_id(),
-                            "payload", entry.payload()});
-        if (!entry.invalidate_key().empty()) {
-          commands.push_back({"DEL", entry.invalidate_key()});
-        }
-      }
-    }
-    if (!commands.empty()) {
-      // A failure part-way leaves some entries on the stream: recover before the next batch.
-      needs_recovery_ = true;
-      for (const auto& reply : redis_.Pipeline(commands)) {
-        if (IsError(reply.get())) {
-          throw Unavailable("XADD failed: " + ReplyString(reply.get()));
-        }
-      }
-    }
-    if (after_publish_hook_) {
-      after_publish_hook_();
-    }
-    std::vector<uint64_t> ids;
-    for (const auto& row : rows) {
-      ids.push_back(row.id);
-    }
-    try {
-      MarkPublished(connection, ids);
-    } catch (const sql::SQLException& error) {
-      DropLeadership();
-      ThrowAsDomainError(error);
-    }
-    needs_recovery_ = false;
-    published_.Increment(event_count - recovered);
-    recovered_.Increment(recovered);
-    return static_cast<int>(event_count);
-  } catch (const DomainError&) {
-    failures_.Increment();
-    throw;
   }
+  if (ReplayLostStreams(connection, positions) > 0) {
+    // The replayed rows are pending again: publish from the oldest (once; a stream lost
+    // again at once waits for the next pass).
+    more_pending_ = true;
+    return recovered_in_pass + (after_replay ? 0 : Pass(connection, /*after_replay=*/true));
+  }
+  next_lost_stream_check_ = now + std::chrono::milliseconds(options_.lost_stream_check_ms);
+
+  // The rest of a row that a failed pass published in part (see Recover).
+  size_t skipped = 0;
+  if (!skip_events_.empty()) {
+    for (auto& row : rows) {
+      const size_t before = row.entries.size();
+      row.entries.erase(std::remove_if(row.entries.begin(), row.entries.end(),
+                                       [this](const outbox::v1::OutboxEntry& entry) {
+                                         return skip_events_.count(entry.event_id()) > 0;
+                                       }),
+                        row.entries.end());
+      skipped += before - row.entries.size();
+    }
+  }
+
+  std::vector<std::vector<std::string>> commands;
+  std::vector<const std::string*> added_to;  // per command: the stream of an XADD, or null
+  commands.reserve(event_count * 2);
+  for (const auto& row : rows) {
+    for (const auto& entry : row.entries) {
+      commands.push_back({"XADD", row.stream, "MAXLEN", "~",
+                          std::to_string(options_.max_stream_length), "*", "event_id",
+                          entry.event_id(), "type", entry.type(), "tenant", entry.tenant_id(),
+                          "payload", entry.payload()});
+      added_to.push_back(&row.stream);
+      if (!entry.invalidate_key().empty()) {
+        commands.push_back({"DEL", entry.invalidate_key()});
+        added_to.push_back(nullptr);
+      }
+    }
+  }
+  if (!commands.empty()) {
+    // A failure part-way leaves some entries on the stream: recover before the next batch.
+    needs_recovery_ = true;
+    const std::vector<RedisReply> replies = redis_.Pipeline(commands);
+    for (size_t i = 0; i < replies.size(); ++i) {
+      if (IsError(replies[i].get())) {
+        throw Unavailable("XADD failed: " + ReplyString(replies[i].get()));
+      }
+      if (added_to[i] != nullptr) {
+        positions[*added_to[i]] = ReplyString(replies[i].get());
+      }
+    }
+  }
+  if (after_publish_hook_) {
+    after_publish_hook_();
+  }
+  std::vector<uint64_t> ids;
+  for (const auto& row : rows) {
+    ids.push_back(row.id);
+  }
+  // The mark and the positions commit together: a position ahead of its mark would make a
+  // successor skip events that were never marked, and republish nothing for them.
+  InLeaderTransaction(connection, [&] {
+    MarkPublished(connection, ids);
+    SaveStreamPositions(connection, positions);
+  });
+  for (const auto& [stream, position] : positions) {
+    positions_[stream] = position;
+  }
+  needs_recovery_ = false;
+  skip_events_.clear();
+  published_.Increment(event_count - skipped);
+  return static_cast<int>(event_count) + recovered_in_pass;
 }
 
-int64_t OutboxRelay::ReplaySince(MySqlPool& pool, UnixMicros since) {
+int64_t OutboxRelay::ReplaySince(MySqlPool& pool, UnixMicros since, const std::string& stream) {
   int64_t events = 0;
-  pool.InTransaction([&](sql::Connection& connection) {
-    auto count = Prepare(connection,
-                         "SELECT COALESCE(SUM(event_count), 0) FROM outbox WHERE created_at >= ?"
-                         " FOR UPDATE");
-    count->setString(1, FormatSqlDatetime(since));
-    auto result = Query(*count);
-    events = result->next() ? result->getInt64(1) : 0;
-    auto update =
-        Prepare(connection, "UPDATE outbox SET published_at = NULL WHERE created_at >= ?");
-    update->setString(1, FormatSqlDatetime(since));
-    update->executeUpdate();
-  });
+  pool.InTransaction(
+      [&](sql::Connection& connection) { events = MarkForReplay(connection, since, stream); });
   return events;
 }
 

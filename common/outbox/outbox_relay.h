@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -26,6 +27,9 @@ struct OutboxRelayOptions {
   // Approximate cap of each stream (XADD MAXLEN ~); the outbox keeps older events for replay.
   int max_stream_length = 5'000'000;
   int retention_days = 7;
+  // While idle, how often the relay checks that Redis still has its streams (a pass that
+  // publishes always checks first).
+  int lost_stream_check_ms = 1000;
 };
 
 // Publishes outbox rows to their Redis streams.
@@ -33,9 +37,17 @@ struct OutboxRelayOptions {
 // One relay at a time per schema publishes: leadership is a MySQL named lock held by the
 // relay's connection, so replicas can all run a relay and one takes over when the leader dies.
 // Delivery: a row is marked published only after its XADD succeeded, so a crash never loses an
-// event. A crash between XADD and the mark would publish it again; to prevent that, a relay
-// that (re)gains leadership first reads the tail of each stream and marks rows already there
-// as published. Every stream entry carries the event_id field for consumers to dedupe on.
+// event. With the mark, in the same transaction, the relay records the id of the last entry it
+// added to each stream (outbox_stream_position). A relay that (re)gains leadership, or whose
+// last pass failed part-way, reads the entries after that id and skips the events already there:
+// exactly what a dead relay published and did not mark, whatever either relay's batch size.
+// Every stream entry carries the event_id field for consumers to dedupe on.
+//
+// Lost streams: before publishing to a stream (and once a second while idle) the relay checks
+// that the recorded entry is still on it. If it is not, Redis lost the stream (restarted empty
+// or from an older file): the relay logs it, counts it (ct_outbox_stream_resets_total) and
+// replays the stream's retained outbox rows (ct_outbox_replayed_total); consumer groups,
+// recreated from "0", read them again and their event-id dedupe skips what they had applied.
 class OutboxRelay {
  public:
   OutboxRelay(MySqlPool& pool, RedisClient& redis, MetricsRegistry& metrics,
@@ -56,8 +68,9 @@ class OutboxRelay {
   bool is_leader() const { return leader_.has_value(); }
 
   // Marks every event created at or after `since` unpublished, so the relay publishes them
-  // again (after Redis lost its streams). Returns the number of events.
-  static int64_t ReplaySince(MySqlPool& pool, UnixMicros since);
+  // again (after Redis lost its streams). Only those of `stream` when it is not empty.
+  // Returns the number of events. The manual path: `tierctl outbox replay`.
+  static int64_t ReplaySince(MySqlPool& pool, UnixMicros since, const std::string& stream = "");
   // Deletes published rows older than the retention window; returns rows deleted.
   int64_t PurgeExpired();
 
@@ -68,7 +81,22 @@ class OutboxRelay {
  private:
   bool TakeLeadership();
   void DropLeadership();
-  std::set<std::string> EventIdsAtStreamTail(const std::string& stream, size_t count);
+  // The stream's recorded position; for a stream without one, records its current last entry
+  // ("0-0" when empty) before the first publication, so the record always precedes the XADDs.
+  std::string PositionOf(sql::Connection& connection, const std::string& stream);
+  // Replays every stream among `positions` whose recorded entry Redis no longer has; returns
+  // how many it found.
+  int ReplayLostStreams(sql::Connection& connection,
+                        const std::map<std::string, std::string>& positions);
+  // The body of RunOnce on the leader's connection; after a lost stream was replayed it runs
+  // once more (after_replay) to publish the replayed rows.
+  int Pass(sql::Connection& connection, bool after_replay);
+  // Finds what a dead relay published and did not mark; returns the events of the rows it
+  // marked (see the .cc).
+  int Recover(sql::Connection& connection);
+  // Event ids of the entries after `after_id`; `last_id` becomes the newest entry's id.
+  std::set<std::string> EventIdsAfter(const std::string& stream, const std::string& after_id,
+                                      std::string* last_id);
   void Loop();
 
   MySqlPool& pool_;
@@ -76,12 +104,17 @@ class OutboxRelay {
   OutboxRelayOptions options_;
   std::optional<MySqlPool::Lease> leader_;
   bool needs_recovery_ = true;
+  std::set<std::string> skip_events_;             // of a row a dead relay published in part
+  std::map<std::string, std::string> positions_;  // cache of outbox_stream_position, as leader
+  std::chrono::steady_clock::time_point next_lost_stream_check_{};
   bool more_pending_ = false;  // the last pass left rows behind
   std::function<void()> after_publish_hook_;
 
   Counter& published_;
   Counter& failures_;
   Counter& recovered_;
+  Counter& stream_resets_;
+  Counter& replayed_;
 
   std::mutex wake_mutex_;
   std::condition_variable wake_;

@@ -58,7 +58,11 @@ class EventStreamWorker {
                                      "Events that failed and will be redelivered")),
         unreadable_(metrics.GetCounter(options_.metric_prefix + "_unreadable_total",
                                        "Stream entries without a parseable event, acknowledged "
-                                       "and dropped")) {}
+                                       "and dropped")),
+        group_resets_(metrics.GetCounter(
+            options_.metric_prefix + "_group_resets_total",
+            "Times the consumer group was gone (NOGROUP: Redis lost it) and was created again "
+            "from start_id")) {}
   ~EventStreamWorker() { Stop(); }
 
   // Creates the consumer group (so nothing published after this is missed) and starts the
@@ -156,9 +160,20 @@ class EventStreamWorker {
         }
         PollOnce(options_.block_ms);
       } catch (const std::exception& error) {
-        Logger::LogRateLimited(options_.metric_prefix + "-paused", std::chrono::seconds(5),
-                               Severity::kWarning, "event consumer paused",
-                               {{"stream", options_.stream}, {"detail", error.what()}});
+        if (std::string(error.what()).find("NOGROUP") != std::string::npos) {
+          // Redis lost the group (restarted empty, or the group was deleted). It is created
+          // again from start_id ("0": the whole stream); the producer's relay replays what the
+          // stream lost (common/outbox/outbox_relay.h) and the dedupe skips what was applied.
+          group_resets_.Increment();
+          LogWarning("consumer group missing; creating it again",
+                     {{"stream", options_.stream},
+                      {"group", options_.group},
+                      {"start_id", options_.start_id}});
+        } else {
+          Logger::LogRateLimited(options_.metric_prefix + "-paused", std::chrono::seconds(5),
+                                 Severity::kWarning, "event consumer paused",
+                                 {{"stream", options_.stream}, {"detail", error.what()}});
+        }
         group_ready_ = false;  // Redis may have lost the group with its data
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
       }
@@ -172,6 +187,7 @@ class EventStreamWorker {
   Counter& duplicates_;
   Counter& failures_;
   Counter& unreadable_;
+  Counter& group_resets_;
   bool group_ready_ = false;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

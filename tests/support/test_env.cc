@@ -143,6 +143,16 @@ void RedisProcess::Stop() {
   }
 }
 
+void RedisProcess::KillAndWipe() {
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  std::system(("rm -rf '" + directory_ + "'/*").c_str());
+}
+
 std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,
                                              const std::string& tenant,
                                              const std::string& after_id) {

@@ -32,6 +32,8 @@ class RedisProcess {
   ~RedisProcess();
   void Start();
   void Stop();
+  // SIGKILL, then its data files are deleted: the next Start is an empty Redis on the same port.
+  void KillAndWipe();
   int port() const { return port_; }
 
  private:

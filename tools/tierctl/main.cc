@@ -33,6 +33,7 @@
 #include "common/server/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tools/tierctl/keys.h"
+#include "tools/tierctl/outbox_command.h"
 #include "tools/tierctl/output.h"
 #include "tools/tierctl/request_builder.h"
 
@@ -456,6 +457,10 @@ int Run(const CommandLine& command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Operator commands on a service's database rather than an RPC (tools/tierctl/outbox_command.h).
+  if (argc > 1 && std::string(argv[1]) == "outbox") {
+    return clienttier::tierctl::RunOutboxCommand(argc - 1, argv + 1);
+  }
   RegisterDescriptors();
   return Run(CommandLine(argc, argv));
 }

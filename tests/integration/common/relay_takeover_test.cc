@@ -3,7 +3,6 @@
 // the lock with the dead process' connection; a successor in this process takes over and
 // publishes nothing twice.
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,41 +17,13 @@
 #include "common/db/sql_helpers.h"
 #include "common/outbox/outbox.h"
 #include "common/outbox/outbox_relay.h"
+#include "tests/support/relay_crash_child_process.h"
 #include "tests/support/test_env.h"
-
-extern char** environ;
 
 namespace clienttier {
 namespace {
 
-// Starts the child relay with its stdout on a pipe.
-pid_t SpawnChild(const std::string& database, int batch_size, int* stdout_fd) {
-  int fds[2];
-  EXPECT_EQ(pipe(fds), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
-  const std::string batch = std::to_string(batch_size);
-  char* const args[] = {const_cast<char*>(CT_RELAY_CRASH_CHILD),
-                        const_cast<char*>(database.c_str()), const_cast<char*>(batch.c_str()),
-                        nullptr};
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, CT_RELAY_CRASH_CHILD, &actions, nullptr, args, environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  *stdout_fd = fds[0];
-  return pid;
-}
-
-std::string ReadLine(int fd) {
-  std::string line;
-  char c = 0;
-  while (read(fd, &c, 1) == 1 && c != '\n') {
-    line.push_back(c);
-  }
-  return line;
-}
+using testing::ReadLine;
 
 TEST(RelayTakeoverTest, ASuccessorTakesOverFromAKilledLeaderWithoutDuplicates) {
   MySqlConfig config = testing::MySqlFromEnv(testing::UniqueDatabaseName("takeover"));
@@ -70,7 +41,7 @@ TEST(RelayTakeoverTest, ASuccessorTakesOverFromAKilledLeaderWithoutDuplicates) {
   });
 
   int child_stdout = -1;
-  const pid_t child = SpawnChild(config.database, 1000, &child_stdout);
+  const pid_t child = testing::SpawnRelayCrashChild(config.database, 1000, &child_stdout);
   ASSERT_EQ(ReadLine(child_stdout), "published");  // XADDed, not marked, lock held
 
   RedisClient redis(testing::RedisFromEnv(), nullptr);

@@ -19,6 +19,7 @@ void ScoringFixture::SetUp() {
   scoring_config_.consumer.batch = 500;
   // Entries a "crashed" consumer read and never acknowledged are taken over after 1 s.
   scoring_config_.consumer.claim_idle_ms = 1000;
+  AdjustScoringConfig(scoring_config_);
   ScoringApp::Migrate(scoring_config_.mysql);
   scoring_ = std::make_unique<ScoringApp>(scoring_config_);
   scoring_port_ = scoring_->Start();

@@ -27,6 +27,8 @@ class ScoringFixture : public testing::ProfileStackFixture {
   // Polls GetScore (bounded, 15 s) until `ready` holds; returns the last score seen.
   v1::Score WaitForScore(const std::string& client_id, const std::string& api_key,
                          const std::function<bool(const v1::Score&)>& ready);
+  // Changes the fixture's scoring config before scoring starts (a test's own settings).
+  virtual void AdjustScoringConfig(ScoringAppConfig& /*config*/) {}
   // A scoring counter without labels, e.g. "ct_scoring_events_duplicate_total".
   uint64_t Counter(const std::string& name) const;
 
