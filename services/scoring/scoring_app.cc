@@ -84,8 +84,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   }
   score_cache_ =
       std::make_unique<RedisScoreCache>(base_.cache(), config_.scoring.cache_ttl_seconds);
-  calculator_ =
-      std::make_unique<ScoreCalculator>(versions_, aggregates_, config_.scoring.default_currency);
+  calculator_ = std::make_unique<ScoreCalculator>(versions_, aggregates_, rates_,
+                                                  config_.scoring.default_currency);
   change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
   rescorer_ = std::make_unique<Rescorer>(*calculator_, aggregates_, scores_, *change_writer_);
   referral_counts_ =
@@ -94,8 +94,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
                                         *score_cache_, config_.scoring.default_currency);
   rescoring_ = std::make_unique<Rescoring>(transactions, *calculator_, *rescorer_, aggregates_,
                                            scores_, *score_cache_, *referral_counts_, clock);
-  admin_ = std::make_unique<ConfigAdmin>(transactions, versions_, scores_, *rescorer_,
-                                         *score_cache_, clock);
+  admin_ = std::make_unique<ConfigAdmin>(transactions, versions_, scores_, rates_, *rescorer_,
+                                         *score_cache_, clock, config_.scoring.default_currency);
   jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
                                       *change_writer_, *referral_counts_, *score_cache_, clock);
   profile_events_ = std::make_unique<ProfileEventApplier>(

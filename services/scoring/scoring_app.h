@@ -23,6 +23,7 @@
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 #include "services/scoring/storage/mysql/mysql_distribution_repository.h"
+#include "services/scoring/storage/mysql/mysql_exchange_rate_repository.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 #include "services/scoring/storage/mysql/mysql_version_repository.h"
 #include "services/scoring/storage/redis/redis_score_cache.h"
@@ -82,6 +83,7 @@ class ScoringApp {
   MySqlScoreRepository scores_;
   MySqlVersionRepository versions_;
   MySqlDistributionRepository distribution_;
+  MySqlExchangeRateRepository rates_;
   MySqlOutboxWriter outbox_;
   MySqlProcessedEventLog processed_;
   std::unique_ptr<RedisScoreCache> score_cache_;

@@ -139,6 +139,17 @@ void ValidateConfigProto(const v1::ScoringConfig& proto) {
   }
 }
 
+std::vector<ExchangeRate> ExchangeRatesFromProto(const std::vector<v1::ExchangeRate>& rows) {
+  std::vector<ExchangeRate> rates;
+  rates.reserve(rows.size());
+  for (const v1::ExchangeRate& row : rows) {
+    rates.push_back(ExchangeRate{row.currency(),
+                                 FromProtoTimestamp(row.effective_from()) / kMicrosPerDay,
+                                 row.reporting_minor_per_minor_micros()});
+  }
+  return rates;
+}
+
 PopulationStats PopulationFromProto(const v1::PopulationStats& proto) {
   PopulationStats stats;
   stats.version = proto.version();

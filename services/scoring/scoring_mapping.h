@@ -1,12 +1,14 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/bg_nbd.h"
 #include "services/scoring/domain/client_facts.h"
 #include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/gamma_gamma.h"
 #include "services/scoring/domain/score.h"
 #include "services/scoring/domain/tier_distribution.h"
@@ -22,6 +24,9 @@ ScoringConfig ConfigFromProto(const v1::ScoringConfig& proto);
 v1::ScoringConfig ConfigToProto(const ScoringConfig& config, const std::string& currency);
 // The rules plus the currency check; throws InvalidArgument naming every broken field.
 void ValidateConfigProto(const v1::ScoringConfig& proto);
+
+// Stored exchange-rate rows as the conversion reads them (effective_from as a model day).
+std::vector<ExchangeRate> ExchangeRatesFromProto(const std::vector<v1::ExchangeRate>& rows);
 
 PopulationStats PopulationFromProto(const v1::PopulationStats& proto);
 v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at);

@@ -12,6 +12,29 @@ constexpr size_t kMaxIdLength = 64;
 constexpr int kMaxShards = 1024;
 constexpr int kStreamPageSize = 1000;
 constexpr UnixMicros kMaxOverrideMicros = 2 * 366 * kMicrosPerDay;
+// 1990-01-01T00:00:00Z: no tenant's history starts earlier (the default history floor).
+constexpr UnixMicros kEarliestRateDay = 631'152'000LL * kMicrosPerSecond;
+// Rates are published ahead at most for the next year.
+constexpr UnixMicros kMaxRateAhead = 366 * kMicrosPerDay;
+
+void ValidateExchangeRate(const v1::ExchangeRate& rate, UnixMicros now) {
+  if (!validation::IsKnownCurrency(rate.currency())) {
+    throw InvalidArgument("rate.currency", "must be a known ISO 4217 code");
+  }
+  if (!rate.has_effective_from()) {
+    throw InvalidArgument("rate.effective_from", "required");
+  }
+  validation::CheckTimestamp("rate.effective_from", rate.effective_from(), kEarliestRateDay,
+                             now + kMaxRateAhead);
+  if (FromProtoTimestamp(rate.effective_from()) % kMicrosPerDay != 0) {
+    throw InvalidArgument("rate.effective_from", "must be a midnight UTC (a whole day)");
+  }
+  if (rate.reporting_minor_per_minor_micros() < 1 ||
+      rate.reporting_minor_per_minor_micros() > kMaxRateMicros) {
+    throw InvalidArgument("rate.reporting_minor_per_minor_micros",
+                          "must be from 1 to " + std::to_string(kMaxRateMicros));
+  }
+}
 
 // Tier-change cursors are the last change id, in decimal.
 int64_t ParseChangeToken(const std::string& token) {
@@ -208,6 +231,35 @@ grpc::Status ScoringService::SetTierOverride(grpc::ServerContext* context,
     }
     *response = admin_.SetTierOverride(caller.tenant_id, request->client_id(),
                                        clear ? nullptr : &tier_override, now);
+  });
+}
+
+}  // namespace clienttier::scoring
+
+namespace clienttier::scoring {
+
+grpc::Status ScoringService::PutExchangeRate(grpc::ServerContext* context,
+                                             const v1::PutExchangeRateRequest* request,
+                                             v1::ExchangeRate* response) {
+  return runner_.Run(context, "PutExchangeRate", Role::kAdmin, [&](const Caller& caller) {
+    if (!request->has_rate()) {
+      throw InvalidArgument("rate", "required");
+    }
+    ValidateExchangeRate(request->rate(), clock_.Now());
+    *response = admin_.PutExchangeRate(caller.tenant_id, request->rate(), caller.key_id);
+  });
+}
+
+grpc::Status ScoringService::ListExchangeRates(grpc::ServerContext* context,
+                                               const v1::ListExchangeRatesRequest* request,
+                                               v1::ListExchangeRatesResponse* response) {
+  return runner_.Run(context, "ListExchangeRates", Role::kReader, [&](const Caller& caller) {
+    if (!request->currency().empty() && !validation::IsKnownCurrency(request->currency())) {
+      throw InvalidArgument("currency", "must be empty or a known ISO 4217 code");
+    }
+    for (v1::ExchangeRate& rate : admin_.ListExchangeRates(caller.tenant_id, request->currency())) {
+      *response->add_rates() = std::move(rate);
+    }
   });
 }
 

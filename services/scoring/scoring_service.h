@@ -51,6 +51,12 @@ class ScoringService final
   grpc::Status SetTierOverride(grpc::ServerContext* context,
                                const v1::SetTierOverrideRequest* request,
                                v1::Score* response) override;
+  grpc::Status PutExchangeRate(grpc::ServerContext* context,
+                               const v1::PutExchangeRateRequest* request,
+                               v1::ExchangeRate* response) override;
+  grpc::Status ListExchangeRates(grpc::ServerContext* context,
+                                 const v1::ListExchangeRatesRequest* request,
+                                 v1::ListExchangeRatesResponse* response) override;
 
  private:
   RpcRunner& runner_;

@@ -16,17 +16,22 @@ v1::ActivitySummary SummarizeActivity(const std::string& client_id,
   UnixMicros first = 0;
   UnixMicros last = 0;
   for (const auto& group : transactions) {
-    if (group.kind == v1::TRANSACTION_KIND_SESSION) {
+    // Refunds are stored with positive amounts; spend is net of them.
+    const bool refund = group.kind == v1::TRANSACTION_KIND_REFUND;
+    const int64_t spent = refund ? -group.spent_units : group.spent_units;
+    if (refund) {
+      summary.set_refund_count(summary.refund_count() + group.count);
+    } else if (group.kind == v1::TRANSACTION_KIND_SESSION) {
       summary.set_session_count(summary.session_count() + group.count);
     } else {
       summary.set_purchase_count(summary.purchase_count() + group.count);
     }
-    spent_by_currency[group.currency] += group.spent_units;
+    spent_by_currency[group.currency] += spent;
     auto& category = by_category[{group.currency, group.category}];
     category.set_category(group.category);
-    category.set_count(category.count() + group.count);
+    category.set_count(category.count() + (refund ? 0 : group.count));
     category.mutable_spent()->set_currency(group.currency);
-    category.mutable_spent()->set_units(category.spent().units() + group.spent_units);
+    category.mutable_spent()->set_units(category.spent().units() + spent);
     first = first == 0 ? group.first_at : std::min(first, group.first_at);
     last = std::max(last, group.last_at);
   }

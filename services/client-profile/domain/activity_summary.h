@@ -30,7 +30,7 @@ struct InteractionGroup {
 };
 
 // The GetActivitySummary report from a client's grouped records: sessions and purchases
-// counted apart, spend per currency and per (currency, category), the first and last
+// counted apart (refunds too), spend net of refunds per currency and per (currency, category), the first and last
 // transaction, and the last activity of any kind. `transactions` ordered by currency then
 // category, `interactions` by kind (the order the report lists them in).
 v1::ActivitySummary SummarizeActivity(const std::string& client_id,

@@ -42,6 +42,18 @@ void ValidateTransaction(const v1::TransactionInput& input, const std::string& f
     throw InvalidArgument(field + ".amount", "required");
   }
   validation::CheckMoney(field + ".amount", input.amount(), 0, kMaxTransactionUnits);
+  if (input.kind() == v1::TRANSACTION_KIND_REFUND) {
+    // What is left of the original is checked when it is recorded (CheckRefunds).
+    validation::CheckId(field + ".refunded_idempotency_key", input.refunded_idempotency_key(), 128);
+    if (input.refunded_idempotency_key() == input.idempotency_key()) {
+      throw InvalidArgument(field + ".refunded_idempotency_key", "must name another transaction");
+    }
+    if (input.amount().units() < 1) {
+      throw InvalidArgument(field + ".amount.units", "a refund must be at least 1");
+    }
+  } else if (!input.refunded_idempotency_key().empty()) {
+    throw InvalidArgument(field + ".refunded_idempotency_key", "only a REFUND names one");
+  }
   validation::CheckLabel(field + ".category", input.category(), 64, false);
   if (!input.has_occurred_at()) {
     throw InvalidArgument(field + ".occurred_at", "required");
@@ -77,6 +89,7 @@ bool SameTransaction(const v1::TransactionInput& a, const v1::TransactionInput& 
   return a.client_id() == b.client_id() && a.kind() == b.kind() &&
          a.amount().units() == b.amount().units() &&
          a.amount().currency() == b.amount().currency() && a.category() == b.category() &&
+         a.refunded_idempotency_key() == b.refunded_idempotency_key() &&
          FromProtoTimestamp(a.occurred_at()) == FromProtoTimestamp(b.occurred_at());
 }
 

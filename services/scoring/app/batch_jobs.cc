@@ -50,15 +50,22 @@ v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
   transactions_.Read([&](Transaction& transaction) {
     const TenantContext context = calculator_.LoadContext(transaction, tenant_id, now, false);
     const std::vector<ClientFacts> facts =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of);
+        aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, as_of);
     std::vector<RepeatSummary> histories;
     std::vector<SpendSummary> spends;
+    UnconvertedSpendTally unconverted;
     for (const ClientFacts& client : facts) {
       if (client.first_purchase_day == kNever) {
         continue;
       }
       const ClvClient clv = ClvClientFromFacts(client, as_of);
+      // Purchase timing needs no currency, so BG/NBD keeps every buyer; a client whose spend
+      // is partly unconverted would bias the spend model, so Gamma-Gamma leaves it out, and
+      // the status says so.
       histories.push_back(clv.history);
+      if (unconverted.Add(client)) {
+        continue;
+      }
       if (clv.history.x >= 1 && clv.mean_repeat_spend > 0) {
         spends.push_back(SpendSummary{clv.history.x, clv.mean_repeat_spend});
       }
@@ -73,6 +80,10 @@ v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
     const auto spend_fit = FitGammaGamma(spends, spend_options);
     *model.mutable_bg_nbd() = BgNbdFitToProto(purchase_fit);
     *model.mutable_gamma_gamma() = GammaGammaFitToProto(spend_fit);
+    if (!unconverted.empty()) {
+      model.mutable_gamma_gamma()->set_message(model.gamma_gamma().message() + "; " +
+                                               unconverted.Describe(context.currency));
+    }
     model.set_usable(purchase_fit.usable() && spend_fit.usable());
   });
   transactions_.InTransaction([&](Transaction& transaction) {
@@ -100,7 +111,7 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   std::vector<ClvEstimate> tenant_estimates;
   if (refresh) {
     transactions_.Read([&](Transaction& transaction) {
-      tenant_facts = aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of);
+      tenant_facts = aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, as_of);
     });
     tenant_estimates.resize(tenant_facts.size());
     ParallelFor(tenant_facts.size(), threads_, [&](size_t begin, size_t end) {
@@ -220,7 +231,7 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
         const size_t wanted = kChunkSize - pending.size();
         std::vector<ClientFacts> page;
         transactions_.Read([&](Transaction& transaction) {
-          page = aggregates_.LoadFactsPage(transaction, tenant_id, context.currency, as_of,
+          page = aggregates_.LoadFactsPage(transaction, tenant_id, context.conversion, as_of,
                                            buckets[b], after, static_cast<int>(wanted));
         });
         more = page.size() == wanted;

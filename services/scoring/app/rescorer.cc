@@ -31,7 +31,7 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
                                                        UnixMicros now,
                                                        const ReferralCountsById* referral) const {
   std::map<std::string, ClientFacts> facts = aggregates_.LoadFactsFor(
-      transaction, tenant_id, client_ids, context.currency, ModelDayOf(now));
+      transaction, tenant_id, client_ids, context.conversion, ModelDayOf(now));
   if (referral != nullptr) {
     std::vector<ClientFacts> changed;
     for (auto& [client_id, client] : facts) {

@@ -30,8 +30,8 @@ v1::ScoreExplanation Rescoring::ExplainScore(const std::string& tenant_id,
   v1::ScoreExplanation explanation;
   transactions_.Read([&](Transaction& transaction) {
     const TenantContext context = calculator_.LoadContext(transaction, tenant_id, now, false);
-    auto facts =
-        aggregates_.LoadFacts(transaction, tenant_id, client_id, context.currency, ModelDayOf(now));
+    auto facts = aggregates_.LoadFacts(transaction, tenant_id, client_id, context.conversion,
+                                       ModelDayOf(now));
     if (!facts) {
       throw NotFound("client '" + client_id + "' is not known to scoring");
     }

@@ -11,9 +11,10 @@
 namespace clienttier::scoring {
 
 ScoreCalculator::ScoreCalculator(VersionRepository& versions, AggregateRepository& aggregates,
-                                 std::string default_currency)
+                                 ExchangeRateRepository& rates, std::string default_currency)
     : versions_(versions),
       aggregates_(aggregates),
+      rates_(rates),
       default_currency_(std::move(default_currency)) {}
 
 TenantContext ScoreCalculator::LoadStoredContext(Transaction& transaction,
@@ -23,6 +24,10 @@ TenantContext ScoreCalculator::LoadStoredContext(Transaction& transaction,
   context.config = ConfigFromProto(context.config_proto);
   context.currency =
       context.config_proto.currency().empty() ? default_currency_ : context.config_proto.currency();
+  context.config_proto.set_currency(context.currency);
+  context.conversion = SpendConversion(
+      context.currency,
+      ExchangeRatesFromProto(rates_.List(transaction, tenant_id, context.currency, "")));
   context.model_proto = versions_.LatestModel(transaction, tenant_id);
   context.model = ClvModelFromProto(context.model_proto ? &*context.model_proto : nullptr);
   context.model_version = context.model_proto ? context.model_proto->version() : 0;
@@ -40,7 +45,7 @@ TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::
       context.population_proto->config_version() != context.config.version) {
     const Day as_of = ModelDayOf(now);
     const std::vector<ClientFacts> facts =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.currency, as_of);
+        aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, as_of);
     std::vector<ClvEstimate> estimates;
     estimates.reserve(facts.size());
     for (const ClientFacts& client : facts) {

@@ -7,8 +7,10 @@
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/score.h"
 #include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/exchange_rate_repository.h"
 #include "services/scoring/storage/score_repository.h"
 #include "services/scoring/storage/version_repository.h"
 
@@ -18,7 +20,9 @@ namespace clienttier::scoring {
 struct TenantContext {
   ::clienttier::scoring::v1::ScoringConfig config_proto;
   ScoringConfig config;
+  // The reporting currency (never empty) and how other currencies' spend is converted into it.
   std::string currency;
+  SpendConversion conversion;
   std::optional<::clienttier::scoring::v1::ClvModel> model_proto;
   ClvModel model;
   int64_t model_version = 0;
@@ -39,7 +43,7 @@ class ScoreCalculator {
  public:
   // `default_currency` is used when the tenant's config names none.
   ScoreCalculator(VersionRepository& versions, AggregateRepository& aggregates,
-                  std::string default_currency);
+                  ExchangeRateRepository& rates, std::string default_currency);
 
   // Config, model and population of the tenant. When no population matches the active config
   // version, a fresh one is computed from all the tenant's clients and stored (`for_write`
@@ -66,6 +70,7 @@ class ScoreCalculator {
  private:
   VersionRepository& versions_;
   AggregateRepository& aggregates_;
+  ExchangeRateRepository& rates_;
   std::string default_currency_;
 };
 

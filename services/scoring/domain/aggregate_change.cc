@@ -13,7 +13,33 @@ Day DayOf(UnixMicros micros) {
   return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
 }
 
+// A refund reduces the refunded transaction's day: spend is net on the day it was earned (so
+// monetary value and Gamma-Gamma's spend per purchase are net), and a purchase refunded in full
+// leaves that day's count, so it is no longer a purchase day when it was the only one.
+AggregateChange RefundChange(const pv1::Transaction& transaction) {
+  AggregateChange change;
+  if (!transaction.has_refunded()) {
+    return change;  // kNone: client-profile always names the original; nothing to take from
+  }
+  const pv1::RefundedTransaction& refunded = transaction.refunded();
+  change.kind = AggregateChange::Kind::kPaidOccasion;
+  change.refund = true;
+  change.client_id = transaction.client_id();
+  change.day = DayOf(FromProtoTimestamp(refunded.occurred_at()));
+  change.currency = transaction.amount().currency();
+  change.spend_minor = -transaction.amount().units();
+  if (refunded.fully_refunded()) {
+    const bool session = refunded.kind() == pv1::TRANSACTION_KIND_SESSION;
+    change.purchases = session ? 0 : -1;
+    change.sessions = session ? -1 : 0;
+  }
+  return change;
+}
+
 AggregateChange TransactionChange(const pv1::Transaction& transaction) {
+  if (transaction.kind() == pv1::TRANSACTION_KIND_REFUND) {
+    return RefundChange(transaction);
+  }
   AggregateChange change;
   change.kind = AggregateChange::Kind::kPaidOccasion;
   change.client_id = transaction.client_id();

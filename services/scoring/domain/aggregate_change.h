@@ -32,6 +32,9 @@ struct AggregateChange {
   // kActivity: the counter to increment, and whether it was a login.
   ActivityCounter counter = ActivityCounter::kNone;
   bool login = false;
+  // kPaidOccasion of a refund: negative spend (and -1 occasion once the original is refunded
+  // in full) on the refunded transaction's day; not activity of its own.
+  bool refund = false;
 };
 
 // The change a profile event makes to its client's aggregates (kind kNone for the others).

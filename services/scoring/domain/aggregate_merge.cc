@@ -57,7 +57,9 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
         day.purchases += change.purchases;
         day.sessions += change.sessions;
         day.spend_minor += change.spend_minor;
-        KeepLatest(change.day, &client.last_activity_day);
+        if (!change.refund) {
+          KeepLatest(change.day, &client.last_activity_day);
+        }
         break;
       }
       case AggregateChange::Kind::kActivity:

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace clienttier::scoring {
 
@@ -25,6 +27,11 @@ struct ClientFacts {
   int64_t first_day_spend_minor = 0;  // spend on first_purchase_day (left out of Gamma-Gamma)
   int64_t session_count = 0;          // lifetime SESSION transactions
   int64_t active_months = 0;          // distinct calendar months with a paid transaction
+  // Paid occasions whose spend could not be converted into the tenant's reporting currency (no
+  // exchange rate in effect on their day), as (currency, occasions) in currency order. They
+  // count as occasions; their spend is in none of the money figures. Never silently dropped:
+  // FitClvModel and ExplainScore name them.
+  std::vector<std::pair<std::string, int64_t>> unconverted_occasions;
 
   // Trailing windows ending at as_of (inclusive of as_of's day, 30/90/365 days long).
   int64_t purchases_30d = 0;

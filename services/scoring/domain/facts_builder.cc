@@ -1,6 +1,8 @@
 #include "services/scoring/domain/facts_builder.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "services/scoring/domain/calendar_days.h"
@@ -11,22 +13,35 @@ namespace {
 
 bool Within(Day day, Day as_of, int64_t window_days) { return day > as_of - window_days; }
 
+// The row's spend in the reporting currency; nullopt when it has no rate on its day (a row
+// without spend needs none).
+std::optional<int64_t> SpendOf(const PaidDay& row, const SpendConversion& conversion) {
+  if (row.spend_minor == 0) {
+    return 0;
+  }
+  return conversion.ToReporting(row.spend_minor, row.currency, row.day);
+}
+
 }  // namespace
 
 ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<PaidDay>& days,
-                             const ActivityCounters& activity, const std::string& currency,
+                             const ActivityCounters& activity, const SpendConversion& conversion,
                              Day as_of) {
   ClientFacts facts;
   facts.client_id = client_id;
   std::set<Day> distinct_days;
   std::set<int64_t> distinct_months;
+  std::map<std::string, int64_t> unconverted;
   for (const PaidDay& row : days) {
     const int64_t occasions = row.purchases + row.sessions;
     if (row.day > as_of || occasions <= 0) {
       continue;
     }
-    const bool counts_spend = currency.empty() || row.currency == currency;
-    const int64_t spend = counts_spend ? row.spend_minor : 0;
+    const std::optional<int64_t> converted = SpendOf(row, conversion);
+    if (!converted) {
+      unconverted[row.currency] += occasions;
+    }
+    const int64_t spend = converted.value_or(0);
     distinct_days.insert(row.day);
     const CivilDate date = CivilFromDay(row.day);
     distinct_months.insert(date.year * 12 + date.month - 1);
@@ -52,12 +67,13 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
     }
   }
   for (const PaidDay& row : days) {
-    if (row.day == facts.first_purchase_day && (currency.empty() || row.currency == currency)) {
-      facts.first_day_spend_minor += row.spend_minor;
+    if (row.day == facts.first_purchase_day && row.purchases + row.sessions > 0) {
+      facts.first_day_spend_minor += SpendOf(row, conversion).value_or(0);
     }
   }
   facts.purchase_days = static_cast<int64_t>(distinct_days.size());
   facts.active_months = static_cast<int64_t>(distinct_months.size());
+  facts.unconverted_occasions.assign(unconverted.begin(), unconverted.end());
 
   const Day last_activity =
       activity.last_activity_day <= as_of ? activity.last_activity_day : kNever;

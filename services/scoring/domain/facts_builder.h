@@ -6,6 +6,7 @@
 
 #include "services/scoring/domain/client_facts.h"
 #include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/exchange_rates.h"
 
 namespace clienttier::scoring {
 
@@ -32,10 +33,11 @@ struct ActivityCounters {
 
 // Derives everything the rules read from the stored aggregates, as of `as_of` (days after it
 // are ignored, so a score can be recomputed for a past day). Both purchases and sessions are
-// paid occasions; spend counts only in `currency` (empty: every currency, for single-currency
-// tenants), while occasions in any currency count.
+// paid occasions, in any currency. Spend is in the reporting currency of `conversion`: a day's
+// spend in another currency is converted with the rate in effect on that day (the day's sum,
+// rounded once); without such a rate it is left out and counted in unconverted_occasions.
 ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<PaidDay>& days,
-                             const ActivityCounters& activity, const std::string& currency,
+                             const ActivityCounters& activity, const SpendConversion& conversion,
                              Day as_of);
 
 // The CLV model's view of a client (x = repeat purchase days, t_x and T from the first

@@ -43,6 +43,14 @@ void AddInputs(const ClientFacts& facts, const ClvEstimate& clv, Explanation& ex
   add("spend_30d_minor", std::to_string(facts.spend_30d_minor));
   add("spend_90d_minor", std::to_string(facts.spend_90d_minor));
   add("spend_365d_minor", std::to_string(facts.spend_365d_minor));
+  if (!facts.unconverted_occasions.empty()) {
+    // Spend that is in no figure above, so the reader knows the money inputs are partial.
+    std::string left_out;
+    for (const auto& [currency, occasions] : facts.unconverted_occasions) {
+      left_out += (left_out.empty() ? "" : ", ") + std::to_string(occasions) + " in " + currency;
+    }
+    add("unconverted_occasions", left_out + " (no exchange rate on their day; spend left out)");
+  }
   add("events_attended", std::to_string(facts.events_attended));
   add("content_uses", std::to_string(facts.content_uses));
   add("shares", std::to_string(facts.shares));

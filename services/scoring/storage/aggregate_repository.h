@@ -12,6 +12,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/domain/aggregate_merge.h"
 #include "services/scoring/domain/client_facts.h"
+#include "services/scoring/domain/exchange_rates.h"
 
 namespace clienttier::scoring {
 
@@ -33,7 +34,7 @@ class AggregateRepository {
   // The facts of those of `client_ids` that are known and not erased, by client id.
   virtual std::map<std::string, ClientFacts> LoadFactsFor(
       Transaction& transaction, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) = 0;
+      const std::vector<std::string>& client_ids, const SpendConversion& conversion, Day as_of) = 0;
 
   // One page of the facts of the tenant's known, not erased clients in client id order: those
   // after `after_client_id`, at most `limit`, of one shard bucket (domain/shard.h) or of every
@@ -41,8 +42,9 @@ class AggregateRepository {
   // in memory, and a shard reads its own clients' rows only.
   virtual std::vector<ClientFacts> LoadFactsPage(Transaction& transaction,
                                                  const std::string& tenant_id,
-                                                 const std::string& currency, Day as_of, int bucket,
-                                                 const std::string& after_client_id, int limit) = 0;
+                                                 const SpendConversion& conversion, Day as_of,
+                                                 int bucket, const std::string& after_client_id,
+                                                 int limit) = 0;
 
   // How many known, not erased clients the tenant has in `buckets` (a shard's progress total).
   virtual int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
@@ -54,12 +56,12 @@ class AggregateRepository {
 
   // Every known, not erased client of the tenant, ordered by client id (read page by page).
   std::vector<ClientFacts> LoadAllFacts(Transaction& transaction, const std::string& tenant_id,
-                                        const std::string& currency, Day as_of) {
+                                        const SpendConversion& conversion, Day as_of) {
     constexpr int kPage = 5000;
     std::vector<ClientFacts> all;
     for (;;) {
       std::vector<ClientFacts> page =
-          LoadFactsPage(transaction, tenant_id, currency, as_of, kEveryBucket,
+          LoadFactsPage(transaction, tenant_id, conversion, as_of, kEveryBucket,
                         all.empty() ? std::string() : all.back().client_id, kPage);
       const bool last = page.size() < static_cast<size_t>(kPage);
       all.insert(all.end(), std::make_move_iterator(page.begin()),
@@ -72,10 +74,10 @@ class AggregateRepository {
 
   // The facts of one known, not erased client; nullopt otherwise.
   std::optional<ClientFacts> LoadFacts(Transaction& transaction, const std::string& tenant_id,
-                                       const std::string& client_id, const std::string& currency,
-                                       Day as_of) {
+                                       const std::string& client_id,
+                                       const SpendConversion& conversion, Day as_of) {
     std::map<std::string, ClientFacts> found =
-        LoadFactsFor(transaction, tenant_id, {client_id}, currency, as_of);
+        LoadFactsFor(transaction, tenant_id, {client_id}, conversion, as_of);
     if (found.empty()) {
       return std::nullopt;
     }

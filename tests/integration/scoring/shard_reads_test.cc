@@ -22,6 +22,7 @@
 #include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/scoring_app.h"
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
+#include "services/scoring/storage/mysql/mysql_exchange_rate_repository.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 #include "services/scoring/storage/mysql/mysql_version_repository.h"
 #include "tests/support/scoring/fake_scoring_repositories.h"
@@ -84,7 +85,7 @@ class ShardReadsTest : public ::testing::Test {
     ScoringApp::Migrate(mysql);
     pool_ = std::make_unique<MySqlPool>(mysql, nullptr);
     transactions_ = std::make_unique<CountingTransactionRunner>(*pool_);
-    calculator_ = std::make_unique<ScoreCalculator>(versions_, aggregates_, "CNY");
+    calculator_ = std::make_unique<ScoreCalculator>(versions_, aggregates_, rates_, "CNY");
     change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
     referral_ = std::make_unique<ReferralCountsRefresher>(*transactions_, aggregates_, nullptr);
     jobs_ = std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_,
@@ -166,6 +167,7 @@ class ShardReadsTest : public ::testing::Test {
   MySqlAggregateRepository aggregates_;
   MySqlScoreRepository scores_;
   MySqlVersionRepository versions_;
+  MySqlExchangeRateRepository rates_;
   MySqlOutboxWriter outbox_;
   testing::FakeScoreCache cache_;
   testing::FixedClock clock_{At(0)};

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "services/scoring/scoring_mapping.h"
 #include "services/scoring/storage/aggregate_repository.h"
 #include "services/scoring/storage/distribution_repository.h"
+#include "services/scoring/storage/exchange_rate_repository.h"
 #include "services/scoring/storage/score_cache.h"
 #include "services/scoring/storage/score_repository.h"
 #include "services/scoring/storage/version_repository.h"
@@ -83,20 +85,21 @@ class FakeAggregateRepository final : public AggregateRepository {
   std::map<std::string, ClientFacts> LoadFactsFor(Transaction& /*transaction*/,
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,
-                                                  const std::string& currency, Day as_of) override {
+                                                  const SpendConversion& conversion,
+                                                  Day as_of) override {
     ++load_for_calls;
     std::map<std::string, ClientFacts> facts;
     for (const std::string& client_id : client_ids) {
       const auto found = clients.find({tenant_id, client_id});
       if (found != clients.end() && !found->second.erased) {
-        facts.emplace(client_id, FactsOf(client_id, found->second, currency, as_of));
+        facts.emplace(client_id, FactsOf(client_id, found->second, conversion, as_of));
       }
     }
     return facts;
   }
 
   std::vector<ClientFacts> LoadFactsPage(Transaction& /*transaction*/, const std::string& tenant_id,
-                                         const std::string& currency, Day as_of, int bucket,
+                                         const SpendConversion& conversion, Day as_of, int bucket,
                                          const std::string& after_client_id, int limit) override {
     ++load_page_calls;
     std::vector<ClientFacts> facts;
@@ -108,7 +111,7 @@ class FakeAggregateRepository final : public AggregateRepository {
           (bucket != kEveryBucket && ShardBucketOf(row->first.second) != bucket)) {
         continue;
       }
-      facts.push_back(FactsOf(row->first.second, row->second, currency, as_of));
+      facts.push_back(FactsOf(row->first.second, row->second, conversion, as_of));
     }
     facts_listed += static_cast<int64_t>(facts.size());
     return facts;
@@ -169,13 +172,47 @@ class FakeAggregateRepository final : public AggregateRepository {
     client.counters.last_activity_day = std::max(client.counters.last_activity_day, day);
   }
   static ClientFacts FactsOf(const std::string& client_id, const Client& client,
-                             const std::string& currency, Day as_of) {
+                             const SpendConversion& conversion, Day as_of) {
     std::vector<PaidDay> days;
     for (const auto& [key, day] : client.days) {
       days.push_back(day);
     }
-    return BuildClientFacts(client_id, days, client.counters, currency, as_of);
+    return BuildClientFacts(client_id, days, client.counters, conversion, as_of);
   }
+};
+
+// exchange_rates of every tenant.
+class FakeExchangeRateRepository final : public ExchangeRateRepository {
+ public:
+  ::clienttier::scoring::v1::ExchangeRate Put(Transaction& /*transaction*/,
+                                              const std::string& tenant_id,
+                                              ::clienttier::scoring::v1::ExchangeRate rate,
+                                              const std::string& author, UnixMicros now) override {
+    rate.set_author(author);
+    *rate.mutable_updated_at() = ToProtoTimestamp(now);
+    rows[{tenant_id, rate.reporting_currency(), rate.currency(),
+          FromProtoTimestamp(rate.effective_from())}] = rate;
+    return rate;
+  }
+
+  std::vector<::clienttier::scoring::v1::ExchangeRate> List(Transaction& /*transaction*/,
+                                                            const std::string& tenant_id,
+                                                            const std::string& reporting_currency,
+                                                            const std::string& currency) override {
+    std::vector<::clienttier::scoring::v1::ExchangeRate> found;
+    for (const auto& [key, rate] : rows) {
+      if (std::get<0>(key) == tenant_id && std::get<1>(key) == reporting_currency &&
+          (currency.empty() || std::get<2>(key) == currency)) {
+        found.push_back(rate);
+      }
+    }
+    return found;
+  }
+
+  // By (tenant, reporting currency, currency, effective_from): the primary key's order.
+  std::map<std::tuple<std::string, std::string, std::string, UnixMicros>,
+           ::clienttier::scoring::v1::ExchangeRate>
+      rows;
 };
 
 // scores, tier_history and tier_overrides of every tenant.

@@ -32,20 +32,21 @@ struct FakeScoringWorld {
   FakeAggregateRepository aggregates;
   FakeScoreRepository scores;
   FakeVersionRepository versions;
+  FakeExchangeRateRepository rates;
   FakeDistributionRepository distribution{scores};
   clienttier::testing::FakeOutboxWriter outbox;
   FakeScoreCache cache;
   FakePropagationSource propagation;
   FixedClock clock{kNow};
 
-  ScoreCalculator calculator{versions, aggregates, "CNY"};
+  ScoreCalculator calculator{versions, aggregates, rates, "CNY"};
   ScoreChangeWriter change_writer{scores, outbox};
   Rescorer rescorer{calculator, aggregates, scores, change_writer};
   ReferralCountsRefresher referral_counts{transactions, aggregates, &propagation};
   ScoreReads reads{transactions, scores, versions, distribution, cache, "CNY"};
   Rescoring rescoring{transactions, calculator, rescorer,        aggregates,
                       scores,       cache,      referral_counts, clock};
-  ConfigAdmin admin{transactions, versions, scores, rescorer, cache, clock};
+  ConfigAdmin admin{transactions, versions, scores, rates, rescorer, cache, clock, "CNY"};
   BatchJobs jobs{transactions,  calculator,      aggregates, scores, versions,
                  change_writer, referral_counts, cache,      clock,  BatchJobOptions{1}};
   ProfileEventApplier profile_events{transactions, processed, aggregates, calculator,

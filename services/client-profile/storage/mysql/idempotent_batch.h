@@ -32,6 +32,13 @@ struct RecordTable {
   std::function<Input(sql::ResultSet&)> read;
   std::function<bool(const Input&, const Input&)> same;
   std::function<OutboxEvent(const std::string& tenant, const std::string& id, const Input&)> event;
+  // Optional: checks the batch's new records against stored rows before they are inserted, in
+  // the same transaction, after their clients are checked (and before `event` is called for
+  // them). `fresh`: their indexes in the batch, in order; `ids`: their new ids by key.
+  std::function<void(sql::Connection& connection, const std::string& tenant,
+                     const google::protobuf::RepeatedPtrField<Input>& batch,
+                     const std::vector<int>& fresh, const std::map<std::string, std::string>& ids)>
+      check_fresh;
 };
 
 // Records a validated batch in one transaction: finds keys already stored (DUPLICATE; a key

@@ -48,6 +48,7 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
   std::vector<v1::RecordResult> results(static_cast<size_t>(batch.size()));
   std::map<std::string, std::string> new_ids;  // key -> id assigned in this batch
   std::vector<const Input*> fresh;
+  std::vector<int> fresh_indexes;
   std::set<std::string> client_ids;
   for (int i = 0; i < batch.size(); ++i) {
     const Input& item = batch[i];
@@ -69,6 +70,7 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
       result.set_id(id);
       result.set_outcome(v1::RECORD_OUTCOME_RECORDED);
       fresh.push_back(&item);
+      fresh_indexes.push_back(i);
       client_ids.insert(item.client_id());
     }
   }
@@ -100,6 +102,10 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
         throw FailedPrecondition(field + ": client '" + batch[i].client_id() + "' was erased");
       }
     }
+  }
+
+  if (spec.check_fresh) {
+    spec.check_fresh(connection, tenant_id, batch, fresh_indexes, new_ids);
   }
 
   // 4. Insert the new records and their events.

@@ -1,12 +1,15 @@
 #include "services/client-profile/storage/mysql/mysql_activity_repository.h"
 
 #include <map>
+#include <memory>
+#include <set>
 
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "services/client-profile/domain/activity_summary.h"
 #include "services/client-profile/domain/profile_events.h"
 #include "services/client-profile/domain/record_rules.h"
+#include "services/client-profile/domain/refund_rules.h"
 #include "services/client-profile/storage/mysql/client_rows.h"
 #include "services/client-profile/storage/mysql/idempotent_batch.h"
 
@@ -15,7 +18,7 @@ namespace clienttier::profile {
 namespace {
 
 v1::Transaction ToTransaction(const std::string& id, const v1::TransactionInput& input,
-                              UnixMicros recorded_at) {
+                              UnixMicros recorded_at, const v1::RefundedTransaction* refunded) {
   v1::Transaction transaction;
   transaction.set_transaction_id(id);
   transaction.set_idempotency_key(input.idempotency_key());
@@ -25,7 +28,64 @@ v1::Transaction ToTransaction(const std::string& id, const v1::TransactionInput&
   transaction.set_category(input.category());
   *transaction.mutable_occurred_at() = input.occurred_at();
   *transaction.mutable_recorded_at() = ToProtoTimestamp(recorded_at);
+  if (refunded != nullptr) {
+    *transaction.mutable_refunded() = *refunded;
+  }
   return transaction;
+}
+
+// The stored transactions the batch's new refunds name, locked so that refunds of one original
+// queue on it, with the sum of the refunds already stored against each.
+std::map<std::string, RefundableTransaction> LoadRefundables(
+    sql::Connection& connection, const std::string& tenant_id,
+    const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch,
+    const std::vector<int>& fresh) {
+  std::set<std::string> keys;
+  for (const int i : fresh) {
+    if (batch[i].kind() == v1::TRANSACTION_KIND_REFUND) {
+      keys.insert(batch[i].refunded_idempotency_key());
+    }
+  }
+  std::map<std::string, RefundableTransaction> originals;
+  if (keys.empty()) {
+    return originals;
+  }
+  const std::vector<std::string> key_list(keys.begin(), keys.end());
+  SqlText select(connection);
+  select
+      .Sql(
+          "SELECT idempotency_key, transaction_id, client_id, kind, amount_units, currency,"
+          " occurred_at FROM transactions WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND idempotency_key IN (")
+      .StrList(key_list)
+      .Sql(") FOR UPDATE");
+  for (auto rows = select.Query(); rows->next();) {
+    RefundableTransaction& original = originals[rows->getString(1)];
+    original.transaction_id = rows->getString(2);
+    original.client_id = rows->getString(3);
+    original.kind = static_cast<v1::TransactionKind>(rows->getInt(4));
+    original.amount_units = rows->getInt64(5);
+    original.currency = rows->getString(6);
+    original.occurred_at = ParseSqlDatetime(rows->getString(7));
+  }
+  // A locking read sees the latest committed refunds (a plain one would read the snapshot
+  // taken before this transaction waited for the lock above).
+  SqlText sums(connection);
+  sums.Sql(
+          "SELECT refunded_idempotency_key, SUM(amount_units) FROM transactions WHERE"
+          " tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND refunded_idempotency_key IN (")
+      .StrList(key_list)
+      .Sql(") GROUP BY refunded_idempotency_key LOCK IN SHARE MODE");
+  for (auto rows = sums.Query(); rows->next();) {
+    const auto found = originals.find(rows->getString(1));
+    if (found != originals.end()) {
+      found->second.refunded_units = rows->getInt64(2);
+    }
+  }
+  return originals;
 }
 
 v1::Interaction ToInteraction(const std::string& id, const v1::InteractionInput& input) {
@@ -44,7 +104,13 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
   spec.table = "transactions";
   spec.id_column = "transaction_id";
   spec.field = "transactions";
-  spec.columns = {"kind", "amount_units", "currency", "category", "occurred_at", "recorded_at"};
+  spec.columns = {"kind",
+                  "amount_units",
+                  "currency",
+                  "category",
+                  "occurred_at",
+                  "recorded_at",
+                  "refunded_idempotency_key"};
   const std::string recorded_at = FormatSqlDatetime(now);
   spec.append = [recorded_at](SqlText& row, const v1::TransactionInput& input) {
     row.Int(input.kind())
@@ -53,6 +119,11 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
         .Str(input.category())
         .Str(FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())))
         .Str(recorded_at);
+    if (input.refunded_idempotency_key().empty()) {
+      row.Null();
+    } else {
+      row.Str(input.refunded_idempotency_key());
+    }
   };
   spec.read = [](sql::ResultSet& row) {
     v1::TransactionInput input;
@@ -61,13 +132,26 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
     input.mutable_amount()->set_currency(row.getString(6));
     input.set_category(row.getString(7));
     *input.mutable_occurred_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(8)));
+    input.set_refunded_idempotency_key(row.isNull(10) ? std::string()
+                                                      : std::string(row.getString(10)));
     return input;
   };
   spec.same = SameTransaction;
-  spec.event = [now](const std::string& tenant, const std::string& id,
-                     const v1::TransactionInput& input) {
+  // The originals of this batch's refunds, as check_fresh found them, for their events.
+  auto refunded = std::make_shared<std::map<std::string, v1::RefundedTransaction>>();
+  spec.check_fresh =
+      [refunded](sql::Connection& connection, const std::string& tenant,
+                 const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch,
+                 const std::vector<int>& fresh, const std::map<std::string, std::string>& ids) {
+        *refunded = CheckRefunds(batch, fresh, ids,
+                                 LoadRefundables(connection, tenant, batch, fresh), "transactions");
+      };
+  spec.event = [now, refunded](const std::string& tenant, const std::string& id,
+                               const v1::TransactionInput& input) {
+    const auto found = refunded->find(input.idempotency_key());
     v1::ProfileEvent event;
-    *event.mutable_transaction_recorded()->mutable_transaction() = ToTransaction(id, input, now);
+    *event.mutable_transaction_recorded()->mutable_transaction() =
+        ToTransaction(id, input, now, found == refunded->end() ? nullptr : &found->second);
     return MakeOutboxEvent(tenant, now, std::move(event));
   };
   return spec;
@@ -199,10 +283,15 @@ void MySqlActivityRepository::Export(
       };
       if (request.include_transactions()) {
         auto transactions = Prepare(connection,
-                                    "SELECT client_id, transaction_id, idempotency_key, kind,"
-                                    " amount_units, currency, category, occurred_at, recorded_at"
-                                    " FROM transactions WHERE tenant_id = ? AND client_id" +
-                                        in_list + " ORDER BY client_id, occurred_at, seq");
+                                    "SELECT t.client_id, t.transaction_id, t.idempotency_key,"
+                                    " t.kind, t.amount_units, t.currency, t.category,"
+                                    " t.occurred_at, t.recorded_at, o.transaction_id, o.kind,"
+                                    " o.occurred_at, t.refunded_idempotency_key"
+                                    " FROM transactions t LEFT JOIN transactions o"
+                                    " ON o.tenant_id = t.tenant_id"
+                                    " AND o.idempotency_key = t.refunded_idempotency_key"
+                                    " WHERE t.tenant_id = ? AND t.client_id" +
+                                        in_list + " ORDER BY t.client_id, t.occurred_at, t.seq");
         bind(*transactions);
         for (auto rows = Query(*transactions); rows->next();) {
           auto* transaction = page[position.at(rows->getString(1))].add_transactions();
@@ -217,6 +306,14 @@ void MySqlActivityRepository::Export(
               ToProtoTimestamp(ParseSqlDatetime(rows->getString(8)));
           *transaction->mutable_recorded_at() =
               ToProtoTimestamp(ParseSqlDatetime(rows->getString(9)));
+          if (!rows->isNull(10)) {
+            v1::RefundedTransaction* refunded = transaction->mutable_refunded();
+            refunded->set_transaction_id(rows->getString(10));
+            refunded->set_kind(static_cast<v1::TransactionKind>(rows->getInt(11)));
+            *refunded->mutable_occurred_at() =
+                ToProtoTimestamp(ParseSqlDatetime(rows->getString(12)));
+            refunded->set_idempotency_key(rows->getString(13));
+          }
         }
       }
       if (request.include_interactions()) {

@@ -132,7 +132,7 @@ void MySqlAggregateRepository::ApplyMany(Transaction& transaction, const std::st
 
 std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
     Transaction& transaction, const std::string& tenant_id,
-    const std::vector<std::string>& client_ids, const std::string& currency, Day as_of) {
+    const std::vector<std::string>& client_ids, const SpendConversion& conversion, Day as_of) {
   sql::Connection& connection = ConnectionOf(transaction);
   std::map<std::string, ClientFacts> facts;
   if (client_ids.empty()) {
@@ -167,14 +167,14 @@ std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
   }
   for (const auto& [client_id, counters] : clients) {
     facts.emplace(client_id,
-                  BuildClientFacts(client_id, days[client_id], counters, currency, as_of));
+                  BuildClientFacts(client_id, days[client_id], counters, conversion, as_of));
   }
   return facts;
 }
 
 std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
-    Transaction& transaction, const std::string& tenant_id, const std::string& currency, Day as_of,
-    int bucket, const std::string& after_client_id, int limit) {
+    Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
+    Day as_of, int bucket, const std::string& after_client_id, int limit) {
   sql::Connection& connection = ConnectionOf(transaction);
   const bool whole_tenant = bucket == kEveryBucket;
   // One bucket through its index (migration 005), the whole tenant along the primary key; both
@@ -243,7 +243,7 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
   }
   facts.reserve(client_ids.size());
   for (size_t i = 0; i < client_ids.size(); ++i) {
-    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], currency, as_of));
+    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], conversion, as_of));
   }
   return facts;
 }

@@ -12,9 +12,10 @@ class MySqlAggregateRepository final : public AggregateRepository {
   std::map<std::string, ClientFacts> LoadFactsFor(Transaction& transaction,
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,
-                                                  const std::string& currency, Day as_of) override;
+                                                  const SpendConversion& conversion,
+                                                  Day as_of) override;
   std::vector<ClientFacts> LoadFactsPage(Transaction& transaction, const std::string& tenant_id,
-                                         const std::string& currency, Day as_of, int bucket,
+                                         const SpendConversion& conversion, Day as_of, int bucket,
                                          const std::string& after_client_id, int limit) override;
   int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
                        const std::vector<int>& buckets) override;
