@@ -84,6 +84,9 @@ SCORING=127.0.0.1:${CT_GRPC_PORTS[scoring]}
 ct_start_service campaign ct_campaign_demo --scoring-address="$SCORING" \
   --profile-address="$PROFILE" --service-api-key="$SERVICE_KEY"
 CAMPAIGN=127.0.0.1:${CT_GRPC_PORTS[campaign]}
+ct_start_gateway --profile-address="$PROFILE" --scoring-address="$SCORING" \
+  --campaign-address="$CAMPAIGN" --referral-address="$REFERRAL"
+GATEWAY=http://127.0.0.1:$CT_HTTP_PORT
 
 "$ROOT/build/tools/profile-demo" --target="$PROFILE" --api-key="$WRITER_KEY" \
   --admin-api-key="$ADMIN_KEY"
@@ -96,6 +99,13 @@ CAMPAIGN=127.0.0.1:${CT_GRPC_PORTS[campaign]}
 "$ROOT/build/tools/demo-tenant" --profile="$PROFILE" --scoring="$SCORING" \
   --campaign="$CAMPAIGN" --referral="$REFERRAL" --api-key="$CENTRE_WRITER_KEY" \
   --admin-api-key="$CENTRE_ADMIN_KEY" --clients="${CT_DEMO_CLIENTS:-20000}"
+
+# The same tenant over HTTP/JSON (the gateway, Connect protocol), as a BI tool would call it.
+log "the centre's tier distribution over HTTP ($GATEWAY, the Connect protocol's JSON):"
+curl -fsS "$GATEWAY/clienttier.scoring.v1.ScoringService/GetTierDistribution" \
+  -H 'Content-Type: application/json' -H "x-api-key: $CENTRE_WRITER_KEY" -d '{}' | head -c 600
+echo
+log "OpenAPI: $(curl -fsS "$GATEWAY/openapi.json" | grep -o '"/clienttier[^"]*"' | wc -l) RPCs at $GATEWAY/openapi.json"
 
 ct_show_metrics client-profile '^ct_(rpc_total|cache_|outbox_published)'
 ct_show_metrics referral '^ct_(referral_events|outbox_published)'
@@ -112,6 +122,7 @@ CT_PROFILE_ADDRESS=$PROFILE
 CT_SCORING_ADDRESS=$SCORING
 CT_CAMPAIGN_ADDRESS=$CAMPAIGN
 CT_REFERRAL_ADDRESS=$REFERRAL
+CT_GATEWAY=$GATEWAY
 CT_API_KEY=$CENTRE_ADMIN_KEY
 ENV
   trap - EXIT
@@ -122,6 +133,7 @@ The suite stays up (in $WORK):
   scoring         $SCORING   metrics http://127.0.0.1:${CT_METRICS_PORTS[scoring]}/metrics
   campaign        $CAMPAIGN   metrics http://127.0.0.1:${CT_METRICS_PORTS[campaign]}/metrics
   referral        $REFERRAL   metrics http://127.0.0.1:${CT_METRICS_PORTS[referral]}/metrics
+  gateway (HTTP)  $GATEWAY   OpenAPI $GATEWAY/openapi.json
   logs            $WORK/<service>.log
 Tenant counselling-centre (the demo centre), admin key:  $CENTRE_ADMIN_KEY
                                             writer key:  $CENTRE_WRITER_KEY
@@ -129,11 +141,17 @@ Call it (tierctl reads the addresses and the key from the environment):
   set -a; . $WORK/kept.env; set +a
   build/tools/tierctl scoring get-tier-distribution
   build/tools/tierctl scoring get-score --client-id=\$(build/tools/tierctl --output=csv profile list-clients --page.page-size=1 | sed -n 2p | cut -d, -f1)
+  curl -s $GATEWAY/clienttier.scoring.v1.ScoringService/GetTierDistribution \\
+    -H 'Content-Type: application/json' -H "x-api-key: \$CT_API_KEY" -d '{}'
+  curl -s "$GATEWAY/v1/segments/SEGMENT/members.csv?channel=email" -H "x-api-key: \$CT_API_KEY"
+Another key:  build/tools/tierctl keys new --tenant=counselling-centre --role=reader >> $WORK/api-keys
+              (the key is shown once on stderr; the services reload the file)
 Stop it:  scripts/run.sh --stop
 TEXT
   exit 0
 fi
 
+ct_stop_service gateway
 ct_stop_service campaign
 ct_stop_service scoring
 ct_stop_service referral

@@ -1,6 +1,7 @@
 # Sourced (after lib.sh): start and stop ClientTier services on free loopback ports against
 # the stack whose stack.env is loaded, with the API keys file $CT_KEYS_FILE.
 #   ct_start_service NAME DATABASE [EXTRA FLAGS...]   sets CT_GRPC_PORTS[NAME], CT_METRICS_PORTS[NAME]
+#   ct_start_gateway [FLAGS...]                       the HTTP gateway; sets CT_HTTP_PORT
 #   ct_stop_service NAME / ct_stop_all_services       SIGTERM, then wait for the drain
 #   ct_show_metrics NAME PATTERN                      lines of /metrics matching PATTERN
 # Logs go to $CT_SERVICE_LOG_DIR/NAME.log.
@@ -28,6 +29,28 @@ ct_start_service() {
   done
   tail -n 30 "$CT_SERVICE_LOG_DIR/$name.log" >&2 || true
   die "$name did not start"
+}
+
+# The HTTP gateway in front of the services named by its flags (--profile-address=...): sets
+# CT_HTTP_PORT; stopped with the services (ct_stop_service gateway).
+ct_start_gateway() {
+  local port metrics i
+  port=$(pick_port)
+  metrics=$(pick_port)
+  CT_HTTP_PORT=$port
+  CT_METRICS_PORTS[gateway]=$metrics
+  log "starting gateway on http://127.0.0.1:$port (metrics :$metrics, log $CT_SERVICE_LOG_DIR/gateway.log)"
+  "$ROOT/build/services/gateway/gateway" \
+    --http-host=127.0.0.1 --http-port="$port" --metrics-host=127.0.0.1 --metrics-port="$metrics" \
+    --drain-ms=200 "$@" 2>"$CT_SERVICE_LOG_DIR/gateway.log" &
+  CT_PIDS[gateway]=$!
+  for ((i = 0; i < 120; i++)); do
+    kill -0 "${CT_PIDS[gateway]}" 2>/dev/null || break
+    [[ -n $(ss -Hltn "( sport = :$port )") ]] && return 0
+    sleep 0.25
+  done
+  tail -n 30 "$CT_SERVICE_LOG_DIR/gateway.log" >&2 || true
+  die "gateway did not start"
 }
 
 ct_stop_service() {

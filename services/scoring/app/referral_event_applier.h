@@ -9,6 +9,7 @@
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/clients/propagation_source.h"
 #include "services/scoring/storage/score_cache.h"
+#include "services/scoring/storage/score_repository.h"
 
 namespace clienttier::scoring {
 
@@ -23,11 +24,12 @@ class ReferralEventApplier {
  public:
   // `source` may be null (no referral service configured): the events then change nothing.
   ReferralEventApplier(TransactionRunner& transactions, const ScoreCalculator& calculator,
-                       const Rescorer& rescorer, PropagationSource* source, ScoreCache& cache,
-                       const Clock& clock)
+                       const Rescorer& rescorer, ScoreRepository& scores, PropagationSource* source,
+                       ScoreCache& cache, const Clock& clock)
       : transactions_(transactions),
         calculator_(calculator),
         rescorer_(rescorer),
+        scores_(scores),
         source_(source),
         cache_(cache),
         clock_(clock) {}
@@ -44,6 +46,7 @@ class ReferralEventApplier {
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   const Rescorer& rescorer_;
+  ScoreRepository& scores_;
   PropagationSource* source_;
   ScoreCache& cache_;
   const Clock& clock_;
