@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -61,16 +62,29 @@ scoring::ScoringAppConfig ScoringConfigFor(const ServerConfig& server, int refer
   return config;
 }
 
+// That scoring started on loopback, with a stub to call it.
+struct RunningScoring {
+  std::unique_ptr<scoring::ScoringApp> app;
+  std::unique_ptr<sv1::ScoringService::Stub> stub;
+};
+
+RunningScoring StartScoring(const ServerConfig& server, int referral_port,
+                            const std::string& service_key) {
+  const scoring::ScoringAppConfig config = ScoringConfigFor(server, referral_port, service_key);
+  scoring::ScoringApp::Migrate(config.mysql);
+  RunningScoring running;
+  running.app = std::make_unique<scoring::ScoringApp>(config);
+  const int port = running.app->Start();
+  running.stub = sv1::ScoringService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  return running;
+}
+
 // Scoring asks referral for the propagation counts when it scores a client now, and keeps the
 // last counts it stored when referral is down.
 TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
-  scoring::ScoringAppConfig config =
-      ScoringConfigFor(server_config(16), referral_port_, service_key_);
-  scoring::ScoringApp::Migrate(config.mysql);
-  scoring::ScoringApp scoring(config);
-  const int scoring_port = scoring.Start();
-  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+  RunningScoring scoring = StartScoring(server_config(16), referral_port_, service_key_);
+  const auto& scoring_stub = scoring.stub;
 
   RecordPurchase("alice-1", "alice", 20000, writer_a_);
   ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
@@ -94,7 +108,7 @@ TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
   EXPECT_EQ(score.propagation_index(), 39);
 
   const auto fallbacks = [&] {
-    return scoring.metrics().GetCounter("ct_scoring_propagation_fallback_total", "").value();
+    return scoring.app->metrics().GetCounter("ct_scoring_propagation_fallback_total", "").value();
   };
   const uint64_t before = fallbacks();
   referral_->Stop();
@@ -104,19 +118,14 @@ TEST_F(PropagationTest, ScoringUsesReferralAndFallsBackWhenItIsDown) {
   EXPECT_GT(fallbacks(), before);
   EXPECT_EQ(fallback.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
   EXPECT_EQ(fallback.propagation_index(), 39);
-  scoring.Stop();
+  scoring.app->Stop();
 }
 
 // Scoring follows ct:events:referral: a registration and then a conversion rescore the referrer
 // with referral's counts, with nobody calling ScoreClient or BatchRescore.
 TEST_F(PropagationTest, AConversionRescoresTheReferrerThroughTheReferralStream) {
-  scoring::ScoringAppConfig config =
-      ScoringConfigFor(server_config(16), referral_port_, service_key_);
-  scoring::ScoringApp::Migrate(config.mysql);
-  scoring::ScoringApp scoring(config);
-  const int scoring_port = scoring.Start();
-  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+  RunningScoring scoring = StartScoring(server_config(16), referral_port_, service_key_);
+  const auto& scoring_stub = scoring.stub;
   const auto stored_score = [&](const std::string& client_id, sv1::Score* score) {
     sv1::GetScoreRequest request;
     request.set_client_id(client_id);
@@ -150,22 +159,18 @@ TEST_F(PropagationTest, AConversionRescoresTheReferrerThroughTheReferralStream) 
       wait_for("carol", [](const sv1::Score& score) { return score.propagation_index() == 39; });
   EXPECT_EQ(converted.propagation_index(), 39);
   EXPECT_EQ(converted.propagation_tier(), sv1::PROPAGATION_TIER_CONTRIBUTOR);
-  EXPECT_GE(scoring.metrics().GetCounter("ct_scoring_referral_events_applied_total", "").value(),
-            2u);
-  scoring.Stop();
+  EXPECT_GE(
+      scoring.app->metrics().GetCounter("ct_scoring_referral_events_applied_total", "").value(),
+      2u);
+  scoring.app->Stop();
 }
 
 // One definition of the propagation tier (scoring's): referral's GetPropagation and scoring's
 // score agree on either side of the spreader boundary (two and three converted referees) and at
 // the first referral. Before the rule had one owner, referral said spreader at two.
 TEST_F(PropagationTest, ReferralAndScoringAgreeOnTheTierAtItsBoundaries) {
-  scoring::ScoringAppConfig config =
-      ScoringConfigFor(server_config(16), referral_port_, service_key_);
-  scoring::ScoringApp::Migrate(config.mysql);
-  scoring::ScoringApp scoring(config);
-  const int scoring_port = scoring.Start();
-  auto scoring_stub = sv1::ScoringService::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(scoring_port), grpc::InsecureChannelCredentials()));
+  RunningScoring scoring = StartScoring(server_config(16), referral_port_, service_key_);
+  const auto& scoring_stub = scoring.stub;
 
   const auto propagation_of = [&](const std::string& client_id) {
     v1::GetPropagationRequest request;
@@ -208,7 +213,7 @@ TEST_F(PropagationTest, ReferralAndScoringAgreeOnTheTierAtItsBoundaries) {
     expect_agree("ann",
                  i + 1 < 3 ? sv1::PROPAGATION_TIER_CONTRIBUTOR : sv1::PROPAGATION_TIER_SPREADER);
   }
-  scoring.Stop();
+  scoring.app->Stop();
 }
 
 }  // namespace
