@@ -14,6 +14,10 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 
 DB_USER=clienttier
 DB_PASSWORD=clienttier
+# An ACL user beside the default one (which stays open for the tests), with the rule that
+# k8s/README.md gives every service: the AUTH tests and the rendered-overlay check use it.
+REDIS_ACL_USER=ct-acl
+REDIS_ACL_PASSWORD=ct-acl-secret
 READY_TIMEOUT=60
 # Serialises port choice + bind across concurrent starts on this machine.
 LOCK_FILE=${TMPDIR:-/tmp}/clienttier-stack.lock
@@ -129,6 +133,24 @@ stop_pidfile() {
   rm -f "$pidfile"
 }
 
+# --- TLS material ------------------------------------------------------------
+
+# A throwaway CA and a server certificate for 127.0.0.1, so tests can prove that a service
+# verifies MariaDB's certificate (mysql-tls-ca-file). Plain connections still work.
+make_tls() {
+  local tls=$DIR/tls
+  [[ -s $tls/server-key.pem && -s $tls/ca.pem ]] && return 0
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=clienttier-stack-ca" \
+    -keyout "$tls/ca-key.pem" -out "$tls/ca.pem" >"$tls/openssl.log" 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$tls/server-key.pem" -out "$tls/server.csr" >>"$tls/openssl.log" 2>&1
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca-key.pem" \
+    -CAcreateserial -days 30 -extfile "$tls/server.ext" -out "$tls/server.pem" \
+    >>"$tls/openssl.log" 2>&1
+}
+
 # --- MariaDB ---------------------------------------------------------------
 
 start_mariadb() {
@@ -147,6 +169,9 @@ start_mariadb() {
     --innodb-log-file-size=512M
     --innodb-flush-log-at-trx-commit=1
     --max-connections=500
+    --ssl-ca="$DIR/tls/ca.pem"
+    --ssl-cert="$DIR/tls/server.pem"
+    --ssl-key="$DIR/tls/server-key.pem"
   )
   # mariadbd refuses to run as root unless told to; harmless to omit otherwise.
   ((EUID == 0)) && args+=(--user=root)
@@ -197,7 +222,8 @@ start_redis() {
     --dir "$DIR/redis" \
     --appendonly yes --appendfsync everysec --save '' \
     --daemonize no --protected-mode yes \
-    --pidfile "$REDIS_PID" --logfile "$DIR/redis.log"
+    --pidfile "$REDIS_PID" --logfile "$DIR/redis.log" \
+    --user "$REDIS_ACL_USER" on ">$REDIS_ACL_PASSWORD" "~ct:*" "&__redis__:invalidate" "+@all" "-@dangerous"
 }
 
 ping_redis() {
@@ -228,6 +254,7 @@ cmd_start() {
   trap 'rc=$?; if ((rc != 0)); then log "start failed, stopping what was started"; cmd_stop || true; fi' EXIT
 
   init_mariadb
+  make_tls
 
   local mysql_port redis_port
   : >>"$LOCK_FILE" 2>/dev/null || true
@@ -247,6 +274,9 @@ CT_MYSQL_PASSWORD=$DB_PASSWORD
 CT_REDIS_HOST=127.0.0.1
 CT_REDIS_PORT=$redis_port
 CT_REDIS_SERVER_BIN=$REDIS_SERVER
+CT_STACK_MYSQL_TLS_CA=$DIR/tls/ca.pem
+CT_STACK_REDIS_ACL_USER=$REDIS_ACL_USER
+CT_STACK_REDIS_ACL_PASSWORD=$REDIS_ACL_PASSWORD
 ENV
   mv "$DIR/stack.env.tmp" "$DIR/stack.env"
   trap - EXIT

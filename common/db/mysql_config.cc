@@ -21,6 +21,13 @@ MySqlConfig ReadMySqlConfig(ConfigReader& reader, const std::string& default_dat
   config.acquire_timeout_ms =
       static_cast<int>(reader.Int("mysql-acquire-timeout-ms", config.acquire_timeout_ms, 1, 60000,
                                   "wait for a free connection"));
+  // Read under their own names: the value is the path, which the connector opens itself.
+  config.tls_ca_file = reader.String("mysql-tls-ca-file", "",
+                                     "CA bundle (path) that turns on verified TLS to MySQL");
+  config.tls_cert_file =
+      reader.String("mysql-tls-cert-file", "", "client certificate (path) for MySQL TLS");
+  config.tls_key_file =
+      reader.String("mysql-tls-key-file", "", "private key (path) of mysql-tls-cert-file");
   return config;
 }
 

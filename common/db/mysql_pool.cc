@@ -87,6 +87,15 @@ std::unique_ptr<sql::Connection> MySqlPool::Connect(int connect_timeout_s, int r
   options["OPT_WRITE_TIMEOUT"] = write_timeout_s;
   options["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state mid-transaction
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  if (!config_.tls_ca_file.empty()) {
+    options["sslCA"] = sql::SQLString(config_.tls_ca_file);
+    options["sslVerify"] = true;   // the chain and the host name
+    options["sslEnforce"] = true;  // never fall back to a plain connection
+    if (!config_.tls_cert_file.empty()) {
+      options["sslCert"] = sql::SQLString(config_.tls_cert_file);
+      options["sslKey"] = sql::SQLString(config_.tls_key_file);
+    }
+  }
   try {
     sql::Driver* driver = sql::mysql::get_mysql_driver_instance();
     std::unique_ptr<sql::Connection> connection(driver->connect(options));

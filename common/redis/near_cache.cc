@@ -17,20 +17,9 @@ constexpr int kPumpWaitMs = 250;
 constexpr auto kTrackerPingInterval = std::chrono::seconds(1);
 constexpr auto kSweepInterval = std::chrono::seconds(5);
 
-timeval ToTimeval(int ms) { return timeval{ms / 1000, (ms % 1000) * 1000}; }
-
 redisContext* ConnectOne(const RedisConfig& config) {
-  redisContext* context = redisConnectWithTimeout(config.host.c_str(), config.port,
-                                                  ToTimeval(config.connect_timeout_ms));
-  if (context == nullptr) {
-    return nullptr;
-  }
-  if (context->err != 0 ||
-      redisSetTimeout(context, ToTimeval(config.command_timeout_ms)) != REDIS_OK) {
-    redisFree(context);
-    return nullptr;
-  }
-  return context;
+  std::string error;
+  return ConnectRedis(config, &error);
 }
 
 RedisReply Call(redisContext* context, const std::vector<std::string>& args) {

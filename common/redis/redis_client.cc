@@ -45,7 +45,43 @@ RedisConfig ReadRedisConfig(ConfigReader& reader) {
       "redis-command-timeout-ms", config.command_timeout_ms, 1, 60000, "Redis command timeout"));
   config.pool_size = static_cast<int>(
       reader.Int("redis-pool-size", config.pool_size, 1, 512, "idle Redis connections kept"));
+  config.user = reader.String("redis-user", "", "Redis ACL user (empty: the default user)");
+  config.password = reader.String("redis-password", "",
+                                  "Redis password of redis-user (prefer redis-password-file)");
   return config;
+}
+
+redisContext* ConnectRedis(const RedisConfig& config, std::string* error) {
+  redisContext* context = redisConnectWithTimeout(config.host.c_str(), config.port,
+                                                  ToTimeval(config.connect_timeout_ms));
+  if (context == nullptr) {
+    *error = "cannot allocate context";
+    return nullptr;
+  }
+  if (context->err != 0 ||
+      redisSetTimeout(context, ToTimeval(config.command_timeout_ms)) != REDIS_OK) {
+    *error = context->err != 0 ? context->errstr : "cannot set timeout";
+    redisFree(context);
+    return nullptr;
+  }
+  if (config.password.empty()) {
+    return context;
+  }
+  std::vector<std::string> auth{"AUTH"};
+  if (!config.user.empty()) {
+    auth.push_back(config.user);
+  }
+  auth.push_back(config.password);
+  ArgvBuffers argv(auth);
+  RedisReply reply(static_cast<redisReply*>(redisCommandArgv(
+      context, static_cast<int>(auth.size()), argv.pointers.data(), argv.lengths.data())));
+  if (reply == nullptr || reply->type == REDIS_REPLY_ERROR) {
+    // The reply names the reason (WRONGPASS, NOAUTH), never the password.
+    *error = "redis refused AUTH" + (reply != nullptr ? ": " + ReplyString(reply.get()) : "");
+    redisFree(context);
+    return nullptr;
+  }
+  return context;
 }
 
 bool IsError(const redisReply* reply) {
@@ -93,13 +129,10 @@ RedisClient::Context RedisClient::Take(bool allow_idle) {
   if (!LooksAvailable()) {
     throw Unavailable("redis unavailable");
   }
-  Context context(redisConnectWithTimeout(config_.host.c_str(), config_.port,
-                                          ToTimeval(config_.connect_timeout_ms)));
-  if (context == nullptr || context->err != 0) {
-    Fail(context == nullptr ? "cannot allocate context" : context->errstr);
-  }
-  if (redisSetTimeout(context.get(), ToTimeval(config_.command_timeout_ms)) != REDIS_OK) {
-    Fail("cannot set timeout");
+  std::string error;
+  Context context(ConnectRedis(config_, &error));
+  if (context == nullptr) {
+    Fail(error);
   }
   return context;
 }

@@ -22,9 +22,17 @@ struct RedisConfig {
   int pool_size = 16;
   // After a failure, calls fail fast for this long instead of each waiting for a timeout.
   int retry_after_ms = 1000;
+  // ACL credentials (Redis 6+). With an empty password no AUTH is sent (a server without
+  // requirepass); with an empty user the password is the default user's.
+  std::string user;
+  std::string password;
 };
 
 RedisConfig ReadRedisConfig(ConfigReader& reader);
+
+// One connection with the config's timeouts, authenticated when the config has a password.
+// Returns nullptr and sets *error when Redis cannot be reached or refuses the credentials.
+redisContext* ConnectRedis(const RedisConfig& config, std::string* error);
 
 struct RedisReplyDeleter {
   void operator()(redisReply* reply) const { freeReplyObject(reply); }
