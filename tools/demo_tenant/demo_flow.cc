@@ -16,6 +16,7 @@
 
 #include "common/hash/hash.h"
 #include "tools/demo_support.h"
+#include "tools/demo_tenant/readable_wording.h"
 
 namespace clienttier::demo {
 
@@ -378,18 +379,20 @@ StepResult DemoFlow::Distribution() {
   double shares = 0;
   for (const sv1::TierBucket& bucket : distribution.tiers()) {
     result.lines.push_back(Format(
-        "%-4s %6lld clients (%4.1f%%)  revenue 12m %14s  (%4.1f%% of revenue)",
-        sv1::Tier_Name(bucket.tier()).substr(5).c_str(), static_cast<long long>(bucket.clients()),
-        100.0 * static_cast<double>(bucket.clients()) /
-            static_cast<double>(std::max<int64_t>(1, distribution.total_clients())),
-        FormatMoney(bucket.revenue_12m()).c_str(), 100.0 * bucket.revenue_share()));
+        "%-13s %6lld clients (%6s)  revenue 12m %16s  (%6s of revenue)",
+        TierWords(bucket.tier()).c_str(), static_cast<long long>(bucket.clients()),
+        PercentText(static_cast<double>(bucket.clients()) /
+                    static_cast<double>(std::max<int64_t>(1, distribution.total_clients())))
+            .c_str(),
+        FormatMoney(bucket.revenue_12m()).c_str(), PercentText(bucket.revenue_share()).c_str()));
     shares += bucket.revenue_share();
   }
   std::string funnel;
   for (const auto& stage : distribution.lifecycle_funnel()) {
-    funnel += " " + stage.name() + "=" + std::to_string(stage.count());
+    funnel += (funnel.empty() ? " " : ", ") + LifecycleWords(stage.name()) + " " +
+              std::to_string(stage.count());
   }
-  result.lines.push_back("lifecycle:" + funnel);
+  result.lines.push_back("lifecycle stages:" + funnel);
   result.ok = status.ok() && distribution.total_clients() == facts_.clients_created &&
               distribution.tiers_size() > 0 && std::abs(shares - 1.0) < 0.01;
   return result;
@@ -419,6 +422,10 @@ StepResult DemoFlow::Explain() {
     context->TryCancel();
     reader->Finish();
   }
+  // The thresholds in force, so "why this tier" can name them.
+  sv1::ScoringConfig config;
+  (void)scoring_->GetScoringConfig(CallContext(targets_.writer_key, kCall).get(),
+                                   sv1::GetScoringConfigRequest(), &config);
   for (const std::string& client_id : picks) {
     sv1::ExplainScoreRequest request;
     request.set_client_id(client_id);
@@ -429,21 +436,21 @@ StepResult DemoFlow::Explain() {
       continue;
     }
     const sv1::Score& score = explanation.score();
-    result.lines.push_back(Format("%s: score %.1f, %s, %s, CLV %s, p_alive %.2f", client_id.c_str(),
-                                  score.score(), sv1::Tier_Name(score.tier()).c_str(),
-                                  sv1::LifecycleStage_Name(score.lifecycle()).c_str(),
-                                  FormatMoney(score.clv().clv()).c_str(), score.clv().p_alive()));
+    result.lines.push_back(Format(
+        "%s: %s, score %.1f of 100, %s; CLV %s, chance still active %s", client_id.c_str(),
+        TierWords(score.tier()).c_str(), score.score(), LifecycleWords(score.lifecycle()).c_str(),
+        FormatMoney(score.clv().clv()).c_str(), PercentText(score.clv().p_alive()).c_str()));
     std::vector<sv1::Contribution> contributions(explanation.contributions().begin(),
                                                  explanation.contributions().end());
     std::sort(contributions.begin(), contributions.end(),
               [](const auto& a, const auto& b) { return a.points() > b.points(); });
     for (size_t i = 0; i < std::min<size_t>(3, contributions.size()); ++i) {
-      const std::string& detail = contributions[i].detail();
-      result.lines.push_back(Format("    %-12s %5.1f points%s",
-                                    contributions[i].dimension().c_str(), contributions[i].points(),
-                                    detail.empty() ? "" : (" (" + detail + ")").c_str()));
+      result.lines.push_back(Format("    %-13s %5.1f points (its own score %.1f x weight %s)",
+                                    DimensionWords(contributions[i].dimension()).c_str(),
+                                    contributions[i].points(), contributions[i].sub_score(),
+                                    PercentText(contributions[i].weight()).c_str()));
     }
-    result.lines.push_back("    why this tier: " + explanation.tier_reason());
+    result.lines.push_back("    why this tier: " + TierWhy(score, config.tiers()));
     facts_.explanations.push_back(explanation);
   }
   result.ok = facts_.explanations.size() == 3;
