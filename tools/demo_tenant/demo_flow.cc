@@ -500,9 +500,10 @@ StepResult DemoFlow::SegmentAndCampaign() {
                                      &facts_.preview);
   std::string tiers;
   for (const auto& tier : facts_.preview.tiers()) {
-    tiers += " " + tier.tier() + "=" + std::to_string(tier.members());
+    tiers +=
+        (tiers.empty() ? "" : ", ") + TierWords(tier.tier()) + " " + std::to_string(tier.members());
   }
-  result.lines.push_back(Format("segment %s: %lld of %lld members (%s ), revenue 12m %s",
+  result.lines.push_back(Format("segment %s: %lld of %lld members (%s), revenue 12m %s",
                                 kSegmentRule, static_cast<long long>(facts_.preview.members()),
                                 static_cast<long long>(facts_.preview.population()), tiers.c_str(),
                                 FormatMoney(facts_.preview.revenue_12m()).c_str()));
@@ -611,7 +612,7 @@ StepResult DemoFlow::Report() {
              static_cast<long long>(report.holdout().members()),
              100.0 * report.holdout().conversion_rate()));
   result.lines.push_back(
-      Format("uplift %+.1f points, 95%% CI [%.1f, %.1f]; incremental revenue %s; %s",
+      Format("uplift %+.1f percentage points (95%% interval %+.1f to %+.1f); extra revenue %s; %s",
              report.absolute_uplift_pp(), report.uplift_low_pp(), report.uplift_high_pp(),
              FormatMoney(report.incremental_revenue()).c_str(),
              report.enough_data() ? "enough data" : report.data_note().c_str()));
@@ -634,12 +635,28 @@ StepResult DemoFlow::NextBestActions() {
              .ok()) {
       continue;
     }
-    std::string evidence;
+    // The evidence as the console words it: the tier, the churn reason with P(alive) as a
+    // percentage, other facts as "name: value".
+    std::map<std::string, std::string> facts;
     for (const auto& item : action.evidence()) {
-      evidence += " " + item.key() + "=" + item.value();
+      facts[item.key()] = item.value();
     }
-    result.lines.push_back(action.client_id() + ": " + action.action() + " - " + action.reason());
-    result.lines.push_back("    because" + evidence);
+    std::string evidence;
+    const auto add = [&evidence](const std::string& words) {
+      evidence += (evidence.empty() ? "" : "; ") + words;
+    };
+    for (const auto& [key, value] : facts) {
+      if (key == "tier") {
+        add(TierWords(value));
+      } else if (key == "churn_reason") {
+        add(ChurnReasonWords(value, facts.count("p_alive") ? std::stod(facts["p_alive"]) : 0.0));
+      } else if (key != "p_alive") {
+        add(ActionWords(key) + ": " + value);
+      }
+    }
+    result.lines.push_back(action.client_id() + ": " + ActionWords(action.action()) + " - " +
+                           ActionReasonWords(action.reason()));
+    result.lines.push_back("    because: " + evidence);
     facts_.actions.push_back(action);
   }
   result.ok = facts_.actions.size() == facts_.explanations.size() && !facts_.actions.empty();

@@ -1,6 +1,8 @@
 #include "tools/demo_tenant/readable_wording.h"
 
 #include <cstdio>
+#include <regex>
+#include <vector>
 
 namespace clienttier::demo {
 
@@ -27,6 +29,12 @@ std::string TierWords(sv1::Tier tier) {
     default:
       return "Not rated yet";
   }
+}
+
+std::string TierWords(const std::string& name) {
+  sv1::Tier tier = sv1::TIER_UNSPECIFIED;
+  return sv1::Tier_Parse("TIER_" + name, &tier) ? TierWords(tier)
+                                                : TierWords(sv1::TIER_UNSPECIFIED);
 }
 
 std::string LifecycleWords(sv1::LifecycleStage stage) {
@@ -76,6 +84,42 @@ std::string PercentText(double share) {
     return "<0.1%";
   }
   return OneDecimal(percent) + "%";
+}
+
+std::string ChurnReasonWords(const std::string& reason, double p_alive) {
+  std::vector<std::string> parts;
+  std::smatch match;
+  if (std::regex_search(reason, match, std::regex(R"(p_alive [0-9.eE+-]+ < ([0-9.eE+-]+))"))) {
+    parts.push_back("only a " + PercentText(p_alive) + " chance of still being active (below " +
+                    PercentText(std::stod(match[1].str())) + ")");
+  }
+  if (std::regex_search(reason, match, std::regex(R"(inactive (\d+) days >= (\d+))"))) {
+    parts.push_back("no activity for " + match[1].str() + " days (the limit is " + match[2].str() +
+                    ")");
+  }
+  if (parts.empty()) {
+    return reason;
+  }
+  std::string words = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) {
+    words += "; " + parts[i];
+  }
+  return words;
+}
+
+std::string ActionWords(const std::string& action) {
+  std::string words = action;
+  for (char& c : words) {
+    c = c == '_' ? ' ' : c;
+  }
+  return words;
+}
+
+std::string ActionReasonWords(const std::string& reason) {
+  // "(T1 client: p_alive 0 < 0.3; ...)" repeats the churn reason in engineers' terms.
+  std::string words =
+      std::regex_replace(reason, std::regex(R"( \([^()]*(p_alive|inactive)[^()]*\))"), "");
+  return std::regex_replace(words, std::regex(R"(\bT([123]) client)"), "Tier $1 client");
 }
 
 std::string TierWhy(const sv1::Score& score, const sv1::TierConfig& tiers) {

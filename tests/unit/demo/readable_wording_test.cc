@@ -23,6 +23,21 @@ TEST(ReadableWordingTest, ProbabilitiesArePercentagesAndTinyOnesSaySo) {
   EXPECT_EQ(PercentText(1.0), "100.0%");
 }
 
+TEST(ReadableWordingTest, ChurnReasonsAndActionsLoseTheEngineersFigures) {
+  EXPECT_EQ(ChurnReasonWords("T1 client: p_alive 0 < 0.3; inactive 258 days >= 60", 1.14e-06),
+            "only a <0.1% chance of still being active (below 30.0%); no activity for 258 days "
+            "(the limit is 60)");
+  EXPECT_EQ(ChurnReasonWords("T2 client: inactive 90 days >= 60", 0.8),
+            "no activity for 90 days (the limit is 60)");
+  EXPECT_EQ(ChurnReasonWords("something else", 0.5), "something else");
+  EXPECT_EQ(ActionWords("personal_outreach"), "personal outreach");
+  EXPECT_EQ(ActionReasonWords("T1 client with a churn warning (T1 client: p_alive 0 < 0.3; "
+                              "inactive 258 days >= 60): personal outreach"),
+            "Tier 1 client with a churn warning: personal outreach");
+  EXPECT_EQ(TierWords("T2"), "Tier 2");
+  EXPECT_EQ(TierWords("unspecified"), "Not rated yet");
+}
+
 TEST(ReadableWordingTest, WhyThisTierNamesTheThresholdOrTheOverride) {
   sv1::TierConfig tiers;
   tiers.set_t1_min_score(70);
