@@ -201,6 +201,16 @@ async function main() {
       (await text('[data-test="clv"]')).includes(money(explanation.score.clv.clv, 'en-US')));
     check('the client page shows no enum names or raw probabilities', !ENUM_NAME.test(await bodyText()));
     await shot('client');
+    await page.evaluate(() => { document.getElementById('view').dataset.ready = 'false'; });
+    await page.click('#lang');
+    await ready('client');
+    check('the client page in Chinese names the tier in Chinese',
+      /^[\s\S]*(一级客户|二级客户|三级客户)/.test(await text('[data-test="client-summary"]')));
+    check('the Chinese client page shows no enum names or raw probabilities', !ENUM_NAME.test(await bodyText()));
+    await shot('client-zh');
+    await page.evaluate(() => { document.getElementById('view').dataset.ready = 'false'; });
+    await page.click('#lang');
+    await ready('client');
 
     // --- Segment builder: the live count follows the rule; the CSV export is the gateway's.
     await go('#/segments', 'segments');
