@@ -14,6 +14,9 @@ PACKAGES=(
   clang-format
   # promtool: the test command lints every service's /metrics with it
   prometheus
+  # the console's headless browser test, and a font for its Chinese text (Node.js and npm are
+  # installed by scripts/console-build.sh only where no node/npm is on the PATH)
+  chromium fonts-wqy-zenhei
 )
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)

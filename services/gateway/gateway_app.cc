@@ -31,6 +31,9 @@ GatewayConfig ReadGatewayConfig(ConfigReader& reader) {
                                   "Connect-Timeout-Ms is clamped to this"));
   config.http.max_body_bytes = reader.Int("max-body-bytes", config.http.max_body_bytes, 1024,
                                           1LL << 30, "largest request body accepted");
+  config.http.console_dir = reader.String(
+      "console-dir", CT_DEFAULT_CONSOLE_DIR,
+      "the built console (scripts/console-build.sh), served at /console/; empty: no console");
   config.metrics_host = reader.String("metrics-host", config.metrics_host, "metrics HTTP host");
   config.metrics_port = static_cast<int>(
       reader.Int("metrics-port", config.metrics_port, 0, 65535, "metrics HTTP port"));

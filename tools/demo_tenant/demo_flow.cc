@@ -16,6 +16,7 @@
 
 #include "common/hash/hash.h"
 #include "tools/demo_support.h"
+#include "tools/demo_tenant/readable_wording.h"
 
 namespace clienttier::demo {
 
@@ -378,18 +379,20 @@ StepResult DemoFlow::Distribution() {
   double shares = 0;
   for (const sv1::TierBucket& bucket : distribution.tiers()) {
     result.lines.push_back(Format(
-        "%-4s %6lld clients (%4.1f%%)  revenue 12m %14s  (%4.1f%% of revenue)",
-        sv1::Tier_Name(bucket.tier()).substr(5).c_str(), static_cast<long long>(bucket.clients()),
-        100.0 * static_cast<double>(bucket.clients()) /
-            static_cast<double>(std::max<int64_t>(1, distribution.total_clients())),
-        FormatMoney(bucket.revenue_12m()).c_str(), 100.0 * bucket.revenue_share()));
+        "%-13s %6lld clients (%6s)  revenue 12m %16s  (%6s of revenue)",
+        TierWords(bucket.tier()).c_str(), static_cast<long long>(bucket.clients()),
+        PercentText(static_cast<double>(bucket.clients()) /
+                    static_cast<double>(std::max<int64_t>(1, distribution.total_clients())))
+            .c_str(),
+        FormatMoney(bucket.revenue_12m()).c_str(), PercentText(bucket.revenue_share()).c_str()));
     shares += bucket.revenue_share();
   }
   std::string funnel;
   for (const auto& stage : distribution.lifecycle_funnel()) {
-    funnel += " " + stage.name() + "=" + std::to_string(stage.count());
+    funnel += (funnel.empty() ? " " : ", ") + LifecycleWords(stage.name()) + " " +
+              std::to_string(stage.count());
   }
-  result.lines.push_back("lifecycle:" + funnel);
+  result.lines.push_back("lifecycle stages:" + funnel);
   result.ok = status.ok() && distribution.total_clients() == facts_.clients_created &&
               distribution.tiers_size() > 0 && std::abs(shares - 1.0) < 0.01;
   return result;
@@ -419,6 +422,10 @@ StepResult DemoFlow::Explain() {
     context->TryCancel();
     reader->Finish();
   }
+  // The thresholds in force, so "why this tier" can name them.
+  sv1::ScoringConfig config;
+  (void)scoring_->GetScoringConfig(CallContext(targets_.writer_key, kCall).get(),
+                                   sv1::GetScoringConfigRequest(), &config);
   for (const std::string& client_id : picks) {
     sv1::ExplainScoreRequest request;
     request.set_client_id(client_id);
@@ -429,21 +436,21 @@ StepResult DemoFlow::Explain() {
       continue;
     }
     const sv1::Score& score = explanation.score();
-    result.lines.push_back(Format("%s: score %.1f, %s, %s, CLV %s, p_alive %.2f", client_id.c_str(),
-                                  score.score(), sv1::Tier_Name(score.tier()).c_str(),
-                                  sv1::LifecycleStage_Name(score.lifecycle()).c_str(),
-                                  FormatMoney(score.clv().clv()).c_str(), score.clv().p_alive()));
+    result.lines.push_back(Format(
+        "%s: %s, score %.1f of 100, %s; CLV %s, chance still active %s", client_id.c_str(),
+        TierWords(score.tier()).c_str(), score.score(), LifecycleWords(score.lifecycle()).c_str(),
+        FormatMoney(score.clv().clv()).c_str(), PercentText(score.clv().p_alive()).c_str()));
     std::vector<sv1::Contribution> contributions(explanation.contributions().begin(),
                                                  explanation.contributions().end());
     std::sort(contributions.begin(), contributions.end(),
               [](const auto& a, const auto& b) { return a.points() > b.points(); });
     for (size_t i = 0; i < std::min<size_t>(3, contributions.size()); ++i) {
-      const std::string& detail = contributions[i].detail();
-      result.lines.push_back(Format("    %-12s %5.1f points%s",
-                                    contributions[i].dimension().c_str(), contributions[i].points(),
-                                    detail.empty() ? "" : (" (" + detail + ")").c_str()));
+      result.lines.push_back(Format("    %-13s %5.1f points (its own score %.1f x weight %s)",
+                                    DimensionWords(contributions[i].dimension()).c_str(),
+                                    contributions[i].points(), contributions[i].sub_score(),
+                                    PercentText(contributions[i].weight()).c_str()));
     }
-    result.lines.push_back("    why this tier: " + explanation.tier_reason());
+    result.lines.push_back("    why this tier: " + TierWhy(score, config.tiers()));
     facts_.explanations.push_back(explanation);
   }
   result.ok = facts_.explanations.size() == 3;
@@ -493,9 +500,10 @@ StepResult DemoFlow::SegmentAndCampaign() {
                                      &facts_.preview);
   std::string tiers;
   for (const auto& tier : facts_.preview.tiers()) {
-    tiers += " " + tier.tier() + "=" + std::to_string(tier.members());
+    tiers +=
+        (tiers.empty() ? "" : ", ") + TierWords(tier.tier()) + " " + std::to_string(tier.members());
   }
-  result.lines.push_back(Format("segment %s: %lld of %lld members (%s ), revenue 12m %s",
+  result.lines.push_back(Format("segment %s: %lld of %lld members (%s), revenue 12m %s",
                                 kSegmentRule, static_cast<long long>(facts_.preview.members()),
                                 static_cast<long long>(facts_.preview.population()), tiers.c_str(),
                                 FormatMoney(facts_.preview.revenue_12m()).c_str()));
@@ -604,7 +612,7 @@ StepResult DemoFlow::Report() {
              static_cast<long long>(report.holdout().members()),
              100.0 * report.holdout().conversion_rate()));
   result.lines.push_back(
-      Format("uplift %+.1f points, 95%% CI [%.1f, %.1f]; incremental revenue %s; %s",
+      Format("uplift %+.1f percentage points (95%% interval %+.1f to %+.1f); extra revenue %s; %s",
              report.absolute_uplift_pp(), report.uplift_low_pp(), report.uplift_high_pp(),
              FormatMoney(report.incremental_revenue()).c_str(),
              report.enough_data() ? "enough data" : report.data_note().c_str()));
@@ -627,12 +635,28 @@ StepResult DemoFlow::NextBestActions() {
              .ok()) {
       continue;
     }
-    std::string evidence;
+    // The evidence as the console words it: the tier, the churn reason with P(alive) as a
+    // percentage, other facts as "name: value".
+    std::map<std::string, std::string> facts;
     for (const auto& item : action.evidence()) {
-      evidence += " " + item.key() + "=" + item.value();
+      facts[item.key()] = item.value();
     }
-    result.lines.push_back(action.client_id() + ": " + action.action() + " - " + action.reason());
-    result.lines.push_back("    because" + evidence);
+    std::string evidence;
+    const auto add = [&evidence](const std::string& words) {
+      evidence += (evidence.empty() ? "" : "; ") + words;
+    };
+    for (const auto& [key, value] : facts) {
+      if (key == "tier") {
+        add(TierWords(value));
+      } else if (key == "churn_reason") {
+        add(ChurnReasonWords(value, facts.count("p_alive") ? std::stod(facts["p_alive"]) : 0.0));
+      } else if (key != "p_alive") {
+        add(ActionWords(key) + ": " + value);
+      }
+    }
+    result.lines.push_back(action.client_id() + ": " + ActionWords(action.action()) + " - " +
+                           ActionReasonWords(action.reason()));
+    result.lines.push_back("    because: " + evidence);
     facts_.actions.push_back(action);
   }
   result.ok = facts_.actions.size() == facts_.explanations.size() && !facts_.actions.empty();

@@ -1,6 +1,9 @@
 #include "services/gateway/http/gateway_http_server.h"
 
 #include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <httplib.h>
@@ -9,6 +12,7 @@
 #include "common/observability/logger.h"
 #include "services/gateway/app/member_csv_export.h"
 #include "services/gateway/domain/connect_errors.h"
+#include "services/gateway/domain/console_files.h"
 #include "services/gateway/domain/member_csv.h"
 
 namespace clienttier::gateway {
@@ -64,6 +68,19 @@ GatewayHttpServer::GatewayHttpServer(HttpServerConfig config, Upstreams& upstrea
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
     HandleReady(response);
   });
+  if (!config_.console_dir.empty()) {
+    // People type the host name: send them to the console.
+    server_->Get("/", [](const httplib::Request&, httplib::Response& response) {
+      response.set_redirect("/console/", 302);
+    });
+    server_->Get("/console", [](const httplib::Request&, httplib::Response& response) {
+      response.set_redirect("/console/", 301);
+    });
+    server_->Get(R"(/console/(.*))",
+                 [this](const httplib::Request& request, httplib::Response& response) {
+                   HandleConsole(request, response);
+                 });
+  }
 }
 
 GatewayHttpServer::~GatewayHttpServer() { Stop(); }
@@ -296,6 +313,48 @@ void GatewayHttpServer::HandleReady(httplib::Response& response) {
   body["ready"] = any;
   response.status = any ? 200 : 503;
   response.set_content(body.dump(), "application/json");
+}
+
+void GatewayHttpServer::HandleConsole(const httplib::Request& request,
+                                      httplib::Response& response) {
+  const auto not_found = [this, &response](const std::string& why) {
+    Count("console", grpc::StatusCode::NOT_FOUND);
+    response.status = 404;
+    response.set_header("X-Content-Type-Options", "nosniff");
+    response.set_content(why + "\n", "text/plain; charset=utf-8");
+  };
+  // httplib has percent-decoded the path, so "%2e%2e" arrives as ".." and is refused here.
+  const auto relative = ConsoleRelativePath(request.matches[1]);
+  const auto content_type = relative ? ConsoleContentType(*relative) : std::nullopt;
+  if (!relative || !content_type) {
+    not_found("no such console file");
+    return;
+  }
+  const std::filesystem::path file = std::filesystem::path(config_.console_dir) / *relative;
+  std::error_code error;
+  // symlink_status: a link is never followed out of the directory.
+  if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file, error))) {
+    not_found(*relative == "index.html" ? "the console is not built in " + config_.console_dir +
+                                              " (scripts/console-build.sh builds it)"
+                                        : "no such console file");
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    response.status = 500;
+    response.set_content("cannot read the console file\n", "text/plain; charset=utf-8");
+    Count("console", grpc::StatusCode::INTERNAL);
+    return;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  response.set_header("Content-Security-Policy", ConsoleContentSecurityPolicy());
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Referrer-Policy", "no-referrer");
+  // Small files, and a new build must show at once: revalidate every time.
+  response.set_header("Cache-Control", "no-cache");
+  response.set_content(content.str(), content_type->c_str());
+  Count("console", grpc::StatusCode::OK);
 }
 
 }  // namespace clienttier::gateway

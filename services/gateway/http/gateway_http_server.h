@@ -30,6 +30,8 @@ struct HttpServerConfig {
   int max_timeout_ms = 3600000;     // Connect-Timeout-Ms is clamped to this
   int64_t max_body_bytes = 8 * 1024 * 1024;
   int readiness_cache_ms = 1000;  // upstream health is asked at most this often
+  // The built console's files (index.html, app.js, ...), served at /console/; empty: none.
+  std::string console_dir;
 };
 
 // The gateway's HTTP surface (cpp-httplib):
@@ -37,6 +39,7 @@ struct HttpServerConfig {
 //   GET  /openapi.json                          the OpenAPI document built from the descriptors
 //   GET  /v1/segments/{segment_id}/members.csv?channel=email   consenting members, streamed
 //   GET  /healthz, /readyz                      liveness; readiness (upstream health)
+//   GET  /console/...                           the console's static files (and / redirects)
 // It authenticates nobody itself: the caller's key travels to the services as gRPC metadata.
 class GatewayHttpServer {
  public:
@@ -56,6 +59,7 @@ class GatewayHttpServer {
   void HandleRpc(const httplib::Request& request, httplib::Response& response);
   void HandleExport(const httplib::Request& request, httplib::Response& response);
   void HandleReady(httplib::Response& response);
+  void HandleConsole(const httplib::Request& request, httplib::Response& response);
   // Metadata and deadline from the request headers; false (and `response` filled) when
   // Connect-Timeout-Ms is malformed.
   bool OptionsFrom(const httplib::Request& request, int default_timeout_ms, CallOptions* options,

@@ -4,8 +4,11 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -360,6 +363,61 @@ TEST(GatewayDeadlineTest, ConnectTimeoutMsBecomesTheUpstreamDeadlineWithADefault
   EXPECT_LE(clamped, 60600);
   gateway.Stop();
   upstream->Shutdown();
+}
+
+// The console's static files from --console-dir: content types, the security policy, and no
+// way out of the directory, over a real HTTP client.
+TEST(GatewayConsoleTest, ServesTheConsoleFilesWithTheirTypesAndNothingOutsideThem) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("ct-console-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "site" / "vendor");
+  std::ofstream(root / "site" / "index.html") << "<!doctype html><title>console</title>";
+  std::ofstream(root / "site" / "vendor" / "chart.umd.js") << "var Chart = 1;";
+  std::ofstream(root / "site" / ".secret.js") << "hidden";
+  std::ofstream(root / "site" / "notes.sh") << "echo no";
+  std::ofstream(root / "outside.js") << "var secret = 1;";
+  std::filesystem::create_symlink(root / "outside.js", root / "site" / "link.js");
+  gateway::GatewayConfig config;
+  config.http.host = "127.0.0.1";
+  config.http.port = 0;
+  config.http.console_dir = (root / "site").string();
+  config.metrics_host = "127.0.0.1";
+  config.metrics_port = 0;
+  config.drain_ms = 0;
+  gateway::GatewayApp gateway(config);
+  httplib::Client client("127.0.0.1", gateway.Start());
+
+  const auto index = client.Get("/console/");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->body, "<!doctype html><title>console</title>");
+  EXPECT_EQ(index->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(index->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+            std::string::npos);
+  EXPECT_EQ(index->get_header_value("X-Content-Type-Options"), "nosniff");
+  const auto script = client.Get("/console/vendor/chart.umd.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->body, "var Chart = 1;");
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  const auto home = client.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 302);
+  EXPECT_EQ(home->get_header_value("Location"), "/console/");
+
+  // Out of the directory (raw and percent-encoded dots), hidden files, unknown kinds, links.
+  for (const char* path : {"/console/../outside.js", "/console/%2e%2e/outside.js",
+                           "/console/vendor/%2E%2E/%2E%2E/outside.js", "/console/.secret.js",
+                           "/console/notes.sh", "/console/link.js", "/console/missing.js"}) {
+    const auto refused = client.Get(path);
+    ASSERT_TRUE(refused) << path;
+    EXPECT_EQ(refused->status, 404) << path;
+    EXPECT_EQ(refused->body.find("secret"), std::string::npos) << path;
+    EXPECT_EQ(refused->body.find("echo"), std::string::npos) << path;
+  }
+  gateway.Stop();
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
