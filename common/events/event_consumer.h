@@ -22,7 +22,20 @@ struct ConsumerOptions {
   std::string start_id = "0";
   int claim_idle_ms = 30000;
   int batch = 100;
+  // Deliveries that failed for the event's own reason before it moves to the dead-letter stream
+  // `<stream>:dead:<group>` (EventStreamWorker, IsOutage).
+  int max_deliveries = 5;
 };
+
+// The --max-deliveries setting (CT_MAX_DELIVERIES), shared by every consumer of a service.
+// With claim_idle_ms between deliveries the default gives a poison event about two minutes of
+// retries before its client's later events go on without it.
+inline int ReadMaxDeliveries(ConfigReader& reader) {
+  return static_cast<int>(reader.Int(
+      "max-deliveries", ConsumerOptions{}.max_deliveries, 1, 1000,
+      "an event whose apply failed on this many deliveries for a reason of its own (not a "
+      "dependency outage) moves to <stream>:dead:<group> (tierctl deadletters)"));
+}
 
 template <typename Event>
 using EventConsumer = EventStreamWorker<Event>;
@@ -47,6 +60,7 @@ std::unique_ptr<EventConsumer<Event>> MakeEventConsumer(
   stream_options.start_id = options.start_id;
   stream_options.claim_idle_ms = options.claim_idle_ms;
   stream_options.batch = options.batch;
+  stream_options.max_deliveries = options.max_deliveries;
   stream_options.metric_prefix = options.metric_prefix;
   typename EventConsumer<Event>::Handlers handlers{
       [&use_case, apply_read](const std::vector<Event>& events) {

@@ -10,6 +10,7 @@
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
 #include "common/observability/metrics.h"
+#include "common/redis/dead_letters.h"
 #include "common/redis/stream_consumer.h"
 
 namespace clienttier {
@@ -24,14 +25,46 @@ struct EventStreamOptions {
   int batch = 100;
   int block_ms = 200;  // below the Redis command timeout, which also bounds XREADGROUP BLOCK
   int claim_idle_ms = 30000;
+  // An event whose apply failed on this many deliveries for a reason of its own moves to the
+  // group's dead-letter stream (DeadLetterStream). See IsOutage for what does not count.
+  int max_deliveries = 5;
   std::string metric_prefix;  // "ct_scoring_events": _applied_total, _duplicate_total, ...
 };
+
+// A failure that says nothing about the event: a dependency is down or timed out (MySQL,
+// Redis, a peer), a version moved on, or this service's own credentials are refused. Every
+// event would fail the same way, so none of them is dead-lettered for it; the consumer retries
+// until the dependency is back. Every other failure (bad data, a broken rule, a bug, a row that
+// does not fit) is the event's own and repeats on every delivery.
+inline bool IsOutage(const std::exception& error) {
+  const auto* domain = dynamic_cast<const DomainError*>(&error);
+  if (domain == nullptr) {
+    return false;
+  }
+  switch (domain->kind()) {
+    case ErrorKind::kUnavailable:
+    case ErrorKind::kConflict:
+    case ErrorKind::kUnauthenticated:
+    case ErrorKind::kPermissionDenied:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Consumes one stream in a consumer group on its own thread and hands each read to the service:
 // the whole read through `apply_batch` (one transaction, the usual case), and after a failed
 // batch one event at a time through `apply_one`, stopping at the first failure so a client's
 // events stay in order. An entry is acknowledged only after it was applied, so a crash at any
 // point redelivers it; the service's event-id dedupe makes the redelivery a no-op.
+//
+// Poison events: an entry without a parseable event goes to the group's dead-letter stream at
+// once (a parse never heals). An event whose apply fails for a reason of its own (not IsOutage)
+// is retried on each claim; once XPENDING's delivery count has reached max_deliveries it goes
+// to the dead-letter stream with its error, acknowledged, and the events behind it are applied.
+// Deliveries that say nothing about an event do not count: after an outage failure the count
+// of the failed event and of those behind it is set back to 0, and so is the count of events
+// that were delivered but not tried because an earlier one failed.
 // `Event` is a proto with event_id() and tenant_id() read from the entry's `payload` field.
 template <typename Event>
 class EventStreamWorker {
@@ -48,6 +81,7 @@ class EventStreamWorker {
   EventStreamWorker(RedisClient& redis, MetricsRegistry& metrics, EventStreamOptions options,
                     Handlers handlers)
       : stream_(redis, options.stream, options.group, options.consumer_name, options.claim_idle_ms),
+        dead_letters_(redis, options.stream, options.group),
         options_(std::move(options)),
         handlers_(std::move(handlers)),
         applied_(metrics.GetCounter(options_.metric_prefix + "_applied_total",
@@ -57,8 +91,13 @@ class EventStreamWorker {
         failures_(metrics.GetCounter(options_.metric_prefix + "_failures_total",
                                      "Events that failed and will be redelivered")),
         unreadable_(metrics.GetCounter(options_.metric_prefix + "_unreadable_total",
-                                       "Stream entries without a parseable event, acknowledged "
-                                       "and dropped")),
+                                       "Stream entries without a parseable event, moved to the "
+                                       "dead-letter stream at once")),
+        dead_lettered_(
+            metrics.GetCounter(options_.metric_prefix + "_dead_lettered_total",
+                               "Events moved to the dead-letter stream " +
+                                   DeadLetterStream::NameFor(options_.stream, options_.group) +
+                                   " (unreadable, or failed on max_deliveries deliveries)")),
         group_resets_(metrics.GetCounter(
             options_.metric_prefix + "_group_resets_total",
             "Times the consumer group was gone (NOGROUP: Redis lost it) and was created again "
@@ -95,28 +134,30 @@ class EventStreamWorker {
     }
     std::vector<std::string> done;
     std::vector<Event> events;
-    std::vector<std::string> event_entry_ids;
-    for (const StreamEntry& entry : stream_.Read(options_.batch, block_ms)) {
+    std::vector<StreamEntry> event_entries;
+    int dead = 0;
+    for (StreamEntry& entry : stream_.Read(options_.batch, block_ms)) {
       Event event;
       const auto payload = entry.fields.find("payload");
       if (payload == entry.fields.end() || !event.ParseFromString(payload->second) ||
           event.event_id().empty() || event.tenant_id().empty()) {
         unreadable_.Increment();
-        LogWarning("dropping unreadable event",
-                   {{"stream", options_.stream}, {"stream_id", entry.id}});
-        done.push_back(entry.id);
+        MoveToDeadLetters(entry,
+                          "unreadable: no event with an event_id and a tenant_id in 'payload'",
+                          stream_.DeliveryCount(entry.id));
+        ++dead;
         continue;
       }
       events.push_back(std::move(event));
-      event_entry_ids.push_back(entry.id);
+      event_entries.push_back(std::move(entry));
     }
     if (!events.empty()) {
-      ApplyAll(events, event_entry_ids, &done);
+      dead += ApplyAll(events, event_entries, &done);
     }
     if (!done.empty()) {
       stream_.Ack(done);
     }
-    return static_cast<int>(done.size());
+    return static_cast<int>(done.size()) + dead;
   }
 
  private:
@@ -125,31 +166,80 @@ class EventStreamWorker {
     duplicates_.Increment(total - static_cast<uint64_t>(applied));
   }
 
-  void ApplyAll(const std::vector<Event>& events, const std::vector<std::string>& entry_ids,
-                std::vector<std::string>* done) {
+  // Applies the read; returns how many events it moved to the dead-letter stream (acknowledged
+  // there); the applied ones are added to `done`.
+  int ApplyAll(const std::vector<Event>& events, const std::vector<StreamEntry>& entries,
+               std::vector<std::string>* done) {
     try {
       Count(events.size(), handlers_.apply_batch(events));
-      done->insert(done->end(), entry_ids.begin(), entry_ids.end());
-      return;
-    } catch (const DomainError&) {
+      for (const StreamEntry& entry : entries) {
+        done->push_back(entry.id);
+      }
+      return 0;
+    } catch (const std::exception&) {
       // Falls through to one at a time, so one failing event does not hold back the rest.
     }
+    int dead = 0;
     for (size_t i = 0; i < events.size(); ++i) {
       try {
         Count(1, handlers_.apply_one(events[i]) ? 1 : 0);
-        done->push_back(entry_ids[i]);
-      } catch (const DomainError& error) {
-        // This one and the ones after it stay unacknowledged and are claimed again after
-        // claim_idle_ms, in order.
+        done->push_back(entries[i].id);
+        continue;
+      } catch (const std::exception& error) {
         failures_.Increment();
-        Logger::LogRateLimited(options_.metric_prefix + "-failed", std::chrono::seconds(5),
-                               Severity::kWarning, "event failed; will retry",
-                               {{"stream", options_.stream},
-                                {"event_id", events[i].event_id()},
-                                {"detail", error.what()}});
-        return;
+        if (IsOutage(error)) {
+          // Not this event's fault: none of the deliveries so far counts against it or the
+          // events behind it. They stay unacknowledged and are claimed again after
+          // claim_idle_ms, in order.
+          stream_.ForgetDeliveries(IdsFrom(entries, i));
+          LogFailure(events[i], error, "event failed on an outage; will retry", 0);
+          return dead;
+        }
+        const int64_t deliveries = stream_.DeliveryCount(entries[i].id);
+        if (deliveries < options_.max_deliveries) {
+          stream_.ForgetDeliveries(IdsFrom(entries, i + 1));  // not tried this time
+          LogFailure(events[i], error, "event failed; will retry", deliveries);
+          return dead;
+        }
+        MoveToDeadLetters(entries[i], error.what(), deliveries);
+        ++dead;
       }
     }
+    return dead;
+  }
+
+  static std::vector<std::string> IdsFrom(const std::vector<StreamEntry>& entries, size_t first) {
+    std::vector<std::string> ids;
+    for (size_t i = first; i < entries.size(); ++i) {
+      ids.push_back(entries[i].id);
+    }
+    return ids;
+  }
+
+  void LogFailure(const Event& event, const std::exception& error, const char* message,
+                  int64_t deliveries) {
+    Logger::LogRateLimited(options_.metric_prefix + "-failed", std::chrono::seconds(5),
+                           Severity::kWarning, message,
+                           {{"stream", options_.stream},
+                            {"group", options_.group},
+                            {"event_id", event.event_id()},
+                            {"deliveries", deliveries},
+                            {"max_deliveries", options_.max_deliveries},
+                            {"detail", error.what()}});
+  }
+
+  void MoveToDeadLetters(const StreamEntry& entry, const std::string& error, int64_t deliveries) {
+    dead_letters_.Move(entry, error, deliveries);
+    dead_lettered_.Increment();
+    const auto event_id = entry.fields.find("event_id");
+    LogWarning("event moved to the dead-letter stream",
+               {{"stream", options_.stream},
+                {"group", options_.group},
+                {"dead_letter_stream", dead_letters_.name()},
+                {"stream_id", entry.id},
+                {"event_id", event_id == entry.fields.end() ? "" : event_id->second},
+                {"deliveries", deliveries},
+                {"detail", error}});
   }
 
   void Run() {
@@ -181,12 +271,14 @@ class EventStreamWorker {
   }
 
   StreamConsumer stream_;
+  DeadLetterStream dead_letters_;
   EventStreamOptions options_;
   Handlers handlers_;
   Counter& applied_;
   Counter& duplicates_;
   Counter& failures_;
   Counter& unreadable_;
+  Counter& dead_lettered_;
   Counter& group_resets_;
   bool group_ready_ = false;
   std::atomic<bool> stopping_{false};

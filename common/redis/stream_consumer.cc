@@ -82,6 +82,36 @@ void StreamConsumer::Ack(const std::vector<std::string>& ids) {
   }
 }
 
+int64_t StreamConsumer::DeliveryCount(const std::string& id) {
+  RedisReply reply = redis_.Command({"XPENDING", stream_, group_, id, id, "1"});
+  if (IsError(reply.get())) {
+    throw Unavailable("XPENDING failed: " + ReplyString(reply.get()));
+  }
+  // [[id, consumer, idle ms, delivery count]]
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
+    return 0;
+  }
+  const redisReply* pending = reply->element[0];
+  if (pending->type != REDIS_REPLY_ARRAY || pending->elements < 4 ||
+      pending->element[3]->type != REDIS_REPLY_INTEGER) {
+    return 0;
+  }
+  return pending->element[3]->integer;
+}
+
+void StreamConsumer::ForgetDeliveries(const std::vector<std::string>& ids) {
+  if (ids.empty()) {
+    return;
+  }
+  std::vector<std::string> command{"XCLAIM", stream_, group_, consumer_, "0"};
+  command.insert(command.end(), ids.begin(), ids.end());
+  command.insert(command.end(), {"RETRYCOUNT", "0", "JUSTID"});
+  RedisReply reply = redis_.Command(command);
+  if (IsError(reply.get())) {
+    throw Unavailable("XCLAIM failed: " + ReplyString(reply.get()));
+  }
+}
+
 std::string DefaultConsumerName(const std::string& service) {
   char host[256] = {};
   if (gethostname(host, sizeof(host) - 1) != 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,15 @@ class StreamConsumer {
   // the group's pending entries), and again at once while it keeps finding some.
   std::vector<StreamEntry> Read(int count, int block_ms);
   void Ack(const std::vector<std::string>& ids);
+  // How many times the group delivered the pending entry `id` (XPENDING's delivery count: the
+  // first read is 1, each claim adds one); 0 when it is not pending.
+  int64_t DeliveryCount(const std::string& id);
+  // Sets the delivery count of these pending entries back to 0 (XCLAIM RETRYCOUNT 0 JUSTID, to
+  // this consumer, which holds them): for deliveries that say nothing about the entry itself,
+  // because a dependency was down or an earlier entry failed before it was tried.
+  void ForgetDeliveries(const std::vector<std::string>& ids);
+  const std::string& stream() const { return stream_; }
+  const std::string& group() const { return group_; }
 
  private:
   RedisClient& redis_;

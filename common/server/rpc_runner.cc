@@ -1,8 +1,11 @@
 #include "common/server/rpc_runner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <unordered_map>
+
+#include <grpcpp/alarm.h>
 
 #include "common/errors/status_mapping.h"
 #include "common/observability/logger.h"
@@ -12,6 +15,15 @@ namespace clienttier {
 
 namespace {
 std::atomic<uint64_t> next_runner_id{1};
+
+// What a deadline-bounded call's worker and its deadline alarm race for: the first to set
+// `answered` finishes the RPC.
+struct BoundedCall {
+  std::atomic<bool> answered{false};
+  grpc::Alarm alarm;
+};
+
+constexpr std::chrono::milliseconds kMaxAnswerMargin{50};
 }  // namespace
 
 RpcRunner::RpcRunner(std::string service, ApiKeyStore& keys, MetricsRegistry& metrics)
@@ -78,6 +90,74 @@ grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContex
         reactor->Finish(result);
       });
   if (!queued) {
+    status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with backoff");
+    Record(method, caller->tenant_id, status, start);
+    reactor->Finish(status);
+  }
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RpcRunner::RunUntilDeadline(
+    grpc::CallbackServerContext* context, const char* method, Role required, WorkerPool& workers,
+    std::function<bool(const Caller&)> fast,
+    std::function<std::function<void()>(const Caller&)> slow) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string request_id = BeginRequest(*context);
+  const RequestIdScope scope(request_id);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto caller = std::make_shared<Caller>();
+  bool answered = false;
+  grpc::Status status = Execute(method, &caller->tenant_id, [&] {
+    *caller = keys_.Authenticate(*context, required);
+    answered = fast(*caller);
+  });
+  if (!status.ok() || answered) {
+    Record(method, caller->tenant_id, status, start);
+    reactor->Finish(status);
+    return reactor;
+  }
+  auto call = std::make_shared<BoundedCall>();
+  const auto now = std::chrono::system_clock::now();
+  const auto deadline = context->deadline();
+  if (deadline < now + std::chrono::hours(24 * 365)) {  // a caller without one: no alarm
+    const auto margin = std::min<std::chrono::system_clock::duration>(
+        std::max<std::chrono::system_clock::duration>(deadline - now, {}) / 10, kMaxAnswerMargin);
+    // Weak: the worker holds the call; the alarm must not keep its own Alarm alive.
+    std::weak_ptr<BoundedCall> weak = call;
+    call->alarm.Set(deadline - margin, [this, weak, reactor, caller, start, method](bool fired) {
+      const std::shared_ptr<BoundedCall> held = weak.lock();
+      if (!fired || !held || held->answered.exchange(true)) {
+        return;
+      }
+      const grpc::Status late(grpc::StatusCode::UNAVAILABLE,
+                              "storage did not answer before the request's deadline; retry with "
+                              "backoff");
+      Record(method, caller->tenant_id, late, start);
+      reactor->Finish(late);
+    });
+  }
+  const bool queued =
+      workers.TrySubmit([this, method, reactor, caller, start, call, slow = std::move(slow),
+                         request_id = std::move(request_id)] {
+        if (call->answered.load()) {
+          return;  // the deadline came while it was queued
+        }
+        const RequestIdScope worker_scope(request_id);
+        std::function<void()> write_response;
+        const grpc::Status result =
+            Execute(method, &caller->tenant_id, [&] { write_response = slow(*caller); });
+        if (call->answered.exchange(true)) {
+          return;  // too late: the caller has UNAVAILABLE, and the response may be gone
+        }
+        call->alarm.Cancel();
+        if (result.ok()) {
+          write_response();
+        }
+        Record(method, caller->tenant_id, result, start);
+        reactor->Finish(result);
+      });
+  if (!queued && !call->answered.exchange(true)) {
+    call->alarm.Cancel();
     status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with backoff");
     Record(method, caller->tenant_id, status, start);
     reactor->Finish(status);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <grpcpp/server_context.h>
@@ -50,6 +51,25 @@ class RpcRunner {
                                              std::function<bool(const Caller&)> fast,
                                              std::function<void(const Caller&)> slow);
 
+  // RunUnaryCallback for a read whose slow path may wait on a frozen dependency (a stopped
+  // mariadbd answers nothing until the read timeout): `slow` returns the response instead of
+  // writing it, so the RPC can be answered without it. When the request's deadline comes (less
+  // a tenth of the time it had, at most 50 ms, so the answer reaches the caller before its own
+  // deadline fires) before `slow` returns, the caller gets UNAVAILABLE and the worker's late
+  // result is dropped; a call still queued then is never started.
+  template <typename Response>
+  grpc::ServerUnaryReactor* RunUnaryRead(grpc::CallbackServerContext* context, const char* method,
+                                         Role required, WorkerPool& workers, Response* response,
+                                         std::function<bool(const Caller&)> fast,
+                                         std::function<Response(const Caller&)> slow) {
+    return RunUntilDeadline(
+        context, method, required, workers, std::move(fast),
+        [response, slow = std::move(slow)](const Caller& caller) -> std::function<void()> {
+          auto result = std::make_shared<Response>(slow(caller));
+          return [response, result] { response->Swap(result.get()); };
+        });
+  }
+
   // Runs `body`, mapping whatever it throws through the one error mapping: a DomainError to its
   // status, anything else (a std::exception or not) to INTERNAL "internal error", logged with
   // what detail there is and never shown to the caller. Run and RunUnaryCallback frame every
@@ -60,6 +80,12 @@ class RpcRunner {
  private:
   // The RPC's request id, answered to the caller in the initial metadata.
   static std::string BeginRequest(grpc::ServerContextBase& context);
+  // RunUnaryRead's frame: `slow` returns what writes the response, run only by the worker that
+  // answers before the deadline does.
+  grpc::ServerUnaryReactor* RunUntilDeadline(
+      grpc::CallbackServerContext* context, const char* method, Role required, WorkerPool& workers,
+      std::function<bool(const Caller&)> fast,
+      std::function<std::function<void()>(const Caller&)> slow);
   grpc::Status Failure(const char* method, const std::string& tenant, const DomainError& error);
   grpc::Status Unexpected(const char* method, const std::string& tenant,
                           const std::exception& error);

@@ -39,6 +39,8 @@ CampaignAppConfig ReadCampaignConfig(ConfigReader& reader) {
                     "this replica's name in the ct:events:* consumer groups (pod name)");
   config.profile_consumer.consumer_name = consumer_name + "-profile";
   config.scoring_consumer.consumer_name = consumer_name + "-scoring";
+  config.profile_consumer.max_deliveries = ReadMaxDeliveries(reader);
+  config.scoring_consumer.max_deliveries = config.profile_consumer.max_deliveries;
   config.run_consumers =
       reader.Bool("run-consumer", true, "apply ct:events:profile and ct:events:scoring here");
   // Each consumer and the member cache's refresh hold a connection besides the handlers'.

@@ -40,8 +40,8 @@ grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext* context,
                                                     const v1::GetClientRequest* request,
                                                     v1::Client* response) {
-  return runner_.RunUnaryCallback(
-      context, "GetClient", Role::kReader, io_workers_,
+  return runner_.RunUnaryRead<v1::Client>(
+      context, "GetClient", Role::kReader, io_workers_, response,
       [this, request, response](const Caller& caller) {
         validation::CheckId("client_id", request->client_id(), 64);
         auto client = clients_.GetWithoutIo(caller.tenant_id, request->client_id());
@@ -50,8 +50,8 @@ grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext*
         }
         return client.has_value();
       },
-      [this, request, response](const Caller& caller) {
-        *response = clients_.Get(caller.tenant_id, request->client_id());
+      [this, request](const Caller& caller) {
+        return clients_.Get(caller.tenant_id, request->client_id());
       });
 }
 

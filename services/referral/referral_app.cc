@@ -27,6 +27,7 @@ ReferralAppConfig ReadReferralConfig(ConfigReader& reader) {
   config.consumer.claim_idle_ms = static_cast<int>(
       reader.Int("claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
                  "take over another replica's unacknowledged events after this long"));
+  config.consumer.max_deliveries = ReadMaxDeliveries(reader);
   config.consumer_threads = static_cast<int>(
       reader.Int("consumer-threads", config.consumer_threads, 1, 16,
                  "ct:events:profile consumers in this replica (each a connection of its own)"));

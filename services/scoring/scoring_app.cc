@@ -27,6 +27,7 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   config.consumer.claim_idle_ms = static_cast<int>(
       reader.Int("claim-idle-ms", config.consumer.claim_idle_ms, 1000, 3600000,
                  "take over another replica's unacknowledged events after this long"));
+  config.consumer.max_deliveries = ReadMaxDeliveries(reader);
   config.consumer.batch = static_cast<int>(
       reader.Int("events-read-size", config.consumer.batch, 1, 10000,
                  "ct:events:profile entries per read (one transaction; each client rescored "

@@ -74,14 +74,14 @@ ScoringService::ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& 
 grpc::ServerUnaryReactor* ScoringService::GetScore(grpc::CallbackServerContext* context,
                                                    const v1::GetScoreRequest* request,
                                                    v1::Score* response) {
-  return runner_.RunUnaryCallback(
-      context, "GetScore", Role::kReader, io_workers_,
+  return runner_.RunUnaryRead<v1::Score>(
+      context, "GetScore", Role::kReader, io_workers_, response,
       [this, request, response](const Caller& caller) {
         validation::CheckId("client_id", request->client_id(), kMaxIdLength);
         return reads_.GetScoreWithoutIo(caller.tenant_id, request->client_id(), response);
       },
-      [this, request, response](const Caller& caller) {
-        *response = reads_.GetScore(caller.tenant_id, request->client_id());
+      [this, request](const Caller& caller) {
+        return reads_.GetScore(caller.tenant_id, request->client_id());
       });
 }
 

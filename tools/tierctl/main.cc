@@ -32,6 +32,7 @@
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 #include "common/server/tls.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tools/tierctl/dead_letter_command.h"
 #include "tools/tierctl/keys.h"
 #include "tools/tierctl/outbox_command.h"
 #include "tools/tierctl/output.h"
@@ -460,6 +461,10 @@ int main(int argc, char** argv) {
   // Operator commands on a service's database rather than an RPC (tools/tierctl/outbox_command.h).
   if (argc > 1 && std::string(argv[1]) == "outbox") {
     return clienttier::tierctl::RunOutboxCommand(argc - 1, argv + 1);
+  }
+  // A consumer group's dead letters in Redis (tools/tierctl/dead_letter_command.h).
+  if (argc > 1 && std::string(argv[1]) == "deadletters") {
+    return clienttier::tierctl::RunDeadLetterCommand(argc - 1, argv + 1);
   }
   RegisterDescriptors();
   return Run(CommandLine(argc, argv));

@@ -80,5 +80,21 @@ TEST_F(FrozenMySqlTest, AFrozenDatabaseIsNotServingWithinThreeSecondsThenServing
   CreateClient("after-thaw", writer_a_);
 }
 
+// A read the caches cannot answer waits on the frozen database; it gives up at the request's
+// deadline with UNAVAILABLE (a dependency is down) instead of running into the deadline.
+TEST_F(FrozenMySqlTest, ACacheMissReadAnswersUnavailableAtTheDeadline) {
+  ASSERT_LT(WaitFor(hv1::HealthCheckResponse::SERVING, std::chrono::seconds(5)),
+            std::chrono::seconds(5));
+  mariadb_.Freeze();
+  auto context = AsTenantA();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  v1::GetClientRequest request;
+  request.set_client_id("never-cached");
+  v1::Client client;
+  const grpc::Status status = stub_->GetClient(context.get(), request, &client);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  mariadb_.Thaw();
+}
+
 }  // namespace
 }  // namespace clienttier::profile

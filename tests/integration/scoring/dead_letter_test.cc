@@ -1,0 +1,134 @@
+// Poison events on the real scoring (issue 19 part 4): an event whose apply MariaDB refuses on
+// every delivery goes to ct:events:profile:dead:<group> after max_deliveries, and the client's
+// next event, read with it, is applied. A database that is down (mariadbd stopped, a private
+// one) fails every delivery, and no event is dead-lettered for it.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
+#include "common/redis/dead_letters.h"
+#include "common/time/utc_time.h"
+#include "tests/integration/scoring/scoring_fixture.h"
+#include "tests/support/mariadb_process.h"
+
+namespace clienttier::scoring {
+namespace {
+
+constexpr int kMaxDeliveries = 3;
+
+class ScoringDeadLetterTest : public ScoringFixture {
+ protected:
+  void AdjustScoringConfig(ScoringAppConfig& config) override {
+    config.consumer.max_deliveries = kMaxDeliveries;
+  }
+  void TearDown() override {
+    redis_.Command({"DEL", DeadLetters().name()});
+    ScoringFixture::TearDown();
+  }
+
+  pv1::ProfileEvent Purchase(const std::string& client_id, int64_t units) const {
+    pv1::ProfileEvent event;
+    event.set_event_id(NewEventId());
+    event.set_tenant_id(tenant_a_);
+    auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
+    transaction->set_transaction_id(NewEventId());
+    transaction->set_client_id(client_id);
+    transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+    transaction->mutable_amount()->set_units(units);
+    transaction->mutable_amount()->set_currency("CNY");
+    *transaction->mutable_occurred_at() = ToProtoTimestamp(SystemClock().Now() - kMicrosPerDay);
+    return event;
+  }
+  void Publish(const pv1::ProfileEvent& event) {
+    redis_.Command({"XADD", kProfileEventStream, "*", "event_id", event.event_id(), "type",
+                    "transaction_recorded", "tenant", event.tenant_id(), "payload",
+                    event.SerializeAsString()});
+  }
+  DeadLetterStream DeadLetters() {
+    return DeadLetterStream(redis_, kProfileEventStream, scoring_config_.consumer.group);
+  }
+
+  RedisClient redis_{testing::RedisFromEnv(), nullptr};
+};
+
+TEST_F(ScoringDeadLetterTest, APoisonEventIsDeadLetteredAndTheEventAfterItIsApplied) {
+  // A producer bug: a client id longer than any id may be. MariaDB refuses the aggregate row
+  // (VARCHAR(64), strict mode) on every delivery.
+  const pv1::ProfileEvent poison = Purchase(std::string(300, 'x'), 5000);
+  const pv1::ProfileEvent good = Purchase("c1", 12000);
+  scoring_->consumer().Stop();  // both are in one read, the good one behind the poison
+  Publish(poison);
+  Publish(good);
+  scoring_->consumer().Start();
+
+  const v1::Score score =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+  EXPECT_EQ(score.lifetime_spend().units(), 12000);
+  const std::vector<DeadLetter> dead = DeadLetters().List(10);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].fields.at("event_id"), poison.event_id());
+  EXPECT_EQ(dead[0].fields.at("payload"), poison.SerializeAsString());
+  EXPECT_EQ(dead[0].deliveries, kMaxDeliveries);
+  EXPECT_FALSE(dead[0].error.empty());
+  EXPECT_EQ(Counter("ct_scoring_events_dead_lettered_total"), 1u);
+  // Nothing is left pending in the group: the consumer went on.
+  EXPECT_EQ(redis_.Command({"XPENDING", kProfileEventStream, scoring_config_.consumer.group})
+                ->element[0]
+                ->integer,
+            0);
+}
+
+// Scoring over a private mariadbd, which the test stops and starts again.
+class ScoringOutageDeadLetterTest : public ScoringDeadLetterTest {
+ protected:
+  void SetUp() override {
+    mariadb_.Start();
+    ScoringDeadLetterTest::SetUp();
+  }
+  void TearDown() override {
+    if (stopped_) {
+      mariadb_.Start();  // scoring's shutdown needs its database
+    }
+    ScoringDeadLetterTest::TearDown();
+  }
+  void AdjustScoringConfig(ScoringAppConfig& config) override {
+    ScoringDeadLetterTest::AdjustScoringConfig(config);
+    const int pool_size = config.mysql.pool_size;
+    config.mysql = mariadb_.Config(testing::UniqueDatabaseName("scoring"));
+    config.mysql.pool_size = pool_size;
+  }
+
+  testing::MariaDbProcess mariadb_;
+  bool stopped_ = false;
+};
+
+TEST_F(ScoringOutageDeadLetterTest, EventsFailingWhileTheDatabaseIsDownAreNotDeadLettered) {
+  Publish(Purchase("c1", 1000));
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+
+  mariadb_.Stop();
+  stopped_ = true;
+  const uint64_t failures = Counter("ct_scoring_events_failures_total");
+  Publish(Purchase("c1", 2000));
+  // Twice max_deliveries failed deliveries (one per claim), bounded at 60 s.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Counter("ct_scoring_events_failures_total") < failures + 2 * kMaxDeliveries &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(Counter("ct_scoring_events_failures_total"), failures + 2 * kMaxDeliveries);
+  EXPECT_TRUE(DeadLetters().List(10).empty());
+
+  mariadb_.Start();
+  stopped_ = false;
+  const v1::Score score =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  EXPECT_EQ(score.lifetime_spend().units(), 3000);
+  EXPECT_TRUE(DeadLetters().List(10).empty());
+  EXPECT_EQ(Counter("ct_scoring_events_dead_lettered_total"), 0u);
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
