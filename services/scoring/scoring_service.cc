@@ -36,6 +36,16 @@ void ValidateExchangeRate(const v1::ExchangeRate& rate, UnixMicros now) {
   }
 }
 
+// A required day of EvaluateClvModel from 1990-01-01 to today; any time on it names the day.
+Day RequiredDay(const char* field, bool present, const google::protobuf::Timestamp& timestamp,
+                UnixMicros now) {
+  if (!present) {
+    throw InvalidArgument(field, "required");
+  }
+  validation::CheckTimestamp(field, timestamp, kEarliestRateDay, now);
+  return ModelDayOf(FromProtoTimestamp(timestamp));
+}
+
 // Tier-change cursors are the last change id, in decimal.
 int64_t ParseChangeToken(const std::string& token) {
   if (token.empty()) {
@@ -61,13 +71,14 @@ std::vector<int> EnumFilter(const char* field, const Repeated& values, IsValid i
 }  // namespace
 
 ScoringService::ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring,
-                               ConfigAdmin& admin, BatchJobs& jobs, WorkerPool& io_workers,
-                               const Clock& clock)
+                               ConfigAdmin& admin, BatchJobs& jobs, const ClvEvaluation& evaluation,
+                               WorkerPool& io_workers, const Clock& clock)
     : runner_(runner),
       reads_(reads),
       rescoring_(rescoring),
       admin_(admin),
       jobs_(jobs),
+      evaluation_(evaluation),
       io_workers_(io_workers),
       clock_(clock) {}
 
@@ -260,6 +271,22 @@ grpc::Status ScoringService::ListExchangeRates(grpc::ServerContext* context,
     for (v1::ExchangeRate& rate : admin_.ListExchangeRates(caller.tenant_id, request->currency())) {
       *response->add_rates() = std::move(rate);
     }
+  });
+}
+
+grpc::Status ScoringService::EvaluateClvModel(grpc::ServerContext* context,
+                                              const v1::EvaluateClvModelRequest* request,
+                                              v1::ClvModelEvaluation* response) {
+  return runner_.Run(context, "EvaluateClvModel", Role::kWriter, [&](const Caller& caller) {
+    const UnixMicros now = clock_.Now();
+    const Day calibration_end = RequiredDay("calibration_end", request->has_calibration_end(),
+                                            request->calibration_end(), now);
+    const Day holdout_end =
+        RequiredDay("holdout_end", request->has_holdout_end(), request->holdout_end(), now);
+    if (holdout_end <= calibration_end) {
+      throw InvalidArgument("holdout_end", "must be a later UTC day than calibration_end");
+    }
+    *response = evaluation_.Evaluate(caller.tenant_id, calibration_end, holdout_end);
   });
 }
 

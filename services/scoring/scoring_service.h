@@ -4,6 +4,7 @@
 #include "common/server/rpc_runner.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/app/clv_evaluation.h"
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/rescoring.h"
 #include "services/scoring/app/score_reads.h"
@@ -18,7 +19,8 @@ class ScoringService final
     : public v1::ScoringService::WithCallbackMethod_GetScore<v1::ScoringService::Service> {
  public:
   ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring, ConfigAdmin& admin,
-                 BatchJobs& jobs, WorkerPool& io_workers, const Clock& clock);
+                 BatchJobs& jobs, const ClvEvaluation& evaluation, WorkerPool& io_workers,
+                 const Clock& clock);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const v1::GetScoreRequest* request,
@@ -57,6 +59,9 @@ class ScoringService final
   grpc::Status ListExchangeRates(grpc::ServerContext* context,
                                  const v1::ListExchangeRatesRequest* request,
                                  v1::ListExchangeRatesResponse* response) override;
+  grpc::Status EvaluateClvModel(grpc::ServerContext* context,
+                                const v1::EvaluateClvModelRequest* request,
+                                v1::ClvModelEvaluation* response) override;
 
  private:
   RpcRunner& runner_;
@@ -64,6 +69,7 @@ class ScoringService final
   Rescoring& rescoring_;
   ConfigAdmin& admin_;
   BatchJobs& jobs_;
+  const ClvEvaluation& evaluation_;
   WorkerPool& io_workers_;
   // For validating times in requests (ListTierChanges' since, an override's expiry).
   const Clock& clock_;

@@ -4,6 +4,7 @@
 // uses, with assertions on every step.
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <numeric>
 
 #include "services/referral/referral_app.h"
@@ -56,8 +57,14 @@ TEST_F(DemoFlowTest, TheDemoStoryHoldsOnASmallTenant) {
   demo::DemoFlow flow(targets, options);
 
   std::vector<std::string> steps;
+  std::string holdout;  // the fit step's holdout validation lines (issue 17 part 3)
   const auto results = flow.Run([&](const demo::StepResult& step) {
     steps.push_back(step.name);
+    for (const std::string& line : step.lines) {
+      if (step.name == "fit_clv_and_rescore" && line.find("holdout") != std::string::npos) {
+        holdout += line + "\n";
+      }
+    }
     std::string lines;
     for (const std::string& line : step.lines) {
       lines += "\n    " + line;
@@ -69,6 +76,8 @@ TEST_F(DemoFlowTest, TheDemoStoryHoldsOnASmallTenant) {
                        "tier_distribution", "explained_scores", "referrals", "segment_and_campaign",
                        "record_outcomes", "campaign_report", "next_best_actions"}));
 
+  std::cout << holdout;
+  EXPECT_NE(holdout.find("holdout validation (fit as of 180 days ago"), std::string::npos);
   const demo::TourFacts& facts = flow.facts();
   EXPECT_EQ(facts.clients_created, 400);
   // Every client is in exactly one tier, and the tiers' revenue adds up to 100%.

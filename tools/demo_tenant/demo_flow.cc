@@ -351,6 +351,9 @@ StepResult DemoFlow::FitAndRescore() {
   result.lines.push_back(
       Format("CLV model v%lld fitted (%s); BG/NBD%s", static_cast<long long>(model.version()),
              model.usable() ? "used" : "not usable: heuristic", parameters.c_str()));
+  if (!EvaluateHoldout(&result.lines)) {
+    return result;
+  }
   auto context = CallContext(targets_.admin_key, kLong);
   sv1::BatchRescoreRequest request;
   request.set_refresh_population(true);
@@ -368,6 +371,40 @@ StepResult DemoFlow::FitAndRescore() {
              last.elapsed_seconds(), static_cast<long long>(last.tier_changes()),
              status.ok() ? "" : Describe(status).c_str()));
   return result;
+}
+
+// The holdout validation (issue 17 part 3): the model fitted as of 180 days ago against what
+// the clients did since, as the table by calibration frequency. False when the RPC failed.
+bool DemoFlow::EvaluateHoldout(std::vector<std::string>* lines) {
+  constexpr int64_t kHoldoutDays = 180;
+  sv1::EvaluateClvModelRequest request;
+  request.mutable_calibration_end()->set_seconds((options_.today - kHoldoutDays) * kSecondsPerDay);
+  request.mutable_holdout_end()->set_seconds(options_.today * kSecondsPerDay);
+  sv1::ClvModelEvaluation evaluation;
+  const grpc::Status status = scoring_->EvaluateClvModel(
+      CallContext(targets_.admin_key, kLong).get(), request, &evaluation);
+  if (!status.ok()) {
+    lines->push_back("EvaluateClvModel: " + Describe(status));
+    return false;
+  }
+  lines->push_back(Format(
+      "holdout validation (fit as of %lld days ago, BG/NBD %s): %lld clients, %lld purchase days "
+      "in the holdout, %.1f predicted, MAE %.3f per client",
+      static_cast<long long>(kHoldoutDays), evaluation.bg_nbd().status().c_str(),
+      static_cast<long long>(evaluation.clients()),
+      static_cast<long long>(evaluation.actual_holdout_purchases()),
+      evaluation.predicted_holdout_purchases(), evaluation.mean_absolute_error()));
+  if (evaluation.purchases_by_frequency_size() > 0) {
+    lines->push_back("  calibration x   clients   mean actual   mean predicted");
+  }
+  for (const auto& row : evaluation.purchases_by_frequency()) {
+    lines->push_back(
+        Format("  %13s %9lld %13.3f %16.3f",
+               (std::to_string(row.calibration_frequency()) + (row.and_more() ? "+" : "")).c_str(),
+               static_cast<long long>(row.clients()), row.mean_actual_purchases(),
+               row.mean_predicted_purchases()));
+  }
+  return true;
 }
 
 StepResult DemoFlow::Distribution() {

@@ -62,6 +62,7 @@ class DemoFlow {
   StepResult Load();
   StepResult WaitForScores();
   StepResult FitAndRescore();
+  bool EvaluateHoldout(std::vector<std::string>* lines);
   StepResult Distribution();
   StepResult Explain();
   StepResult Referrals();

@@ -252,13 +252,16 @@ std::string ToTable(const Message& message) {
   const Descriptor& type = *message.GetDescriptor();
   const Reflection& reflection = *message.GetReflection();
   std::string lines;
-  const FieldDescriptor* list = nullptr;
+  // Every list of messages becomes a table after the single fields; the first one unnamed (the
+  // list a List RPC answers), any further one under its field name (an evaluation's rows of
+  // purchases and of spend).
+  std::vector<const FieldDescriptor*> lists;
   std::vector<const FieldDescriptor*> set;
   reflection.ListFields(message, &set);
   for (const FieldDescriptor* field : set) {
     const Descriptor* nested = field->message_type();
-    if (field->is_repeated() && nested != nullptr && !IsMoney(*nested) && list == nullptr) {
-      list = field;
+    if (field->is_repeated() && nested != nullptr && !IsMoney(*nested)) {
+      lists.push_back(field);
       continue;
     }
     if (nested != nullptr && !field->is_repeated() && !IsMoney(*nested) && !IsTimestamp(*nested)) {
@@ -274,8 +277,11 @@ std::string ToTable(const Message& message) {
     }
     lines += field->name() + ": " + FieldText(message, *field) + "\n";
   }
-  if (list != nullptr) {
-    lines += Table(message, *list);
+  for (size_t i = 0; i < lists.size(); ++i) {
+    if (i > 0) {
+      lines += "\n" + lists[i]->name() + ":\n";
+    }
+    lines += Table(message, *lists[i]);
   }
   if (lines.empty()) {
     lines = "(" + type.name() + ": nothing set)\n";

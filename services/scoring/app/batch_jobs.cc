@@ -9,6 +9,7 @@
 
 #include "common/errors/domain_error.h"
 #include "services/scoring/app/snapshot_writer.h"
+#include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/domain/shard.h"
@@ -51,40 +52,14 @@ v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
     const TenantContext context = calculator_.LoadContext(transaction, tenant_id, now, false);
     const std::vector<ClientFacts> facts =
         aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, as_of);
-    std::vector<RepeatSummary> histories;
-    std::vector<SpendSummary> spends;
-    UnconvertedSpendTally unconverted;
-    for (const ClientFacts& client : facts) {
-      if (client.first_purchase_day == kNever) {
-        continue;
-      }
-      const ClvClient clv = ClvClientFromFacts(client, as_of);
-      // Purchase timing needs no currency, so BG/NBD keeps every buyer; a client whose spend
-      // is partly unconverted would bias the spend model, so Gamma-Gamma leaves it out, and
-      // the status says so.
-      histories.push_back(clv.history);
-      if (unconverted.Add(client)) {
-        continue;
-      }
-      if (clv.history.x >= 1 && clv.mean_repeat_spend > 0) {
-        spends.push_back(SpendSummary{clv.history.x, clv.mean_repeat_spend});
-      }
-    }
-    BgNbdFitOptions purchase_options;
-    purchase_options.min_clients = static_cast<size_t>(context.config.clv.min_clients_to_fit);
-    purchase_options.min_repeat_buyers =
-        static_cast<size_t>(context.config.clv.min_repeat_buyers_to_fit);
-    GammaGammaFitOptions spend_options;
-    spend_options.min_clients = static_cast<size_t>(context.config.clv.min_repeat_buyers_to_fit);
-    const auto purchase_fit = FitBgNbd(histories, purchase_options);
-    const auto spend_fit = FitGammaGamma(spends, spend_options);
-    *model.mutable_bg_nbd() = BgNbdFitToProto(purchase_fit);
-    *model.mutable_gamma_gamma() = GammaGammaFitToProto(spend_fit);
-    if (!unconverted.empty()) {
+    const ClvFits fits = FitClvModels(facts, as_of, context.config.clv, context.currency);
+    *model.mutable_bg_nbd() = BgNbdFitToProto(fits.purchase);
+    *model.mutable_gamma_gamma() = GammaGammaFitToProto(fits.spend);
+    if (!fits.unconverted_note.empty()) {
       model.mutable_gamma_gamma()->set_message(model.gamma_gamma().message() + "; " +
-                                               unconverted.Describe(context.currency));
+                                               fits.unconverted_note);
     }
-    model.set_usable(purchase_fit.usable() && spend_fit.usable());
+    model.set_usable(fits.purchase.usable() && fits.spend.usable());
   });
   transactions_.InTransaction([&](Transaction& transaction) {
     model = versions_.PutModel(transaction, tenant_id, model, now);

@@ -77,6 +77,32 @@ TEST(Output, TablesListMessagesAndFormatMoney) {
   EXPECT_EQ(ToJson(score, true).find('\n'), std::string::npos);
 }
 
+TEST(Output, EveryListOfAResponseIsATableUnderItsName) {
+  sv1::ClvModelEvaluation evaluation;
+  evaluation.set_clients(40);
+  evaluation.mutable_bg_nbd()->set_status("converged");
+  sv1::HoldoutPurchasesRow& purchases = *evaluation.add_purchases_by_frequency();
+  purchases.set_calibration_frequency(7);
+  purchases.set_and_more(true);
+  purchases.set_clients(12);
+  sv1::HoldoutSpendRow& spend = *evaluation.add_spend_by_frequency();
+  spend.set_calibration_frequency(2);
+  spend.set_clients(5);
+  spend.set_mean_actual_spend_minor(1234.5);
+  const std::string table = ToTable(evaluation);
+  EXPECT_NE(table.find("clients: 40"), std::string::npos) << table;
+  EXPECT_NE(table.find("bg_nbd.status: converged"), std::string::npos) << table;
+  // The first list unnamed, as a List RPC's; the second under its name, with its own columns.
+  const size_t purchases_header = table.find("calibration_frequency  and_more  clients");
+  const size_t spend_title = table.find("\nspend_by_frequency:\n");
+  ASSERT_NE(purchases_header, std::string::npos) << table;
+  ASSERT_NE(spend_title, std::string::npos) << table;
+  EXPECT_LT(purchases_header, spend_title) << table;
+  EXPECT_NE(table.find("mean_actual_spend_minor", spend_title), std::string::npos) << table;
+  EXPECT_NE(table.find("1234.5", spend_title), std::string::npos) << table;
+  EXPECT_EQ(table.find("purchases_by_frequency:"), std::string::npos) << table;
+}
+
 TEST(MoneyText, AmountsAsPeopleWriteThemBecomeMinorUnits) {
   const auto minor = [](const std::string& text) {
     int64_t units = 0;
