@@ -66,8 +66,12 @@ ProfileApp::ProfileApp(ProfileConfig config)
       std::make_unique<ClientUseCases>(*clients_, base_.clock(), [&relay] { relay.Notify(); });
   activity_use_cases_ =
       std::make_unique<ActivityUseCases>(*activity_, [&relay] { relay.Notify(); });
-  service_ = std::make_unique<ProfileService>(
-      base_.runner(), *client_use_cases_, *activity_use_cases_, base_.clock(), base_.io_workers());
+  retention_ = std::make_unique<MySqlRetentionRepository>(base_.pool());
+  retention_use_cases_ =
+      std::make_unique<RetentionUseCases>(*retention_, *client_use_cases_, base_.clock());
+  service_ =
+      std::make_unique<ProfileService>(base_.runner(), *client_use_cases_, *activity_use_cases_,
+                                       *retention_use_cases_, base_.clock(), base_.io_workers());
   base_.Serve(service_.get());
 }
 
