@@ -62,6 +62,7 @@ ScoringConfig ConfigFromProto(const v1::ScoringConfig& proto) {
   config.lifecycle.churned_p_alive = proto.lifecycle().churned_p_alive();
   config.propagation.spreader_min_converted = proto.propagation().spreader_min_converted();
   config.clv.horizon_months = proto.clv().horizon_months();
+  config.clv.horizon_days = proto.clv().horizon_days();
   config.clv.monthly_discount_rate = proto.clv().monthly_discount_rate();
   config.clv.min_clients_to_fit = proto.clv().min_clients_to_fit();
   config.clv.min_repeat_buyers_to_fit = proto.clv().min_repeat_buyers_to_fit();
@@ -107,6 +108,7 @@ v1::ScoringConfig ConfigToProto(const ScoringConfig& config, const std::string& 
       static_cast<int32_t>(config.propagation.spreader_min_converted));
   auto* clv = proto.mutable_clv();
   clv->set_horizon_months(static_cast<int32_t>(config.clv.horizon_months));
+  clv->set_horizon_days(static_cast<int32_t>(config.clv.horizon_days));
   clv->set_monthly_discount_rate(config.clv.monthly_discount_rate);
   clv->set_min_clients_to_fit(static_cast<int32_t>(config.clv.min_clients_to_fit));
   clv->set_min_repeat_buyers_to_fit(static_cast<int32_t>(config.clv.min_repeat_buyers_to_fit));
@@ -168,8 +170,10 @@ PopulationStats PopulationFromProto(const v1::PopulationStats& proto) {
   return stats;
 }
 
-v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at) {
+v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at,
+                                      const std::string& currency) {
   v1::PopulationStats proto;
+  proto.set_currency(currency);
   proto.set_version(stats.version);
   proto.set_config_version(stats.config_version);
   *proto.mutable_computed_at() = ToProtoTimestamp(computed_at);
@@ -188,11 +192,13 @@ v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros c
 
 namespace {
 
-void AddParameter(v1::ModelFit& fit, const char* name, double value, double standard_error) {
+void AddParameter(v1::ModelFit& fit, const char* name, double value, double standard_error,
+                  const std::string& unit = "") {
   auto* parameter = fit.add_parameters();
   parameter->set_name(name);
   parameter->set_value(value);
   parameter->set_standard_error(standard_error);
+  parameter->set_unit(unit);
 }
 
 template <typename Params>
@@ -223,18 +229,36 @@ double Parameter(const v1::ModelFit& fit, const std::string& name) {
 v1::ModelFit BgNbdFitToProto(const FitResult<BgNbdParams>& fit) {
   v1::ModelFit proto = FitHeader(fit);
   AddParameter(proto, "r", fit.params.r, fit.standard_errors.r);
-  AddParameter(proto, "alpha", fit.params.alpha, fit.standard_errors.alpha);
+  AddParameter(proto, "alpha", fit.params.alpha, fit.standard_errors.alpha, "days");
   AddParameter(proto, "a", fit.params.a, fit.standard_errors.a);
   AddParameter(proto, "b", fit.params.b, fit.standard_errors.b);
   return proto;
 }
 
-v1::ModelFit GammaGammaFitToProto(const FitResult<GammaGammaParams>& fit) {
+v1::ModelFit GammaGammaFitToProto(const FitResult<GammaGammaParams>& fit,
+                                  const std::string& currency) {
   v1::ModelFit proto = FitHeader(fit);
   AddParameter(proto, "p", fit.params.p, fit.standard_errors.p);
   AddParameter(proto, "q", fit.params.q, fit.standard_errors.q);
-  AddParameter(proto, "gamma", fit.params.gamma, fit.standard_errors.gamma);
+  AddParameter(proto, "gamma", fit.params.gamma, fit.standard_errors.gamma,
+               "minor units of " + currency);
   return proto;
+}
+
+v1::ClvModel ClvModelToProto(const ClvFits& fits, const std::string& currency, Day as_of,
+                             UnixMicros fitted_at) {
+  v1::ClvModel model;
+  *model.mutable_fitted_at() = ToProtoTimestamp(fitted_at);
+  *model.mutable_as_of() = ToProtoTimestamp(as_of * kMicrosPerDay);
+  model.set_currency(currency);
+  *model.mutable_bg_nbd() = BgNbdFitToProto(fits.purchase);
+  *model.mutable_gamma_gamma() = GammaGammaFitToProto(fits.spend, currency);
+  if (!fits.unconverted_note.empty()) {
+    model.mutable_gamma_gamma()->set_message(model.gamma_gamma().message() + "; " +
+                                             fits.unconverted_note);
+  }
+  model.set_usable(fits.purchase.usable() && fits.spend.usable());
+  return model;
 }
 
 ClvModel ClvModelFromProto(const v1::ClvModel* proto) {

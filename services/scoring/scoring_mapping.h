@@ -8,6 +8,7 @@
 #include "services/scoring/domain/bg_nbd.h"
 #include "services/scoring/domain/client_facts.h"
 #include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/gamma_gamma.h"
 #include "services/scoring/domain/score.h"
@@ -29,13 +30,23 @@ void ValidateConfigProto(const v1::ScoringConfig& proto);
 std::vector<ExchangeRate> ExchangeRatesFromProto(const std::vector<v1::ExchangeRate>& rows);
 
 PopulationStats PopulationFromProto(const v1::PopulationStats& proto);
-v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at);
+// `currency`: the reporting currency of the money cuts.
+v1::PopulationStats PopulationToProto(const PopulationStats& stats, UnixMicros computed_at,
+                                      const std::string& currency);
 
 // The fitted models a stored ClvModel describes; no model (heuristic CLV) when it is absent or
 // its fits were not usable.
 ClvModel ClvModelFromProto(const v1::ClvModel* proto);
+// Each parameter with its unit (FittedParameter.unit); Gamma-Gamma's gamma is in minor units of
+// `currency`.
 v1::ModelFit BgNbdFitToProto(const FitResult<BgNbdParams>& fit);
-v1::ModelFit GammaGammaFitToProto(const FitResult<GammaGammaParams>& fit);
+v1::ModelFit GammaGammaFitToProto(const FitResult<GammaGammaParams>& fit,
+                                  const std::string& currency);
+// FitClvModel's answer for both fits on the activity up to `as_of` (version 0, fitted_at
+// `fitted_at`; the repository numbers a stored one), with the exchange-rate note in
+// gamma_gamma's message: one mapping for the stored fit and the as-of one.
+v1::ClvModel ClvModelToProto(const ClvFits& fits, const std::string& currency, Day as_of,
+                             UnixMicros fitted_at);
 
 v1::Tier TierToProto(Tier tier);
 Tier TierFromProto(v1::Tier tier);

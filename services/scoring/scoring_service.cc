@@ -1,5 +1,7 @@
 #include "services/scoring/scoring_service.h"
 
+#include <optional>
+
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
 #include "services/scoring/scoring_mapping.h"
@@ -44,6 +46,16 @@ Day RequiredDay(const char* field, bool present, const google::protobuf::Timesta
   }
   validation::CheckTimestamp(field, timestamp, kEarliestRateDay, now);
   return ModelDayOf(FromProtoTimestamp(timestamp));
+}
+
+// The optional `as_of` of FitClvModel, ScoreClient, ExplainScore and BatchRescore: the same day
+// rule as EvaluateClvModel's days (from 1990-01-01, not in the future: no activity to count).
+std::optional<Day> OptionalAsOf(bool present, const google::protobuf::Timestamp& timestamp,
+                                UnixMicros now) {
+  if (!present) {
+    return std::nullopt;
+  }
+  return RequiredDay("as_of", true, timestamp, now);
 }
 
 // Tier-change cursors are the last change id, in decimal.
@@ -101,7 +113,9 @@ grpc::Status ScoringService::ScoreClient(grpc::ServerContext* context,
                                          v1::Score* response) {
   return runner_.Run(context, "ScoreClient", Role::kWriter, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = rescoring_.ScoreClient(caller.tenant_id, request->client_id());
+    *response =
+        rescoring_.ScoreClient(caller.tenant_id, request->client_id(),
+                               OptionalAsOf(request->has_as_of(), request->as_of(), clock_.Now()));
   });
 }
 
@@ -110,7 +124,9 @@ grpc::Status ScoringService::ExplainScore(grpc::ServerContext* context,
                                           v1::ScoreExplanation* response) {
   return runner_.Run(context, "ExplainScore", Role::kReader, [&](const Caller& caller) {
     validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    *response = rescoring_.ExplainScore(caller.tenant_id, request->client_id());
+    *response =
+        rescoring_.ExplainScore(caller.tenant_id, request->client_id(),
+                                OptionalAsOf(request->has_as_of(), request->as_of(), clock_.Now()));
   });
 }
 
@@ -125,9 +141,17 @@ grpc::Status ScoringService::BatchRescore(grpc::ServerContext* context,
     if (request->shard_index() < 0 || request->shard_index() >= shards) {
       throw InvalidArgument("shard_index", "must be in [0, shard_count)");
     }
-    jobs_.BatchRescore(caller.tenant_id, *request, [&](const v1::BatchRescoreProgress& progress) {
-      return !context->IsCancelled() && writer->Write(progress);
-    });
+    const std::optional<Day> as_of =
+        OptionalAsOf(request->has_as_of(), request->as_of(), clock_.Now());
+    if (as_of && shards > 1) {
+      throw InvalidArgument("as_of", "only for the whole tenant (shard_count 0 or 1)");
+    }
+    jobs_.BatchRescore(
+        caller.tenant_id, *request,
+        [&](const v1::BatchRescoreProgress& progress) {
+          return !context->IsCancelled() && writer->Write(progress);
+        },
+        as_of);
   });
 }
 
@@ -213,9 +237,11 @@ grpc::Status ScoringService::PutScoringConfig(grpc::ServerContext* context,
 }
 
 grpc::Status ScoringService::FitClvModel(grpc::ServerContext* context,
-                                         const v1::FitClvModelRequest*, v1::ClvModel* response) {
+                                         const v1::FitClvModelRequest* request,
+                                         v1::ClvModel* response) {
   return runner_.Run(context, "FitClvModel", Role::kWriter, [&](const Caller& caller) {
-    *response = jobs_.FitClvModel(caller.tenant_id);
+    *response = jobs_.FitClvModel(
+        caller.tenant_id, OptionalAsOf(request->has_as_of(), request->as_of(), clock_.Now()));
   });
 }
 

@@ -412,6 +412,11 @@ int Run(const CommandLine& command) {
         std::fprintf(stderr, "\r%s%s", clienttier::tierctl::ProgressBar(scored, total).c_str(),
                      done ? "\n" : "");
       }
+      // A rescore --as-of a past day stores nothing: its scores come only in these messages.
+      const auto* scores = type->FindFieldByName("scores");
+      if (scores != nullptr && reflection->FieldSize(*response, scores) > 0) {
+        std::printf("%s", clienttier::tierctl::ToTable(*response).c_str());
+      }
       if (done) {
         std::printf("%s", clienttier::tierctl::ToTable(*response).c_str());
       }

@@ -21,6 +21,15 @@ using google::protobuf::Reflection;
 bool IsMoney(const Descriptor& type) { return type.full_name() == "clienttier.common.v1.Money"; }
 bool IsTimestamp(const Descriptor& type) { return type.full_name() == "google.protobuf.Timestamp"; }
 
+// A UTC day as people write it ("2025-12-31", e.g. --as-of) is that day's midnight UTC; any
+// other text is taken as RFC 3339 and checked by the JSON parser.
+std::string TimestampText(const std::string& text) {
+  const bool is_day = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+                      std::all_of(text.begin(), text.end(),
+                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  return is_day ? text + "T00:00:00Z" : text;
+}
+
 std::string Underscored(std::string name) {
   std::replace(name.begin(), name.end(), '-', '_');
   return name;
@@ -119,9 +128,8 @@ std::string SetValue(Message& message, const FieldDescriptor& field, const std::
           target->GetReflection()->SetString(target, money.FindFieldByName("currency"), currency);
           return "";
         }
-        const std::string json = field.message_type()->full_name() == "google.protobuf.Timestamp"
-                                     ? "\"" + text + "\""
-                                     : text;
+        const std::string json =
+            IsTimestamp(*field.message_type()) ? "\"" + TimestampText(text) + "\"" : text;
         const auto status = google::protobuf::util::JsonStringToMessage(json, target);
         if (!status.ok()) {
           return field.name() + ": " + std::string(status.message());
@@ -197,7 +205,7 @@ void DescribeInto(const Descriptor& descriptor, const std::string& prefix, int d
       type = "money, e.g. '500.00 CNY' (or --" + flag + ".units in minor units, --" + flag +
              ".currency)";
     } else if (nested != nullptr && IsTimestamp(*nested)) {
-      type = "RFC 3339 time, e.g. 2026-11-24T10:00:00Z";
+      type = "RFC 3339 time, e.g. 2026-11-24T10:00:00Z, or a UTC day, 2026-11-24";
     } else if (nested != nullptr && (field.is_repeated() || depth >= 4)) {
       type = nested->name() + " (JSON)";
     } else if (nested != nullptr) {

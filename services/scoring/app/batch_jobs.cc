@@ -44,31 +44,73 @@ void ParallelFor(size_t n, int threads, const Body& body) {
 
 }  // namespace
 
-v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id) {
+v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id, std::optional<Day> as_of) {
   const UnixMicros now = clock_.Now();
-  const Day as_of = ModelDayOf(now);
+  const Day day = as_of.value_or(ModelDayOf(now));
   v1::ClvModel model;
   transactions_.Read([&](Transaction& transaction) {
-    const TenantContext context = calculator_.LoadContext(transaction, tenant_id, now, false);
-    const std::vector<ClientFacts> facts =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, as_of);
-    const ClvFits fits = FitClvModels(facts, as_of, context.config.clv, context.currency);
-    *model.mutable_bg_nbd() = BgNbdFitToProto(fits.purchase);
-    *model.mutable_gamma_gamma() = GammaGammaFitToProto(fits.spend);
-    if (!fits.unconverted_note.empty()) {
-      model.mutable_gamma_gamma()->set_message(model.gamma_gamma().message() + "; " +
-                                               fits.unconverted_note);
-    }
-    model.set_usable(fits.purchase.usable() && fits.spend.usable());
+    const TenantFit fit = calculator_.FitAsOf(transaction, tenant_id, day);
+    model = ClvModelToProto(fit.fits, fit.context.currency, day, now);
   });
+  if (as_of) {
+    return model;  // a past day's fit: returned, never the tenant's current model
+  }
   transactions_.InTransaction([&](Transaction& transaction) {
     model = versions_.PutModel(transaction, tenant_id, model, now);
   });
   return model;
 }
 
+void BatchJobs::BatchRescoreAsOf(
+    const std::string& tenant_id, Day as_of,
+    const std::function<bool(const v1::BatchRescoreProgress&)>& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  const UnixMicros now = clock_.Now();
+  AsOfTenant tenant;
+  transactions_.Read([&](Transaction& transaction) {
+    tenant = calculator_.LoadAsOf(transaction, tenant_id, as_of, now);
+  });
+  const UnixMicros day_start = as_of * kMicrosPerDay;
+  v1::BatchRescoreProgress report;
+  report.set_total(static_cast<int64_t>(tenant.facts.size()));
+  *report.mutable_as_of() = ToProtoTimestamp(day_start);
+  for (size_t begin = 0; begin < tenant.facts.size(); begin += kChunkSize) {
+    const size_t end = std::min(tenant.facts.size(), begin + kChunkSize);
+    std::vector<ComputedScore> computed(end - begin);
+    // A first score: no tier history before the day is replayed, no override applies.
+    ParallelFor(computed.size(), threads_, [&](size_t first, size_t last) {
+      for (size_t i = first; i < last; ++i) {
+        computed[i] = calculator_.Compute(tenant.context, tenant.facts[begin + i],
+                                          tenant.estimates[begin + i], TierState{}, std::nullopt,
+                                          day_start, ScoreDetail::kScoreOnly);
+      }
+    });
+    report.clear_scores();
+    for (ComputedScore& score : computed) {
+      *report.add_scores() = std::move(score.proto);
+    }
+    report.set_scored(static_cast<int64_t>(end));
+    report.set_elapsed_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    if (!progress(report)) {
+      return;
+    }
+  }
+  report.clear_scores();
+  report.set_scored(static_cast<int64_t>(tenant.facts.size()));
+  report.set_done(true);
+  report.set_elapsed_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  progress(report);
+}
+
 void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescoreRequest& request,
-                             const std::function<bool(const v1::BatchRescoreProgress&)>& progress) {
+                             const std::function<bool(const v1::BatchRescoreProgress&)>& progress,
+                             std::optional<Day> past_day) {
+  if (past_day) {
+    BatchRescoreAsOf(tenant_id, *past_day, progress);
+    return;
+  }
   const auto started = std::chrono::steady_clock::now();
   const UnixMicros now = clock_.Now();
   const Day as_of = ModelDayOf(now);
@@ -97,8 +139,8 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
     const PopulationStats stats =
         ComputePopulationStats(tenant_facts, tenant_estimates, context.config, as_of, 0);
     transactions_.InTransaction([&](Transaction& transaction) {
-      context.population_proto =
-          versions_.PutPopulation(transaction, tenant_id, PopulationToProto(stats, now), now);
+      context.population_proto = versions_.PutPopulation(
+          transaction, tenant_id, PopulationToProto(stats, now, context.currency), now);
     });
     context.population = PopulationFromProto(*context.population_proto);
     if (sharded) {

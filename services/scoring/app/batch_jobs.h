@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -50,7 +51,10 @@ class BatchJobs {
 
   // Fits BG/NBD and Gamma-Gamma on the tenant's aggregates and stores them as a new model
   // version (also when a fit did not converge: the stored model then says why it is unused).
-  ::clienttier::scoring::v1::ClvModel FitClvModel(const std::string& tenant_id);
+  // With `as_of` (a past day, checked by the caller): the same fit on the activity up to that
+  // day (ScoreCalculator::FitAsOf), returned with version 0 and not stored.
+  ::clienttier::scoring::v1::ClvModel FitClvModel(const std::string& tenant_id,
+                                                  std::optional<Day> as_of = std::nullopt);
 
   // Rescores the tenant (or one shard) in chunks of up to 2,000 clients, each written in its own
   // transaction while the next is computed, and reports after every chunk but the first;
@@ -60,11 +64,21 @@ class BatchJobs {
   // from the same facts and estimates. A shard without refresh_population uses the stored
   // population and reads only its own clients, bucket by bucket in keyset pages (domain/shard.h);
   // previous scores and overrides are read per chunk by its client ids in every case.
+  // With `past_day` (the request's as_of; whole tenant only, checked by the caller): see
+  // BatchRescoreAsOf.
   void BatchRescore(
       const std::string& tenant_id, const ::clienttier::scoring::v1::BatchRescoreRequest& request,
-      const std::function<bool(const ::clienttier::scoring::v1::BatchRescoreProgress&)>& progress);
+      const std::function<bool(const ::clienttier::scoring::v1::BatchRescoreProgress&)>& progress,
+      std::optional<Day> past_day = std::nullopt);
 
  private:
+  // Every client scored as of a past day (ScoreCalculator::LoadAsOf), each chunk's scores sent in
+  // its progress message, then a last one with `done`; writes nothing (no score, tier history,
+  // event, population, model or cache entry).
+  void BatchRescoreAsOf(
+      const std::string& tenant_id, Day as_of,
+      const std::function<bool(const ::clienttier::scoring::v1::BatchRescoreProgress&)>& progress);
+
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   AggregateRepository& aggregates_;

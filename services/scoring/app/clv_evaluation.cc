@@ -38,19 +38,18 @@ void RowsToProto(const std::vector<HoldoutRow>& rows,
 
 v1::ClvModelEvaluation ClvEvaluation::Evaluate(const std::string& tenant_id, Day calibration_end,
                                                Day holdout_end) const {
-  TenantContext context;
-  std::vector<ClientFacts> at_calibration_end;
+  TenantFit calibration;
   std::vector<ClientFacts> at_holdout_end;
   // One read: both views of every client come from the same snapshot, in the same client order.
+  // The calibration fit is FitClvModel's as of calibration_end (ScoreCalculator::FitAsOf).
   transactions_.Read([&](Transaction& transaction) {
-    context = calculator_.LoadStoredContext(transaction, tenant_id);
-    at_calibration_end =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, calibration_end);
-    at_holdout_end =
-        aggregates_.LoadAllFacts(transaction, tenant_id, context.conversion, holdout_end);
+    calibration = calculator_.FitAsOf(transaction, tenant_id, calibration_end);
+    at_holdout_end = aggregates_.LoadAllFacts(transaction, tenant_id,
+                                              calibration.context.conversion, holdout_end);
   });
-  const ClvFits fits =
-      FitClvModels(at_calibration_end, calibration_end, context.config.clv, context.currency);
+  const TenantContext& context = calibration.context;
+  const std::vector<ClientFacts>& at_calibration_end = calibration.facts;
+  const ClvFits& fits = calibration.fits;
   std::vector<HoldoutClient> clients;
   clients.reserve(at_calibration_end.size());
   // Both lists are in client id order; matched by id, so a client seen in one page walk only
@@ -80,7 +79,7 @@ v1::ClvModelEvaluation ClvEvaluation::Evaluate(const std::string& tenant_id, Day
   *response.mutable_holdout_end() = ToProtoTimestamp(holdout_end * kMicrosPerDay);
   response.set_holdout_days(holdout_end - calibration_end);
   *response.mutable_bg_nbd() = BgNbdFitToProto(fits.purchase);
-  *response.mutable_gamma_gamma() = GammaGammaFitToProto(fits.spend);
+  *response.mutable_gamma_gamma() = GammaGammaFitToProto(fits.spend, context.currency);
   if (!fits.unconverted_note.empty()) {
     response.mutable_gamma_gamma()->set_message(response.gamma_gamma().message() + "; " +
                                                 fits.unconverted_note);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
@@ -15,7 +16,7 @@
 namespace clienttier::scoring {
 
 // On-demand scoring of one client: ScoreClient (rescore now and store) and ExplainScore
-// (compute now, store nothing).
+// (compute now, store nothing); either as of a past day (computed, never stored).
 class Rescoring {
  public:
   Rescoring(TransactionRunner& transactions, const ScoreCalculator& calculator,
@@ -31,16 +32,24 @@ class Rescoring {
         clock_(clock) {}
 
   // Rescores now with fresh referral counts (asked before the transaction) and returns the
-  // stored score. NOT_FOUND for a client scoring does not know.
+  // stored score. NOT_FOUND for a client scoring does not know. With `as_of` (a past day,
+  // checked by the caller): the score as of that day (ScoreCalculator::LoadAsOf), not stored.
   ::clienttier::scoring::v1::Score ScoreClient(const std::string& tenant_id,
-                                               const std::string& client_id);
+                                               const std::string& client_id,
+                                               std::optional<Day> as_of = std::nullopt);
 
-  // The client's score as computed now from its current data, with each input, each
-  // dimension's points, the thresholds crossed, the population and the model.
+  // The client's score as computed now from its current data (or as of `as_of`), with each
+  // input, each dimension's points, the thresholds crossed, the population, the model and the
+  // model's own inputs (x, t_x, T in days).
   ::clienttier::scoring::v1::ScoreExplanation ExplainScore(const std::string& tenant_id,
-                                                           const std::string& client_id);
+                                                           const std::string& client_id,
+                                                           std::optional<Day> as_of = std::nullopt);
 
  private:
+  // The client's score as of a past day with its context; NOT_FOUND for an unknown client.
+  ComputedScore ComputeAsOf(const std::string& tenant_id, const std::string& client_id, Day as_of,
+                            TenantContext* context) const;
+
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   const Rescorer& rescorer_;

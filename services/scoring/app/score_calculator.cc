@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/errors/domain_error.h"
+#include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/scoring_mapping.h"
@@ -33,9 +34,41 @@ TenantContext ScoreCalculator::LoadStoredContext(Transaction& transaction,
   context.model_version = context.model_proto ? context.model_proto->version() : 0;
   context.population_proto = versions_.LatestPopulation(transaction, tenant_id);
   if (context.population_proto) {
+    // Versions stored before PopulationStats carried its currency: the tenant's never changes.
+    context.population_proto->set_currency(context.currency);
     context.population = PopulationFromProto(*context.population_proto);
   }
   return context;
+}
+
+TenantFit ScoreCalculator::FitAsOf(Transaction& transaction, const std::string& tenant_id,
+                                   Day as_of) const {
+  TenantFit fit;
+  fit.context = LoadStoredContext(transaction, tenant_id);
+  fit.facts = aggregates_.LoadAllFacts(transaction, tenant_id, fit.context.conversion, as_of);
+  fit.fits = FitClvModels(fit.facts, as_of, fit.context.config.clv, fit.context.currency);
+  return fit;
+}
+
+AsOfTenant ScoreCalculator::LoadAsOf(Transaction& transaction, const std::string& tenant_id,
+                                     Day as_of, UnixMicros now) const {
+  TenantFit fit = FitAsOf(transaction, tenant_id, as_of);
+  AsOfTenant tenant;
+  tenant.context = std::move(fit.context);
+  tenant.facts = std::move(fit.facts);
+  TenantContext& context = tenant.context;
+  context.model_proto = ClvModelToProto(fit.fits, context.currency, as_of, now);
+  context.model = ClvModelFromProto(&*context.model_proto);
+  context.model_version = 0;
+  tenant.estimates.reserve(tenant.facts.size());
+  for (const ClientFacts& client : tenant.facts) {
+    tenant.estimates.push_back(EstimateFor(context, client, as_of));
+  }
+  const PopulationStats stats =
+      ComputePopulationStats(tenant.facts, tenant.estimates, context.config, as_of, 0);
+  context.population_proto = PopulationToProto(stats, as_of * kMicrosPerDay, context.currency);
+  context.population = PopulationFromProto(*context.population_proto);
+  return tenant;
 }
 
 TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::string& tenant_id,
@@ -53,7 +86,7 @@ TenantContext ScoreCalculator::LoadContext(Transaction& transaction, const std::
     }
     const PopulationStats stats =
         ComputePopulationStats(facts, estimates, context.config, as_of, 0);
-    v1::PopulationStats proto = PopulationToProto(stats, now);
+    v1::PopulationStats proto = PopulationToProto(stats, now, context.currency);
     context.population_proto =
         for_write ? versions_.PutPopulation(transaction, tenant_id, proto, now) : proto;
   }
@@ -68,6 +101,7 @@ ClvEstimate ScoreCalculator::EstimateFor(const TenantContext& context, const Cli
   }
   ClvOptions options;
   options.horizon_months = static_cast<int>(context.config.clv.horizon_months);
+  options.horizon_days = static_cast<int>(context.config.clv.horizon_days);
   options.monthly_discount_rate = context.config.clv.monthly_discount_rate;
   return ToClvEstimate(EstimateClv(ClvClientFromFacts(facts, as_of), context.model, options));
 }

@@ -2,11 +2,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/clv.h"
+#include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/score.h"
 #include "services/scoring/storage/aggregate_repository.h"
@@ -28,6 +30,25 @@ struct TenantContext {
   int64_t model_version = 0;
   std::optional<::clienttier::scoring::v1::PopulationStats> population_proto;
   PopulationStats population;
+};
+
+// The CLV models fitted on a tenant's activity up to a day (FitAsOf).
+struct TenantFit {
+  // The stored context (active config, currency, exchange rates; the stored model and
+  // population as they are).
+  TenantContext context;
+  // Every known, not erased client as of the day, in client id order.
+  std::vector<ClientFacts> facts;
+  ClvFits fits;
+};
+
+// A tenant as of a past day for the as-of RPCs (LoadAsOf); none of it is stored.
+struct AsOfTenant {
+  // The model fitted as of the day (model_version 0) and the population computed as of it
+  // (version 0), with the active config and exchange rates.
+  TenantContext context;
+  std::vector<ClientFacts> facts;      // as in TenantFit
+  std::vector<ClvEstimate> estimates;  // facts[i]'s CLV with that model at the day
 };
 
 // One client's freshly computed score with what explains it; nothing stored yet.
@@ -66,6 +87,16 @@ class ScoreCalculator {
                         const std::optional<TierOverrideRecord>& record, UnixMicros now,
                         ScoreDetail detail) const;
   ClvEstimate EstimateFor(const TenantContext& context, const ClientFacts& facts, Day as_of) const;
+
+  // The one rule for fitting on the activity up to a day, shared by FitClvModel (today or its
+  // as_of), EvaluateClvModel (the calibration end) and the as-of scores: the facts of every
+  // client as of `as_of` (days after it ignored, T measured at it) and FitClvModels on them
+  // with the tenant's active config and exchange rates.
+  TenantFit FitAsOf(Transaction& transaction, const std::string& tenant_id, Day as_of) const;
+  // FitAsOf plus what scores need: that fit as the model, every client's CLV estimate with it
+  // and the population statistics from them, all as of `as_of`; `now` is the fit's time.
+  AsOfTenant LoadAsOf(Transaction& transaction, const std::string& tenant_id, Day as_of,
+                      UnixMicros now) const;
 
  private:
   VersionRepository& versions_;

@@ -22,18 +22,65 @@ double ClientOwnSpend(const ClvClient& client) {
   return client.mean_repeat_spend > 0.0 ? client.mean_repeat_spend : client.mean_spend;
 }
 
-double Discounted(const std::vector<double>& cumulative_purchases, double spend,
-                  double monthly_discount_rate) {
+// The projection's periods: the end of each in days (whole months of kDaysPerMonth, the last
+// cut at the horizon when it is not a whole number of months) and its length in months (1 for
+// a whole month, so a horizon in months discounts exactly as before days existed).
+struct Periods {
+  std::vector<double> ends_days;
+  std::vector<double> lengths_months;
+};
+
+Periods PeriodsOf(const ClvOptions& options) {
+  Periods periods;
+  if (options.horizon_days > 0) {
+    const double horizon = static_cast<double>(options.horizon_days);
+    const int whole = static_cast<int>(horizon / kDaysPerMonth);
+    for (int m = 1; m <= whole; ++m) {
+      periods.ends_days.push_back(kDaysPerMonth * static_cast<double>(m));
+      periods.lengths_months.push_back(1.0);
+    }
+    const double rest = horizon - kDaysPerMonth * static_cast<double>(whole);
+    if (rest > 0.0) {
+      periods.ends_days.push_back(horizon);
+      periods.lengths_months.push_back(rest / kDaysPerMonth);
+    }
+    return periods;
+  }
+  const int months = std::max(options.horizon_months, 0);
+  for (int m = 1; m <= months; ++m) {
+    periods.ends_days.push_back(kDaysPerMonth * static_cast<double>(m));
+    periods.lengths_months.push_back(1.0);
+  }
+  return periods;
+}
+
+// The same for every client of a batch, so built once per thread and options.
+const Periods& CachedPeriodsOf(const ClvOptions& options) {
+  thread_local int cached_months = -1;
+  thread_local int cached_days = -1;
+  thread_local Periods cached;
+  if (cached_months != options.horizon_months || cached_days != options.horizon_days) {
+    cached = PeriodsOf(options);
+    cached_months = options.horizon_months;
+    cached_days = options.horizon_days;
+  }
+  return cached;
+}
+
+double Discounted(const std::vector<double>& cumulative_purchases, const Periods& periods,
+                  double spend, double monthly_discount_rate) {
   double value = 0.0;
   double discount = 1.0;
   for (std::size_t m = 1; m < cumulative_purchases.size(); ++m) {
-    discount /= 1.0 + monthly_discount_rate;
+    const double length = periods.lengths_months[m - 1];
+    discount /=
+        length == 1.0 ? 1.0 + monthly_discount_rate : std::pow(1.0 + monthly_discount_rate, length);
     value += (cumulative_purchases[m] - cumulative_purchases[m - 1]) * spend * discount;
   }
   return value;
 }
 
-ClvResult Heuristic(const ClvClient& client, int horizon_months, const ClvOptions& options,
+ClvResult Heuristic(const ClvClient& client, const Periods& periods, const ClvOptions& options,
                     std::string reason) {
   const RepeatSummary& h = client.history;
   const double gap =
@@ -46,13 +93,13 @@ ClvResult Heuristic(const ClvClient& client, int horizon_months, const ClvOption
   estimate.probability_alive = std::exp(-std::max(0.0, recency / gap - 1.0));
   estimate.expected_spend_per_purchase = ClientOwnSpend(client);
   const double monthly_purchases = estimate.probability_alive * kDaysPerMonth / gap;
-  std::vector<double> cumulative(static_cast<std::size_t>(horizon_months) + 1);
-  for (std::size_t m = 0; m < cumulative.size(); ++m) {
-    cumulative[m] = monthly_purchases * static_cast<double>(m);
+  std::vector<double> cumulative(periods.ends_days.size() + 1, 0.0);
+  for (std::size_t m = 1; m < cumulative.size(); ++m) {
+    cumulative[m] = monthly_purchases * (periods.ends_days[m - 1] / kDaysPerMonth);
   }
-  estimate.expected_purchases = monthly_purchases * static_cast<double>(horizon_months);
-  estimate.clv_minor = RoundToMinorUnits(
-      Discounted(cumulative, estimate.expected_spend_per_purchase, options.monthly_discount_rate));
+  estimate.expected_purchases = cumulative.back();
+  estimate.clv_minor = RoundToMinorUnits(Discounted(
+      cumulative, periods, estimate.expected_spend_per_purchase, options.monthly_discount_rate));
   return estimate;
 }
 
@@ -91,34 +138,26 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
         "history or spend is negative or non-finite, t_x > T, or discount rate <= -100%";
     return invalid;
   }
-  const int horizon_months = std::max(options.horizon_months, 0);
+  const Periods& periods = CachedPeriodsOf(options);
   if (!model.has_purchase_model) {
-    return Heuristic(client, horizon_months, options, model.fallback_reason);
+    return Heuristic(client, periods, options, model.fallback_reason);
   }
 
-  // The month ends in days; the same for every client of a batch, so built once per thread.
-  thread_local std::vector<double> horizons;
-  if (horizons.size() != static_cast<std::size_t>(horizon_months)) {
-    horizons.resize(static_cast<std::size_t>(horizon_months));
-    for (std::size_t m = 0; m < horizons.size(); ++m) {
-      horizons[m] = kDaysPerMonth * static_cast<double>(m + 1);
-    }
-  }
-  const std::vector<double> curve =
-      BgNbdConditionalExpectedPurchasesCurve(model.purchase_model, client.history, horizons);
-  std::vector<double> cumulative(static_cast<std::size_t>(horizon_months) + 1, 0.0);
+  const std::vector<double> curve = BgNbdConditionalExpectedPurchasesCurve(
+      model.purchase_model, client.history, periods.ends_days);
+  std::vector<double> cumulative(periods.ends_days.size() + 1, 0.0);
   for (std::size_t m = 1; m < cumulative.size(); ++m) {
     cumulative[m] = curve[m - 1];
     if (!std::isfinite(cumulative[m])) {
       return Heuristic(
-          client, horizon_months, options,
+          client, periods, options,
           "BG/NBD expected purchases cannot be evaluated for this client (hypergeometric series)");
     }
   }
 
   ClvResult estimate;
   estimate.probability_alive = BgNbdProbabilityAlive(model.purchase_model, client.history);
-  estimate.expected_purchases = cumulative[static_cast<std::size_t>(horizon_months)];
+  estimate.expected_purchases = cumulative.back();
   double spend = std::numeric_limits<double>::quiet_NaN();
   if (model.has_spend_model) {
     spend = client.history.x >= 1.0 && client.mean_repeat_spend > 0.0
@@ -137,7 +176,7 @@ ClvResult EstimateClv(const ClvClient& client, const ClvModel& model, const ClvO
   }
   estimate.expected_spend_per_purchase = spend;
   estimate.clv_minor =
-      RoundToMinorUnits(Discounted(cumulative, spend, options.monthly_discount_rate));
+      RoundToMinorUnits(Discounted(cumulative, periods, spend, options.monthly_discount_rate));
   return estimate;
 }
 

@@ -25,6 +25,9 @@ struct ClvClient {
 
 struct ClvOptions {
   int horizon_months = 12;
+  // When positive, the horizon in days instead of horizon_months: whole months of kDaysPerMonth
+  // and a last, shorter period cut at the horizon (see EstimateClv).
+  int horizon_days = 0;
   double monthly_discount_rate = 0.01;
   // Heuristic only: the assumed gap between purchases for a client with a single purchase day.
   double default_gap_days = 365.0;
@@ -63,6 +66,9 @@ struct ClvResult {
 
 // CLV = sum over months m = 1..H of (E[X(m M)] - E[X((m-1) M)]) * spend / (1 + d)^m with
 // M = kDaysPerMonth and E the conditional expected purchases given the client's history.
+// A horizon of D days (options.horizon_days) runs the same sum over the whole months up to D
+// and one last period ending at D, discounted by (1 + d)^(D / M): 39 weeks are 8 months and
+// 29.5 days. A horizon of H months and one of H x M days give the same figure.
 //
 // Heuristic (used when the BG/NBD model is missing or cannot be evaluated for this client):
 //   gap       = t_x / x for repeat buyers (at least 1 day), else options.default_gap_days

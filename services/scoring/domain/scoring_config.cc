@@ -122,9 +122,15 @@ void ValidateLifecycle(const LifecycleConfig& lifecycle, ProblemList& problems) 
 }
 
 void ValidateClv(const ClvConfig& clv, ProblemList& problems) {
-  if (clv.horizon_months <= 0) {
+  // Exactly one horizon: with both set, which one applies would be a guess.
+  if (clv.horizon_days != 0 && clv.horizon_months != 0) {
+    problems.Add("clv.horizon_days", "must be 0 when horizon_months is set (set exactly one)");
+  } else if (clv.horizon_days < 0) {
+    problems.Add("clv.horizon_days", "must be positive");
+  } else if (clv.horizon_days == 0 && clv.horizon_months <= 0) {
     problems.Add("clv.horizon_months", "must be positive");
   }
+  CheckAtMost(clv.horizon_days, kMaxClvHorizonDays, "clv.horizon_days", "days; 10 years", problems);
   // Each rescore projects the horizon month by month: the bound keeps that work and its buffers
   // small (an unbounded horizon made every rescore allocate gigabytes).
   CheckAtMost(clv.horizon_months, kMaxClvHorizonMonths, "clv.horizon_months", "months; 10 years",

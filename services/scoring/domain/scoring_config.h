@@ -49,7 +49,10 @@ struct LifecycleConfig {
 };
 
 struct ClvConfig {
+  // The horizon: exactly one of the two is positive. Months are of kDaysPerMonth (30.4375)
+  // days; days serve horizons that are not whole months (39 weeks = 273 days).
   int64_t horizon_months = 12;
+  int64_t horizon_days = 0;
   // A rate per month in [0, 1): 0.01 = 1%, as the proto carries it.
   double monthly_discount_rate = 0.01;
   // Below these a tenant's models are not fitted and the documented heuristic is used.
@@ -121,6 +124,7 @@ inline constexpr int64_t kMaxDormantDays = 3'650;                 // 10 years
 inline constexpr int64_t kMaxChurnedDays = 7'300;                 // 20 years
 inline constexpr int64_t kMaxSpreaderMinConverted = 1'000;        // referrals
 inline constexpr int64_t kMaxClvHorizonMonths = 120;              // 10 years
+inline constexpr int64_t kMaxClvHorizonDays = 3'653;              // 10 years
 inline constexpr double kMaxMonthlyDiscountRate = 0.2;            // 20% a month
 inline constexpr int64_t kMaxMinClientsToFit = 10'000'000;        // clients
 inline constexpr int64_t kMaxDemotionGraceDays = 730;             // 2 years

@@ -43,6 +43,64 @@ TEST(ClvModelTest, HorizonZeroIsWorthNothing) {
   EXPECT_FALSE(estimate.heuristic);
 }
 
+ClvOptions DayOptions(int horizon_days, double discount) {
+  ClvOptions options;
+  options.horizon_months = 0;
+  options.horizon_days = horizon_days;
+  options.monthly_discount_rate = discount;
+  return options;
+}
+
+// Issue 17 part 6: a horizon in days. 16 months of 30.4375 days are exactly 487 days.
+TEST(ClvModelTest, AHorizonInWholeMonthsOfDaysEqualsTheSameMonths) {
+  for (const double discount : {0.0, 0.01, 0.2}) {
+    const ClvResult months = EstimateClv(kRegular, FittedModel(), Options(16, discount));
+    const ClvResult days = EstimateClv(kRegular, FittedModel(), DayOptions(487, discount));
+    EXPECT_EQ(days.clv_minor, months.clv_minor) << discount;
+    EXPECT_EQ(days.expected_purchases, months.expected_purchases) << discount;
+  }
+}
+
+TEST(ClvModelTest, AHorizonOfDaysEndsAtItsLastDayWithAFractionalDiscount) {
+  const ClvModel model = FittedModel();
+  // 39 weeks = 273 days: 8 whole months (243.5 days) and 29.5 days.
+  const ClvResult weeks = EstimateClv(kRegular, model, DayOptions(273, 0.0));
+  EXPECT_NEAR(weeks.expected_purchases,
+              BgNbdConditionalExpectedPurchases(model.purchase_model, kRegular.history, 273.0),
+              1e-9);
+  const double spend = GammaGammaConditionalExpectedSpend(
+      model.spend_model, {kRegular.history.x, kRegular.mean_repeat_spend});
+  EXPECT_EQ(weeks.clv_minor, RoundToMinorUnits(weeks.expected_purchases * spend));
+  // With discounting: the first 8 months as a horizon of 8 months, plus the last 29.5 days'
+  // purchases discounted by (1 + d)^(273 / 30.4375), computed independently here.
+  const double d = 0.05;
+  const ClvResult eight = EstimateClv(kRegular, model, Options(8, d));
+  const double before =
+      BgNbdConditionalExpectedPurchases(model.purchase_model, kRegular.history, 8 * kDaysPerMonth);
+  const double expected =
+      static_cast<double>(eight.clv_minor) +
+      (BgNbdConditionalExpectedPurchases(model.purchase_model, kRegular.history, 273.0) - before) *
+          spend / std::pow(1.0 + d, 273.0 / kDaysPerMonth);
+  EXPECT_NEAR(static_cast<double>(EstimateClv(kRegular, model, DayOptions(273, d)).clv_minor),
+              expected, 1.0);  // eight.clv_minor is rounded once
+  // Monotone in the horizon, day by day.
+  int64_t previous = 0;
+  for (int day = 1; day <= 400; day += 7) {
+    const int64_t value = EstimateClv(kRegular, model, DayOptions(day, 0.01)).clv_minor;
+    EXPECT_GE(value, previous) << day;
+    previous = value;
+  }
+}
+
+TEST(ClvModelTest, TheHeuristicScalesWithAHorizonInDays) {
+  const ClvModel none;  // no fitted model: the heuristic
+  const ClvResult year = EstimateClv(kRegular, none, Options(12, 0.0));
+  const ClvResult weeks = EstimateClv(kRegular, none, DayOptions(273, 0.0));
+  ASSERT_TRUE(weeks.heuristic);
+  EXPECT_NEAR(weeks.expected_purchases / year.expected_purchases, 273.0 / (12 * kDaysPerMonth),
+              1e-12);
+}
+
 TEST(ClvModelTest, NoDiscountEqualsExpectedPurchasesTimesSpend) {
   const ClvModel model = FittedModel();
   const ClvResult estimate = EstimateClv(kRegular, model, Options(12, 0.0));

@@ -306,6 +306,33 @@ TEST(ScoringConfigTest, ClvHorizonIsAtMostTenYears) {
   EXPECT_TRUE(ValidateScoringConfig(config).empty());
 }
 
+// Issue 17 part 6: a horizon in days, as the alternative to months (exactly one of the two).
+TEST(ScoringConfigTest, ClvHorizonInDaysReplacesMonthsAndIsAtMostTenYears) {
+  ScoringConfig config = DefaultScoringConfig();
+  config.clv.horizon_months = 0;
+  config.clv.horizon_days = 273;  // 39 weeks
+  EXPECT_TRUE(ValidateScoringConfig(config).empty());
+  config.clv.horizon_days = kMaxClvHorizonDays;
+  EXPECT_TRUE(ValidateScoringConfig(config).empty());
+  ExpectOnlyProblem(
+      [](ScoringConfig& c) {
+        c.clv.horizon_months = 0;
+        c.clv.horizon_days = 3654;
+      },
+      "config.clv.horizon_days", "must be at most 3653 (days; 10 years)");
+  ExpectOnlyProblem(
+      [](ScoringConfig& c) {
+        c.clv.horizon_months = 0;
+        c.clv.horizon_days = -1;
+      },
+      "config.clv.horizon_days", "must be positive");
+}
+
+TEST(ScoringConfigTest, ClvHorizonInDaysAndMonthsTogetherIsRefused) {
+  ExpectOnlyProblem([](ScoringConfig& c) { c.clv.horizon_days = 273; }, "config.clv.horizon_days",
+                    "must be 0 when horizon_months is set (set exactly one)");
+}
+
 TEST(ScoringConfigTest, DiscountRateIsAtMostTwentyPercentAMonth) {
   ExpectOnlyProblem([](ScoringConfig& c) { c.clv.monthly_discount_rate = 0.21; },
                     "config.clv.monthly_discount_rate",

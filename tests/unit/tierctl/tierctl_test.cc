@@ -161,7 +161,25 @@ TEST(RequestBuilder, HelpListsNestedFieldsAndNamesMinorUnits) {
   EXPECT_TRUE(
       has("--transaction.amount  money, e.g. '500.00 CNY' (or --transaction.amount.units "
           "in minor units, --transaction.amount.currency)"));
-  EXPECT_TRUE(has("--transaction.occurred-at  RFC 3339 time, e.g. 2026-11-24T10:00:00Z"));
+  EXPECT_TRUE(
+      has("--transaction.occurred-at  RFC 3339 time, e.g. 2026-11-24T10:00:00Z, or a UTC day, "
+          "2026-11-24"));
+}
+
+// Issue 17 part 2: `tierctl scoring score-client --as-of 2025-12-31` names a UTC day.
+TEST(RequestBuilder, ATimestampFlagTakesAUtcDayAsItsMidnight) {
+  sv1::ScoreClientRequest request;
+  ASSERT_EQ(BuildRequest({{"client-id", "c-1"}, {"as-of", "2025-12-31"}}, request), "");
+  EXPECT_EQ(request.as_of().seconds(), 1767139200);  // 2025-12-31T00:00:00Z
+  EXPECT_EQ(request.as_of().nanos(), 0);
+
+  sv1::FitClvModelRequest fit;
+  ASSERT_EQ(BuildRequest({{"as-of", "2025-12-31T23:00:00Z"}}, fit), "");
+  EXPECT_EQ(fit.as_of().seconds(), 1767139200 + 23 * 3600);
+
+  sv1::BatchRescoreRequest batch;
+  EXPECT_NE(BuildRequest({{"as-of", "2025-13-31"}}, batch), "");  // no 13th month
+  EXPECT_NE(BuildRequest({{"as-of", "yesterday"}}, batch), "");
 }
 
 TEST(Output, CsvQuotesCellsAndWritesOneRowPerListItem) {
