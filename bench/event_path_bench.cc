@@ -33,6 +33,7 @@
 
 #include "bench/support/flags.h"
 #include "bench/support/profile_clients.h"
+#include "bench/support/service_channels.h"
 #include "bench/support/stream_group.h"
 #include "bench/support/unary_load.h"
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
@@ -275,17 +276,13 @@ int main(int argc, char** argv) {
   if (!ParseOptions(argc, argv, &options)) {
     return 2;
   }
-  auto profile_channel = grpc::CreateChannel(options.profile, grpc::InsecureChannelCredentials());
-  auto scoring_channel = grpc::CreateChannel(options.scoring, grpc::InsecureChannelCredentials());
-  const auto connect_deadline = std::chrono::system_clock::now() + kConnectTimeout;
-  if (!profile_channel->WaitForConnected(connect_deadline) ||
-      !scoring_channel->WaitForConnected(connect_deadline)) {
-    std::printf("event-path-bench: cannot connect to %s and %s\n", options.profile.c_str(),
-                options.scoring.c_str());
+  const auto channels = ConnectProfileAndScoring("event-path-bench", options.profile,
+                                                 options.scoring, kConnectTimeout);
+  if (!channels) {
     return 1;
   }
-  auto profile = pv1::ClientProfileService::NewStub(profile_channel);
-  auto scoring = sv1::ScoringService::NewStub(scoring_channel);
+  auto profile = pv1::ClientProfileService::NewStub(channels->profile);
+  auto scoring = sv1::ScoringService::NewStub(channels->scoring);
   StreamGroupWatch watch(options.redis_host, options.redis_port, kStream, kGroup);
   const std::string run = RunTag();
   std::printf(

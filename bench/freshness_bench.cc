@@ -38,6 +38,7 @@
 #include "bench/support/flags.h"
 #include "bench/support/profile_clients.h"
 #include "bench/support/score_poller.h"
+#include "bench/support/service_channels.h"
 #include "bench/support/stream_group.h"
 #include "bench/support/unary_load.h"
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
@@ -417,13 +418,9 @@ int main(int argc, char** argv) {
   if (!ParseOptions(argc, argv, &options)) {
     return 2;
   }
-  auto profile_channel = grpc::CreateChannel(options.profile, grpc::InsecureChannelCredentials());
-  auto scoring_channel = grpc::CreateChannel(options.scoring, grpc::InsecureChannelCredentials());
-  const auto connect_deadline = std::chrono::system_clock::now() + kConnectTimeout;
-  if (!profile_channel->WaitForConnected(connect_deadline) ||
-      !scoring_channel->WaitForConnected(connect_deadline)) {
-    std::printf("freshness-bench: cannot connect to %s and %s\n", options.profile.c_str(),
-                options.scoring.c_str());
+  const auto channels = ConnectProfileAndScoring("freshness-bench", options.profile,
+                                                 options.scoring, kConnectTimeout);
+  if (!channels) {
     return 1;
   }
   StreamGroupWatch watch(options.redis_host, options.redis_port, kStream, kGroup);
@@ -437,7 +434,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < options.clients; ++i) {
     ids.push_back(population.Id(i));
   }
-  auto profile = pv1::ClientProfileService::NewStub(profile_channel);
+  auto profile = pv1::ClientProfileService::NewStub(channels->profile);
   const auto setup_begin = Clock::now();
   if (!ImportClients(*profile, options.api_key, ids)) {
     return 1;
@@ -456,7 +453,7 @@ int main(int argc, char** argv) {
   bool measured = true;
   for (const int64_t rate : options.rates) {
     measured =
-        RunRate(profile_channel, scoring_channel, options, rate, population, watch, &figures) &&
+        RunRate(channels->profile, channels->scoring, options, rate, population, watch, &figures) &&
         measured;
   }
   PrintTable(figures);

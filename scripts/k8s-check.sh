@@ -122,11 +122,13 @@ check_overlay() {
       node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).clientVersion.gitVersion)}catch{console.log("kubectl")}})')
     main=$RENDERED/$tag.yaml
     job=$RENDERED/$tag-full-rescore.yaml
+    purge=$RENDERED/$tag-retention-purge.yaml
     if render "$kubectl" "$overlay" "$main" && render "$kubectl" "$overlay/full-rescore" "$job" &&
-      validate "$@" "$main" "$job"; then
-      pass "$overlay (+ full-rescore), rendered by kubectl ${tag#*-}"
+      render "$kubectl" "$overlay/retention-purge" "$purge" &&
+      validate "$@" "$main" "$job" "$purge"; then
+      pass "$overlay (+ full-rescore, retention-purge), rendered by kubectl ${tag#*-}"
     else
-      fail "$overlay (+ full-rescore), rendered by kubectl ${tag#*-}"
+      fail "$overlay (+ full-rescore, retention-purge), rendered by kubectl ${tag#*-}"
     fi
   done
 }

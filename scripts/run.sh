@@ -134,6 +134,7 @@ The suite stays up (in $WORK):
   campaign        $CAMPAIGN   metrics http://127.0.0.1:${CT_METRICS_PORTS[campaign]}/metrics
   referral        $REFERRAL   metrics http://127.0.0.1:${CT_METRICS_PORTS[referral]}/metrics
   gateway (HTTP)  $GATEWAY   OpenAPI $GATEWAY/openapi.json
+  console         $GATEWAY/console/   (sign in with tenant counselling-centre and the admin key below)
   logs            $WORK/<service>.log
 Tenant counselling-centre (the demo centre), admin key:  $CENTRE_ADMIN_KEY
                                             writer key:  $CENTRE_WRITER_KEY
@@ -156,4 +157,5 @@ ct_stop_service campaign
 ct_stop_service scoring
 ct_stop_service referral
 ct_stop_service client-profile
-log "everything stopped; scripts/run.sh --keep leaves the suite running to call it yourself"
+log "everything stopped; scripts/run.sh --keep leaves the suite running to call it yourself,"
+log "with the console (tier overview, churn warnings, clients, segments, campaigns) at http://127.0.0.1:<port>/console/"

@@ -138,7 +138,7 @@ void ApiKeyStore::ReloadIfChanged() {
       LogWarning("api keys file: skipping malformed line", {{"line", line_number}});
       continue;
     }
-    loaded[digest] = Caller{tenant, *role, digest.substr(0, 8)};
+    loaded[digest] = Caller{tenant, *role, digest.substr(0, 8), false};
   }
   const size_t count = loaded.size();
   std::atomic_store(&by_hash_, std::shared_ptr<const KeyTable>(
@@ -184,6 +184,7 @@ Caller ApiKeyStore::Authenticate(const grpc::ServerContextBase& context, Role re
                         "a service key needs the tenant in metadata x-tenant-id");
     }
     caller.tenant_id.assign(tenant->second.data(), tenant->second.size());
+    caller.service = true;
   }
   return caller;
 }

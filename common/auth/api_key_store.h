@@ -20,6 +20,10 @@ struct Caller {
   std::string tenant_id;
   Role role;
   std::string key_id;  // first 8 hex digits of the key's hash, safe to log
+  // A service key (tenant `*`) acting for `tenant_id`: another ClientTier service, which a
+  // service gives only what services need (least privilege, e.g. client-profile leaves out
+  // names, contacts and free text).
+  bool service = false;
 };
 
 // Maps API keys to tenant and role. Keys are stored only as SHA-256 hex digests, one per line

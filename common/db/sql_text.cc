@@ -1,5 +1,7 @@
 #include "common/db/sql_text.h"
 
+#include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include <mysql_connection.h>
@@ -51,6 +53,33 @@ SqlText& SqlText::Str(std::string_view value) {
 SqlText& SqlText::Int(int64_t value) {
   BeforeValue();
   text_.append(std::to_string(value));
+  return *this;
+}
+
+SqlText& SqlText::Double(double value) {
+  if (!std::isfinite(value)) {
+    throw std::invalid_argument("SqlText::Double: not a finite number");
+  }
+  BeforeValue();
+  char buffer[32];
+  const int length = std::snprintf(buffer, sizeof(buffer), "%.17g", value);
+  text_.append(buffer, static_cast<size_t>(length));
+  return *this;
+}
+
+SqlText& SqlText::Bytes(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  BeforeValue();
+  text_.append("X'");
+  const size_t start = text_.size();
+  text_.resize(start + 2 * value.size());
+  char* out = &text_[start];
+  for (const char byte : value) {
+    const auto bits = static_cast<unsigned char>(byte);
+    *out++ = kHex[bits >> 4];
+    *out++ = kHex[bits & 0x0F];
+  }
+  text_.push_back('\'');
   return *this;
 }
 

@@ -40,6 +40,11 @@ class SqlText {
   SqlText& Row();
   SqlText& Str(std::string_view value);
   SqlText& Int(int64_t value);
+  // Written with 17 significant digits, so the column gets the same double back.
+  SqlText& Double(double value);
+  // Bytes of any value (a serialized proto) as a hex literal X'..': nothing to escape, and
+  // never read as text in the connection's character set.
+  SqlText& Bytes(std::string_view value);
   SqlText& Null();
   // The values as a comma-separated list, for IN (...).
   SqlText& StrList(const std::vector<std::string>& values);

@@ -61,42 +61,6 @@ std::string RpcRunner::BeginRequest(grpc::ServerContextBase& context) {
   return id;
 }
 
-grpc::ServerUnaryReactor* RpcRunner::RunUnaryCallback(grpc::CallbackServerContext* context,
-                                                      const char* method, Role required,
-                                                      WorkerPool& workers,
-                                                      std::function<bool(const Caller&)> fast,
-                                                      std::function<void(const Caller&)> slow) {
-  const auto start = std::chrono::steady_clock::now();
-  std::string request_id = BeginRequest(*context);
-  const RequestIdScope scope(request_id);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = std::make_shared<Caller>();
-  bool answered = false;
-  grpc::Status status = Execute(method, &caller->tenant_id, [&] {
-    *caller = keys_.Authenticate(*context, required);
-    answered = fast(*caller);
-  });
-  if (!status.ok() || answered) {
-    Record(method, caller->tenant_id, status, start);
-    reactor->Finish(status);
-    return reactor;
-  }
-  const bool queued =
-      workers.TrySubmit([this, method, reactor, caller, start, slow = std::move(slow),
-                         request_id = std::move(request_id)] {
-        const RequestIdScope worker_scope(request_id);
-        const grpc::Status result = Execute(method, &caller->tenant_id, [&] { slow(*caller); });
-        Record(method, caller->tenant_id, result, start);
-        reactor->Finish(result);
-      });
-  if (!queued) {
-    status = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "server busy; retry with backoff");
-    Record(method, caller->tenant_id, status, start);
-    reactor->Finish(status);
-  }
-  return reactor;
-}
-
 grpc::ServerUnaryReactor* RpcRunner::RunUntilDeadline(
     grpc::CallbackServerContext* context, const char* method, Role required, WorkerPool& workers,
     std::function<bool(const Caller&)> fast,

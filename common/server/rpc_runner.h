@@ -42,21 +42,15 @@ class RpcRunner {
     return status;
   }
 
-  // The same frame for a callback-API unary handler whose common case needs no I/O (a read
-  // served from the in-process cache): `fast` runs inline on gRPC's thread and returns true
-  // when it answered; otherwise `slow` (which may block on MySQL or Redis) runs on `workers`.
-  // A full worker queue is RESOURCE_EXHAUSTED. Both get the authenticated caller.
-  grpc::ServerUnaryReactor* RunUnaryCallback(grpc::CallbackServerContext* context,
-                                             const char* method, Role required, WorkerPool& workers,
-                                             std::function<bool(const Caller&)> fast,
-                                             std::function<void(const Caller&)> slow);
-
-  // RunUnaryCallback for a read whose slow path may wait on a frozen dependency (a stopped
-  // mariadbd answers nothing until the read timeout): `slow` returns the response instead of
-  // writing it, so the RPC can be answered without it. When the request's deadline comes (less
-  // a tenth of the time it had, at most 50 ms, so the answer reaches the caller before its own
-  // deadline fires) before `slow` returns, the caller gets UNAVAILABLE and the worker's late
-  // result is dropped; a call still queued then is never started.
+  // The frame of a callback-API unary read whose common case needs no I/O (served from the
+  // in-process cache): `fast` runs inline on gRPC's thread, with the authenticated caller, and
+  // returns true when it answered; otherwise `slow` (which may block on MySQL or Redis) runs on
+  // `workers`, and a full worker queue is RESOURCE_EXHAUSTED. A slow path may wait on a frozen
+  // dependency (a stopped mariadbd answers nothing until the read timeout): `slow` returns the
+  // response instead of writing it, so the RPC can be answered without it. When the request's
+  // deadline comes (less a tenth of the time it had, at most 50 ms, so the answer reaches the
+  // caller before its own deadline fires) before `slow` returns, the caller gets UNAVAILABLE
+  // and the worker's late result is dropped; a call still queued then is never started.
   template <typename Response>
   grpc::ServerUnaryReactor* RunUnaryRead(grpc::CallbackServerContext* context, const char* method,
                                          Role required, WorkerPool& workers, Response* response,
@@ -72,7 +66,7 @@ class RpcRunner {
 
   // Runs `body`, mapping whatever it throws through the one error mapping: a DomainError to its
   // status, anything else (a std::exception or not) to INTERNAL "internal error", logged with
-  // what detail there is and never shown to the caller. Run and RunUnaryCallback frame every
+  // what detail there is and never shown to the caller. Run and RunUnaryRead frame every
   // handler with it; public so the mapping can be tested without a server.
   grpc::Status Execute(const char* method, const std::string* tenant,
                        const std::function<void()>& body);

@@ -160,6 +160,24 @@ async function main() {
       equal(`RFM ${segment.name}`, digitsOnly(await text(`[data-segment="${segment.name}"] [data-test="rfm-count"]`)), Number(segment.count));
     }
     check('the cohort/CLV hook is on the page', (await page.$('[data-test="cohort-hook"]')) !== null);
+    // The CLV holdout validation: the same request as the page (the last 180 days held out).
+    await page.waitForSelector('[data-test="clv-validation"] tbody tr', { timeout: 20000 });
+    const now = Date.now();
+    const evaluation = await api('scoring.v1.ScoringService', 'EvaluateClvModel', {
+      calibrationEnd: new Date(now - 180 * 24 * 3600 * 1000).toISOString(), holdoutEnd: new Date(now).toISOString() });
+    const clvRows = evaluation.purchasesByFrequency || [];
+    check('the holdout validation has a row per calibration frequency',
+      (await page.$$('[data-test="clv-validation"] tbody tr')).length === clvRows.length && clvRows.length > 0,
+      `(${clvRows.length} rows from the API)`);
+    const clvClients = await page.$$eval('[data-test="clv-validation"] tbody tr td:nth-child(2)',
+      (cells) => cells.map((cell) => Number(cell.textContent.replace(/[^0-9]/g, ''))));
+    equal('the holdout validation rows have the API client counts', JSON.stringify(clvClients),
+      JSON.stringify(clvRows.map((row) => Number(row.clients || 0))));
+    const clvBars = await chartData('clv-chart');
+    check('the holdout chart draws the API means, actual and predicted', clvBars !== null &&
+      JSON.stringify(clvBars) === JSON.stringify([clvRows.map((r) => r.meanActualPurchases || 0), clvRows.map((r) => r.meanPredictedPurchases || 0)]));
+    check('the holdout summary gives the actual purchases',
+      (await text('[data-test="clv-summary"]')).includes(Number(evaluation.actualHoldoutPurchases || 0).toLocaleString('zh-CN')));
     check('the overview shows no enum names or raw probabilities', !ENUM_NAME.test(await bodyText()));
     await shot('overview-zh');
 

@@ -85,7 +85,7 @@ CampaignApp::CampaignApp(CampaignAppConfig config)
   outcomes_ = std::make_unique<OutcomeUseCases>(transactions, campaign_repository_,
                                                 outcome_repository_, *segment_runner_);
   advice_ = std::make_unique<AdviceUseCases>(transactions, member_repository_, campaign_repository_,
-                                             upstream_.get(), clock);
+                                             settings_repository_, upstream_.get(), clock);
   settings_ = std::make_unique<SettingsUseCases>(transactions, settings_repository_,
                                                  campaign_repository_, *segment_runner_, clock);
   triggers_ = std::make_unique<Triggers>(campaign_repository_, member_repository_,

@@ -1,5 +1,7 @@
 #include "services/campaign/campaign_service.h"
 
+#include <algorithm>
+
 #include "common/validation/validation.h"
 #include "services/campaign/domain/campaign_state.h"
 #include "services/campaign/domain/frequency_cap.h"
@@ -104,6 +106,13 @@ v1::CampaignSettings ToProto(const TenantSettings& settings) {
   proto.set_retention_campaign_id(settings.retention_campaign_id);
   proto.set_currency(settings.currency);
   proto.set_version(settings.version);
+  for (const std::string& tag : settings.sensitive.tags) {
+    proto.add_sensitive_tags(tag);
+  }
+  proto.set_segment_sensitive_consent(
+      static_cast<common::v1::SensitiveDataPurpose>(settings.sensitive.segment_consent));
+  proto.set_advice_sensitive_consent(
+      static_cast<common::v1::SensitiveDataPurpose>(settings.sensitive.advice_consent));
   return proto;
 }
 
@@ -369,6 +378,25 @@ grpc::Status CampaignService::PutCampaignSettings(grpc::ServerContext* context,
       throw InvalidArgument("settings.currency", "unknown ISO 4217 code");
     }
     settings.currency = input.currency();
+    if (static_cast<size_t>(input.sensitive_tags_size()) > kMaxSensitiveTags) {
+      throw InvalidArgument("settings.sensitive_tags",
+                            "at most " + std::to_string(kMaxSensitiveTags) + " tags");
+    }
+    for (int i = 0; i < input.sensitive_tags_size(); ++i) {
+      validation::CheckLabel("settings.sensitive_tags[" + std::to_string(i) + "]",
+                             input.sensitive_tags(i), 64, true);
+      settings.sensitive.tags.push_back(input.sensitive_tags(i));
+    }
+    std::sort(settings.sensitive.tags.begin(), settings.sensitive.tags.end());
+    settings.sensitive.tags.erase(
+        std::unique(settings.sensitive.tags.begin(), settings.sensitive.tags.end()),
+        settings.sensitive.tags.end());
+    validation::CheckEnum("settings.segment_sensitive_consent", input.segment_sensitive_consent(),
+                          common::v1::SensitiveDataPurpose_IsValid, false);
+    validation::CheckEnum("settings.advice_sensitive_consent", input.advice_sensitive_consent(),
+                          common::v1::SensitiveDataPurpose_IsValid, false);
+    settings.sensitive.segment_consent = input.segment_sensitive_consent();
+    settings.sensitive.advice_consent = input.advice_sensitive_consent();
     if (request->expected_version() < 0) {
       throw InvalidArgument("expected_version", "must be >= 0");
     }

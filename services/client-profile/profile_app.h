@@ -10,6 +10,7 @@
 #include "services/client-profile/storage/mysql/mysql_activity_repository.h"
 #include "services/client-profile/storage/mysql/mysql_client_repository.h"
 #include "services/client-profile/storage/mysql/mysql_record_settings_repository.h"
+#include "services/client-profile/storage/mysql/mysql_retention_repository.h"
 #include "services/client-profile/storage/redis/cached_client_repository.h"
 
 namespace clienttier::profile {
@@ -51,10 +52,12 @@ class ProfileApp {
   std::unique_ptr<MySqlClientRepository> mysql_clients_;
   std::unique_ptr<CachedClientRepository> clients_;
   std::unique_ptr<MySqlActivityRepository> activity_;
+  std::unique_ptr<MySqlRetentionRepository> retention_;
   std::unique_ptr<ClientUseCases> client_use_cases_;
   std::unique_ptr<ActivityUseCases> activity_use_cases_;
   std::unique_ptr<MySqlRecordSettingsRepository> record_settings_;
   std::unique_ptr<RecordSettingsUseCases> record_settings_use_cases_;
+  std::unique_ptr<RetentionUseCases> retention_use_cases_;
   std::unique_ptr<ProfileService> service_;
 };
 

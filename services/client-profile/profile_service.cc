@@ -3,6 +3,7 @@
 #include "common/validation/validation.h"
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/record_rules.h"
+#include "services/client-profile/domain/service_view.h"
 
 namespace clienttier::profile {
 
@@ -21,11 +22,13 @@ void FillOutcomes(const RecordedBatch& recorded, Response* response) {
 
 ProfileService::ProfileService(RpcRunner& runner, ClientUseCases& clients,
                                ActivityUseCases& activity, RecordSettingsUseCases& settings,
-                               const Clock& clock, WorkerPool& io_workers)
+                               RetentionUseCases& retention, const Clock& clock,
+                               WorkerPool& io_workers)
     : runner_(runner),
       clients_(clients),
       activity_(activity),
       settings_(settings),
+      retention_(retention),
       clock_(clock),
       io_workers_(io_workers) {}
 
@@ -48,11 +51,18 @@ grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext*
         auto client = clients_.GetWithoutIo(caller.tenant_id, request->client_id());
         if (client) {
           *response = std::move(*client);
+          if (caller.service) {
+            StripForService(*response);
+          }
         }
         return client.has_value();
       },
       [this, request](const Caller& caller) {
-        return clients_.Get(caller.tenant_id, request->client_id());
+        v1::Client client = clients_.Get(caller.tenant_id, request->client_id());
+        if (caller.service) {
+          StripForService(client);
+        }
+        return client;
       });
 }
 
@@ -85,6 +95,9 @@ grpc::Status ProfileService::ListClients(grpc::ServerContext* context,
       response->mutable_page()->set_next_page_token(page.next_page_token);
     }
     for (auto& client : page.clients) {
+      if (caller.service) {
+        StripForService(client);
+      }
       *response->add_clients() = std::move(client);
     }
   });
@@ -170,7 +183,12 @@ grpc::Status ProfileService::ExportClients(grpc::ServerContext* context,
       validation::CheckId("after_client_id", request->after_client_id(), 64);
     }
     activity_.Export(caller.tenant_id, *request, [&](const v1::ExportClientsResponse& item) {
-      return !context->IsCancelled() && writer->Write(item);
+      if (!caller.service) {
+        return !context->IsCancelled() && writer->Write(item);
+      }
+      v1::ExportClientsResponse stripped = item;
+      StripForService(stripped);
+      return !context->IsCancelled() && writer->Write(stripped);
     });
   });
 }
@@ -218,6 +236,44 @@ grpc::Status ProfileService::PutRecordSettings(grpc::ServerContext* context,
   return runner_.Run(context, "PutRecordSettings", Role::kAdmin, [&](const Caller& caller) {
     ValidateRecordSettings(request->settings(), clock_.Now());
     *response = settings_.Put(caller.tenant_id, request->settings());
+  });
+}
+
+grpc::Status ProfileService::PurgeExpired(grpc::ServerContext* context,
+                                          const v1::PurgeExpiredRequest* request,
+                                          v1::PurgeExpiredResponse* response) {
+  return runner_.Run(context, "PurgeExpired", Role::kAdmin, [&](const Caller& caller) {
+    constexpr int kMaxDays = 36500;
+    constexpr int kMaxClients = 10000;
+    for (const auto& [field, days] :
+         {std::pair{"erase_inactive_after_days", request->erase_inactive_after_days()},
+          std::pair{"drop_interactions_after_days", request->drop_interactions_after_days()}}) {
+      if (days < 0 || days > kMaxDays) {
+        throw InvalidArgument(field, "must be from 0 to " + std::to_string(kMaxDays));
+      }
+    }
+    if (request->max_clients() < 0 || request->max_clients() > kMaxClients) {
+      throw InvalidArgument("max_clients", "must be from 0 to " + std::to_string(kMaxClients));
+    }
+    RetentionPolicy policy;
+    policy.erase_inactive_after_days = request->erase_inactive_after_days();
+    policy.drop_interactions_after_days = request->drop_interactions_after_days();
+    policy.dry_run = request->dry_run();
+    if (request->max_clients() > 0) {
+      policy.max_clients = request->max_clients();
+    }
+    const RetentionReport report = retention_.Purge(caller.tenant_id, policy, caller.key_id);
+    for (const std::string& client_id : report.erased_client_ids) {
+      response->add_erased_client_ids(client_id);
+    }
+    response->set_interactions_deleted(report.interactions_deleted);
+    response->set_more(report.more);
+    if (report.clients_inactive_since != 0) {
+      *response->mutable_clients_inactive_since() = ToProtoTimestamp(report.clients_inactive_since);
+    }
+    if (report.interactions_before != 0) {
+      *response->mutable_interactions_before() = ToProtoTimestamp(report.interactions_before);
+    }
   });
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/db/mysql_pool.h"
@@ -22,22 +23,32 @@ struct HostileCase {
   std::function<grpc::Status()> call;
 };
 
-// Rows per table of the schema `mysql` names (outbox included): a refused request writes none.
-inline std::map<std::string, int64_t> SchemaRowCounts(MySqlConfig mysql) {
+// Rows of `tenant` per table of the schema `mysql` names (outbox included): a refused request
+// writes none. Tables with a tenant_id column count only the tenant's rows, because the
+// service's consumers keep applying other tests' tenants from the shared event streams; the
+// others (schema_migrations) count whole.
+inline std::map<std::string, int64_t> SchemaRowCounts(MySqlConfig mysql,
+                                                      const std::string& tenant) {
   mysql.pool_size = 1;
   MySqlPool pool(mysql, nullptr);
   std::map<std::string, int64_t> counts;
   pool.InTransaction([&](sql::Connection& connection) {
     auto tables = Prepare(connection,
-                          "SELECT table_name FROM information_schema.tables WHERE table_schema "
-                          "= DATABASE() AND table_type = 'BASE TABLE'");
+                          "SELECT t.table_name, EXISTS(SELECT 1 FROM information_schema.columns c "
+                          "WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name "
+                          "AND c.column_name = 'tenant_id') FROM information_schema.tables t "
+                          "WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE'");
     auto names = Query(*tables);
-    std::vector<std::string> found;
+    std::vector<std::pair<std::string, bool>> found;
     while (names->next()) {
-      found.push_back(names->getString(1));
+      found.emplace_back(names->getString(1), names->getBoolean(2));
     }
-    for (const std::string& table : found) {
-      auto count = Prepare(connection, "SELECT COUNT(*) FROM `" + table + "`");
+    for (const auto& [table, tenant_scoped] : found) {
+      auto count = Prepare(connection, "SELECT COUNT(*) FROM `" + table + "`" +
+                                           (tenant_scoped ? " WHERE tenant_id = ?" : ""));
+      if (tenant_scoped) {
+        count->setString(1, tenant);
+      }
       auto rows = Query(*count);
       rows->next();
       counts[table] = rows->getInt64(1);
@@ -46,11 +57,11 @@ inline std::map<std::string, int64_t> SchemaRowCounts(MySqlConfig mysql) {
   return counts;
 }
 
-// Runs every case: each must answer INVALID_ARGUMENT naming its field, and the schema must keep
-// its row counts.
-inline void ExpectEachRefusedWritingNothing(const MySqlConfig& mysql,
+// Runs every case: each must answer INVALID_ARGUMENT naming its field, and the tenant's rows in
+// the schema must keep their counts.
+inline void ExpectEachRefusedWritingNothing(const MySqlConfig& mysql, const std::string& tenant,
                                             const std::vector<HostileCase>& cases) {
-  const std::map<std::string, int64_t> before = SchemaRowCounts(mysql);
+  const std::map<std::string, int64_t> before = SchemaRowCounts(mysql, tenant);
   for (const HostileCase& hostile : cases) {
     const grpc::Status status = hostile.call();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
@@ -58,7 +69,7 @@ inline void ExpectEachRefusedWritingNothing(const MySqlConfig& mysql,
     EXPECT_NE(status.error_message().find(hostile.field), std::string::npos)
         << hostile.name << ": \"" << status.error_message() << "\" does not name " << hostile.field;
   }
-  EXPECT_EQ(SchemaRowCounts(mysql), before) << "a refused request wrote rows";
+  EXPECT_EQ(SchemaRowCounts(mysql, tenant), before) << "a refused request wrote rows";
 }
 
 // Hostile values the suites share.

@@ -6,6 +6,7 @@
 #include "common/errors/domain_error.h"
 #include "services/campaign/domain/member_mapping.h"
 #include "services/campaign/domain/next_best_action.h"
+#include "services/campaign/domain/sensitive_data.h"
 
 namespace clienttier::campaign {
 
@@ -16,10 +17,13 @@ v1::NextBestAction AdviceUseCases::NextBestActionFor(const std::string& tenant_i
                                                      const std::string& client_id) {
   std::optional<StoredMember> member;
   std::optional<UnixMicros> last_contact;
+  std::optional<TenantSettings> settings;
   transactions_.Read([&](Transaction& transaction) {
     member = members_.Find(transaction, tenant_id, client_id);
     last_contact = campaigns_.LastContact(transaction, tenant_id, client_id);
+    settings = settings_.Find(transaction, tenant_id, false);
   });
+  const SensitiveDataPolicy policy = settings ? settings->sensitive : SensitiveDataPolicy{};
   if (!member || member->erased) {
     throw NotFound("client " + client_id + " is not known to campaign" +
                    (member ? " (erased)" : " (not synced or scored yet)"));
@@ -36,8 +40,12 @@ v1::NextBestAction AdviceUseCases::NextBestActionFor(const std::string& tenant_i
     signals.high_past_value = score.spend_tier() == sv1::SPEND_TIER_PREMIUM;
   }
   if (member->profile) {
+    const uint8_t sensitive_consents = SensitiveConsentBits(*member->profile);
     for (const pv1::Tag& tag : member->profile->tags()) {
-      if (tag.kind() == pv1::TAG_KIND_INTEREST) {
+      // Concern tags are never a cross-sell reason; tags the tenant marked sensitive only
+      // under the advice consent it chose.
+      if (tag.kind() == pv1::TAG_KIND_INTEREST &&
+          AdviceMayUseTag(tag.value(), sensitive_consents, policy)) {
         signals.interest_tags.push_back(tag.value());
       }
     }

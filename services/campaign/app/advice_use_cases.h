@@ -8,6 +8,7 @@
 #include "services/campaign/clients/upstream_clients.h"
 #include "services/campaign/storage/campaign_repository.h"
 #include "services/campaign/storage/member_repository.h"
+#include "services/campaign/storage/settings_repository.h"
 
 namespace clienttier::campaign {
 
@@ -17,10 +18,12 @@ class AdviceUseCases {
  public:
   // `upstream` may be null (no --profile-address): purchases are then unknown.
   AdviceUseCases(TransactionRunner& transactions, MemberRepository& members,
-                 CampaignRepository& campaigns, UpstreamClients* upstream, const Clock& clock)
+                 CampaignRepository& campaigns, SettingsRepository& settings,
+                 UpstreamClients* upstream, const Clock& clock)
       : transactions_(transactions),
         members_(members),
         campaigns_(campaigns),
+        settings_(settings),
         upstream_(upstream),
         clock_(clock) {}
 
@@ -30,6 +33,7 @@ class AdviceUseCases {
   TransactionRunner& transactions_;
   MemberRepository& members_;
   CampaignRepository& campaigns_;
+  SettingsRepository& settings_;
   UpstreamClients* upstream_;
   const Clock& clock_;
 };

@@ -1,5 +1,7 @@
 #include "services/campaign/app/segment_runner.h"
 
+#include <utility>
+
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
 
@@ -25,6 +27,11 @@ std::string SegmentRunner::TenantCurrency(Transaction& transaction, const std::s
   return settings ? settings->currency : defaults_.currency;
 }
 
+TenantSettings SegmentRunner::SettingsOf(Transaction& transaction, const std::string& tenant_id) {
+  auto settings = settings_.Find(transaction, tenant_id, false);
+  return settings ? *settings : DefaultSettings();
+}
+
 SegmentRule SegmentRunner::ParseRule(const std::string& rule, const std::string& currency,
                                      const std::string& field) const {
   SegmentResult<SegmentRule> parsed = ParseSegmentRule(rule, Context(currency));
@@ -35,26 +42,53 @@ SegmentRule SegmentRunner::ParseRule(const std::string& rule, const std::string&
 }
 
 SegmentRun SegmentRunner::Run(const std::string& tenant_id, const std::string& rule) {
-  std::string currency;
+  TenantSettings settings;
   transactions_.Read(
-      [&](Transaction& transaction) { currency = TenantCurrency(transaction, tenant_id); });
-  return Compile(tenant_id, rule, currency);
+      [&](Transaction& transaction) { settings = SettingsOf(transaction, tenant_id); });
+  return Compile(tenant_id, rule, settings);
 }
 
 SegmentRun SegmentRunner::Run(Transaction& transaction, const std::string& tenant_id,
                               const std::string& rule) {
-  return Compile(tenant_id, rule, TenantCurrency(transaction, tenant_id));
+  return Compile(tenant_id, rule, SettingsOf(transaction, tenant_id));
 }
 
 SegmentRun SegmentRunner::Compile(const std::string& tenant_id, const std::string& rule,
-                                  const std::string& currency) {
-  const SegmentRule parsed = ParseRule(rule, currency, "rule");
+                                  const TenantSettings& settings) {
+  const SegmentRule parsed = ParseRule(rule, settings.currency, "rule");
   SegmentRun run;
   run.rule = ToString(parsed);
-  run.currency = currency;
-  run.program = SegmentProgram::Compile(parsed);
+  run.currency = settings.currency;
   run.snapshot = members_.Get(tenant_id);
+  run.program = SegmentProgram::Compile(
+      parsed, SegmentGate(AllowedSensitiveTags(*run.snapshot, parsed, settings, "rule"),
+                          settings.sensitive));
   return run;
+}
+
+std::vector<std::string> SegmentRunner::AllowedSensitiveTags(const std::string& tenant_id,
+                                                             const SegmentRule& rule,
+                                                             const TenantSettings& settings,
+                                                             const std::string& field) {
+  return AllowedSensitiveTags(*members_.Get(tenant_id), rule, settings, field);
+}
+
+std::vector<std::string> SegmentRunner::AllowedSensitiveTags(const MemberSnapshot& snapshot,
+                                                             const SegmentRule& rule,
+                                                             const TenantSettings& settings,
+                                                             const std::string& field) {
+  std::vector<std::string> sensitive =
+      SensitiveTagsNamed(rule, settings.sensitive, snapshot.members);
+  if (!sensitive.empty() && ConsentMask(settings.sensitive.segment_consent) == 0) {
+    // Health data is never a marketing criterion without the client's separate consent.
+    throw FailedPrecondition(field + ": has_tag(\"" + sensitive.front() + "\") in rule " +
+                             ToString(rule) +
+                             " names a sensitive tag (a concern, or marked sensitive by the"
+                             " tenant); segments, audiences and exports may use it only under"
+                             " the client consent chosen in the campaign settings'"
+                             " segment_sensitive_consent, which is not set");
+  }
+  return sensitive;
 }
 
 std::vector<size_t> SegmentRunner::Matching(const SegmentRun& run, size_t begin, size_t limit) {

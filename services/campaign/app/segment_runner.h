@@ -41,11 +41,22 @@ class SegmentRunner {
   TenantSettings DefaultSettings() const;
   const std::vector<CapRule>& default_caps() const { return defaults_.caps; }
   std::string TenantCurrency(Transaction& transaction, const std::string& tenant_id);
+  // The tenant's settings, or the defaults when it saved none.
+  TenantSettings SettingsOf(Transaction& transaction, const std::string& tenant_id);
   // Parses and checks a rule; throws InvalidArgument naming `field`.
   SegmentRule ParseRule(const std::string& rule, const std::string& currency,
                         const std::string& field) const;
-  // `rule` compiled over the tenant's members (the currency read on its own, or in
-  // `transaction`).
+  // The sensitive tags `rule` names (segment_runner.cc); FAILED_PRECONDITION naming `field`
+  // and the rule when there are some and the tenant set no consent for sensitive data in
+  // segments.
+  std::vector<std::string> AllowedSensitiveTags(const std::string& tenant_id,
+                                                const SegmentRule& rule,
+                                                const TenantSettings& settings,
+                                                const std::string& field);
+  // `rule` compiled over the tenant's members (the settings read on its own, or in
+  // `transaction`). FAILED_PRECONDITION when it names a sensitive tag and the tenant set no
+  // consent for sensitive data in segments; otherwise such a tag matches only consenting
+  // members.
   SegmentRun Run(const std::string& tenant_id, const std::string& rule);
   SegmentRun Run(Transaction& transaction, const std::string& tenant_id, const std::string& rule);
   // Indexes of the matching, not erased members from `begin`, at most `limit`.
@@ -53,8 +64,12 @@ class SegmentRunner {
 
  private:
   SegmentContext Context(const std::string& currency) const;
+  static std::vector<std::string> AllowedSensitiveTags(const MemberSnapshot& snapshot,
+                                                       const SegmentRule& rule,
+                                                       const TenantSettings& settings,
+                                                       const std::string& field);
   SegmentRun Compile(const std::string& tenant_id, const std::string& rule,
-                     const std::string& currency);
+                     const TenantSettings& settings);
 
   TransactionRunner& transactions_;
   SettingsRepository& settings_;

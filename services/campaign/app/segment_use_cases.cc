@@ -34,8 +34,9 @@ v1::Segment WithFieldsUsed(v1::Segment segment, const SegmentRule& rule) {
 v1::Segment SegmentUseCases::Create(const std::string& tenant_id, v1::Segment segment) {
   const UnixMicros now = clock_.Now();
   transactions_.InTransaction([&](Transaction& transaction) {
-    const SegmentRule rule = runner_.ParseRule(
-        segment.rule(), runner_.TenantCurrency(transaction, tenant_id), "segment.rule");
+    const TenantSettings settings = runner_.SettingsOf(transaction, tenant_id);
+    const SegmentRule rule = runner_.ParseRule(segment.rule(), settings.currency, "segment.rule");
+    runner_.AllowedSensitiveTags(tenant_id, rule, settings, "segment.rule");
     segment.set_rule(ToString(rule));
     if (segments_.Find(transaction, tenant_id, segment.segment_id(), false)) {
       throw AlreadyExists("segment " + segment.segment_id() + " already exists");
@@ -62,8 +63,9 @@ v1::Segment SegmentUseCases::Update(const std::string& tenant_id, v1::Segment se
                                     int64_t expected_version) {
   const UnixMicros now = clock_.Now();
   transactions_.InTransaction([&](Transaction& transaction) {
-    const SegmentRule rule = runner_.ParseRule(
-        segment.rule(), runner_.TenantCurrency(transaction, tenant_id), "segment.rule");
+    const TenantSettings settings = runner_.SettingsOf(transaction, tenant_id);
+    const SegmentRule rule = runner_.ParseRule(segment.rule(), settings.currency, "segment.rule");
+    runner_.AllowedSensitiveTags(tenant_id, rule, settings, "segment.rule");
     segment.set_rule(ToString(rule));
     auto stored = segments_.Find(transaction, tenant_id, segment.segment_id(), true);
     if (!stored) {

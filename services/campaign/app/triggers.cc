@@ -7,6 +7,7 @@
 #include "services/campaign/domain/audience_planner.h"
 #include "services/campaign/domain/member_mapping.h"
 #include "services/campaign/domain/member_snapshot.h"
+#include "services/campaign/domain/sensitive_data.h"
 
 namespace clienttier::campaign {
 
@@ -24,18 +25,19 @@ void Triggers::Enter(Transaction& transaction, const std::string& tenant_id,
     }
     if (change.enters_welcome && !settings->welcome_campaign_id.empty()) {
       EnterOne(transaction, tenant_id, settings->welcome_campaign_id,
-               v1::CAMPAIGN_TRIGGER_WELCOME_T1, settings->caps, *change.score);
+               v1::CAMPAIGN_TRIGGER_WELCOME_T1, *settings, *change.score);
     }
     if (change.enters_retention && !settings->retention_campaign_id.empty()) {
       EnterOne(transaction, tenant_id, settings->retention_campaign_id,
-               v1::CAMPAIGN_TRIGGER_CHURN_WARNING, settings->caps, *change.score);
+               v1::CAMPAIGN_TRIGGER_CHURN_WARNING, *settings, *change.score);
     }
   }
 }
 
 void Triggers::EnterOne(Transaction& transaction, const std::string& tenant_id,
                         const std::string& campaign_id, v1::CampaignTrigger trigger,
-                        const std::vector<CapRule>& caps, const sv1::Score& score) {
+                        const TenantSettings& settings, const sv1::Score& score) {
+  const std::vector<CapRule>& caps = settings.caps;
   const UnixMicros now = clock_.Now();
   auto campaign = campaigns_.Find(transaction, tenant_id, campaign_id, false);
   if (!campaign || campaign->state() != v1::CAMPAIGN_STATE_LAUNCHED ||
@@ -57,7 +59,10 @@ void Triggers::EnterOne(Transaction& transaction, const std::string& tenant_id,
   one.erased.push_back(stored && stored->erased ? 1 : 0);
   const SegmentRule rule = runner_.ParseRule(
       campaign->launched_rule(), runner_.TenantCurrency(transaction, tenant_id), "launched_rule");
-  if (!SegmentProgram::Compile(rule).Matches(one.members.front())) {
+  // Sensitive tags gated as at launch; the concerns known here are this member's.
+  const SensitiveTagGate gate =
+      SegmentGate(SensitiveTagsNamed(rule, settings.sensitive, one.members), settings.sensitive);
+  if (!SegmentProgram::Compile(rule, gate).Matches(one.members.front())) {
     return;
   }
   AudienceInput input;

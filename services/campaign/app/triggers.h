@@ -38,7 +38,7 @@ class Triggers {
  private:
   void EnterOne(Transaction& transaction, const std::string& tenant_id,
                 const std::string& campaign_id, v1::CampaignTrigger trigger,
-                const std::vector<CapRule>& caps, const scoring::v1::Score& score);
+                const TenantSettings& settings, const scoring::v1::Score& score);
 
   CampaignRepository& campaigns_;
   MemberRepository& members_;

@@ -112,11 +112,17 @@ void AddProfile(const pv1::Client& client, SegmentMember& member) {
   member.income_band = Small<MemberIncomeBand>(demographics.income_band());
   member.acquisition_channel = client.acquisition().channel();
   member.tags.clear();
+  member.concern_tags.clear();
   for (const pv1::Tag& tag : client.tags()) {
-    member.tags.push_back(tag.value());
+    // The kind is kept apart: a concern is health data, sensitive whatever the tenant lists.
+    (tag.kind() == pv1::TAG_KIND_CONCERN ? member.concern_tags : member.tags)
+        .push_back(tag.value());
   }
-  std::sort(member.tags.begin(), member.tags.end());
-  member.tags.erase(std::unique(member.tags.begin(), member.tags.end()), member.tags.end());
+  for (std::vector<std::string>* tags : {&member.tags, &member.concern_tags}) {
+    std::sort(tags->begin(), tags->end());
+    tags->erase(std::unique(tags->begin(), tags->end()), tags->end());
+  }
+  member.sensitive_consents = SensitiveConsentBits(client);
   if (client.has_created_at()) {
     member.client_since = FromProtoTimestamp(client.created_at()) / kMicrosPerDay;
   }
@@ -135,6 +141,17 @@ SegmentMember ToSegmentMember(const std::string& client_id, const sv1::Score* sc
     AddProfile(*client, member);
   }
   return member;
+}
+
+uint8_t SensitiveConsentBits(const pv1::Client& client) {
+  uint8_t bits = 0;
+  for (const pv1::Consent& consent : client.consents()) {
+    const int purpose = static_cast<int>(consent.purpose());
+    if (consent.granted() && purpose > 0 && purpose < 8) {
+      bits |= static_cast<uint8_t>(1U << purpose);
+    }
+  }
+  return bits;
 }
 
 ConsentBits ToConsentBits(const pv1::Client& client) {

@@ -28,6 +28,8 @@ SegmentMember ToSegmentMember(const std::string& client_id, const scoring::v1::S
                               const profile::v1::Client* client);
 
 ConsentBits ToConsentBits(const profile::v1::Client& client);
+// Bit n: the client granted sensitive-data purpose n (clienttier.common.v1.SensitiveDataPurpose).
+uint8_t SensitiveConsentBits(const profile::v1::Client& client);
 
 // The profile as campaign keeps it: without name, email and phone, which no rule, campaign or
 // report reads, so an erasure elsewhere leaves no personal data here either.

@@ -136,7 +136,11 @@ struct SegmentMember {
   CurrencyCode currency{};  // of every *_minor field: the tenant's currency
 
   // Profile. Empty means unknown.
-  std::vector<std::string> tags;  // lower-case values, as profile stores them
+  std::vector<std::string> tags;  // lower-case values, as profile stores them; no concern tags
+  // Concern tags (health data): only has_tag of a sensitive tag under consent sees them.
+  std::vector<std::string> concern_tags;
+  // Bit n: the client granted sensitive-data purpose n (clienttier.common.v1.SensitiveDataPurpose).
+  uint8_t sensitive_consents = 0;
   std::string client_id;
   std::string region;
   std::string occupation;

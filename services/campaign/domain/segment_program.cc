@@ -99,7 +99,7 @@ bool Negates(SegmentOp op) {
 // each operand's continuation already exists when the operand is emitted.
 class SegmentProgram::Builder {
  public:
-  explicit Builder(SegmentProgram& program) : program_(program) {}
+  Builder(SegmentProgram& program, const SensitiveTagGate& gate) : program_(program), gate_(gate) {}
 
   int32_t Generate(const SegmentExpr& expr, int32_t on_true, int32_t on_false) {
     switch (expr.kind) {
@@ -136,7 +136,10 @@ class SegmentProgram::Builder {
     Instruction instruction;
     const std::vector<SegmentValue>& values = condition.values;
     if (condition.op == SegmentOp::kHasTag) {
-      instruction.test = Test::kHasTag;
+      const bool sensitive =
+          std::binary_search(gate_.tags.begin(), gate_.tags.end(), values.front().text);
+      instruction.test = sensitive ? Test::kHasSensitiveTag : Test::kHasTag;
+      instruction.mask = sensitive ? gate_.consent_mask : 0;
       AddTexts(instruction, values, false);
       return instruction;
     }
@@ -210,15 +213,16 @@ class SegmentProgram::Builder {
   }
 
   SegmentProgram& program_;
+  const SensitiveTagGate& gate_;
 };
 
-SegmentProgram SegmentProgram::Compile(const SegmentRule& rule) {
+SegmentProgram SegmentProgram::Compile(const SegmentRule& rule, const SensitiveTagGate& gate) {
   SegmentProgram program;
   if (rule.currency.size() == program.currency_.size()) {
     std::copy(rule.currency.begin(), rule.currency.end(), program.currency_.begin());
     program.check_currency_ = true;
   }
-  Builder builder(program);
+  Builder builder(program, gate);
   const int32_t entry = builder.Generate(rule.root, kAccept, kReject);
   // Emitted back to front; reversed, the entry is first and jumps mostly go forward.
   std::vector<Instruction>& code = program.code_;
@@ -286,6 +290,15 @@ bool SegmentProgram::Holds(const Instruction& instruction, const SegmentMember& 
     case Test::kHasTag: {
       const std::string& tag = texts_[instruction.first];
       return std::find(member.tags.begin(), member.tags.end(), tag) != member.tags.end();
+    }
+    case Test::kHasSensitiveTag: {
+      if ((member.sensitive_consents & instruction.mask) == 0) {
+        return false;
+      }
+      const std::string& tag = texts_[instruction.first];
+      return std::find(member.tags.begin(), member.tags.end(), tag) != member.tags.end() ||
+             std::find(member.concern_tags.begin(), member.concern_tags.end(), tag) !=
+                 member.concern_tags.end();
     }
   }
   return false;

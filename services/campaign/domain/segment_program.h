@@ -21,12 +21,21 @@ namespace clienttier::campaign {
 //
 // Members whose currency differs from the rule's (when the rule has one) never satisfy a
 // money comparison; `not` and != still negate that, as everywhere.
+//
+// has_tag of a tag in `SensitiveTagGate::tags` (sensitive in the tenant: health data) holds only
+// for members who granted a consent in `consent_mask` (bit n: SensitiveDataPurpose n), and then
+// also for their concern tags; any other has_tag sees a member's non-concern tags only.
+struct SensitiveTagGate {
+  std::vector<std::string> tags;  // sorted
+  uint8_t consent_mask = 0;       // 0: sensitive tags match nobody
+};
+
 class SegmentProgram {
  public:
   // Matches nothing.
   SegmentProgram() = default;
 
-  static SegmentProgram Compile(const SegmentRule& rule);
+  static SegmentProgram Compile(const SegmentRule& rule, const SensitiveTagGate& gate = {});
 
   bool Matches(const SegmentMember& member) const;
 
@@ -44,6 +53,7 @@ class SegmentProgram {
     kTextSet,
     kFoldedTextSet,  // member text lower-cased (ASCII) before comparing
     kHasTag,
+    kHasSensitiveTag,  // mask: the consents that allow it
   };
 
   // The exits of the jump code: negative, so any instruction index is >= 0.

@@ -7,6 +7,7 @@
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/campaign/domain/frequency_cap.h"
+#include "services/campaign/domain/sensitive_data.h"
 
 namespace clienttier::campaign {
 
@@ -15,7 +16,8 @@ struct TenantSettings {
   std::string welcome_campaign_id;
   std::string retention_campaign_id;
   std::string currency;
-  int64_t version = 0;  // 0: never saved (defaults)
+  SensitiveDataPolicy sensitive;  // default: concern tags only, no use of them
+  int64_t version = 0;            // 0: never saved (defaults)
 };
 
 // campaign_settings, one row per tenant.

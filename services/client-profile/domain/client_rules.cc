@@ -5,6 +5,7 @@
 
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
+#include "services/client-profile/domain/consent_history.h"
 #include "services/client-profile/domain/record_rules.h"
 
 namespace clienttier::profile {
@@ -52,12 +53,21 @@ void ValidateDemographics(const v1::Demographics& demographics, const std::strin
 
 void ValidateConsents(const google::protobuf::RepeatedPtrField<v1::Consent>& consents,
                       const std::string& field) {
-  std::set<int> seen;
+  std::set<std::pair<int, int>> seen;
   for (int i = 0; i < consents.size(); ++i) {
-    const std::string item = field + "[" + std::to_string(i) + "].channel";
-    CheckEnum(item, consents[i].channel(), common::v1::ContactChannel_IsValid, true);
-    if (!seen.insert(consents[i].channel()).second) {
-      throw InvalidArgument(item, "listed twice");
+    const std::string item = field + "[" + std::to_string(i) + "]";
+    const bool is_purpose = consents[i].purpose() != common::v1::SENSITIVE_DATA_PURPOSE_UNSPECIFIED;
+    if (is_purpose && consents[i].channel() != common::v1::CONTACT_CHANNEL_UNSPECIFIED) {
+      throw InvalidArgument(item, "set channel or purpose, not both");
+    }
+    if (is_purpose) {
+      CheckEnum(item + ".purpose", consents[i].purpose(), common::v1::SensitiveDataPurpose_IsValid,
+                true);
+    } else {
+      CheckEnum(item + ".channel", consents[i].channel(), common::v1::ContactChannel_IsValid, true);
+    }
+    if (!seen.insert(ConsentKey(consents[i])).second) {
+      throw InvalidArgument(item + (is_purpose ? ".purpose" : ".channel"), "listed twice");
     }
   }
 }
@@ -101,8 +111,9 @@ void NormalizeTags(v1::Client* client) {
 
 void SortConsents(v1::Client* client) {
   auto* consents = client->mutable_consents();
-  std::sort(consents->begin(), consents->end(),
-            [](const v1::Consent& a, const v1::Consent& b) { return a.channel() < b.channel(); });
+  std::sort(consents->begin(), consents->end(), [](const v1::Consent& a, const v1::Consent& b) {
+    return ConsentKey(a) < ConsentKey(b);
+  });
 }
 
 }  // namespace
@@ -178,10 +189,11 @@ v1::Client ApplyUpdate(const v1::Client& current, const v1::Client& patch,
       for (const auto& change : patch.consents()) {
         auto existing = std::find_if(
             next.mutable_consents()->begin(), next.mutable_consents()->end(),
-            [&](const v1::Consent& consent) { return consent.channel() == change.channel(); });
+            [&](const v1::Consent& consent) { return ConsentKey(consent) == ConsentKey(change); });
         if (existing == next.mutable_consents()->end()) {
           v1::Consent* added = next.add_consents();
           added->set_channel(change.channel());
+          added->set_purpose(change.purpose());
           added->set_granted(change.granted());
           *added->mutable_updated_at() = ToProtoTimestamp(now);
         } else if (existing->granted() != change.granted()) {

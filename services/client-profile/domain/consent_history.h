@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clienttier/profile/v1/profile_service.pb.h"
@@ -17,8 +18,12 @@ struct ConsentAuthor {
   std::string key_id;
 };
 
+// What identifies one consent of a client: its channel, or for a sensitive-data consent its
+// purpose (exactly one of them is set, ValidateClient checks it). Orders channels first.
+std::pair<int, int> ConsentKey(const v1::Consent& consent);
+
 // The consent changes from `before` (nullptr: a new client, nothing recorded) to `after`, one
-// per channel whose state differs, in channel order, stamped with `now` and the author.
+// per channel or purpose whose state differs, in ConsentKey order, stamped with `now` and the author.
 std::vector<v1::ConsentChange> ConsentChanges(const v1::Client* before, const v1::Client& after,
                                               UnixMicros now, const ConsentAuthor& author);
 

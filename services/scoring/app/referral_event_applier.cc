@@ -55,12 +55,9 @@ int ReferralEventApplier::Apply(const std::vector<rv1::ReferralEvent>& events) {
     }
     const UnixMicros now = clock_.Now();
     transactions_.InTransaction([&](Transaction& transaction) {
-      // The score rows are locked before anything is read: the profile consumer may be applying
-      // these clients' purchases now, and it holds their score rows until it commits. Waiting
-      // for them here, before the first plain read fixes this transaction's snapshot, means the
-      // facts read below include that commit; otherwise this rescore would overwrite its score
-      // with one from older facts (seen in the demo: 1 of 50 clients stale).
-      scores_.GetForUpdateMany(transaction, tenant_id, clients);
+      // RescoreMany locks the score rows before it reads any facts: a profile consumer applying
+      // these clients' purchases now is waited for, not overwritten with older facts (seen in
+      // the demo before that: 1 of 50 clients stale).
       rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),
                             tenant_id, clients, now, &*counts);
     });

@@ -9,7 +9,6 @@
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/clients/propagation_source.h"
 #include "services/scoring/storage/score_cache.h"
-#include "services/scoring/storage/score_repository.h"
 
 namespace clienttier::scoring {
 
@@ -24,12 +23,11 @@ class ReferralEventApplier {
  public:
   // `source` may be null (no referral service configured): the events then change nothing.
   ReferralEventApplier(TransactionRunner& transactions, const ScoreCalculator& calculator,
-                       const Rescorer& rescorer, ScoreRepository& scores, PropagationSource* source,
-                       ScoreCache& cache, const Clock& clock)
+                       const Rescorer& rescorer, PropagationSource* source, ScoreCache& cache,
+                       const Clock& clock)
       : transactions_(transactions),
         calculator_(calculator),
         rescorer_(rescorer),
-        scores_(scores),
         source_(source),
         cache_(cache),
         clock_(clock) {}
@@ -46,7 +44,6 @@ class ReferralEventApplier {
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   const Rescorer& rescorer_;
-  ScoreRepository& scores_;
   PropagationSource* source_;
   ScoreCache& cache_;
   const Clock& clock_;

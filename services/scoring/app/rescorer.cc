@@ -30,6 +30,13 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
                                                        const std::vector<std::string>& client_ids,
                                                        UnixMicros now,
                                                        const ReferralCountsById* referral) const {
+  // The score rows are locked first, before any facts are read: a concurrent rescore of one of
+  // these clients (another consumer or replica applying its events, ScoreClient, a referral
+  // event) either committed already, and the facts read below include its changes, or waits
+  // here until this transaction commits. Read committed (MySqlPool's sessions), so each read
+  // below sees what committed before it, not a snapshot from the transaction's start.
+  const std::map<std::string, PreviousScore> stored =
+      scores_.PreviousForUpdate(transaction, tenant_id, client_ids);
   std::map<std::string, ClientFacts> facts = aggregates_.LoadFactsFor(
       transaction, tenant_id, client_ids, context.conversion, ModelDayOf(now));
   if (referral != nullptr) {
@@ -42,24 +49,23 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
     }
     aggregates_.StoreReferralCounts(transaction, tenant_id, changed);
   }
-  const std::map<std::string, StoredScore> stored =
-      scores_.GetForUpdateMany(transaction, tenant_id, client_ids);
   const std::map<std::string, TierOverrideRecord> overrides =
       scores_.OverridesFor(transaction, tenant_id, client_ids);
   std::map<std::string, v1::Score> scores;
   ScoreChanges changes;
   for (const auto& [client_id, client] : facts) {
-    std::optional<PreviousScore> previous;
-    if (const auto found = stored.find(client_id); found != stored.end()) {
-      previous = PreviousScore{found->second.tier_state, found->second.score.churn_warning()};
-    }
+    const auto found_previous = stored.find(client_id);
+    const PreviousScore* previous =
+        found_previous == stored.end() ? nullptr : &found_previous->second;
     std::optional<TierOverrideRecord> record;
     if (const auto found = overrides.find(client_id); found != overrides.end()) {
       record = found->second;
     }
-    const ComputedScore computed = calculator_.Compute(
-        context, client, previous ? previous->tier_state : TierState{}, record, now);
-    CollectScoreChanges(tenant_id, computed, previous ? &*previous : nullptr, now, &changes);
+    // The stored score carries no explanation text: ExplainScore computes its own.
+    const ComputedScore computed =
+        calculator_.Compute(context, client, previous ? previous->tier_state : TierState{}, record,
+                            now, ScoreDetail::kScoreOnly);
+    CollectScoreChanges(tenant_id, computed, previous, now, &changes);
     scores.emplace(client_id, computed.proto);
   }
   for (const auto& [client_id, score] : stored) {

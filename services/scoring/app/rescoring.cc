@@ -14,9 +14,8 @@ v1::Score Rescoring::ScoreClient(const std::string& tenant_id, const std::string
   }
   std::optional<v1::Score> score;
   transactions_.InTransaction([&](Transaction& transaction) {
-    // Locked first, before the snapshot is taken (see ReferralEventApplier::Apply): a profile
+    // RescoreMany locks the score row before reading the facts (see Rescorer): a profile
     // consumer applying this client now is waited for, not overwritten with older facts.
-    scores_.GetForUpdateMany(transaction, tenant_id, {client_id});
     score = rescorer_.RescoreOne(transaction, tenant_id, client_id, now,
                                  referral ? &*referral : nullptr);
   });

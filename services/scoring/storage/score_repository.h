@@ -61,6 +61,13 @@ class ScoreRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
 
+  // The same, with the rows locked (FOR UPDATE) in primary-key order: an event-driven rescore
+  // takes these locks before it reads any facts, so two rescores of one client serialise and
+  // the later one reads the earlier one's committed facts. Read from the columns: no payload.
+  virtual std::map<std::string, PreviousScore> PreviousForUpdate(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) = 0;
+
   // Tier history: one multi-row INSERT per few hundred changes.
   virtual void AddTierChanges(
       Transaction& transaction, const std::string& tenant_id,

@@ -172,7 +172,7 @@ TEST_F(CampaignHostileInputTest, EachCaseIsRefusedNamingTheFieldAndWritesNothing
          return stub_->PutCampaignSettings(Context(admin_a_).get(), request, &settings);
        }},
   };
-  testing::ExpectEachRefusedWritingNothing(campaign_config_.mysql, cases);
+  testing::ExpectEachRefusedWritingNothing(campaign_config_.mysql, tenant_a_, cases);
 }
 
 }  // namespace

@@ -122,23 +122,5 @@ TEST(MySqlTlsTest, ACertificateFromAnotherCaIsRefused) {
   }
 }
 
-TEST(MySqlTlsTest, ACertificateForAnotherHostNameIsRefused) {
-  // The stack's certificate names 127.0.0.1 only; "localhost" reaches the same server over
-  // TCP, with the right CA, so only the host name check can refuse it.
-  MySqlConfig config = StackMySql();
-  config.host = "localhost";
-  MySqlPool reachable(config, nullptr);
-  EXPECT_EQ(SessionTlsVersion(reachable), "") << "localhost reaches the server without TLS";
-
-  config.tls_ca_file = StackSetting("CT_STACK_MYSQL_TLS_CA");
-  MySqlPool pool(config, nullptr);
-  try {
-    SessionTlsVersion(pool);
-    FAIL() << "a certificate that does not name the host must be refused";
-  } catch (const DomainError& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kUnavailable);
-  }
-}
-
 }  // namespace
 }  // namespace clienttier

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,39 @@ TEST_F(SqlTextTest, IntegersNullsAndInLists) {
         .StrList({"low", "o'neil"})
         .Sql(")");
     EXPECT_EQ(update.Execute(), 2);
+  });
+}
+
+TEST_F(SqlTextTest, BytesAndDoublesComeBackExactly) {
+  // Every byte value (a serialized proto is not text in any character set) and doubles that
+  // need all 17 digits.
+  std::string every_byte;
+  for (int value = 0; value < 256; ++value) {
+    every_byte.push_back(static_cast<char>(value));
+  }
+  const std::vector<std::string> blobs = {every_byte, "", std::string("\xff\xfe'\\\0", 5)};
+  const std::vector<double> numbers = {0.1 + 0.2, -1.0 / 3.0, 1e-300, 123456789.123456789};
+  pool_->WithConnection([&](sql::Connection& connection) {
+    Prepare(connection,
+            "CREATE TABLE blobs (id INT NOT NULL PRIMARY KEY, body MEDIUMBLOB NOT NULL, "
+            "number DOUBLE NOT NULL) DEFAULT CHARSET=utf8mb4")
+        ->execute();
+    SqlText insert(connection);
+    insert.Sql("INSERT INTO blobs (id, body, number) VALUES ");
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      insert.Row().Int(static_cast<int64_t>(i)).Bytes(blobs[i]).Double(numbers[i]);
+    }
+    EXPECT_EQ(insert.Execute(), static_cast<int>(blobs.size()));
+    EXPECT_THROW(SqlText(connection).Double(std::numeric_limits<double>::infinity()),
+                 std::invalid_argument);
+
+    auto rows = Query(*Prepare(connection, "SELECT body, number FROM blobs ORDER BY id"));
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      ASSERT_TRUE(rows->next());
+      EXPECT_EQ(std::string(rows->getString("body")), blobs[i]);
+      EXPECT_EQ(rows->getDouble("number"), numbers[i]);
+    }
+    EXPECT_FALSE(rows->next());
   });
 }
 

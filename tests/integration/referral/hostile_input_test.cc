@@ -124,7 +124,7 @@ TEST_F(ReferralHostileInputTest, EachCaseIsRefusedNamingTheFieldAndWritesNothing
          return stub_->RegisterReferrals(Context(writer_a_).get(), request, &response);
        }},
   };
-  testing::ExpectEachRefusedWritingNothing(referral_config_.mysql, cases);
+  testing::ExpectEachRefusedWritingNothing(referral_config_.mysql, tenant_a_, cases);
 }
 
 }  // namespace

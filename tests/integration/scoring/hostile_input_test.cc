@@ -137,7 +137,7 @@ TEST_F(ScoringHostileInputTest, EachCaseIsRefusedNamingTheFieldAndWritesNothing)
          });
        }},
   };
-  testing::ExpectEachRefusedWritingNothing(scoring_config_.mysql, cases);
+  testing::ExpectEachRefusedWritingNothing(scoring_config_.mysql, tenant_a_, cases);
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ struct CampaignWorld {
       transactions, campaign_repository, segment_repository, settings_repository, segments, runner,
       clock};
   OutcomeUseCases outcomes{transactions, campaign_repository, outcome_repository, runner};
-  AdviceUseCases advice{transactions, member_repository, campaign_repository, &upstream, clock};
+  AdviceUseCases advice{transactions,        member_repository, campaign_repository,
+                        settings_repository, &upstream,         clock};
   SettingsUseCases settings{transactions, settings_repository, campaign_repository, runner, clock};
   Triggers triggers{campaign_repository, member_repository, settings_repository, runner, clock};
   MemberSync member_sync{transactions, member_repository, processed, members,

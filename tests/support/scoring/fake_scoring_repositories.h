@@ -271,6 +271,13 @@ class FakeScoreRepository final : public ScoreRepository {
     return previous;
   }
 
+  std::map<std::string, PreviousScore> PreviousForUpdate(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override {
+    ++get_for_update_calls;
+    return PreviousFor(transaction, tenant_id, client_ids);
+  }
+
   void AddTierChanges(Transaction& /*transaction*/, const std::string& tenant_id,
                       const std::vector<v1::TierChange>& changes) override {
     for (const v1::TierChange& change : changes) {

@@ -31,12 +31,39 @@ std::vector<CapRule> ParseCaps(const std::string& text) {
   return caps;
 }
 
+namespace {
+
+// Tags in one column, comma-separated (a tag never holds a comma).
+std::string FormatTags(const std::vector<std::string>& tags) {
+  std::string text;
+  for (const std::string& tag : tags) {
+    text += (text.empty() ? "" : ",") + tag;
+  }
+  return text;
+}
+
+std::vector<std::string> ParseTags(const std::string& text) {
+  std::vector<std::string> tags;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (!item.empty()) {
+      tags.push_back(item);
+    }
+  }
+  return tags;
+}
+
+}  // namespace
+
 std::optional<TenantSettings> MySqlSettingsRepository::Find(Transaction& transaction,
                                                             const std::string& tenant_id,
                                                             bool for_update) {
   sql::Connection& connection = ConnectionOf(transaction);
   auto select = Prepare(connection, std::string("SELECT caps, welcome_campaign_id,"
-                                                " retention_campaign_id, currency, version"
+                                                " retention_campaign_id, currency, version,"
+                                                " sensitive_tags, segment_sensitive_consent,"
+                                                " advice_sensitive_consent"
                                                 " FROM campaign_settings WHERE tenant_id = ?") +
                                         (for_update ? " FOR UPDATE" : ""));
   select->setString(1, tenant_id);
@@ -50,6 +77,9 @@ std::optional<TenantSettings> MySqlSettingsRepository::Find(Transaction& transac
   settings.retention_campaign_id = rows->getString(3);
   settings.currency = rows->getString(4);
   settings.version = rows->getInt64(5);
+  settings.sensitive.tags = ParseTags(rows->getString(6));
+  settings.sensitive.segment_consent = rows->getInt(7);
+  settings.sensitive.advice_consent = rows->getInt(8);
   return settings;
 }
 
@@ -77,12 +107,16 @@ void MySqlSettingsRepository::Save(Transaction& transaction, const std::string& 
   sql::Connection& connection = ConnectionOf(transaction);
   auto upsert = Prepare(connection,
                         "INSERT INTO campaign_settings (tenant_id, caps, welcome_campaign_id,"
-                        " retention_campaign_id, currency, version, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+                        " retention_campaign_id, currency, version, updated_at, sensitive_tags,"
+                        " segment_sensitive_consent, advice_sensitive_consent)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
                         " caps = VALUES(caps), welcome_campaign_id = VALUES(welcome_campaign_id),"
                         " retention_campaign_id = VALUES(retention_campaign_id),"
                         " currency = VALUES(currency), version = VALUES(version),"
-                        " updated_at = VALUES(updated_at)");
+                        " updated_at = VALUES(updated_at),"
+                        " sensitive_tags = VALUES(sensitive_tags),"
+                        " segment_sensitive_consent = VALUES(segment_sensitive_consent),"
+                        " advice_sensitive_consent = VALUES(advice_sensitive_consent)");
   upsert->setString(1, tenant_id);
   upsert->setString(2, FormatCaps(settings.caps));
   upsert->setString(3, settings.welcome_campaign_id);
@@ -90,6 +124,9 @@ void MySqlSettingsRepository::Save(Transaction& transaction, const std::string& 
   upsert->setString(5, settings.currency);
   upsert->setInt64(6, settings.version);
   upsert->setString(7, FormatSqlDatetime(now));
+  upsert->setString(8, FormatTags(settings.sensitive.tags));
+  upsert->setInt(9, settings.sensitive.segment_consent);
+  upsert->setInt(10, settings.sensitive.advice_consent);
   upsert->executeUpdate();
 }
 

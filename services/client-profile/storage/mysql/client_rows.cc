@@ -102,15 +102,16 @@ void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenan
   }
   if (consent_count > 0) {
     auto insert = Prepare(connection,
-                          "INSERT INTO client_consents (tenant_id, client_id, channel, granted,"
-                          " updated_at) VALUES " +
-                              RowPlaceholders(consent_count, 5));
+                          "INSERT INTO client_consents (tenant_id, client_id, channel, purpose,"
+                          " granted, updated_at) VALUES " +
+                              RowPlaceholders(consent_count, 6));
     int index = 1;
     for (const auto& client : clients) {
       for (const auto& consent : client.consents()) {
         insert->setString(index++, tenant_id);
         insert->setString(index++, client.client_id());
         insert->setInt(index++, consent.channel());
+        insert->setInt(index++, consent.purpose());
         insert->setBoolean(index++, consent.granted());
         insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(consent.updated_at())));
       }
@@ -161,10 +162,11 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
     position[clients.back().client_id()] = clients.size() - 1;
   }
 
-  auto consents = Prepare(connection,
-                          "SELECT client_id, channel, granted, updated_at FROM client_consents"
-                          " WHERE tenant_id = ? AND client_id IN " +
-                              in_list + " ORDER BY client_id, channel");
+  auto consents =
+      Prepare(connection,
+              "SELECT client_id, channel, granted, updated_at, purpose FROM client_consents"
+              " WHERE tenant_id = ? AND client_id IN " +
+                  in_list + " ORDER BY client_id, purpose, channel");
   bind_ids(*consents);
   for (auto rows = Query(*consents); rows->next();) {
     auto found = position.find(rows->getString(1));
@@ -173,6 +175,7 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
       consent->set_channel(static_cast<common::v1::ContactChannel>(rows->getInt(2)));
       consent->set_granted(rows->getBoolean(3));
       *consent->mutable_updated_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(4)));
+      consent->set_purpose(static_cast<common::v1::SensitiveDataPurpose>(rows->getInt(5)));
     }
   }
 

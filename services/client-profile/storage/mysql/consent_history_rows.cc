@@ -10,10 +10,10 @@ void InsertConsentChanges(sql::Connection& connection, const std::string& tenant
   if (entries.empty()) {
     return;
   }
-  constexpr size_t kColumns = 8;
+  constexpr size_t kColumns = 9;
   auto insert = Prepare(connection,
                         "INSERT INTO consent_history (tenant_id, client_id, channel, old_state,"
-                        " new_state, changed_at, source, key_id) VALUES " +
+                        " new_state, changed_at, source, key_id, purpose) VALUES " +
                             RowPlaceholders(entries.size(), kColumns));
   unsigned index = 1;
   for (const auto& [client_id, change] : entries) {
@@ -25,6 +25,7 @@ void InsertConsentChanges(sql::Connection& connection, const std::string& tenant
     insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
     insert->setInt(index++, change.source());
     insert->setString(index++, change.key_id());
+    insert->setInt(index++, change.purpose());
   }
   insert->executeUpdate();
 }
@@ -44,10 +45,11 @@ std::vector<ConsentHistoryRow> LoadConsentHistory(sql::Connection& connection,
                                                   const std::string& tenant_id,
                                                   const std::string& client_id, int64_t after_seq,
                                                   int limit) {
-  auto select = Prepare(connection,
-                        "SELECT seq, channel, old_state, new_state, changed_at, source, key_id"
-                        " FROM consent_history WHERE tenant_id = ? AND client_id = ? AND seq > ?"
-                        " ORDER BY seq LIMIT ?");
+  auto select =
+      Prepare(connection,
+              "SELECT seq, channel, old_state, new_state, changed_at, source, key_id, purpose"
+              " FROM consent_history WHERE tenant_id = ? AND client_id = ? AND seq > ?"
+              " ORDER BY seq LIMIT ?");
   select->setString(1, tenant_id);
   select->setString(2, client_id);
   select->setInt64(3, after_seq);
@@ -62,6 +64,7 @@ std::vector<ConsentHistoryRow> LoadConsentHistory(sql::Connection& connection,
     *row.change.mutable_changed_at() = ToProtoTimestamp(ParseSqlDatetime(rows->getString(5)));
     row.change.set_source(static_cast<v1::ConsentChangeSource>(rows->getInt(6)));
     row.change.set_key_id(rows->getString(7));
+    row.change.set_purpose(static_cast<common::v1::SensitiveDataPurpose>(rows->getInt(8)));
   }
   return history;
 }

@@ -15,7 +15,6 @@ constexpr char kScoreColumns[] =
     "(tenant_id, client_id, as_of, score, tier, lifecycle, quadrant, rfm_segment, churn_warning, "
     "value_12m_minor, below_since_day, config_version, model_version, population_version, "
     "payload)";
-constexpr size_t kScoreColumnCount = 15;
 constexpr char kScoreUpdate[] =
     " ON DUPLICATE KEY UPDATE as_of = VALUES(as_of), score = VALUES(score), tier = VALUES(tier), "
     "lifecycle = VALUES(lifecycle), quadrant = VALUES(quadrant), rfm_segment = "
@@ -23,33 +22,9 @@ constexpr char kScoreUpdate[] =
     "VALUES(value_12m_minor), below_since_day = VALUES(below_since_day), config_version = "
     "VALUES(config_version), model_version = VALUES(model_version), population_version = "
     "VALUES(population_version), payload = VALUES(payload)";
-// Rows per multi-row INSERT in batch rescoring: large enough to amortise round trips, small
-// enough to stay well under max_allowed_packet with ~1 KB payloads.
+// Rows per multi-row INSERT: large enough to amortise round trips, small enough to stay well
+// under max_allowed_packet with ~1 KB payloads (2 KB as hex).
 constexpr size_t kRowsPerStatement = 1000;
-
-void BindScore(sql::PreparedStatement& statement, int& index, const std::string& tenant_id,
-               const StoredScore& stored) {
-  const v1::Score& score = stored.score;
-  statement.setString(index++, tenant_id);
-  statement.setString(index++, score.client_id());
-  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(score.as_of())));
-  statement.setDouble(index++, score.score());
-  statement.setInt(index++, score.tier());
-  statement.setInt(index++, score.lifecycle());
-  statement.setInt(index++, score.quadrant());
-  statement.setString(index++, score.rfm().segment());
-  statement.setBoolean(index++, score.churn_warning());
-  statement.setInt64(index++, score.value_12m().units());
-  if (stored.tier_state.below_since == kNever) {
-    statement.setNull(index++, 0);
-  } else {
-    statement.setInt64(index++, stored.tier_state.below_since);
-  }
-  statement.setInt64(index++, score.config_version());
-  statement.setInt64(index++, score.model_version());
-  statement.setInt64(index++, score.population_version());
-  statement.setString(index++, score.SerializeAsString());
-}
 
 v1::Score ParseScore(sql::ResultSet& row) {
   v1::Score score;
@@ -80,6 +55,58 @@ std::optional<StoredScore> GetScore(sql::Connection& connection, const std::stri
     return std::nullopt;
   }
   return ReadStoredScore(*row);
+}
+
+std::map<std::string, PreviousScore> ReadPrevious(sql::Connection& connection,
+                                                  const std::string& tenant_id,
+                                                  const std::vector<std::string>& client_ids,
+                                                  bool for_update) {
+  std::map<std::string, PreviousScore> states;
+  if (client_ids.empty()) {
+    return states;
+  }
+  SqlText select(connection);
+  select
+      .Sql("SELECT client_id, tier, below_since_day, churn_warning FROM scores WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(for_update ? ") ORDER BY client_id FOR UPDATE" : ")");
+  for (auto rows = select.Query(); rows->next();) {
+    PreviousScore previous;
+    previous.tier_state.tier = static_cast<Tier>(rows->getInt("tier"));
+    previous.tier_state.below_since =
+        rows->isNull("below_since_day") ? kNever : rows->getInt64("below_since_day");
+    previous.churn_warning = rows->getBoolean("churn_warning");
+    states.emplace(rows->getString("client_id"), previous);
+  }
+  return states;
+}
+
+// One score as a row of a multi-row INSERT (SqlText: a statement of a few thousand rows as
+// text, not as thousands of bound parameters).
+void AddScoreRow(SqlText& insert, const std::string& tenant_id, const StoredScore& stored) {
+  const v1::Score& score = stored.score;
+  insert.Row()
+      .Str(tenant_id)
+      .Str(score.client_id())
+      .Str(FormatSqlDatetime(FromProtoTimestamp(score.as_of())))
+      .Double(score.score())
+      .Int(score.tier())
+      .Int(score.lifecycle())
+      .Int(score.quadrant())
+      .Str(score.rfm().segment())
+      .Int(score.churn_warning() ? 1 : 0)
+      .Int(score.value_12m().units());
+  if (stored.tier_state.below_since == kNever) {
+    insert.Null();
+  } else {
+    insert.Int(stored.tier_state.below_since);
+  }
+  insert.Int(score.config_version())
+      .Int(score.model_version())
+      .Int(score.population_version())
+      .Bytes(score.SerializeAsString());
 }
 
 std::string InList(const std::vector<int>& values) {
@@ -138,14 +165,12 @@ void MySqlScoreRepository::UpsertMany(Transaction& transaction, const std::strin
   sql::Connection& connection = ConnectionOf(transaction);
   for (size_t begin = 0; begin < stored.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
-    auto insert =
-        Prepare(connection, std::string("INSERT INTO scores ") + kScoreColumns + " VALUES " +
-                                RowPlaceholders(end - begin, kScoreColumnCount) + kScoreUpdate);
-    int index = 1;
+    SqlText insert(connection);
+    insert.Sql(std::string("INSERT INTO scores ") + kScoreColumns + " VALUES ");
     for (size_t i = begin; i < end; ++i) {
-      BindScore(*insert, index, tenant_id, stored[i]);
+      AddScoreRow(insert, tenant_id, stored[i]);
     }
-    insert->executeUpdate();
+    insert.Sql(kScoreUpdate).Execute();
   }
 }
 
@@ -161,53 +186,38 @@ void MySqlScoreRepository::Delete(Transaction& transaction, const std::string& t
 std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousFor(
     Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
-  sql::Connection& connection = ConnectionOf(transaction);
-  std::map<std::string, PreviousScore> states;
-  if (client_ids.empty()) {
-    return states;
-  }
-  SqlText select(connection);
-  select
-      .Sql("SELECT client_id, tier, below_since_day, churn_warning FROM scores WHERE tenant_id = ")
-      .Str(tenant_id)
-      .Sql(" AND client_id IN (")
-      .StrList(client_ids)
-      .Sql(")");
-  for (auto rows = select.Query(); rows->next();) {
-    PreviousScore previous;
-    previous.tier_state.tier = static_cast<Tier>(rows->getInt("tier"));
-    previous.tier_state.below_since =
-        rows->isNull("below_since_day") ? kNever : rows->getInt64("below_since_day");
-    previous.churn_warning = rows->getBoolean("churn_warning");
-    states.emplace(rows->getString("client_id"), previous);
-  }
-  return states;
+  return ReadPrevious(ConnectionOf(transaction), tenant_id, client_ids, false);
+}
+
+std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousForUpdate(
+    Transaction& transaction, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  return ReadPrevious(ConnectionOf(transaction), tenant_id, client_ids, true);
 }
 
 void MySqlScoreRepository::AddTierChanges(Transaction& transaction, const std::string& tenant_id,
                                           const std::vector<v1::TierChange>& changes) {
   sql::Connection& connection = ConnectionOf(transaction);
-  constexpr size_t kColumns = 9;
   for (size_t begin = 0; begin < changes.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(changes.size(), begin + kRowsPerStatement);
-    auto insert = Prepare(connection,
-                          "INSERT INTO tier_history (tenant_id, client_id, from_tier, to_tier, "
-                          "reason, score, changed_at, config_version, model_version) VALUES " +
-                              RowPlaceholders(end - begin, kColumns));
-    int index = 1;
+    SqlText insert(connection);
+    insert.Sql(
+        "INSERT INTO tier_history (tenant_id, client_id, from_tier, to_tier, reason, score, "
+        "changed_at, config_version, model_version) VALUES ");
     for (size_t i = begin; i < end; ++i) {
       const v1::TierChange& change = changes[i];
-      insert->setString(index++, tenant_id);
-      insert->setString(index++, change.client_id());
-      insert->setInt(index++, change.from_tier());
-      insert->setInt(index++, change.to_tier());
-      insert->setString(index++, change.reason().substr(0, 512));
-      insert->setDouble(index++, change.score());
-      insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
-      insert->setInt64(index++, change.config_version());
-      insert->setInt64(index++, change.model_version());
+      insert.Row()
+          .Str(tenant_id)
+          .Str(change.client_id())
+          .Int(change.from_tier())
+          .Int(change.to_tier())
+          .Str(change.reason().substr(0, 512))
+          .Double(change.score())
+          .Str(FormatSqlDatetime(FromProtoTimestamp(change.changed_at())))
+          .Int(change.config_version())
+          .Int(change.model_version());
     }
-    insert->executeUpdate();
+    insert.Execute();
   }
 }
 

@@ -19,6 +19,9 @@ class MySqlScoreRepository final : public ScoreRepository {
   std::map<std::string, PreviousScore> PreviousFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;
+  std::map<std::string, PreviousScore> PreviousForUpdate(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override;
   void AddTierChanges(Transaction& transaction, const std::string& tenant_id,
                       const std::vector<::clienttier::scoring::v1::TierChange>& changes) override;
   std::vector<std::pair<int64_t, ::clienttier::scoring::v1::TierChange>> ListTierChanges(

@@ -1,7 +1,7 @@
 -- History (issue 17 part 1). A tenant's record settings: how far back transactions and
 -- interactions are accepted (no row: the default, 1990-01-01). And when each client was
 -- acquired, given by the organisation (NULL: unknown, scoring then counts from the first
--- activity). Numbered 006: the next free number on this branch; renumber on merge if taken.
+-- activity).
 CREATE TABLE IF NOT EXISTS record_settings (
   tenant_id VARCHAR(64) NOT NULL,
   earliest_record DATETIME(6) NOT NULL,
