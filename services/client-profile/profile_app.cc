@@ -66,12 +66,15 @@ ProfileApp::ProfileApp(ProfileConfig config)
       std::make_unique<ClientUseCases>(*clients_, base_.clock(), [&relay] { relay.Notify(); });
   activity_use_cases_ =
       std::make_unique<ActivityUseCases>(*activity_, [&relay] { relay.Notify(); });
+  record_settings_ = std::make_unique<MySqlRecordSettingsRepository>(base_.pool());
+  record_settings_use_cases_ =
+      std::make_unique<RecordSettingsUseCases>(*record_settings_, base_.clock());
   retention_ = std::make_unique<MySqlRetentionRepository>(base_.pool());
   retention_use_cases_ =
       std::make_unique<RetentionUseCases>(*retention_, *client_use_cases_, base_.clock());
-  service_ =
-      std::make_unique<ProfileService>(base_.runner(), *client_use_cases_, *activity_use_cases_,
-                                       *retention_use_cases_, base_.clock(), base_.io_workers());
+  service_ = std::make_unique<ProfileService>(
+      base_.runner(), *client_use_cases_, *activity_use_cases_, *record_settings_use_cases_,
+      *retention_use_cases_, base_.clock(), base_.io_workers());
   base_.Serve(service_.get());
 }
 

@@ -9,6 +9,7 @@
 #include "services/client-profile/profile_service.h"
 #include "services/client-profile/storage/mysql/mysql_activity_repository.h"
 #include "services/client-profile/storage/mysql/mysql_client_repository.h"
+#include "services/client-profile/storage/mysql/mysql_record_settings_repository.h"
 #include "services/client-profile/storage/mysql/mysql_retention_repository.h"
 #include "services/client-profile/storage/redis/cached_client_repository.h"
 
@@ -54,6 +55,8 @@ class ProfileApp {
   std::unique_ptr<MySqlRetentionRepository> retention_;
   std::unique_ptr<ClientUseCases> client_use_cases_;
   std::unique_ptr<ActivityUseCases> activity_use_cases_;
+  std::unique_ptr<MySqlRecordSettingsRepository> record_settings_;
+  std::unique_ptr<RecordSettingsUseCases> record_settings_use_cases_;
   std::unique_ptr<RetentionUseCases> retention_use_cases_;
   std::unique_ptr<ProfileService> service_;
 };

@@ -21,11 +21,13 @@ void FillOutcomes(const RecordedBatch& recorded, Response* response) {
 }  // namespace
 
 ProfileService::ProfileService(RpcRunner& runner, ClientUseCases& clients,
-                               ActivityUseCases& activity, RetentionUseCases& retention,
-                               const Clock& clock, WorkerPool& io_workers)
+                               ActivityUseCases& activity, RecordSettingsUseCases& settings,
+                               RetentionUseCases& retention, const Clock& clock,
+                               WorkerPool& io_workers)
     : runner_(runner),
       clients_(clients),
       activity_(activity),
+      settings_(settings),
       retention_(retention),
       clock_(clock),
       io_workers_(io_workers) {}
@@ -34,7 +36,7 @@ grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
                                           const v1::CreateClientRequest* request,
                                           v1::Client* response) {
   return runner_.Run(context, "CreateClient", Role::kWriter, [&](const Caller& caller) {
-    ValidateClient(request->client(), "client");
+    ValidateClient(request->client(), "client", clock_.Now());
     *response = clients_.Create(caller.tenant_id, request->client(), caller.key_id);
   });
 }
@@ -68,7 +70,7 @@ grpc::Status ProfileService::UpdateClient(grpc::ServerContext* context,
                                           const v1::UpdateClientRequest* request,
                                           v1::Client* response) {
   return runner_.Run(context, "UpdateClient", Role::kWriter, [&](const Caller& caller) {
-    ValidateUpdate(*request);
+    ValidateUpdate(*request, clock_.Now());
     *response = clients_.Update(caller.tenant_id, *request, caller.key_id);
   });
 }
@@ -116,7 +118,8 @@ grpc::Status ProfileService::RecordTransaction(grpc::ServerContext* context,
                                                const v1::RecordTransactionRequest* request,
                                                v1::RecordTransactionResponse* response) {
   return runner_.Run(context, "RecordTransaction", Role::kWriter, [&](const Caller& caller) {
-    ValidateTransaction(request->transaction(), "transaction", clock_.Now());
+    ValidateTransaction(request->transaction(), "transaction", clock_.Now(),
+                        settings_.EarliestRecord(caller.tenant_id));
     *response->mutable_result() =
         activity_.RecordTransaction(caller.tenant_id, request->transaction());
   });
@@ -126,7 +129,8 @@ grpc::Status ProfileService::RecordTransactions(grpc::ServerContext* context,
                                                 const v1::RecordTransactionsRequest* request,
                                                 v1::RecordTransactionsResponse* response) {
   return runner_.Run(context, "RecordTransactions", Role::kWriter, [&](const Caller& caller) {
-    ValidateTransactionBatch(request->transactions(), "transactions", clock_.Now());
+    ValidateTransactionBatch(request->transactions(), "transactions", clock_.Now(),
+                             settings_.EarliestRecord(caller.tenant_id));
     FillOutcomes(activity_.RecordTransactions(caller.tenant_id, request->transactions()), response);
   });
 }
@@ -135,7 +139,8 @@ grpc::Status ProfileService::RecordInteraction(grpc::ServerContext* context,
                                                const v1::RecordInteractionRequest* request,
                                                v1::RecordInteractionResponse* response) {
   return runner_.Run(context, "RecordInteraction", Role::kWriter, [&](const Caller& caller) {
-    ValidateInteraction(request->interaction(), "interaction", clock_.Now());
+    ValidateInteraction(request->interaction(), "interaction", clock_.Now(),
+                        settings_.EarliestRecord(caller.tenant_id));
     *response->mutable_result() =
         activity_.RecordInteraction(caller.tenant_id, request->interaction());
   });
@@ -145,7 +150,8 @@ grpc::Status ProfileService::RecordInteractions(grpc::ServerContext* context,
                                                 const v1::RecordInteractionsRequest* request,
                                                 v1::RecordInteractionsResponse* response) {
   return runner_.Run(context, "RecordInteractions", Role::kWriter, [&](const Caller& caller) {
-    ValidateInteractionBatch(request->interactions(), "interactions", clock_.Now());
+    ValidateInteractionBatch(request->interactions(), "interactions", clock_.Now(),
+                             settings_.EarliestRecord(caller.tenant_id));
     FillOutcomes(activity_.RecordInteractions(caller.tenant_id, request->interactions()), response);
   });
 }
@@ -214,6 +220,22 @@ grpc::Status ProfileService::ListConsentHistory(grpc::ServerContext* context,
     for (auto& change : page.changes) {
       *response->add_changes() = std::move(change);
     }
+  });
+}
+
+grpc::Status ProfileService::GetRecordSettings(grpc::ServerContext* context,
+                                               const v1::GetRecordSettingsRequest* /*request*/,
+                                               v1::RecordSettings* response) {
+  return runner_.Run(context, "GetRecordSettings", Role::kReader,
+                     [&](const Caller& caller) { *response = settings_.Get(caller.tenant_id); });
+}
+
+grpc::Status ProfileService::PutRecordSettings(grpc::ServerContext* context,
+                                               const v1::PutRecordSettingsRequest* request,
+                                               v1::RecordSettings* response) {
+  return runner_.Run(context, "PutRecordSettings", Role::kAdmin, [&](const Caller& caller) {
+    ValidateRecordSettings(request->settings(), clock_.Now());
+    *response = settings_.Put(caller.tenant_id, request->settings());
   });
 }
 

@@ -5,6 +5,7 @@
 #include "common/time/utc_time.h"
 #include "services/client-profile/app/activity_use_cases.h"
 #include "services/client-profile/app/client_use_cases.h"
+#include "services/client-profile/app/record_settings_use_cases.h"
 #include "services/client-profile/app/retention_use_cases.h"
 
 namespace clienttier::profile {
@@ -22,7 +23,8 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
  public:
   // `clock` is for validation only ("not in the future"); the use cases take their own.
   ProfileService(RpcRunner& runner, ClientUseCases& clients, ActivityUseCases& activity,
-                 RetentionUseCases& retention, const Clock& clock, WorkerPool& io_workers);
+                 RecordSettingsUseCases& settings, RetentionUseCases& retention, const Clock& clock,
+                 WorkerPool& io_workers);
 
   grpc::Status CreateClient(grpc::ServerContext* context, const v1::CreateClientRequest* request,
                             v1::Client* response) override;
@@ -58,6 +60,12 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
   grpc::Status ListConsentHistory(grpc::ServerContext* context,
                                   const v1::ListConsentHistoryRequest* request,
                                   v1::ListConsentHistoryResponse* response) override;
+  grpc::Status GetRecordSettings(grpc::ServerContext* context,
+                                 const v1::GetRecordSettingsRequest* request,
+                                 v1::RecordSettings* response) override;
+  grpc::Status PutRecordSettings(grpc::ServerContext* context,
+                                 const v1::PutRecordSettingsRequest* request,
+                                 v1::RecordSettings* response) override;
   grpc::Status PurgeExpired(grpc::ServerContext* context, const v1::PurgeExpiredRequest* request,
                             v1::PurgeExpiredResponse* response) override;
 
@@ -65,6 +73,7 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
   RpcRunner& runner_;
   ClientUseCases& clients_;
   ActivityUseCases& activity_;
+  RecordSettingsUseCases& settings_;
   RetentionUseCases& retention_;
   const Clock& clock_;
   WorkerPool& io_workers_;

@@ -100,6 +100,7 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
                                       *change_writer_, *referral_counts_, *score_cache_, clock);
   evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_);
+  cohorts_ = std::make_unique<CohortReports>(transactions, *calculator_, aggregates_);
   profile_events_ = std::make_unique<ProfileEventApplier>(
       transactions, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock);
   for (int i = 0; i < config_.profile_consumers; ++i) {
@@ -123,7 +124,7 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   base_.MonitorConsumerGroup(kReferralEventStream, referral_options.group,
                              referral_options.metric_prefix);
   service_ = std::make_unique<ScoringService>(base_.runner(), *reads_, *rescoring_, *admin_, *jobs_,
-                                              *evaluation_, base_.io_workers(), clock);
+                                              *evaluation_, *cohorts_, base_.io_workers(), clock);
   base_.Serve(service_.get());
 }
 

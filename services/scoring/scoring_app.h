@@ -9,6 +9,7 @@
 #include "common/server/service_app.h"
 #include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/app/clv_evaluation.h"
+#include "services/scoring/app/cohort_reports.h"
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/profile_event_applier.h"
 #include "services/scoring/app/referral_counts.h"
@@ -98,6 +99,7 @@ class ScoringApp {
   std::unique_ptr<ConfigAdmin> admin_;
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<ClvEvaluation> evaluation_;
+  std::unique_ptr<CohortReports> cohorts_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
   std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
   std::unique_ptr<ReferralEventApplier> referral_events_;

@@ -84,13 +84,15 @@ std::vector<int> EnumFilter(const char* field, const Repeated& values, IsValid i
 
 ScoringService::ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring,
                                ConfigAdmin& admin, BatchJobs& jobs, const ClvEvaluation& evaluation,
-                               WorkerPool& io_workers, const Clock& clock)
+                               const CohortReports& cohorts, WorkerPool& io_workers,
+                               const Clock& clock)
     : runner_(runner),
       reads_(reads),
       rescoring_(rescoring),
       admin_(admin),
       jobs_(jobs),
       evaluation_(evaluation),
+      cohorts_(cohorts),
       io_workers_(io_workers),
       clock_(clock) {}
 
@@ -313,6 +315,19 @@ grpc::Status ScoringService::EvaluateClvModel(grpc::ServerContext* context,
       throw InvalidArgument("holdout_end", "must be a later UTC day than calibration_end");
     }
     *response = evaluation_.Evaluate(caller.tenant_id, calibration_end, holdout_end);
+  });
+}
+
+grpc::Status ScoringService::GetCohortReport(grpc::ServerContext* context,
+                                             const v1::GetCohortReportRequest* request,
+                                             v1::CohortReport* response) {
+  return runner_.Run(context, "GetCohortReport", Role::kReader, [&](const Caller& caller) {
+    const UnixMicros now = clock_.Now();
+    // Channels are client-profile's acquisition labels.
+    validation::CheckLabel("acquisition_channel", request->acquisition_channel(), 64, false);
+    const Day as_of =
+        request->has_as_of() ? RequiredDay("as_of", true, request->as_of(), now) : ModelDayOf(now);
+    *response = cohorts_.Report(caller.tenant_id, as_of, request->acquisition_channel());
   });
 }
 

@@ -5,6 +5,7 @@
 #include "common/time/utc_time.h"
 #include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/app/clv_evaluation.h"
+#include "services/scoring/app/cohort_reports.h"
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/rescoring.h"
 #include "services/scoring/app/score_reads.h"
@@ -19,8 +20,8 @@ class ScoringService final
     : public v1::ScoringService::WithCallbackMethod_GetScore<v1::ScoringService::Service> {
  public:
   ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& rescoring, ConfigAdmin& admin,
-                 BatchJobs& jobs, const ClvEvaluation& evaluation, WorkerPool& io_workers,
-                 const Clock& clock);
+                 BatchJobs& jobs, const ClvEvaluation& evaluation, const CohortReports& cohorts,
+                 WorkerPool& io_workers, const Clock& clock);
 
   grpc::ServerUnaryReactor* GetScore(grpc::CallbackServerContext* context,
                                      const v1::GetScoreRequest* request,
@@ -62,6 +63,9 @@ class ScoringService final
   grpc::Status EvaluateClvModel(grpc::ServerContext* context,
                                 const v1::EvaluateClvModelRequest* request,
                                 v1::ClvModelEvaluation* response) override;
+  grpc::Status GetCohortReport(grpc::ServerContext* context,
+                               const v1::GetCohortReportRequest* request,
+                               v1::CohortReport* response) override;
 
  private:
   RpcRunner& runner_;
@@ -70,6 +74,7 @@ class ScoringService final
   ConfigAdmin& admin_;
   BatchJobs& jobs_;
   const ClvEvaluation& evaluation_;
+  const CohortReports& cohorts_;
   WorkerPool& io_workers_;
   // For validating times in requests (ListTierChanges' since, an override's expiry).
   const Clock& clock_;

@@ -80,6 +80,30 @@ TEST_F(DemoFlowTest, TheDemoStoryHoldsOnASmallTenant) {
   EXPECT_NE(holdout.find("holdout validation (fit as of 180 days ago"), std::string::npos);
   const demo::TourFacts& facts = flow.facts();
   EXPECT_EQ(facts.clients_created, 400);
+  // Issue 17: a second currency (converted, never left out) and one refund, in the story.
+  EXPECT_GT(facts.foreign_currency_transactions, 0);
+  EXPECT_GT(facts.refunded_fen, 0);
+  // Issue 17 part 7: every client has an acquisition day, so every one is in a cohort; the
+  // cohorts add up to them, and each channel's LTV/CAC is its value over its cost.
+  EXPECT_EQ(facts.cohorts.clients(), 400);
+  EXPECT_EQ(facts.cohorts.clients_without_acquisition_day(), 0);
+  int64_t in_cohorts = 0;
+  for (const auto& row : facts.cohorts.cohorts()) {
+    in_cohorts += row.clients();
+    ASSERT_GT(row.cells_size(), 0);
+    EXPECT_GE(row.cells(0).retention_percent(), 0.0);
+    EXPECT_LE(row.cells(0).retention_percent(), 100.0);
+  }
+  EXPECT_EQ(in_cohorts, 400);
+  ASSERT_GT(facts.cohorts.channels_size(), 1);
+  for (const auto& channel : facts.cohorts.channels()) {
+    if (channel.acquisition_cost().units() > 0) {
+      EXPECT_NEAR(channel.ltv_to_cac(),
+                  static_cast<double>(channel.revenue_to_date().units() + channel.clv().units()) /
+                      static_cast<double>(channel.acquisition_cost().units()),
+                  1e-9);
+    }
+  }
   // Every client is in exactly one tier, and the tiers' revenue adds up to 100%.
   int64_t tiered = 0;
   for (const auto& bucket : facts.distribution.tiers()) {

@@ -38,6 +38,13 @@ constexpr int kBatch = 1000;
 // per batch), so a large tenant loads in a fraction of the time one caller needs.
 constexpr size_t kLoadWriters = 4;
 constexpr int64_t kSecondsPerDay = 86400;
+// Issue 17: every 40th transaction is paid in US dollars, at 7.10 CNY per USD (one cent is
+// 7.1 fen), the rate the tour puts before recording them.
+constexpr size_t kUsdEvery = 40;
+constexpr size_t kUsdOffset = 7;
+constexpr int64_t kFenPerCentMicros = 7'100'000;
+
+bool PaidInUsd(size_t transaction) { return transaction % kUsdEvery == kUsdOffset; }
 constexpr char kSegmentRule[] = "tier in (\"T1\", \"T2\") and has_tag(\"mindfulness\")";
 
 std::string Format(const char* format, ...) __attribute__((format(printf, 1, 2)));
@@ -109,6 +116,9 @@ pv1::Client ToClient(const DemoClient& demo) {
   }
   client.mutable_acquisition()->set_channel(demo.acquisition_channel);
   *client.mutable_acquisition()->mutable_cost() = Cny(demo.acquisition_cost_fen);
+  // The day the client first came (before any transaction): lifecycle counts from it.
+  client.mutable_acquisition()->mutable_acquired_at()->set_seconds(
+      demo.created_day * kSecondsPerDay + 9 * 3600);
   return client;
 }
 
@@ -227,6 +237,9 @@ StepResult DemoFlow::Load() {
   flush_registrations();
 
   // Three years of transactions, then logins, from kLoadWriters callers.
+  if (!PutUsdRate(&result.lines)) {
+    return result;
+  }
   std::vector<pv1::RecordTransactionsRequest> batches;
   for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
     if (i % kBatch == 0) {
@@ -238,6 +251,11 @@ StepResult DemoFlow::Load() {
     input.set_client_id(tenant_.clients[static_cast<size_t>(demo.client)].client_id);
     input.set_kind(demo.session ? pv1::TRANSACTION_KIND_SESSION : pv1::TRANSACTION_KIND_PURCHASE);
     *input.mutable_amount() = Cny(demo.amount_fen);
+    if (PaidInUsd(i)) {
+      input.mutable_amount()->set_currency("USD");
+      input.mutable_amount()->set_units((demo.amount_fen * 10 + 35) / 71);  // fen to cents
+      ++facts_.foreign_currency_transactions;
+    }
     input.set_category(demo.category);
     input.mutable_occurred_at()->set_seconds(demo.day * kSecondsPerDay + 10 * 3600);
   }
@@ -277,6 +295,7 @@ StepResult DemoFlow::Load() {
       ++failed;
     }
   });
+  const bool refunded = RecordOneRefund(&result.lines);
   const double seconds = SecondsSince(started);
   result.lines.push_back(Format(
       "%lld clients (%d prospects, %d one-visit, %d short-term, %d regular, %d loyal), seed %llu",
@@ -289,10 +308,73 @@ StepResult DemoFlow::Load() {
       static_cast<long long>(facts_.transactions_recorded), options_.years, tenant_.logins.size(),
       codes.size(), static_cast<long long>(facts_.referrals_registered), seconds, import_seconds,
       transaction_seconds, kLoadWriters));
-  result.ok = failed == 0 && facts_.clients_created == options_.clients &&
+  result.lines.push_back(
+      "every client imported with acquired_at (the day they first came): lifecycle and cohorts "
+      "count from it");
+  result.ok = refunded && failed == 0 && facts_.clients_created == options_.clients &&
               facts_.transactions_recorded == static_cast<int64_t>(tenant_.transactions.size()) &&
               facts_.referrals_registered == static_cast<int64_t>(tenant_.referrals.size());
   return result;
+}
+
+bool DemoFlow::PutUsdRate(std::vector<std::string>* lines) {
+  // From the first day of the history, as that day's midnight UTC.
+  const int64_t first_day =
+      tenant_.transactions.empty() ? options_.today : tenant_.transactions.front().day;
+  sv1::PutExchangeRateRequest request;
+  request.mutable_rate()->set_currency("USD");
+  request.mutable_rate()->mutable_effective_from()->set_seconds(first_day * kSecondsPerDay);
+  request.mutable_rate()->set_reporting_minor_per_minor_micros(kFenPerCentMicros);
+  sv1::ExchangeRate rate;
+  const grpc::Status status =
+      scoring_->PutExchangeRate(CallContext(targets_.admin_key, kCall).get(), request, &rate);
+  if (!status.ok()) {
+    lines->push_back("PutExchangeRate: " + Describe(status));
+    return false;
+  }
+  size_t usd = 0;
+  for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
+    usd += PaidInUsd(i) ? 1 : 0;
+  }
+  lines->push_back(
+      Format("second currency: %zu transactions paid in USD, converted into %s at "
+             "7.10 per USD (PutExchangeRate, in effect from the history's first day)",
+             usd, rate.reporting_currency().c_str()));
+  return true;
+}
+
+bool DemoFlow::RecordOneRefund(std::vector<std::string>* lines) {
+  // Half of the first course, workshop or assessment paid in CNY, the day after.
+  for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
+    const DemoTransaction& demo = tenant_.transactions[i];
+    if (demo.session || PaidInUsd(i) || demo.amount_fen < 2 || demo.day + 1 >= options_.today) {
+      continue;
+    }
+    pv1::RecordTransactionRequest request;
+    pv1::TransactionInput& input = *request.mutable_transaction();
+    input.set_idempotency_key(options_.id_prefix + "-refund-0");
+    input.set_client_id(tenant_.clients[static_cast<size_t>(demo.client)].client_id);
+    input.set_kind(pv1::TRANSACTION_KIND_REFUND);
+    input.set_refunded_idempotency_key(options_.id_prefix + "-tx-" + std::to_string(i));
+    *input.mutable_amount() = Cny(demo.amount_fen / 2);
+    input.set_category(demo.category);
+    input.mutable_occurred_at()->set_seconds((demo.day + 1) * kSecondsPerDay + 10 * 3600);
+    pv1::RecordTransactionResponse response;
+    const grpc::Status status = profile_->RecordTransaction(
+        CallContext(targets_.writer_key, kCall).get(), request, &response);
+    if (!status.ok()) {
+      lines->push_back("refund: " + Describe(status));
+      return false;
+    }
+    facts_.refunded_fen = demo.amount_fen / 2;
+    lines->push_back(Format("one refund: %s of %s's %s %s (%s), net in every spend figure",
+                            FormatMoney(input.amount()).c_str(), input.client_id().c_str(),
+                            demo.category.c_str(), FormatMoney(Cny(demo.amount_fen)).c_str(),
+                            input.refunded_idempotency_key().c_str()));
+    return true;
+  }
+  lines->push_back("refund: no course or workshop to refund");
+  return false;
 }
 
 StepResult DemoFlow::WaitForScores() {
@@ -430,9 +512,58 @@ StepResult DemoFlow::Distribution() {
               std::to_string(stage.count());
   }
   result.lines.push_back("lifecycle stages:" + funnel);
-  result.ok = status.ok() && distribution.total_clients() == facts_.clients_created &&
+  const bool cohorts = PrintCohorts(&result.lines);
+  result.ok = cohorts && status.ok() && distribution.total_clients() == facts_.clients_created &&
               distribution.tiers_size() > 0 && std::abs(shares - 1.0) < 0.01;
   return result;
+}
+
+// The latest acquisition cohorts' retention a few months on and their revenue per client so
+// far, then what each channel's clients cost and are worth. False when the RPC failed.
+bool DemoFlow::PrintCohorts(std::vector<std::string>* lines) {
+  constexpr int kCohorts = 15;
+  const grpc::Status status =
+      scoring_->GetCohortReport(CallContext(targets_.writer_key, kCall).get(),
+                                sv1::GetCohortReportRequest(), &facts_.cohorts);
+  if (!status.ok()) {
+    lines->push_back("GetCohortReport: " + Describe(status));
+    return false;
+  }
+  const sv1::CohortReport& report = facts_.cohorts;
+  lines->push_back(
+      Format("cohorts by acquisition month (GetCohortReport, %lld clients): %% who paid in month N "
+             "after, and revenue per client so far",
+             static_cast<long long>(report.clients())));
+  lines->push_back(
+      "  acquired  clients      m0      m1      m2      m3      m6     m12   per client");
+  for (int r = std::max(0, report.cohorts_size() - kCohorts); r < report.cohorts_size(); ++r) {
+    const sv1::CohortRow& row = report.cohorts(r);
+    std::string line = Format("  %-8s %8lld", row.acquisition_month().c_str(),
+                              static_cast<long long>(row.clients()));
+    for (const int month : {0, 1, 2, 3, 6, 12}) {
+      line += month < row.cells_size() ? Format(" %6.1f%%", row.cells(month).retention_percent())
+                                       : std::string("       -");
+    }
+    if (row.cells_size() > 0) {
+      sv1::CohortCell last = row.cells(row.cells_size() - 1);
+      const auto per_client =
+          static_cast<int64_t>(std::llround(last.cumulative_revenue_per_client_minor()));
+      line += "   " + FormatMoney(Cny(per_client));
+    }
+    lines->push_back(line);
+  }
+  lines->push_back(
+      "  channel          clients   acquisition cost        revenue to date      "
+      "CLV (model)   LTV/CAC");
+  for (const sv1::ChannelEconomics& channel : report.channels()) {
+    lines->push_back(Format("  %-16s %7lld %18s %18s %16s %9.2f",
+                            channel.channel().empty() ? "(none)" : channel.channel().c_str(),
+                            static_cast<long long>(channel.clients()),
+                            FormatMoney(channel.acquisition_cost()).c_str(),
+                            FormatMoney(channel.revenue_to_date()).c_str(),
+                            FormatMoney(channel.clv()).c_str(), channel.ltv_to_cac()));
+  }
+  return true;
 }
 
 StepResult DemoFlow::Explain() {

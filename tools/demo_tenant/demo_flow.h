@@ -29,7 +29,12 @@ struct TourFacts {
   int64_t transactions_recorded = 0;
   int64_t referrals_registered = 0;
   int64_t referrals_converted = 0;
+  // Issue 17: transactions recorded in the second currency (converted by the exchange rate the
+  // tour puts) and the refund's amount, in fen.
+  int64_t foreign_currency_transactions = 0;
+  int64_t refunded_fen = 0;
   scoring::v1::TierDistribution distribution;
+  scoring::v1::CohortReport cohorts;
   std::vector<scoring::v1::ScoreExplanation> explanations;
   campaign::v1::SegmentPreview preview;
   campaign::v1::Campaign launched;
@@ -60,10 +65,15 @@ class DemoFlow {
 
  private:
   StepResult Load();
+  // Issue 17: the USD rate before any USD transaction, one refund after the transactions.
+  bool PutUsdRate(std::vector<std::string>* lines);
+  bool RecordOneRefund(std::vector<std::string>* lines);
   StepResult WaitForScores();
   StepResult FitAndRescore();
   bool EvaluateHoldout(std::vector<std::string>* lines);
   StepResult Distribution();
+  // Issue 17 part 7: the cohort table and LTV/CAC by channel (GetCohortReport).
+  bool PrintCohorts(std::vector<std::string>* lines);
   StepResult Explain();
   StepResult Referrals();
   StepResult SegmentAndCampaign();

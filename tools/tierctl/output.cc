@@ -9,6 +9,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "common/validation/validation.h"
+#include "tools/tierctl/cohort_grid.h"
 
 namespace clienttier::tierctl {
 
@@ -283,6 +284,8 @@ std::string ToTable(const Message& message) {
     }
     lines += Table(message, *lists[i]);
   }
+  // A report with a grid in its rows (GetCohortReport's cells) shows the grid too.
+  lines += CohortGrid(message);
   if (lines.empty()) {
     lines = "(" + type.name() + ": nothing set)\n";
   }

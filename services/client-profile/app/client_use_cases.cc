@@ -93,7 +93,7 @@ v1::ImportClientsResponse ClientUseCases::Import(const std::string& tenant_id,
   for (int64_t index = 0; next(input); ++index) {
     report.set_received_count(index + 1);
     try {
-      ValidateClient(input, "client");
+      ValidateClient(input, "client", clock_.Now());
     } catch (const DomainError& error) {
       report.set_rejected_count(report.rejected_count() + 1);
       if (report.errors_size() < kMaxReportedImportErrors) {

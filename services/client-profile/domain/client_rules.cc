@@ -6,6 +6,7 @@
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
 #include "services/client-profile/domain/consent_history.h"
+#include "services/client-profile/domain/record_rules.h"
 
 namespace clienttier::profile {
 
@@ -83,10 +84,16 @@ void ValidateTags(const google::protobuf::RepeatedPtrField<v1::Tag>& tags,
   }
 }
 
-void ValidateAcquisition(const v1::Acquisition& acquisition, const std::string& field) {
+void ValidateAcquisition(const v1::Acquisition& acquisition, const std::string& field,
+                         UnixMicros now) {
   CheckLabel(field + ".channel", acquisition.channel(), 64, false);
   if (acquisition.has_cost()) {
     validation::CheckMoney(field + ".cost", acquisition.cost(), 0, kMaxAcquisitionCostUnits);
+  }
+  if (acquisition.has_acquired_at()) {
+    // Not bound by the tenant's record floor: a client may be older than the records kept.
+    validation::CheckTimestamp(field + ".acquired_at", acquisition.acquired_at(),
+                               kOldestEarliestRecord, now + kFutureSlack);
   }
 }
 
@@ -111,7 +118,7 @@ void SortConsents(v1::Client* client) {
 
 }  // namespace
 
-void ValidateClient(const v1::Client& client, const std::string& field) {
+void ValidateClient(const v1::Client& client, const std::string& field, UnixMicros now) {
   CheckId(field + ".client_id", client.client_id(), kMaxClientIdLength);
   CheckText(field + ".display_name", client.display_name(), 128, false);
   ValidateEmail(field + ".email", client.email());
@@ -119,7 +126,7 @@ void ValidateClient(const v1::Client& client, const std::string& field) {
   ValidateDemographics(client.demographics(), field + ".demographics");
   ValidateConsents(client.consents(), field + ".consents");
   ValidateTags(client.tags(), field + ".tags");
-  ValidateAcquisition(client.acquisition(), field + ".acquisition");
+  ValidateAcquisition(client.acquisition(), field + ".acquisition", now);
 }
 
 v1::Client NewClient(const v1::Client& input, UnixMicros now) {
@@ -137,7 +144,7 @@ v1::Client NewClient(const v1::Client& input, UnixMicros now) {
   return client;
 }
 
-void ValidateUpdate(const v1::UpdateClientRequest& request) {
+void ValidateUpdate(const v1::UpdateClientRequest& request, UnixMicros now) {
   CheckId("client.client_id", request.client().client_id(), kMaxClientIdLength);
   if (request.expected_version() < 1) {
     throw InvalidArgument("expected_version", "required: the version you read (>= 1)");
@@ -159,7 +166,7 @@ void ValidateUpdate(const v1::UpdateClientRequest& request) {
   ValidateDemographics(client.demographics(), "client.demographics");
   ValidateConsents(client.consents(), "client.consents");
   ValidateTags(client.tags(), "client.tags");
-  ValidateAcquisition(client.acquisition(), "client.acquisition");
+  ValidateAcquisition(client.acquisition(), "client.acquisition", now);
 }
 
 v1::Client ApplyUpdate(const v1::Client& current, const v1::Client& patch,

@@ -11,7 +11,7 @@ namespace {
 
 template <typename Input, typename ValidateFn, typename SameFn>
 void ValidateBatch(const google::protobuf::RepeatedPtrField<Input>& batch, const std::string& field,
-                   UnixMicros now, ValidateFn validate, SameFn same) {
+                   UnixMicros now, UnixMicros earliest, ValidateFn validate, SameFn same) {
   if (batch.empty()) {
     throw InvalidArgument(field, "must hold at least one item");
   }
@@ -21,7 +21,7 @@ void ValidateBatch(const google::protobuf::RepeatedPtrField<Input>& batch, const
   std::map<std::string, int> first_index;
   for (int i = 0; i < batch.size(); ++i) {
     const std::string item = field + "[" + std::to_string(i) + "]";
-    validate(batch[i], item, now);
+    validate(batch[i], item, now, earliest);
     auto [found, inserted] = first_index.emplace(batch[i].idempotency_key(), i);
     if (!inserted && !same(batch[found->second], batch[i])) {
       throw InvalidArgument(
@@ -34,7 +34,7 @@ void ValidateBatch(const google::protobuf::RepeatedPtrField<Input>& batch, const
 }  // namespace
 
 void ValidateTransaction(const v1::TransactionInput& input, const std::string& field,
-                         UnixMicros now) {
+                         UnixMicros now, UnixMicros earliest) {
   validation::CheckId(field + ".idempotency_key", input.idempotency_key(), 128);
   validation::CheckId(field + ".client_id", input.client_id(), 64);
   validation::CheckEnum(field + ".kind", input.kind(), v1::TransactionKind_IsValid, true);
@@ -58,31 +58,31 @@ void ValidateTransaction(const v1::TransactionInput& input, const std::string& f
   if (!input.has_occurred_at()) {
     throw InvalidArgument(field + ".occurred_at", "required");
   }
-  validation::CheckTimestamp(field + ".occurred_at", input.occurred_at(), kEarliestRecord,
+  validation::CheckTimestamp(field + ".occurred_at", input.occurred_at(), earliest,
                              now + kFutureSlack);
 }
 
 void ValidateInteraction(const v1::InteractionInput& input, const std::string& field,
-                         UnixMicros now) {
+                         UnixMicros now, UnixMicros earliest) {
   validation::CheckId(field + ".idempotency_key", input.idempotency_key(), 128);
   validation::CheckId(field + ".client_id", input.client_id(), 64);
   validation::CheckEnum(field + ".kind", input.kind(), v1::InteractionKind_IsValid, true);
   if (!input.has_occurred_at()) {
     throw InvalidArgument(field + ".occurred_at", "required");
   }
-  validation::CheckTimestamp(field + ".occurred_at", input.occurred_at(), kEarliestRecord,
+  validation::CheckTimestamp(field + ".occurred_at", input.occurred_at(), earliest,
                              now + kFutureSlack);
   validation::CheckText(field + ".detail", input.detail(), 256, false);
 }
 
 void ValidateTransactionBatch(const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch,
-                              const std::string& field, UnixMicros now) {
-  ValidateBatch(batch, field, now, ValidateTransaction, SameTransaction);
+                              const std::string& field, UnixMicros now, UnixMicros earliest) {
+  ValidateBatch(batch, field, now, earliest, ValidateTransaction, SameTransaction);
 }
 
 void ValidateInteractionBatch(const google::protobuf::RepeatedPtrField<v1::InteractionInput>& batch,
-                              const std::string& field, UnixMicros now) {
-  ValidateBatch(batch, field, now, ValidateInteraction, SameInteraction);
+                              const std::string& field, UnixMicros now, UnixMicros earliest) {
+  ValidateBatch(batch, field, now, earliest, ValidateInteraction, SameInteraction);
 }
 
 bool SameTransaction(const v1::TransactionInput& a, const v1::TransactionInput& b) {

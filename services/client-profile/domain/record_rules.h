@@ -6,6 +6,7 @@
 
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "common/time/utc_time.h"
+#include "services/client-profile/domain/record_settings.h"
 
 namespace clienttier::profile {
 
@@ -14,22 +15,23 @@ namespace v1 = ::clienttier::profile::v1;
 // Pure rules for transactions and interactions.
 constexpr int kMaxBatchSize = 1000;
 constexpr int64_t kMaxTransactionUnits = 1'000'000'000'000;  // ten billion major units
-// 2000-01-01T00:00:00Z: older records are certainly typos in the year.
-constexpr UnixMicros kEarliestRecord = 946'684'800LL * kMicrosPerSecond;
+// The floor of occurred_at is the tenant's (RecordSettings, default 1990-01-01): `earliest`.
 // Clocks drift and time zones confuse callers; a day of slack, not more.
 constexpr UnixMicros kFutureSlack = kMicrosPerDay;
 
 void ValidateTransaction(const v1::TransactionInput& input, const std::string& field,
-                         UnixMicros now);
+                         UnixMicros now, UnixMicros earliest = kDefaultEarliestRecord);
 void ValidateInteraction(const v1::InteractionInput& input, const std::string& field,
-                         UnixMicros now);
+                         UnixMicros now, UnixMicros earliest = kDefaultEarliestRecord);
 
 // Batch checks: 1..kMaxBatchSize items, each valid, and an idempotency key repeated inside the
 // batch only with identical content (it is then recorded once).
 void ValidateTransactionBatch(const google::protobuf::RepeatedPtrField<v1::TransactionInput>& batch,
-                              const std::string& field, UnixMicros now);
+                              const std::string& field, UnixMicros now,
+                              UnixMicros earliest = kDefaultEarliestRecord);
 void ValidateInteractionBatch(const google::protobuf::RepeatedPtrField<v1::InteractionInput>& batch,
-                              const std::string& field, UnixMicros now);
+                              const std::string& field, UnixMicros now,
+                              UnixMicros earliest = kDefaultEarliestRecord);
 
 // Same content as far as a retry is concerned (everything but the key itself).
 bool SameTransaction(const v1::TransactionInput& a, const v1::TransactionInput& b);

@@ -77,15 +77,42 @@ AggregateChange InteractionChange(const pv1::Interaction& interaction) {
   return change;
 }
 
+// What a client event says about the acquisition, with the version that says it.
+AggregateChange ClientKnownChange(const pv1::Client& client) {
+  AggregateChange change;
+  change.kind = AggregateChange::Kind::kClientKnown;
+  change.client_id = client.client_id();
+  change.client_version = client.version();
+  if (client.acquisition().has_acquired_at()) {
+    change.acquired_day = DayOf(FromProtoTimestamp(client.acquisition().acquired_at()));
+  }
+  change.acquisition_channel = client.acquisition().channel();
+  change.acquisition_cost_minor = client.acquisition().cost().units();
+  change.acquisition_cost_currency = client.acquisition().cost().currency();
+  return change;
+}
+
+bool AcquisitionChanged(const pv1::ClientUpdated& updated) {
+  for (const auto& field : updated.changed_fields()) {
+    if (field == "acquisition") {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 AggregateChange AggregateChangeOf(const pv1::ProfileEvent& event) {
   AggregateChange change;
   switch (event.payload_case()) {
     case pv1::ProfileEvent::kClientCreated:
-      change.kind = AggregateChange::Kind::kClientKnown;
-      change.client_id = event.client_created().client().client_id();
-      return change;
+      return ClientKnownChange(event.client_created().client());
+    case pv1::ProfileEvent::kClientUpdated:
+      if (AcquisitionChanged(event.client_updated())) {
+        return ClientKnownChange(event.client_updated().client());
+      }
+      return change;  // other updates change nothing scoring reads
     case pv1::ProfileEvent::kTransactionRecorded:
       return TransactionChange(event.transaction_recorded().transaction());
     case pv1::ProfileEvent::kInteractionRecorded:

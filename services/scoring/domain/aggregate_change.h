@@ -35,6 +35,14 @@ struct AggregateChange {
   // kPaidOccasion of a refund: negative spend (and -1 occasion once the original is refunded
   // in full) on the refunded transaction's day; not activity of its own.
   bool refund = false;
+  // kClientKnown: the client's acquisition as of `client_version` (ClientCreated, or
+  // ClientUpdated when the acquisition changed; 0 for other changes): its day (kNever: not
+  // given), channel and cost (for cohorts and LTV/CAC, issue 17 part 7).
+  Day acquired_day = kNever;
+  int64_t client_version = 0;
+  std::string acquisition_channel;
+  int64_t acquisition_cost_minor = 0;
+  std::string acquisition_cost_currency;
 };
 
 // The change a profile event makes to its client's aggregates (kind kNone for the others).

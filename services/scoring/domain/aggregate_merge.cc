@@ -14,8 +14,15 @@ void KeepLatest(Day day, std::optional<Day>* latest) {
   }
 }
 
+void KeepEarliest(Day day, std::optional<Day>* earliest) {
+  if (!earliest->has_value() || day < **earliest) {
+    *earliest = day;
+  }
+}
+
 void CountActivity(const AggregateChange& change, ClientDelta* client) {
   KeepLatest(change.day, &client->last_activity_day);
+  KeepEarliest(change.day, &client->first_activity_day);
   switch (change.counter) {
     case ActivityCounter::kLogins:
       ++client->logins;
@@ -59,6 +66,7 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
         day.spend_minor += change.spend_minor;
         if (!change.refund) {
           KeepLatest(change.day, &client.last_activity_day);
+          KeepEarliest(change.day, &client.first_activity_day);
         }
         break;
       }
@@ -69,6 +77,14 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
         client.erased = true;
         break;
       case AggregateChange::Kind::kClientKnown:
+        if (change.client_version > client.acquired_version) {
+          client.acquired_version = change.client_version;
+          client.acquired_day = change.acquired_day;
+          client.acquisition_channel = change.acquisition_channel;
+          client.acquisition_cost_minor = change.acquisition_cost_minor;
+          client.acquisition_cost_currency = change.acquisition_cost_currency;
+        }
+        break;
       case AggregateChange::Kind::kNone:
         break;
     }

@@ -26,12 +26,22 @@ struct ClientDelta {
   std::string client_id;
   // The latest day of the read's activity (nullopt: none); the row keeps the greater one.
   std::optional<Day> last_activity_day;
+  // The earliest day of the read's activity (nullopt: none); the row keeps the smaller one, so
+  // a history loaded out of order still knows when the client was first active.
+  std::optional<Day> first_activity_day;
   std::optional<Day> last_login_day;
   int64_t logins = 0;
   int64_t events_attended = 0;
   int64_t content_uses = 0;
   int64_t shares = 0;
   bool erased = false;
+  // The acquisition said by the latest client version of the read (acquired_version 0: the
+  // read says nothing about it); the row keeps the word of the greater version.
+  Day acquired_day = kNever;
+  int64_t acquired_version = 0;
+  std::string acquisition_channel;
+  int64_t acquisition_cost_minor = 0;
+  std::string acquisition_cost_currency;
 };
 
 // A read's changes merged so storage writes one row per key: paid days ordered by (client,
@@ -42,9 +52,10 @@ struct MergedAggregateChanges {
   std::vector<ClientDelta> clients;
 };
 
-// Merges the changes of one tenant's events. Every change commutes (sums, the greatest day,
-// erasure once and for all), so applying the merge equals applying the changes one by one in
-// any order. kNone changes are left out.
+// Merges the changes of one tenant's events. Every change commutes (sums, the greatest or
+// smallest day, erasure once and for all, the acquisition of the greatest client version), so
+// applying the merge equals applying the changes one by one in any order. kNone changes are
+// left out.
 MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>& changes);
 
 }  // namespace clienttier::scoring

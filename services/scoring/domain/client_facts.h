@@ -20,6 +20,14 @@ struct ClientFacts {
   // Purchases (transaction kind PURCHASE) and sessions (kind SESSION) both carry revenue;
   // "purchase" below means either, as both are paid occasions.
   Day first_purchase_day = kNever;
+  // The day the organisation says it acquired the client (client-profile's
+  // acquisition.acquired_at); kNever when it did not say or it is after as_of.
+  Day acquired_day = kNever;
+  // How and at what cost it was acquired (client-profile's acquisition; cost in
+  // `acquisition_cost_currency`, unconverted; 0 and "" when not given).
+  std::string acquisition_channel;
+  int64_t acquisition_cost_minor = 0;
+  std::string acquisition_cost_currency;
   Day last_purchase_day = kNever;
   int64_t purchase_count = 0;         // lifetime paid transactions
   int64_t purchase_days = 0;          // distinct days with a paid transaction (BG/NBD: x + 1)
@@ -43,7 +51,8 @@ struct ClientFacts {
   int64_t sessions_90d = 0;
 
   // Interactions.
-  Day last_activity_day = kNever;  // any transaction or interaction
+  Day first_activity_day = kNever;  // any transaction or interaction (kNever: after as_of)
+  Day last_activity_day = kNever;   // any transaction or interaction
   Day last_login_day = kNever;
   int64_t events_attended = 0;
   int64_t content_uses = 0;

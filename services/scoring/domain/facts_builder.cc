@@ -79,6 +79,17 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
       activity.last_activity_day <= as_of ? activity.last_activity_day : kNever;
   facts.last_activity_day = std::max(last_activity, facts.last_purchase_day);
   facts.last_login_day = activity.last_login_day <= as_of ? activity.last_login_day : kNever;
+  facts.acquired_day = activity.acquired_day <= as_of ? activity.acquired_day : kNever;
+  facts.acquisition_channel = activity.acquisition_channel;
+  facts.acquisition_cost_minor = activity.acquisition_cost_minor;
+  facts.acquisition_cost_currency = activity.acquisition_cost_currency;
+  // Rows from before migration 007 may lack the day; the first paid day is then the best word.
+  const Day first_activity =
+      activity.first_activity_day <= as_of ? activity.first_activity_day : kNever;
+  facts.first_activity_day = first_activity == kNever ? facts.first_purchase_day
+                             : facts.first_purchase_day == kNever
+                                 ? first_activity
+                                 : std::min(first_activity, facts.first_purchase_day);
   facts.events_attended = activity.events_attended;
   facts.content_uses = activity.content_uses;
   facts.shares = activity.shares;

@@ -23,6 +23,11 @@ struct PaidDay {
 struct ActivityCounters {
   Day last_activity_day = kNever;
   Day last_login_day = kNever;
+  Day first_activity_day = kNever;
+  Day acquired_day = kNever;  // given by the organisation (ClientFacts::acquired_day)
+  std::string acquisition_channel;
+  int64_t acquisition_cost_minor = 0;
+  std::string acquisition_cost_currency;
   int64_t events_attended = 0;
   int64_t content_uses = 0;
   int64_t shares = 0;

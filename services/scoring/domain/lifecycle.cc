@@ -31,6 +31,20 @@ Day LastActiveDay(const ClientFacts& facts) {
   return std::max({facts.last_activity_day, facts.last_purchase_day, facts.last_login_day});
 }
 
+Day RelationshipStartDay(const ClientFacts& facts) {
+  const Day first_purchase =
+      facts.first_purchase_day == kNever ? facts.last_purchase_day : facts.first_purchase_day;
+  // Activity before the given acquisition day (a history loaded with a later acquired_at)
+  // still shows the relationship was older: the earliest of the days known.
+  Day start = kNever;
+  for (const Day day : {facts.acquired_day, facts.first_activity_day, first_purchase}) {
+    if (day != kNever && (start == kNever || day < start)) {
+      start = day;
+    }
+  }
+  return start;
+}
+
 int64_t InactiveDays(const ClientFacts& facts, Day as_of) {
   const Day last_active = LastActiveDay(facts);
   if (last_active == kNever) {
@@ -52,8 +66,7 @@ LifecycleStage ClassifyLifecycle(const ClientFacts& facts, std::optional<double>
   if (inactive_days >= config.dormant_days) {
     return LifecycleStage::kDormant;
   }
-  const Day first_day =
-      facts.first_purchase_day == kNever ? facts.last_purchase_day : facts.first_purchase_day;
+  const Day first_day = RelationshipStartDay(facts);
   if (as_of < AddCalendarMonths(first_day, config.onboarding_months)) {
     return LifecycleStage::kOnboarding;
   }

@@ -22,6 +22,10 @@ const char* Name(LifecycleStage stage);
 // The last day the client did anything scoring sees: a transaction, an interaction or a login.
 // kNever when there is none.
 Day LastActiveDay(const ClientFacts& facts);
+// When the relationship began: the acquisition day the organisation gave (issue 17 part 1), or
+// the first activity (transaction or interaction) when that is earlier or the day was not
+// given. kNever: none of them.
+Day RelationshipStartDay(const ClientFacts& facts);
 // as_of - LastActiveDay; -1 when the client was never active.
 int64_t InactiveDays(const ClientFacts& facts, Day as_of);
 
@@ -29,8 +33,8 @@ int64_t InactiveDays(const ClientFacts& facts, Day as_of);
 //   prospect:   no purchase (a prospect cannot lapse; it never started)
 //   churned:    inactive >= churned_days, or P(alive) known and < churned_p_alive
 //   dormant:    inactive >= dormant_days
-//   onboarding: as_of < first purchase + onboarding_months calendar months
-//   mature:     as_of > first purchase + growth_months calendar months
+//   onboarding: as_of < RelationshipStartDay + onboarding_months calendar months
+//   mature:     as_of > RelationshipStartDay + growth_months calendar months
 //   growth:     otherwise (exactly 3 months and exactly 12 months are growth)
 LifecycleStage ClassifyLifecycle(const ClientFacts& facts, std::optional<double> p_alive,
                                  const LifecycleConfig& config, Day as_of);

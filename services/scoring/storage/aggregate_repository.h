@@ -13,6 +13,7 @@
 #include "services/scoring/domain/aggregate_merge.h"
 #include "services/scoring/domain/client_facts.h"
 #include "services/scoring/domain/exchange_rates.h"
+#include "services/scoring/domain/facts_builder.h"
 
 namespace clienttier::scoring {
 
@@ -45,6 +46,12 @@ class AggregateRepository {
                                                  const SpendConversion& conversion, Day as_of,
                                                  int bucket, const std::string& after_client_id,
                                                  int limit) = 0;
+
+  // The stored paid-day rows (every day and currency, net of refunds, as kept) of those of
+  // `client_ids` that have any, by client id: what the cohort report counts month by month.
+  virtual std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) = 0;
 
   // How many known, not erased clients the tenant has in `buckets` (a shard's progress total).
   virtual int64_t CountClients(Transaction& transaction, const std::string& tenant_id,

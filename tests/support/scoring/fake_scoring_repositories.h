@@ -51,6 +51,7 @@ class FakeAggregateRepository final : public AggregateRepository {
   struct Client {
     ActivityCounters counters;
     bool erased = false;
+    int64_t acquired_version = 0;
     std::map<std::pair<Day, std::string>, PaidDay> days;  // by (day, currency)
   };
 
@@ -70,6 +71,12 @@ class FakeAggregateRepository final : public AggregateRepository {
       if (delta.last_activity_day) {
         Touch(client, *delta.last_activity_day);
       }
+      if (delta.first_activity_day) {
+        const Day known = client.counters.first_activity_day;
+        client.counters.first_activity_day = known == kNever
+                                                 ? *delta.first_activity_day
+                                                 : std::min(known, *delta.first_activity_day);
+      }
       if (delta.last_login_day) {
         client.counters.last_login_day =
             std::max(client.counters.last_login_day, *delta.last_login_day);
@@ -79,6 +86,13 @@ class FakeAggregateRepository final : public AggregateRepository {
       client.counters.content_uses += delta.content_uses;
       client.counters.shares += delta.shares;
       client.erased = client.erased || delta.erased;
+      if (delta.acquired_version > client.acquired_version) {
+        client.acquired_version = delta.acquired_version;
+        client.counters.acquired_day = delta.acquired_day;
+        client.counters.acquisition_channel = delta.acquisition_channel;
+        client.counters.acquisition_cost_minor = delta.acquisition_cost_minor;
+        client.counters.acquisition_cost_currency = delta.acquisition_cost_currency;
+      }
     }
   }
 
@@ -115,6 +129,22 @@ class FakeAggregateRepository final : public AggregateRepository {
     }
     facts_listed += static_cast<int64_t>(facts.size());
     return facts;
+  }
+
+  std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override {
+    std::map<std::string, std::vector<PaidDay>> days;
+    for (const std::string& client_id : client_ids) {
+      const auto found = clients.find({tenant_id, client_id});
+      if (found == clients.end()) {
+        continue;
+      }
+      for (const auto& [key, day] : found->second.days) {
+        days[client_id].push_back(day);
+      }
+    }
+    return days;
   }
 
   int64_t CountClients(Transaction& /*transaction*/, const std::string& tenant_id,

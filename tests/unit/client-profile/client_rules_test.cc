@@ -1,4 +1,5 @@
 #include "services/client-profile/domain/client_rules.h"
+#include "services/client-profile/domain/record_settings.h"
 
 #include <gtest/gtest.h>
 
@@ -30,7 +31,7 @@ v1::Client ValidClient() {
 
 std::string InvalidMessage(const v1::Client& client) {
   try {
-    ValidateClient(client, "client");
+    ValidateClient(client, "client", kNow);
   } catch (const DomainError& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kInvalid);
     return error.what();
@@ -73,6 +74,21 @@ TEST(ClientRulesTest, NamesTheFieldOfEachViolation) {
     tag->set_value("t" + std::to_string(i));
   }
   EXPECT_EQ(InvalidMessage(client), "client.tags: at most 64 tags");
+}
+
+// Issue 17 part 1: when the organisation acquired the client, older than any record allowed.
+TEST(ClientRulesTest, AcquiredAtFrom1900ToADayAfterNow) {
+  v1::Client client = ValidClient();
+  *client.mutable_acquisition()->mutable_acquired_at() =
+      ToProtoTimestamp(kDefaultEarliestRecord - 365 * kMicrosPerDay);  // 1989: before the floor
+  EXPECT_EQ(InvalidMessage(client), "");
+  *client.mutable_acquisition()->mutable_acquired_at() = ToProtoTimestamp(kNow + kMicrosPerDay);
+  EXPECT_EQ(InvalidMessage(client), "");
+  *client.mutable_acquisition()->mutable_acquired_at() = ToProtoTimestamp(kNow + 2 * kMicrosPerDay);
+  EXPECT_EQ(InvalidMessage(client).rfind("client.acquisition.acquired_at: ", 0), 0U);
+  *client.mutable_acquisition()->mutable_acquired_at() =
+      ToProtoTimestamp(kOldestEarliestRecord - kMicrosPerSecond);
+  EXPECT_EQ(InvalidMessage(client).rfind("client.acquisition.acquired_at: ", 0), 0U);
 }
 
 TEST(ClientRulesTest, NewClientSetsOutputFieldsAndDedupesTags) {
@@ -128,18 +144,18 @@ TEST(ClientRulesTest, UpdateRequestValidation) {
   v1::UpdateClientRequest request;
   request.mutable_client()->set_client_id("c-1");
   request.set_expected_version(1);
-  EXPECT_THROW(ValidateUpdate(request), DomainError);  // empty mask
+  EXPECT_THROW(ValidateUpdate(request, kNow), DomainError);  // empty mask
   request.mutable_update_mask()->add_paths("version");
   try {
-    ValidateUpdate(request);
+    ValidateUpdate(request, kNow);
     FAIL();
   } catch (const DomainError& error) {
     EXPECT_STREQ(error.what(), "update_mask: unknown or read-only path 'version'");
   }
   request.mutable_update_mask()->set_paths(0, "email");
-  EXPECT_NO_THROW(ValidateUpdate(request));
+  EXPECT_NO_THROW(ValidateUpdate(request, kNow));
   request.set_expected_version(0);
-  EXPECT_THROW(ValidateUpdate(request), DomainError);
+  EXPECT_THROW(ValidateUpdate(request, kNow), DomainError);
 }
 
 TEST(ClientRulesTest, ErasureKeepsNoPersonalData) {

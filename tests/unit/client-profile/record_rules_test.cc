@@ -52,10 +52,57 @@ TEST(RecordRulesTest, TransactionTimeWindow) {
   EXPECT_EQ(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
   *input.mutable_occurred_at() = ToProtoTimestamp(kNow + kFutureSlack + kMicrosPerSecond);
   EXPECT_NE(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
-  *input.mutable_occurred_at() = ToProtoTimestamp(kEarliestRecord - kMicrosPerSecond);
+  *input.mutable_occurred_at() = ToProtoTimestamp(kDefaultEarliestRecord - kMicrosPerSecond);
   EXPECT_NE(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
   input.clear_occurred_at();
   EXPECT_EQ(Message([&] { ValidateTransaction(input, "t", kNow); }), "t.occurred_at: required");
+}
+
+// Issue 17 part 1: the floor is the tenant's; 1990-01-01 unless it set another.
+TEST(RecordRulesTest, TheFloorIsTheTenantsOwn) {
+  auto input = ValidTransaction("k");
+  const UnixMicros day_before_2000 = 946'684'800LL * kMicrosPerSecond - kMicrosPerDay;
+  *input.mutable_occurred_at() = ToProtoTimestamp(day_before_2000);
+  EXPECT_EQ(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
+  *input.mutable_occurred_at() = ToProtoTimestamp(kDefaultEarliestRecord);
+  EXPECT_EQ(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
+
+  const UnixMicros floor_1980 = kDefaultEarliestRecord - 3653 * kMicrosPerDay;
+  *input.mutable_occurred_at() = ToProtoTimestamp(floor_1980);
+  EXPECT_NE(Message([&] { ValidateTransaction(input, "t", kNow); }), "");
+  EXPECT_EQ(Message([&] { ValidateTransaction(input, "t", kNow, floor_1980); }), "");
+  EXPECT_NE(Message([&] { ValidateTransaction(input, "t", kNow, floor_1980 + 1); }), "");
+
+  v1::InteractionInput interaction;
+  interaction.set_idempotency_key("i");
+  interaction.set_client_id("c");
+  interaction.set_kind(v1::INTERACTION_KIND_SHARE);
+  *interaction.mutable_occurred_at() = ToProtoTimestamp(floor_1980);
+  EXPECT_EQ(Message([&] { ValidateInteraction(interaction, "i", kNow, floor_1980); }), "");
+  EXPECT_NE(Message([&] { ValidateInteraction(interaction, "i", kNow); }), "");
+
+  google::protobuf::RepeatedPtrField<v1::TransactionInput> batch;
+  *batch.Add() = input;
+  EXPECT_EQ(Message([&] { ValidateTransactionBatch(batch, "transactions", kNow, floor_1980); }),
+            "");
+  EXPECT_EQ(Message([&] {
+              ValidateTransactionBatch(batch, "transactions", kNow);
+            }).rfind("transactions[0].occurred_at: ", 0),
+            0U);
+}
+
+TEST(RecordRulesTest, RecordSettingsFloorFrom1900ToNow) {
+  EXPECT_EQ(EarliestRecord(DefaultRecordSettings()), kDefaultEarliestRecord);
+  EXPECT_EQ(DefaultRecordSettings().version(), 0);
+  v1::RecordSettings settings;
+  EXPECT_EQ(Message([&] { ValidateRecordSettings(settings, kNow); }),
+            "settings.earliest_record: required");
+  *settings.mutable_earliest_record() = ToProtoTimestamp(kOldestEarliestRecord);
+  EXPECT_EQ(Message([&] { ValidateRecordSettings(settings, kNow); }), "");
+  *settings.mutable_earliest_record() = ToProtoTimestamp(kOldestEarliestRecord - 1);
+  EXPECT_NE(Message([&] { ValidateRecordSettings(settings, kNow); }), "");
+  *settings.mutable_earliest_record() = ToProtoTimestamp(kNow + 1);
+  EXPECT_NE(Message([&] { ValidateRecordSettings(settings, kNow); }), "");
 }
 
 TEST(RecordRulesTest, KindMustBeKnownAndSet) {

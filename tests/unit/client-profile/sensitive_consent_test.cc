@@ -32,7 +32,7 @@ v1::Client ClientWithEmailConsent() {
 
 std::string InvalidMessage(const v1::Client& client) {
   try {
-    ValidateClient(client, "client");
+    ValidateClient(client, "client", kNow);
   } catch (const DomainError& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kInvalid);
     return error.what();

@@ -119,5 +119,95 @@ TEST(MergeAggregateChangesTest, ChangesScoringDoesNotUseLeaveNothing) {
   EXPECT_TRUE(MergeAggregateChanges({}).clients.empty());
 }
 
+// Issue 17 part 1: client events carry the acquisition day; in any order, the latest client
+// version's word is kept.
+AggregateChange Known(const std::string& client_id, int64_t version, Day acquired_day) {
+  AggregateChange change = OfKind(AggregateChange::Kind::kClientKnown, client_id);
+  change.client_version = version;
+  change.acquired_day = acquired_day;
+  return change;
+}
+
+TEST(MergeAggregateChangesTest, TheAcquisitionDayOfTheLatestClientVersionWins) {
+  for (const auto& changes : std::vector<std::vector<AggregateChange>>{
+           {Known("c1", 1, 100), Known("c1", 3, kNever), Known("c1", 2, 300), Paid("c1", 50, 9)},
+           {Paid("c1", 50, 9), Known("c1", 2, 300), Known("c1", 3, kNever), Known("c1", 1, 100)}}) {
+    const MergedAggregateChanges merged = MergeAggregateChanges(changes);
+    ASSERT_EQ(merged.clients.size(), 1u);
+    EXPECT_EQ(merged.clients[0].acquired_version, 3);
+    EXPECT_EQ(merged.clients[0].acquired_day, kNever);  // version 3 cleared it
+  }
+  const MergedAggregateChanges two =
+      MergeAggregateChanges({Known("c1", 2, 300), Known("c1", 1, 100)});
+  EXPECT_EQ(two.clients[0].acquired_day, 300);
+  const MergedAggregateChanges none = MergeAggregateChanges({Paid("c1", 50, 9)});
+  EXPECT_EQ(none.clients[0].acquired_version, 0);  // says nothing: the row keeps its day
+}
+
+TEST(MergeAggregateChangesTest, TheChannelAndCostFollowTheLatestClientVersion) {
+  AggregateChange first = Known("c1", 1, 100);
+  first.acquisition_channel = "referral";
+  first.acquisition_cost_minor = 500;
+  first.acquisition_cost_currency = "CNY";
+  AggregateChange second = Known("c1", 2, 100);
+  second.acquisition_channel = "search_ads";
+  second.acquisition_cost_minor = 900;
+  second.acquisition_cost_currency = "USD";
+  for (const auto& changes :
+       std::vector<std::vector<AggregateChange>>{{first, second}, {second, first}}) {
+    const ClientDelta client = MergeAggregateChanges(changes).clients.at(0);
+    EXPECT_EQ(client.acquisition_channel, "search_ads");
+    EXPECT_EQ(client.acquisition_cost_minor, 900);
+    EXPECT_EQ(client.acquisition_cost_currency, "USD");
+  }
+}
+
+// The first activity is the smallest day of any transaction or interaction, in any order; a
+// refund is not activity of its own.
+TEST(MergeAggregateChangesTest, TheFirstActivityIsTheEarliestDayInAnyOrder) {
+  AggregateChange refund = Paid("c1", 5, -50);
+  refund.refund = true;
+  for (const auto& changes : std::vector<std::vector<AggregateChange>>{
+           {Paid("c1", 40, 100), Activity("c1", 20, ActivityCounter::kLogins), refund},
+           {refund, Activity("c1", 20, ActivityCounter::kLogins), Paid("c1", 40, 100)}}) {
+    const ClientDelta client = MergeAggregateChanges(changes).clients.at(0);
+    ASSERT_TRUE(client.first_activity_day.has_value());
+    EXPECT_EQ(*client.first_activity_day, 20);
+    EXPECT_EQ(*client.last_activity_day, 40);
+  }
+  EXPECT_FALSE(MergeAggregateChanges({Known("c1", 1, 100)}).clients.at(0).first_activity_day);
+}
+
+TEST(MergeAggregateChangesTest, ClientEventsSayTheAcquisitionDay) {
+  namespace pv1 = ::clienttier::profile::v1;
+  pv1::ProfileEvent created;
+  pv1::Client* client = created.mutable_client_created()->mutable_client();
+  client->set_client_id("c1");
+  client->set_version(1);
+  client->mutable_acquisition()->mutable_acquired_at()->set_seconds(-86400 * 3 + 10);  // 1969
+  client->mutable_acquisition()->set_channel("search_ads");
+  client->mutable_acquisition()->mutable_cost()->set_units(12000);
+  client->mutable_acquisition()->mutable_cost()->set_currency("CNY");
+  AggregateChange change = AggregateChangeOf(created);
+  EXPECT_EQ(change.kind, AggregateChange::Kind::kClientKnown);
+  EXPECT_EQ(change.client_version, 1);
+  EXPECT_EQ(change.acquired_day, -3);
+  EXPECT_EQ(change.acquisition_channel, "search_ads");
+  EXPECT_EQ(change.acquisition_cost_minor, 12000);
+  EXPECT_EQ(change.acquisition_cost_currency, "CNY");
+
+  pv1::ProfileEvent updated;
+  *updated.mutable_client_updated()->mutable_client() = *client;
+  updated.mutable_client_updated()->mutable_client()->set_version(2);
+  updated.mutable_client_updated()->add_changed_fields("tags");
+  EXPECT_EQ(AggregateChangeOf(updated).kind, AggregateChange::Kind::kNone);
+  updated.mutable_client_updated()->add_changed_fields("acquisition");
+  updated.mutable_client_updated()->mutable_client()->mutable_acquisition()->clear_acquired_at();
+  change = AggregateChangeOf(updated);
+  EXPECT_EQ(change.kind, AggregateChange::Kind::kClientKnown);
+  EXPECT_EQ(change.client_version, 2);
+  EXPECT_EQ(change.acquired_day, kNever);
+}
+
 }  // namespace
 }  // namespace clienttier::scoring

@@ -24,6 +24,34 @@ TEST(FactsBuilderTest, AClientWithNoPaidDaysHasNoPurchase) {
   EXPECT_EQ(facts.last_activity_day, kAsOf - 3);
 }
 
+// Issue 17 part 1: the acquisition as client-profile said it, the acquisition day and the
+// first activity only when on or before as_of, and the first paid day when the stored first
+// activity is missing (rows older than migration 007) or later.
+TEST(FactsBuilderTest, TheAcquisitionAndTheFirstActivityAsOfTheDay) {
+  ActivityCounters activity;
+  activity.acquired_day = kAsOf - 100;
+  activity.first_activity_day = kAsOf - 50;
+  activity.acquisition_channel = "referral";
+  activity.acquisition_cost_minor = 3000;
+  activity.acquisition_cost_currency = "CNY";
+  ClientFacts facts = BuildClientFacts("c1", {Paid(kAsOf - 60, 1, 0, 100)}, activity, "CNY", kAsOf);
+  EXPECT_EQ(facts.acquired_day, kAsOf - 100);
+  EXPECT_EQ(facts.first_activity_day, kAsOf - 60);
+  EXPECT_EQ(facts.acquisition_channel, "referral");
+  EXPECT_EQ(facts.acquisition_cost_minor, 3000);
+  EXPECT_EQ(facts.acquisition_cost_currency, "CNY");
+
+  facts = BuildClientFacts("c1", {}, activity, "CNY", kAsOf - 70);
+  EXPECT_EQ(facts.acquired_day, kAsOf - 100);
+  EXPECT_EQ(facts.first_activity_day, kNever);  // after that as-of
+  facts = BuildClientFacts("c1", {}, activity, "CNY", kAsOf - 101);
+  EXPECT_EQ(facts.acquired_day, kNever);
+
+  activity.first_activity_day = kNever;
+  facts = BuildClientFacts("c1", {Paid(kAsOf - 60, 1, 0, 100)}, activity, "CNY", kAsOf);
+  EXPECT_EQ(facts.first_activity_day, kAsOf - 60);
+}
+
 TEST(FactsBuilderTest, WindowsIncludeTheAsOfDayAndExcludeTheDayThirtyDaysBefore) {
   const ClientFacts facts = BuildClientFacts(
       "c1",

@@ -45,6 +45,32 @@ TEST(LifecycleTest, TenureBoundariesInCalendarMonths) {
   EXPECT_EQ(Stage(ActiveClient(DayFromCivil({2025, 6, 14}))), LifecycleStage::kMature);
 }
 
+// Issue 17 part 1: tenure counts from the acquisition day the organisation gave; without it,
+// or when a purchase came earlier, from the first purchase.
+TEST(LifecycleTest, TenureCountsFromTheAcquisitionDay) {
+  ClientFacts facts = ActiveClient(kAsOf - 5);
+  EXPECT_EQ(RelationshipStartDay(facts), kAsOf - 5);
+  facts.acquired_day = DayFromCivil({2020, 1, 1});
+  EXPECT_EQ(RelationshipStartDay(facts), DayFromCivil({2020, 1, 1}));
+  EXPECT_EQ(Stage(facts), LifecycleStage::kMature);
+  facts.acquired_day = DayFromCivil({2026, 1, 15});  // five months: growth
+  EXPECT_EQ(Stage(facts), LifecycleStage::kGrowth);
+  facts.acquired_day = kAsOf - 1;  // acquired after its first purchase: the purchase counts
+  EXPECT_EQ(RelationshipStartDay(facts), kAsOf - 5);
+  EXPECT_EQ(Stage(facts), LifecycleStage::kOnboarding);
+
+  // Without an acquisition day, the first activity counts, a login before the first purchase too.
+  facts.acquired_day = kNever;
+  facts.first_activity_day = DayFromCivil({2025, 1, 1});
+  EXPECT_EQ(RelationshipStartDay(facts), DayFromCivil({2025, 1, 1}));
+  EXPECT_EQ(Stage(facts), LifecycleStage::kMature);
+
+  ClientFacts prospect;
+  prospect.acquired_day = DayFromCivil({2020, 1, 1});
+  EXPECT_EQ(RelationshipStartDay(prospect), DayFromCivil({2020, 1, 1}));
+  EXPECT_EQ(Stage(prospect), LifecycleStage::kProspect);  // still never bought
+}
+
 TEST(LifecycleTest, OnePurchaseClient) {
   ClientFacts facts;
   facts.first_purchase_day = kAsOf - 10;

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "tools/tierctl/cohort_grid.h"
 #include "tools/tierctl/money_text.h"
 #include "tools/tierctl/output.h"
 #include "tools/tierctl/request_builder.h"
@@ -206,6 +210,35 @@ TEST(Output, CsvQuotesCellsAndWritesOneRowPerListItem) {
 TEST(Output, ProgressBarShowsTheShareDone) {
   EXPECT_EQ(ProgressBar(50, 100, 10), "[#####     ] 50%  50/100");
   EXPECT_EQ(ProgressBar(0, 0, 4), "[####] 100%  0/0");
+}
+
+// GetCohortReport: the cohorts as grids, months since across, besides the generic tables.
+TEST(Output, ACohortReportIsAGridOfRetentionAndCumulativeRevenue) {
+  sv1::CohortReport report;
+  report.set_currency("CNY");
+  sv1::CohortRow& january = *report.add_cohorts();
+  january.set_acquisition_month("2024-01");
+  january.set_clients(3);
+  for (const auto& [retention, cumulative] :
+       std::vector<std::pair<double, double>>{{200.0 / 3, 500.0}, {100.0 / 3, 866.6667}}) {
+    sv1::CohortCell& cell = *january.add_cells();
+    cell.set_retention_percent(retention);
+    cell.set_cumulative_revenue_per_client_minor(cumulative);
+  }
+  sv1::CohortRow& february = *report.add_cohorts();
+  february.set_acquisition_month("2024-02");
+  february.set_clients(1);
+  february.add_cells()->set_retention_percent(100.0);
+  const std::string table = ToTable(report);
+  EXPECT_NE(table.find("retention % by months since acquisition:\nmonth    clients  m0     m1\n"
+                       "2024-01  3        66.7   33.3\n2024-02  1        100.0\n"),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("cumulative revenue per client (CNY) by months since acquisition:\n"
+                       "month    clients  m0    m1\n2024-01  3        5.00  8.67\n"),
+            std::string::npos)
+      << table;
+  EXPECT_TRUE(CohortGrid(sv1::Score()).empty());
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace {
 constexpr char kClientColumns[] =
     "client_id, version, display_name, email, phone, region, city_tier, age_band, gender,"
     " occupation, income_band, acquisition_channel, acquisition_cost_units,"
-    " acquisition_cost_currency, erased, created_at, updated_at, erased_at";
+    " acquisition_cost_currency, erased, created_at, updated_at, erased_at, acquired_at";
+constexpr int kClientColumnCount = 19;
 
 std::string NullableString(sql::ResultSet& row, int column) {
   return row.isNull(column) ? std::string() : std::string(row.getString(column));
@@ -53,10 +54,13 @@ v1::Client ReadClientRow(sql::ResultSet& row) {
   if (!row.isNull(18)) {
     *client.mutable_erased_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(18)));
   }
+  if (!row.isNull(19)) {
+    *acquisition->mutable_acquired_at() = ToProtoTimestamp(ParseSqlDatetime(row.getString(19)));
+  }
   return client;
 }
 
-// Binds the 18 client columns starting at `index`.
+// Binds the kClientColumnCount client columns starting at `index`.
 void BindClient(sql::PreparedStatement& statement, int index, const v1::Client& client) {
   statement.setString(index++, client.client_id());
   statement.setInt64(index++, client.version());
@@ -77,6 +81,12 @@ void BindClient(sql::PreparedStatement& statement, int index, const v1::Client& 
   statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.updated_at())));
   if (client.has_erased_at()) {
     statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.erased_at())));
+  } else {
+    statement.setNull(index++, 0);
+  }
+  if (client.acquisition().has_acquired_at()) {
+    statement.setString(index++,
+                        FormatSqlDatetime(FromProtoTimestamp(client.acquisition().acquired_at())));
   } else {
     statement.setNull(index++, 0);
   }
@@ -190,14 +200,14 @@ void InsertClients(sql::Connection& connection, const std::string& tenant_id,
   if (clients.empty()) {
     return;
   }
-  auto insert =
-      Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") + kClientColumns +
-                              ") VALUES " + RowPlaceholders(clients.size(), 19));
+  auto insert = Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") +
+                                        kClientColumns + ") VALUES " +
+                                        RowPlaceholders(clients.size(), kClientColumnCount + 1));
   int index = 1;
   for (const auto& client : clients) {
     insert->setString(index, tenant_id);
     BindClient(*insert, index + 1, client);
-    index += 19;
+    index += kClientColumnCount + 1;
   }
   insert->executeUpdate();
   InsertConsentsAndTags(connection, tenant_id, clients);

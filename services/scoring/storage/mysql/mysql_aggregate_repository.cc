@@ -63,8 +63,9 @@ void UpsertClients(sql::Connection& connection, const std::string& tenant_id,
     SqlText upsert(connection);
     upsert.Sql(
         "INSERT INTO client_aggregates (tenant_id, client_id, last_activity_day, "
-        "last_login_day, logins, events_attended, content_uses, shares, erased, updated_at) "
-        "VALUES ");
+        "last_login_day, logins, events_attended, content_uses, shares, erased, updated_at, "
+        "acquired_day, acquired_version, acquisition_channel, acquisition_cost_minor, "
+        "acquisition_cost_currency, first_activity_day) VALUES ");
     for (size_t i = begin; i < end; ++i) {
       const ClientDelta& client = clients[i];
       upsert.Row().Str(tenant_id).Str(client.client_id);
@@ -76,6 +77,13 @@ void UpsertClients(sql::Connection& connection, const std::string& tenant_id,
           .Int(client.shares)
           .Int(client.erased ? 1 : 0)
           .Str(updated_at);
+      DayOrNull(upsert, client.acquired_day == kNever ? std::nullopt
+                                                      : std::optional<Day>(client.acquired_day));
+      upsert.Int(client.acquired_version)
+          .Str(client.acquisition_channel)
+          .Int(client.acquisition_cost_minor)
+          .Str(client.acquisition_cost_currency);
+      DayOrNull(upsert, client.first_activity_day);
     }
     upsert
         .Sql(
@@ -84,11 +92,23 @@ void UpsertClients(sql::Connection& connection, const std::string& tenant_id,
             "VALUES(last_activity_day)), last_activity_day, VALUES(last_activity_day)), "
             "last_login_day = COALESCE(GREATEST(last_login_day, VALUES(last_login_day)), "
             "last_login_day, VALUES(last_login_day)), "
+            "first_activity_day = COALESCE(LEAST(first_activity_day, "
+            "VALUES(first_activity_day)), first_activity_day, VALUES(first_activity_day)), "
             "logins = logins + VALUES(logins), "
             "events_attended = events_attended + VALUES(events_attended), "
             "content_uses = content_uses + VALUES(content_uses), "
             "shares = shares + VALUES(shares), "
             "erased = GREATEST(erased, VALUES(erased)), "
+            // Before acquired_version: MariaDB assigns left to right, with updated values.
+            "acquired_day = IF(VALUES(acquired_version) > acquired_version, "
+            "VALUES(acquired_day), acquired_day), "
+            "acquisition_channel = IF(VALUES(acquired_version) > acquired_version, "
+            "VALUES(acquisition_channel), acquisition_channel), "
+            "acquisition_cost_minor = IF(VALUES(acquired_version) > acquired_version, "
+            "VALUES(acquisition_cost_minor), acquisition_cost_minor), "
+            "acquisition_cost_currency = IF(VALUES(acquired_version) > acquired_version, "
+            "VALUES(acquisition_cost_currency), acquisition_cost_currency), "
+            "acquired_version = GREATEST(acquired_version, VALUES(acquired_version)), "
             "updated_at = VALUES(updated_at)")
         .Execute();
   }
@@ -99,6 +119,12 @@ ActivityCounters ReadCounters(sql::ResultSet& row) {
   counters.last_activity_day =
       row.isNull("last_activity_day") ? kNever : row.getInt64("last_activity_day");
   counters.last_login_day = row.isNull("last_login_day") ? kNever : row.getInt64("last_login_day");
+  counters.acquired_day = row.isNull("acquired_day") ? kNever : row.getInt64("acquired_day");
+  counters.first_activity_day =
+      row.isNull("first_activity_day") ? kNever : row.getInt64("first_activity_day");
+  counters.acquisition_channel = row.getString("acquisition_channel");
+  counters.acquisition_cost_minor = row.getInt64("acquisition_cost_minor");
+  counters.acquisition_cost_currency = row.getString("acquisition_cost_currency");
   counters.events_attended = row.getInt64("events_attended");
   counters.content_uses = row.getInt64("content_uses");
   counters.shares = row.getInt64("shares");
@@ -246,6 +272,28 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
     facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], conversion, as_of));
   }
   return facts;
+}
+
+std::map<std::string, std::vector<PaidDay>> MySqlAggregateRepository::LoadPaidDays(
+    Transaction& transaction, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
+  std::map<std::string, std::vector<PaidDay>> days;
+  if (client_ids.empty()) {
+    return days;
+  }
+  SqlText query(ConnectionOf(transaction));
+  query
+      .Sql(
+          "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
+          "client_activity_days WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  for (auto rows = query.Query(); rows->next();) {
+    days[rows->getString("client_id")].push_back(ReadPaidDay(*rows));
+  }
+  return days;
 }
 
 int64_t MySqlAggregateRepository::CountClients(Transaction& transaction,

@@ -19,6 +19,9 @@ class MySqlAggregateRepository final : public AggregateRepository {
                                          const std::string& after_client_id, int limit) override;
   int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
                        const std::vector<int>& buckets) override;
+  std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<std::string>& client_ids) override;
   void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                            const std::vector<ClientFacts>& clients) override;
 };
