@@ -1,6 +1,7 @@
 #include "services/client-profile/profile_service.h"
 
 #include "common/validation/validation.h"
+#include "services/client-profile/domain/client_merge.h"
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/record_rules.h"
 #include "services/client-profile/domain/service_view.h"
@@ -111,6 +112,21 @@ grpc::Status ProfileService::EraseClient(grpc::ServerContext* context,
     validation::CheckText("reason", request->reason(), 256, true);
     *response =
         clients_.Erase(caller.tenant_id, request->client_id(), request->reason(), caller.key_id);
+  });
+}
+
+// Admin, like EraseClient: a merge cannot be undone and moves one record's personal data,
+// consents and history onto another, so it needs the same authority as removing them.
+grpc::Status ProfileService::MergeClients(grpc::ServerContext* context,
+                                          const v1::MergeClientsRequest* request,
+                                          v1::MergeClientsResponse* response) {
+  return runner_.Run(context, "MergeClients", Role::kAdmin, [&](const Caller& caller) {
+    ValidateMerge(*request);
+    *response = clients_.Merge(caller.tenant_id, *request, caller.key_id);
+    if (caller.service) {
+      StripForService(*response->mutable_survivor());
+      StripForService(*response->mutable_duplicate());
+    }
   });
 }
 

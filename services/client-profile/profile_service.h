@@ -68,6 +68,8 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
                                  v1::RecordSettings* response) override;
   grpc::Status PurgeExpired(grpc::ServerContext* context, const v1::PurgeExpiredRequest* request,
                             v1::PurgeExpiredResponse* response) override;
+  grpc::Status MergeClients(grpc::ServerContext* context, const v1::MergeClientsRequest* request,
+                            v1::MergeClientsResponse* response) override;
 
  private:
   RpcRunner& runner_;

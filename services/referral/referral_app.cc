@@ -70,7 +70,8 @@ ReferralApp::ReferralApp(ReferralAppConfig config)
   registration_ = std::make_unique<Registration>(transactions, codes_repository_,
                                                  referral_repository_, outbox_, *settings_, clock);
   conversion_ = std::make_unique<Conversion>(transactions, referral_repository_, reward_repository_,
-                                             processed_events_, outbox_, *settings_, clock);
+                                             processed_events_, outbox_, *settings_, clock,
+                                             &merge_repository_);
   ledger_ = std::make_unique<RewardLedger>(transactions, reward_repository_);
   statistics_ =
       std::make_unique<ReferralStatistics>(transactions, referral_repository_, *settings_);

@@ -16,6 +16,7 @@
 #include "services/referral/app/statistics.h"
 #include "services/referral/consumers/profile_event_consumer.h"
 #include "services/referral/referral_service.h"
+#include "services/referral/storage/mysql/mysql_client_merge_repository.h"
 #include "services/referral/storage/mysql/mysql_code_repository.h"
 #include "services/referral/storage/mysql/mysql_invitation_keys.h"
 #include "services/referral/storage/mysql/mysql_referral_repository.h"
@@ -62,6 +63,7 @@ class ReferralApp {
   // Storage (MySQL) and the use cases over it.
   MySqlCodeRepository codes_repository_;
   MySqlReferralRepository referral_repository_;
+  MySqlClientMergeRepository merge_repository_;
   MySqlRewardRepository reward_repository_;
   MySqlRewardRulesRepository rules_repository_;
   MySqlInvitationKeys invitation_keys_;

@@ -47,7 +47,7 @@ v1::SyncMembersResponse MemberSync::Sync(const std::string& tenant_id) {
 }
 
 int MemberSync::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
-  // Only profiles and erasures change what campaign keeps; the others are not recorded.
+  // Only profiles, erasures and merges change what campaign keeps; the others are not recorded.
   std::vector<const pv1::ProfileEvent*> relevant;
   std::vector<ProfileEventChange> changes;
   for (const pv1::ProfileEvent& event : events) {
@@ -69,25 +69,38 @@ int MemberSync::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
       ids.emplace_back(event->event_id(), event->tenant_id());
     }
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, now);
-    std::map<std::string, std::pair<std::vector<pv1::Client>, std::vector<std::string>>> by_tenant;
+    // Per tenant: profiles, erasures, and merges (duplicate, survivor) in stream order.
+    struct TenantChanges {
+      std::vector<pv1::Client> profiles;
+      std::vector<std::string> erased;
+      std::vector<std::pair<std::string, std::string>> merged;
+    };
+    std::map<std::string, TenantChanges> by_tenant;
     for (size_t i = 0; i < relevant.size(); ++i) {
       if (!fresh[i]) {
         continue;
       }
       ++applied;
-      auto& [profiles, erased] = by_tenant[relevant[i]->tenant_id()];
+      TenantChanges& tenant = by_tenant[relevant[i]->tenant_id()];
       if (changes[i].kind == ProfileEventChange::Kind::kErasure) {
-        erased.push_back(changes[i].client_id);
+        tenant.erased.push_back(changes[i].client_id);
+      } else if (changes[i].kind == ProfileEventChange::Kind::kMerge) {
+        tenant.merged.emplace_back(changes[i].client_id, changes[i].survivor_id);
       } else {
-        profiles.push_back(changes[i].profile);
+        tenant.profiles.push_back(changes[i].profile);
       }
     }
     for (const auto& [tenant_id, tenant_changes] : by_tenant) {
       const int64_t revision = members_.NextRevision(transaction, tenant_id);
       // Profiles first: an erasure is final, and the tombstone keeps later copies out.
-      members_.SaveProfiles(transaction, tenant_id, tenant_changes.first, revision, now);
-      for (const std::string& client_id : tenant_changes.second) {
+      members_.SaveProfiles(transaction, tenant_id, tenant_changes.profiles, revision, now);
+      for (const std::string& client_id : tenant_changes.erased) {
         members_.MarkErased(transaction, tenant_id, client_id, revision, now);
+      }
+      // A merged duplicate has no later events (client-profile refuses them), so moving its
+      // memberships after this read's profiles and erasures is its place in stream order.
+      for (const auto& [duplicate_id, survivor_id] : tenant_changes.merged) {
+        members_.MergeInto(transaction, tenant_id, duplicate_id, survivor_id, revision, now);
       }
     }
   });

@@ -25,6 +25,10 @@ ProfileEventChange ProfileEventChangeOf(const pv1::ProfileEvent& event) {
   if (event.has_client_erased()) {
     change.kind = ProfileEventChange::Kind::kErasure;
     change.client_id = event.client_erased().client_id();
+  } else if (event.has_clients_merged()) {
+    change.kind = ProfileEventChange::Kind::kMerge;
+    change.client_id = event.clients_merged().duplicate_client_id();
+    change.survivor_id = event.clients_merged().survivor_client_id();
   } else if (event.has_client_created() || event.has_client_updated()) {
     change.kind = ProfileEventChange::Kind::kProfile;
     change.profile =

@@ -26,10 +26,12 @@ struct ProfileEventChange {
     kNone,     // transactions and interactions reach campaign through scoring's scores
     kProfile,  // created or updated: `profile`, without contact details
     kErasure,  // erased: `client_id` leaves every segment, its data is dropped
+    kMerge,    // `client_id` merged into `survivor_id`: its memberships move, then kErasure
   };
   Kind kind = Kind::kNone;
   profile::v1::Client profile;
   std::string client_id;
+  std::string survivor_id;  // kMerge only (the survivor's new profile comes as kProfile)
 };
 ProfileEventChange ProfileEventChangeOf(const profile::v1::ProfileEvent& event);
 

@@ -46,6 +46,16 @@ class MemberRepository {
   virtual void MarkErased(Transaction& transaction, const std::string& tenant_id,
                           const std::string& client_id, int64_t revision, UnixMicros now) = 0;
 
+  // A client-profile merge (issue 18 part 5). The one write that re-keys a client across
+  // campaign's tables, kept here because it ends in MarkErased of the duplicate: its audience
+  // placements move to the survivor except in campaigns that already placed the survivor (a
+  // person is placed once per campaign), its contacts move (frequency caps count the person
+  // once; a contact of both in one campaign stays one), its outcomes move, then the duplicate
+  // is MarkErased. Once per event id: the caller dedupes in the same transaction.
+  virtual void MergeInto(Transaction& transaction, const std::string& tenant_id,
+                         const std::string& duplicate_id, const std::string& survivor_id,
+                         int64_t revision, UnixMicros now) = 0;
+
   // The tenant's current revision (0 before any write).
   virtual int64_t CurrentRevision(Transaction& transaction, const std::string& tenant_id) = 0;
   // Rows changed after `after_revision`, in no particular order, one at a time.

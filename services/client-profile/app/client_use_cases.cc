@@ -77,6 +77,25 @@ v1::Client ClientUseCases::Erase(const std::string& tenant_id, const std::string
   return tombstone;
 }
 
+v1::MergeClientsResponse ClientUseCases::Merge(const std::string& tenant_id,
+                                               const v1::MergeClientsRequest& request,
+                                               const std::string& key_id) {
+  MergeOutcome outcome = clients_.Merge(tenant_id, request.survivor_client_id(),
+                                        request.duplicate_client_id(), clock_.Now(), key_id);
+  v1::MergeClientsResponse response;
+  *response.mutable_survivor() = std::move(outcome.survivor);
+  *response.mutable_duplicate() = std::move(outcome.duplicate);
+  response.set_already_merged(outcome.already_merged);
+  if (!outcome.already_merged) {
+    on_commit_();
+    LogInfo("clients merged", {{"tenant", tenant_id},
+                               {"survivor_client_id", request.survivor_client_id()},
+                               {"duplicate_client_id", request.duplicate_client_id()},
+                               {"key_id", key_id}});
+  }
+  return response;
+}
+
 v1::ImportClientsResponse ClientUseCases::Import(const std::string& tenant_id,
                                                  const ImportSource& next,
                                                  const std::string& key_id) {

@@ -69,6 +69,11 @@ class ClientUseCases {
   v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
                    const std::string& reason, const std::string& key_id);
 
+  // MergeClients (`request` passed ValidateMerge): the repository's Merge, then the audit log
+  // line (tenant, both ids, key id). A retry returns the stored pair with already_merged.
+  v1::MergeClientsResponse Merge(const std::string& tenant_id,
+                                 const v1::MergeClientsRequest& request, const std::string& key_id);
+
   // Reads `next` to its end, validating each record itself (an invalid record is reported and
   // skipped, not fatal) and creating the valid ones in chunks; existing ids are skipped. Each
   // committed chunk stays committed if a later one fails.

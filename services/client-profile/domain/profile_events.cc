@@ -21,6 +21,8 @@ const char* TypeName(const ::clienttier::profile::v1::ProfileEvent& event) {
       return "transaction_recorded";
     case Event::kInteractionRecorded:
       return "interaction_recorded";
+    case Event::kClientsMerged:
+      return "clients_merged";
     case Event::PAYLOAD_NOT_SET:
       break;
   }
@@ -46,6 +48,9 @@ void StripPersonalData(::clienttier::profile::v1::ProfileEvent& event) {
       break;
     case Event::kInteractionRecorded:
       event.mutable_interaction_recorded()->mutable_interaction()->clear_detail();
+      break;
+    case Event::kClientsMerged:
+      StripClient(*event.mutable_clients_merged()->mutable_survivor());
       break;
     default:
       break;  // erasures and transactions carry ids, codes, amounts and times only

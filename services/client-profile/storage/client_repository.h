@@ -25,6 +25,13 @@ struct ConsentHistoryRow {
   v1::ConsentChange change;
 };
 
+// What MergeClients wrote (or found written, on a retry).
+struct MergeOutcome {
+  v1::Client survivor;
+  v1::Client duplicate;  // the tombstone, merged_into = survivor
+  bool already_merged = false;
+};
+
 struct ImportCounts {
   int64_t created = 0;
   int64_t existing = 0;
@@ -57,6 +64,14 @@ class ClientRepository {
   // Also replaces the client's consent history with its ErasureEntry.
   virtual v1::Client Erase(const std::string& tenant_id, const std::string& client_id,
                            UnixMicros now, const std::string& key_id) = 0;
+  // Merges `duplicate_id` into `survivor_id` (ids validated and different) in one transaction:
+  // CheckMerge and MergeClientRecords decide, the duplicate's transactions, interactions and
+  // consent history move to the survivor, the survivor's consent changes are recorded (source
+  // MERGE_CLIENTS) and the duplicate keeps MergedAwayEntry; one ClientsMerged event. A retry
+  // (kAlreadyMerged) writes nothing and returns the pair as stored.
+  virtual MergeOutcome Merge(const std::string& tenant_id, const std::string& survivor_id,
+                             const std::string& duplicate_id, UnixMicros now,
+                             const std::string& key_id) = 0;
   // Creates the clients not yet present (each already NewClient-ed); skips existing ids.
   virtual ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
                               const std::string& key_id) = 0;

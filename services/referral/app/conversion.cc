@@ -48,14 +48,16 @@ v1::Referral Converted(v1::Referral referral, const Purchase& purchase, UnixMicr
 
 Conversion::Conversion(TransactionRunner& transactions, ReferralRepository& referrals,
                        RewardRepository& rewards, ProcessedEventLog& processed,
-                       OutboxWriter& outbox, RewardSettings& settings, const Clock& clock)
+                       OutboxWriter& outbox, RewardSettings& settings, const Clock& clock,
+                       ClientMergeRepository* merges)
     : transactions_(transactions),
       referrals_(referrals),
       rewards_(rewards),
       processed_(processed),
       outbox_(outbox),
       settings_(settings),
-      clock_(clock) {}
+      clock_(clock),
+      merges_(merges) {}
 
 v1::ConvertReferralResponse Conversion::Convert(const std::string& tenant_id,
                                                 const Purchase& purchase) {
@@ -198,6 +200,14 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, clock_.Now());
     applied = 0;
     std::map<std::string, std::vector<Purchase>> purchases;  // by tenant, in stream order
+    std::vector<OutboxEvent> outbox;
+    const auto apply_purchases = [&](const std::string& tenant_id) {
+      auto pending = purchases.find(tenant_id);
+      if (pending != purchases.end()) {
+        ApplyPurchases(transaction, tenant_id, rules.at(tenant_id), pending->second, &outbox);
+        purchases.erase(pending);
+      }
+    };
     for (size_t i = 0; i < events.size(); ++i) {
       if (!fresh[i]) {
         continue;
@@ -205,11 +215,18 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
       ++applied;
       if (std::optional<Purchase> purchase = PurchaseOf(events[i])) {
         purchases[events[i].tenant_id()].push_back(std::move(*purchase));
+      } else if (events[i].has_clients_merged() && merges_ != nullptr) {
+        // The tenant's purchases before the merge count as they happened (a duplicate's
+        // purchase converts its referral first); the merge then moves the result.
+        const std::string& tenant_id = events[i].tenant_id();
+        apply_purchases(tenant_id);
+        const pv1::ClientsMerged& merged = events[i].clients_merged();
+        merges_->MergeClients(transaction, tenant_id, merged.survivor_client_id(),
+                              merged.duplicate_client_id(), clock_.Now());
       }
     }
-    std::vector<OutboxEvent> outbox;
-    for (const auto& [tenant_id, tenant_purchases] : purchases) {
-      ApplyPurchases(transaction, tenant_id, rules.at(tenant_id), tenant_purchases, &outbox);
+    while (!purchases.empty()) {
+      apply_purchases(purchases.begin()->first);
     }
     outbox_.Append(transaction, outbox);
   });

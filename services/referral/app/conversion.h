@@ -13,6 +13,7 @@
 #include "services/referral/app/reward_settings.h"
 #include "services/referral/domain/purchase.h"
 #include "services/referral/domain/reward_rules.h"
+#include "services/referral/storage/client_merge_repository.h"
 #include "services/referral/storage/referral_repository.h"
 #include "services/referral/storage/reward_repository.h"
 
@@ -31,13 +32,13 @@ class Conversion {
  public:
   Conversion(TransactionRunner& transactions, ReferralRepository& referrals,
              RewardRepository& rewards, ProcessedEventLog& processed, OutboxWriter& outbox,
-             RewardSettings& settings, const Clock& clock);
+             RewardSettings& settings, const Clock& clock, ClientMergeRepository* merges = nullptr);
 
   // NotFound when the client was not referred.
   v1::ConvertReferralResponse Convert(const std::string& tenant_id, const Purchase& purchase);
 
-  // Applies client-profile events (paid transactions) in one transaction; returns how many
-  // were new. ApplyProfileEvent is the one-at-a-time fallback; false for a duplicate.
+  // Applies client-profile events (paid transactions, and merges when `merges` is set) in one
+  // transaction, in stream order; returns how many were new. ApplyProfileEvent is the one-at-a-time fallback; false for a duplicate.
   int ApplyProfileEvents(const std::vector<::clienttier::profile::v1::ProfileEvent>& events);
   bool ApplyProfileEvent(const ::clienttier::profile::v1::ProfileEvent& event);
 
@@ -57,6 +58,7 @@ class Conversion {
   OutboxWriter& outbox_;
   RewardSettings& settings_;
   const Clock& clock_;
+  ClientMergeRepository* merges_;
 };
 
 }  // namespace clienttier::referral

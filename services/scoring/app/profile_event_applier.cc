@@ -27,6 +27,14 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
     }
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, now);
     std::map<std::string, std::vector<AggregateChange>> changes;  // tenant -> its changes
+    // Set-based: per tenant, one write per table for the whole read, however many events.
+    const auto apply_changes = [&](const std::string& tenant_id) {
+      auto pending = changes.find(tenant_id);
+      if (pending != changes.end()) {
+        aggregates_.ApplyMany(transaction, tenant_id, MergeAggregateChanges(pending->second), now);
+        changes.erase(pending);
+      }
+    };
     for (size_t i = 0; i < events.size(); ++i) {
       if (!fresh[i]) {
         continue;  // already applied: a redelivery
@@ -40,11 +48,19 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
       if (!change.client_id.empty()) {
         touched[event.tenant_id()].insert(change.client_id);
       }
+      if (change.kind == AggregateChange::Kind::kMerged) {
+        // The duplicate's earlier events of this read land on it first, then move with it (a
+        // merged duplicate has no later events: client-profile refuses records for it).
+        apply_changes(event.tenant_id());
+        aggregates_.MergeClients(transaction, event.tenant_id(), change.survivor_id,
+                                 change.client_id, now);
+        touched[event.tenant_id()].insert(change.survivor_id);
+        continue;
+      }
       changes[event.tenant_id()].push_back(std::move(change));
     }
-    // Set-based: per tenant, one write per table for the whole read, however many events.
-    for (const auto& [tenant_id, tenant_changes] : changes) {
-      aggregates_.ApplyMany(transaction, tenant_id, MergeAggregateChanges(tenant_changes), now);
+    while (!changes.empty()) {
+      apply_changes(changes.begin()->first);
     }
     for (const auto& [tenant_id, clients] : touched) {
       rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),

@@ -121,6 +121,11 @@ AggregateChange AggregateChangeOf(const pv1::ProfileEvent& event) {
       change.kind = AggregateChange::Kind::kErased;
       change.client_id = event.client_erased().client_id();
       return change;
+    case pv1::ProfileEvent::kClientsMerged:
+      change.kind = AggregateChange::Kind::kMerged;
+      change.client_id = event.clients_merged().duplicate_client_id();
+      change.survivor_id = event.clients_merged().survivor_client_id();
+      return change;
     default:
       return change;  // updates change nothing scoring reads
   }

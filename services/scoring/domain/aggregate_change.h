@@ -20,10 +20,13 @@ struct AggregateChange {
     kPaidOccasion,  // a purchase or session: one paid-day row, and the client was active
     kActivity,      // an interaction: the client was active, maybe one counter moves
     kErased,        // the client is erased: no score any more
+    kMerged,        // `client_id` was merged into `survivor_id`: its aggregates fold into the
+                    // survivor's, it is left erased (not commutative: applied in stream order)
   };
   Kind kind = Kind::kNone;
   std::string client_id;
-  Day day = 0;  // the UTC day the event occurred (kPaidOccasion, kActivity)
+  std::string survivor_id;  // kMerged only
+  Day day = 0;              // the UTC day the event occurred (kPaidOccasion, kActivity)
   // kPaidOccasion: the occasion in the transaction's currency.
   std::string currency;
   int64_t purchases = 0;

@@ -50,8 +50,9 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
   std::map<std::tuple<std::string, Day, std::string>, PaidDayDelta> paid_days;
   std::map<std::string, ClientDelta> clients;
   for (const AggregateChange& change : changes) {
-    if (change.kind == AggregateChange::Kind::kNone) {
-      continue;
+    if (change.kind == AggregateChange::Kind::kNone ||
+        change.kind == AggregateChange::Kind::kMerged) {
+      continue;  // a merge is not a delta: AggregateRepository::MergeClients applies it
     }
     ClientDelta& client = clients[change.client_id];
     client.client_id = change.client_id;
@@ -85,6 +86,7 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
           client.acquisition_cost_currency = change.acquisition_cost_currency;
         }
         break;
+      case AggregateChange::Kind::kMerged:
       case AggregateChange::Kind::kNone:
         break;
     }

@@ -54,8 +54,9 @@ struct MergedAggregateChanges {
 
 // Merges the changes of one tenant's events. Every change commutes (sums, the greatest or
 // smallest day, erasure once and for all, the acquisition of the greatest client version), so
-// applying the merge equals applying the changes one by one in any order. kNone changes are
-// left out.
+// applying the merge equals applying the changes one by one in any order. kNone and kMerged
+// changes are left out (a merge does not commute with the deltas of its duplicate: the applier
+// applies it between them, in stream order).
 MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>& changes);
 
 }  // namespace clienttier::scoring

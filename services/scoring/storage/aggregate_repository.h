@@ -32,6 +32,14 @@ class AggregateRepository {
   virtual void ApplyMany(Transaction& transaction, const std::string& tenant_id,
                          const MergedAggregateChanges& changes, UnixMicros now) = 0;
 
+  // A client-profile merge (issue 18 part 5): adds the duplicate's paid days and activity
+  // counters to the survivor's (creating its row when missing), removes the duplicate's paid
+  // days and leaves its row erased with zero counts. Not idempotent by itself: the caller
+  // applies it once per event id, in the same transaction as the dedupe row.
+  virtual void MergeClients(Transaction& transaction, const std::string& tenant_id,
+                            const std::string& survivor_id, const std::string& duplicate_id,
+                            UnixMicros now) = 0;
+
   // The facts of those of `client_ids` that are known and not erased, by client id.
   virtual std::map<std::string, ClientFacts> LoadFactsFor(
       Transaction& transaction, const std::string& tenant_id,

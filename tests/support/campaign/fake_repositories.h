@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -124,6 +125,14 @@ class FakeMemberRepository final : public MemberRepository {
     row.erased = true;
     row.revision = revision;
   }
+  // Audience, contacts and outcomes live in the other fakes: the merge is recorded for the test
+  // and the duplicate erased, as MySqlMemberRepository ends.
+  void MergeInto(Transaction& transaction, const std::string& tenant_id,
+                 const std::string& duplicate_id, const std::string& survivor_id, int64_t revision,
+                 UnixMicros now) override {
+    merges.push_back({tenant_id, duplicate_id, survivor_id});
+    MarkErased(transaction, tenant_id, duplicate_id, revision, now);
+  }
   int64_t CurrentRevision(Transaction& /*transaction*/, const std::string& tenant_id) override {
     auto found = revisions.find(tenant_id);
     return found == revisions.end() ? 0 : found->second;
@@ -159,6 +168,7 @@ class FakeMemberRepository final : public MemberRepository {
 
   std::map<std::pair<std::string, std::string>, StoredMember> rows;  // (tenant, client id)
   std::map<std::string, int64_t> revisions;
+  std::vector<std::array<std::string, 3>> merges;  // (tenant, duplicate, survivor) in order
 
  private:
   StoredMember& Row(const std::string& tenant_id, const std::string& client_id) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "common/errors/domain_error.h"
+#include "services/client-profile/domain/client_merge.h"
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/consent_history.h"
 #include "services/client-profile/storage/client_repository.h"
@@ -99,6 +101,39 @@ class FakeClientRepository final : public profile::ClientRepository {
     return *current;
   }
 
+  // Records move by id in FakeActivityRepository's hands, not here: `moved_records` lists the
+  // (duplicate, survivor) pairs a test can apply to its activity fake.
+  profile::MergeOutcome Merge(const std::string& tenant_id, const std::string& survivor_id,
+                              const std::string& duplicate_id, UnixMicros now,
+                              const std::string& key_id) override {
+    profile::v1::Client* survivor = Find(tenant_id, survivor_id);
+    profile::v1::Client* duplicate = Find(tenant_id, duplicate_id);
+    if (survivor == nullptr) {
+      throw NotFound("survivor_client_id: client '" + survivor_id + "' not found");
+    }
+    if (duplicate == nullptr) {
+      throw NotFound("duplicate_client_id: client '" + duplicate_id + "' not found");
+    }
+    if (profile::CheckMerge(*survivor, *duplicate) == profile::MergeStep::kAlreadyMerged) {
+      return {*survivor, *duplicate, true};
+    }
+    profile::MergedClients merged = profile::MergeClientRecords(*survivor, *duplicate, now);
+    auto& history = consent_history[tenant_id];
+    for (auto& row : history[duplicate_id]) {
+      history[survivor_id].push_back(std::move(row));
+    }
+    std::sort(history[survivor_id].begin(), history[survivor_id].end(),
+              [](const auto& a, const auto& b) { return a.seq < b.seq; });
+    history[duplicate_id].clear();
+    Record(tenant_id, survivor, merged.survivor, now,
+           {profile::v1::CONSENT_CHANGE_SOURCE_MERGE_CLIENTS, key_id});
+    history[duplicate_id].push_back({++last_seq_, profile::MergedAwayEntry(now, key_id)});
+    *survivor = merged.survivor;
+    *duplicate = merged.duplicate;
+    moved_records.emplace_back(duplicate_id, survivor_id);
+    return {*survivor, *duplicate, false};
+  }
+
   profile::ImportCounts Import(const std::string& tenant_id,
                                const std::vector<profile::v1::Client>& clients,
                                const std::string& key_id) override {
@@ -154,7 +189,8 @@ class FakeClientRepository final : public profile::ClientRepository {
   std::map<std::string, std::map<std::string, std::vector<profile::ConsentHistoryRow>>>
       consent_history;
   std::set<std::string> cached_without_io;
-  std::vector<size_t> import_chunk_sizes;  // one entry per Import call
+  std::vector<size_t> import_chunk_sizes;                          // one entry per Import call
+  std::vector<std::pair<std::string, std::string>> moved_records;  // (duplicate, survivor)
   int get_calls = 0;
 
  private:

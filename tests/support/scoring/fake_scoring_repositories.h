@@ -96,6 +96,38 @@ class FakeAggregateRepository final : public AggregateRepository {
     }
   }
 
+  void MergeClients(Transaction& /*transaction*/, const std::string& tenant_id,
+                    const std::string& survivor_id, const std::string& duplicate_id,
+                    UnixMicros /*now*/) override {
+    ++merge_calls;
+    Client& survivor = clients[{tenant_id, survivor_id}];
+    auto found = clients.find({tenant_id, duplicate_id});
+    if (found != clients.end() && !found->second.erased) {
+      Client& duplicate = found->second;
+      if (duplicate.counters.last_activity_day != kNever) {
+        Touch(survivor, duplicate.counters.last_activity_day);
+      }
+      survivor.counters.last_login_day =
+          std::max(survivor.counters.last_login_day, duplicate.counters.last_login_day);
+      survivor.counters.events_attended += duplicate.counters.events_attended;
+      survivor.counters.content_uses += duplicate.counters.content_uses;
+      survivor.counters.shares += duplicate.counters.shares;
+      survivor.counters.referrals_sent += duplicate.counters.referrals_sent;
+      survivor.counters.referrals_converted += duplicate.counters.referrals_converted;
+      for (const auto& [key, day] : duplicate.days) {
+        PaidDay& into = survivor.days[key];
+        into.day = day.day;
+        into.currency = day.currency;
+        into.purchases += day.purchases;
+        into.sessions += day.sessions;
+        into.spend_minor += day.spend_minor;
+      }
+    }
+    Client& duplicate = clients[{tenant_id, duplicate_id}];
+    duplicate = Client{};
+    duplicate.erased = true;
+  }
+
   std::map<std::string, ClientFacts> LoadFactsFor(Transaction& /*transaction*/,
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,
@@ -192,6 +224,7 @@ class FakeAggregateRepository final : public AggregateRepository {
 
   std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
   int apply_calls = 0;  // ApplyMany calls: one per tenant of a read
+  int merge_calls = 0;  // MergeClients calls
   int load_for_calls = 0;
   int load_page_calls = 0;
   int64_t facts_listed = 0;  // clients LoadFactsPage returned, over all calls

@@ -26,6 +26,10 @@ class MySqlMemberRepository final : public MemberRepository {
                   const std::string& client_id, int64_t revision, UnixMicros now) override;
 
   // The tenant's current revision (0 before any write).
+  // In mysql_member_merge.cc.
+  void MergeInto(Transaction& transaction, const std::string& tenant_id,
+                 const std::string& duplicate_id, const std::string& survivor_id, int64_t revision,
+                 UnixMicros now) override;
   int64_t CurrentRevision(Transaction& transaction, const std::string& tenant_id) override;
   // Rows changed after `after_revision`, in no particular order, one at a time.
   void ForEachChangedSince(Transaction& transaction, const std::string& tenant_id,

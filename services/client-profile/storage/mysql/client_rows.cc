@@ -135,6 +135,36 @@ void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenan
   }
 }
 
+// Names the survivor on the tombstones of merged duplicates (client_merges, migration 009). Only
+// erased clients can have been merged, so a read of live clients costs no extra query.
+void FillMergedInto(sql::Connection& connection, const std::string& tenant_id,
+                    std::vector<v1::Client>& clients) {
+  std::map<std::string, v1::Client*> tombstones;
+  for (v1::Client& client : clients) {
+    if (client.erased()) {
+      tombstones[client.client_id()] = &client;
+    }
+  }
+  if (tombstones.empty()) {
+    return;
+  }
+  auto select = Prepare(connection,
+                        "SELECT duplicate_id, survivor_id FROM client_merges WHERE tenant_id = ?"
+                        " AND duplicate_id IN (" +
+                            Placeholders(tombstones.size()) + ")");
+  select->setString(1, tenant_id);
+  unsigned index = 2;
+  for (const auto& [client_id, client] : tombstones) {
+    select->setString(index++, client_id);
+  }
+  for (auto rows = Query(*select); rows->next();) {
+    auto found = tombstones.find(rows->getString(1));
+    if (found != tombstones.end()) {
+      found->second->set_merged_into(rows->getString(2));
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
@@ -192,6 +222,7 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
       tag->set_value(rows->getString(3));
     }
   }
+  FillMergedInto(connection, tenant_id, clients);
   return clients;
 }
 

@@ -14,7 +14,8 @@ namespace v1 = ::clienttier::profile::v1;
 // Mapping between v1::Client and the clients, client_consents and client_tags tables, shared
 // by the repositories of this service. All statements are tenant-scoped.
 
-// Loads the given clients (missing ids are left out), ordered by client_id. With
+// Loads the given clients (missing ids are left out), ordered by client_id, a merged
+// duplicate's tombstone with `merged_into` (client_merges). With
 // `for_update`, the client rows are locked until the transaction ends.
 std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
                                     const std::vector<std::string>& client_ids, bool for_update);

@@ -30,6 +30,18 @@ void InsertConsentChanges(sql::Connection& connection, const std::string& tenant
   insert->executeUpdate();
 }
 
+void MoveConsentHistory(sql::Connection& connection, const std::string& tenant_id,
+                        const std::string& from_client_id, const std::string& to_client_id) {
+  // `seq` stays, so the survivor's history interleaves both records' changes in time order.
+  auto move = Prepare(connection,
+                      "UPDATE consent_history SET client_id = ? WHERE tenant_id = ? AND"
+                      " client_id = ?");
+  move->setString(1, to_client_id);
+  move->setString(2, tenant_id);
+  move->setString(3, from_client_id);
+  move->executeUpdate();
+}
+
 void ReplaceConsentHistoryWithErasure(sql::Connection& connection, const std::string& tenant_id,
                                       const std::string& client_id,
                                       const v1::ConsentChange& erasure) {

@@ -21,6 +21,10 @@ void ReplaceConsentHistoryWithErasure(sql::Connection& connection, const std::st
                                       const std::string& client_id,
                                       const v1::ConsentChange& erasure);
 
+// Moves every entry of `from_client_id` to `to_client_id` (a merge), keeping their order.
+void MoveConsentHistory(sql::Connection& connection, const std::string& tenant_id,
+                        const std::string& from_client_id, const std::string& to_client_id);
+
 // The client's entries after `after_seq`, oldest first, at most `limit`.
 std::vector<ConsentHistoryRow> LoadConsentHistory(sql::Connection& connection,
                                                   const std::string& tenant_id,

@@ -1,14 +1,18 @@
 #include "services/client-profile/storage/mysql/mysql_client_repository.h"
 
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox.h"
+#include "services/client-profile/domain/client_merge.h"
 #include "services/client-profile/domain/client_rules.h"
 #include "services/client-profile/domain/profile_events.h"
 #include "services/client-profile/storage/mysql/client_rows.h"
 #include "services/client-profile/storage/mysql/consent_history_rows.h"
+#include "services/client-profile/storage/mysql/merge_rows.h"
 
 namespace clienttier::profile {
 
@@ -27,6 +31,48 @@ void AddConsentChanges(const v1::Client* before, const v1::Client& after, UnixMi
   for (v1::ConsentChange& change : ConsentChanges(before, after, now, author)) {
     entries.emplace_back(after.client_id(), std::move(change));
   }
+}
+
+template <typename Message>
+bool Differ(const Message& a, const Message& b) {
+  return a.SerializeAsString() != b.SerializeAsString();
+}
+
+template <typename Message>
+bool Differ(const google::protobuf::RepeatedPtrField<Message>& a,
+            const google::protobuf::RepeatedPtrField<Message>& b) {
+  if (a.size() != b.size()) {
+    return true;
+  }
+  for (int i = 0; i < a.size(); ++i) {
+    if (Differ(a.Get(i), b.Get(i))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The ClientUpdated a merge makes of the survivor, naming the fields it changed, so every
+// consumer of updates (campaign's member copy) follows it without knowing about merges.
+v1::ProfileEvent SurvivorUpdatedEvent(const v1::Client& before, const v1::Client& after) {
+  v1::ProfileEvent event;
+  auto* updated = event.mutable_client_updated();
+  *updated->mutable_client() = after;
+  const std::vector<std::pair<const char*, bool>> fields = {
+      {"display_name", before.display_name() != after.display_name()},
+      {"email", before.email() != after.email()},
+      {"phone", before.phone() != after.phone()},
+      {"demographics", Differ(before.demographics(), after.demographics())},
+      {"consents", Differ(before.consents(), after.consents())},
+      {"tags", Differ(before.tags(), after.tags())},
+      {"acquisition", Differ(before.acquisition(), after.acquisition())},
+  };
+  for (const auto& [path, changed] : fields) {
+    if (changed) {
+      updated->add_changed_fields(path);
+    }
+  }
+  return event;
 }
 
 }  // namespace
@@ -169,6 +215,59 @@ v1::Client MySqlClientRepository::Erase(const std::string& tenant_id, const std:
                                                 ClientCacheKey(tenant_id, client_id))});
   });
   return tombstone;
+}
+
+MergeOutcome MySqlClientRepository::Merge(const std::string& tenant_id,
+                                          const std::string& survivor_id,
+                                          const std::string& duplicate_id, UnixMicros now,
+                                          const std::string& key_id) {
+  MergeOutcome outcome;
+  pool_.InTransaction([&](sql::Connection& connection) {
+    outcome = {};
+    // Both rows locked, in id order (LoadClients orders), so two merges of one pair, or a merge
+    // and a record of either client (which takes a shared lock), queue instead of deadlocking.
+    auto pair = LoadClients(connection, tenant_id, {survivor_id, duplicate_id}, true);
+    const v1::Client* survivor = nullptr;
+    const v1::Client* duplicate = nullptr;
+    for (const v1::Client& client : pair) {
+      (client.client_id() == survivor_id ? survivor : duplicate) = &client;
+    }
+    if (survivor == nullptr) {
+      throw NotFound("survivor_client_id: client '" + survivor_id + "' not found");
+    }
+    if (duplicate == nullptr) {
+      throw NotFound("duplicate_client_id: client '" + duplicate_id + "' not found");
+    }
+    if (CheckMerge(*survivor, *duplicate) == MergeStep::kAlreadyMerged) {
+      outcome = {*survivor, *duplicate, true};
+      return;
+    }
+    MergedClients merged = MergeClientRecords(*survivor, *duplicate, now);
+    MoveActivity(connection, tenant_id, duplicate_id, survivor_id);
+    // The duplicate's consent history is the person's too: it moves, and the survivor's entries
+    // for what the merge changed follow it; the duplicate keeps only the fact of the merge.
+    MoveConsentHistory(connection, tenant_id, duplicate_id, survivor_id);
+    std::vector<std::pair<std::string, v1::ConsentChange>> consents;
+    AddConsentChanges(survivor, merged.survivor, now,
+                      {v1::CONSENT_CHANGE_SOURCE_MERGE_CLIENTS, key_id}, consents);
+    consents.emplace_back(duplicate_id, MergedAwayEntry(now, key_id));
+    InsertConsentChanges(connection, tenant_id, consents);
+    OverwriteClient(connection, tenant_id, merged.survivor);
+    OverwriteClient(connection, tenant_id, merged.duplicate);
+    InsertMerge(connection, tenant_id, duplicate_id, survivor_id, now, key_id);
+    v1::ProfileEvent event;
+    auto* payload = event.mutable_clients_merged();
+    payload->set_survivor_client_id(survivor_id);
+    payload->set_duplicate_client_id(duplicate_id);
+    *payload->mutable_survivor() = merged.survivor;
+    AppendToOutbox(connection, {MakeOutboxEvent(tenant_id, now,
+                                                SurvivorUpdatedEvent(*survivor, merged.survivor),
+                                                ClientCacheKey(tenant_id, survivor_id)),
+                                MakeOutboxEvent(tenant_id, now, std::move(event),
+                                                ClientCacheKey(tenant_id, duplicate_id))});
+    outcome = {std::move(merged.survivor), std::move(merged.duplicate), false};
+  });
+  return outcome;
 }
 
 ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,

@@ -20,6 +20,9 @@ class MySqlClientRepository final : public ClientRepository {
                                const std::string& after_client_id, int limit) override;
   v1::Client Erase(const std::string& tenant_id, const std::string& client_id, UnixMicros now,
                    const std::string& key_id) override;
+  MergeOutcome Merge(const std::string& tenant_id, const std::string& survivor_id,
+                     const std::string& duplicate_id, UnixMicros now,
+                     const std::string& key_id) override;
   ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
                       const std::string& key_id) override;
   std::vector<ConsentHistoryRow> ListConsentHistory(const std::string& tenant_id,

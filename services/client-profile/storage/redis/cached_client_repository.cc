@@ -54,4 +54,15 @@ v1::Client CachedClientRepository::Erase(const std::string& tenant_id, const std
   return tombstone;
 }
 
+MergeOutcome CachedClientRepository::Merge(const std::string& tenant_id,
+                                           const std::string& survivor_id,
+                                           const std::string& duplicate_id, UnixMicros now,
+                                           const std::string& key_id) {
+  MergeOutcome outcome = inner_.Merge(tenant_id, survivor_id, duplicate_id, now, key_id);
+  // Both changed: the survivor's consents and tags, the duplicate into a tombstone.
+  cache_.Invalidate(
+      {ClientCacheKey(tenant_id, survivor_id), ClientCacheKey(tenant_id, duplicate_id)});
+  return outcome;
+}
+
 }  // namespace clienttier::profile

@@ -27,6 +27,9 @@ class CachedClientRepository final : public ClientRepository {
   }
   v1::Client Erase(const std::string& tenant_id, const std::string& client_id, UnixMicros now,
                    const std::string& key_id) override;
+  MergeOutcome Merge(const std::string& tenant_id, const std::string& survivor_id,
+                     const std::string& duplicate_id, UnixMicros now,
+                     const std::string& key_id) override;
   ImportCounts Import(const std::string& tenant_id, const std::vector<v1::Client>& clients,
                       const std::string& key_id) override {
     return inner_.Import(tenant_id, clients, key_id);  // only creates: nothing cached is stale

@@ -9,6 +9,10 @@ class MySqlAggregateRepository final : public AggregateRepository {
  public:
   void ApplyMany(Transaction& transaction, const std::string& tenant_id,
                  const MergedAggregateChanges& changes, UnixMicros now) override;
+  // In mysql_aggregate_merge.cc.
+  void MergeClients(Transaction& transaction, const std::string& tenant_id,
+                    const std::string& survivor_id, const std::string& duplicate_id,
+                    UnixMicros now) override;
   std::map<std::string, ClientFacts> LoadFactsFor(Transaction& transaction,
                                                   const std::string& tenant_id,
                                                   const std::vector<std::string>& client_ids,
