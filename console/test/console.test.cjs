@@ -178,6 +178,28 @@ async function main() {
       JSON.stringify(clvBars) === JSON.stringify([clvRows.map((r) => r.meanActualPurchases || 0), clvRows.map((r) => r.meanPredictedPurchases || 0)]));
     check('the holdout summary gives the actual purchases',
       (await text('[data-test="clv-summary"]')).includes(Number(evaluation.actualHoldoutPurchases || 0).toLocaleString('zh-CN')));
+    // The cohort heatmap (GetCohortReport): the latest 12 cohorts, each cell the API's retention.
+    await page.waitForSelector('[data-test="cohort-heatmap"] tbody tr', { timeout: 20000 });
+    const cohortReport = await api('scoring.v1.ScoringService', 'GetCohortReport', {});
+    const latestCohorts = (cohortReport.cohorts || []).slice(-12);
+    check('the heatmap has a row per recent cohort',
+      (await page.$$('[data-test="cohort-heatmap"] tbody tr')).length === latestCohorts.length && latestCohorts.length > 0,
+      `(${latestCohorts.length} cohorts from the API)`);
+    let cohortCells = 0;
+    for (const cohort of [latestCohorts[0], latestCohorts[Math.floor(latestCohorts.length / 2)], latestCohorts[latestCohorts.length - 1]]) {
+      for (const cell of (cohort.cells || []).slice(0, 3)) {
+        const selector = `[data-test="cohort-heatmap"] tr[data-month="${cohort.acquisitionMonth}"] td[data-months-since="${cell.monthsSince || 0}"]`;
+        equal(`cohort ${cohort.acquisitionMonth} month ${cell.monthsSince || 0} retention`, await text(selector),
+          `${Number(cell.retentionPercent || 0).toFixed(1)}%`);
+        cohortCells += 1;
+      }
+    }
+    check('cohort cells were compared', cohortCells >= 3, `(${cohortCells})`);
+    for (const channel of cohortReport.channels || []) {
+      equal(`LTV/CAC channel ${channel.channel || '(none)'} clients`,
+        digitsOnly(await text(`[data-test="cohort-channels"] tr[data-channel="${channel.channel || ''}"] td:nth-child(2)`)),
+        Number(channel.clients || 0));
+    }
     check('the overview shows no enum names or raw probabilities', !ENUM_NAME.test(await bodyText()));
     await shot('overview-zh');
 

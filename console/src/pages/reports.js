@@ -1,10 +1,10 @@
-// Reports drawn when the services offer their RPCs (listed in /openapi.json): the CLV model's
-// holdout validation (EvaluateClvModel) and, once scoring serves it, the cohort report
-// (GetCohortReport); until then a note says what will appear. A renderer receives the section,
+// Reports drawn when the services offer their RPCs (listed in /openapi.json): the cohort
+// heatmap (GetCohortReport) and the CLV model's holdout validation (EvaluateClvModel); a note
+// says what will appear while a service does not offer them. A renderer receives the section,
 // the method and the RPC's JSON answer.
 import { call, offers } from '../api.js';
 import { t } from '../i18n.js';
-import { el, count, decimal } from '../format.js';
+import { el, count, decimal, money } from '../format.js';
 import { chart, chartCard, PALETTE } from '../charts.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -12,7 +12,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const HOLDOUT_DAYS = 180;
 
 export const PENDING_REPORTS = [
-  { service: 'scoring', method: 'GetCohortReport', request: () => ({}), render: renderGenericReport },
+  { service: 'scoring', method: 'GetCohortReport', request: () => ({}), render: renderCohortHeatmap },
   {
     service: 'scoring',
     method: 'EvaluateClvModel',
@@ -62,12 +62,58 @@ function renderHoldoutValidation(section, _method, answer) {
   });
 }
 
-// Until the real charts are written against the real messages: the answer's top-level
-// figures, so the data is at least visible.
-function renderGenericReport(section, method, answer) {
-  const rows = Object.entries(answer).filter(([, v]) => typeof v !== 'object')
-    .map(([name, value]) => el('tr', {}, el('td', {}, name), el('td', { class: 'n' }, String(value))));
-  section.append(el('h2', {}, method), el('table', {}, el('tbody', {}, rows)));
+// The cohort report (GetCohortReport): the latest acquisition months down, months since across,
+// each cell the cohort's retention in percent, shaded by it (the revenue per client so far in
+// its title); and LTV/CAC by acquisition channel.
+const HEATMAP_COHORTS = 12;
+const HEATMAP_MONTHS = 12;
+
+function heatColour(retentionPercent) {
+  // From the page's background (0%) to the first palette colour (100%).
+  const share = Math.max(0, Math.min(1, retentionPercent / 100));
+  return `rgba(31, 119, 180, ${(0.08 + 0.82 * share).toFixed(3)})`;
+}
+
+export function renderCohortHeatmap(section, _method, answer) {
+  const cohorts = (answer.cohorts || []).slice(-HEATMAP_COHORTS);
+  const months = Math.min(HEATMAP_MONTHS, Math.max(0, ...cohorts.map((c) => (c.cells || []).length)));
+  const currency = answer.currency || '';
+  const header = el('tr', {}, el('th', {}, t('cohort.month')), el('th', { class: 'n' }, t('cohort.clients')),
+    Array.from({ length: months }, (_, m) => el('th', { class: 'n' }, t('cohort.monthsSince', { months: m }))));
+  const rows = cohorts.map((cohort) => el('tr', { dataset: { month: cohort.acquisitionMonth } },
+    el('td', {}, cohort.acquisitionMonth), el('td', { class: 'n' }, count(cohort.clients || 0)),
+    (cohort.cells || []).slice(0, months).map((cell) => {
+      const retention = Number(cell.retentionPercent || 0);
+      const node = el('td', {
+        class: 'n heat',
+        dataset: { monthsSince: String(cell.monthsSince || 0) },
+        title: t('cohort.cellTitle', {
+          active: count(cell.activeClients || 0),
+          revenue: money(cell.revenue),
+          perClient: money({ units: String(Math.round(Number(cell.cumulativeRevenuePerClientMinor || 0))), currency }),
+        }),
+      }, `${retention.toFixed(1)}%`);
+      node.style.backgroundColor = heatColour(retention);  // CSSOM, not a style attribute (CSP)
+      return node;
+    })));
+  const channels = answer.channels || [];
+  const channelTable = el('table', { dataset: { test: 'cohort-channels' } },
+    el('thead', {}, el('tr', {}, el('th', {}, t('cohort.channel')), el('th', { class: 'n' }, t('cohort.clients')),
+      el('th', { class: 'n' }, t('cohort.cost')), el('th', { class: 'n' }, t('cohort.revenue')),
+      el('th', { class: 'n' }, t('cohort.clv')), el('th', { class: 'n' }, t('cohort.ltvCac')))),
+    el('tbody', {}, channels.map((channel) => el('tr', { dataset: { channel: channel.channel || '' } },
+      el('td', {}, channel.channel || t('cohort.noChannel')), el('td', { class: 'n' }, count(channel.clients || 0)),
+      el('td', { class: 'n' }, money(channel.acquisitionCost)), el('td', { class: 'n' }, money(channel.revenueToDate)),
+      el('td', { class: 'n' }, money(channel.clv)),
+      el('td', { class: 'n' }, Number(channel.ltvToCac || 0) > 0 ? decimal(channel.ltvToCac, 2) : '—')))));
+  section.append(el('div', { class: 'card' },
+    el('h3', {}, t('cohort.title')),
+    el('p', { class: 'muted', dataset: { test: 'cohort-summary' } },
+      t('cohort.summary', { clients: count(answer.clients || 0), currency })),
+    el('div', { class: 'scroll' }, el('table', { class: 'heatmap', dataset: { test: 'cohort-heatmap' } },
+      el('thead', {}, header), el('tbody', {}, rows))),
+    el('h3', {}, t('cohort.channelsTitle')),
+    channelTable));
 }
 
 export async function renderPendingReports(section) {

@@ -196,9 +196,10 @@ TEST(Output, CsvQuotesCellsAndWritesOneRowPerListItem) {
   second.mutable_created_at()->set_seconds(1795514400);
   const std::string csv = ToCsv(response, true);
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
-            "client_id,version,display_name,email,phone,erased,created_at,updated_at,erased_at");
-  EXPECT_NE(csv.find("\r\nc-1,0,\"Wang, \"\"Li\"\"\",,,false,,,\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("\r\nc-2,0,,,,false,2026-11-24T10:00:00Z,,\r\n"), std::string::npos) << csv;
+            "client_id,version,display_name,email,phone,erased,created_at,updated_at,erased_at,"
+            "merged_into");
+  EXPECT_NE(csv.find("\r\nc-1,0,\"Wang, \"\"Li\"\"\",,,false,,,,\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nc-2,0,,,,false,2026-11-24T10:00:00Z,,,\r\n"), std::string::npos) << csv;
   // A streamed message without a list is one row; the header only when asked.
   sv1::Score score;
   score.set_client_id("c-3");
