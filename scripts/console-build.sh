@@ -16,15 +16,6 @@ OUT=${1:-$ROOT/build/console}
 CACHE=${CT_CONSOLE_NPM_CACHE:-$ROOT/build/console-npm}
 mkdir -p "$CACHE"
 
-as_root() {
-  if ((EUID == 0)); then
-    "$@"
-  else
-    command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to run: $*"
-    sudo -- "$@"
-  fi
-}
-
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   log "installing Debian's nodejs and npm"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null

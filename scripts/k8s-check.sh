@@ -20,15 +20,6 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CT_K8S_CHECK_CACHE:-$ROOT/build/k8s-check}
 mkdir -p "$CACHE"
 
-as_root() {
-  if ((EUID == 0)); then
-    "$@"
-  else
-    command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to run: $*"
-    sudo -- "$@"
-  fi
-}
-
 APT=(apt-get -o DPkg::Lock::Timeout=600)
 APT_LOG=$CACHE/apt.log
 # apt's per-package lines go to a log, shown only when apt fails.

@@ -5,6 +5,16 @@
 log() { printf '[%s] %s\n' "${0##*/}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# as_root CMD...: run CMD as root, through sudo when this shell is not root (package installs).
+as_root() {
+  if ((EUID == 0)); then
+    "$@"
+  else
+    command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to run: $*"
+    sudo -- "$@"
+  fi
+}
+
 # wait_until SECONDS CMD...: poll CMD every 0.5s; fail once SECONDS have passed.
 wait_until() {
   local timeout=$1; shift
