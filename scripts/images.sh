@@ -115,7 +115,7 @@ if $SMOKE; then
       *) $have_tierctl || { SMOKED[$target]="skipped (no tierctl image)"; continue; } ;;
     esac
     port=$(pick_port)
-    metrics=$(pick_port)
+    metrics=$(pick_port "$port")
     args=(--metrics-host=127.0.0.1 --metrics-port="$metrics")
     if [[ $target == gateway ]]; then
       args+=(--http-host=127.0.0.1 --http-port="$port")

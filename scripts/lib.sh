@@ -25,13 +25,19 @@ wait_until() {
   done
 }
 
-# pick_port: print a TCP port on loopback that nothing uses, below the ephemeral range.
+# pick_port [TAKEN...]: print a TCP port on loopback that nothing uses and that is not one of
+# TAKEN (ports picked but not yet listened on), below the ephemeral range. The draw comes from
+# shuf, not bash's RANDOM: bash reseeds RANDOM in every $(pick_port) subshell from the time and
+# the pid, so two picks in a row could draw the same port.
 pick_port() {
-  local lo=20000 hi=60000 eph_lo p i
+  local lo=20000 hi=60000 eph_lo p i taken
   read -r eph_lo _ </proc/sys/net/ipv4/ip_local_port_range || eph_lo=0
   if ((eph_lo > lo + 1000 && eph_lo <= hi)); then hi=$((eph_lo - 1)); fi
   for ((i = 0; i < 500; i++)); do
-    p=$((lo + (RANDOM * 32768 + RANDOM) % (hi - lo + 1)))
+    p=$(shuf -i "$lo-$hi" -n 1)
+    for taken in "$@"; do
+      if [[ $p == "$taken" ]]; then continue 2; fi
+    done
     if [[ -z $(ss -Htan "( sport = :$p )") ]]; then
       printf '%s\n' "$p"
       return 0

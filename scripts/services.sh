@@ -12,7 +12,7 @@ ct_start_service() {
   local name=$1 database=$2 port metrics i
   shift 2
   port=$(pick_port)
-  metrics=$(pick_port)
+  metrics=$(pick_port "$port")
   CT_GRPC_PORTS[$name]=$port
   CT_METRICS_PORTS[$name]=$metrics
   log "starting $name on 127.0.0.1:$port (metrics :$metrics, log $CT_SERVICE_LOG_DIR/$name.log)"
@@ -36,7 +36,7 @@ ct_start_service() {
 ct_start_gateway() {
   local port metrics i
   port=$(pick_port)
-  metrics=$(pick_port)
+  metrics=$(pick_port "$port")
   CT_HTTP_PORT=$port
   CT_METRICS_PORTS[gateway]=$metrics
   log "starting gateway on http://127.0.0.1:$port (metrics :$metrics, log $CT_SERVICE_LOG_DIR/gateway.log)"
