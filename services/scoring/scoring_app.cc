@@ -114,8 +114,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   }
   base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
                              config_.consumer.metric_prefix);
-  referral_events_ = std::make_unique<ReferralEventApplier>(transactions, *calculator_, *rescorer_,
-                                                            referral_.get(), *score_cache_, clock);
+  referral_events_ = std::make_unique<ReferralEventApplier>(
+      transactions, aggregates_, *calculator_, *rescorer_, referral_.get(), *score_cache_, clock);
   const ConsumerOptions referral_options = ReferralConsumerOptions(config_.consumer);
   referral_consumer_ = MakeReferralEventConsumer(base_, *referral_events_, referral_options);
   ReferralEventConsumer* referral_consumer = referral_consumer_.get();

@@ -556,12 +556,13 @@ bool DemoFlow::PrintCohorts(std::vector<std::string>* lines) {
       "  channel          clients   acquisition cost        revenue to date      "
       "CLV (model)   LTV/CAC");
   for (const sv1::ChannelEconomics& channel : report.channels()) {
-    lines->push_back(Format("  %-16s %7lld %18s %18s %16s %9.2f",
+    lines->push_back(Format("  %-16s %7lld %18s %18s %16s ",
                             channel.channel().empty() ? "(none)" : channel.channel().c_str(),
                             static_cast<long long>(channel.clients()),
                             FormatMoney(channel.acquisition_cost()).c_str(),
                             FormatMoney(channel.revenue_to_date()).c_str(),
-                            FormatMoney(channel.clv()).c_str(), channel.ltv_to_cac()));
+                            FormatMoney(channel.clv()).c_str()) +
+                     RightAligned(LtvCacText(channel), 9));
   }
   return true;
 }

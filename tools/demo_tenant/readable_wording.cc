@@ -86,6 +86,23 @@ std::string PercentText(double share) {
   return OneDecimal(percent) + "%";
 }
 
+std::string LtvCacText(const sv1::ChannelEconomics& channel) {
+  if (channel.acquisition_cost().units() == 0) {
+    return "\u2014";
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f", channel.ltv_to_cac());
+  return text;
+}
+
+std::string RightAligned(const std::string& text, size_t columns) {
+  size_t width = 0;
+  for (const char c : text) {
+    width += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;  // continuation bytes
+  }
+  return width >= columns ? text : std::string(columns - width, ' ') + text;
+}
+
 std::string ChurnReasonWords(const std::string& reason, double p_alive) {
   std::vector<std::string> parts;
   std::smatch match;

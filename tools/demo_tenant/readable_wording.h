@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
@@ -19,6 +20,11 @@ std::string LifecycleWords(const std::string& name);
 std::string DimensionWords(const std::string& dimension);
 // 0..1 as a percentage with one decimal; a tiny non-zero share is "<0.1%".
 std::string PercentText(double share);
+// A channel's LTV/CAC with two decimals, or "—" when the channel has no acquisition cost (the
+// report's 0 there is no ratio), as the console shows it.
+std::string LtvCacText(const scoring::v1::ChannelEconomics& channel);
+// `text` right-aligned in `columns` columns, counting UTF-8 code points (so "—" takes one).
+std::string RightAligned(const std::string& text, size_t columns);
 // Scoring's churn reason ("T1 client: p_alive 0 < 0.3; inactive 258 days >= 60") in words,
 // with P(alive) itself as a percentage: "only a <0.1% chance of still being active (below
 // 30.0%); no activity for 258 days (the limit is 60)". Text it does not recognise is kept.

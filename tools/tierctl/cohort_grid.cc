@@ -1,6 +1,7 @@
 #include "tools/tierctl/cohort_grid.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -18,6 +19,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 constexpr char kCohortReport[] = "clienttier.scoring.v1.CohortReport";
+constexpr char kChannelEconomics[] = "clienttier.scoring.v1.ChannelEconomics";
 
 std::string Fixed(double value, int decimals) {
   char text[64];
@@ -109,6 +111,25 @@ std::string CohortGrid(const Message& message) {
   return Grid("retention % by months since acquisition", retention, most_cells) +
          Grid("cumulative revenue per client (" + currency + ") by months since acquisition",
               revenue, most_cells);
+}
+
+std::optional<std::string> ReportCellText(const Message& row, const FieldDescriptor& field) {
+  const Descriptor& type = *row.GetDescriptor();
+  if (type.full_name() != kChannelEconomics || field.name() != "ltv_to_cac") {
+    return std::nullopt;
+  }
+  const Reflection& reflection = *row.GetReflection();
+  const FieldDescriptor* cost = type.FindFieldByName("acquisition_cost");
+  int64_t cost_units = 0;
+  if (cost != nullptr && reflection.HasField(row, cost)) {
+    const Message& money = reflection.GetMessage(row, cost);
+    cost_units =
+        money.GetReflection()->GetInt64(money, money.GetDescriptor()->FindFieldByName("units"));
+  }
+  if (cost_units != 0) {
+    return Fixed(reflection.GetDouble(row, &field), 2);
+  }
+  return std::string("\u2014");
 }
 
 }  // namespace clienttier::tierctl

@@ -1,6 +1,7 @@
 #include "tools/tierctl/output.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -105,6 +106,9 @@ std::string ValueText(const Message& message, const FieldDescriptor& field, int 
 }
 
 std::string FieldText(const Message& message, const FieldDescriptor& field) {
+  if (std::optional<std::string> text = ReportCellText(message, field)) {
+    return *text;
+  }
   if (!field.is_repeated()) {
     // An unset time or amount is blank, not the epoch or zero.
     if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
@@ -119,6 +123,16 @@ std::string FieldText(const Message& message, const FieldDescriptor& field) {
     text += (i > 0 ? ", " : "") + ValueText(message, field, i);
   }
   return text;
+}
+
+// Columns text takes in a terminal, counted in UTF-8 code points (continuation bytes take
+// none), so a "—" or a name in Chinese does not push the columns after it out of line.
+size_t DisplayWidth(const std::string& text) {
+  size_t width = 0;
+  for (const char c : text) {
+    width += (static_cast<unsigned char>(c) & 0xC0) == 0x80 ? 0 : 1;
+  }
+  return width;
 }
 
 // Columns of a table of `type`: its fields, with messages other than Money and Timestamp
@@ -151,7 +165,7 @@ std::string Table(const Message& message, const FieldDescriptor& list) {
     std::vector<std::string> line;
     for (size_t c = 0; c < columns.size(); ++c) {
       line.push_back(FieldText(row, *columns[c]));
-      widths[c] = std::max(widths[c], line.back().size());
+      widths[c] = std::max(widths[c], DisplayWidth(line.back()));
     }
     cells.push_back(std::move(line));
   }
@@ -160,7 +174,7 @@ std::string Table(const Message& message, const FieldDescriptor& list) {
     for (size_t c = 0; c < line.size(); ++c) {
       std::string cell = line[c];
       if (c + 1 < line.size()) {
-        cell.resize(widths[c] + 2, ' ');
+        cell.append(widths[c] + 2 - DisplayWidth(cell), ' ');
       }
       text += cell;
     }

@@ -5,6 +5,7 @@
 
 #include "common/errors/domain_error.h"
 #include "services/scoring/domain/clv_fitting.h"
+#include "services/scoring/domain/dated_counts.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
 #include "services/scoring/scoring_mapping.h"
@@ -56,6 +57,9 @@ AsOfTenant ScoreCalculator::LoadAsOf(Transaction& transaction, const std::string
   AsOfTenant tenant;
   tenant.context = std::move(fit.context);
   tenant.facts = std::move(fit.facts);
+  // Interactions and referrals as of the day too, from their dated rows (migration 008), not
+  // today's running totals.
+  ApplyDatedCounts(aggregates_.LoadDatedCounts(transaction, tenant_id, as_of), &tenant.facts);
   TenantContext& context = tenant.context;
   context.model_proto = ClvModelToProto(fit.fits, context.currency, as_of, now);
   context.model = ClvModelFromProto(&*context.model_proto);

@@ -93,8 +93,10 @@ class ScoreCalculator {
   // client as of `as_of` (days after it ignored, T measured at it) and FitClvModels on them
   // with the tenant's active config and exchange rates.
   TenantFit FitAsOf(Transaction& transaction, const std::string& tenant_id, Day as_of) const;
-  // FitAsOf plus what scores need: that fit as the model, every client's CLV estimate with it
-  // and the population statistics from them, all as of `as_of`; `now` is the fit's time.
+  // FitAsOf plus what scores need: every client's interaction counters and referral counts
+  // summed from their dated rows up to `as_of` (not today's running totals), that fit as the
+  // model, every client's CLV estimate with it and the population statistics from them, all as
+  // of `as_of`; `now` is the fit's time.
   AsOfTenant LoadAsOf(Transaction& transaction, const std::string& tenant_id, Day as_of,
                       UnixMicros now) const;
 

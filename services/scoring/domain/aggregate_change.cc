@@ -1,17 +1,13 @@
 #include "services/scoring/domain/aggregate_change.h"
 
 #include "common/time/utc_time.h"
+#include "services/scoring/domain/calendar_days.h"
 
 namespace clienttier::scoring {
 
 namespace pv1 = ::clienttier::profile::v1;
 
 namespace {
-
-Day DayOf(UnixMicros micros) {
-  // Floor division: a time before 1970 still lands on the right day.
-  return micros >= 0 ? micros / kMicrosPerDay : -((-micros + kMicrosPerDay - 1) / kMicrosPerDay);
-}
 
 // A refund reduces the refunded transaction's day: spend is net on the day it was earned (so
 // monetary value and Gamma-Gamma's spend per purchase are net), and a purchase refunded in full
@@ -25,7 +21,7 @@ AggregateChange RefundChange(const pv1::Transaction& transaction) {
   change.kind = AggregateChange::Kind::kPaidOccasion;
   change.refund = true;
   change.client_id = transaction.client_id();
-  change.day = DayOf(FromProtoTimestamp(refunded.occurred_at()));
+  change.day = DayOfMicros(FromProtoTimestamp(refunded.occurred_at()));
   change.currency = transaction.amount().currency();
   change.spend_minor = -transaction.amount().units();
   if (refunded.fully_refunded()) {
@@ -43,7 +39,7 @@ AggregateChange TransactionChange(const pv1::Transaction& transaction) {
   AggregateChange change;
   change.kind = AggregateChange::Kind::kPaidOccasion;
   change.client_id = transaction.client_id();
-  change.day = DayOf(FromProtoTimestamp(transaction.occurred_at()));
+  change.day = DayOfMicros(FromProtoTimestamp(transaction.occurred_at()));
   const bool session = transaction.kind() == pv1::TRANSACTION_KIND_SESSION;
   change.currency = transaction.amount().currency();
   change.purchases = session ? 0 : 1;
@@ -56,7 +52,7 @@ AggregateChange InteractionChange(const pv1::Interaction& interaction) {
   AggregateChange change;
   change.kind = AggregateChange::Kind::kActivity;
   change.client_id = interaction.client_id();
-  change.day = DayOf(FromProtoTimestamp(interaction.occurred_at()));
+  change.day = DayOfMicros(FromProtoTimestamp(interaction.occurred_at()));
   switch (interaction.kind()) {
     case pv1::INTERACTION_KIND_LOGIN:
       change.counter = ActivityCounter::kLogins;
@@ -84,7 +80,7 @@ AggregateChange ClientKnownChange(const pv1::Client& client) {
   change.client_id = client.client_id();
   change.client_version = client.version();
   if (client.acquisition().has_acquired_at()) {
-    change.acquired_day = DayOf(FromProtoTimestamp(client.acquisition().acquired_at()));
+    change.acquired_day = DayOfMicros(FromProtoTimestamp(client.acquisition().acquired_at()));
   }
   change.acquisition_channel = client.acquisition().channel();
   change.acquisition_cost_minor = client.acquisition().cost().units();

@@ -20,25 +20,31 @@ void KeepEarliest(Day day, std::optional<Day>* earliest) {
   }
 }
 
-void CountActivity(const AggregateChange& change, ClientDelta* client) {
-  KeepLatest(change.day, &client->last_activity_day);
-  KeepEarliest(change.day, &client->first_activity_day);
-  switch (change.counter) {
+// Adds one to the counter `counter` names, in the running totals or a day's row alike.
+template <typename Counters>
+void Increment(ActivityCounter counter, Counters* counters) {
+  switch (counter) {
     case ActivityCounter::kLogins:
-      ++client->logins;
+      ++counters->logins;
       break;
     case ActivityCounter::kEventsAttended:
-      ++client->events_attended;
+      ++counters->events_attended;
       break;
     case ActivityCounter::kContentUses:
-      ++client->content_uses;
+      ++counters->content_uses;
       break;
     case ActivityCounter::kShares:
-      ++client->shares;
+      ++counters->shares;
       break;
     case ActivityCounter::kNone:
       break;
   }
+}
+
+void CountActivity(const AggregateChange& change, ClientDelta* client) {
+  KeepLatest(change.day, &client->last_activity_day);
+  KeepEarliest(change.day, &client->first_activity_day);
+  Increment(change.counter, client);
   if (change.login) {
     KeepLatest(change.day, &client->last_login_day);
   }
@@ -48,6 +54,7 @@ void CountActivity(const AggregateChange& change, ClientDelta* client) {
 
 MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>& changes) {
   std::map<std::tuple<std::string, Day, std::string>, PaidDayDelta> paid_days;
+  std::map<std::pair<std::string, Day>, InteractionDayDelta> interaction_days;
   std::map<std::string, ClientDelta> clients;
   for (const AggregateChange& change : changes) {
     if (change.kind == AggregateChange::Kind::kNone ||
@@ -73,6 +80,12 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
       }
       case AggregateChange::Kind::kActivity:
         CountActivity(change, &client);
+        if (change.counter != ActivityCounter::kNone) {
+          InteractionDayDelta& day = interaction_days[{change.client_id, change.day}];
+          day.client_id = change.client_id;
+          day.day = change.day;
+          Increment(change.counter, &day);
+        }
         break;
       case AggregateChange::Kind::kErased:
         client.erased = true;
@@ -95,6 +108,12 @@ MergedAggregateChanges MergeAggregateChanges(const std::vector<AggregateChange>&
   merged.paid_days.reserve(paid_days.size());
   for (auto& [key, day] : paid_days) {
     merged.paid_days.push_back(std::move(day));
+  }
+  merged.interaction_days.reserve(interaction_days.size());
+  for (auto& [key, day] : interaction_days) {
+    if (!clients.at(key.first).erased) {
+      merged.interaction_days.push_back(std::move(day));
+    }
   }
   merged.clients.reserve(clients.size());
   for (auto& [client_id, client] : clients) {

@@ -20,6 +20,18 @@ struct PaidDayDelta {
   int64_t spend_minor = 0;
 };
 
+// What a whole stream read adds to one client's interactions on one day
+// (client_interaction_days, migration 008): the dated form of ClientDelta's counters, which a
+// score as of a past day sums up to that day.
+struct InteractionDayDelta {
+  std::string client_id;
+  Day day = 0;
+  int64_t logins = 0;
+  int64_t events_attended = 0;
+  int64_t content_uses = 0;
+  int64_t shares = 0;
+};
+
 // What a whole stream read does to one client's client_aggregates row. A client only made
 // known has no day and no counts (the row is created if missing, nothing else moves).
 struct ClientDelta {
@@ -45,10 +57,12 @@ struct ClientDelta {
 };
 
 // A read's changes merged so storage writes one row per key: paid days ordered by (client,
-// day, currency), clients by id (the primary keys' order, so concurrent readers lock rows in
-// one order).
+// day, currency), interaction days by (client, day), clients by id (the primary keys' order,
+// so concurrent readers lock rows in one order). Interaction days of a client the read erases
+// are left out (erasure deletes its dated rows).
 struct MergedAggregateChanges {
   std::vector<PaidDayDelta> paid_days;
+  std::vector<InteractionDayDelta> interaction_days;
   std::vector<ClientDelta> clients;
 };
 

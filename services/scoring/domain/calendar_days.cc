@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdio>
 
+#include "common/time/utc_time.h"
+
 namespace clienttier::scoring {
 namespace {
 
@@ -44,6 +46,8 @@ Day DayFromCivil(const CivilDate& date) {
   }
   return day + date.day - 1;
 }
+
+Day DayOfMicros(int64_t micros) { return FloorDiv(micros, kMicrosPerDay); }
 
 CivilDate CivilFromDay(Day day) {
   // The estimate is within a year or two of the answer; step to it.

@@ -17,6 +17,10 @@ struct CivilDate {
 };
 
 Day DayFromCivil(const CivilDate& date);
+
+// The UTC day of a time in microseconds since the epoch, by floor division: a time before 1970
+// still lands on its own day.
+Day DayOfMicros(int64_t micros);
 CivilDate CivilFromDay(Day day);
 
 // The same day of the month `months` later (or earlier when negative), clamped to the last

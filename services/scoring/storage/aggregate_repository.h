@@ -12,6 +12,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/domain/aggregate_merge.h"
 #include "services/scoring/domain/client_facts.h"
+#include "services/scoring/domain/dated_counts.h"
 #include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/facts_builder.h"
 
@@ -28,13 +29,16 @@ class AggregateRepository {
   virtual ~AggregateRepository() = default;
 
   // Applies a read's merged changes (see MergeAggregateChanges) to the tenant's aggregates:
-  // a statement for the paid days and one for the clients, whatever the read holds.
+  // a statement for the paid days and one for the clients, whatever the read holds; one for
+  // the interaction days when the read holds interactions; and when it erases clients, one per
+  // dated table deleting their dated rows (interaction days, referrals they sent).
   virtual void ApplyMany(Transaction& transaction, const std::string& tenant_id,
                          const MergedAggregateChanges& changes, UnixMicros now) = 0;
 
-  // A client-profile merge (issue 18 part 5): adds the duplicate's paid days and activity
-  // counters to the survivor's (creating its row when missing), removes the duplicate's paid
-  // days and leaves its row erased with zero counts. Not idempotent by itself: the caller
+  // A client-profile merge (issue 18 part 5): adds the duplicate's paid days, activity
+  // counters and interaction days to the survivor's (creating its row when missing), moves the
+  // referrals it sent to the survivor, removes the duplicate's dated rows and leaves its row
+  // erased with zero counts. Not idempotent by itself: the caller
   // applies it once per event id, in the same transaction as the dedupe row.
   virtual void MergeClients(Transaction& transaction, const std::string& tenant_id,
                             const std::string& survivor_id, const std::string& duplicate_id,
@@ -64,6 +68,17 @@ class AggregateRepository {
   // How many known, not erased clients the tenant has in `buckets` (a shard's progress total).
   virtual int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
                                const std::vector<int>& buckets) = 0;
+
+  // Dated interaction counters and referral counts (migration 008) of the tenant's clients, each
+  // summed up to `as_of` (rows after it left out), by client id; clients with none are absent.
+  // What a score as of a day counts instead of the running totals (ScoreCalculator::LoadAsOf).
+  virtual DatedCountsById LoadDatedCounts(Transaction& transaction, const std::string& tenant_id,
+                                          Day as_of) = 0;
+
+  // Keeps the dates of referrals from referral's events: one row per referral, idempotent (a
+  // redelivered event writes the same dates again; the earliest day of each kind is kept).
+  virtual void RecordReferrals(Transaction& transaction, const std::string& tenant_id,
+                               const std::vector<DatedReferral>& referrals) = 0;
 
   // Keeps the referral service's latest counts of these clients (referrals_sent/_converted).
   virtual void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,

@@ -19,6 +19,7 @@
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox_writer.h"
 #include "services/scoring/clients/propagation_source.h"
+#include "services/scoring/domain/dated_counts.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/scoring_config.h"
 #include "services/scoring/domain/shard.h"
@@ -53,6 +54,7 @@ class FakeAggregateRepository final : public AggregateRepository {
     bool erased = false;
     int64_t acquired_version = 0;
     std::map<std::pair<Day, std::string>, PaidDay> days;  // by (day, currency)
+    std::map<Day, InteractionDay> interaction_days;       // by day
   };
 
   void ApplyMany(Transaction& /*transaction*/, const std::string& tenant_id,
@@ -65,6 +67,17 @@ class FakeAggregateRepository final : public AggregateRepository {
       day.purchases += delta.purchases;
       day.sessions += delta.sessions;
       day.spend_minor += delta.spend_minor;
+    }
+    if (!changes.interaction_days.empty()) {
+      ++interaction_day_writes;
+    }
+    for (const InteractionDayDelta& delta : changes.interaction_days) {
+      InteractionDay& day = clients[{tenant_id, delta.client_id}].interaction_days[delta.day];
+      day.day = delta.day;
+      day.logins += delta.logins;
+      day.events_attended += delta.events_attended;
+      day.content_uses += delta.content_uses;
+      day.shares += delta.shares;
     }
     for (const ClientDelta& delta : changes.clients) {
       Client& client = clients[{tenant_id, delta.client_id}];  // created when missing
@@ -86,6 +99,10 @@ class FakeAggregateRepository final : public AggregateRepository {
       client.counters.content_uses += delta.content_uses;
       client.counters.shares += delta.shares;
       client.erased = client.erased || delta.erased;
+      if (delta.erased) {  // erasure deletes the dated rows
+        client.interaction_days.clear();
+        DropReferralsOf(tenant_id, delta.client_id);
+      }
       if (delta.acquired_version > client.acquired_version) {
         client.acquired_version = delta.acquired_version;
         client.counters.acquired_day = delta.acquired_day;
@@ -121,6 +138,19 @@ class FakeAggregateRepository final : public AggregateRepository {
         into.purchases += day.purchases;
         into.sessions += day.sessions;
         into.spend_minor += day.spend_minor;
+      }
+      for (const auto& [key, day] : duplicate.interaction_days) {
+        InteractionDay& into = survivor.interaction_days[key];
+        into.day = day.day;
+        into.logins += day.logins;
+        into.events_attended += day.events_attended;
+        into.content_uses += day.content_uses;
+        into.shares += day.shares;
+      }
+    }
+    for (auto& [key, referral] : referrals) {
+      if (key.first == tenant_id && referral.referrer_client_id == duplicate_id) {
+        referral.referrer_client_id = survivor_id;
       }
     }
     Client& duplicate = clients[{tenant_id, duplicate_id}];
@@ -191,6 +221,43 @@ class FakeAggregateRepository final : public AggregateRepository {
     return count;
   }
 
+  DatedCountsById LoadDatedCounts(Transaction& /*transaction*/, const std::string& tenant_id,
+                                  Day as_of) override {
+    ++dated_count_loads;
+    DatedCountsById counts;
+    for (const auto& [key, client] : clients) {
+      if (key.first != tenant_id || client.interaction_days.empty()) {
+        continue;
+      }
+      std::vector<InteractionDay> days;
+      for (const auto& [day, row] : client.interaction_days) {
+        days.push_back(row);
+      }
+      DatedCounts summed;
+      AddInteractionDays(days, as_of, &summed);
+      counts[key.second] = summed;
+    }
+    std::vector<DatedReferral> tenant_referrals;
+    for (const auto& [key, referral] : referrals) {
+      if (key.first == tenant_id) {
+        tenant_referrals.push_back(referral);
+      }
+    }
+    AddReferrals(tenant_referrals, as_of, &counts);
+    return counts;
+  }
+
+  void RecordReferrals(Transaction& /*transaction*/, const std::string& tenant_id,
+                       const std::vector<DatedReferral>& incoming) override {
+    for (const DatedReferral& referral : incoming) {
+      const auto [row, inserted] =
+          referrals.emplace(std::make_pair(tenant_id, referral.referral_id), referral);
+      if (!inserted) {
+        row->second = MergeDatedReferrals(row->second, referral);
+      }
+    }
+  }
+
   void StoreReferralCounts(Transaction& /*transaction*/, const std::string& tenant_id,
                            const std::vector<ClientFacts>& changed) override {
     for (const ClientFacts& facts : changed) {
@@ -223,14 +290,27 @@ class FakeAggregateRepository final : public AggregateRepository {
   }
 
   std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
-  int apply_calls = 0;  // ApplyMany calls: one per tenant of a read
-  int merge_calls = 0;  // MergeClients calls
+  // client_referral_dates, by (tenant, referral id)
+  std::map<std::pair<std::string, std::string>, DatedReferral> referrals;
+  int apply_calls = 0;             // ApplyMany calls: one per tenant of a read
+  int interaction_day_writes = 0;  // ApplyMany calls that wrote interaction days
+  int dated_count_loads = 0;       // LoadDatedCounts calls
+  int merge_calls = 0;             // MergeClients calls
   int load_for_calls = 0;
   int load_page_calls = 0;
   int64_t facts_listed = 0;  // clients LoadFactsPage returned, over all calls
   int referral_rows_stored = 0;
 
  private:
+  void DropReferralsOf(const std::string& tenant_id, const std::string& client_id) {
+    for (auto it = referrals.begin(); it != referrals.end();) {
+      if (it->first.first == tenant_id && it->second.referrer_client_id == client_id) {
+        it = referrals.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   static void Touch(Client& client, Day day) {
     client.counters.last_activity_day = std::max(client.counters.last_activity_day, day);
   }

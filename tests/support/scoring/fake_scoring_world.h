@@ -6,6 +6,7 @@
 #include "services/scoring/app/config_admin.h"
 #include "services/scoring/app/profile_event_applier.h"
 #include "services/scoring/app/referral_counts.h"
+#include "services/scoring/app/referral_event_applier.h"
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/rescoring.h"
 #include "services/scoring/app/score_calculator.h"
@@ -51,6 +52,8 @@ struct FakeScoringWorld {
                  change_writer, referral_counts, cache,      clock,  BatchJobOptions{1}};
   ProfileEventApplier profile_events{transactions, processed, aggregates, calculator,
                                      rescorer,     cache,     clock};
+  ReferralEventApplier referral_events{transactions, aggregates, calculator, rescorer,
+                                       &propagation, cache,      clock};
 };
 
 }  // namespace clienttier::scoring::testing

@@ -59,5 +59,24 @@ TEST(ReadableWordingTest, WhyThisTierNamesTheThresholdOrTheOverride) {
             "a manager set the tier (fixed: Tier 1) because \"board member\"; its score is 68.0");
 }
 
+// A channel without acquisition cost has no LTV/CAC: the report's 0 there is printed as the
+// console prints it, not as "0.00"; a channel with cost keeps its ratio, a real 0 included.
+TEST(ReadableWordingTest, LtvCacOfAChannelWithoutCostIsADashNotZero) {
+  sv1::ChannelEconomics free_channel;
+  free_channel.set_channel("referral");
+  free_channel.mutable_acquisition_cost()->set_currency("CNY");
+  free_channel.set_ltv_to_cac(0.0);
+  EXPECT_EQ(LtvCacText(free_channel), "\u2014");
+  sv1::ChannelEconomics paid;
+  paid.mutable_acquisition_cost()->set_units(5000);
+  paid.set_ltv_to_cac(0.76);
+  EXPECT_EQ(LtvCacText(paid), "0.76");
+  paid.set_ltv_to_cac(0.0);  // cost but no value yet: a true ratio of 0
+  EXPECT_EQ(LtvCacText(paid), "0.00");
+  // Aligned by columns, not bytes: the dash is one column wide.
+  EXPECT_EQ(RightAligned("\u2014", 9), std::string(8, ' ') + "\u2014");
+  EXPECT_EQ(RightAligned("0.76", 9), "     0.76");
+}
+
 }  // namespace
 }  // namespace clienttier::demo

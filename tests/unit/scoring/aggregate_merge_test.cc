@@ -209,5 +209,36 @@ TEST(MergeAggregateChangesTest, ClientEventsSayTheAcquisitionDay) {
   EXPECT_EQ(change.acquired_day, kNever);
 }
 
+// Interactions are dated too (migration 008): one row per (client, day) with that day's
+// counters, the running totals unchanged; a login-less, counter-less interaction adds no row, and
+// a client the read erases gets none (erasure deletes its dated rows).
+TEST(MergeAggregateChangesTest, InteractionsAddUpInOneRowPerClientAndDay) {
+  const MergedAggregateChanges merged = MergeAggregateChanges(
+      {Activity("c1", 12, ActivityCounter::kShares), Activity("c1", 10, ActivityCounter::kLogins),
+       Activity("c1", 12, ActivityCounter::kEventsAttended),
+       Activity("c1", 12, ActivityCounter::kShares), Activity("c2", 3, ActivityCounter::kNone),
+       Activity("c3", 5, ActivityCounter::kContentUses),
+       OfKind(AggregateChange::Kind::kErased, "c3"), Paid("c4", 7, 100)});
+
+  ASSERT_EQ(merged.interaction_days.size(), 2u);
+  const InteractionDayDelta& logins = merged.interaction_days[0];  // (client, day) order
+  EXPECT_EQ(logins.client_id, "c1");
+  EXPECT_EQ(logins.day, 10);
+  EXPECT_EQ(logins.logins, 1);
+  EXPECT_EQ(logins.shares, 0);
+  const InteractionDayDelta& day12 = merged.interaction_days[1];
+  EXPECT_EQ(day12.day, 12);
+  EXPECT_EQ(day12.shares, 2);
+  EXPECT_EQ(day12.events_attended, 1);
+  EXPECT_EQ(day12.content_uses, 0);
+  // The running totals are the dated rows' sums.
+  ASSERT_EQ(merged.clients.size(), 4u);
+  EXPECT_EQ(merged.clients[0].shares, 2);
+  EXPECT_EQ(merged.clients[0].logins, 1);
+  EXPECT_EQ(merged.clients[0].events_attended, 1);
+  // A read of payments only has no interaction day to write.
+  EXPECT_TRUE(MergeAggregateChanges({Paid("c4", 7, 100)}).interaction_days.empty());
+}
+
 }  // namespace
 }  // namespace clienttier::scoring

@@ -242,5 +242,44 @@ TEST(Output, ACohortReportIsAGridOfRetentionAndCumulativeRevenue) {
   EXPECT_TRUE(CohortGrid(sv1::Score()).empty());
 }
 
+// A channel without acquisition cost has no LTV/CAC: "—" as the console shows it, not the
+// report's 0; the columns after it stay in line (widths count code points, not bytes).
+TEST(Output, LtvCacOfAChannelWithoutCostIsADash) {
+  sv1::CohortReport report;
+  report.set_currency("CNY");
+  sv1::ChannelEconomics& referral = *report.add_channels();
+  referral.set_channel("referral");
+  referral.set_clients(2);
+  referral.mutable_acquisition_cost()->set_currency("CNY");
+  referral.set_ltv_to_cac(0.0);
+  sv1::ChannelEconomics& search = *report.add_channels();
+  search.set_channel("search");
+  search.set_clients(3);
+  search.mutable_acquisition_cost()->set_units(5000);
+  search.mutable_acquisition_cost()->set_currency("CNY");
+  search.set_ltv_to_cac(0.7612);
+  const std::string table = ToTable(report);
+  const auto line_of = [&](const std::string& start) {
+    const size_t begin = table.find("\n" + start);
+    EXPECT_NE(begin, std::string::npos) << table;
+    return table.substr(begin + 1, table.find('\n', begin + 1) - begin - 1);
+  };
+  const std::string referral_line = line_of("referral");
+  const std::string search_line = line_of("search");
+  EXPECT_NE(referral_line.find("  \u2014  "), std::string::npos) << table;
+  EXPECT_EQ(referral_line.find(" 0  "), std::string::npos) << table;  // not the report's 0
+  EXPECT_NE(search_line.find("  0.76  "), std::string::npos) << table;
+  // The last column (unconverted_cost_clients, 0 in both) starts at the same column.
+  const auto columns_before_last = [](const std::string& line) {
+    size_t columns = 0;
+    for (size_t i = 0; i < line.rfind(' ') + 1; ++i) {
+      columns += (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80 ? 0 : 1;
+    }
+    return columns;
+  };
+  EXPECT_EQ(columns_before_last(referral_line), columns_before_last(search_line)) << table;
+  EXPECT_FALSE(ReportCellText(search, *search.GetDescriptor()->FindFieldByName("clients")));
+}
+
 }  // namespace
 }  // namespace clienttier::tierctl

@@ -1,6 +1,7 @@
 // MySqlAggregateRepository::MergeClients: a client-profile merge folds the duplicate's
 // aggregates into the survivor's (issue 18 part 5).
 #include <optional>
+#include <string>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/transaction.h"
@@ -59,6 +60,21 @@ void MySqlAggregateRepository::MergeClients(Transaction& transaction, const std:
       day.sessions = rows->getInt64(4);
       day.spend_minor = rows->getInt64(5);
     }
+    auto interactions = Prepare(connection,
+                                "SELECT day, logins, events_attended, content_uses, shares FROM"
+                                " client_interaction_days WHERE tenant_id = ? AND client_id = ?"
+                                " ORDER BY day");
+    interactions->setString(1, tenant_id);
+    interactions->setString(2, duplicate_id);
+    for (auto rows = Query(*interactions); rows->next();) {
+      InteractionDayDelta& day = moved.interaction_days.emplace_back();
+      day.client_id = survivor_id;
+      day.day = rows->getInt64(1);
+      day.logins = rows->getInt64(2);
+      day.events_attended = rows->getInt64(3);
+      day.content_uses = rows->getInt64(4);
+      day.shares = rows->getInt64(5);
+    }
   }
   ApplyMany(transaction, tenant_id, moved, now);
   // Referral counts are referral's figures, summed until it reports the survivor's own.
@@ -72,11 +88,22 @@ void MySqlAggregateRepository::MergeClients(Transaction& transaction, const std:
   referrals->setString(4, survivor_id);
   referrals->executeUpdate();
 
-  auto drop_days =
-      Prepare(connection, "DELETE FROM client_activity_days WHERE tenant_id = ? AND client_id = ?");
-  drop_days->setString(1, tenant_id);
-  drop_days->setString(2, duplicate_id);
-  drop_days->executeUpdate();
+  // The referrals it sent are the survivor's now, with their dates.
+  auto move_referrals = Prepare(connection,
+                                "UPDATE client_referral_dates SET referrer_client_id = ? WHERE"
+                                " tenant_id = ? AND referrer_client_id = ?");
+  move_referrals->setString(1, survivor_id);
+  move_referrals->setString(2, tenant_id);
+  move_referrals->setString(3, duplicate_id);
+  move_referrals->executeUpdate();
+
+  for (const char* dated_table : {"client_activity_days", "client_interaction_days"}) {
+    auto drop_days = Prepare(connection, std::string("DELETE FROM ") + dated_table +
+                                             " WHERE tenant_id = ? AND client_id = ?");
+    drop_days->setString(1, tenant_id);
+    drop_days->setString(2, duplicate_id);
+    drop_days->executeUpdate();
+  }
   // The duplicate stays known as erased, so a late event of it cannot bring back a score.
   auto tombstone = Prepare(
       connection,

@@ -48,6 +48,61 @@ void UpsertPaidDays(sql::Connection& connection, const std::string& tenant_id,
   }
 }
 
+// The read's interactions per client and day (migration 008), summed like the running totals
+// (so they commute with any other read): what a score as of a past day counts.
+void UpsertInteractionDays(sql::Connection& connection, const std::string& tenant_id,
+                           const std::vector<InteractionDayDelta>& days) {
+  for (size_t begin = 0; begin < days.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(days.size(), begin + kRowsPerStatement);
+    SqlText upsert(connection);
+    upsert.Sql(
+        "INSERT INTO client_interaction_days (tenant_id, client_id, day, logins, "
+        "events_attended, content_uses, shares) VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      const InteractionDayDelta& day = days[i];
+      upsert.Row()
+          .Str(tenant_id)
+          .Str(day.client_id)
+          .Int(day.day)
+          .Int(day.logins)
+          .Int(day.events_attended)
+          .Int(day.content_uses)
+          .Int(day.shares);
+    }
+    upsert
+        .Sql(
+            " ON DUPLICATE KEY UPDATE logins = logins + VALUES(logins), "
+            "events_attended = events_attended + VALUES(events_attended), "
+            "content_uses = content_uses + VALUES(content_uses), "
+            "shares = shares + VALUES(shares)")
+        .Execute();
+  }
+}
+
+// Erasure: the erased clients' dated rows go (their running totals stay in the erased row,
+// which no read returns, as before). The paid days stay, as before: they hold no personal data
+// and keep tenant totals consistent.
+void DeleteDatedRows(sql::Connection& connection, const std::string& tenant_id,
+                     const std::vector<std::string>& client_ids) {
+  if (client_ids.empty()) {
+    return;
+  }
+  SqlText interactions(connection);
+  interactions.Sql("DELETE FROM client_interaction_days WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")")
+      .Execute();
+  SqlText referrals(connection);
+  referrals.Sql("DELETE FROM client_referral_dates WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND referrer_client_id IN (")
+      .StrList(client_ids)
+      .Sql(")")
+      .Execute();
+}
+
 SqlText& DayOrNull(SqlText& text, const std::optional<Day>& day) {
   return day ? text.Int(*day) : text.Null();
 }
@@ -154,6 +209,14 @@ void MySqlAggregateRepository::ApplyMany(Transaction& transaction, const std::st
   // hold no personal data and keep tenant totals consistent.
   UpsertClients(connection, tenant_id, changes.clients, now);
   UpsertPaidDays(connection, tenant_id, changes.paid_days);
+  UpsertInteractionDays(connection, tenant_id, changes.interaction_days);
+  std::vector<std::string> erased;
+  for (const ClientDelta& client : changes.clients) {
+    if (client.erased) {
+      erased.push_back(client.client_id);
+    }
+  }
+  DeleteDatedRows(connection, tenant_id, erased);
 }
 
 std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
@@ -315,6 +378,80 @@ int64_t MySqlAggregateRepository::CountClients(Transaction& transaction,
   count->setString(1, tenant_id);
   auto row = Query(*count);
   return row->next() ? row->getInt64(1) : 0;
+}
+
+DatedCountsById MySqlAggregateRepository::LoadDatedCounts(Transaction& transaction,
+                                                          const std::string& tenant_id, Day as_of) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  DatedCountsById counts;
+  // Summed in MariaDB: one row per client instead of one per client and day.
+  auto interactions = Prepare(
+      connection,
+      "SELECT client_id, CAST(SUM(logins) AS SIGNED), CAST(SUM(events_attended) AS SIGNED), "
+      "CAST(SUM(content_uses) AS SIGNED), CAST(SUM(shares) AS SIGNED) FROM client_interaction_days "
+      "WHERE tenant_id = ? AND day <= ? GROUP BY client_id");
+  interactions->setString(1, tenant_id);
+  interactions->setInt64(2, as_of);
+  for (auto rows = Query(*interactions); rows->next();) {
+    DatedCounts& client = counts[rows->getString(1)];
+    client.logins = rows->getInt64(2);
+    client.events_attended = rows->getInt64(3);
+    client.content_uses = rows->getInt64(4);
+    client.shares = rows->getInt64(5);
+  }
+  // The rule of AddReferrals: a referral counts as sent once registered or converted by the day.
+  auto referrals = Prepare(connection,
+                           "SELECT referrer_client_id, COUNT(*), "
+                           "CAST(SUM(converted_day IS NOT NULL AND converted_day <= ?) AS SIGNED) "
+                           "FROM client_referral_dates WHERE tenant_id = ? AND "
+                           "(registered_day <= ? OR converted_day <= ?) "
+                           "GROUP BY referrer_client_id");
+  referrals->setInt64(1, as_of);
+  referrals->setString(2, tenant_id);
+  referrals->setInt64(3, as_of);
+  referrals->setInt64(4, as_of);
+  for (auto rows = Query(*referrals); rows->next();) {
+    DatedCounts& client = counts[rows->getString(1)];
+    client.referrals_sent = rows->getInt64(2);
+    client.referrals_converted = rows->getInt64(3);
+  }
+  return counts;
+}
+
+void MySqlAggregateRepository::RecordReferrals(Transaction& transaction,
+                                               const std::string& tenant_id,
+                                               const std::vector<DatedReferral>& referrals) {
+  if (referrals.empty()) {
+    return;
+  }
+  sql::Connection& connection = ConnectionOf(transaction);
+  for (size_t begin = 0; begin < referrals.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(referrals.size(), begin + kRowsPerStatement);
+    SqlText upsert(connection);
+    upsert.Sql(
+        "INSERT INTO client_referral_dates (tenant_id, referral_id, referrer_client_id, "
+        "registered_day, converted_day) VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      const DatedReferral& referral = referrals[i];
+      upsert.Row()
+          .Str(tenant_id)
+          .Str(referral.referral_id)
+          .Str(referral.referrer_client_id)
+          .Int(referral.registered_day);
+      DayOrNull(upsert, referral.converted_day == kNever
+                            ? std::nullopt
+                            : std::optional<Day>(referral.converted_day));
+    }
+    // The earliest day of each kind wins (MergeDatedReferrals); the referrer stays as stored (a
+    // merge may have moved it to the survivor since).
+    upsert
+        .Sql(
+            " ON DUPLICATE KEY UPDATE "
+            "registered_day = LEAST(registered_day, VALUES(registered_day)), "
+            "converted_day = COALESCE(LEAST(converted_day, VALUES(converted_day)), "
+            "converted_day, VALUES(converted_day))")
+        .Execute();
+  }
 }
 
 void MySqlAggregateRepository::StoreReferralCounts(Transaction& transaction,

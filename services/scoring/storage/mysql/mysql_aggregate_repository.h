@@ -4,7 +4,8 @@
 
 namespace clienttier::scoring {
 
-// AggregateRepository over client_aggregates and client_activity_days.
+// AggregateRepository over client_aggregates, client_activity_days and the dated counters
+// (client_interaction_days, client_referral_dates).
 class MySqlAggregateRepository final : public AggregateRepository {
  public:
   void ApplyMany(Transaction& transaction, const std::string& tenant_id,
@@ -26,6 +27,10 @@ class MySqlAggregateRepository final : public AggregateRepository {
   std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;
+  DatedCountsById LoadDatedCounts(Transaction& transaction, const std::string& tenant_id,
+                                  Day as_of) override;
+  void RecordReferrals(Transaction& transaction, const std::string& tenant_id,
+                       const std::vector<DatedReferral>& referrals) override;
   void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                            const std::vector<ClientFacts>& clients) override;
 };
