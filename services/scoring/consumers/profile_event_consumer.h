@@ -1,11 +1,15 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "clienttier/profile/v1/profile_events.pb.h"
+#include "common/db/mysql_pool.h"
 #include "common/events/event_consumer.h"
+#include "common/observability/logger.h"
 #include "common/server/service_app.h"
 #include "services/scoring/app/profile_event_applier.h"
+#include "services/scoring/storage/mysql/mysql_processed_event_keys.h"
 
 namespace clienttier::scoring {
 
@@ -26,11 +30,43 @@ inline ConsumerOptions ProfileConsumerDefaults() {
 
 using ProfileEventConsumer = EventConsumer<profile::v1::ProfileEvent>;
 
+// Housekeeping of the profile consumer: common's hourly purge of processed_events (ids of
+// another form) and, as often, the keys of migration 009 made more than `retention_days` ago
+// (a key range, in slices of 10,000 rows). The retention exceeds the outbox's replay window
+// (7 days), so a replayed event is still recognised.
+inline std::function<void()> HourlyProfileEventPurge(MySqlPool& pool, const Clock& clock,
+                                                     int retention_days = 8) {
+  auto purge_ids = HourlyProcessedEventsPurge(pool, clock, retention_days);
+  auto next_run = std::make_shared<std::chrono::steady_clock::time_point>();
+  return [purge_ids, next_run, &pool, &clock, retention_days] {
+    purge_ids();
+    const auto now = std::chrono::steady_clock::now();
+    if (now < *next_run) {
+      return;
+    }
+    *next_run = now + std::chrono::hours(1);
+    const UnixMicros older_than = clock.Now() - int64_t{retention_days} * kMicrosPerDay;
+    int purged = 0;
+    pool.WithConnection([&](sql::Connection& connection) {
+      for (int slice = 0; slice < 100; ++slice) {
+        const int rows = PurgeProcessedEventKeys(connection, older_than);
+        purged += rows;
+        if (rows == 0) {
+          break;
+        }
+      }
+    });
+    if (purged > 0) {
+      LogInfo("purged processed event keys", {{"rows", purged}});
+    }
+  };
+}
+
 inline std::unique_ptr<ProfileEventConsumer> MakeProfileEventConsumer(
     ServiceApp& base, ProfileEventApplier& applier, const ConsumerOptions& options) {
   return MakeEventConsumer(base.redis(), base.metrics(), kProfileEventStream, options, applier,
                            &ProfileEventApplier::Apply, &ProfileEventApplier::ApplyOne,
-                           HourlyProcessedEventsPurge(base.pool(), base.clock()));
+                           HourlyProfileEventPurge(base.pool(), base.clock()));
 }
 
 }  // namespace clienttier::scoring
