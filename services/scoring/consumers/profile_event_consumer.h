@@ -21,10 +21,13 @@ inline ConsumerOptions ProfileConsumerDefaults() {
   options.group = "scoring";
   options.metric_prefix = "ct_scoring_events";
   // Bigger reads amortise the per-tenant context load, each statement and each client's rescore
-  // over more events (a read is still one transaction, written set-based). With a backlog of
-  // 200,000 events of 20,000 clients, 5,000 applied ~9,200 events/s, 2,000 ~8,000, 500 ~7,000
-  // (2 cores shared with MariaDB). A consumer that keeps up reads less anyway.
-  options.batch = 5000;
+  // over more events (a read is still one transaction, written set-based); under a backlog a
+  // client's many events in one read cost one rescore. Scoring alone draining a backlog of
+  // 200,000 events of 20,000 clients (2 cores shared with MariaDB, issue 16 part 1): 5,000
+  // applied ~7,400-8,200 events/s, 20,000 ~9,700, 50,000 ~12,900. Not larger by default: a read
+  // holds its clients' rows until it commits, and two consumers of 50,000 in one group queued
+  // on each other's rows down to ~3,000/s. A consumer that keeps up reads less anyway.
+  options.batch = 20000;
   return options;
 }
 
