@@ -175,6 +175,13 @@ start_mariadb() {
   )
   # mariadbd refuses to run as root unless told to; harmless to omit otherwise.
   ((EUID == 0)) && args+=(--user=root)
+  # Opt-in extra server options for measurements, e.g.
+  # CT_MARIADB_EXTRA_ARGS="--performance-schema=ON" to profile statements by digest.
+  if [[ -n "${CT_MARIADB_EXTRA_ARGS:-}" ]]; then
+    local extra
+    read -r -a extra <<<"$CT_MARIADB_EXTRA_ARGS"
+    args+=("${extra[@]}")
+  fi
   launch "$MYSQL_PID" "$DIR/mariadb.log" "$MARIADBD" "${args[@]}"
 }
 

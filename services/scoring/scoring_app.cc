@@ -29,7 +29,7 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
                  "take over another replica's unacknowledged events after this long"));
   config.consumer.max_deliveries = ReadMaxDeliveries(reader);
   config.consumer.batch = static_cast<int>(
-      reader.Int("events-read-size", config.consumer.batch, 1, 10000,
+      reader.Int("events-read-size", config.consumer.batch, 1, 50000,
                  "ct:events:profile entries per read (one transaction; each client rescored "
                  "once per read)"));
   config.profile_consumers = static_cast<int>(

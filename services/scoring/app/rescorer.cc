@@ -1,6 +1,51 @@
 #include "services/scoring/app/rescorer.h"
 
+#include <exception>
+#include <functional>
+#include <thread>
+#include <utility>
+#include <vector>
+
 namespace clienttier::scoring {
+
+namespace {
+
+// Below this many clients one thread does it: a read that small is not the backlog case, and
+// a thread start is not worth it.
+constexpr size_t kParallelFrom = 256;
+
+// Runs work(begin, end) over [0, n) in two slices, the second on its own thread; an exception
+// of either slice is rethrown after both finished.
+void InTwoSlices(size_t n, const std::function<void(size_t, size_t)>& work) {
+  if (n < kParallelFrom || std::thread::hardware_concurrency() < 2) {
+    work(0, n);
+    return;
+  }
+  const size_t half = n / 2;
+  std::exception_ptr second_error;
+  std::thread second([&] {
+    try {
+      work(half, n);
+    } catch (...) {
+      second_error = std::current_exception();
+    }
+  });
+  std::exception_ptr first_error;
+  try {
+    work(0, half);
+  } catch (...) {
+    first_error = std::current_exception();
+  }
+  second.join();
+  if (first_error) {
+    std::rethrow_exception(first_error);
+  }
+  if (second_error) {
+    std::rethrow_exception(second_error);
+  }
+}
+
+}  // namespace
 
 bool ApplyReferralCounts(const ReferralCounts& counts, ClientFacts* facts) {
   if (facts->referrals_sent == counts.sent && facts->referrals_converted == counts.converted) {
@@ -51,22 +96,40 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
   }
   const std::map<std::string, TierOverrideRecord> overrides =
       scores_.OverridesFor(transaction, tenant_id, client_ids);
+  // Computing is pure and the rows are locked already: the clients are computed in two slices
+  // in parallel (the other core idles while this transaction holds its locks), then collected
+  // in client order, so the writes and events are as one thread would make them.
+  std::vector<const std::pair<const std::string, ClientFacts>*> clients;
+  clients.reserve(facts.size());
+  for (const auto& entry : facts) {
+    clients.push_back(&entry);
+  }
+  std::vector<ComputedScore> computed(clients.size());
+  const auto compute = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const std::string& client_id = clients[i]->first;
+      const auto found_previous = stored.find(client_id);
+      std::optional<TierOverrideRecord> record;
+      if (const auto found = overrides.find(client_id); found != overrides.end()) {
+        record = found->second;
+      }
+      // The stored score carries no explanation text: ExplainScore computes its own.
+      computed[i] = calculator_.Compute(
+          context, clients[i]->second,
+          found_previous == stored.end() ? TierState{} : found_previous->second.tier_state, record,
+          now, ScoreDetail::kScoreOnly);
+    }
+  };
+  InTwoSlices(clients.size(), compute);
   std::map<std::string, v1::Score> scores;
   ScoreChanges changes;
-  for (const auto& [client_id, client] : facts) {
+  for (size_t i = 0; i < clients.size(); ++i) {
+    const std::string& client_id = clients[i]->first;
     const auto found_previous = stored.find(client_id);
     const PreviousScore* previous =
         found_previous == stored.end() ? nullptr : &found_previous->second;
-    std::optional<TierOverrideRecord> record;
-    if (const auto found = overrides.find(client_id); found != overrides.end()) {
-      record = found->second;
-    }
-    // The stored score carries no explanation text: ExplainScore computes its own.
-    const ComputedScore computed =
-        calculator_.Compute(context, client, previous ? previous->tier_state : TierState{}, record,
-                            now, ScoreDetail::kScoreOnly);
-    CollectScoreChanges(tenant_id, computed, previous, now, &changes);
-    scores.emplace(client_id, computed.proto);
+    CollectScoreChanges(tenant_id, computed[i], previous, now, &changes);
+    scores.emplace(client_id, std::move(computed[i].proto));
   }
   for (const auto& [client_id, score] : stored) {
     if (facts.count(client_id) == 0) {
