@@ -25,6 +25,10 @@ struct BatchJobOptions {
   int max_writes_in_flight = 2;
   // Threads that compute CLV and scores (the caller's among them); 0: one per core.
   int scoring_threads = 0;
+  // Connections an unsharded run reads the tenant on at once (pages of its key range): one
+  // reader's page is parsed and estimated while another waits on MariaDB. Unit tests over
+  // single-threaded fakes use 1.
+  int reading_threads = 2;
 };
 
 // The tenant-wide jobs: fitting the CLV models (FitClvModel) and rescoring every client or one
