@@ -45,6 +45,7 @@
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
+#include "services/scoring/app/batch_jobs.h"
 #include "services/scoring/domain/calendar_days.h"
 #include "services/scoring/scoring_app.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
@@ -311,7 +312,8 @@ double LoadDataOnce(clienttier::MySqlPool& pool, const std::vector<StoredScore>&
 
 // The bulk write rate MariaDB allows here for score rows like the run's (one real payload,
 // client ids changed), each way into a fresh scores table: (a) the production writer
-// (MySqlScoreRepository::UpsertMany, 2,000-row transactions on 2 connections, as SnapshotWriter
+// (MySqlScoreRepository::UpsertMany, 2,000-row transactions on as many connections as BatchJobs
+// keeps writes in flight, as SnapshotWriter
 // writes), (b) the earlier multi-row INSERT ... ON DUPLICATE KEY UPDATE in the same shape, (c) one
 // LOAD DATA LOCAL INFILE REPLACE of all rows on one connection (its file written beforehand, not
 // timed). Prints rows/s of each, new rows and over existing ones, and returns the best of each.
@@ -331,6 +333,7 @@ WriteRate MeasureWriteLimit(const clienttier::MySqlConfig& mysql, size_t rows) {
   std::printf("write limit: sample payload %zu bytes (mean of the run's %lld)\n",
               sample.score.ByteSizeLong(), static_cast<long long>(mean_payload));
   MySqlScoreRepository repository;
+  const int writers = BatchJobOptions().max_writes_in_flight;
   const auto print = [&](const char* name, const WriteRate& rate) {
     std::printf("| write_limit_%s (%zu rows, new) | %.0f rows/s | - | - | - | - |\n", name, rows,
                 rate.new_rows);
@@ -340,21 +343,23 @@ WriteRate MeasureWriteLimit(const clienttier::MySqlConfig& mysql, size_t rows) {
   const WriteRate production = MeasureWriteMethod(
       mysql, sample, rows,
       [&](clienttier::MySqlPool& scratch, const auto& scores, const std::string& tenant) {
-        InChunks(scratch, scores, 2, [&](clienttier::Transaction& transaction, const auto& chunk) {
-          repository.UpsertMany(transaction, tenant, chunk);
-        });
+        InChunks(scratch, scores, writers,
+                 [&](clienttier::Transaction& transaction, const auto& chunk) {
+                   repository.UpsertMany(transaction, tenant, chunk);
+                 });
         return 0.0;
       });
-  print("production_UpsertMany_2_writers", production);
+  print(("production_UpsertMany_" + std::to_string(writers) + "_writers").c_str(), production);
   const WriteRate insert = MeasureWriteMethod(
       mysql, sample, rows,
       [&](clienttier::MySqlPool& scratch, const auto& scores, const std::string& tenant) {
-        InChunks(scratch, scores, 2, [&](clienttier::Transaction& transaction, const auto& chunk) {
-          MultiRowUpsert(clienttier::ConnectionOf(transaction), tenant, chunk);
-        });
+        InChunks(scratch, scores, writers,
+                 [&](clienttier::Transaction& transaction, const auto& chunk) {
+                   MultiRowUpsert(clienttier::ConnectionOf(transaction), tenant, chunk);
+                 });
         return 0.0;
       });
-  print("multi_row_insert_on_duplicate_2_writers", insert);
+  print(("multi_row_insert_on_duplicate_" + std::to_string(writers) + "_writers").c_str(), insert);
   const WriteRate load = MeasureWriteMethod(mysql, sample, rows, LoadDataOnce);
   print("load_data_local_infile_one_statement", load);
   {

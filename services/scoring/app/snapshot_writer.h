@@ -14,7 +14,7 @@ namespace clienttier::scoring {
 
 // Writes batch-rescoring chunks, each in its own transaction (and MySQL connection), on background
 // threads while the caller computes the next chunk: scoring and MariaDB then work at the same
-// time instead of taking turns, and two writes in flight keep MariaDB busy while the other
+// time instead of taking turns, and several writes in flight keep MariaDB busy while one
 // waits for its commit. At most `max_in_flight` chunks are being written at a time.
 class SnapshotWriter {
  public:

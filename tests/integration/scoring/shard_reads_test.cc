@@ -323,5 +323,19 @@ TEST_F(ShardReadsTest, AWholeTenantRunInRangesScoresEachClientOnceWithItsOwnPrev
   }
 }
 
+// A server that refuses LOCAL files (local_infile off, the real setting) still gets every score:
+// the refused LOAD DATA writes nothing and the chunk is inserted as SQL in the same transaction.
+TEST_F(ShardReadsTest, AServerWithoutLocalInfileStillGetsEveryScore) {
+  Execute("SET GLOBAL local_infile = 0");
+  const auto [read, scored] = Run(0, 1, At(0));
+  Execute("SET GLOBAL local_infile = 1");
+  EXPECT_EQ(scored, std::set<std::string>(ids_.begin(), ids_.end()));
+  std::optional<StoredScore> stored;
+  transactions_->Read(
+      [&](Transaction& transaction) { stored = scores_.Get(transaction, kTenant, ids_.back()); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->score.client_id(), ids_.back());
+}
+
 }  // namespace
 }  // namespace clienttier::scoring

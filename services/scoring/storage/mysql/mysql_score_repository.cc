@@ -10,6 +10,8 @@
 #include <memory>
 #include <string_view>
 
+#include <cppconn/exception.h>
+
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
@@ -223,7 +225,8 @@ class RowsFile {
 // REPLACE is the upsert here: every column of the row is the new score's, and MariaDB updates a
 // row in place when the duplicate is on the primary key, the table's only unique key (no
 // triggers, no foreign keys), as ON DUPLICATE KEY UPDATE does. False (nothing written) when no
-// temporary file can be written: the caller then inserts the rows as SQL.
+// temporary file can be written or the server does not take LOCAL files: the caller then
+// inserts the rows as SQL.
 bool LoadScores(sql::Connection& connection, const std::string& tenant_id,
                 const std::vector<StoredScore>& stored) {
   std::string rows;
@@ -239,8 +242,18 @@ bool LoadScores(sql::Connection& connection, const std::string& tenant_id,
   SqlText load(connection);
   load.Sql("LOAD DATA LOCAL INFILE ")
       .Str(file->path())
-      .Sql(std::string(" REPLACE INTO TABLE scores CHARACTER SET utf8mb4 ") + kScoreColumns)
-      .Execute();
+      .Sql(std::string(" REPLACE INTO TABLE scores CHARACTER SET utf8mb4 ") + kScoreColumns);
+  try {
+    load.Execute();
+  } catch (const sql::SQLException& error) {
+    // A server with local_infile off refuses the statement (MariaDB 4166 or 1148, MySQL 3948)
+    // before loading anything; the transaction goes on and the rows are inserted as SQL instead.
+    if (error.getErrorCode() == 4166 || error.getErrorCode() == 1148 ||
+        error.getErrorCode() == 3948) {
+      return false;
+    }
+    throw;
+  }
   return true;
 }
 
