@@ -20,11 +20,16 @@
 namespace clienttier::scoring {
 
 struct BatchJobOptions {
-  // Chunk writes in flight while the next chunk is computed (SnapshotWriter). Unit tests over
+  // Chunk writes in flight while the next chunk is computed (SnapshotWriter). Three: on 2 cores
+  // rescore-bench's write phase took 12 s with 3, 15 s with 2, no less with 4. Unit tests over
   // single-threaded fakes use 1.
-  int max_writes_in_flight = 2;
+  int max_writes_in_flight = 3;
   // Threads that compute CLV and scores (the caller's among them); 0: one per core.
   int scoring_threads = 0;
+  // Connections an unsharded run reads the tenant on at once (pages of its key range): one
+  // reader's page is parsed and estimated while another waits on MariaDB. Unit tests over
+  // single-threaded fakes use 1.
+  int reading_threads = 2;
 };
 
 // The tenant-wide jobs: fitting the CLV models (FitClvModel) and rescoring every client or one

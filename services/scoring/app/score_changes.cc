@@ -8,10 +8,12 @@
 
 namespace clienttier::scoring {
 
-void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& computed,
-                         const PreviousScore* previous, UnixMicros now, ScoreChanges* changes) {
+namespace {
+
+// The tier history row and events that follow from a computed score (not the score row).
+void CollectChangesOf(const std::string& tenant_id, const ComputedScore& computed,
+                      const PreviousScore* previous, UnixMicros now, ScoreChanges* changes) {
   const v1::Score& score = computed.proto;
-  changes->scores.push_back(StoredScore{score, computed.domain.tier.state});
   const Tier before = previous != nullptr ? previous->tier_state.tier : Tier::kUnspecified;
   const Tier after = computed.domain.tier.tier;
   const std::string key = ScoreCacheKey(tenant_id, score.client_id());
@@ -44,6 +46,20 @@ void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& comp
     changes->events.push_back(MakeOutboxEvent(kScoringEventStream, "churn_warning", tenant_id, now,
                                               std::move(event), key));
   }
+}
+
+}  // namespace
+
+void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& computed,
+                         const PreviousScore* previous, UnixMicros now, ScoreChanges* changes) {
+  changes->scores.push_back(StoredScore{computed.proto, computed.domain.tier.state});
+  CollectChangesOf(tenant_id, computed, previous, now, changes);
+}
+
+void CollectScoreChanges(const std::string& tenant_id, ComputedScore&& computed,
+                         const PreviousScore* previous, UnixMicros now, ScoreChanges* changes) {
+  CollectChangesOf(tenant_id, computed, previous, now, changes);
+  changes->scores.push_back(StoredScore{std::move(computed.proto), computed.domain.tier.state});
 }
 
 void ScoreChangeWriter::Write(Transaction& transaction, const std::string& tenant_id,

@@ -28,6 +28,9 @@ struct ScoreChanges {
 // emitted.
 void CollectScoreChanges(const std::string& tenant_id, const ComputedScore& computed,
                          const PreviousScore* previous, UnixMicros now, ScoreChanges* changes);
+// The same, moving the score into `changes` instead of copying it (a batch's million scores).
+void CollectScoreChanges(const std::string& tenant_id, ComputedScore&& computed,
+                         const PreviousScore* previous, UnixMicros now, ScoreChanges* changes);
 
 // Writes ScoreChanges in the caller's transaction: scores, then tier history, then events.
 class ScoreChangeWriter {

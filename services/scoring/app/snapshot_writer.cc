@@ -1,6 +1,7 @@
 #include "services/scoring/app/snapshot_writer.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace clienttier::scoring {
 
@@ -29,12 +30,14 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
   write.tier_changes = static_cast<int64_t>(changes.tier_changes.size());
   auto chunk = std::make_shared<ScoreChanges>(std::move(changes));
   auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
-  write.done = std::async(std::launch::async, [this, chunk, ids] {
+  write.done = std::async(std::launch::async, [this, chunk, ids, seconds = write.seconds] {
+    const auto started = std::chrono::steady_clock::now();
     transactions_.InTransaction(
         [&](Transaction& transaction) { writer_.Write(transaction, tenant_id_, *chunk); });
     if (after_commit_) {
       after_commit_(*ids);
     }
+    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   });
   writing_.push_back(std::move(write));
 }
@@ -45,6 +48,7 @@ void SnapshotWriter::WaitOldest() {
   write.done.get();  // rethrows; the destructor still waits for the others
   clients_written_ += write.clients;
   tier_changes_written_ += write.tier_changes;
+  write_seconds_ += *write.seconds;
 }
 
 void SnapshotWriter::Finish() {

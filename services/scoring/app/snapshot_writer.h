@@ -14,7 +14,7 @@ namespace clienttier::scoring {
 
 // Writes batch-rescoring chunks, each in its own transaction (and MySQL connection), on background
 // threads while the caller computes the next chunk: scoring and MariaDB then work at the same
-// time instead of taking turns, and two writes in flight keep MariaDB busy while the other
+// time instead of taking turns, and several writes in flight keep MariaDB busy while one
 // waits for its commit. At most `max_in_flight` chunks are being written at a time.
 class SnapshotWriter {
  public:
@@ -33,6 +33,8 @@ class SnapshotWriter {
   void Finish();
   int64_t clients_written() const { return clients_written_; }
   int64_t tier_changes_written() const { return tier_changes_written_; }
+  // Seconds the finished writes took, summed over the writing threads (a phase of the log).
+  double write_seconds() const { return write_seconds_; }
 
  private:
   TransactionRunner& transactions_;
@@ -43,6 +45,7 @@ class SnapshotWriter {
     std::future<void> done;
     int64_t clients = 0;
     int64_t tier_changes = 0;
+    std::shared_ptr<double> seconds = std::make_shared<double>(0.0);
   };
   // Waits for the oldest running write and counts it.
   void WaitOldest();
@@ -51,6 +54,7 @@ class SnapshotWriter {
   std::deque<Write> writing_;
   int64_t clients_written_ = 0;
   int64_t tier_changes_written_ = 0;
+  double write_seconds_ = 0;
 };
 
 }  // namespace clienttier::scoring

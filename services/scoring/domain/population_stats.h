@@ -34,4 +34,15 @@ PopulationStats ComputePopulationStats(const std::vector<ClientFacts>& facts,
                                        const std::vector<ClvEstimate>& clv,
                                        const ScoringConfig& config, Day as_of, int64_t version);
 
+// One part of a tenant read in parts (a batch's pages): clv[i] belongs to facts[i].
+struct PopulationPart {
+  const std::vector<ClientFacts>* facts = nullptr;
+  const std::vector<ClvEstimate>* clv = nullptr;
+};
+
+// The same over a tenant held in parts, so a batch need not join a million clients into one
+// vector first.
+PopulationStats ComputePopulationStats(const std::vector<PopulationPart>& parts,
+                                       const ScoringConfig& config, Day as_of, int64_t version);
+
 }  // namespace clienttier::scoring

@@ -59,6 +59,20 @@ class AggregateRepository {
                                                  int bucket, const std::string& after_client_id,
                                                  int limit) = 0;
 
+  // The last client id of the page LoadFactsPage(kEveryBucket, after_client_id, limit) returns:
+  // the limit-th known, not erased client after `after_client_id` in client id order, or nullopt
+  // when fewer remain (that page runs to the tenant's end). A short index read: a batch finds its
+  // next page here and reads the pages themselves on several connections at once.
+  virtual std::optional<std::string> PageEnd(Transaction& transaction, const std::string& tenant_id,
+                                             const std::string& after_client_id, int limit) = 0;
+
+  // The facts of the known, not erased clients with after_client_id < client id <= last_client_id
+  // (to the tenant's end when nullopt), in client id order: one range of the primary key.
+  virtual std::vector<ClientFacts> LoadFactsRange(
+      Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
+      Day as_of, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) = 0;
+
   // The stored paid-day rows (every day and currency, net of refunds, as kept) of those of
   // `client_ids` that have any, by client id: what the cohort report counts month by month.
   virtual std::map<std::string, std::vector<PaidDay>> LoadPaidDays(

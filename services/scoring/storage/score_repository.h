@@ -61,6 +61,13 @@ class ScoreRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
 
+  // The previous score states of the clients with after_client_id < client id <= last_client_id
+  // (to the tenant's end when nullopt), in client id order: a whole-tenant batch reads them along
+  // the primary key, page by page with the facts of the same range.
+  virtual std::vector<std::pair<std::string, PreviousScore>> PreviousInRange(
+      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) = 0;
+
   // The same, with the rows locked (FOR UPDATE) in primary-key order: an event-driven rescore
   // takes these locks before it reads any facts, so two rescores of one client serialise and
   // the later one reads the earlier one's committed facts. Read from the columns: no payload.
@@ -96,6 +103,10 @@ class ScoreRepository {
   virtual std::map<std::string, TierOverrideRecord> OverridesFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
+  // The overrides of the clients in the range of PreviousInRange, by client id.
+  virtual std::map<std::string, TierOverrideRecord> OverridesInRange(
+      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) = 0;
   virtual void PutOverride(Transaction& transaction, const std::string& tenant_id,
                            const std::string& client_id,
                            const ::clienttier::scoring::v1::TierOverride& tier_override,

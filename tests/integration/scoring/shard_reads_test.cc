@@ -4,10 +4,12 @@
 // the job used, before and after each of its transactions).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -252,6 +254,87 @@ TEST_F(ShardReadsTest, AShardReadsAboutItsShareOfTheTenantsRows) {
   EXPECT_GT(whole, kClients);  // every aggregate and paid day at least
   EXPECT_LE(fraction, 0.4);
   EXPECT_GE(fraction, 0.15);  // it did read its own clients
+}
+
+// A whole-tenant run reads the tenant in ranges of 5,000 clients on two connections at once and
+// writes chunks of 2,000 with LOAD DATA: each client is scored once, with its own previous tier
+// and override, also at the ranges' ends.
+TEST_F(ShardReadsTest, AWholeTenantRunInRangesScoresEachClientOnceWithItsOwnPreviousAndOverride) {
+  std::vector<std::string> more;
+  for (int i = 0; i < 7000; ++i) {
+    more.push_back("paged-" + std::to_string(i));
+  }
+  Seed(kTenant, more);
+  ids_.insert(ids_.end(), more.begin(), more.end());
+  std::vector<std::string> ordered = ids_;
+  std::sort(ordered.begin(), ordered.end());  // test ids are ASCII: the collation's order
+  ASSERT_EQ(Run(0, 1, At(0)).second, std::set<std::string>(ids_.begin(), ids_.end()));
+
+  // A fixed tier on the first client of the second range, different from its stored tier.
+  const std::string fixed = ordered[5000];
+  std::optional<StoredScore> before;
+  transactions_->Read(
+      [&](Transaction& transaction) { before = scores_.Get(transaction, kTenant, fixed); });
+  ASSERT_TRUE(before.has_value());
+  const v1::Tier wanted = before->score.tier() == v1::TIER_T1 ? v1::TIER_T3 : v1::TIER_T1;
+  v1::TierOverride tier_override;
+  tier_override.set_mode(v1::TierOverride::MODE_FIXED);
+  tier_override.set_tier(wanted);
+  tier_override.set_reason("board member");
+  tier_override.set_author("key-1");
+  *tier_override.mutable_expires_at() = ToProtoTimestamp(At(0) + 30 * kMicrosPerDay);
+  transactions_->InTransaction([&](Transaction& transaction) {
+    scores_.PutOverride(transaction, kTenant, fixed, tier_override, At(0));
+  });
+
+  const auto [read, scored] = Run(0, 1, At(1));
+  EXPECT_EQ(scored, std::set<std::string>(ids_.begin(), ids_.end()));
+  std::vector<std::pair<int64_t, v1::TierChange>> changes;
+  transactions_->Read([&](Transaction& transaction) {
+    changes = scores_.ListTierChanges(transaction, kTenant, 0, 0, "", 100);
+  });
+  // The override moved its client only, from the tier it had (its own previous score).
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].second.client_id(), fixed);
+  EXPECT_EQ(changes[0].second.from_tier(), before->score.tier());
+  EXPECT_EQ(changes[0].second.to_tier(), wanted);
+  // The loaded rows read back as written: columns and payload agree.
+  pool_->WithConnection([&](sql::Connection& connection) {
+    auto select = Prepare(connection,
+                          "SELECT COUNT(*), SUM(tier = ?), SUM(LENGTH(payload) > 0) FROM scores "
+                          "WHERE tenant_id = ? AND client_id = ?");
+    select->setInt(1, wanted);
+    select->setString(2, kTenant);
+    select->setString(3, fixed);
+    auto row = Query(*select);
+    ASSERT_TRUE(row->next());
+    EXPECT_EQ(row->getInt64(1), 1);
+    EXPECT_EQ(row->getInt64(2), 1);
+    EXPECT_EQ(row->getInt64(3), 1);
+  });
+  for (const std::string& id : {ordered.front(), ordered[4999], fixed, ordered.back()}) {
+    std::optional<StoredScore> stored;
+    transactions_->Read(
+        [&](Transaction& transaction) { stored = scores_.Get(transaction, kTenant, id); });
+    ASSERT_TRUE(stored.has_value()) << id;
+    EXPECT_EQ(stored->score.client_id(), id);
+    EXPECT_EQ(FromProtoTimestamp(stored->score.as_of()), At(1));
+    EXPECT_EQ(stored->score.has_tier_override(), id == fixed) << id;
+  }
+}
+
+// A server that refuses LOCAL files (local_infile off, the real setting) still gets every score:
+// the refused LOAD DATA writes nothing and the chunk is inserted as SQL in the same transaction.
+TEST_F(ShardReadsTest, AServerWithoutLocalInfileStillGetsEveryScore) {
+  Execute("SET GLOBAL local_infile = 0");
+  const auto [read, scored] = Run(0, 1, At(0));
+  Execute("SET GLOBAL local_infile = 1");
+  EXPECT_EQ(scored, std::set<std::string>(ids_.begin(), ids_.end()));
+  std::optional<StoredScore> stored;
+  transactions_->Read(
+      [&](Transaction& transaction) { stored = scores_.Get(transaction, kTenant, ids_.back()); });
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->score.client_id(), ids_.back());
 }
 
 }  // namespace

@@ -193,6 +193,36 @@ class FakeAggregateRepository final : public AggregateRepository {
     return facts;
   }
 
+  std::optional<std::string> PageEnd(Transaction& /*transaction*/, const std::string& tenant_id,
+                                     const std::string& after_client_id, int limit) override {
+    int listed = 0;
+    for (auto row = clients.upper_bound({tenant_id, after_client_id});
+         row != clients.end() && row->first.first == tenant_id; ++row) {
+      if (!row->second.erased && ++listed == limit) {
+        return row->first.second;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::vector<ClientFacts> LoadFactsRange(
+      Transaction& /*transaction*/, const std::string& tenant_id, const SpendConversion& conversion,
+      Day as_of, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) override {
+    ++load_range_calls;
+    std::vector<ClientFacts> facts;
+    for (auto row = clients.upper_bound({tenant_id, after_client_id});
+         row != clients.end() && row->first.first == tenant_id &&
+         (!last_client_id || row->first.second <= *last_client_id);
+         ++row) {
+      if (!row->second.erased) {
+        facts.push_back(FactsOf(row->first.second, row->second, conversion, as_of));
+      }
+    }
+    facts_listed += static_cast<int64_t>(facts.size());
+    return facts;
+  }
+
   std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
       Transaction& /*transaction*/, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override {
@@ -298,7 +328,8 @@ class FakeAggregateRepository final : public AggregateRepository {
   int merge_calls = 0;             // MergeClients calls
   int load_for_calls = 0;
   int load_page_calls = 0;
-  int64_t facts_listed = 0;  // clients LoadFactsPage returned, over all calls
+  int64_t facts_listed = 0;  // clients LoadFactsPage and LoadFactsRange returned, over all calls
+  int load_range_calls = 0;
   int referral_rows_stored = 0;
 
  private:
@@ -414,6 +445,21 @@ class FakeScoreRepository final : public ScoreRepository {
     return previous;
   }
 
+  std::vector<std::pair<std::string, PreviousScore>> PreviousInRange(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) override {
+    std::vector<std::pair<std::string, PreviousScore>> previous;
+    for (auto row = scores.upper_bound({tenant_id, after_client_id});
+         row != scores.end() && row->first.first == tenant_id &&
+         (!last_client_id || row->first.second <= *last_client_id);
+         ++row) {
+      previous.emplace_back(row->first.second, PreviousScore{row->second.tier_state,
+                                                             row->second.score.churn_warning()});
+    }
+    return previous;
+  }
+
   std::map<std::string, PreviousScore> PreviousForUpdate(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override {
@@ -494,6 +540,20 @@ class FakeScoreRepository final : public ScoreRepository {
       if (row != overrides.end()) {
         found.emplace(client_id, row->second);
       }
+    }
+    return found;
+  }
+
+  std::map<std::string, TierOverrideRecord> OverridesInRange(
+      Transaction& /*transaction*/, const std::string& tenant_id,
+      const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) override {
+    std::map<std::string, TierOverrideRecord> found;
+    for (auto row = overrides.upper_bound({tenant_id, after_client_id});
+         row != overrides.end() && row->first.first == tenant_id &&
+         (!last_client_id || row->first.second <= *last_client_id);
+         ++row) {
+      found.emplace(row->first.second, row->second);
     }
     return found;
   }

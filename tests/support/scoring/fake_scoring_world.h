@@ -49,7 +49,7 @@ struct FakeScoringWorld {
                       scores,       cache,      referral_counts, clock};
   ConfigAdmin admin{transactions, versions, scores, rates, rescorer, cache, clock, "CNY"};
   BatchJobs jobs{transactions,  calculator,      aggregates, scores, versions,
-                 change_writer, referral_counts, cache,      clock,  BatchJobOptions{1}};
+                 change_writer, referral_counts, cache,      clock,  BatchJobOptions{1, 0, 1}};
   ProfileEventApplier profile_events{transactions, processed, aggregates, calculator,
                                      rescorer,     cache,     clock};
   ReferralEventApplier referral_events{transactions, aggregates, calculator, rescorer,

@@ -2,6 +2,7 @@
 // reports.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -163,6 +164,63 @@ TEST_F(BatchRescoreTest, TierMovesAreRecordedAndEmittedButFirstScoresAreNot) {
     EXPECT_EQ(event.tenant_id, kTenant);
   }
   EXPECT_EQ(reports.back().tier_changes(), moved);
+}
+
+TEST_F(BatchRescoreTest, AWholeTenantRunReadsItInRangesWithEachClientsOwnPreviousTierAndOverride) {
+  AddClients(12000);  // read in three ranges of the key order: 5,000 + 5,000 + 2,000 clients
+  std::vector<std::string> ordered = ids_;
+  std::sort(ordered.begin(), ordered.end());
+  // Previous T3 scores on both sides of each range's end, and one in the middle of each range.
+  const std::vector<size_t> seeded_at = {0, 2500, 4999, 5000, 7500, 9999, 10000, 11000, 11999};
+  std::set<std::string> seeded;
+  for (const size_t i : seeded_at) {
+    world_.scores.SeedScore(kTenant, ordered[i], Tier::kT3);
+    seeded.insert(ordered[i]);
+  }
+  // A fixed T1 on a client of the last range, and a score of a client the aggregates no longer
+  // list (it must not be taken for another client's previous score).
+  const std::string fixed = ordered[10001];
+  v1::TierOverride tier_override;
+  tier_override.set_mode(v1::TierOverride::MODE_FIXED);
+  tier_override.set_tier(v1::TIER_T1);
+  tier_override.set_reason("board member");
+  tier_override.set_author("key-1");
+  *tier_override.mutable_expires_at() =
+      ToProtoTimestamp(FakeScoringWorld::kNow + 30 * kMicrosPerDay);
+  Transaction transaction;
+  world_.scores.PutOverride(transaction, kTenant, fixed, tier_override, FakeScoringWorld::kNow);
+  world_.scores.SeedScore(kTenant, ordered[5000] + "-gone", Tier::kT1);
+
+  const auto reports = Run();
+
+  EXPECT_EQ(world_.aggregates.load_range_calls, 3);
+  ASSERT_EQ(world_.scores.upserts_by_client.size(), 12000u);
+  for (const std::string& id : ids_) {
+    EXPECT_EQ(world_.scores.upserts_by_client.at({kTenant, id}), 1) << id;
+  }
+  EXPECT_EQ(world_.scores.upserts_by_client.count({kTenant, ordered[5000] + "-gone"}), 0u);
+  // A tier change is recorded for exactly the seeded clients whose tier moved, from T3.
+  int moved = 0;
+  for (const std::string& id : seeded) {
+    moved += world_.scores.scores.at({kTenant, id}).score.tier() != v1::TIER_T3 ? 1 : 0;
+  }
+  ASSERT_EQ(static_cast<int>(world_.scores.history.size()), moved);
+  for (const auto& row : world_.scores.history) {
+    EXPECT_EQ(seeded.count(row.change.client_id()), 1u) << row.change.client_id();
+    EXPECT_EQ(row.change.from_tier(), v1::TIER_T3);
+  }
+  // The override applies to its own client only.
+  const v1::Score& overridden = world_.scores.scores.at({kTenant, fixed}).score;
+  EXPECT_EQ(overridden.tier(), v1::TIER_T1);
+  EXPECT_TRUE(overridden.has_tier_override());
+  int with_override = 0;
+  for (const std::string& id : ids_) {
+    with_override += world_.scores.scores.at({kTenant, id}).score.has_tier_override() ? 1 : 0;
+  }
+  EXPECT_EQ(with_override, 1);
+  EXPECT_TRUE(reports.back().done());
+  EXPECT_EQ(reports.back().total(), 12000);
+  EXPECT_EQ(reports.back().scored(), 12000);
 }
 
 TEST_F(BatchRescoreTest, ReportsProgressAfterEveryChunkAndOnceDone) {

@@ -188,6 +188,48 @@ ActivityCounters ReadCounters(sql::ResultSet& row) {
   return counters;
 }
 
+// The columns of client_aggregates a batch reads, in the order ReadCountersAt takes them (by
+// position: a column looked up by name costs a name comparison per column per row, which a
+// million-client read notices).
+constexpr char kCounterColumns[] =
+    "client_id, last_activity_day, last_login_day, acquired_day, first_activity_day, "
+    "acquisition_channel, acquisition_cost_minor, acquisition_cost_currency, events_attended, "
+    "content_uses, shares, referrals_sent, referrals_converted";
+
+Day DayAt(sql::ResultSet& row, uint32_t column) {
+  return row.isNull(column) ? kNever : row.getInt64(column);
+}
+
+ActivityCounters ReadCountersAt(sql::ResultSet& row) {
+  ActivityCounters counters;
+  counters.last_activity_day = DayAt(row, 2);
+  counters.last_login_day = DayAt(row, 3);
+  counters.acquired_day = DayAt(row, 4);
+  counters.first_activity_day = DayAt(row, 5);
+  counters.acquisition_channel = row.getString(6);
+  counters.acquisition_cost_minor = row.getInt64(7);
+  counters.acquisition_cost_currency = row.getString(8);
+  counters.events_attended = row.getInt64(9);
+  counters.content_uses = row.getInt64(10);
+  counters.shares = row.getInt64(11);
+  counters.referrals_sent = row.getInt64(12);
+  counters.referrals_converted = row.getInt64(13);
+  return counters;
+}
+
+// The columns of client_activity_days ReadPaidDayAt takes, client_id first.
+constexpr char kPaidDayColumns[] = "client_id, day, currency, purchases, sessions, spend_minor";
+
+PaidDay ReadPaidDayAt(sql::ResultSet& row) {
+  PaidDay day;
+  day.day = row.getInt64(2);
+  day.currency = row.getString(3);
+  day.purchases = row.getInt64(4);
+  day.sessions = row.getInt64(5);
+  day.spend_minor = row.getInt64(6);
+  return day;
+}
+
 PaidDay ReadPaidDay(sql::ResultSet& row) {
   PaidDay day;
   day.day = row.getInt64("day");
@@ -264,29 +306,28 @@ std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
 std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
     Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
     Day as_of, int bucket, const std::string& after_client_id, int limit) {
-  sql::Connection& connection = ConnectionOf(transaction);
-  const bool whole_tenant = bucket == kEveryBucket;
-  // One bucket through its index (migration 005), the whole tenant along the primary key; both
-  // in client id order, so the next page starts after the last client id.
-  auto select =
-      Prepare(connection, whole_tenant ? "SELECT * FROM client_aggregates WHERE tenant_id = ? AND "
-                                         "client_id > ? AND erased = 0 ORDER BY client_id LIMIT ?"
-                                       : "SELECT * FROM client_aggregates FORCE INDEX "
-                                         "(client_aggregates_by_shard) WHERE tenant_id = ? AND "
-                                         "shard_bucket = ? AND erased = 0 AND client_id > ? "
-                                         "ORDER BY client_id LIMIT ?");
-  int index = 1;
-  select->setString(index++, tenant_id);
-  if (!whole_tenant) {
-    select->setInt(index++, bucket);
+  if (bucket == kEveryBucket) {
+    // Along the primary key: the page's last client first (an index read), then its range.
+    const std::optional<std::string> last = PageEnd(transaction, tenant_id, after_client_id, limit);
+    return LoadFactsRange(transaction, tenant_id, conversion, as_of, after_client_id, last);
   }
-  select->setString(index++, after_client_id);
-  select->setInt(index++, limit);
+  sql::Connection& connection = ConnectionOf(transaction);
+  // One bucket through its index (migration 005), in client id order, so the next page starts
+  // after the last client id.
+  auto select = Prepare(connection, std::string("SELECT ") + kCounterColumns +
+                                        " FROM client_aggregates FORCE INDEX "
+                                        "(client_aggregates_by_shard) WHERE tenant_id = ? AND "
+                                        "shard_bucket = ? AND erased = 0 AND client_id > ? "
+                                        "ORDER BY client_id LIMIT ?");
+  select->setString(1, tenant_id);
+  select->setInt(2, bucket);
+  select->setString(3, after_client_id);
+  select->setInt(4, limit);
   std::vector<std::string> client_ids;
   std::vector<ActivityCounters> counters;
   for (auto rows = Query(*select); rows->next();) {
-    client_ids.push_back(rows->getString("client_id"));
-    counters.push_back(ReadCounters(*rows));
+    client_ids.push_back(rows->getString(1));
+    counters.push_back(ReadCountersAt(*rows));
   }
   std::vector<ClientFacts> facts;
   if (client_ids.empty()) {
@@ -297,38 +338,100 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
   for (size_t i = 0; i < client_ids.size(); ++i) {
     position.emplace(client_ids[i], i);
   }
-  // The page's paid days: along the primary key between its first and last client for the
-  // whole tenant (one range), by the page's ids for a bucket (its clients are spread out).
+  // The page's paid days by its ids (a bucket's clients are spread over the key range).
   std::vector<std::vector<PaidDay>> days(client_ids.size());
-  const auto add_days = [&](sql::ResultSet& rows) {
-    while (rows.next()) {
-      const std::string client_id = rows.getString("client_id");
-      const auto found = position.find(client_id);
-      if (found != position.end()) {  // erased clients in the range are skipped
-        days[found->second].push_back(ReadPaidDay(rows));
-      }
+  SqlText days_query(connection);
+  days_query
+      .Sql(std::string("SELECT ") + kPaidDayColumns +
+           " FROM client_activity_days WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(")");
+  for (auto rows = days_query.Query(); rows->next();) {
+    const auto found = position.find(std::string(rows->getString(1)));
+    if (found != position.end()) {
+      days[found->second].push_back(ReadPaidDayAt(*rows));
+    }
+  }
+  facts.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], conversion, as_of));
+  }
+  return facts;
+}
+
+std::optional<std::string> MySqlAggregateRepository::PageEnd(Transaction& transaction,
+                                                             const std::string& tenant_id,
+                                                             const std::string& after_client_id,
+                                                             int limit) {
+  if (limit <= 0) {
+    return after_client_id;
+  }
+  auto select = Prepare(ConnectionOf(transaction),
+                        "SELECT client_id FROM client_aggregates WHERE tenant_id = ? AND "
+                        "client_id > ? AND erased = 0 ORDER BY client_id LIMIT 1 OFFSET ?");
+  select->setString(1, tenant_id);
+  select->setString(2, after_client_id);
+  select->setInt(3, limit - 1);
+  auto row = Query(*select);
+  if (!row->next()) {
+    return std::nullopt;
+  }
+  return std::string(row->getString(1));
+}
+
+std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(
+    Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
+    Day as_of, const std::string& after_client_id,
+    const std::optional<std::string>& last_client_id) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  const std::string range =
+      last_client_id ? " AND client_id > ? AND client_id <= ?" : " AND client_id > ?";
+  auto bind = [&](sql::PreparedStatement& statement) {
+    statement.setString(1, tenant_id);
+    statement.setString(2, after_client_id);
+    if (last_client_id) {
+      statement.setString(3, *last_client_id);
     }
   };
-  if (whole_tenant) {
-    auto days_query = Prepare(connection,
-                              "SELECT client_id, day, currency, purchases, sessions, spend_minor "
-                              "FROM client_activity_days WHERE tenant_id = ? AND client_id >= ? "
-                              "AND client_id <= ?");
-    days_query->setString(1, tenant_id);
-    days_query->setString(2, client_ids.front());
-    days_query->setString(3, client_ids.back());
-    add_days(*Query(*days_query));
-  } else {
-    SqlText days_query(connection);
-    days_query
-        .Sql(
-            "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
-            "client_activity_days WHERE tenant_id = ")
-        .Str(tenant_id)
-        .Sql(" AND client_id IN (")
-        .StrList(client_ids)
-        .Sql(")");
-    add_days(*days_query.Query());
+  auto clients = Prepare(connection, std::string("SELECT ") + kCounterColumns +
+                                         " FROM client_aggregates WHERE tenant_id = ?" + range +
+                                         " AND erased = 0 ORDER BY client_id");
+  bind(*clients);
+  std::vector<std::string> client_ids;
+  std::vector<ActivityCounters> counters;
+  for (auto rows = Query(*clients); rows->next();) {
+    client_ids.push_back(rows->getString(1));
+    counters.push_back(ReadCountersAt(*rows));
+  }
+  std::vector<ClientFacts> facts;
+  if (client_ids.empty()) {
+    return facts;
+  }
+  // The primary key's order is the collation's (PAD SPACE), not std::string's: ids are
+  // matched by value, never by comparing their order.
+  std::unordered_map<std::string_view, size_t> position;
+  position.reserve(client_ids.size());
+  for (size_t i = 0; i < client_ids.size(); ++i) {
+    position.emplace(client_ids[i], i);
+  }
+  std::vector<std::vector<PaidDay>> days(client_ids.size());
+  auto days_query =
+      Prepare(connection, std::string("SELECT ") + kPaidDayColumns +
+                              " FROM client_activity_days WHERE tenant_id = ?" + range);
+  bind(*days_query);
+  size_t current = 0;  // rows come in primary-key order: usually the client of the row before
+  for (auto rows = Query(*days_query); rows->next();) {
+    const std::string client_id = rows->getString(1);
+    if (client_ids[current] != client_id) {
+      const auto found = position.find(client_id);
+      if (found == position.end()) {
+        continue;  // an erased client's days
+      }
+      current = found->second;
+    }
+    days[current].push_back(ReadPaidDayAt(*rows));
   }
   facts.reserve(client_ids.size());
   for (size_t i = 0; i < client_ids.size(); ++i) {

@@ -1,6 +1,16 @@
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include <cppconn/exception.h>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
@@ -109,6 +119,144 @@ void AddScoreRow(SqlText& insert, const std::string& tenant_id, const StoredScor
       .Bytes(score.SerializeAsString());
 }
 
+// From this many rows on, UpsertMany loads them with LOAD DATA LOCAL INFILE (a batch's chunk, an
+// event read's rescore) instead of a multi-row INSERT: MariaDB takes tab-separated rows faster
+// than it parses the same rows as SQL literals (the payload as hex doubles its bytes), ~1.3x in
+// rescore-bench's write limit. Below it one INSERT costs less than a file and the extra round trip.
+constexpr size_t kLoadDataMinRows = 500;
+
+// A field of a LOAD DATA row (FIELDS TERMINATED BY '\t' ESCAPED BY '\\', LINES TERMINATED BY
+// '\n', the defaults): the four bytes that would end or garble a field are escaped.
+void AppendField(std::string& row, std::string_view value) {
+  for (const char c : value) {
+    switch (c) {
+      case '\\':
+        row += "\\\\";
+        break;
+      case '\t':
+        row += "\\t";
+        break;
+      case '\n':
+        row += "\\n";
+        break;
+      case '\0':
+        row += "\\0";
+        break;
+      default:
+        row += c;
+    }
+  }
+  row += '\t';
+}
+
+void AppendInt(std::string& row, int64_t value) {
+  row += std::to_string(value);
+  row += '\t';
+}
+
+// One score as a LOAD DATA row, the columns of kScoreColumns in their order.
+void AppendScoreLine(std::string& file, const std::string& tenant_id, const StoredScore& stored) {
+  const v1::Score& score = stored.score;
+  if (!std::isfinite(score.score())) {
+    throw Internal("score of " + score.client_id() + " is not a finite number");
+  }
+  AppendField(file, tenant_id);
+  AppendField(file, score.client_id());
+  AppendField(file, FormatSqlDatetime(FromProtoTimestamp(score.as_of())));
+  char number[32];
+  const int length = std::snprintf(number, sizeof number, "%.17g", score.score());
+  file.append(number, static_cast<size_t>(length));
+  file += '\t';
+  AppendInt(file, score.tier());
+  AppendInt(file, score.lifecycle());
+  AppendInt(file, score.quadrant());
+  AppendField(file, score.rfm().segment());
+  AppendInt(file, score.churn_warning() ? 1 : 0);
+  AppendInt(file, score.value_12m().units());
+  if (stored.tier_state.below_since == kNever) {
+    file += "\\N\t";
+  } else {
+    AppendInt(file, stored.tier_state.below_since);
+  }
+  AppendInt(file, score.config_version());
+  AppendInt(file, score.model_version());
+  AppendInt(file, score.population_version());
+  std::string payload;
+  score.SerializeToString(&payload);
+  AppendField(file, payload);
+  file.back() = '\n';  // the last field's tab ends the line instead
+}
+
+// A private file of the rows, removed when this goes out of scope (also on an error).
+class RowsFile {
+ public:
+  // Empty when no file can be written (e.g. a read-only temporary directory).
+  static std::unique_ptr<RowsFile> Write(const std::string& rows) {
+    std::error_code error;
+    std::string pattern =
+        (std::filesystem::temp_directory_path(error) / "ct-scores-XXXXXX").string();
+    const int fd = error ? -1 : mkstemp(pattern.data());  // 0600, a name no one else takes
+    if (fd < 0) {
+      return nullptr;
+    }
+    std::unique_ptr<RowsFile> file(new RowsFile(pattern));
+    size_t written = 0;
+    while (written < rows.size()) {
+      const ssize_t n = write(fd, rows.data() + written, rows.size() - written);
+      if (n <= 0) {
+        close(fd);
+        return nullptr;  // the destructor removes it
+      }
+      written += static_cast<size_t>(n);
+    }
+    close(fd);
+    return file;
+  }
+  ~RowsFile() { std::remove(path_.c_str()); }
+  RowsFile(const RowsFile&) = delete;
+  RowsFile& operator=(const RowsFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit RowsFile(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// REPLACE is the upsert here: every column of the row is the new score's, and MariaDB updates a
+// row in place when the duplicate is on the primary key, the table's only unique key (no
+// triggers, no foreign keys), as ON DUPLICATE KEY UPDATE does. False (nothing written) when no
+// temporary file can be written or the server does not take LOCAL files: the caller then
+// inserts the rows as SQL.
+bool LoadScores(sql::Connection& connection, const std::string& tenant_id,
+                const std::vector<StoredScore>& stored) {
+  std::string rows;
+  rows.reserve(stored.size() * 400);
+  for (const StoredScore& score : stored) {
+    AppendScoreLine(rows, tenant_id, score);
+  }
+  const std::unique_ptr<RowsFile> file = RowsFile::Write(rows);
+  if (!file) {
+    return false;
+  }
+  // The path is ours (mkstemp under the temporary directory), escaped all the same.
+  SqlText load(connection);
+  load.Sql("LOAD DATA LOCAL INFILE ")
+      .Str(file->path())
+      .Sql(std::string(" REPLACE INTO TABLE scores CHARACTER SET utf8mb4 ") + kScoreColumns);
+  try {
+    load.Execute();
+  } catch (const sql::SQLException& error) {
+    // A server with local_infile off refuses the statement (MariaDB 4166 or 1148, MySQL 3948)
+    // before loading anything; the transaction goes on and the rows are inserted as SQL instead.
+    if (error.getErrorCode() == 4166 || error.getErrorCode() == 1148 ||
+        error.getErrorCode() == 3948) {
+      return false;
+    }
+    throw;
+  }
+  return true;
+}
+
 std::string InList(const std::vector<int>& values) {
   std::string text;
   for (const int value : values) {
@@ -163,6 +311,9 @@ std::map<std::string, StoredScore> MySqlScoreRepository::GetForUpdateMany(
 void MySqlScoreRepository::UpsertMany(Transaction& transaction, const std::string& tenant_id,
                                       const std::vector<StoredScore>& stored) {
   sql::Connection& connection = ConnectionOf(transaction);
+  if (stored.size() >= kLoadDataMinRows && LoadScores(connection, tenant_id, stored)) {
+    return;
+  }
   for (size_t begin = 0; begin < stored.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
     SqlText insert(connection);
@@ -187,6 +338,30 @@ std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousFor(
     Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
   return ReadPrevious(ConnectionOf(transaction), tenant_id, client_ids, false);
+}
+
+std::vector<std::pair<std::string, PreviousScore>> MySqlScoreRepository::PreviousInRange(
+    Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
+    const std::optional<std::string>& last_client_id) {
+  auto select =
+      Prepare(ConnectionOf(transaction),
+              std::string("SELECT client_id, tier, below_since_day, churn_warning FROM scores "
+                          "WHERE tenant_id = ? AND client_id > ?") +
+                  (last_client_id ? " AND client_id <= ?" : "") + " ORDER BY client_id");
+  select->setString(1, tenant_id);
+  select->setString(2, after_client_id);
+  if (last_client_id) {
+    select->setString(3, *last_client_id);
+  }
+  std::vector<std::pair<std::string, PreviousScore>> states;
+  for (auto rows = Query(*select); rows->next();) {
+    PreviousScore previous;
+    previous.tier_state.tier = static_cast<Tier>(rows->getInt(2));
+    previous.tier_state.below_since = rows->isNull(3) ? kNever : rows->getInt64(3);
+    previous.churn_warning = rows->getBoolean(4);
+    states.emplace_back(rows->getString(1), previous);
+  }
+  return states;
 }
 
 std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousForUpdate(
@@ -341,6 +516,25 @@ std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesFor(
       .StrList(client_ids)
       .Sql(")");
   for (auto rows = select.Query(); rows->next();) {
+    overrides.emplace(rows->getString("client_id"), ReadOverride(*rows));
+  }
+  return overrides;
+}
+
+std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesInRange(
+    Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
+    const std::optional<std::string>& last_client_id) {
+  auto select = Prepare(ConnectionOf(transaction),
+                        std::string("SELECT * FROM tier_overrides WHERE tenant_id = ? AND "
+                                    "client_id > ?") +
+                            (last_client_id ? " AND client_id <= ?" : ""));
+  select->setString(1, tenant_id);
+  select->setString(2, after_client_id);
+  if (last_client_id) {
+    select->setString(3, *last_client_id);
+  }
+  std::map<std::string, TierOverrideRecord> overrides;
+  for (auto rows = Query(*select); rows->next();) {
     overrides.emplace(rows->getString("client_id"), ReadOverride(*rows));
   }
   return overrides;
