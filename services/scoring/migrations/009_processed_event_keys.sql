@@ -5,12 +5,16 @@
 -- column to maintain on every event (processed_events: a CHAR(36) key, ~37 bytes, plus
 -- processed_events_by_time). Ids of another form (tests, other producers) stay in
 -- processed_events (services/scoring/storage/mysql/mysql_processed_event_keys.h).
+-- The tenant is kept beside the key (not indexed: nothing looks keys up by tenant on the hot
+-- path) so that every row of the schema is tenant-scoped and a tenant's rows can be counted
+-- and removed.
 CREATE TABLE IF NOT EXISTS processed_event_keys (
-  event_key BINARY(16) NOT NULL,
+  event_key BINARY(16)  NOT NULL,
+  tenant_id VARCHAR(64) NOT NULL,
   PRIMARY KEY (event_key)
-) ENGINE=InnoDB;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- Ids applied before this migration, so a redelivery of one of them is still recognised.
-INSERT IGNORE INTO processed_event_keys (event_key)
-  SELECT UNHEX(REPLACE(event_id, '-', '')) FROM processed_events
+INSERT IGNORE INTO processed_event_keys (event_key, tenant_id)
+  SELECT UNHEX(REPLACE(event_id, '-', '')), tenant_id FROM processed_events
   WHERE event_id REGEXP BINARY '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';

@@ -96,12 +96,15 @@ TEST(EventKeyTest, OnlyLowercaseVersion7IdsHaveAKey) {
 
 TEST_F(ProcessedEventKeysTest, NewIdsAreFreshOnceAndKeptAsSixteenBytes) {
   const std::string a = NewEventId(), b = NewEventId(), c = NewEventId();
-  EXPECT_EQ(Mark({{a, "t"}, {b, "t"}}, 1), (std::vector<bool>{true, true}));
+  EXPECT_EQ(Mark({{a, "t"}, {b, "u"}}, 1), (std::vector<bool>{true, true}));
   // A redelivery among new ones: only it is stale, and the transaction's own work stays.
   EXPECT_EQ(Mark({{c, "t"}, {a, "t"}}, 2), (std::vector<bool>{true, false}));
-  EXPECT_EQ(Mark({{a, "t"}, {b, "t"}, {c, "t"}}, 3), (std::vector<bool>{false, false, false}));
+  EXPECT_EQ(Mark({{a, "t"}, {b, "u"}, {c, "t"}}, 3), (std::vector<bool>{false, false, false}));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM effects"), 3);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM processed_event_keys"), 3);
+  // Every row names its tenant (both the first insert's and the redelivery path's).
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM processed_event_keys WHERE tenant_id = 't'"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM processed_event_keys WHERE tenant_id = 'u'"), 1);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM processed_events"), 0);
 }
 

@@ -25,12 +25,18 @@ void Execute(sql::Connection& connection, const char* statement) {
   std::unique_ptr<sql::Statement>(connection.createStatement())->execute(statement);
 }
 
-void AddKeys(SqlText& text, const std::vector<std::string>& keys, bool as_rows) {
+// An IN list of the keys.
+void AddKeys(SqlText& text, const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
-    if (as_rows) {
-      text.Row();
-    }
     text.Bytes(key);
+  }
+}
+
+// Rows (key, tenant), one per key.
+void AddRows(SqlText& text, const std::vector<std::string>& keys,
+             const std::vector<std::string>& tenants) {
+  for (size_t j = 0; j < keys.size(); ++j) {
+    text.Row().Bytes(keys[j]).Str(tenants[j]);
   }
 }
 
@@ -83,12 +89,14 @@ std::vector<bool> MySqlProfileEventLog::MarkProcessed(
   std::vector<bool> fresh(event_and_tenant_ids.size(), false);
   std::vector<size_t> keyed;  // positions of the ids with a key
   std::vector<std::string> keys;
+  std::vector<std::string> tenants;  // the tenant of each key: every row is tenant-scoped
   std::vector<size_t> others;
   std::vector<std::pair<std::string, std::string>> other_ids;
   for (size_t i = 0; i < event_and_tenant_ids.size(); ++i) {
     if (std::optional<std::string> key = EventKeyOf(event_and_tenant_ids[i].first)) {
       keyed.push_back(i);
       keys.push_back(std::move(*key));
+      tenants.push_back(event_and_tenant_ids[i].second);
     } else {
       others.push_back(i);
       other_ids.push_back(event_and_tenant_ids[i]);
@@ -107,8 +115,8 @@ std::vector<bool> MySqlProfileEventLog::MarkProcessed(
   if (std::set<std::string>(keys.begin(), keys.end()).size() == keys.size()) {
     Execute(connection, "SAVEPOINT ct_mark_event_keys");
     SqlText insert(connection);
-    insert.Sql("INSERT IGNORE INTO processed_event_keys (event_key) VALUES ");
-    AddKeys(insert, keys, true);
+    insert.Sql("INSERT IGNORE INTO processed_event_keys (event_key, tenant_id) VALUES ");
+    AddRows(insert, keys, tenants);
     if (insert.Execute() == static_cast<int>(keys.size())) {
       for (const size_t i : keyed) {
         fresh[i] = true;
@@ -120,22 +128,24 @@ std::vector<bool> MySqlProfileEventLog::MarkProcessed(
   // A redelivery (or repeats in the read): read which keys are recorded, insert the rest.
   SqlText select(connection);
   select.Sql("SELECT event_key FROM processed_event_keys WHERE event_key IN (");
-  AddKeys(select, keys, false);
+  AddKeys(select, keys);
   std::set<std::string> seen;
   for (auto rows = select.Sql(")").Query(); rows->next();) {
     seen.insert(rows->getString(1));
   }
   std::vector<std::string> inserts;
+  std::vector<std::string> insert_tenants;
   for (size_t j = 0; j < keys.size(); ++j) {
     if (seen.insert(keys[j]).second) {
       fresh[keyed[j]] = true;
       inserts.push_back(keys[j]);
+      insert_tenants.push_back(tenants[j]);
     }
   }
   if (!inserts.empty()) {
     SqlText insert(connection);
-    insert.Sql("INSERT INTO processed_event_keys (event_key) VALUES ");
-    AddKeys(insert, inserts, true);
+    insert.Sql("INSERT INTO processed_event_keys (event_key, tenant_id) VALUES ");
+    AddRows(insert, inserts, insert_tenants);
     insert.Execute();
   }
   return fresh;
