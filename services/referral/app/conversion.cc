@@ -40,8 +40,16 @@ v1::Referral Converted(v1::Referral referral, const Purchase& purchase, UnixMicr
   *referral.mutable_converted_at() = ToProtoTimestamp(now);
   referral.set_conversion_transaction_id(purchase.transaction_id);
   *referral.mutable_first_purchase() = amount;
+  *referral.mutable_first_purchase_at() = ToProtoTimestamp(purchase.occurred_at);
   *referral.mutable_referred_revenue() = amount;
   return referral;
+}
+
+// A purchase that occurred before the converting one: parallel consumers can apply it later,
+// but it is not revenue the referral brought.
+bool MadeBeforeConversion(const v1::Referral& referral, const Purchase& purchase) {
+  return referral.has_first_purchase_at() &&
+         purchase.occurred_at < FromProtoTimestamp(referral.first_purchase_at());
 }
 
 }  // namespace
@@ -128,7 +136,8 @@ std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
     v1::ConvertReferralResponse& response = responses[i];
     if (referral.status() == v1::REFERRAL_STATUS_CONVERTED) {
       if (purchase.from_profile_stream && purchase.currency == rules.currency &&
-          purchase.transaction_id != referral.conversion_transaction_id()) {
+          purchase.transaction_id != referral.conversion_transaction_id() &&
+          !MadeBeforeConversion(referral, purchase)) {
         referral.mutable_referred_revenue()->set_units(referral.referred_revenue().units() +
                                                        purchase.amount_minor);
         deltas[referral.referrer_client_id()].referred_revenue_minor += purchase.amount_minor;

@@ -109,6 +109,26 @@ TEST_F(ConversionTest, ASecondPurchaseAddsRevenueButNoReward) {
   EXPECT_EQ(alice.referred_revenue_minor, 62'000);
 }
 
+TEST_F(ConversionTest, APurchaseMadeBeforeTheConvertingOneAddsNoRevenueWhenItArrivesLater) {
+  // Parallel consumers can apply a referee's purchases out of order: the small one was made
+  // first (below the minimum), the converting one an hour later, but it arrives after.
+  pv1::ProfileEvent converting = PurchaseEvent("e-2", "bob", "tx-2", 15'000);
+  pv1::ProfileEvent earlier = PurchaseEvent("e-1", "bob", "tx-1", 9'999);
+  *earlier.mutable_transaction_recorded()->mutable_transaction()->mutable_occurred_at() =
+      ToProtoTimestamp(world_.clock.now - 3600 * kMicrosPerSecond);
+  pv1::ProfileEvent later = PurchaseEvent("e-3", "bob", "tx-3", 4'000);
+  EXPECT_EQ(world_.conversion.ApplyProfileEvents({converting}), 1);
+  EXPECT_EQ(FromProtoTimestamp(Referral("bob").first_purchase_at()),
+            world_.clock.now - kMicrosPerSecond);
+  EXPECT_EQ(world_.conversion.ApplyProfileEvents({earlier, later}), 2);
+
+  const v1::Referral referral = Referral("bob");
+  EXPECT_EQ(referral.conversion_transaction_id(), "tx-2");
+  EXPECT_EQ(referral.referred_revenue().units(), 15'000 + 4'000);  // not the earlier 9,999
+  EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").referred_revenue_minor,
+            15'000 + 4'000);
+}
+
 TEST_F(ConversionTest, ARedeliveredEventChangesNothing) {
   const pv1::ProfileEvent event = PurchaseEvent("e-1", "bob", "tx-1", 12'000);
   EXPECT_EQ(world_.conversion.ApplyProfileEvents({event}), 1);

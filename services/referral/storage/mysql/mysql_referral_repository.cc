@@ -11,7 +11,8 @@ namespace {
 
 constexpr char kReferralColumns[] =
     "referral_id, code, referrer_id, referee_id, status, registered_at, converted_at, "
-    "conversion_transaction_id, first_purchase_minor, currency, referred_revenue_minor";
+    "conversion_transaction_id, first_purchase_minor, first_purchase_at, currency, "
+    "referred_revenue_minor";
 
 v1::Referral ReadReferral(sql::ResultSet& row) {
   v1::Referral referral;
@@ -28,6 +29,10 @@ v1::Referral ReadReferral(sql::ResultSet& row) {
     referral.set_conversion_transaction_id(row.getString("conversion_transaction_id"));
     referral.mutable_first_purchase()->set_units(row.getInt64("first_purchase_minor"));
     referral.mutable_first_purchase()->set_currency(row.getString("currency"));
+    if (!row.isNull("first_purchase_at")) {
+      *referral.mutable_first_purchase_at() =
+          ToProtoTimestamp(ParseSqlDatetime(row.getString("first_purchase_at")));
+    }
   }
   if (!row.isNull("currency")) {
     referral.mutable_referred_revenue()->set_units(row.getInt64("referred_revenue_minor"));
@@ -226,7 +231,7 @@ void MySqlReferralRepository::SaveConversions(Transaction& transaction,
   upsert.Sql(
       "INSERT INTO referrals (tenant_id, referee_id, referral_id, code, referrer_id, "
       "status, registered_at, registered_day, converted_at, conversion_transaction_id, "
-      "first_purchase_minor, currency, referred_revenue_minor) VALUES ");
+      "first_purchase_minor, first_purchase_at, currency, referred_revenue_minor) VALUES ");
   for (const v1::Referral& referral : referrals) {
     const UnixMicros registered_at = FromProtoTimestamp(referral.registered_at());
     upsert.Row()
@@ -240,16 +245,21 @@ void MySqlReferralRepository::SaveConversions(Transaction& transaction,
         .Int(registered_at / kMicrosPerDay)
         .Str(FormatSqlDatetime(FromProtoTimestamp(referral.converted_at())))
         .Str(referral.conversion_transaction_id())
-        .Int(referral.first_purchase().units())
-        .Str(referral.first_purchase().currency())
-        .Int(referral.referred_revenue().units());
+        .Int(referral.first_purchase().units());
+    if (referral.has_first_purchase_at()) {
+      upsert.Str(FormatSqlDatetime(FromProtoTimestamp(referral.first_purchase_at())));
+    } else {
+      upsert.Null();
+    }
+    upsert.Str(referral.first_purchase().currency()).Int(referral.referred_revenue().units());
   }
   upsert
       .Sql(
           " ON DUPLICATE KEY UPDATE status = VALUES(status), "
           "converted_at = VALUES(converted_at), "
           "conversion_transaction_id = VALUES(conversion_transaction_id), "
-          "first_purchase_minor = VALUES(first_purchase_minor), currency = VALUES(currency), "
+          "first_purchase_minor = VALUES(first_purchase_minor), "
+          "first_purchase_at = VALUES(first_purchase_at), currency = VALUES(currency), "
           "referred_revenue_minor = VALUES(referred_revenue_minor)")
       .Execute();
 }
