@@ -8,13 +8,14 @@
 #include "common/config/config_reader.h"
 #include "common/redis/dead_letters.h"
 #include "common/redis/redis_client.h"
+#include "tools/tierctl/admin_command.h"
 
 namespace clienttier::tierctl {
 
 namespace {
 
-constexpr int kExitUsage = 2;
-constexpr int kExitFailed = 1;
+constexpr int kExitUsage = kAdminExitUsage;
+constexpr int kExitFailed = kAdminExitFailed;
 constexpr int kPage = 500;
 
 void PrintUsage(const std::string& settings) {
@@ -99,15 +100,8 @@ int RunDeadLetterCommand(int argc, char** argv) {
   const bool all = reader.Bool("all", false, "replay: every dead letter of the group");
   RedisConfig redis_config = ReadRedisConfig(reader);
   redis_config.pool_size = 1;
-  if (reader.help_requested()) {
-    PrintUsage(reader.Usage());
-    return 0;
-  }
-  try {
-    reader.Finish();
-  } catch (const std::invalid_argument& error) {
-    std::fprintf(stderr, "tierctl deadletters %s: %s\n", command.c_str(), error.what());
-    return kExitUsage;
+  if (const auto stop = FinishAdminFlags(reader, "tierctl deadletters " + command, PrintUsage)) {
+    return *stop;
   }
   if (command == "replay" && id.empty() == !all) {
     std::fprintf(stderr, "tierctl deadletters replay: give --id=ID or --all (one of them)\n");

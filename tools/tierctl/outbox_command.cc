@@ -12,13 +12,14 @@
 #include "common/db/mysql_config.h"
 #include "common/db/mysql_pool.h"
 #include "common/outbox/outbox_relay.h"
+#include "tools/tierctl/admin_command.h"
 
 namespace clienttier::tierctl {
 
 namespace {
 
-constexpr int kExitUsage = 2;
-constexpr int kExitFailed = 1;
+constexpr int kExitUsage = kAdminExitUsage;
+constexpr int kExitFailed = kAdminExitFailed;
 
 // The schema each service keeps its outbox in (the default of its --mysql-database).
 const std::map<std::string, std::string> kServiceDatabases = {{"profile", "ct_profile"},
@@ -56,15 +57,8 @@ int RunOutboxCommand(int argc, char** argv) {
   MySqlConfig mysql =
       ReadMySqlConfig(reader, database != kServiceDatabases.end() ? database->second : "");
   mysql.pool_size = 1;
-  if (reader.help_requested()) {
-    PrintUsage(reader.Usage());
-    return 0;
-  }
-  try {
-    reader.Finish();
-  } catch (const std::invalid_argument& error) {
-    std::fprintf(stderr, "tierctl outbox replay: %s\n", error.what());
-    return kExitUsage;
+  if (const auto stop = FinishAdminFlags(reader, "tierctl outbox replay", PrintUsage)) {
+    return *stop;
   }
   if (database == kServiceDatabases.end()) {
     std::fprintf(stderr,
