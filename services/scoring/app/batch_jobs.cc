@@ -19,6 +19,7 @@
 
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
+#include "services/scoring/app/chunk_order.h"
 #include "services/scoring/app/snapshot_writer.h"
 #include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
@@ -412,16 +413,30 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
 
   bool going = true;
   if (!sharded) {
-    for (TenantPage& page : tenant) {
-      for (size_t begin = 0; going && begin < page.facts.size(); begin += kChunkSize) {
-        const size_t end = std::min(page.facts.size(), begin + kChunkSize);
-        going = score_chunk(
-            std::vector<ClientFacts>(
-                std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(begin)),
-                std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(end))),
-            &page.estimates[begin], &page.previous[begin], page.overrides);
+    // The writes in flight each in their own part of the key range (InterleavedChunks).
+    std::vector<size_t> page_sizes;
+    page_sizes.reserve(tenant.size());
+    for (const TenantPage& page : tenant) {
+      page_sizes.push_back(page.facts.size());
+    }
+    const std::vector<ChunkRef> chunk_order = InterleavedChunks(
+        page_sizes, kChunkSize, static_cast<size_t>(std::max(1, options_.max_writes_in_flight)));
+    std::vector<size_t> chunks_left(tenant.size());
+    for (const ChunkRef& chunk : chunk_order) {
+      ++chunks_left[chunk.page];
+    }
+    for (size_t i = 0; going && i < chunk_order.size(); ++i) {
+      const ChunkRef& chunk = chunk_order[i];
+      TenantPage& page = tenant[chunk.page];
+      going = score_chunk(
+          std::vector<ClientFacts>(
+              std::make_move_iterator(page.facts.begin() +
+                                      static_cast<std::ptrdiff_t>(chunk.begin)),
+              std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.end))),
+          &page.estimates[chunk.begin], &page.previous[chunk.begin], page.overrides);
+      if (--chunks_left[chunk.page] == 0) {
+        page = TenantPage();  // scored: its memory goes back while the rest is scored
       }
-      page = TenantPage();  // scored: its memory goes back while the rest is scored
     }
   } else {
     // Reads the chunk's previous scores and overrides by its client ids, then scores it.

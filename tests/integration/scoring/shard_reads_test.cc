@@ -339,3 +339,40 @@ TEST_F(ShardReadsTest, AServerWithoutLocalInfileStillGetsEveryScore) {
 
 }  // namespace
 }  // namespace clienttier::scoring
+
+namespace clienttier::scoring {
+namespace {
+
+// A batch's chunk goes through LOAD DATA (from 500 rows), whose fields escape the bytes that end
+// or garble a field: ids, segments and payloads holding each of them come back byte for byte.
+TEST_F(ShardReadsTest, BulkWrittenScoresKeepEveryByteTheRowFormatEscapes) {
+  const std::vector<std::string> awkward = {std::string("tab\there"), "line\nbreak", "back\\slash",
+                                            std::string("nul\0byte", 8),
+                                            std::string("\\\t\n\0\\", 5)};
+  std::vector<StoredScore> rows(600);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    v1::Score& score = rows[i].score;
+    score.set_client_id("bulk-" + std::to_string(i) + awkward[i % awkward.size()]);
+    score.set_churn_reason(awkward[(i + 1) % awkward.size()] + std::to_string(i));
+    score.mutable_rfm()->set_segment(awkward[(i + 2) % awkward.size()]);
+    score.set_score(static_cast<double>(i) / 7);
+    score.set_tier(v1::TIER_T2);
+    *score.mutable_as_of() = ToProtoTimestamp(kToday * kMicrosPerDay);
+    rows[i].tier_state.tier = Tier::kT2;
+    rows[i].tier_state.below_since = i % 2 == 0 ? kNever : kToday - 3;
+  }
+  transactions_->InTransaction(
+      [&](Transaction& transaction) { scores_.UpsertMany(transaction, kTenant, rows); });
+  for (const StoredScore& row : rows) {
+    std::optional<StoredScore> stored;
+    transactions_->Read([&](Transaction& transaction) {
+      stored = scores_.Get(transaction, kTenant, row.score.client_id());
+    });
+    ASSERT_TRUE(stored.has_value()) << row.score.client_id();
+    EXPECT_EQ(stored->score.SerializeAsString(), row.score.SerializeAsString());
+    EXPECT_EQ(stored->tier_state.below_since, row.tier_state.below_since);
+  }
+}
+
+}  // namespace
+}  // namespace clienttier::scoring

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/outbox/streams.h"
+#include "services/scoring/app/chunk_order.h"
 #include "tests/support/scoring/fake_scoring_world.h"
 
 namespace clienttier::scoring {
@@ -264,6 +265,65 @@ TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
   // Four converted referrals make a spreader.
   EXPECT_EQ(world_.scores.scores.at({kTenant, ids_[1]}).score.propagation_tier(),
             v1::PROPAGATION_TIER_SPREADER);
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
+
+namespace clienttier::scoring {
+namespace {
+
+// Clients of `chunks` as positions in key order over pages of `page_sizes`.
+std::vector<size_t> KeyPositions(const std::vector<size_t>& page_sizes,
+                                 const std::vector<ChunkRef>& chunks) {
+  std::vector<size_t> page_start(page_sizes.size(), 0);
+  for (size_t page = 1; page < page_sizes.size(); ++page) {
+    page_start[page] = page_start[page - 1] + page_sizes[page - 1];
+  }
+  std::vector<size_t> positions;
+  for (const ChunkRef& chunk : chunks) {
+    for (size_t i = chunk.begin; i < chunk.end; ++i) {
+      positions.push_back(page_start[chunk.page] + i);
+    }
+  }
+  return positions;
+}
+
+TEST(InterleavedChunksTest, OneRegionIsKeyOrderInChunksThatNeverCrossAPage) {
+  const std::vector<size_t> pages = {5000, 5000, 2000};
+  const auto chunks = InterleavedChunks(pages, 2000, 1);
+  ASSERT_EQ(chunks.size(), 7u);  // 2,000 + 2,000 + 1,000 per full page, then 2,000
+  EXPECT_EQ(chunks[2].page, 0u);
+  EXPECT_EQ(chunks[2].begin, 4000u);
+  EXPECT_EQ(chunks[2].end, 5000u);
+  const auto positions = KeyPositions(pages, chunks);
+  ASSERT_EQ(positions.size(), 12000u);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    EXPECT_EQ(positions[i], i);
+  }
+}
+
+TEST(InterleavedChunksTest, WritesInFlightAreInSeparatePartsOfTheKeyRangeAndCoverEachClientOnce) {
+  const std::vector<size_t> pages(200, 5000);  // a million clients
+  const auto chunks = InterleavedChunks(pages, 2000, 3);
+  auto positions = KeyPositions(pages, chunks);
+  std::sort(positions.begin(), positions.end());
+  ASSERT_EQ(positions.size(), 1000000u);
+  for (size_t i = 0; i < positions.size(); ++i) {
+    ASSERT_EQ(positions[i], i);
+  }
+  // Any three chunks in a row (the writes in flight together) are in different thirds of the
+  // key range: their first clients at least a quarter of the tenant apart.
+  const auto first_client = [&](const ChunkRef& chunk) { return chunk.page * 5000 + chunk.begin; };
+  for (size_t i = 0; i + 2 < chunks.size(); ++i) {
+    for (size_t a = i; a < i + 3; ++a) {
+      for (size_t b = a + 1; b < i + 3; ++b) {
+        const size_t x = first_client(chunks[a]);
+        const size_t y = first_client(chunks[b]);
+        EXPECT_GE(x > y ? x - y : y - x, 250000u) << "chunks " << a << " and " << b;
+      }
+    }
+  }
 }
 
 }  // namespace

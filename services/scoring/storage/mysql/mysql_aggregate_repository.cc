@@ -240,6 +240,59 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
   return day;
 }
 
+// The clients of a batch read (LoadFactsRange, LoadFactsPage): their aggregates from a statement
+// selecting kCounterColumns, in the statement's order, then their paid days from a second one.
+class FactsReader {
+ public:
+  explicit FactsReader(sql::PreparedStatement& clients) {
+    for (auto rows = Query(clients); rows->next();) {
+      client_ids_.push_back(rows->getString(1));
+      counters_.push_back(ReadCountersAt(*rows));
+    }
+    days_.resize(client_ids_.size());
+    // The primary key's order is the collation's (PAD SPACE), not std::string's: ids are
+    // matched by value, never by comparing their order.
+    position_.reserve(client_ids_.size());
+    for (size_t i = 0; i < client_ids_.size(); ++i) {
+      position_.emplace(client_ids_[i], i);
+    }
+  }
+
+  const std::vector<std::string>& client_ids() const { return client_ids_; }
+
+  // Adds the paid days (kPaidDayColumns) of the result to their clients; days of other clients
+  // (an erased one's) are skipped.
+  void AddPaidDays(sql::ResultSet& rows) {
+    size_t current = 0;  // rows often come in client order: usually the client of the row before
+    while (rows.next()) {
+      const std::string client_id = rows.getString(1);
+      if (current >= client_ids_.size() || client_ids_[current] != client_id) {
+        const auto found = position_.find(client_id);
+        if (found == position_.end()) {
+          continue;
+        }
+        current = found->second;
+      }
+      days_[current].push_back(ReadPaidDayAt(rows));
+    }
+  }
+
+  std::vector<ClientFacts> Facts(const SpendConversion& conversion, Day as_of) const {
+    std::vector<ClientFacts> facts;
+    facts.reserve(client_ids_.size());
+    for (size_t i = 0; i < client_ids_.size(); ++i) {
+      facts.push_back(BuildClientFacts(client_ids_[i], days_[i], counters_[i], conversion, as_of));
+    }
+    return facts;
+  }
+
+ private:
+  std::vector<std::string> client_ids_;
+  std::vector<ActivityCounters> counters_;
+  std::vector<std::vector<PaidDay>> days_;
+  std::unordered_map<std::string_view, size_t> position_;
+};
+
 }  // namespace
 
 void MySqlAggregateRepository::ApplyMany(Transaction& transaction, const std::string& tenant_id,
@@ -323,42 +376,21 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
   select->setInt(2, bucket);
   select->setString(3, after_client_id);
   select->setInt(4, limit);
-  std::vector<std::string> client_ids;
-  std::vector<ActivityCounters> counters;
-  for (auto rows = Query(*select); rows->next();) {
-    client_ids.push_back(rows->getString(1));
-    counters.push_back(ReadCountersAt(*rows));
-  }
-  std::vector<ClientFacts> facts;
-  if (client_ids.empty()) {
-    return facts;
-  }
-  std::unordered_map<std::string_view, size_t> position;
-  position.reserve(client_ids.size());
-  for (size_t i = 0; i < client_ids.size(); ++i) {
-    position.emplace(client_ids[i], i);
+  FactsReader reader(*select);
+  if (reader.client_ids().empty()) {
+    return {};
   }
   // The page's paid days by its ids (a bucket's clients are spread over the key range).
-  std::vector<std::vector<PaidDay>> days(client_ids.size());
   SqlText days_query(connection);
   days_query
       .Sql(std::string("SELECT ") + kPaidDayColumns +
            " FROM client_activity_days WHERE tenant_id = ")
       .Str(tenant_id)
       .Sql(" AND client_id IN (")
-      .StrList(client_ids)
+      .StrList(reader.client_ids())
       .Sql(")");
-  for (auto rows = days_query.Query(); rows->next();) {
-    const auto found = position.find(std::string(rows->getString(1)));
-    if (found != position.end()) {
-      days[found->second].push_back(ReadPaidDayAt(*rows));
-    }
-  }
-  facts.reserve(client_ids.size());
-  for (size_t i = 0; i < client_ids.size(); ++i) {
-    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], conversion, as_of));
-  }
-  return facts;
+  reader.AddPaidDays(*days_query.Query());
+  return reader.Facts(conversion, as_of);
 }
 
 std::optional<std::string> MySqlAggregateRepository::PageEnd(Transaction& transaction,
@@ -399,45 +431,16 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(
                                          " FROM client_aggregates WHERE tenant_id = ?" + range +
                                          " AND erased = 0 ORDER BY client_id");
   bind(*clients);
-  std::vector<std::string> client_ids;
-  std::vector<ActivityCounters> counters;
-  for (auto rows = Query(*clients); rows->next();) {
-    client_ids.push_back(rows->getString(1));
-    counters.push_back(ReadCountersAt(*rows));
+  FactsReader reader(*clients);
+  if (reader.client_ids().empty()) {
+    return {};
   }
-  std::vector<ClientFacts> facts;
-  if (client_ids.empty()) {
-    return facts;
-  }
-  // The primary key's order is the collation's (PAD SPACE), not std::string's: ids are
-  // matched by value, never by comparing their order.
-  std::unordered_map<std::string_view, size_t> position;
-  position.reserve(client_ids.size());
-  for (size_t i = 0; i < client_ids.size(); ++i) {
-    position.emplace(client_ids[i], i);
-  }
-  std::vector<std::vector<PaidDay>> days(client_ids.size());
   auto days_query =
       Prepare(connection, std::string("SELECT ") + kPaidDayColumns +
                               " FROM client_activity_days WHERE tenant_id = ?" + range);
   bind(*days_query);
-  size_t current = 0;  // rows come in primary-key order: usually the client of the row before
-  for (auto rows = Query(*days_query); rows->next();) {
-    const std::string client_id = rows->getString(1);
-    if (client_ids[current] != client_id) {
-      const auto found = position.find(client_id);
-      if (found == position.end()) {
-        continue;  // an erased client's days
-      }
-      current = found->second;
-    }
-    days[current].push_back(ReadPaidDayAt(*rows));
-  }
-  facts.reserve(client_ids.size());
-  for (size_t i = 0; i < client_ids.size(); ++i) {
-    facts.push_back(BuildClientFacts(client_ids[i], days[i], counters[i], conversion, as_of));
-  }
-  return facts;
+  reader.AddPaidDays(*Query(*days_query));
+  return reader.Facts(conversion, as_of);
 }
 
 std::map<std::string, std::vector<PaidDay>> MySqlAggregateRepository::LoadPaidDays(

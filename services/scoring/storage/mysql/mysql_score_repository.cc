@@ -128,24 +128,20 @@ constexpr size_t kLoadDataMinRows = 500;
 // A field of a LOAD DATA row (FIELDS TERMINATED BY '\t' ESCAPED BY '\\', LINES TERMINATED BY
 // '\n', the defaults): the four bytes that would end or garble a field are escaped.
 void AppendField(std::string& row, std::string_view value) {
-  for (const char c : value) {
-    switch (c) {
-      case '\\':
-        row += "\\\\";
-        break;
-      case '\t':
-        row += "\\t";
-        break;
-      case '\n':
-        row += "\\n";
-        break;
-      case '\0':
-        row += "\\0";
-        break;
-      default:
-        row += c;
+  // Runs of bytes that need no escape are appended whole (a payload is a few hundred bytes, of
+  // which few need one): a batch formats a million rows on the cores that also score them.
+  size_t from = 0;
+  for (size_t at = 0; at < value.size(); ++at) {
+    const char c = value[at];
+    if (c != '\\' && c != '\t' && c != '\n' && c != '\0') {
+      continue;
     }
+    row.append(value.data() + from, at - from);
+    row += '\\';
+    row += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\0' ? '0' : '\\';
+    from = at + 1;
   }
+  row.append(value.data() + from, value.size() - from);
   row += '\t';
 }
 
