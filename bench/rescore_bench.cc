@@ -16,7 +16,10 @@
 // Then (unless --no-write-limit) the bulk write rate MariaDB allows for such rows, new and over
 // existing ones (MeasureWriteLimit); the timed figures are compared with 1.5x its best.
 //
-//   rescore-bench [--clients=1000000] [--runs=3] [--no-write-limit]
+// Then (unless --shards=0) part 5's figure: a whole-tenant run and shard k of n (default 4), each
+// through the RPC with MariaDB's Handler_read_* counters before and after (bench/support/shard_reads.h).
+//
+//   rescore-bench [--clients=1000000] [--runs=3] [--shards=4] [--no-write-limit]
 #include <grpcpp/grpcpp.h>
 
 #include <unistd.h>
@@ -38,6 +41,7 @@
 #include <mysql_driver.h>
 
 #include "bench/support/bgnbd_simulation.h"
+#include "bench/support/shard_reads.h"
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 #include "common/auth/api_key_store.h"
 #include "common/config/config_reader.h"
@@ -327,7 +331,7 @@ WriteRate MeasureWriteLimit(const clienttier::MySqlConfig& mysql, size_t rows) {
         "SELECT payload, (SELECT AVG(LENGTH(payload)) FROM scores) FROM scores LIMIT 1"));
     if (row->next()) {
       sample.score.ParseFromString(row->getString(1));
-      mean_payload = row->getInt64(2);
+      mean_payload = row->getInt64(1);
     }
   });
   std::printf("write limit: sample payload %zu bytes (mean of the run's %lld)\n",
@@ -388,6 +392,7 @@ std::unique_ptr<grpc::ClientContext> Context() {
 int main(int argc, char** argv) {
   size_t clients = 1000000;
   int runs = 3;
+  int shards = 4;
   bool write_limit = true;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -397,8 +402,12 @@ int main(int argc, char** argv) {
       write_limit = false;
     } else if (arg.rfind("--runs=", 0) == 0) {
       runs = std::max(1, std::stoi(arg.substr(7)));
+    } else if (arg.rfind("--shards=", 0) == 0) {
+      shards = std::max(0, std::stoi(arg.substr(9)));
     } else {
-      std::fprintf(stderr, "usage: rescore-bench [--clients=N] [--runs=N] [--no-write-limit]\n");
+      std::fprintf(
+          stderr,
+          "usage: rescore-bench [--clients=N] [--runs=N] [--shards=N] [--no-write-limit]\n");
       return 2;
     }
   }
@@ -485,6 +494,11 @@ int main(int argc, char** argv) {
         static_cast<long long>(last.tier_changes()), seconds.back(),
         static_cast<double>(clients) / seconds.back(), peaks.back());
   }
+  std::vector<clienttier::bench::ShardRun> shard_runs;
+  if (shards > 1) {
+    clienttier::MySqlPool pool(config.mysql, nullptr);
+    shard_runs = clienttier::bench::RunWholeThenShards(*stub, Context, pool, shards);
+  }
   app.Stop();
   std::remove(keys_file.c_str());
 
@@ -530,5 +544,8 @@ int main(int argc, char** argv) {
       "| batch_rescore_peak_rss_%zu_clients (scoring server and this client, one process) | %.0f "
       "MiB | <= 1024 MiB | - | - | %s |\n",
       clients, peak, peak <= 1024.0 ? "yes" : "no");
+  if (!shard_runs.empty()) {
+    clienttier::bench::PrintShardRuns(shard_runs);
+  }
   return 0;
 }
