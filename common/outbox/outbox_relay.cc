@@ -10,6 +10,7 @@
 #include "common/observability/logger.h"
 #include "common/outbox/stream_positions.h"
 #include "common/redis/stream_consumer.h"
+#include "common/redis/stream_trim.h"
 
 namespace clienttier {
 
@@ -327,6 +328,22 @@ int OutboxRelay::RunOnce() {
   }
 }
 
+void OutboxRelay::TrimStreams(const std::map<std::string, std::string>& streams,
+                              std::chrono::steady_clock::time_point now) {
+  if (now < next_trim_check_) {
+    return;
+  }
+  next_trim_check_ = now + std::chrono::milliseconds(options_.trim_check_ms);
+  for (const auto& [stream, position] : streams) {
+    try {
+      TrimConsumedEntries(redis_, stream, options_.max_stream_length);
+    } catch (const DomainError& error) {
+      // The pass's events are published and marked; a trim missed now is made on a later pass.
+      LogWarning("stream trim failed", {{"stream", stream}, {"error", error.what()}});
+    }
+  }
+}
+
 int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   const int recovered_in_pass = needs_recovery_ ? Recover(connection) : 0;
   // Whole rows, oldest first, until the pass holds batch_size events (at least one row).
@@ -397,10 +414,10 @@ int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   commands.reserve(event_count * 2);
   for (const auto& row : rows) {
     for (const auto& entry : row.entries) {
-      commands.push_back({"XADD", row.stream, "MAXLEN", "~",
-                          std::to_string(options_.max_stream_length), "*", "event_id",
-                          entry.event_id(), "type", entry.type(), "tenant", entry.tenant_id(),
-                          "payload", entry.payload()});
+      // No MAXLEN here: it would drop the oldest entries whether or not every group had read
+      // them (TrimStreams caps the streams instead).
+      commands.push_back({"XADD", row.stream, "*", "event_id", entry.event_id(), "type",
+                          entry.type(), "tenant", entry.tenant_id(), "payload", entry.payload()});
       added_to.push_back(&row.stream);
       if (!entry.invalidate_key().empty()) {
         commands.push_back({"DEL", entry.invalidate_key()});
@@ -440,6 +457,7 @@ int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   needs_recovery_ = false;
   skip_events_.clear();
   published_.Increment(event_count - skipped);
+  TrimStreams(positions, now);
   return static_cast<int>(event_count) + recovered_in_pass;
 }
 

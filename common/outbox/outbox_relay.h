@@ -24,8 +24,11 @@ struct OutboxRelayOptions {
   int batch_size = 1000;
   int max_rows_per_pass = 200;
   int poll_interval_ms = 20;
-  // Approximate cap of each stream (XADD MAXLEN ~); the outbox keeps older events for replay.
+  // Cap of each stream: past it the relay drops the entries every consumer group has read and
+  // acknowledged, never others (TrimConsumedEntries); the outbox keeps older events for replay.
   int max_stream_length = 5'000'000;
+  // How often the relay checks the streams it publishes to against that cap.
+  int trim_check_ms = 1000;
   int retention_days = 7;
   // While idle, how often the relay checks that Redis still has its streams (a pass that
   // publishes always checks first).
@@ -91,6 +94,9 @@ class OutboxRelay {
   // The body of RunOnce on the leader's connection; after a lost stream was replayed it runs
   // once more (after_replay) to publish the replayed rows.
   int Pass(sql::Connection& connection, bool after_replay);
+  // Caps the streams of a pass (at most once per trim_check_ms; see TrimConsumedEntries).
+  void TrimStreams(const std::map<std::string, std::string>& streams,
+                   std::chrono::steady_clock::time_point now);
   // Finds what a dead relay published and did not mark; returns the events of the rows it
   // marked (see the .cc).
   int Recover(sql::Connection& connection);
@@ -107,6 +113,7 @@ class OutboxRelay {
   std::set<std::string> skip_events_;             // of a row a dead relay published in part
   std::map<std::string, std::string> positions_;  // cache of outbox_stream_position, as leader
   std::chrono::steady_clock::time_point next_lost_stream_check_{};
+  std::chrono::steady_clock::time_point next_trim_check_{};
   bool more_pending_ = false;  // the last pass left rows behind
   std::function<void()> after_publish_hook_;
 

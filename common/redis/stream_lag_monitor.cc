@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/errors/domain_error.h"
+#include "common/redis/stream_trim.h"
 
 namespace clienttier {
 
@@ -21,17 +22,6 @@ int64_t RedisNowMillis(RedisClient& redis) {
   }
   return std::stoll(ReplyString(reply->element[0])) * 1000 +
          std::stoll(ReplyString(reply->element[1])) / 1000;
-}
-
-// One group's entry of XINFO GROUPS: a flat [field, value, ...] array; nil values stay out.
-std::map<std::string, const redisReply*> GroupFields(const redisReply* group) {
-  std::map<std::string, const redisReply*> fields;
-  for (size_t k = 0; k + 1 < group->elements; k += 2) {
-    if (group->element[k + 1]->type != REDIS_REPLY_NIL) {
-      fields[ReplyString(group->element[k])] = group->element[k + 1];
-    }
-  }
-  return fields;
 }
 
 int64_t CountEntriesAfter(RedisClient& redis, const std::string& stream,
