@@ -328,10 +328,11 @@ WriteRate MeasureWriteLimit(const clienttier::MySqlConfig& mysql, size_t rows) {
   pool.WithConnection([&](sql::Connection& connection) {
     std::unique_ptr<sql::Statement> statement(connection.createStatement());
     std::unique_ptr<sql::ResultSet> row(statement->executeQuery(
-        "SELECT payload, (SELECT AVG(LENGTH(payload)) FROM scores) FROM scores LIMIT 1"));
+        "SELECT payload, (SELECT CAST(ROUND(AVG(LENGTH(payload))) AS SIGNED) FROM scores)"
+        " FROM scores LIMIT 1"));
     if (row->next()) {
       sample.score.ParseFromString(row->getString(1));
-      mean_payload = row->getInt64(1);
+      mean_payload = row->getInt64(2);
     }
   });
   std::printf("write limit: sample payload %zu bytes (mean of the run's %lld)\n",
