@@ -20,6 +20,7 @@
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
 #include "services/scoring/app/chunk_order.h"
+#include "services/scoring/app/read_ranges.h"
 #include "services/scoring/app/snapshot_writer.h"
 #include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
@@ -119,54 +120,53 @@ struct TenantPage {
   std::map<std::string, TierOverrideRecord> overrides;
 };
 
-// Reads the whole tenant for an unsharded run on `readers` connections at once: pages of
-// kReadPage clients along the primary key (the next page's end is a short index read, taken in
-// turn; each reader then reads its page's facts, previous scores and overrides as ranges and
-// estimates the page's CLV while the others wait on MariaDB). The pages in key order, kept as
-// pages: joining a million clients into one vector would hold them twice for a moment.
+// Reads the tenant (or a shard: `ranges` says which) on `readers` connections at once: ranges
+// of about kReadPage clients (ReadRanges; a range's end is a short index read, taken in turn;
+// each reader then reads its range's facts, previous scores and overrides as ranges of the
+// tables' keys or shard indexes and estimates the range's CLV while the others wait on
+// MariaDB). The pages in range order, kept as pages: joining a million clients into one vector
+// would hold them twice for a moment.
 std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRepository& aggregates,
                                    ScoreRepository& scores, const ScoreCalculator& calculator,
                                    const std::string& tenant_id, const TenantContext& context,
-                                   Day as_of, int readers, PhaseTimes& times) {
+                                   Day as_of, ReadRanges& ranges, int readers, PhaseTimes& times) {
   std::mutex mutex;
-  std::string next_after;  // guarded by mutex, as the two below
-  bool ended = false;
+  bool ended = false;  // guarded by mutex, as `ranges` and `pages`
   std::vector<std::unique_ptr<TenantPage>> pages;
   std::atomic<bool> failed{false};
   const auto read_pages = [&] {
     try {
       while (!failed) {
         size_t index = 0;
-        std::string after;
-        std::optional<std::string> last;
+        ClientRange range;
         {
           std::lock_guard<std::mutex> lock(mutex);
           if (ended) {
             return;
           }
           const auto started = std::chrono::steady_clock::now();
-          after = next_after;
-          transactions.Read([&](Transaction& transaction) {
-            last = aggregates.PageEnd(transaction, tenant_id, after, kReadPage);
-          });
-          ended = !last.has_value();
-          next_after = last.value_or(std::string());
+          std::optional<ClientRange> next = ranges.Next();
+          times.Add("read_page_ends", started);
+          if (!next) {
+            ended = true;
+            return;
+          }
+          range = std::move(*next);
           index = pages.size();
           pages.emplace_back();
-          times.Add("read_page_ends", started);
         }
         auto page = std::make_unique<TenantPage>();
         std::vector<std::pair<std::string, PreviousScore>> previous;
         auto started = std::chrono::steady_clock::now();
         transactions.Read([&](Transaction& transaction) {
-          page->facts = aggregates.LoadFactsRange(transaction, tenant_id, context.conversion, as_of,
-                                                  after, last);
+          page->facts =
+              aggregates.LoadFactsRange(transaction, tenant_id, context.conversion, as_of, range);
         });
         times.Add("read_facts", started);
         started = std::chrono::steady_clock::now();
         transactions.Read([&](Transaction& transaction) {
-          previous = scores.PreviousInRange(transaction, tenant_id, after, last);
-          page->overrides = scores.OverridesInRange(transaction, tenant_id, after, last);
+          previous = scores.PreviousInRange(transaction, tenant_id, range);
+          page->overrides = scores.OverridesInRange(transaction, tenant_id, range);
         });
         times.Add("read_previous_scores_overrides", started);
         started = std::chrono::steady_clock::now();
@@ -303,15 +303,24 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   transactions_.Read([&](Transaction& transaction) {
     context = calculator_.LoadStoredContext(transaction, tenant_id);
   });
+  // Reads a range's end (ReadRanges) in a read of its own.
+  const ReadRanges::PageEnd page_end = [&](int bucket, const std::string& after, int limit) {
+    std::optional<std::string> last;
+    transactions_.Read([&](Transaction& transaction) {
+      last = aggregates_.PageEnd(transaction, tenant_id, bucket, after, limit);
+    });
+    return last;
+  };
   // The whole tenant's facts, CLV estimates, previous score states and overrides, read once
   // when the population is computed here; an unsharded run then scores from them (CLV once per
-  // client, no read while scoring), a shard drops them and reads its own clients only.
+  // client, no read while scoring), a shard drops them and reads its own clients the same way.
   std::vector<TenantPage> tenant;
   int64_t tenant_clients = 0;
   if (refresh) {
     auto phase_started = std::chrono::steady_clock::now();
+    ReadRanges ranges(page_end, kReadPage);
     tenant = ReadTenant(transactions_, aggregates_, scores_, calculator_, tenant_id, context, as_of,
-                        options_.reading_threads, times);
+                        ranges, options_.reading_threads, times);
     times.Add("read_wall", phase_started);
     phase_started = std::chrono::steady_clock::now();
     std::vector<PopulationPart> parts;
@@ -339,22 +348,33 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
 
   v1::BatchRescoreProgress report;
   report.set_population_version(context.population_proto->version());
-  const std::vector<int> buckets = BucketsOfShard(request.shard_index(), request.shard_count());
   if (sharded) {
+    // The shard's own clients only, as ranges of its buckets in every table's shard index, on
+    // as many connections as a whole run (ReadRanges); its total is counted in that index.
+    std::vector<std::pair<int, int64_t>> bucket_clients;
+    tenant_clients = 0;
     transactions_.Read([&](Transaction& transaction) {
-      report.set_total(aggregates_.CountClients(transaction, tenant_id, buckets));
+      bucket_clients = aggregates_.ClientsPerBucket(
+          transaction, tenant_id, BucketsOfShard(request.shard_index(), request.shard_count()));
     });
-  } else {
-    report.set_total(tenant_clients);
+    for (const auto& [bucket, clients] : bucket_clients) {
+      tenant_clients += clients;
+    }
+    const auto phase_started = std::chrono::steady_clock::now();
+    ReadRanges ranges(page_end, kReadPage, std::move(bucket_clients));
+    tenant = ReadTenant(transactions_, aggregates_, scores_, calculator_, tenant_id, context, as_of,
+                        ranges, options_.reading_threads, times);
+    times.Add("read_wall", phase_started);
   }
+  report.set_total(tenant_clients);
   const auto scoring_started = std::chrono::steady_clock::now();
   SnapshotWriter writer(
       transactions_, writer_, tenant_id,
       [this, &tenant_id](const auto& client_ids) { cache_.Invalidate(tenant_id, client_ids); },
       options_.max_writes_in_flight);
 
-  // Scores one chunk (previous[i] and estimates[i] belong to chunk[i]; no estimates: computed
-  // here), hands its writes to the writer and reports; false when the caller went away.
+  // Scores one chunk (previous[i] and estimates[i] belong to chunk[i]), hands its writes to the
+  // writer and reports; false when the caller went away.
   int64_t chunks = 0;
   const auto score_chunk = [&](std::vector<ClientFacts> chunk, const ClvEstimate* estimates,
                                const std::optional<PreviousScore>* previous,
@@ -378,11 +398,8 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
                 record_found == overrides.end()
                     ? std::nullopt
                     : std::optional<TierOverrideRecord>(record_found->second);
-            ComputedScore computed =
-                estimates != nullptr ? calculator_.Compute(context, client, estimates[i], before,
-                                                           record, now, ScoreDetail::kScoreOnly)
-                                     : calculator_.Compute(context, client, before, record, now,
-                                                           ScoreDetail::kScoreOnly);
+            ComputedScore computed = calculator_.Compute(context, client, estimates[i], before,
+                                                         record, now, ScoreDetail::kScoreOnly);
             CollectScoreChanges(tenant_id, std::move(computed),
                                 previous[i] ? &*previous[i] : nullptr, now, &part);
           }
@@ -411,86 +428,29 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
     return ++chunks == 1 || progress(report);
   };
 
+  // The writes in flight each in their own part of the key range (InterleavedChunks).
   bool going = true;
-  if (!sharded) {
-    // The writes in flight each in their own part of the key range (InterleavedChunks).
-    std::vector<size_t> page_sizes;
-    page_sizes.reserve(tenant.size());
-    for (const TenantPage& page : tenant) {
-      page_sizes.push_back(page.facts.size());
-    }
-    const std::vector<ChunkRef> chunk_order = InterleavedChunks(
-        page_sizes, kChunkSize, static_cast<size_t>(std::max(1, options_.max_writes_in_flight)));
-    std::vector<size_t> chunks_left(tenant.size());
-    for (const ChunkRef& chunk : chunk_order) {
-      ++chunks_left[chunk.page];
-    }
-    for (size_t i = 0; going && i < chunk_order.size(); ++i) {
-      const ChunkRef& chunk = chunk_order[i];
-      TenantPage& page = tenant[chunk.page];
-      going = score_chunk(
-          std::vector<ClientFacts>(
-              std::make_move_iterator(page.facts.begin() +
-                                      static_cast<std::ptrdiff_t>(chunk.begin)),
-              std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.end))),
-          &page.estimates[chunk.begin], &page.previous[chunk.begin], page.overrides);
-      if (--chunks_left[chunk.page] == 0) {
-        page = TenantPage();  // scored: its memory goes back while the rest is scored
-      }
-    }
-  } else {
-    // Reads the chunk's previous scores and overrides by its client ids, then scores it.
-    const auto read_and_score = [&](std::vector<ClientFacts> chunk) {
-      const auto phase_started = std::chrono::steady_clock::now();
-      std::vector<std::string> ids;
-      ids.reserve(chunk.size());
-      for (const ClientFacts& client : chunk) {
-        ids.push_back(client.client_id);
-      }
-      std::map<std::string, PreviousScore> found;
-      std::map<std::string, TierOverrideRecord> overrides;
-      transactions_.Read([&](Transaction& transaction) {
-        found = scores_.PreviousFor(transaction, tenant_id, ids);
-        overrides = scores_.OverridesFor(transaction, tenant_id, ids);
-      });
-      std::vector<std::optional<PreviousScore>> previous(chunk.size());
-      for (size_t i = 0; i < chunk.size(); ++i) {
-        const auto state = found.find(chunk[i].client_id);
-        if (state != found.end()) {
-          previous[i] = state->second;
-        }
-      }
-      times.Add("read_previous_scores_overrides", phase_started);
-      return score_chunk(std::move(chunk), nullptr, previous.data(), overrides);
-    };
-    // The shard's buckets one after another, each in keyset pages of its clients, gathered
-    // into chunks of up to 2,000 (a small tenant has few clients per bucket).
-    std::vector<ClientFacts> pending;
-    for (size_t b = 0; going && b < buckets.size(); ++b) {
-      std::string after;
-      for (bool more = true; going && more;) {
-        const auto phase_started = std::chrono::steady_clock::now();
-        const size_t wanted = kChunkSize - pending.size();
-        std::vector<ClientFacts> page;
-        transactions_.Read([&](Transaction& transaction) {
-          page = aggregates_.LoadFactsPage(transaction, tenant_id, context.conversion, as_of,
-                                           buckets[b], after, static_cast<int>(wanted));
-        });
-        times.Add("read_facts", phase_started);
-        more = page.size() == wanted;
-        if (!page.empty()) {
-          after = page.back().client_id;
-        }
-        pending.insert(pending.end(), std::make_move_iterator(page.begin()),
-                       std::make_move_iterator(page.end()));
-        if (pending.size() == kChunkSize) {
-          going = read_and_score(std::move(pending));
-          pending.clear();
-        }
-      }
-    }
-    if (going && !pending.empty()) {
-      going = read_and_score(std::move(pending));
+  std::vector<size_t> page_sizes;
+  page_sizes.reserve(tenant.size());
+  for (const TenantPage& page : tenant) {
+    page_sizes.push_back(page.facts.size());
+  }
+  const std::vector<ChunkRef> chunk_order = InterleavedChunks(
+      page_sizes, kChunkSize, static_cast<size_t>(std::max(1, options_.max_writes_in_flight)));
+  std::vector<size_t> chunks_left(tenant.size());
+  for (const ChunkRef& chunk : chunk_order) {
+    ++chunks_left[chunk.page];
+  }
+  for (size_t i = 0; going && i < chunk_order.size(); ++i) {
+    const ChunkRef& chunk = chunk_order[i];
+    TenantPage& page = tenant[chunk.page];
+    going = score_chunk(
+        std::vector<ClientFacts>(
+            std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.begin)),
+            std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.end))),
+        &page.estimates[chunk.begin], &page.previous[chunk.begin], page.overrides);
+    if (--chunks_left[chunk.page] == 0) {
+      page = TenantPage();  // scored: its memory goes back while the rest is scored
     }
   }
   const auto finish_started = std::chrono::steady_clock::now();

@@ -26,7 +26,7 @@ struct BatchJobOptions {
   int max_writes_in_flight = 3;
   // Threads that compute CLV and scores (the caller's among them); 0: one per core.
   int scoring_threads = 0;
-  // Connections an unsharded run reads the tenant on at once (pages of its key range): one
+  // Connections a run reads the tenant (or its shard) on at once (ranges of its keys): one
   // reader's page is parsed and estimated while another waits on MariaDB. Unit tests over
   // single-threaded fakes use 1.
   int reading_threads = 2;
@@ -66,9 +66,9 @@ class BatchJobs {
   // `progress` returning false (the caller went away) stops the job between chunks.
   // Unsharded (or refresh_population): reads the tenant's facts once, computes every CLV
   // estimate once on all cores, the population statistics from them, stores those, then scores
-  // from the same facts and estimates. A shard without refresh_population uses the stored
-  // population and reads only its own clients, bucket by bucket in keyset pages (domain/shard.h);
-  // previous scores and overrides are read per chunk by its client ids in every case.
+  // from the same facts and estimates. A shard uses the stored (or just refreshed) population
+  // and reads only its own clients the same way: runs of its buckets (domain/shard.h) as ranges
+  // of each table's shard index instead of ranges of the primary key (ReadRanges).
   // With `past_day` (the request's as_of; whole tenant only, checked by the caller): see
   // BatchRescoreAsOf.
   void BatchRescore(

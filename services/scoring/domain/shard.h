@@ -4,12 +4,12 @@
 
 namespace clienttier::scoring {
 
-// Clients are spread over kShardBuckets buckets by a key MariaDB stores with each client:
-// client_aggregates.shard_bucket = CRC32(client_id) % 1024, a STORED generated column
-// (migration 005), so existing rows were filled by the migration and no writer fills it. Shard
-// k of n owns the buckets b with b % n == k and lists its clients through the index
-// (tenant_id, shard_bucket, client_id): it reads its own rows only, and this code never hashes
-// a client id. 1,024 is also the largest shard count BatchRescore accepts, so every shard owns
+// Clients are spread over kShardBuckets buckets by a key MariaDB stores with each client's rows:
+// shard_bucket = CRC32(client_id) % 1024, a STORED generated column of client_aggregates
+// (migration 005) and of the other per-client tables a shard reads (migration 010), so existing
+// rows were filled by the migrations and no writer fills it. Shard k of n owns the buckets b with
+// b % n == k and reads them through each table's index (tenant_id, shard_bucket, client_id, ...):
+// its own rows only, and this code never hashes a client id. 1,024 is also the largest shard count BatchRescore accepts, so every shard owns
 // at least one bucket; shards differ by at most one bucket (under 0.1% of the tenant).
 inline constexpr int kShardBuckets = 1024;
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/db/transaction.h"
@@ -15,6 +16,7 @@
 #include "services/scoring/domain/dated_counts.h"
 #include "services/scoring/domain/exchange_rates.h"
 #include "services/scoring/domain/facts_builder.h"
+#include "services/scoring/storage/client_range.h"
 
 namespace clienttier::scoring {
 
@@ -59,19 +61,22 @@ class AggregateRepository {
                                                  int bucket, const std::string& after_client_id,
                                                  int limit) = 0;
 
-  // The last client id of the page LoadFactsPage(kEveryBucket, after_client_id, limit) returns:
-  // the limit-th known, not erased client after `after_client_id` in client id order, or nullopt
-  // when fewer remain (that page runs to the tenant's end). A short index read: a batch finds its
-  // next page here and reads the pages themselves on several connections at once.
+  // The last client id of the page LoadFactsPage(bucket, after_client_id, limit) returns: the
+  // limit-th known, not erased client after `after_client_id` in client id order (of one shard
+  // bucket, or of every bucket: kEveryBucket), or nullopt when fewer remain (that page runs to
+  // the end). A short index read: a batch finds its next range here and reads the ranges
+  // themselves on several connections at once.
   virtual std::optional<std::string> PageEnd(Transaction& transaction, const std::string& tenant_id,
-                                             const std::string& after_client_id, int limit) = 0;
+                                             int bucket, const std::string& after_client_id,
+                                             int limit) = 0;
 
-  // The facts of the known, not erased clients with after_client_id < client id <= last_client_id
-  // (to the tenant's end when nullopt), in client id order: one range of the primary key.
-  virtual std::vector<ClientFacts> LoadFactsRange(
-      Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
-      Day as_of, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) = 0;
+  // The facts of the known, not erased clients of `range`, in the order of the index it reads
+  // (client id; shard bucket then client id when the range names buckets): the aggregates and
+  // the paid days each read as one range per bucket, never one lookup per client.
+  virtual std::vector<ClientFacts> LoadFactsRange(Transaction& transaction,
+                                                  const std::string& tenant_id,
+                                                  const SpendConversion& conversion, Day as_of,
+                                                  const ClientRange& range) = 0;
 
   // The stored paid-day rows (every day and currency, net of refunds, as kept) of those of
   // `client_ids` that have any, by client id: what the cohort report counts month by month.
@@ -79,9 +84,10 @@ class AggregateRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
 
-  // How many known, not erased clients the tenant has in `buckets` (a shard's progress total).
-  virtual int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
-                               const std::vector<int>& buckets) = 0;
+  // How many known, not erased clients the tenant has in each of `buckets` that has any, in
+  // bucket order: a shard's progress total and how it groups its buckets into ranges.
+  virtual std::vector<std::pair<int, int64_t>> ClientsPerBucket(
+      Transaction& transaction, const std::string& tenant_id, const std::vector<int>& buckets) = 0;
 
   // Dated interaction counters and referral counts (migration 008) of the tenant's clients, each
   // summed up to `as_of` (rows after it left out), by client id; clients with none are absent.

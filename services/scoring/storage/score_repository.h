@@ -11,6 +11,7 @@
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/tiering.h"
+#include "services/scoring/storage/client_range.h"
 
 namespace clienttier::scoring {
 
@@ -55,22 +56,16 @@ class ScoreRepository {
                           const std::vector<StoredScore>& stored) = 0;
   virtual void Delete(Transaction& transaction, const std::string& tenant_id,
                       const std::string& client_id) = 0;
-  // The previous score state of those of `client_ids` that have a score, by client id (batch
-  // rescoring, one page of clients at a time).
-  virtual std::map<std::string, PreviousScore> PreviousFor(
-      Transaction& transaction, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) = 0;
-
-  // The previous score states of the clients with after_client_id < client id <= last_client_id
-  // (to the tenant's end when nullopt), in client id order: a whole-tenant batch reads them along
-  // the primary key, page by page with the facts of the same range.
+  // The previous score states of the clients of `range` (a whole-tenant batch: a range of the
+  // primary key; a shard: its buckets' ranges of scores_by_shard), read with the facts of the
+  // same range.
   virtual std::vector<std::pair<std::string, PreviousScore>> PreviousInRange(
-      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) = 0;
+      Transaction& transaction, const std::string& tenant_id, const ClientRange& range) = 0;
 
-  // The same, with the rows locked (FOR UPDATE) in primary-key order: an event-driven rescore
-  // takes these locks before it reads any facts, so two rescores of one client serialise and
-  // the later one reads the earlier one's committed facts. Read from the columns: no payload.
+  // The previous score states of those of `client_ids` that have a score, by client id, with
+  // the rows locked (FOR UPDATE) in primary-key order: an event-driven rescore takes these locks
+  // before it reads any facts, so two rescores of one client serialise and the later one reads
+  // the earlier one's committed facts. Read from the columns: no payload.
   virtual std::map<std::string, PreviousScore> PreviousForUpdate(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
@@ -103,10 +98,10 @@ class ScoreRepository {
   virtual std::map<std::string, TierOverrideRecord> OverridesFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) = 0;
-  // The overrides of the clients in the range of PreviousInRange, by client id.
-  virtual std::map<std::string, TierOverrideRecord> OverridesInRange(
-      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) = 0;
+  // The overrides of the clients of `range` (as PreviousInRange), by client id.
+  virtual std::map<std::string, TierOverrideRecord> OverridesInRange(Transaction& transaction,
+                                                                     const std::string& tenant_id,
+                                                                     const ClientRange& range) = 0;
   virtual void PutOverride(Transaction& transaction, const std::string& tenant_id,
                            const std::string& client_id,
                            const ::clienttier::scoring::v1::TierOverride& tier_override,

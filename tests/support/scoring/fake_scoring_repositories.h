@@ -46,6 +46,15 @@ inline int ShardOfClient(const std::string& client_id, int shard_count) {
   return ShardOfBucket(ShardBucketOf(client_id), shard_count);
 }
 
+// Whether a client id is in a batch's range (storage/client_range.h), as the MySQL queries read
+// it: after the range's start, up to its end, in one of its buckets when it names any.
+inline bool InClientRange(const ClientRange& range, const std::string& client_id) {
+  return client_id > range.after_client_id &&
+         (!range.last_client_id || client_id <= *range.last_client_id) &&
+         (range.buckets.empty() ||
+          std::binary_search(range.buckets.begin(), range.buckets.end(), ShardBucketOf(client_id)));
+}
+
 // client_aggregates and client_activity_days of every tenant.
 class FakeAggregateRepository final : public AggregateRepository {
  public:
@@ -194,28 +203,31 @@ class FakeAggregateRepository final : public AggregateRepository {
   }
 
   std::optional<std::string> PageEnd(Transaction& /*transaction*/, const std::string& tenant_id,
-                                     const std::string& after_client_id, int limit) override {
+                                     int bucket, const std::string& after_client_id,
+                                     int limit) override {
     int listed = 0;
     for (auto row = clients.upper_bound({tenant_id, after_client_id});
          row != clients.end() && row->first.first == tenant_id; ++row) {
-      if (!row->second.erased && ++listed == limit) {
+      if (!row->second.erased &&
+          (bucket == kEveryBucket || ShardBucketOf(row->first.second) == bucket) &&
+          ++listed == limit) {
         return row->first.second;
       }
     }
     return std::nullopt;
   }
 
-  std::vector<ClientFacts> LoadFactsRange(
-      Transaction& /*transaction*/, const std::string& tenant_id, const SpendConversion& conversion,
-      Day as_of, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override {
+  std::vector<ClientFacts> LoadFactsRange(Transaction& /*transaction*/,
+                                          const std::string& tenant_id,
+                                          const SpendConversion& conversion, Day as_of,
+                                          const ClientRange& range) override {
     ++load_range_calls;
     std::vector<ClientFacts> facts;
-    for (auto row = clients.upper_bound({tenant_id, after_client_id});
+    for (auto row = clients.upper_bound({tenant_id, range.after_client_id});
          row != clients.end() && row->first.first == tenant_id &&
-         (!last_client_id || row->first.second <= *last_client_id);
+         (!range.last_client_id || row->first.second <= *range.last_client_id);
          ++row) {
-      if (!row->second.erased) {
+      if (!row->second.erased && InClientRange(range, row->first.second)) {
         facts.push_back(FactsOf(row->first.second, row->second, conversion, as_of));
       }
     }
@@ -239,16 +251,18 @@ class FakeAggregateRepository final : public AggregateRepository {
     return days;
   }
 
-  int64_t CountClients(Transaction& /*transaction*/, const std::string& tenant_id,
-                       const std::vector<int>& buckets) override {
-    int64_t count = 0;
+  std::vector<std::pair<int, int64_t>> ClientsPerBucket(Transaction& /*transaction*/,
+                                                        const std::string& tenant_id,
+                                                        const std::vector<int>& buckets) override {
+    std::map<int, int64_t> counts;
     for (const auto& [key, client] : clients) {
+      const int bucket = ShardBucketOf(key.second);
       if (key.first == tenant_id && !client.erased &&
-          std::find(buckets.begin(), buckets.end(), ShardBucketOf(key.second)) != buckets.end()) {
-        ++count;
+          std::find(buckets.begin(), buckets.end(), bucket) != buckets.end()) {
+        ++counts[bucket];
       }
     }
-    return count;
+    return std::vector<std::pair<int, int64_t>>(counts.begin(), counts.end());
   }
 
   DatedCountsById LoadDatedCounts(Transaction& /*transaction*/, const std::string& tenant_id,
@@ -431,9 +445,9 @@ class FakeScoreRepository final : public ScoreRepository {
     deleted.push_back({tenant_id, client_id});
   }
 
-  std::map<std::string, PreviousScore> PreviousFor(
-      Transaction& /*transaction*/, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) override {
+  std::map<std::string, PreviousScore> PreviousFor(Transaction& /*transaction*/,
+                                                   const std::string& tenant_id,
+                                                   const std::vector<std::string>& client_ids) {
     std::map<std::string, PreviousScore> previous;
     for (const std::string& client_id : client_ids) {
       const auto row = scores.find({tenant_id, client_id});
@@ -447,15 +461,14 @@ class FakeScoreRepository final : public ScoreRepository {
 
   std::vector<std::pair<std::string, PreviousScore>> PreviousInRange(
       Transaction& /*transaction*/, const std::string& tenant_id,
-      const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override {
+      const ClientRange& range) override {
     std::vector<std::pair<std::string, PreviousScore>> previous;
-    for (auto row = scores.upper_bound({tenant_id, after_client_id});
-         row != scores.end() && row->first.first == tenant_id &&
-         (!last_client_id || row->first.second <= *last_client_id);
-         ++row) {
-      previous.emplace_back(row->first.second, PreviousScore{row->second.tier_state,
-                                                             row->second.score.churn_warning()});
+    for (auto row = scores.upper_bound({tenant_id, range.after_client_id});
+         row != scores.end() && row->first.first == tenant_id; ++row) {
+      if (InClientRange(range, row->first.second)) {
+        previous.emplace_back(row->first.second, PreviousScore{row->second.tier_state,
+                                                               row->second.score.churn_warning()});
+      }
     }
     return previous;
   }
@@ -544,16 +557,15 @@ class FakeScoreRepository final : public ScoreRepository {
     return found;
   }
 
-  std::map<std::string, TierOverrideRecord> OverridesInRange(
-      Transaction& /*transaction*/, const std::string& tenant_id,
-      const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override {
+  std::map<std::string, TierOverrideRecord> OverridesInRange(Transaction& /*transaction*/,
+                                                             const std::string& tenant_id,
+                                                             const ClientRange& range) override {
     std::map<std::string, TierOverrideRecord> found;
-    for (auto row = overrides.upper_bound({tenant_id, after_client_id});
-         row != overrides.end() && row->first.first == tenant_id &&
-         (!last_client_id || row->first.second <= *last_client_id);
-         ++row) {
-      found.emplace(row->first.second, row->second);
+    for (auto row = overrides.upper_bound({tenant_id, range.after_client_id});
+         row != overrides.end() && row->first.first == tenant_id; ++row) {
+      if (InClientRange(range, row->first.second)) {
+        found.emplace(row->first.second, row->second);
+      }
     }
     return found;
   }

@@ -11,6 +11,7 @@
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
 #include "services/scoring/domain/facts_builder.h"
+#include "services/scoring/storage/mysql/mysql_client_range.h"
 
 namespace clienttier::scoring {
 
@@ -359,53 +360,40 @@ std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
 std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsPage(
     Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
     Day as_of, int bucket, const std::string& after_client_id, int limit) {
-  if (bucket == kEveryBucket) {
-    // Along the primary key: the page's last client first (an index read), then its range.
-    const std::optional<std::string> last = PageEnd(transaction, tenant_id, after_client_id, limit);
-    return LoadFactsRange(transaction, tenant_id, conversion, as_of, after_client_id, last);
+  // The page's last client first (an index read), then its range.
+  ClientRange range;
+  if (bucket != kEveryBucket) {
+    range.buckets.push_back(bucket);
   }
-  sql::Connection& connection = ConnectionOf(transaction);
-  // One bucket through its index (migration 005), in client id order, so the next page starts
-  // after the last client id.
-  auto select = Prepare(connection, std::string("SELECT ") + kCounterColumns +
-                                        " FROM client_aggregates FORCE INDEX "
-                                        "(client_aggregates_by_shard) WHERE tenant_id = ? AND "
-                                        "shard_bucket = ? AND erased = 0 AND client_id > ? "
-                                        "ORDER BY client_id LIMIT ?");
-  select->setString(1, tenant_id);
-  select->setInt(2, bucket);
-  select->setString(3, after_client_id);
-  select->setInt(4, limit);
-  FactsReader reader(*select);
-  if (reader.client_ids().empty()) {
-    return {};
-  }
-  // The page's paid days by its ids (a bucket's clients are spread over the key range).
-  SqlText days_query(connection);
-  days_query
-      .Sql(std::string("SELECT ") + kPaidDayColumns +
-           " FROM client_activity_days WHERE tenant_id = ")
-      .Str(tenant_id)
-      .Sql(" AND client_id IN (")
-      .StrList(reader.client_ids())
-      .Sql(")");
-  reader.AddPaidDays(*days_query.Query());
-  return reader.Facts(conversion, as_of);
+  range.after_client_id = after_client_id;
+  range.last_client_id = PageEnd(transaction, tenant_id, bucket, after_client_id, limit);
+  return LoadFactsRange(transaction, tenant_id, conversion, as_of, range);
 }
 
 std::optional<std::string> MySqlAggregateRepository::PageEnd(Transaction& transaction,
                                                              const std::string& tenant_id,
+                                                             int bucket,
                                                              const std::string& after_client_id,
                                                              int limit) {
   if (limit <= 0) {
     return after_client_id;
   }
-  auto select = Prepare(ConnectionOf(transaction),
-                        "SELECT client_id FROM client_aggregates WHERE tenant_id = ? AND "
-                        "client_id > ? AND erased = 0 ORDER BY client_id LIMIT 1 OFFSET ?");
-  select->setString(1, tenant_id);
-  select->setString(2, after_client_id);
-  select->setInt(3, limit - 1);
+  // A bucket's clients through its index (migration 005), in client id order within it.
+  auto select = Prepare(
+      ConnectionOf(transaction),
+      bucket == kEveryBucket
+          ? "SELECT client_id FROM client_aggregates WHERE tenant_id = ? AND client_id > ? AND "
+            "erased = 0 ORDER BY client_id LIMIT 1 OFFSET ?"
+          : "SELECT client_id FROM client_aggregates FORCE INDEX (client_aggregates_by_shard) "
+            "WHERE tenant_id = ? AND shard_bucket = ? AND erased = 0 AND client_id > ? "
+            "ORDER BY client_id LIMIT 1 OFFSET ?");
+  int index = 1;
+  select->setString(index++, tenant_id);
+  if (bucket != kEveryBucket) {
+    select->setInt(index++, bucket);
+  }
+  select->setString(index++, after_client_id);
+  select->setInt(index, limit - 1);
   auto row = Query(*select);
   if (!row->next()) {
     return std::nullopt;
@@ -413,32 +401,30 @@ std::optional<std::string> MySqlAggregateRepository::PageEnd(Transaction& transa
   return std::string(row->getString(1));
 }
 
-std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(
-    Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
-    Day as_of, const std::string& after_client_id,
-    const std::optional<std::string>& last_client_id) {
+std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(Transaction& transaction,
+                                                                  const std::string& tenant_id,
+                                                                  const SpendConversion& conversion,
+                                                                  Day as_of,
+                                                                  const ClientRange& range) {
   sql::Connection& connection = ConnectionOf(transaction);
-  const std::string range =
-      last_client_id ? " AND client_id > ? AND client_id <= ?" : " AND client_id > ?";
-  auto bind = [&](sql::PreparedStatement& statement) {
-    statement.setString(1, tenant_id);
-    statement.setString(2, after_client_id);
-    if (last_client_id) {
-      statement.setString(3, *last_client_id);
-    }
-  };
-  auto clients = Prepare(connection, std::string("SELECT ") + kCounterColumns +
-                                         " FROM client_aggregates WHERE tenant_id = ?" + range +
-                                         " AND erased = 0 ORDER BY client_id");
-  bind(*clients);
+  const ClientRangeSql sql(range);
+  // A shard's range in its index's order: bucket by bucket, each in client id order.
+  auto clients =
+      Prepare(connection, std::string("SELECT ") + kCounterColumns + " FROM " +
+                              sql.From("client_aggregates", "client_aggregates_by_shard") +
+                              " WHERE tenant_id = ?" + sql.Where() + " AND erased = 0 ORDER BY " +
+                              (range.buckets.empty() ? "client_id" : "shard_bucket, client_id"));
+  sql.Bind(*clients, tenant_id);
   FactsReader reader(*clients);
   if (reader.client_ids().empty()) {
     return {};
   }
+  // The same range of the paid days (those of erased clients are read and skipped).
   auto days_query =
-      Prepare(connection, std::string("SELECT ") + kPaidDayColumns +
-                              " FROM client_activity_days WHERE tenant_id = ?" + range);
-  bind(*days_query);
+      Prepare(connection, std::string("SELECT ") + kPaidDayColumns + " FROM " +
+                              sql.From("client_activity_days", "client_activity_days_by_shard") +
+                              " WHERE tenant_id = ?" + sql.Where());
+  sql.Bind(*days_query, tenant_id);
   reader.AddPaidDays(*Query(*days_query));
   return reader.Facts(conversion, as_of);
 }
@@ -465,25 +451,28 @@ std::map<std::string, std::vector<PaidDay>> MySqlAggregateRepository::LoadPaidDa
   return days;
 }
 
-int64_t MySqlAggregateRepository::CountClients(Transaction& transaction,
-                                               const std::string& tenant_id,
-                                               const std::vector<int>& buckets) {
-  sql::Connection& connection = ConnectionOf(transaction);
-  std::string bucket_list;
-  for (const int bucket : buckets) {
-    bucket_list += (bucket_list.empty() ? "" : ",") + std::to_string(bucket);  // never input text
+std::vector<std::pair<int, int64_t>> MySqlAggregateRepository::ClientsPerBucket(
+    Transaction& transaction, const std::string& tenant_id, const std::vector<int>& buckets) {
+  std::vector<std::pair<int, int64_t>> counts;
+  // Counted in the shard index alone (it holds `erased`), so only the shard's entries are read;
+  // kMaxBuckets at a time, so that MariaDB reads each bucket's range.
+  for (size_t begin = 0; begin < buckets.size(); begin += ClientRange::kMaxBuckets) {
+    const size_t end = std::min(buckets.size(), begin + ClientRange::kMaxBuckets);
+    auto count = Prepare(ConnectionOf(transaction),
+                         "SELECT shard_bucket, COUNT(*) FROM client_aggregates FORCE INDEX "
+                         "(client_aggregates_by_shard) WHERE tenant_id = ? AND shard_bucket IN (" +
+                             Placeholders(end - begin) +
+                             ") AND erased = 0 GROUP BY shard_bucket ORDER BY shard_bucket");
+    int index = 1;
+    count->setString(index++, tenant_id);
+    for (size_t i = begin; i < end; ++i) {
+      count->setInt(index++, buckets[i]);
+    }
+    for (auto rows = Query(*count); rows->next();) {
+      counts.emplace_back(rows->getInt(1), rows->getInt64(2));
+    }
   }
-  if (bucket_list.empty()) {
-    return 0;
-  }
-  // Counted in the shard index alone (it holds `erased`), so only the shard's entries are read.
-  auto count = Prepare(connection,
-                       "SELECT COUNT(*) FROM client_aggregates FORCE INDEX "
-                       "(client_aggregates_by_shard) WHERE tenant_id = ? AND shard_bucket IN (" +
-                           bucket_list + ") AND erased = 0");
-  count->setString(1, tenant_id);
-  auto row = Query(*count);
-  return row->next() ? row->getInt64(1) : 0;
+  return counts;
 }
 
 DatedCountsById MySqlAggregateRepository::LoadDatedCounts(Transaction& transaction,

@@ -23,13 +23,14 @@ class MySqlAggregateRepository final : public AggregateRepository {
                                          const SpendConversion& conversion, Day as_of, int bucket,
                                          const std::string& after_client_id, int limit) override;
   std::optional<std::string> PageEnd(Transaction& transaction, const std::string& tenant_id,
-                                     const std::string& after_client_id, int limit) override;
-  std::vector<ClientFacts> LoadFactsRange(
-      Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
-      Day as_of, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override;
-  int64_t CountClients(Transaction& transaction, const std::string& tenant_id,
-                       const std::vector<int>& buckets) override;
+                                     int bucket, const std::string& after_client_id,
+                                     int limit) override;
+  std::vector<ClientFacts> LoadFactsRange(Transaction& transaction, const std::string& tenant_id,
+                                          const SpendConversion& conversion, Day as_of,
+                                          const ClientRange& range) override;
+  std::vector<std::pair<int, int64_t>> ClientsPerBucket(Transaction& transaction,
+                                                        const std::string& tenant_id,
+                                                        const std::vector<int>& buckets) override;
   std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;

@@ -16,6 +16,7 @@
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
 #include "common/errors/domain_error.h"
+#include "services/scoring/storage/mysql/mysql_client_range.h"
 
 namespace clienttier::scoring {
 
@@ -67,10 +68,9 @@ std::optional<StoredScore> GetScore(sql::Connection& connection, const std::stri
   return ReadStoredScore(*row);
 }
 
-std::map<std::string, PreviousScore> ReadPrevious(sql::Connection& connection,
-                                                  const std::string& tenant_id,
-                                                  const std::vector<std::string>& client_ids,
-                                                  bool for_update) {
+std::map<std::string, PreviousScore> ReadPreviousForUpdate(
+    sql::Connection& connection, const std::string& tenant_id,
+    const std::vector<std::string>& client_ids) {
   std::map<std::string, PreviousScore> states;
   if (client_ids.empty()) {
     return states;
@@ -81,7 +81,7 @@ std::map<std::string, PreviousScore> ReadPrevious(sql::Connection& connection,
       .Str(tenant_id)
       .Sql(" AND client_id IN (")
       .StrList(client_ids)
-      .Sql(for_update ? ") ORDER BY client_id FOR UPDATE" : ")");
+      .Sql(") ORDER BY client_id FOR UPDATE");
   for (auto rows = select.Query(); rows->next();) {
     PreviousScore previous;
     previous.tier_state.tier = static_cast<Tier>(rows->getInt("tier"));
@@ -330,25 +330,14 @@ void MySqlScoreRepository::Delete(Transaction& transaction, const std::string& t
   remove->executeUpdate();
 }
 
-std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousFor(
-    Transaction& transaction, const std::string& tenant_id,
-    const std::vector<std::string>& client_ids) {
-  return ReadPrevious(ConnectionOf(transaction), tenant_id, client_ids, false);
-}
-
 std::vector<std::pair<std::string, PreviousScore>> MySqlScoreRepository::PreviousInRange(
-    Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-    const std::optional<std::string>& last_client_id) {
+    Transaction& transaction, const std::string& tenant_id, const ClientRange& range) {
+  const ClientRangeSql sql(range);
   auto select =
       Prepare(ConnectionOf(transaction),
-              std::string("SELECT client_id, tier, below_since_day, churn_warning FROM scores "
-                          "WHERE tenant_id = ? AND client_id > ?") +
-                  (last_client_id ? " AND client_id <= ?" : "") + " ORDER BY client_id");
-  select->setString(1, tenant_id);
-  select->setString(2, after_client_id);
-  if (last_client_id) {
-    select->setString(3, *last_client_id);
-  }
+              "SELECT client_id, tier, below_since_day, churn_warning FROM " +
+                  sql.From("scores", "scores_by_shard") + " WHERE tenant_id = ?" + sql.Where());
+  sql.Bind(*select, tenant_id);
   std::vector<std::pair<std::string, PreviousScore>> states;
   for (auto rows = Query(*select); rows->next();) {
     PreviousScore previous;
@@ -363,7 +352,7 @@ std::vector<std::pair<std::string, PreviousScore>> MySqlScoreRepository::Previou
 std::map<std::string, PreviousScore> MySqlScoreRepository::PreviousForUpdate(
     Transaction& transaction, const std::string& tenant_id,
     const std::vector<std::string>& client_ids) {
-  return ReadPrevious(ConnectionOf(transaction), tenant_id, client_ids, true);
+  return ReadPreviousForUpdate(ConnectionOf(transaction), tenant_id, client_ids);
 }
 
 void MySqlScoreRepository::AddTierChanges(Transaction& transaction, const std::string& tenant_id,
@@ -518,17 +507,12 @@ std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesFor(
 }
 
 std::map<std::string, TierOverrideRecord> MySqlScoreRepository::OverridesInRange(
-    Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-    const std::optional<std::string>& last_client_id) {
+    Transaction& transaction, const std::string& tenant_id, const ClientRange& range) {
+  const ClientRangeSql sql(range);
   auto select = Prepare(ConnectionOf(transaction),
-                        std::string("SELECT * FROM tier_overrides WHERE tenant_id = ? AND "
-                                    "client_id > ?") +
-                            (last_client_id ? " AND client_id <= ?" : ""));
-  select->setString(1, tenant_id);
-  select->setString(2, after_client_id);
-  if (last_client_id) {
-    select->setString(3, *last_client_id);
-  }
+                        "SELECT * FROM " + sql.From("tier_overrides", "tier_overrides_by_shard") +
+                            " WHERE tenant_id = ?" + sql.Where());
+  sql.Bind(*select, tenant_id);
   std::map<std::string, TierOverrideRecord> overrides;
   for (auto rows = Query(*select); rows->next();) {
     overrides.emplace(rows->getString("client_id"), ReadOverride(*rows));

@@ -16,12 +16,8 @@ class MySqlScoreRepository final : public ScoreRepository {
                   const std::vector<StoredScore>& stored) override;
   void Delete(Transaction& transaction, const std::string& tenant_id,
               const std::string& client_id) override;
-  std::map<std::string, PreviousScore> PreviousFor(
-      Transaction& transaction, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) override;
   std::vector<std::pair<std::string, PreviousScore>> PreviousInRange(
-      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override;
+      Transaction& transaction, const std::string& tenant_id, const ClientRange& range) override;
   std::map<std::string, PreviousScore> PreviousForUpdate(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;
@@ -42,9 +38,9 @@ class MySqlScoreRepository final : public ScoreRepository {
   std::map<std::string, TierOverrideRecord> OverridesFor(
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override;
-  std::map<std::string, TierOverrideRecord> OverridesInRange(
-      Transaction& transaction, const std::string& tenant_id, const std::string& after_client_id,
-      const std::optional<std::string>& last_client_id) override;
+  std::map<std::string, TierOverrideRecord> OverridesInRange(Transaction& transaction,
+                                                             const std::string& tenant_id,
+                                                             const ClientRange& range) override;
   void PutOverride(Transaction& transaction, const std::string& tenant_id,
                    const std::string& client_id,
                    const ::clienttier::scoring::v1::TierOverride& tier_override,
