@@ -33,11 +33,11 @@ void Assign(const std::vector<int64_t>& values, Repeated* out) {
   }
 }
 
-common::v1::Money Money(int64_t units, const std::string& currency) {
-  common::v1::Money money;
-  money.set_units(units);
-  money.set_currency(currency);
-  return money;
+// Money written in place into a message's field: a batch writes nine per score for a million
+// clients, and a temporary copied in cost two more allocations each.
+void SetMoney(common::v1::Money* out, int64_t units, const std::string& currency) {
+  out->set_units(units);
+  out->set_currency(currency);
 }
 
 }  // namespace
@@ -308,7 +308,8 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   auto* rfm = proto.mutable_rfm();
   rfm->set_recency_days(score.rfm_input ? score.rfm_input->recency_days : -1);
   rfm->set_frequency(score.rfm_input ? score.rfm_input->frequency : 0);
-  *rfm->mutable_monetary() = Money(score.rfm_input ? score.rfm_input->monetary_minor : 0, currency);
+  SetMoney(rfm->mutable_monetary(), score.rfm_input ? score.rfm_input->monetary_minor : 0,
+           currency);
   if (score.rfm) {
     rfm->set_r_score(score.rfm->recency);
     rfm->set_f_score(score.rfm->frequency);
@@ -325,8 +326,8 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   auto* clv = proto.mutable_clv();
   clv->set_expected_purchases(score.clv.expected_purchases);
   clv->set_p_alive(score.clv.p_alive);
-  *clv->mutable_expected_spend() = Money(score.clv.expected_spend_minor, currency);
-  *clv->mutable_clv() = Money(score.clv.clv_minor, currency);
+  SetMoney(clv->mutable_expected_spend(), score.clv.expected_spend_minor, currency);
+  SetMoney(clv->mutable_clv(), score.clv.clv_minor, currency);
   clv->set_heuristic(score.clv.heuristic);
   clv->set_method(std::string(score.clv.method));
   proto.set_quadrant(static_cast<v1::Quadrant>(static_cast<int>(score.quadrant)));
@@ -335,18 +336,18 @@ v1::Score ScoreToProto(const ClientScore& score, const ClientFacts& facts,
   windows->set_purchases_30d(facts.purchases_30d);
   windows->set_purchases_90d(facts.purchases_90d);
   windows->set_purchases_365d(facts.purchases_365d);
-  *windows->mutable_spend_30d() = Money(facts.spend_30d_minor, currency);
-  *windows->mutable_spend_90d() = Money(facts.spend_90d_minor, currency);
-  *windows->mutable_spend_365d() = Money(facts.spend_365d_minor, currency);
+  SetMoney(windows->mutable_spend_30d(), facts.spend_30d_minor, currency);
+  SetMoney(windows->mutable_spend_90d(), facts.spend_90d_minor, currency);
+  SetMoney(windows->mutable_spend_365d(), facts.spend_365d_minor, currency);
   windows->set_sessions_90d(facts.sessions_90d);
   windows->set_days_since_login(
       facts.last_login_day == kNever ? -1 : score.as_of - facts.last_login_day);
   proto.set_churn_warning(score.churn_warning.warned);
   proto.set_churn_reason(score.churn_warning.reason);
   proto.set_lifetime_purchases(facts.purchase_count);
-  *proto.mutable_lifetime_spend() = Money(facts.spend_minor, currency);
-  *proto.mutable_value_12m() = Money(score.quadrant_value_minor, currency);
-  *proto.mutable_potential_12m() = Money(score.quadrant_potential_minor, currency);
+  SetMoney(proto.mutable_lifetime_spend(), facts.spend_minor, currency);
+  SetMoney(proto.mutable_value_12m(), score.quadrant_value_minor, currency);
+  SetMoney(proto.mutable_potential_12m(), score.quadrant_potential_minor, currency);
   return proto;
 }
 

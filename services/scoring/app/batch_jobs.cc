@@ -111,6 +111,36 @@ class PhaseTimes {
   std::map<std::string, double> seconds_;
 };
 
+// The states of `previous` placed beside the facts of the same client (none for a client
+// without one). Both come in the same index order, so a state is usually the next client's; it
+// is looked up by id only when it is not (the key order is the collation's, not std::string's,
+// so ids are never compared by order), and the walk goes on from there.
+std::vector<std::optional<PreviousScore>> MatchToFacts(
+    const std::vector<ClientFacts>& facts,
+    std::vector<std::pair<std::string, PreviousScore>> previous) {
+  std::vector<std::optional<PreviousScore>> matched(facts.size());
+  std::unordered_map<std::string_view, size_t> position;
+  size_t next = 0;
+  for (const auto& [client_id, state] : previous) {
+    if (next < facts.size() && facts[next].client_id == client_id) {
+      matched[next++] = state;
+      continue;
+    }
+    if (position.empty()) {
+      position.reserve(facts.size());
+      for (size_t i = 0; i < facts.size(); ++i) {
+        position.emplace(facts[i].client_id, i);
+      }
+    }
+    const auto found = position.find(client_id);
+    if (found != position.end()) {
+      matched[found->second] = state;
+      next = found->second + 1;
+    }
+  }
+  return matched;
+}
+
 // One page of the tenant with what scoring it needs, in client id order: facts[i], its CLV
 // estimate, its previous score state (none for a first score); the page's overrides by id.
 struct TenantPage {
@@ -170,18 +200,7 @@ std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRep
         });
         times.Add("read_previous_scores_overrides", started);
         started = std::chrono::steady_clock::now();
-        page->previous.resize(page->facts.size());
-        std::unordered_map<std::string_view, size_t> position;
-        position.reserve(page->facts.size());
-        for (size_t i = 0; i < page->facts.size(); ++i) {
-          position.emplace(page->facts[i].client_id, i);
-        }
-        for (const auto& [client_id, state] : previous) {
-          const auto found = position.find(client_id);
-          if (found != position.end()) {
-            page->previous[found->second] = state;
-          }
-        }
+        page->previous = MatchToFacts(page->facts, std::move(previous));
         page->estimates.reserve(page->facts.size());
         for (const ClientFacts& client : page->facts) {
           page->estimates.push_back(calculator.EstimateFor(context, client, as_of));

@@ -16,7 +16,6 @@ void CollectChangesOf(const std::string& tenant_id, const ComputedScore& compute
   const v1::Score& score = computed.proto;
   const Tier before = previous != nullptr ? previous->tier_state.tier : Tier::kUnspecified;
   const Tier after = computed.domain.tier.tier;
-  const std::string key = ScoreCacheKey(tenant_id, score.client_id());
   if (before != Tier::kUnspecified && after != before) {
     v1::TierChange change;
     change.set_client_id(score.client_id());
@@ -31,7 +30,8 @@ void CollectChangesOf(const std::string& tenant_id, const ComputedScore& compute
     *event.mutable_tier_changed()->mutable_change() = change;
     *event.mutable_tier_changed()->mutable_score() = score;
     changes->events.push_back(MakeOutboxEvent(kScoringEventStream, "tier_changed", tenant_id, now,
-                                              std::move(event), key));
+                                              std::move(event),
+                                              ScoreCacheKey(tenant_id, score.client_id())));
     changes->tier_changes.push_back(std::move(change));
   }
   if (previous != nullptr && score.churn_warning() && !previous->churn_warning) {
@@ -44,7 +44,8 @@ void CollectChangesOf(const std::string& tenant_id, const ComputedScore& compute
     warning->set_reason(score.churn_reason());
     *warning->mutable_score() = score;
     changes->events.push_back(MakeOutboxEvent(kScoringEventStream, "churn_warning", tenant_id, now,
-                                              std::move(event), key));
+                                              std::move(event),
+                                              ScoreCacheKey(tenant_id, score.client_id())));
   }
 }
 

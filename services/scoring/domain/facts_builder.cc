@@ -1,9 +1,12 @@
 #include "services/scoring/domain/facts_builder.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
-#include <set>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "services/scoring/domain/calendar_days.h"
 
@@ -22,17 +25,80 @@ std::optional<int64_t> SpendOf(const PaidDay& row, const SpendConversion& conver
   return conversion.ToReporting(row.spend_minor, row.currency, row.day);
 }
 
+int64_t MonthOf(Day day) {
+  const CivilDate date = CivilFromDay(day);
+  return date.year * 12 + date.month - 1;
+}
+
+// Distinct days and calendar months of `days`, sorted in place.
+std::pair<int64_t, int64_t> CountDistinct(std::vector<Day>& days) {
+  std::sort(days.begin(), days.end());
+  int64_t distinct_days = 0;
+  int64_t distinct_months = 0;
+  int64_t last_month = -1;
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (i > 0 && days[i] == days[i - 1]) {
+      continue;
+    }
+    ++distinct_days;
+    const int64_t month = MonthOf(days[i]);
+    if (month != last_month) {
+      ++distinct_months;
+      last_month = month;
+    }
+  }
+  return {distinct_days, distinct_months};
+}
+
+// Counts distinct days and months as days come in ascending order, allocating nothing (rows
+// come in key order: a client's days ascending); `ordered()` says whether they did, and when
+// they did not the counts are meaningless and CountDistinct must count them.
+class OrderedDistinctDays {
+ public:
+  void Add(Day day) {
+    if (day < last_day_) {
+      ordered_ = false;
+    }
+    if (!ordered_ || day == last_day_) {
+      return;
+    }
+    ++days_;
+    const int64_t month = MonthOf(day);
+    if (month != last_month_) {
+      ++months_;
+      last_month_ = month;
+    }
+    last_day_ = day;
+  }
+  bool ordered() const { return ordered_; }
+  std::pair<int64_t, int64_t> Counts() const { return {days_, months_}; }
+
+ private:
+  bool ordered_ = true;
+  Day last_day_ = std::numeric_limits<Day>::min();
+  int64_t last_month_ = -1;
+  int64_t days_ = 0;
+  int64_t months_ = 0;
+};
+
 }  // namespace
 
 ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<PaidDay>& days,
                              const ActivityCounters& activity, const SpendConversion& conversion,
                              Day as_of) {
+  return BuildClientFacts(client_id, days.data(), days.size(), activity, conversion, as_of);
+}
+
+ClientFacts BuildClientFacts(const std::string& client_id, const PaidDay* days_begin, size_t count,
+                             const ActivityCounters& activity, const SpendConversion& conversion,
+                             Day as_of) {
+  const PaidDay* const days_end = days_begin + count;
   ClientFacts facts;
   facts.client_id = client_id;
-  std::set<Day> distinct_days;
-  std::set<int64_t> distinct_months;
+  OrderedDistinctDays distinct;
   std::map<std::string, int64_t> unconverted;
-  for (const PaidDay& row : days) {
+  for (const PaidDay* row_at = days_begin; row_at != days_end; ++row_at) {
+    const PaidDay& row = *row_at;
     const int64_t occasions = row.purchases + row.sessions;
     if (row.day > as_of || occasions <= 0) {
       continue;
@@ -42,9 +108,7 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
       unconverted[row.currency] += occasions;
     }
     const int64_t spend = converted.value_or(0);
-    distinct_days.insert(row.day);
-    const CivilDate date = CivilFromDay(row.day);
-    distinct_months.insert(date.year * 12 + date.month - 1);
+    distinct.Add(row.day);
     if (facts.first_purchase_day == kNever || row.day < facts.first_purchase_day) {
       facts.first_purchase_day = row.day;
     }
@@ -66,13 +130,24 @@ ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<Pai
       facts.spend_365d_minor += spend;
     }
   }
-  for (const PaidDay& row : days) {
+  for (const PaidDay* row_at = days_begin; row_at != days_end; ++row_at) {
+    const PaidDay& row = *row_at;
     if (row.day == facts.first_purchase_day && row.purchases + row.sessions > 0) {
       facts.first_day_spend_minor += SpendOf(row, conversion).value_or(0);
     }
   }
-  facts.purchase_days = static_cast<int64_t>(distinct_days.size());
-  facts.active_months = static_cast<int64_t>(distinct_months.size());
+  if (distinct.ordered()) {
+    std::tie(facts.purchase_days, facts.active_months) = distinct.Counts();
+  } else {
+    std::vector<Day> paid_days;
+    for (const PaidDay* row_at = days_begin; row_at != days_end; ++row_at) {
+      const PaidDay& row = *row_at;
+      if (row.day <= as_of && row.purchases + row.sessions > 0) {
+        paid_days.push_back(row.day);
+      }
+    }
+    std::tie(facts.purchase_days, facts.active_months) = CountDistinct(paid_days);
+  }
   facts.unconverted_occasions.assign(unconverted.begin(), unconverted.end());
 
   const Day last_activity =

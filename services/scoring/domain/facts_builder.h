@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ struct ActivityCounters {
 // spend in another currency is converted with the rate in effect on that day (the day's sum,
 // rounded once); without such a rate it is left out and counted in unconverted_occasions.
 ClientFacts BuildClientFacts(const std::string& client_id, const std::vector<PaidDay>& days,
+                             const ActivityCounters& activity, const SpendConversion& conversion,
+                             Day as_of);
+// The same over days[0, count) (a batch keeps a page's paid days in one vector).
+ClientFacts BuildClientFacts(const std::string& client_id, const PaidDay* days, size_t count,
                              const ActivityCounters& activity, const SpendConversion& conversion,
                              Day as_of);
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "services/scoring/domain/calendar_days.h"
 
 namespace clienttier::scoring {
@@ -50,6 +52,40 @@ TEST(FactsBuilderTest, TheAcquisitionAndTheFirstActivityAsOfTheDay) {
   activity.first_activity_day = kNever;
   facts = BuildClientFacts("c1", {Paid(kAsOf - 60, 1, 0, 100)}, activity, "CNY", kAsOf);
   EXPECT_EQ(facts.first_activity_day, kAsOf - 60);
+}
+
+// Rows usually come in day order and are counted as they come; any other order (a day before
+// the one already seen) must count the same distinct days and months.
+TEST(FactsBuilderTest, DaysInAnyOrderCountTheSameDistinctDaysAndMonths) {
+  const Day jan31 = DayFromCivil({2026, 1, 31});
+  const Day feb1 = DayFromCivil({2026, 2, 1});
+  const Day feb20 = DayFromCivil({2026, 2, 20});
+  const Day may5 = DayFromCivil({2026, 5, 5});
+  const std::vector<PaidDay> ordered = {Paid(jan31, 1, 0, 100), Paid(feb1, 1, 0, 100),
+                                        Paid(feb1, 0, 1, 50, "USD"), Paid(feb20, 1, 0, 100),
+                                        Paid(may5, 2, 0, 100)};
+  const ClientFacts in_order = BuildClientFacts("c1", ordered, {}, "CNY", kAsOf);
+  EXPECT_EQ(in_order.purchase_days, 4);
+  EXPECT_EQ(in_order.active_months, 3);
+  EXPECT_EQ(in_order.first_purchase_day, jan31);
+  EXPECT_EQ(in_order.last_purchase_day, may5);
+
+  const std::vector<PaidDay> shuffled = {ordered[3], ordered[0], ordered[4], ordered[2],
+                                         ordered[1]};
+  const ClientFacts out_of_order = BuildClientFacts("c1", shuffled, {}, "CNY", kAsOf);
+  EXPECT_EQ(out_of_order.purchase_days, 4);
+  EXPECT_EQ(out_of_order.active_months, 3);
+  EXPECT_EQ(out_of_order.first_purchase_day, jan31);
+  EXPECT_EQ(out_of_order.purchase_count, in_order.purchase_count);
+  EXPECT_EQ(out_of_order.first_day_spend_minor, in_order.first_day_spend_minor);
+
+  // A day after as_of or without a paid occasion counts in neither order.
+  std::vector<PaidDay> with_others = shuffled;
+  with_others.insert(with_others.begin(), Paid(kAsOf + 1, 1, 0, 100));
+  with_others.push_back(Paid(DayFromCivil({2025, 12, 1}), 0, 0, 0));
+  const ClientFacts with_others_facts = BuildClientFacts("c1", with_others, {}, "CNY", kAsOf);
+  EXPECT_EQ(with_others_facts.purchase_days, 4);
+  EXPECT_EQ(with_others_facts.active_months, 3);
 }
 
 TEST(FactsBuilderTest, WindowsIncludeTheAsOfDayAndExcludeTheDayThirtyDaysBefore) {

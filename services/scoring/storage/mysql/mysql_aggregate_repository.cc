@@ -243,6 +243,10 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
 
 // The clients of a batch read (LoadFactsRange, LoadFactsPage): their aggregates from a statement
 // selecting kCounterColumns, in the statement's order, then their paid days from a second one.
+// An index range holds each client's paid days together, so they are kept in one vector, each
+// client's a run of it: a page of 5,000 clients makes a handful of allocations, not one or
+// more per client. Rows of a client that come apart from its run (another access path) are
+// kept aside and still counted.
 class FactsReader {
  public:
   explicit FactsReader(sql::PreparedStatement& clients) {
@@ -250,13 +254,7 @@ class FactsReader {
       client_ids_.push_back(rows->getString(1));
       counters_.push_back(ReadCountersAt(*rows));
     }
-    days_.resize(client_ids_.size());
-    // The primary key's order is the collation's (PAD SPACE), not std::string's: ids are
-    // matched by value, never by comparing their order.
-    position_.reserve(client_ids_.size());
-    for (size_t i = 0; i < client_ids_.size(); ++i) {
-      position_.emplace(client_ids_[i], i);
-    }
+    runs_.resize(client_ids_.size());
   }
 
   const std::vector<std::string>& client_ids() const { return client_ids_; }
@@ -264,17 +262,29 @@ class FactsReader {
   // Adds the paid days (kPaidDayColumns) of the result to their clients; days of other clients
   // (an erased one's) are skipped.
   void AddPaidDays(sql::ResultSet& rows) {
-    size_t current = 0;  // rows often come in client order: usually the client of the row before
+    size_t current = 0;  // rows come in client order: usually this client or the next
+    bool known = false;
     while (rows.next()) {
       const std::string client_id = rows.getString(1);
-      if (current >= client_ids_.size() || client_ids_[current] != client_id) {
-        const auto found = position_.find(client_id);
-        if (found == position_.end()) {
+      if (!known || client_ids_[current] != client_id) {
+        const std::optional<size_t> found = PositionOf(client_id, known ? current + 1 : 0);
+        if (!found) {
+          known = false;
           continue;
         }
-        current = found->second;
+        current = *found;
+        known = true;
       }
-      days_[current].push_back(ReadPaidDayAt(rows));
+      Run& run = runs_[current];
+      if (run.count > 0 && run.begin + run.count != days_.size()) {
+        apart_[current].push_back(ReadPaidDayAt(rows));
+        continue;
+      }
+      if (run.count == 0) {
+        run.begin = days_.size();
+      }
+      days_.push_back(ReadPaidDayAt(rows));
+      ++run.count;
     }
   }
 
@@ -282,16 +292,54 @@ class FactsReader {
     std::vector<ClientFacts> facts;
     facts.reserve(client_ids_.size());
     for (size_t i = 0; i < client_ids_.size(); ++i) {
-      facts.push_back(BuildClientFacts(client_ids_[i], days_[i], counters_[i], conversion, as_of));
+      const Run& run = runs_[i];
+      const auto apart = apart_.find(i);
+      if (apart == apart_.end()) {
+        facts.push_back(BuildClientFacts(client_ids_[i], days_.data() + run.begin, run.count,
+                                         counters_[i], conversion, as_of));
+      } else {
+        std::vector<PaidDay> days(
+            days_.begin() + static_cast<std::ptrdiff_t>(run.begin),
+            days_.begin() + static_cast<std::ptrdiff_t>(run.begin + run.count));
+        days.insert(days.end(), apart->second.begin(), apart->second.end());
+        facts.push_back(BuildClientFacts(client_ids_[i], days, counters_[i], conversion, as_of));
+      }
     }
     return facts;
   }
 
  private:
+  struct Run {
+    size_t begin = 0;
+    size_t count = 0;
+  };
+
+  // The client's position: `next` when it is that one, else looked up by value (the primary
+  // key's order is the collation's, PAD SPACE, not std::string's, so ids are never compared by
+  // order).
+  std::optional<size_t> PositionOf(const std::string& client_id, size_t next) {
+    if (next < client_ids_.size() && client_ids_[next] == client_id) {
+      return next;
+    }
+    if (position_.empty()) {
+      position_.reserve(client_ids_.size());
+      for (size_t i = 0; i < client_ids_.size(); ++i) {
+        position_.emplace(client_ids_[i], i);
+      }
+    }
+    const auto found = position_.find(client_id);
+    if (found == position_.end()) {
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
   std::vector<std::string> client_ids_;
   std::vector<ActivityCounters> counters_;
-  std::vector<std::vector<PaidDay>> days_;
-  std::unordered_map<std::string_view, size_t> position_;
+  std::vector<PaidDay> days_;
+  std::vector<Run> runs_;                                  // per client, into days_
+  std::map<size_t, std::vector<PaidDay>> apart_;           // per client, rows outside its run
+  std::unordered_map<std::string_view, size_t> position_;  // built on the first lookup
 };
 
 }  // namespace

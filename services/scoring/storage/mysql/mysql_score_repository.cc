@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <memory>
 #include <string_view>
 
@@ -146,22 +148,40 @@ void AppendField(std::string& row, std::string_view value) {
 }
 
 void AppendInt(std::string& row, int64_t value) {
-  row += std::to_string(value);
+  char digits[24];
+  const std::to_chars_result end = std::to_chars(std::begin(digits), std::end(digits), value);
+  row.append(digits, end.ptr);
   row += '\t';
 }
 
+// The rows of one LOAD DATA: what every row formats the same way is formatted once.
+struct ScoreLines {
+  std::string text;
+  std::string payload;  // the row's serialized score, reused from row to row
+  UnixMicros as_of = 0;
+  std::string as_of_text;  // FormatSqlDatetime(as_of), empty before the first row
+};
+
 // One score as a LOAD DATA row, the columns of kScoreColumns in their order.
-void AppendScoreLine(std::string& file, const std::string& tenant_id, const StoredScore& stored) {
+void AppendScoreLine(ScoreLines& lines, const std::string& tenant_id, const StoredScore& stored) {
   const v1::Score& score = stored.score;
   if (!std::isfinite(score.score())) {
     throw Internal("score of " + score.client_id() + " is not a finite number");
   }
+  std::string& file = lines.text;
   AppendField(file, tenant_id);
   AppendField(file, score.client_id());
-  AppendField(file, FormatSqlDatetime(FromProtoTimestamp(score.as_of())));
+  const UnixMicros as_of = FromProtoTimestamp(score.as_of());
+  if (lines.as_of_text.empty() || as_of != lines.as_of) {
+    lines.as_of = as_of;
+    lines.as_of_text = FormatSqlDatetime(as_of);
+  }
+  AppendField(file, lines.as_of_text);
+  // The shortest text that reads back as the same double.
   char number[32];
-  const int length = std::snprintf(number, sizeof number, "%.17g", score.score());
-  file.append(number, static_cast<size_t>(length));
+  const std::to_chars_result end =
+      std::to_chars(std::begin(number), std::end(number), score.score());
+  file.append(number, end.ptr);
   file += '\t';
   AppendInt(file, score.tier());
   AppendInt(file, score.lifecycle());
@@ -177,9 +197,8 @@ void AppendScoreLine(std::string& file, const std::string& tenant_id, const Stor
   AppendInt(file, score.config_version());
   AppendInt(file, score.model_version());
   AppendInt(file, score.population_version());
-  std::string payload;
-  score.SerializeToString(&payload);
-  AppendField(file, payload);
+  score.SerializeToString(&lines.payload);
+  AppendField(file, lines.payload);
   file.back() = '\n';  // the last field's tab ends the line instead
 }
 
@@ -225,12 +244,12 @@ class RowsFile {
 // inserts the rows as SQL.
 bool LoadScores(sql::Connection& connection, const std::string& tenant_id,
                 const std::vector<StoredScore>& stored) {
-  std::string rows;
-  rows.reserve(stored.size() * 400);
+  ScoreLines lines;
+  lines.text.reserve(stored.size() * 400);
   for (const StoredScore& score : stored) {
-    AppendScoreLine(rows, tenant_id, score);
+    AppendScoreLine(lines, tenant_id, score);
   }
-  const std::unique_ptr<RowsFile> file = RowsFile::Write(rows);
+  const std::unique_ptr<RowsFile> file = RowsFile::Write(lines.text);
   if (!file) {
     return false;
   }
