@@ -165,11 +165,11 @@ start_mariadb() {
     --skip-name-resolve
     # Room for a 1M-client tenant's scores (bench/rescore-bench): a small redo log forces a
     # checkpoint every few thousand rows of a bulk write. Rewriting 1M score rows logs over
-    # 1 GB: with 512M the checkpoint age sat at ~400 MB (the flush point) through the whole
-    # write and InnoDB flushed pages as fast as rows came (rescore-bench over existing scores:
-    # 14-18 s at 512M, 11.9 s at 2G; the write limit it is compared with moved less).
+    # 1 GB, so at 512M a rescore's checkpoint age sits at the flush point for the whole write;
+    # 2G made rescore-bench faster on average but the 1M demo's event catch-up slower (with
+    # this 1 GB pool, more dirty pages to evict), so it stays 512M (services/scoring/README.md).
     --innodb-buffer-pool-size=1G
-    --innodb-log-file-size=2G
+    --innodb-log-file-size=512M
     --innodb-flush-log-at-trx-commit=1
     --max-connections=500
     --ssl-ca="$DIR/tls/ca.pem"
