@@ -51,15 +51,19 @@ class RpcRunner {
   // deadline comes (less a tenth of the time it had, at most 50 ms, so the answer reaches the
   // caller before its own deadline fires) before `slow` returns, the caller gets UNAVAILABLE
   // and the worker's late result is dropped; a call still queued then is never started.
-  template <typename Response>
-  grpc::ServerUnaryReactor* RunUnaryRead(grpc::CallbackServerContext* context, const char* method,
-                                         Role required, WorkerPool& workers, Response* response,
-                                         std::function<bool(const Caller&)> fast,
-                                         std::function<Response(const Caller&)> slow) {
+  // `slow` reads a copy of the request, never gRPC's: once the RPC is answered at its deadline
+  // gRPC frees the request, while the worker may still be inside `slow` (waiting on the frozen
+  // database) and read its fields after it returns.
+  template <typename Request, typename Response>
+  grpc::ServerUnaryReactor* RunUnaryRead(
+      grpc::CallbackServerContext* context, const char* method, Role required, WorkerPool& workers,
+      const Request& request, Response* response, std::function<bool(const Caller&)> fast,
+      std::function<Response(const Caller&, const Request&)> slow) {
     return RunUntilDeadline(
         context, method, required, workers, std::move(fast),
-        [response, slow = std::move(slow)](const Caller& caller) -> std::function<void()> {
-          auto result = std::make_shared<Response>(slow(caller));
+        [request = std::make_shared<const Request>(request), response,
+         slow = std::move(slow)](const Caller& caller) -> std::function<void()> {
+          auto result = std::make_shared<Response>(slow(caller, *request));
           return [response, result] { response->Swap(result.get()); };
         });
   }

@@ -45,8 +45,8 @@ grpc::Status ProfileService::CreateClient(grpc::ServerContext* context,
 grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext* context,
                                                     const v1::GetClientRequest* request,
                                                     v1::Client* response) {
-  return runner_.RunUnaryRead<v1::Client>(
-      context, "GetClient", Role::kReader, io_workers_, response,
+  return runner_.RunUnaryRead<v1::GetClientRequest, v1::Client>(
+      context, "GetClient", Role::kReader, io_workers_, *request, response,
       [this, request, response](const Caller& caller) {
         validation::CheckId("client_id", request->client_id(), 64);
         auto client = clients_.GetWithoutIo(caller.tenant_id, request->client_id());
@@ -58,8 +58,8 @@ grpc::ServerUnaryReactor* ProfileService::GetClient(grpc::CallbackServerContext*
         }
         return client.has_value();
       },
-      [this, request](const Caller& caller) {
-        v1::Client client = clients_.Get(caller.tenant_id, request->client_id());
+      [this](const Caller& caller, const v1::GetClientRequest& copy) {
+        v1::Client client = clients_.Get(caller.tenant_id, copy.client_id());
         if (caller.service) {
           StripForService(client);
         }

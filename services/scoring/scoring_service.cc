@@ -99,14 +99,14 @@ ScoringService::ScoringService(RpcRunner& runner, ScoreReads& reads, Rescoring& 
 grpc::ServerUnaryReactor* ScoringService::GetScore(grpc::CallbackServerContext* context,
                                                    const v1::GetScoreRequest* request,
                                                    v1::Score* response) {
-  return runner_.RunUnaryRead<v1::Score>(
-      context, "GetScore", Role::kReader, io_workers_, response,
+  return runner_.RunUnaryRead<v1::GetScoreRequest, v1::Score>(
+      context, "GetScore", Role::kReader, io_workers_, *request, response,
       [this, request, response](const Caller& caller) {
         validation::CheckId("client_id", request->client_id(), kMaxIdLength);
         return reads_.GetScoreWithoutIo(caller.tenant_id, request->client_id(), response);
       },
-      [this, request](const Caller& caller) {
-        return reads_.GetScore(caller.tenant_id, request->client_id());
+      [this](const Caller& caller, const v1::GetScoreRequest& copy) {
+        return reads_.GetScore(caller.tenant_id, copy.client_id());
       });
 }
 

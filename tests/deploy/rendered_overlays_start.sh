@@ -34,13 +34,18 @@ acl_denials() {
 denials_before=$(acl_denials)
 
 failed=0
+failures=()
 for overlay in dev prod; do
   rendered=$WORK/$overlay.yaml
   "$KUBECTL" kustomize "$ROOT/k8s/overlays/$overlay" >"$rendered"
   log "starting k8s/overlays/$overlay as rendered"
   if ! NODE_PATH=$CACHE/npm/node_modules node "$ROOT/k8s/tools/start-rendered.cjs" \
-    --rendered="$rendered" --build="$BUILD" --work="$WORK/$overlay"; then
+    --rendered="$rendered" --build="$BUILD" --work="$WORK/$overlay" 2>&1 |
+    tee "$WORK/$overlay.log"; then
     failed=1
+    # Repeated at the end, where a log cut to its head and tail still shows them.
+    mapfile -t -O "${#failures[@]}" failures < <(grep -E '^FAILED|^start-rendered:' \
+      "$WORK/$overlay.log" | sed "s|^|$overlay: |")
   fi
 done
 
@@ -52,4 +57,7 @@ if ((denials > 0)); then
 else
   log "Redis refused no command to the services' ACL user"
 fi
+for failure in "${failures[@]}"; do
+  log "failed: $failure"
+done
 exit "$failed"

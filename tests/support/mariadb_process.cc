@@ -1,6 +1,7 @@
 #include "tests/support/mariadb_process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,9 @@ void MariaDbProcess::Start() {
   }
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that crashes must not leave its server running (and holding a port later tests
+    // or the rendered overlays need): the kernel kills it with the test process.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     std::vector<char*> argv;
     for (std::string& arg : args) {
       argv.push_back(arg.data());

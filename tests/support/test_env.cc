@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -115,6 +116,9 @@ void RedisProcess::Start() {
   const std::string port = std::to_string(port_);
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that crashes must not leave its server running (and holding a port later tests
+    // or the rendered overlays need): the kernel kills it with the test process.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     execlp(server.c_str(), server.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--dir",
            directory_.c_str(), "--appendonly", "yes", "--save", "", "--loglevel", "warning",
            static_cast<char*>(nullptr));
