@@ -11,6 +11,10 @@ std::vector<Migration> ScoringMigrations();  // generated from migrations/*.sql
 
 namespace clienttier::scoring {
 
+namespace {
+constexpr int64_t kDefaultProfileConsumers = 2;
+}  // namespace
+
 ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
   ScoringAppConfig config;
   config.server = ReadServerConfig(reader, 50052, 9092);
@@ -32,8 +36,11 @@ ScoringAppConfig ReadScoringConfig(ConfigReader& reader) {
       reader.Int("events-read-size", config.consumer.batch, 1, 50000,
                  "ct:events:profile entries per read (one transaction; each client rescored "
                  "once per read)"));
+  // Two: while one read commits, the next is already being applied, so a pod keeps up with a
+  // sustained 5,000 tx/s, where one consumer, once behind, stays seconds behind
+  // (freshness-bench; services/scoring/README.md).
   config.profile_consumers = static_cast<int>(
-      reader.Int("profile-consumers", config.profile_consumers, 1, 8,
+      reader.Int("profile-consumers", kDefaultProfileConsumers, 1, 8,
                  "ct:events:profile consumers in this replica, applying reads in parallel"));
   config.referral.target = reader.String(
       "referral-address", "",

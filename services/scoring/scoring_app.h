@@ -48,7 +48,8 @@ struct ScoringAppConfig {
   ConsumerOptions consumer = ProfileConsumerDefaults();
   // ct:events:profile consumers in this replica, each a member of the group of its own
   // ("<consumer_name>-<i>" from the second on): reads apply in parallel on as many MySQL
-  // connections. Their order does not matter, as in a group of replicas.
+  // connections. Their order does not matter, as in a group of replicas. One here, for tests
+  // that stop and start `consumer()`; the binary's --profile-consumers defaults to two.
   int profile_consumers = 1;
   ReferralClientOptions referral;  // target empty: no referral service (stored counts only)
   bool run_consumer = true;
