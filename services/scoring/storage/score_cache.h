@@ -13,7 +13,8 @@ namespace clienttier::scoring {
 std::string ScoreCacheKey(const std::string& tenant_id, const std::string& client_id);
 
 // GetScore's cache of latest scores (cache-aside, TTL, invalidated after each commit that
-// changes a score). Every method is best effort: a cache outage is a miss.
+// changes a score). Every method is best effort: a cache outage is a miss. Thread-safe: gRPC's
+// threads read it at once, and BatchRescore's chunk writers invalidate from their own threads.
 class ScoreCache {
  public:
   virtual ~ScoreCache() = default;

@@ -2,11 +2,13 @@
 
 // In-memory fakes of scoring's storage interfaces, for unit tests of its use cases. Each keeps
 // its rows in plain maps, behaves as the MySQL implementation does for what the use cases can
-// observe, and counts calls so tests can assert how much work a use case did. Not thread-safe:
-// run BatchJobs with max_writes_in_flight = 1 over them.
+// observe, and counts calls so tests can assert how much work a use case did. Not thread-safe
+// (run BatchJobs with max_writes_in_flight = 1 over them), except FakeScoreCache: BatchJobs'
+// chunk writers invalidate from their own threads, also over the MySQL repositories.
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -701,11 +703,15 @@ class FakeDistributionRepository final : public DistributionRepository {
   const FakeScoreRepository& scores_;
 };
 
-// The score cache: `local` is the in-process copy, `shared` the Redis one.
+// The score cache: `local` is the in-process copy, `shared` the Redis one. Its methods take a
+// lock, as the real cache is thread-safe: BatchJobs' chunk writers call Invalidate at once (two
+// writers inserting into `invalidated` unlocked corrupted the heap, and a CI run hung on it). A
+// test reads the maps after the calls returned.
 class FakeScoreCache final : public ScoreCache {
  public:
   bool GetLocal(const std::string& tenant_id, const std::string& client_id,
                 v1::Score* score) override {
+    std::lock_guard<std::mutex> lock(mutex_);
     const auto found = local.find(ScoreCacheKey(tenant_id, client_id));
     if (found == local.end()) {
       return false;
@@ -716,6 +722,7 @@ class FakeScoreCache final : public ScoreCache {
 
   std::optional<v1::Score> Get(const std::string& tenant_id,
                                const std::string& client_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
     ++gets;
     const auto found = shared.find(ScoreCacheKey(tenant_id, client_id));
     if (found == shared.end()) {
@@ -726,11 +733,13 @@ class FakeScoreCache final : public ScoreCache {
 
   void Put(const std::string& tenant_id, const std::string& client_id,
            const v1::Score& score) override {
+    std::lock_guard<std::mutex> lock(mutex_);
     shared[ScoreCacheKey(tenant_id, client_id)] = score;
   }
 
   void Invalidate(const std::string& tenant_id,
                   const std::vector<std::string>& client_ids) override {
+    std::lock_guard<std::mutex> lock(mutex_);
     for (const std::string& client_id : client_ids) {
       const std::string key = ScoreCacheKey(tenant_id, client_id);
       shared.erase(key);
@@ -743,6 +752,9 @@ class FakeScoreCache final : public ScoreCache {
   std::map<std::string, v1::Score> shared;
   std::set<std::string> invalidated;
   int gets = 0;
+
+ private:
+  std::mutex mutex_;
 };
 
 // Referral counts from a map; `down` answers nothing, as a source that timed out.
