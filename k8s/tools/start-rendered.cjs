@@ -313,6 +313,48 @@ function tcpOpen(port) {
   });
 }
 
+// The kernel's range of local ports for outgoing connections.
+function ephemeralPorts() {
+  try {
+    const [low, high] =
+        fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    return {low: Number(low), high: Number(high)};
+  } catch {
+    return {low: 32768, high: 60999};  // Linux's default
+  }
+}
+
+// Holds `port` by listening on it until its container starts, as its own pod's network would:
+// on one host the containers' connections to MariaDB and Redis take local ports from the
+// kernel's ephemeral range (32768-60999), which holds the manifests' gRPC ports, and one of
+// them once took referral's 50064 before referral bound it (CI: "Address already in use").
+// connect() never gives a connection a port that a socket is bound to. A port held by a
+// closing connection (TIME_WAIT) frees within a minute: tried until then, else it is taken.
+// Null for a port outside the range (no connection takes it).
+async function holdPort(port) {
+  const ephemeral = ephemeralPorts();
+  if (port < ephemeral.low || port > ephemeral.high) {
+    return null;
+  }
+  const deadline = Date.now() + 65000;
+  for (;;) {
+    // A connection to a held port is closed at once, as a refused one would fail.
+    const server = net.createServer((socket) => socket.destroy());
+    const error = await new Promise((resolve) => {
+      server.once('error', resolve);
+      server.listen({port, host: '0.0.0.0', exclusive: true}, () => resolve(null));
+    });
+    if (!error) {
+      return server;
+    }
+    if (error.code !== 'EADDRINUSE' || Date.now() > deadline) {
+      throw new Error(`port ${port} is already taken on this host (${error.code}); stop what ` +
+                      'uses it and run the check again');
+    }
+    await sleep(1000);
+  }
+}
+
 function httpGet(port, urlPath) {
   return new Promise((resolve) => {
     const request = http.get({host: '127.0.0.1', port, path: urlPath, timeout: 2000}, (response) => {
@@ -441,6 +483,24 @@ async function main() {
                               context))
           .filter((launch) => launch.binary);
 
+  const deployments = byKind('Deployment');
+  const launches = [];
+  for (const deployment of deployments) {
+    for (const launch of ours('Deployment', deployment)) {
+      launch.labels = deployment.spec.template.metadata.labels || {};
+      launch.annotations = deployment.spec.template.metadata.annotations || {};
+      launches.push(launch);
+    }
+  }
+  // Every container port is held from before the first connection (the Jobs') until its
+  // container starts.
+  const held = new Map();
+  for (const launch of launches) {
+    for (const port of launch.container.ports || []) {
+      held.set(port.containerPort, await holdPort(port.containerPort));
+    }
+  }
+
   // Migration Jobs first: the Deployments run with CT_AUTO_MIGRATE=false.
   for (const job of byKind('Job')) {
     for (const launch of ours('Job', job)) {
@@ -457,27 +517,24 @@ async function main() {
     }
   }
 
-  const deployments = byKind('Deployment');
-  const launches = [];
-  for (const deployment of deployments) {
-    for (const launch of ours('Deployment', deployment)) {
-      launch.labels = deployment.spec.template.metadata.labels || {};
-      launch.annotations = deployment.spec.template.metadata.annotations || {};
-      launches.push(launch);
-    }
-  }
-  for (const launch of launches) {
-    for (const port of launch.container.ports || []) {
-      if (await tcpOpen(port.containerPort)) {
-        throw new Error(`port ${port.containerPort} (${launch.label}) is already taken on this ` +
-                        'host; stop what uses it and run the check again');
-      }
-    }
-  }
-  for (const launch of launches) {
-    launch.start();
-  }
   try {
+    // One at a time: a container's ports are let go just before it starts, and the next one
+    // starts once they listen (or after 20 s; its probes then say what failed).
+    for (const launch of launches) {
+      const ports = (launch.container.ports || []).map((port) => port.containerPort);
+      for (const port of ports) {
+        const server = held.get(port);
+        if (server) {
+          await new Promise((resolve) => server.close(resolve));
+        }
+        held.delete(port);
+      }
+      launch.start();
+      await until(20000, async () => {
+        const open = await Promise.all(ports.map(tcpOpen));
+        return {ok: open.every(Boolean)};
+      });
+    }
     for (const launch of launches) {
       const {startupProbe, readinessProbe, livenessProbe} = launch.container;
       // The startup probe gets its full budget; the others are asked once it passed.
@@ -534,10 +591,14 @@ async function main() {
       }
     }
   } finally {
-    for (const launch of launches) {
+    for (const server of held.values()) {
+      server?.close();
+    }
+    const started = launches.filter((launch) => launch.process);
+    for (const launch of started) {
       launch.process.kill('SIGTERM');
     }
-    for (const launch of launches) {
+    for (const launch of started) {
       const result = await Promise.race([launch.exit, timeoutAfter(40000)]);
       if (result.code === 'timeout') {
         launch.process.kill('SIGKILL');
@@ -553,5 +614,5 @@ async function main() {
 
 main().catch((error) => {
   console.error(`start-rendered: ${error.message}`);
-  process.exitCode = 1;
+  process.exit(1);  // not only an exit code: a held port's server would keep the process alive
 });
