@@ -30,15 +30,23 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
   write.tier_changes = static_cast<int64_t>(changes.tier_changes.size());
   auto chunk = std::make_shared<ScoreChanges>(std::move(changes));
   auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
-  write.done = std::async(std::launch::async, [this, chunk, ids, seconds = write.seconds] {
-    const auto started = std::chrono::steady_clock::now();
-    transactions_.InTransaction(
-        [&](Transaction& transaction) { writer_.Write(transaction, tenant_id_, *chunk); });
-    if (after_commit_) {
-      after_commit_(*ids);
-    }
-    *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  });
+  write.done =
+      std::async(std::launch::async, [this, chunk, ids, seconds = write.seconds]() mutable {
+        const auto started = std::chrono::steady_clock::now();
+        transactions_.InTransaction(
+            [&](Transaction& transaction) { writer_.Write(transaction, tenant_id_, *chunk); });
+        if (after_commit_) {
+          after_commit_(*ids);
+        }
+        *seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        // Freed here, not where the caller collects the write: a chunk is thousands of score
+        // messages of several allocations each, and perf put freeing them at ~17% of the
+        // process's CPU in a 1M-client rescore-bench run, on the thread that computes the next
+        // chunk and starts the next write.
+        chunk.reset();
+        ids.reset();
+      });
   writing_.push_back(std::move(write));
 }
 
