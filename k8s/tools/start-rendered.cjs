@@ -330,10 +330,14 @@ function ephemeralPorts() {
 // them once took referral's 50064 before referral bound it (CI: "Address already in use").
 // connect() never gives a connection a port that a socket is bound to. A port held by a
 // closing connection (TIME_WAIT) frees within a minute: tried until then, else it is taken.
-// Null for a port outside the range (no connection takes it).
+// Null for a port outside the range (no connection takes it; it only must not be listened on).
 async function holdPort(port) {
   const ephemeral = ephemeralPorts();
   if (port < ephemeral.low || port > ephemeral.high) {
+    if (await tcpOpen(port)) {
+      throw new Error(`port ${port} is already taken on this host; stop what uses it and run ` +
+                      'the check again');
+    }
     return null;
   }
   const deadline = Date.now() + 65000;
