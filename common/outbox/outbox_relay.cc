@@ -346,27 +346,50 @@ void OutboxRelay::TrimStreams(const std::map<std::string, std::string>& streams,
 
 int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   const int recovered_in_pass = needs_recovery_ ? Recover(connection) : 0;
-  // Whole rows, oldest first, until the pass holds batch_size events (at least one row).
+  // Whole rows, oldest first, until the pass holds batch_size events (at least one row). The
+  // sizes come first and the payloads only of the rows taken: a row holds a whole write's
+  // events (up to ~200 KB), and reading max_rows_per_pass payloads to publish one row made a
+  // relay behind by a few hundred rows move ~200x the bytes it published (perf: ~70% of
+  // client-profile's CPU while it accepted 27,000 tx/s, in the client library's result copy).
   std::vector<PendingRow> rows;
   size_t event_count = 0;
+  uint64_t first_id = 0;
+  uint64_t last_id = 0;
   {
-    auto select = Prepare(connection,
-                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
-                          " invalidate_key FROM outbox WHERE published_at IS NULL"
-                          " ORDER BY id LIMIT ?");
-    select->setInt(1, options_.max_rows_per_pass);
-    auto result = Query(*select);
+    auto sizes = Prepare(connection,
+                         "SELECT id, event_count FROM outbox WHERE published_at IS NULL"
+                         " ORDER BY id LIMIT ?");
+    sizes->setInt(1, options_.max_rows_per_pass);
+    auto result = Query(*sizes);
     int rows_read = 0;
+    size_t events_taken = 0;
     while (result->next()) {
       ++rows_read;
-      if (event_count >= static_cast<size_t>(options_.batch_size)) {
+      if (events_taken >= static_cast<size_t>(options_.batch_size)) {
         more_pending_ = true;
         break;
       }
+      last_id = result->getUInt64(1);
+      if (first_id == 0) {
+        first_id = last_id;  // ids start at 1
+      }
+      events_taken += std::max(1, result->getInt(2));
+    }
+    more_pending_ = more_pending_ || rows_read == options_.max_rows_per_pass;
+  }
+  if (last_id != 0) {
+    // A row committed meanwhile inside [first_id, last_id] comes along: it is pending too.
+    auto select = Prepare(connection,
+                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
+                          " invalidate_key FROM outbox WHERE published_at IS NULL"
+                          " AND id BETWEEN ? AND ? ORDER BY id");
+    select->setUInt64(1, first_id);
+    select->setUInt64(2, last_id);
+    auto result = Query(*select);
+    while (result->next()) {
       rows.push_back(ReadRow(*result));
       event_count += rows.back().entries.size();
     }
-    more_pending_ = more_pending_ || rows_read == options_.max_rows_per_pass;
   }
   const auto now = std::chrono::steady_clock::now();
   if (rows.empty()) {
