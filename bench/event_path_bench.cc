@@ -12,10 +12,11 @@
 // through RecordTransactions while the bench watches the group with XINFO (Redis 7): scoring
 // has applied them all when the group has read every one of them and nothing is pending.
 //   accepted: transactions / (first write .. last RecordTransactions reply)
-//   applied:  transactions / (first write .. the group has acknowledged them all), which includes
-//             the outbox relay's publishing and every scoring replica in the group.
-// Target: applied >= 30,000 events/s and applied/accepted >= 1. Then `verify` sampled clients'
-// GetScore must show exactly the purchases and spend written to them (so "applied" is real).
+//   applied:  transactions / (first write .. the group has acknowledged them all and `verify`
+//             sampled clients' GetScore shows exactly the purchases and spend written to them),
+//             which includes the outbox relay's publishing, every scoring replica in the group
+//             and the rescore of the clients a backlog read queued.
+// Target: applied >= 30,000 events/s and applied/accepted >= 1.
 //
 // Exit code 0 when everything was measured and verified (targets met or not), 1 when setup,
 // a write or the verification failed, 2 for bad arguments.
@@ -224,9 +225,14 @@ void Watch(StreamGroupWatch& watch, const StreamGroupState& before, int64_t expe
 
 // --- verification ---------------------------------------------------------------------------------
 
-// GetScore of `verify` clients spread over the range must show exactly their written purchases.
-Figure Verify(sv1::ScoringService::Stub& scoring, const Options& options, const std::string& run,
-              bool* clean) {
+// `verify` clients spread over the range and the purchases and spend written to each.
+struct Samples {
+  std::vector<int> clients;
+  std::vector<int64_t> purchases;
+  std::vector<int64_t> spend;
+};
+
+Samples SamplesOf(const Options& options) {
   std::vector<int64_t> purchases(static_cast<size_t>(options.clients), 0);
   std::vector<int64_t> spend(static_cast<size_t>(options.clients), 0);
   for (int64_t i = 0; i < options.transactions; ++i) {
@@ -234,39 +240,45 @@ Figure Verify(sv1::ScoringService::Stub& scoring, const Options& options, const 
     ++purchases[static_cast<size_t>(purchase.client)];
     spend[static_cast<size_t>(purchase.client)] += purchase.amount;
   }
-  const int samples = std::min(options.verify, options.clients);
-  int matched = 0;
-  std::string first_mismatch;
-  for (int k = 0; k < samples; ++k) {
-    const int client = static_cast<int>(static_cast<int64_t>(k) * options.clients / samples);
+  Samples samples;
+  const int count = std::min(options.verify, options.clients);
+  for (int k = 0; k < count; ++k) {
+    const int client = static_cast<int>(static_cast<int64_t>(k) * options.clients / count);
+    samples.clients.push_back(client);
+    samples.purchases.push_back(purchases[static_cast<size_t>(client)]);
+    samples.spend.push_back(spend[static_cast<size_t>(client)]);
+  }
+  return samples;
+}
+
+// The samples among `pending` whose GetScore does not show exactly their written purchases yet;
+// `mismatch` describes the first of them.
+std::vector<size_t> Unscored(sv1::ScoringService::Stub& scoring, const Options& options,
+                             const std::string& run, const Samples& samples,
+                             const std::vector<size_t>& pending, std::string* mismatch) {
+  std::vector<size_t> unscored;
+  mismatch->clear();
+  for (const size_t k : pending) {
     sv1::GetScoreRequest request;
-    request.set_client_id(ClientId(run, client));
+    request.set_client_id(ClientId(run, samples.clients[k]));
     sv1::Score score;
     const grpc::Status status = scoring.GetScore(
         KeyedContext(options.api_key, std::chrono::seconds(10)).get(), request, &score);
-    const auto index = static_cast<size_t>(client);
-    if (status.ok() && score.lifetime_purchases() == purchases[index] &&
-        score.lifetime_spend().units() == spend[index]) {
-      ++matched;
-    } else if (first_mismatch.empty()) {
-      first_mismatch =
-          request.client_id() + ": " +
-          (status.ok() ? "purchases " + std::to_string(score.lifetime_purchases()) + " spend " +
-                             std::to_string(score.lifetime_spend().units()) + ", expected " +
-                             std::to_string(purchases[index]) + " / " + std::to_string(spend[index])
-                       : Describe(status));
+    if (status.ok() && score.lifetime_purchases() == samples.purchases[k] &&
+        score.lifetime_spend().units() == samples.spend[k]) {
+      continue;
+    }
+    unscored.push_back(k);
+    if (mismatch->empty()) {
+      *mismatch = request.client_id() + ": " +
+                  (status.ok() ? "purchases " + std::to_string(score.lifetime_purchases()) +
+                                     " spend " + std::to_string(score.lifetime_spend().units()) +
+                                     ", expected " + std::to_string(samples.purchases[k]) + " / " +
+                                     std::to_string(samples.spend[k])
+                               : Describe(status));
     }
   }
-  Figure figure;
-  figure.name = "event_path_scores_verified (GetScore lifetime purchases and spend)";
-  figure.value = std::to_string(matched) + " of " + std::to_string(samples) + " clients";
-  figure.target = "all";
-  figure.met = matched == samples ? "yes" : "no";
-  if (matched != samples) {
-    figure.note = "first mismatch " + first_mismatch;
-    *clean = false;
-  }
-  return figure;
+  return unscored;
 }
 
 }  // namespace
@@ -360,13 +372,32 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Acknowledged is not yet scored: a consumer that was a read behind queues its clients and
+  // rescores them once it has caught up (services/scoring/README.md). The figure ends when the
+  // sampled clients' GetScore shows every purchase written to them as well.
+  const Samples samples = SamplesOf(options);
+  std::vector<size_t> unscored(samples.clients.size());
+  for (size_t k = 0; k < unscored.size(); ++k) {
+    unscored[k] = k;
+  }
+  std::string mismatch;
+  const auto score_deadline = progress.applied_at + std::chrono::seconds(options.timeout_s);
+  while (true) {
+    unscored = Unscored(*scoring, options, run, samples, unscored, &mismatch);
+    if (unscored.empty() || Clock::now() > score_deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(kWatchInterval);
+  }
+  const auto scored_at = unscored.empty() ? Clock::now() : progress.applied_at;
+
   const std::string scale = std::to_string(options.transactions) + " tx, " +
                             std::to_string(options.clients) + " clients, " +
                             std::to_string(options.writers) + " writers x batch " +
                             std::to_string(options.batch);
   std::vector<Figure> figures;
   const double accepted = static_cast<double>(recorded) / Seconds(last_write - begin);
-  const double applied = static_cast<double>(recorded) / Seconds(progress.applied_at - begin);
+  const double applied = static_cast<double>(recorded) / Seconds(scored_at - begin);
   const Latencies latencies = Summarize(batch_ms);
 
   Figure accepted_figure;
@@ -380,12 +411,13 @@ int main(int argc, char** argv) {
 
   Figure applied_figure;
   applied_figure.name =
-      "event_path_applied (first write until scoring's group acked all; relay included)";
+      "event_path_applied (first write until scoring's group acked all and the sampled clients' "
+      "GetScore shows every purchase; relay included)";
   applied_figure.value = Fixed(applied, 0) + " events/s";
   applied_figure.target = ">= " + Fixed(kTargetAppliedPerSecond, 0);
   applied_figure.met = applied >= kTargetAppliedPerSecond ? "yes" : "no";
-  applied_figure.note = std::to_string(recorded) + " events in " +
-                        Fixed(Seconds(progress.applied_at - begin), 1) + " s";
+  applied_figure.note =
+      std::to_string(recorded) + " events in " + Fixed(Seconds(scored_at - begin), 1) + " s";
   figures.push_back(applied_figure);
 
   Figure ratio_figure;
@@ -397,18 +429,30 @@ int main(int argc, char** argv) {
 
   Figure after_figure;
   after_figure.name = "event_path_applied_after_last_write";
-  after_figure.value = Fixed(Seconds(progress.applied_at - last_write), 2) + " s";
+  after_figure.value = Fixed(Seconds(scored_at - last_write), 2) + " s";
+  after_figure.note = "the group had acked them all " +
+                      Fixed(Seconds(progress.applied_at - last_write), 2) + " s after it";
   if (progress.published) {
-    after_figure.note = "the relay had published them all " +
-                        Fixed(Seconds(progress.published_at - last_write), 2) +
-                        " s after the last write";
+    after_figure.note += ", the relay had published them all " +
+                         Fixed(Seconds(progress.published_at - last_write), 2) + " s after it";
   }
   figures.push_back(after_figure);
   for (const auto& figure : figures) {
     PrintFigure(figure);
   }
 
-  figures.push_back(Verify(*scoring, options, run, &clean));
+  Figure verified;
+  verified.name = "event_path_scores_verified (GetScore lifetime purchases and spend)";
+  verified.value = std::to_string(samples.clients.size() - unscored.size()) + " of " +
+                   std::to_string(samples.clients.size()) + " clients";
+  verified.target = "all";
+  verified.met = unscored.empty() ? "yes" : "no";
+  if (!unscored.empty()) {
+    verified.note = "first mismatch " + mismatch + " (" + std::to_string(options.timeout_s) +
+                    " s after the group acked all)";
+    clean = false;
+  }
+  figures.push_back(verified);
   PrintFigure(figures.back());
   PrintTable(figures);
   if (!clean) {

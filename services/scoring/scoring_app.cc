@@ -108,8 +108,12 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
                                       *change_writer_, *referral_counts_, *score_cache_, clock);
   evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_);
   cohorts_ = std::make_unique<CohortReports>(transactions, *calculator_, aggregates_);
-  profile_events_ = std::make_unique<ProfileEventApplier>(
-      transactions, processed_, aggregates_, *calculator_, *rescorer_, *score_cache_, clock);
+  RescoreDeferral deferral;
+  // A read that comes back full means the group is at least a read behind.
+  deferral.backlog_read_size = static_cast<size_t>(config_.consumer.batch);
+  profile_events_ = std::make_unique<ProfileEventApplier>(transactions, processed_, aggregates_,
+                                                          *calculator_, *rescorer_, rescore_queue_,
+                                                          *score_cache_, clock, deferral);
   for (int i = 0; i < config_.profile_consumers; ++i) {
     ConsumerOptions options = config_.consumer;
     if (i > 0) {

@@ -27,6 +27,7 @@
 #include "services/scoring/storage/mysql/mysql_distribution_repository.h"
 #include "services/scoring/storage/mysql/mysql_exchange_rate_repository.h"
 #include "services/scoring/storage/mysql/mysql_processed_event_keys.h"
+#include "services/scoring/storage/mysql/mysql_rescore_queue.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 #include "services/scoring/storage/mysql/mysql_version_repository.h"
 #include "services/scoring/storage/redis/redis_score_cache.h"
@@ -91,6 +92,7 @@ class ScoringApp {
   MySqlOutboxWriter outbox_;
   // ct:events:profile ids as 16-byte keys (migration 009); other ids in processed_events.
   MySqlProfileEventLog processed_;
+  MySqlRescoreQueue rescore_queue_;
   std::unique_ptr<RedisScoreCache> score_cache_;
   // Use cases and what they share.
   std::unique_ptr<ScoreCalculator> calculator_;

@@ -12,14 +12,29 @@ namespace clienttier::scoring {
 
 namespace pv1 = ::clienttier::profile::v1;
 
+namespace {
+
+using ClientsByTenant = std::map<std::string, std::set<std::string>>;
+
+std::vector<std::string> ListOf(const std::set<std::string>& clients) {
+  return std::vector<std::string>(clients.begin(), clients.end());
+}
+
+}  // namespace
+
 int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
   const UnixMicros now = clock_.Now();
+  const bool backlog =
+      deferral_.backlog_read_size > 0 && events.size() >= deferral_.backlog_read_size;
+  behind_ = backlog;
   int applied = 0;
-  std::map<std::string, std::set<std::string>> touched;  // tenant -> clients
+  ClientsByTenant touched;     // tenant -> clients to rescore now
+  ClientsByTenant now_anyway;  // erased and merged clients: rescored now even in a backlog
   // May run again after a deadlock rollback: everything it collects starts afresh.
   transactions_.InTransaction([&](Transaction& transaction) {
     applied = 0;
     touched.clear();
+    now_anyway.clear();
     std::vector<std::pair<std::string, std::string>> ids;
     ids.reserve(events.size());
     for (const pv1::ProfileEvent& event : events) {
@@ -47,6 +62,9 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
       }
       if (!change.client_id.empty()) {
         touched[event.tenant_id()].insert(change.client_id);
+        if (change.kind == AggregateChange::Kind::kErased) {
+          now_anyway[event.tenant_id()].insert(change.client_id);
+        }
       }
       if (change.kind == AggregateChange::Kind::kMerged) {
         // The duplicate's earlier events of this read land on it first, then move with it (a
@@ -55,6 +73,8 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
         aggregates_.MergeClients(transaction, event.tenant_id(), change.survivor_id,
                                  change.client_id, now);
         touched[event.tenant_id()].insert(change.survivor_id);
+        now_anyway[event.tenant_id()].insert(change.client_id);
+        now_anyway[event.tenant_id()].insert(change.survivor_id);
         continue;
       }
       changes[event.tenant_id()].push_back(std::move(change));
@@ -62,16 +82,87 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
     while (!changes.empty()) {
       apply_changes(changes.begin()->first);
     }
+    // An erased client queued by an earlier backlog read leaves the queue with its score. The
+    // queue's rows before the scores' rows, in the order RescoreQueued locks them.
+    for (const auto& [tenant_id, clients] : now_anyway) {
+      queue_.Remove(transaction, tenant_id, ListOf(clients));
+    }
+    if (backlog) {
+      for (const auto& [tenant_id, clients] : touched) {
+        std::vector<std::string> later;
+        const std::set<std::string>& anyway = now_anyway[tenant_id];
+        for (const std::string& client_id : clients) {
+          if (anyway.count(client_id) == 0) {
+            later.push_back(client_id);
+          }
+        }
+        queue_.Add(transaction, tenant_id, later, now);
+      }
+      ++queued_reads_;
+      touched = now_anyway;
+    }
     for (const auto& [tenant_id, clients] : touched) {
+      if (clients.empty()) {
+        continue;
+      }
       rescorer_.RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),
-                            tenant_id, std::vector<std::string>(clients.begin(), clients.end()),
-                            now);
+                            tenant_id, ListOf(clients), now);
     }
   });
   for (const auto& [tenant_id, clients] : touched) {
-    cache_.Invalidate(tenant_id, std::vector<std::string>(clients.begin(), clients.end()));
+    if (!clients.empty()) {
+      cache_.Invalidate(tenant_id, ListOf(clients));
+    }
   }
   return applied;
+}
+
+int ProfileEventApplier::RescoreQueued(int max_transactions) {
+  const uint64_t queued_reads = queued_reads_;
+  if (queued_reads == queued_reads_rescored_) {
+    return 0;
+  }
+  {
+    std::lock_guard<std::mutex> lock(last_rescore_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (behind_ && now - last_rescore_ < deferral_.max_defer) {
+      return 0;
+    }
+    last_rescore_ = now;
+  }
+  int rescored = 0;
+  for (int i = 0; i < max_transactions; ++i) {
+    const int clients = RescoreQueuedOnce();
+    rescored += clients;
+    if (clients < deferral_.clients_per_transaction) {
+      // Empty, or another consumer holds the rest. A backlog read that queued after
+      // `queued_reads` was read leaves the counts unequal.
+      queued_reads_rescored_ = queued_reads;
+      break;
+    }
+  }
+  return rescored;
+}
+
+int ProfileEventApplier::RescoreQueuedOnce() {
+  const UnixMicros now = clock_.Now();
+  std::vector<QueuedClients> taken;
+  int rescored = 0;
+  transactions_.InTransaction([&](Transaction& transaction) {
+    rescored = 0;
+    taken = queue_.Take(transaction, deferral_.clients_per_transaction);
+    for (const QueuedClients& queued : taken) {
+      rescorer_.RescoreMany(transaction,
+                            calculator_.LoadContext(transaction, queued.tenant_id, now, true),
+                            queued.tenant_id, queued.client_ids, now);
+      queue_.Remove(transaction, queued.tenant_id, queued.client_ids);
+      rescored += static_cast<int>(queued.client_ids.size());
+    }
+  });
+  for (const QueuedClients& queued : taken) {
+    cache_.Invalidate(queued.tenant_id, queued.client_ids);
+  }
+  return rescored;
 }
 
 }  // namespace clienttier::scoring

@@ -1,5 +1,10 @@
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
 #include <vector>
 
 #include "clienttier/profile/v1/profile_events.pb.h"
@@ -9,9 +14,20 @@
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
 
 namespace clienttier::scoring {
+
+// When a consumer is a whole read behind, rescoring every client of every read is work thrown
+// away: the next reads touch most of the same clients again. Such a read applies its events and
+// queues the clients (RescoreQueue, same transaction); the queue is rescored once the consumer
+// has caught up, and at least every `max_defer` while it stays behind.
+struct RescoreDeferral {
+  size_t backlog_read_size = 0;  // a read of this many events is a backlog read; 0: never defer
+  std::chrono::milliseconds max_defer{5000};
+  int clients_per_transaction = 5000;
+};
 
 // Applies client-profile's events (ct:events:profile) to the aggregates and rescores the
 // clients they touched.
@@ -19,33 +35,56 @@ class ProfileEventApplier {
  public:
   ProfileEventApplier(TransactionRunner& transactions, ProcessedEventLog& processed,
                       AggregateRepository& aggregates, const ScoreCalculator& calculator,
-                      const Rescorer& rescorer, ScoreCache& cache, const Clock& clock)
+                      const Rescorer& rescorer, RescoreQueue& queue, ScoreCache& cache,
+                      const Clock& clock, RescoreDeferral deferral = {})
       : transactions_(transactions),
         processed_(processed),
         aggregates_(aggregates),
         calculator_(calculator),
         rescorer_(rescorer),
+        queue_(queue),
         cache_(cache),
-        clock_(clock) {}
+        clock_(clock),
+        deferral_(deferral) {}
 
   // Applies each event exactly once (by event id) and rescores every client they touched once,
   // all in one transaction (one commit for a whole stream read, and a client with ten new
-  // purchases is scored once); then drops the touched clients' cached scores. Returns how many
-  // events were new.
+  // purchases is scored once); then drops the touched clients' cached scores. A backlog read
+  // queues its clients instead (erased and merged ones are still rescored at once: an erased
+  // client's score goes now). Returns how many events were new.
   int Apply(const std::vector<::clienttier::profile::v1::ProfileEvent>& events);
   // One event (the consumer's retry after a failed read); true when it was new.
   bool ApplyOne(const ::clienttier::profile::v1::ProfileEvent& event) {
     return Apply({event}) == 1;
   }
 
+  // The consumer's housekeeping between reads: rescores queued clients, a transaction of
+  // clients_per_transaction at a time, until the queue is empty or `max_transactions` ran,
+  // unless the last read was a backlog read and the last rescore is younger than max_defer.
+  // Makes no query while nothing was queued since the queue was last found empty. Returns how
+  // many clients were rescored.
+  int RescoreQueued(int max_transactions);
+
  private:
+  int RescoreQueuedOnce();
+
   TransactionRunner& transactions_;
   ProcessedEventLog& processed_;
   AggregateRepository& aggregates_;
   const ScoreCalculator& calculator_;
   const Rescorer& rescorer_;
+  RescoreQueue& queue_;
   ScoreCache& cache_;
   const Clock& clock_;
+  const RescoreDeferral deferral_;
+  std::atomic<bool> behind_{false};  // the last read was a backlog read
+  // Backlog reads that queued clients, and how many of them the last rescore that found the
+  // queue empty had seen: equal, there is nothing to take and no query is made. Starts unequal,
+  // so a queue left by an earlier process is rescored.
+  std::atomic<uint64_t> queued_reads_{1};
+  std::atomic<uint64_t> queued_reads_rescored_{0};
+  std::mutex last_rescore_mutex_;
+  std::chrono::steady_clock::time_point last_rescore_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace clienttier::scoring

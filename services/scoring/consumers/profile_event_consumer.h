@@ -65,11 +65,28 @@ inline std::function<void()> HourlyProfileEventPurge(MySqlPool& pool, const Cloc
   };
 }
 
+// Between reads: the purge, then the clients a backlog read queued (ProfileEventApplier::
+// RescoreQueued, up to four transactions, so the stream is read again within about a second).
 inline std::unique_ptr<ProfileEventConsumer> MakeProfileEventConsumer(
     ServiceApp& base, ProfileEventApplier& applier, const ConsumerOptions& options) {
-  return MakeEventConsumer(base.redis(), base.metrics(), kProfileEventStream, options, applier,
-                           &ProfileEventApplier::Apply, &ProfileEventApplier::ApplyOne,
-                           HourlyProfileEventPurge(base.pool(), base.clock()));
+  auto purge = HourlyProfileEventPurge(base.pool(), base.clock());
+  Counter& rescored = base.metrics().GetCounter(
+      options.metric_prefix + "_queued_rescores_total",
+      "clients rescored from the rescore queue that backlog reads filled");
+  return MakeEventConsumer(
+      base.redis(), base.metrics(), kProfileEventStream, options, applier,
+      &ProfileEventApplier::Apply, &ProfileEventApplier::ApplyOne, [purge, &applier, &rescored] {
+        purge();
+        // A failure (the database is down) must not keep the consumer
+        // from its reads, which count and retry their own failures.
+        try {
+          rescored.Increment(static_cast<uint64_t>(applier.RescoreQueued(4)));
+        } catch (const std::exception& error) {
+          Logger::LogRateLimited("scoring-rescore-queue", std::chrono::seconds(5),
+                                 Severity::kWarning, "rescoring the queued clients failed",
+                                 {{"detail", error.what()}});
+        }
+      });
 }
 
 }  // namespace clienttier::scoring

@@ -29,6 +29,7 @@
 #include "services/scoring/storage/aggregate_repository.h"
 #include "services/scoring/storage/distribution_repository.h"
 #include "services/scoring/storage/exchange_rate_repository.h"
+#include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
 #include "services/scoring/storage/score_repository.h"
 #include "services/scoring/storage/version_repository.h"
@@ -701,6 +702,37 @@ class FakeDistributionRepository final : public DistributionRepository {
 
  private:
   const FakeScoreRepository& scores_;
+};
+
+// RescoreQueue in a set, as the table orders it (tenant, client). Single-threaded; Take holds
+// nothing (one consumer in unit tests).
+class FakeRescoreQueue final : public RescoreQueue {
+ public:
+  void Add(Transaction&, const std::string& tenant_id, const std::vector<std::string>& client_ids,
+           UnixMicros) override {
+    for (const std::string& client_id : client_ids) {
+      queued.insert({tenant_id, client_id});
+    }
+  }
+  std::vector<QueuedClients> Take(Transaction&, int limit) override {
+    std::vector<QueuedClients> taken;
+    int count = 0;
+    for (auto it = queued.begin(); it != queued.end() && count < limit; ++it, ++count) {
+      if (taken.empty() || taken.back().tenant_id != it->first) {
+        taken.push_back(QueuedClients{it->first, {}});
+      }
+      taken.back().client_ids.push_back(it->second);
+    }
+    return taken;
+  }
+  void Remove(Transaction&, const std::string& tenant_id,
+              const std::vector<std::string>& client_ids) override {
+    for (const std::string& client_id : client_ids) {
+      queued.erase({tenant_id, client_id});
+    }
+  }
+
+  std::set<std::pair<std::string, std::string>> queued;  // (tenant, client)
 };
 
 // The score cache: `local` is the in-process copy, `shared` the Redis one. Its methods take a

@@ -37,6 +37,7 @@ struct FakeScoringWorld {
   FakeDistributionRepository distribution{scores};
   clienttier::testing::FakeOutboxWriter outbox;
   FakeScoreCache cache;
+  FakeRescoreQueue rescore_queue;
   FakePropagationSource propagation;
   FixedClock clock{kNow};
 
@@ -50,8 +51,8 @@ struct FakeScoringWorld {
   ConfigAdmin admin{transactions, versions, scores, rates, rescorer, cache, clock, "CNY"};
   BatchJobs jobs{transactions,  calculator,      aggregates, scores, versions,
                  change_writer, referral_counts, cache,      clock,  BatchJobOptions{1, 0, 1}};
-  ProfileEventApplier profile_events{transactions, processed, aggregates, calculator,
-                                     rescorer,     cache,     clock};
+  ProfileEventApplier profile_events{transactions, processed,     aggregates, calculator,
+                                     rescorer,     rescore_queue, cache,      clock};
   ReferralEventApplier referral_events{transactions, aggregates, calculator, rescorer,
                                        &propagation, cache,      clock};
 };

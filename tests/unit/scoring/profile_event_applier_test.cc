@@ -2,7 +2,9 @@
 // touched client, erasure.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/scoring/fake_scoring_world.h"
@@ -194,6 +196,102 @@ TEST_F(ProfileEventApplierTest, ATierMoveIsRecordedAndEmittedWithTheRescore) {
   EXPECT_EQ(world_.scores.history[0].change.to_tier(), score->tier());
   EXPECT_EQ(world_.outbox.CountOfType("tier_changed"), 1);
   EXPECT_EQ(world_.outbox.events[0].invalidate_key, ScoreCacheKey(kTenant, "c1"));
+}
+
+// Rescoring under a backlog (RescoreDeferral): a read of backlog_read_size events or more
+// queues its clients; RescoreQueued rescores them once a read is not a backlog read.
+class DeferredRescoreTest : public ProfileEventApplierTest {
+ protected:
+  static RescoreDeferral Deferral(std::chrono::milliseconds max_defer) {
+    RescoreDeferral deferral;
+    deferral.backlog_read_size = 3;
+    deferral.max_defer = max_defer;
+    deferral.clients_per_transaction = 2;
+    return deferral;
+  }
+  ProfileEventApplier Applier(std::chrono::milliseconds max_defer = std::chrono::hours(1)) {
+    return ProfileEventApplier(world_.transactions, world_.processed, world_.aggregates,
+                               world_.calculator, world_.rescorer, world_.rescore_queue,
+                               world_.cache, world_.clock, Deferral(max_defer));
+  }
+  std::vector<std::pair<std::string, std::string>> Queued() const {
+    return {world_.rescore_queue.queued.begin(), world_.rescore_queue.queued.end()};
+  }
+};
+
+TEST_F(DeferredRescoreTest, ABacklogReadAppliesItsEventsAndQueuesItsClientsOnce) {
+  ProfileEventApplier applier = Applier();
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 1000, 5), Purchase("e2", "c2", 2000, 4),
+                           Purchase("e3", "c1", 3000, 1)}),
+            3);
+
+  EXPECT_EQ(Facts("c1")->spend_minor, 4000);  // applied...
+  EXPECT_EQ(Facts("c2")->spend_minor, 2000);
+  EXPECT_EQ(StoredScore("c1"), nullptr);  // ...but not rescored yet
+  EXPECT_EQ(StoredScore("c2"), nullptr);
+  using Entry = std::pair<std::string, std::string>;
+  EXPECT_EQ(Queued(), (std::vector<Entry>{{kTenant, "c1"}, {kTenant, "c2"}}));
+  EXPECT_EQ(applier.RescoreQueued(10), 0);  // still behind: waits up to max_defer
+
+  // A read below backlog_read_size: its client is rescored at once, the queue after it.
+  ASSERT_EQ(applier.Apply({Purchase("e4", "c3", 500, 1)}), 1);
+  EXPECT_EQ(StoredScore("c3")->lifetime_spend().units(), 500);
+  EXPECT_EQ(applier.RescoreQueued(10), 2);
+  EXPECT_TRUE(Queued().empty());
+  EXPECT_EQ(StoredScore("c1")->lifetime_purchases(), 2);
+  EXPECT_EQ(StoredScore("c1")->lifetime_spend().units(), 4000);
+  EXPECT_EQ(StoredScore("c2")->lifetime_spend().units(), 2000);
+  EXPECT_EQ(Writes("c1"), 1);  // one rescore for both of its purchases
+}
+
+TEST_F(DeferredRescoreTest, TheQueueIsRescoredInTransactionsOfBoundedSize) {
+  ProfileEventApplier applier = Applier();
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1), Purchase("e4", "c4", 100, 1),
+                           Purchase("e5", "c5", 100, 1)}),
+            5);
+  ASSERT_EQ(applier.Apply({Purchase("e6", "c6", 100, 1)}), 1);
+  const int transactions_before = world_.transactions.transactions;
+
+  EXPECT_EQ(applier.RescoreQueued(2), 4);  // two transactions of two clients
+  EXPECT_EQ(world_.transactions.transactions - transactions_before, 2);
+  EXPECT_EQ(Queued().size(), 1u);
+  EXPECT_EQ(applier.RescoreQueued(2), 1);
+  EXPECT_TRUE(Queued().empty());
+  // Found empty, and nothing queued since: no transaction at all (it runs between every read).
+  const int transactions_after = world_.transactions.transactions;
+  EXPECT_EQ(applier.RescoreQueued(2), 0);
+  EXPECT_EQ(world_.transactions.transactions, transactions_after);
+  for (const std::string client_id : {"c1", "c2", "c3", "c4", "c5", "c6"}) {
+    EXPECT_NE(StoredScore(client_id), nullptr) << client_id;
+  }
+}
+
+TEST_F(DeferredRescoreTest, AConsumerThatStaysBehindStillRescoresAfterMaxDefer) {
+  ProfileEventApplier applier = Applier(std::chrono::milliseconds(0));
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  EXPECT_EQ(applier.RescoreQueued(10), 3);
+  EXPECT_TRUE(Queued().empty());
+}
+
+TEST_F(DeferredRescoreTest, AnErasedClientLosesItsScoreAtOnceAndLeavesTheQueue) {
+  ProfileEventApplier applier = Applier();
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 1000, 5)}), 1);
+  ASSERT_NE(StoredScore("c1"), nullptr);
+  ASSERT_EQ(applier.Apply({Purchase("e2", "c1", 100, 1), Purchase("e3", "c2", 100, 1),
+                           Purchase("e4", "c3", 100, 1)}),
+            3);
+  ASSERT_EQ(Queued().size(), 3u);
+
+  // A backlog read with c1's erasure: gone now, not at the next rescore of the queue.
+  ASSERT_EQ(applier.Apply(
+                {Erased("e5", "c1"), Purchase("e6", "c2", 100, 1), Purchase("e7", "c4", 100, 1)}),
+            3);
+  EXPECT_EQ(StoredScore("c1"), nullptr);
+  using Entry = std::pair<std::string, std::string>;
+  EXPECT_EQ(Queued(), (std::vector<Entry>{{kTenant, "c2"}, {kTenant, "c3"}, {kTenant, "c4"}}));
 }
 
 }  // namespace

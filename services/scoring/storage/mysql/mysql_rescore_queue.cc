@@ -1,0 +1,68 @@
+#include "services/scoring/storage/mysql/mysql_rescore_queue.h"
+
+#include <algorithm>
+
+#include <cppconn/resultset.h>
+
+#include "common/db/sql_text.h"
+
+namespace clienttier::scoring {
+
+namespace {
+
+constexpr size_t kRowsPerStatement = 5000;
+
+}  // namespace
+
+void MySqlRescoreQueue::Add(Transaction& transaction, const std::string& tenant_id,
+                            const std::vector<std::string>& client_ids, UnixMicros now) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  const std::string queued_at = FormatSqlDatetime(now);
+  for (size_t begin = 0; begin < client_ids.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(client_ids.size(), begin + kRowsPerStatement);
+    SqlText insert(connection);
+    // A client already queued keeps its row (and its first queued_at: how long it has waited).
+    insert.Sql("INSERT IGNORE INTO rescore_queue (tenant_id, client_id, queued_at) VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      insert.Row().Str(tenant_id).Str(client_ids[i]).Str(queued_at);
+    }
+    insert.Execute();
+  }
+}
+
+std::vector<QueuedClients> MySqlRescoreQueue::Take(Transaction& transaction, int limit) {
+  // Across tenants, like the outbox: the queue is the service's own work list. SKIP LOCKED
+  // (MariaDB 10.6+) lets a second consumer take the next clients instead of waiting.
+  SqlText select(ConnectionOf(transaction));
+  select.Sql("SELECT tenant_id, client_id FROM rescore_queue ORDER BY tenant_id, client_id LIMIT ")
+      .Int(limit)
+      .Sql(" FOR UPDATE SKIP LOCKED");
+  std::unique_ptr<sql::ResultSet> rows = select.Query();
+  std::vector<QueuedClients> queued;
+  while (rows->next()) {
+    std::string tenant_id = rows->getString(1);
+    if (queued.empty() || queued.back().tenant_id != tenant_id) {
+      queued.push_back(QueuedClients{std::move(tenant_id), {}});
+    }
+    queued.back().client_ids.push_back(rows->getString(2));
+  }
+  return queued;
+}
+
+void MySqlRescoreQueue::Remove(Transaction& transaction, const std::string& tenant_id,
+                               const std::vector<std::string>& client_ids) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  for (size_t begin = 0; begin < client_ids.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(client_ids.size(), begin + kRowsPerStatement);
+    SqlText remove(connection);
+    remove.Sql("DELETE FROM rescore_queue WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND client_id IN (")
+        .StrList(std::vector<std::string>(client_ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                          client_ids.begin() + static_cast<std::ptrdiff_t>(end)))
+        .Sql(")")
+        .Execute();
+  }
+}
+
+}  // namespace clienttier::scoring

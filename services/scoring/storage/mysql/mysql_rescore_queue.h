@@ -1,0 +1,20 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "services/scoring/storage/rescore_queue.h"
+
+namespace clienttier::scoring {
+
+// RescoreQueue in the rescore_queue table (migration 011).
+class MySqlRescoreQueue final : public RescoreQueue {
+ public:
+  void Add(Transaction& transaction, const std::string& tenant_id,
+           const std::vector<std::string>& client_ids, UnixMicros now) override;
+  std::vector<QueuedClients> Take(Transaction& transaction, int limit) override;
+  void Remove(Transaction& transaction, const std::string& tenant_id,
+              const std::vector<std::string>& client_ids) override;
+};
+
+}  // namespace clienttier::scoring

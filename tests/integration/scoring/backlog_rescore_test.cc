@@ -1,0 +1,118 @@
+// Rescoring under a backlog on the real scoring, MariaDB and Redis: a consumer whose reads come
+// back full applies them and queues their clients (rescore_queue, migration 011), and rescores
+// the queue once it has caught up; a queue a stopped replica left is rescored by the next one.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cppconn/statement.h>
+
+#include "common/db/sql_helpers.h"
+#include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
+#include "common/time/utc_time.h"
+#include "tests/integration/scoring/scoring_fixture.h"
+
+namespace clienttier::scoring {
+namespace {
+
+constexpr int kReadSize = 4;  // reads of 4 events are backlog reads
+constexpr int kClients = 6;
+
+class BacklogRescoreTest : public ScoringFixture {
+ protected:
+  void AdjustScoringConfig(ScoringAppConfig& config) override {
+    config.consumer.batch = kReadSize;
+  }
+
+  pv1::ProfileEvent Purchase(const std::string& client_id, int64_t units) const {
+    pv1::ProfileEvent event;
+    event.set_event_id(NewEventId());
+    event.set_tenant_id(tenant_a_);
+    auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
+    transaction->set_transaction_id(NewEventId());
+    transaction->set_client_id(client_id);
+    transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+    transaction->mutable_amount()->set_units(units);
+    transaction->mutable_amount()->set_currency("CNY");
+    *transaction->mutable_occurred_at() = ToProtoTimestamp(SystemClock().Now() - kMicrosPerDay);
+    return event;
+  }
+  void Publish(const pv1::ProfileEvent& event) {
+    redis_.Command({"XADD", kProfileEventStream, "*", "event_id", event.event_id(), "type",
+                    "transaction_recorded", "tenant", event.tenant_id(), "payload",
+                    event.SerializeAsString()});
+  }
+  static std::string Client(int i) { return "backlog-" + std::to_string(i); }
+  int64_t Queued() {
+    int64_t queued = -1;
+    scoring_->pool().WithConnection([&](sql::Connection& connection) {
+      std::unique_ptr<sql::Statement> statement(connection.createStatement());
+      ResultSetPtr result(statement->executeQuery(
+          "SELECT COUNT(*) FROM rescore_queue WHERE tenant_id = '" + tenant_a_ + "'"));
+      if (result->next()) {
+        queued = result->getInt64(1);
+      }
+    });
+    return queued;
+  }
+  bool HasScore(const std::string& client_id) {
+    v1::GetScoreRequest request;
+    request.set_client_id(client_id);
+    v1::Score score;
+    return stub_->GetScore(Context(reader_a_).get(), request, &score).ok();
+  }
+
+  RedisClient redis_{testing::RedisFromEnv(), nullptr};
+};
+
+TEST_F(BacklogRescoreTest, FullReadsQueueTheirClientsAndTheQueueIsRescoredOnceCaughtUp) {
+  scoring_->consumer().Stop();  // the stream fills up: reads of kReadSize come back full
+  for (int round = 1; round <= 3; ++round) {
+    for (int i = 0; i < kClients; ++i) {
+      Publish(Purchase(Client(i), 1000 * round + i));
+    }
+  }
+  scoring_->consumer().Start();
+
+  for (int i = 0; i < kClients; ++i) {
+    const v1::Score score = WaitForScore(Client(i), reader_a_, [](const v1::Score& s) {
+      return s.lifetime_purchases() == 3;
+    });
+    EXPECT_EQ(score.lifetime_spend().units(), 6000 + 3 * i) << Client(i);
+  }
+  EXPECT_GE(Counter("ct_scoring_events_queued_rescores_total"), 1u);  // the queue was used
+  EXPECT_EQ(Queued(), 0);
+}
+
+TEST_F(BacklogRescoreTest, AQueueAStoppedReplicaLeftIsRescoredByTheNextOne) {
+  scoring_->consumer().Stop();
+  // A backlog read applied through the use case the consumer runs: committed and queued.
+  std::vector<pv1::ProfileEvent> read;
+  for (int i = 0; i < kReadSize; ++i) {
+    read.push_back(Purchase(Client(i), 500 + i));
+  }
+  ASSERT_EQ(scoring_->profile_events().Apply(read), kReadSize);
+  ASSERT_EQ(Queued(), kReadSize);
+  EXPECT_FALSE(HasScore(Client(0)));  // applied, not yet rescored
+
+  // The replica goes away before it rescored; the next one starts on the same schema.
+  scoring_->Stop();
+  scoring_ = std::make_unique<ScoringApp>(scoring_config_);
+  scoring_port_ = scoring_->Start();
+  stub_ = v1::ScoringService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(scoring_port_), grpc::InsecureChannelCredentials()));
+
+  for (int i = 0; i < kReadSize; ++i) {
+    const v1::Score score = WaitForScore(Client(i), reader_a_, [](const v1::Score& s) {
+      return s.lifetime_purchases() == 1;
+    });
+    EXPECT_EQ(score.lifetime_spend().units(), 500 + i) << Client(i);
+  }
+  EXPECT_EQ(Queued(), 0);
+}
+
+}  // namespace
+}  // namespace clienttier::scoring
