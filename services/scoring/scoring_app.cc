@@ -123,6 +123,10 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
     ProfileEventConsumer* consumer = consumers_.back().get();
     base_.AddBackground([consumer] { consumer->Start(); }, [consumer] { consumer->Stop(); });
   }
+  rescore_queue_monitor_ =
+      std::make_unique<RescoreQueueMonitor>(transactions, rescore_queue_, base_.metrics());
+  RescoreQueueMonitor* monitor = rescore_queue_monitor_.get();
+  base_.AddBackground([monitor] { monitor->Start(); }, [monitor] { monitor->Stop(); });
   base_.MonitorConsumerGroup(kProfileEventStream, config_.consumer.group,
                              config_.consumer.metric_prefix);
   referral_events_ = std::make_unique<ReferralEventApplier>(

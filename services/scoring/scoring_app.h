@@ -14,6 +14,7 @@
 #include "services/scoring/app/profile_event_applier.h"
 #include "services/scoring/app/referral_counts.h"
 #include "services/scoring/app/referral_event_applier.h"
+#include "services/scoring/app/rescore_queue_monitor.h"
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/rescoring.h"
 #include "services/scoring/app/score_calculator.h"
@@ -107,6 +108,7 @@ class ScoringApp {
   std::unique_ptr<CohortReports> cohorts_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
   std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
+  std::unique_ptr<RescoreQueueMonitor> rescore_queue_monitor_;
   std::unique_ptr<ReferralEventApplier> referral_events_;
   std::unique_ptr<ReferralEventConsumer> referral_consumer_;
   std::unique_ptr<ScoringService> service_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ class RescoreQueue {
   virtual std::vector<QueuedClients> Take(Transaction& transaction, int limit) = 0;
   virtual void Remove(Transaction& transaction, const std::string& tenant_id,
                       const std::vector<std::string>& client_ids) = 0;
+  // Queued clients of every tenant, counted up to `cap` (a huge queue keeps the count cheap).
+  virtual int64_t Count(Transaction& transaction, int64_t cap) = 0;
 };
 
 }  // namespace clienttier::scoring

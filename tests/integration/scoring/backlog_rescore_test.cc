@@ -1,10 +1,13 @@
 // Rescoring under a backlog on the real scoring, MariaDB and Redis: a consumer whose reads come
 // back full applies them and queues their clients (rescore_queue, migration 011), and rescores
-// the queue once it has caught up; a queue a stopped replica left is rescored by the next one.
+// the queue once it has caught up; a queue a stopped replica left is rescored by the next one,
+// and the pods' ct_scoring_rescore_queue_clients shows it meanwhile.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <cppconn/statement.h>
@@ -14,6 +17,7 @@
 #include "common/outbox/streams.h"
 #include "common/time/utc_time.h"
 #include "tests/integration/scoring/scoring_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace clienttier::scoring {
 namespace {
@@ -23,9 +27,7 @@ constexpr int kClients = 6;
 
 class BacklogRescoreTest : public ScoringFixture {
  protected:
-  void AdjustScoringConfig(ScoringAppConfig& config) override {
-    config.consumer.batch = kReadSize;
-  }
+  void AdjustScoringConfig(ScoringAppConfig& config) override { config.consumer.batch = kReadSize; }
 
   pv1::ProfileEvent Purchase(const std::string& client_id, int64_t units) const {
     pv1::ProfileEvent event;
@@ -58,6 +60,21 @@ class BacklogRescoreTest : public ScoringFixture {
     });
     return queued;
   }
+  // Polls the scoring pod's ct_scoring_rescore_queue_clients (RescoreQueueMonitor, every 5 s)
+  // until it reads `expected` (bounded, 15 s); returns the last value.
+  double WaitForQueueGauge(double expected) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    double value = -1;
+    while (std::chrono::steady_clock::now() < deadline) {
+      value =
+          testing::MetricValue(scoring_->metrics().Render(), "ct_scoring_rescore_queue_clients");
+      if (value == expected) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return value;
+  }
   bool HasScore(const std::string& client_id) {
     v1::GetScoreRequest request;
     request.set_client_id(client_id);
@@ -78,9 +95,8 @@ TEST_F(BacklogRescoreTest, FullReadsQueueTheirClientsAndTheQueueIsRescoredOnceCa
   scoring_->consumer().Start();
 
   for (int i = 0; i < kClients; ++i) {
-    const v1::Score score = WaitForScore(Client(i), reader_a_, [](const v1::Score& s) {
-      return s.lifetime_purchases() == 3;
-    });
+    const v1::Score score = WaitForScore(
+        Client(i), reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 3; });
     EXPECT_EQ(score.lifetime_spend().units(), 6000 + 3 * i) << Client(i);
   }
   EXPECT_GE(Counter("ct_scoring_events_queued_rescores_total"), 1u);  // the queue was used
@@ -96,7 +112,8 @@ TEST_F(BacklogRescoreTest, AQueueAStoppedReplicaLeftIsRescoredByTheNextOne) {
   }
   ASSERT_EQ(scoring_->profile_events().Apply(read), kReadSize);
   ASSERT_EQ(Queued(), kReadSize);
-  EXPECT_FALSE(HasScore(Client(0)));  // applied, not yet rescored
+  EXPECT_FALSE(HasScore(Client(0)));                   // applied, not yet rescored
+  EXPECT_EQ(WaitForQueueGauge(kReadSize), kReadSize);  // what consumer lag does not show
 
   // The replica goes away before it rescored; the next one starts on the same schema.
   scoring_->Stop();
@@ -106,12 +123,12 @@ TEST_F(BacklogRescoreTest, AQueueAStoppedReplicaLeftIsRescoredByTheNextOne) {
       "127.0.0.1:" + std::to_string(scoring_port_), grpc::InsecureChannelCredentials()));
 
   for (int i = 0; i < kReadSize; ++i) {
-    const v1::Score score = WaitForScore(Client(i), reader_a_, [](const v1::Score& s) {
-      return s.lifetime_purchases() == 1;
-    });
+    const v1::Score score = WaitForScore(
+        Client(i), reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
     EXPECT_EQ(score.lifetime_spend().units(), 500 + i) << Client(i);
   }
   EXPECT_EQ(Queued(), 0);
+  EXPECT_EQ(WaitForQueueGauge(0), 0);
 }
 
 }  // namespace

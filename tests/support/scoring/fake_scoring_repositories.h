@@ -732,6 +732,10 @@ class FakeRescoreQueue final : public RescoreQueue {
     }
   }
 
+  int64_t Count(Transaction&, int64_t cap) override {
+    return std::min(cap, static_cast<int64_t>(queued.size()));
+  }
+
   std::set<std::pair<std::string, std::string>> queued;  // (tenant, client)
 };
 

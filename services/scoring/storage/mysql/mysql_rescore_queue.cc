@@ -65,4 +65,11 @@ void MySqlRescoreQueue::Remove(Transaction& transaction, const std::string& tena
   }
 }
 
+int64_t MySqlRescoreQueue::Count(Transaction& transaction, int64_t cap) {
+  SqlText count(ConnectionOf(transaction));
+  count.Sql("SELECT COUNT(*) FROM (SELECT 1 FROM rescore_queue LIMIT ").Int(cap).Sql(") AS queued");
+  std::unique_ptr<sql::ResultSet> row = count.Query();
+  return row->next() ? row->getInt64(1) : 0;
+}
+
 }  // namespace clienttier::scoring

@@ -15,6 +15,7 @@ class MySqlRescoreQueue final : public RescoreQueue {
   std::vector<QueuedClients> Take(Transaction& transaction, int limit) override;
   void Remove(Transaction& transaction, const std::string& tenant_id,
               const std::vector<std::string>& client_ids) override;
+  int64_t Count(Transaction& transaction, int64_t cap) override;
 };
 
 }  // namespace clienttier::scoring
