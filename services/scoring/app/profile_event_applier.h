@@ -22,10 +22,10 @@ namespace clienttier::scoring {
 // When a consumer is a whole read behind, rescoring every client of every read is work thrown
 // away: the next reads touch most of the same clients again. Such a read applies its events and
 // queues the clients (RescoreQueue, same transaction); the queue is rescored once the consumer
-// has caught up, and at least every `max_defer` while it stays behind.
+// has caught up, and one transaction's worth every `max_defer` while it stays behind.
 struct RescoreDeferral {
   size_t backlog_read_size = 0;  // a read of this many events is a backlog read; 0: never defer
-  std::chrono::milliseconds max_defer{5000};
+  std::chrono::milliseconds max_defer{10000};
   int clients_per_transaction = 5000;
 };
 
@@ -59,8 +59,9 @@ class ProfileEventApplier {
   }
 
   // The consumer's housekeeping between reads: rescores queued clients, a transaction of
-  // clients_per_transaction at a time, until the queue is empty or `max_transactions` ran,
-  // unless the last read was a backlog read and the last rescore is younger than max_defer.
+  // clients_per_transaction at a time, until the queue is empty or `max_transactions` ran.
+  // While the last read was a backlog read: nothing until max_defer has passed since the last
+  // rescore, then one transaction.
   // Makes no query while nothing was queued since the queue was last found empty. Returns how
   // many clients were rescored.
   int RescoreQueued(int max_transactions);

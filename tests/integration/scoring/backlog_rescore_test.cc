@@ -13,9 +13,6 @@
 #include <cppconn/statement.h>
 
 #include "common/db/sql_helpers.h"
-#include "common/outbox/outbox.h"
-#include "common/outbox/streams.h"
-#include "common/time/utc_time.h"
 #include "tests/integration/scoring/scoring_fixture.h"
 #include "tests/support/metric_value.h"
 
@@ -29,24 +26,6 @@ class BacklogRescoreTest : public ScoringFixture {
  protected:
   void AdjustScoringConfig(ScoringAppConfig& config) override { config.consumer.batch = kReadSize; }
 
-  pv1::ProfileEvent Purchase(const std::string& client_id, int64_t units) const {
-    pv1::ProfileEvent event;
-    event.set_event_id(NewEventId());
-    event.set_tenant_id(tenant_a_);
-    auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
-    transaction->set_transaction_id(NewEventId());
-    transaction->set_client_id(client_id);
-    transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
-    transaction->mutable_amount()->set_units(units);
-    transaction->mutable_amount()->set_currency("CNY");
-    *transaction->mutable_occurred_at() = ToProtoTimestamp(SystemClock().Now() - kMicrosPerDay);
-    return event;
-  }
-  void Publish(const pv1::ProfileEvent& event) {
-    redis_.Command({"XADD", kProfileEventStream, "*", "event_id", event.event_id(), "type",
-                    "transaction_recorded", "tenant", event.tenant_id(), "payload",
-                    event.SerializeAsString()});
-  }
   static std::string Client(int i) { return "backlog-" + std::to_string(i); }
   int64_t Queued() {
     int64_t queued = -1;
@@ -81,15 +60,13 @@ class BacklogRescoreTest : public ScoringFixture {
     v1::Score score;
     return stub_->GetScore(Context(reader_a_).get(), request, &score).ok();
   }
-
-  RedisClient redis_{testing::RedisFromEnv(), nullptr};
 };
 
 TEST_F(BacklogRescoreTest, FullReadsQueueTheirClientsAndTheQueueIsRescoredOnceCaughtUp) {
   scoring_->consumer().Stop();  // the stream fills up: reads of kReadSize come back full
   for (int round = 1; round <= 3; ++round) {
     for (int i = 0; i < kClients; ++i) {
-      Publish(Purchase(Client(i), 1000 * round + i));
+      PublishProfileEvent(PurchaseEvent(Client(i), 1000 * round + i));
     }
   }
   scoring_->consumer().Start();
@@ -108,7 +85,7 @@ TEST_F(BacklogRescoreTest, AQueueAStoppedReplicaLeftIsRescoredByTheNextOne) {
   // A backlog read applied through the use case the consumer runs: committed and queued.
   std::vector<pv1::ProfileEvent> read;
   for (int i = 0; i < kReadSize; ++i) {
-    read.push_back(Purchase(Client(i), 500 + i));
+    read.push_back(PurchaseEvent(Client(i), 500 + i));
   }
   ASSERT_EQ(scoring_->profile_events().Apply(read), kReadSize);
   ASSERT_EQ(Queued(), kReadSize);

@@ -6,10 +6,8 @@
 #include <string>
 #include <thread>
 
-#include "common/outbox/outbox.h"
 #include "common/outbox/streams.h"
 #include "common/redis/dead_letters.h"
-#include "common/time/utc_time.h"
 #include "tests/integration/scoring/scoring_fixture.h"
 #include "tests/support/mariadb_process.h"
 
@@ -28,24 +26,6 @@ class ScoringDeadLetterTest : public ScoringFixture {
     ScoringFixture::TearDown();
   }
 
-  pv1::ProfileEvent Purchase(const std::string& client_id, int64_t units) const {
-    pv1::ProfileEvent event;
-    event.set_event_id(NewEventId());
-    event.set_tenant_id(tenant_a_);
-    auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
-    transaction->set_transaction_id(NewEventId());
-    transaction->set_client_id(client_id);
-    transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
-    transaction->mutable_amount()->set_units(units);
-    transaction->mutable_amount()->set_currency("CNY");
-    *transaction->mutable_occurred_at() = ToProtoTimestamp(SystemClock().Now() - kMicrosPerDay);
-    return event;
-  }
-  void Publish(const pv1::ProfileEvent& event) {
-    redis_.Command({"XADD", kProfileEventStream, "*", "event_id", event.event_id(), "type",
-                    "transaction_recorded", "tenant", event.tenant_id(), "payload",
-                    event.SerializeAsString()});
-  }
   DeadLetterStream DeadLetters() {
     return DeadLetterStream(redis_, kProfileEventStream, scoring_config_.consumer.group);
   }
@@ -56,11 +36,11 @@ class ScoringDeadLetterTest : public ScoringFixture {
 TEST_F(ScoringDeadLetterTest, APoisonEventIsDeadLetteredAndTheEventAfterItIsApplied) {
   // A producer bug: a client id longer than any id may be. MariaDB refuses the aggregate row
   // (VARCHAR(64), strict mode) on every delivery.
-  const pv1::ProfileEvent poison = Purchase(std::string(300, 'x'), 5000);
-  const pv1::ProfileEvent good = Purchase("c1", 12000);
+  const pv1::ProfileEvent poison = PurchaseEvent(std::string(300, 'x'), 5000);
+  const pv1::ProfileEvent good = PurchaseEvent("c1", 12000);
   scoring_->consumer().Stop();  // both are in one read, the good one behind the poison
-  Publish(poison);
-  Publish(good);
+  PublishProfileEvent(poison);
+  PublishProfileEvent(good);
   scoring_->consumer().Start();
 
   const v1::Score score =
@@ -105,13 +85,13 @@ class ScoringOutageDeadLetterTest : public ScoringDeadLetterTest {
 };
 
 TEST_F(ScoringOutageDeadLetterTest, EventsFailingWhileTheDatabaseIsDownAreNotDeadLettered) {
-  Publish(Purchase("c1", 1000));
+  PublishProfileEvent(PurchaseEvent("c1", 1000));
   WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
 
   mariadb_.Stop();
   stopped_ = true;
   const uint64_t failures = Counter("ct_scoring_events_failures_total");
-  Publish(Purchase("c1", 2000));
+  PublishProfileEvent(PurchaseEvent("c1", 2000));
   // Twice max_deliveries failed deliveries (one per claim), bounded at 60 s.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (Counter("ct_scoring_events_failures_total") < failures + 2 * kMaxDeliveries &&

@@ -3,6 +3,10 @@
 #include <chrono>
 #include <thread>
 
+#include "common/outbox/outbox.h"
+#include "common/outbox/streams.h"
+#include "common/time/utc_time.h"
+
 namespace clienttier::scoring {
 
 void ScoringFixture::SetUp() {
@@ -55,6 +59,26 @@ v1::Score ScoringFixture::WaitForScore(const std::string& client_id, const std::
 
 uint64_t ScoringFixture::Counter(const std::string& name) const {
   return scoring_->metrics().GetCounter(name, "").value();
+}
+
+pv1::ProfileEvent ScoringFixture::PurchaseEvent(const std::string& client_id, int64_t units) const {
+  pv1::ProfileEvent event;
+  event.set_event_id(NewEventId());
+  event.set_tenant_id(tenant_a_);
+  auto* transaction = event.mutable_transaction_recorded()->mutable_transaction();
+  transaction->set_transaction_id(NewEventId());
+  transaction->set_client_id(client_id);
+  transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+  transaction->mutable_amount()->set_units(units);
+  transaction->mutable_amount()->set_currency("CNY");
+  *transaction->mutable_occurred_at() = ToProtoTimestamp(SystemClock().Now() - kMicrosPerDay);
+  return event;
+}
+
+void ScoringFixture::PublishProfileEvent(const pv1::ProfileEvent& event) {
+  stream_redis_.Command({"XADD", kProfileEventStream, "*", "event_id", event.event_id(), "type",
+                         "transaction_recorded", "tenant", event.tenant_id(), "payload",
+                         event.SerializeAsString()});
 }
 
 }  // namespace clienttier::scoring

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
+#include "common/redis/redis_client.h"
 #include "services/scoring/scoring_app.h"
 #include "tests/support/profile_stack_fixture.h"
 #include "tests/support/test_env.h"
@@ -31,9 +32,15 @@ class ScoringFixture : public testing::ProfileStackFixture {
   virtual void AdjustScoringConfig(ScoringAppConfig& /*config*/) {}
   // A scoring counter without labels, e.g. "ct_scoring_events_duplicate_total".
   uint64_t Counter(const std::string& name) const;
+  // A purchase of tenant A's client a day ago, as client-profile publishes it.
+  pv1::ProfileEvent PurchaseEvent(const std::string& client_id, int64_t units) const;
+  // Adds the event to ct:events:profile as client-profile's relay does, with no write behind it
+  // (an event client-profile would refuse, or a backlog built faster than RecordTransactions).
+  void PublishProfileEvent(const pv1::ProfileEvent& event);
 
   ScoringAppConfig scoring_config_;
   std::unique_ptr<ScoringApp> scoring_;
+  RedisClient stream_redis_{testing::RedisFromEnv(), nullptr};
   std::unique_ptr<v1::ScoringService::Stub> stub_;
   int scoring_port_ = 0;
 };
