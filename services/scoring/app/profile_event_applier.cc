@@ -20,13 +20,18 @@ std::vector<std::string> ListOf(const std::set<std::string>& clients) {
   return std::vector<std::string>(clients.begin(), clients.end());
 }
 
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
   const UnixMicros now = clock_.Now();
   const bool backlog =
       deferral_.backlog_read_size > 0 && events.size() >= deferral_.backlog_read_size;
-  behind_ = backlog;
   int applied = 0;
   ClientsByTenant touched;     // tenant -> clients to rescore now
   ClientsByTenant now_anyway;  // erased and merged clients: rescored now even in a backlog
@@ -114,6 +119,7 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
       cache_.Invalidate(tenant_id, ListOf(clients));
     }
   }
+  backlog_read_applied_ns_ = backlog ? SteadyNanos() : 0;
   return applied;
 }
 
@@ -125,7 +131,12 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
   {
     std::lock_guard<std::mutex> lock(last_rescore_mutex_);
     const auto now = std::chrono::steady_clock::now();
-    if (behind_) {
+    const int64_t backlog_read_applied = backlog_read_applied_ns_;
+    const bool behind =
+        backlog_read_applied != 0 &&
+        SteadyNanos() - backlog_read_applied <
+            std::chrono::duration_cast<std::chrono::nanoseconds>(deferral_.caught_up_after).count();
+    if (behind) {
       if (now - last_rescore_ < deferral_.max_defer) {
         return 0;
       }

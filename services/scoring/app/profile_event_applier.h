@@ -26,6 +26,9 @@ namespace clienttier::scoring {
 struct RescoreDeferral {
   size_t backlog_read_size = 0;  // a read of this many events is a backlog read; 0: never defer
   std::chrono::milliseconds max_defer{10000};
+  // No backlog read for this long (the stream went quiet: an empty poll blocks 200 ms) counts
+  // as caught up, though the last read was full.
+  std::chrono::milliseconds caught_up_after{500};
   int clients_per_transaction = 5000;
 };
 
@@ -60,8 +63,8 @@ class ProfileEventApplier {
 
   // The consumer's housekeeping between reads: rescores queued clients, a transaction of
   // clients_per_transaction at a time, until the queue is empty or `max_transactions` ran.
-  // While the last read was a backlog read: nothing until max_defer has passed since the last
-  // rescore, then one transaction.
+  // While the last read was a backlog read applied less than caught_up_after ago: nothing until
+  // max_defer has passed since the last rescore, then one transaction.
   // Makes no query while nothing was queued since the queue was last found empty. Returns how
   // many clients were rescored.
   int RescoreQueued(int max_transactions);
@@ -78,7 +81,9 @@ class ProfileEventApplier {
   ScoreCache& cache_;
   const Clock& clock_;
   const RescoreDeferral deferral_;
-  std::atomic<bool> behind_{false};  // the last read was a backlog read
+  // When the last read, a backlog read, was applied (steady clock, ns); 0 when the last read
+  // was not a backlog read.
+  std::atomic<int64_t> backlog_read_applied_ns_{0};
   // Backlog reads that queued clients, and how many of them the last rescore that found the
   // queue empty had seen: equal, there is nothing to take and no query is made. Starts unequal,
   // so a queue left by an earlier process is rescored.

@@ -202,17 +202,20 @@ TEST_F(ProfileEventApplierTest, ATierMoveIsRecordedAndEmittedWithTheRescore) {
 // queues its clients; RescoreQueued rescores them once a read is not a backlog read.
 class DeferredRescoreTest : public ProfileEventApplierTest {
  protected:
-  static RescoreDeferral Deferral(std::chrono::milliseconds max_defer) {
+  static RescoreDeferral Deferral(std::chrono::milliseconds max_defer,
+                                  std::chrono::milliseconds caught_up_after) {
     RescoreDeferral deferral;
     deferral.backlog_read_size = 3;
     deferral.max_defer = max_defer;
+    deferral.caught_up_after = caught_up_after;
     deferral.clients_per_transaction = 2;
     return deferral;
   }
-  ProfileEventApplier Applier(std::chrono::milliseconds max_defer = std::chrono::hours(1)) {
+  ProfileEventApplier Applier(std::chrono::milliseconds max_defer = std::chrono::hours(1),
+                              std::chrono::milliseconds caught_up_after = std::chrono::hours(1)) {
     return ProfileEventApplier(world_.transactions, world_.processed, world_.aggregates,
                                world_.calculator, world_.rescorer, world_.rescore_queue,
-                               world_.cache, world_.clock, Deferral(max_defer));
+                               world_.cache, world_.clock, Deferral(max_defer, caught_up_after));
   }
   std::vector<std::pair<std::string, std::string>> Queued() const {
     return {world_.rescore_queue.queued.begin(), world_.rescore_queue.queued.end()};
@@ -276,6 +279,17 @@ TEST_F(DeferredRescoreTest, AConsumerThatStaysBehindStillRescoresAfterMaxDefer) 
   EXPECT_EQ(applier.RescoreQueued(10), 2);
   EXPECT_EQ(Queued().size(), 1u);
   EXPECT_EQ(applier.RescoreQueued(10), 1);
+  EXPECT_TRUE(Queued().empty());
+}
+
+TEST_F(DeferredRescoreTest, AStreamThatWentQuietAfterABacklogReadCountsAsCaughtUp) {
+  // The last read was full and no read came after it (caught_up_after 0: at once): the whole
+  // queue is rescored, not one transaction per max_defer.
+  ProfileEventApplier applier = Applier(std::chrono::hours(1), std::chrono::milliseconds(0));
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  EXPECT_EQ(applier.RescoreQueued(10), 3);
   EXPECT_TRUE(Queued().empty());
 }
 
