@@ -103,7 +103,6 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
         }
         queue_.Add(transaction, tenant_id, later, now);
       }
-      ++queued_reads_;
       touched = now_anyway;
     }
     for (const auto& [tenant_id, clients] : touched) {
@@ -118,6 +117,11 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
     if (!clients.empty()) {
       cache_.Invalidate(tenant_id, ListOf(clients));
     }
+  }
+  if (backlog) {
+    // Counted after the commit: counted before it, another consumer could find the queue empty
+    // (these rows still locked, so skipped), record this read as rescored and never take them.
+    ++queued_reads_;
   }
   backlog_read_applied_ns_ = backlog ? SteadyNanos() : 0;
   return applied;
