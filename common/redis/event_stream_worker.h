@@ -189,14 +189,17 @@ class EventStreamWorker {
         failures_.Increment();
         if (IsOutage(error)) {
           // Not this event's fault: none of the deliveries so far counts against it or the
-          // events behind it. They stay unacknowledged and are claimed again after
-          // claim_idle_ms, in order.
+          // events behind it. They stay unacknowledged and are this consumer's first read
+          // after a pause (StreamConsumer::RecheckOwnPending), in order.
           stream_.ForgetDeliveries(IdsFrom(entries, i));
+          stream_.RecheckOwnPending();
+          paused_for_outage_ = true;
           LogFailure(events[i], error, "event failed on an outage; will retry", 0);
           return dead;
         }
         const int64_t deliveries = stream_.DeliveryCount(entries[i].id);
         if (deliveries < options_.max_deliveries) {
+          // Retried when claimed (claim_idle_ms), which spaces the tries of a poison event.
           stream_.ForgetDeliveries(IdsFrom(entries, i + 1));  // not tried this time
           LogFailure(events[i], error, "event failed; will retry", deliveries);
           return dead;
@@ -249,6 +252,11 @@ class EventStreamWorker {
           handlers_.housekeeping();
         }
         PollOnce(options_.block_ms);
+        if (paused_for_outage_) {
+          // The same events would fail again at once: give the dependency a moment.
+          paused_for_outage_ = false;
+          std::this_thread::sleep_for(kOutagePause);
+        }
       } catch (const std::exception& error) {
         if (std::string(error.what()).find("NOGROUP") != std::string::npos) {
           // Redis lost the group (restarted empty, or the group was deleted). It is created
@@ -265,10 +273,12 @@ class EventStreamWorker {
                                  {{"stream", options_.stream}, {"detail", error.what()}});
         }
         group_ready_ = false;  // Redis may have lost the group with its data
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        std::this_thread::sleep_for(kOutagePause);
       }
     }
   }
+
+  static constexpr std::chrono::milliseconds kOutagePause{500};
 
   StreamConsumer stream_;
   DeadLetterStream dead_letters_;
@@ -281,6 +291,7 @@ class EventStreamWorker {
   Counter& dead_lettered_;
   Counter& group_resets_;
   bool group_ready_ = false;
+  bool paused_for_outage_ = false;  // the last read left events pending for an outage
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

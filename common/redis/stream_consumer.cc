@@ -45,30 +45,60 @@ void StreamConsumer::EnsureGroup(const std::string& start_id) {
 }
 
 std::vector<StreamEntry> StreamConsumer::Read(int count, int block_ms) {
-  const auto now = std::chrono::steady_clock::now();
-  if (now >= next_claim_) {
-    RedisReply claimed =
-        redis_.Command({"XAUTOCLAIM", stream_, group_, consumer_, std::to_string(claim_idle_ms_),
-                        "0-0", "COUNT", std::to_string(count)});
-    if (!IsError(claimed.get()) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements >= 2) {
-      auto entries = ParseStreamEntries(claimed->element[1]);
-      if (!entries.empty()) {
-        return entries;  // more may be stale: scan again on the next read
+  try {
+    if (!own_pending_after_.empty()) {
+      // History, not new entries: without BLOCK, and an empty reply means none are left.
+      RedisReply reply =
+          redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT", std::to_string(count),
+                          "STREAMS", stream_, own_pending_after_});
+      if (IsError(reply.get())) {
+        throw Unavailable("XREADGROUP (own pending) failed: " + ReplyString(reply.get()));
+      }
+      const redisReply* entries = reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
+                                      ? reply->element[0]->element[1]
+                                      : nullptr;
+      if (entries == nullptr || entries->type != REDIS_REPLY_ARRAY || entries->elements == 0) {
+        own_pending_after_.clear();
+      } else {
+        // The last id, also when that entry was trimmed from the stream (a nil body, which
+        // ParseStreamEntries skips; XAUTOCLAIM drops those from the pending list).
+        own_pending_after_ = ReplyString(entries->element[entries->elements - 1]->element[0]);
+        auto parsed = ParseStreamEntries(entries);
+        if (!parsed.empty()) {
+          return parsed;
+        }
       }
     }
-    next_claim_ = now + std::chrono::milliseconds(claim_idle_ms_ / 4);
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_claim_) {
+      RedisReply claimed =
+          redis_.Command({"XAUTOCLAIM", stream_, group_, consumer_, std::to_string(claim_idle_ms_),
+                          "0-0", "COUNT", std::to_string(count)});
+      if (!IsError(claimed.get()) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements >= 2) {
+        auto entries = ParseStreamEntries(claimed->element[1]);
+        if (!entries.empty()) {
+          return entries;  // more may be stale: scan again on the next read
+        }
+      }
+      next_claim_ = now + std::chrono::milliseconds(claim_idle_ms_ / 4);
+    }
+    RedisReply reply =
+        redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT", std::to_string(count),
+                        "BLOCK", std::to_string(block_ms), "STREAMS", stream_, ">"});
+    if (IsError(reply.get())) {
+      throw Unavailable("XREADGROUP failed: " + ReplyString(reply.get()));
+    }
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
+      return {};
+    }
+    return ParseStreamEntries(reply->element[0]->element[1]);
+  } catch (const DomainError&) {
+    RecheckOwnPending();
+    throw;
   }
-  RedisReply reply =
-      redis_.Command({"XREADGROUP", "GROUP", group_, consumer_, "COUNT", std::to_string(count),
-                      "BLOCK", std::to_string(block_ms), "STREAMS", stream_, ">"});
-  if (IsError(reply.get())) {
-    throw Unavailable("XREADGROUP failed: " + ReplyString(reply.get()));
-  }
-  if (reply->type != REDIS_REPLY_ARRAY || reply->elements == 0) {
-    return {};
-  }
-  return ParseStreamEntries(reply->element[0]->element[1]);
 }
+
+void StreamConsumer::RecheckOwnPending() { own_pending_after_ = "0"; }
 
 void StreamConsumer::Ack(const std::vector<std::string>& ids) {
   if (ids.empty()) {
@@ -76,9 +106,14 @@ void StreamConsumer::Ack(const std::vector<std::string>& ids) {
   }
   std::vector<std::string> command{"XACK", stream_, group_};
   command.insert(command.end(), ids.begin(), ids.end());
-  RedisReply reply = redis_.Command(command);
-  if (IsError(reply.get())) {
-    throw Unavailable("XACK failed: " + ReplyString(reply.get()));
+  try {
+    RedisReply reply = redis_.Command(command);
+    if (IsError(reply.get())) {
+      throw Unavailable("XACK failed: " + ReplyString(reply.get()));
+    }
+  } catch (const DomainError&) {
+    RecheckOwnPending();  // they stay pending; read again, the dedupe skips them
+    throw;
   }
 }
 

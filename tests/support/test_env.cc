@@ -141,6 +141,7 @@ void RedisProcess::Start() {
 void RedisProcess::Stop() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
+    kill(pid_, SIGCONT);  // a frozen server acts on the SIGTERM only once it runs
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -155,6 +156,18 @@ void RedisProcess::KillAndWipe() {
     pid_ = -1;
   }
   std::system(("rm -rf '" + directory_ + "'/*").c_str());
+}
+
+void RedisProcess::Freeze() {
+  if (pid_ > 0) {
+    kill(pid_, SIGSTOP);
+  }
+}
+
+void RedisProcess::Thaw() {
+  if (pid_ > 0) {
+    kill(pid_, SIGCONT);
+  }
 }
 
 std::vector<StreamEntry> TenantStreamEntries(RedisClient& redis, const std::string& stream,

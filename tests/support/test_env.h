@@ -34,6 +34,10 @@ class RedisProcess {
   void Stop();
   // SIGKILL, then its data files are deleted: the next Start is an empty Redis on the same port.
   void KillAndWipe();
+  // SIGSTOP / SIGCONT: a frozen server keeps its connections and reads nothing, so a command
+  // sent meanwhile times out at the client and runs once the server is thawed.
+  void Freeze();
+  void Thaw();
   int port() const { return port_; }
 
  private:

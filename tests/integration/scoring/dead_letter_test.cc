@@ -110,5 +110,40 @@ TEST_F(ScoringOutageDeadLetterTest, EventsFailingWhileTheDatabaseIsDownAreNotDea
   EXPECT_EQ(Counter("ct_scoring_events_dead_lettered_total"), 0u);
 }
 
+// The same outage with a claim an hour away: the events the consumer left pending for the
+// outage are its own next read, retried after a pause, and applied once the database is back,
+// not claimed an hour later.
+class ScoringOutageWithoutClaimTest : public ScoringOutageDeadLetterTest {
+ protected:
+  void AdjustScoringConfig(ScoringAppConfig& config) override {
+    ScoringOutageDeadLetterTest::AdjustScoringConfig(config);
+    config.consumer.claim_idle_ms = 3600 * 1000;
+  }
+};
+
+TEST_F(ScoringOutageWithoutClaimTest, EventsLeftPendingForAnOutageAreAppliedOnceTheDatabaseIsBack) {
+  PublishProfileEvent(PurchaseEvent("c1", 1000));
+  WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 1; });
+
+  mariadb_.Stop();
+  stopped_ = true;
+  const uint64_t failures = Counter("ct_scoring_events_failures_total");
+  PublishProfileEvent(PurchaseEvent("c1", 2000));
+  // Tried again without a claim: a second failure, bounded at 60 s.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Counter("ct_scoring_events_failures_total") < failures + 2 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(Counter("ct_scoring_events_failures_total"), failures + 2);
+
+  mariadb_.Start();
+  stopped_ = false;
+  const v1::Score score =
+      WaitForScore("c1", reader_a_, [](const v1::Score& s) { return s.lifetime_purchases() == 2; });
+  EXPECT_EQ(score.lifetime_spend().units(), 3000);
+  EXPECT_TRUE(DeadLetters().List(10).empty());
+}
+
 }  // namespace
 }  // namespace clienttier::scoring
