@@ -123,7 +123,9 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
     // (these rows still locked, so skipped), record this read as rescored and never take them.
     ++queued_reads_;
   }
-  backlog_read_applied_ns_ = backlog ? SteadyNanos() : 0;
+  const int64_t applied_ns = SteadyNanos();
+  backlog_read_applied_ns_ = backlog ? applied_ns : 0;
+  read_applied_ns_ = applied_ns;
   return applied;
 }
 
@@ -132,14 +134,16 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
   if (queued_reads == queued_reads_rescored_) {
     return 0;
   }
+  int clients = deferral_.clients_per_transaction;
   {
     std::lock_guard<std::mutex> lock(last_rescore_mutex_);
     const auto now = std::chrono::steady_clock::now();
-    const int64_t backlog_read_applied = backlog_read_applied_ns_;
-    const bool behind =
-        backlog_read_applied != 0 &&
-        SteadyNanos() - backlog_read_applied <
-            std::chrono::duration_cast<std::chrono::nanoseconds>(deferral_.caught_up_after).count();
+    const auto within = [](int64_t applied_ns, std::chrono::milliseconds limit) {
+      return applied_ns != 0 &&
+             SteadyNanos() - applied_ns <
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(limit).count();
+    };
+    const bool behind = within(backlog_read_applied_ns_, deferral_.caught_up_after);
     if (behind) {
       if (now - last_rescore_ < deferral_.max_defer) {
         return 0;
@@ -148,14 +152,17 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
       // of a 1M-client tenant every 5 s took about half of it (bench/demo-1m), and most of
       // those clients came back to the queue with their next events.
       max_transactions = 1;
+    } else if (within(read_applied_ns_, deferral_.quiet_after)) {
+      max_transactions = 1;
+      clients = deferral_.clients_per_turn_while_reading;
     }
     last_rescore_ = now;
   }
   int rescored = 0;
   for (int i = 0; i < max_transactions; ++i) {
-    const int clients = RescoreQueuedOnce();
-    rescored += clients;
-    if (clients < deferral_.clients_per_transaction) {
+    const int taken = RescoreQueuedOnce(clients);
+    rescored += taken;
+    if (taken < clients) {
       // Empty, or another consumer holds the rest. A backlog read that queued after
       // `queued_reads` was read leaves the counts unequal.
       queued_reads_rescored_ = queued_reads;
@@ -165,13 +172,13 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
   return rescored;
 }
 
-int ProfileEventApplier::RescoreQueuedOnce() {
+int ProfileEventApplier::RescoreQueuedOnce(int clients) {
   const UnixMicros now = clock_.Now();
   std::vector<QueuedClients> taken;
   int rescored = 0;
   transactions_.InTransaction([&](Transaction& transaction) {
     rescored = 0;
-    taken = queue_.Take(transaction, deferral_.clients_per_transaction);
+    taken = queue_.Take(transaction, clients);
     for (const QueuedClients& queued : taken) {
       rescorer_.RescoreMany(transaction,
                             calculator_.LoadContext(transaction, queued.tenant_id, now, true),

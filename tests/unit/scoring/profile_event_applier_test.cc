@@ -202,20 +202,27 @@ TEST_F(ProfileEventApplierTest, ATierMoveIsRecordedAndEmittedWithTheRescore) {
 // queues its clients; RescoreQueued rescores them once a read is not a backlog read.
 class DeferredRescoreTest : public ProfileEventApplierTest {
  protected:
+  // Unless a test says otherwise, the stream counts as quiet as soon as a read is applied.
   static RescoreDeferral Deferral(std::chrono::milliseconds max_defer,
-                                  std::chrono::milliseconds caught_up_after) {
+                                  std::chrono::milliseconds caught_up_after,
+                                  std::chrono::milliseconds quiet_after) {
     RescoreDeferral deferral;
     deferral.backlog_read_size = 3;
     deferral.max_defer = max_defer;
     deferral.caught_up_after = caught_up_after;
     deferral.clients_per_transaction = 2;
+    deferral.quiet_after = quiet_after;
+    deferral.clients_per_turn_while_reading = 1;
     return deferral;
   }
-  ProfileEventApplier Applier(std::chrono::milliseconds max_defer = std::chrono::hours(1),
-                              std::chrono::milliseconds caught_up_after = std::chrono::hours(1)) {
+  ProfileEventApplier Applier(
+      std::chrono::milliseconds max_defer = std::chrono::hours(1),
+      std::chrono::milliseconds caught_up_after = std::chrono::hours(1),
+      std::chrono::milliseconds quiet_after = std::chrono::milliseconds(0)) {
     return ProfileEventApplier(world_.transactions, world_.processed, world_.aggregates,
                                world_.calculator, world_.rescorer, world_.rescore_queue,
-                               world_.cache, world_.clock, Deferral(max_defer, caught_up_after));
+                               world_.cache, world_.clock,
+                               Deferral(max_defer, caught_up_after, quiet_after));
   }
   std::vector<std::pair<std::string, std::string>> Queued() const {
     return {world_.rescore_queue.queued.begin(), world_.rescore_queue.queued.end()};
@@ -267,6 +274,28 @@ TEST_F(DeferredRescoreTest, TheQueueIsRescoredInTransactionsOfBoundedSize) {
   EXPECT_EQ(world_.transactions.transactions, transactions_after);
   for (const std::string client_id : {"c1", "c2", "c3", "c4", "c5", "c6"}) {
     EXPECT_NE(StoredScore(client_id), nullptr) << client_id;
+  }
+}
+
+TEST_F(DeferredRescoreTest, WhileReadsKeepComingATurnRescoresOneSmallTransaction) {
+  // Caught up (the backlog read is long past: caught_up_after 0) but reads keep coming.
+  ProfileEventApplier applier =
+      Applier(std::chrono::hours(1), std::chrono::milliseconds(0), std::chrono::hours(1));
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  ASSERT_EQ(applier.Apply({Purchase("e4", "c4", 100, 1)}), 1);  // rescored at once
+  const int transactions_before = world_.transactions.transactions;
+
+  // One transaction of one client (clients_per_turn_while_reading), however many were asked.
+  EXPECT_EQ(applier.RescoreQueued(10), 1);
+  EXPECT_EQ(world_.transactions.transactions - transactions_before, 1);
+  EXPECT_EQ(Queued().size(), 2u);
+  EXPECT_EQ(applier.RescoreQueued(10), 1);
+  EXPECT_EQ(applier.RescoreQueued(10), 1);
+  EXPECT_TRUE(Queued().empty());
+  for (const std::string client_id : {"c1", "c2", "c3"}) {
+    EXPECT_EQ(StoredScore(client_id)->lifetime_purchases(), 1) << client_id;
   }
 }
 
