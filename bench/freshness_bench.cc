@@ -8,7 +8,9 @@
 //                   [--poll-ms=10] [--drain-timeout-s=600] [--setup-timeout-s=1800]
 //
 // Setup: `clients` new clients through ImportClients, then waits until scoring's group on
-// ct:events:profile is idle. For each rate: an open-loop load of RecordTransactions batches of
+// ct:events:profile is idle and scoring has scored every one of them (GetTierDistribution's
+// total: a consumer that was a read behind queues its clients and rescores them after it has
+// caught up), so the load meets a scoring with nothing left over from the import. For each rate: an open-loop load of RecordTransactions batches of
 // `batch` purchases, sent on a fixed schedule (rate / batch per second, whatever the replies do)
 // for `seconds`, over the clients. About `samples-per-second` of the purchases are probes: each
 // goes to a client of a reserved fifth that has no other purchase outstanding, so its lifetime
@@ -31,6 +33,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -45,6 +48,7 @@
 #include "bench/support/stream_group.h"
 #include "bench/support/unary_load.h"
 #include "clienttier/profile/v1/profile_service.grpc.pb.h"
+#include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
 
 namespace {
 
@@ -414,6 +418,41 @@ bool RunRate(const std::shared_ptr<grpc::Channel>& profile_channel,
   return true;
 }
 
+// The tenant's scored clients: GetTierDistribution's total, a count of its score rows.
+std::optional<int64_t> ScoredClients(clienttier::scoring::v1::ScoringService::Stub& scoring,
+                                     const std::string& api_key, std::string* error) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-api-key", api_key);
+  context.set_deadline(std::chrono::system_clock::now() + kBatchTimeout);
+  clienttier::scoring::v1::TierDistribution distribution;
+  const grpc::Status status = scoring.GetTierDistribution(
+      &context, clienttier::scoring::v1::GetTierDistributionRequest(), &distribution);
+  if (!status.ok()) {
+    *error = "GetTierDistribution: " + status.error_message();
+    return std::nullopt;
+  }
+  return distribution.total_clients();
+}
+
+// Waits until the tenant has at least `total` scored clients; false after `timeout`.
+bool WaitUntilScored(clienttier::scoring::v1::ScoringService::Stub& scoring,
+                     const std::string& api_key, int64_t total, std::chrono::seconds timeout,
+                     std::string* error) {
+  const auto give_up = Clock::now() + timeout;
+  while (Clock::now() < give_up) {
+    const std::optional<int64_t> scored = ScoredClients(scoring, api_key, error);
+    if (!scored) {
+      return false;
+    }
+    if (*scored >= total) {
+      return true;
+    }
+    *error = std::to_string(*scored) + " of " + std::to_string(total) + " scored";
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -438,6 +477,13 @@ int main(int argc, char** argv) {
     ids.push_back(population.Id(i));
   }
   auto profile = pv1::ClientProfileService::NewStub(channels->profile);
+  auto scoring = clienttier::scoring::v1::ScoringService::NewStub(channels->scoring);
+  std::string error;
+  const std::optional<int64_t> scored_before = ScoredClients(*scoring, options.api_key, &error);
+  if (!scored_before) {
+    std::printf("setup: %s\n", error.c_str());
+    return 1;
+  }
   const auto setup_begin = Clock::now();
   if (!ImportClients(*profile, options.api_key, ids)) {
     return 1;
@@ -449,8 +495,17 @@ int main(int argc, char** argv) {
     std::printf("setup: waiting for scoring's group: %s\n", watch.error().c_str());
     return 1;
   }
-  std::printf("setup: %d clients imported in %.1f s; scoring's group idle %.1f s later\n",
-              options.clients, Seconds(imported - setup_begin), Seconds(Clock::now() - imported));
+  const double group_idle_s = Seconds(Clock::now() - imported);
+  if (!WaitUntilScored(*scoring, options.api_key, *scored_before + options.clients,
+                       std::chrono::seconds(options.setup_timeout_s), &error)) {
+    std::printf("setup: waiting for scoring to score the clients: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf(
+      "setup: %d clients imported in %.1f s; scoring's group idle %.1f s later, every client "
+      "scored %.1f s later\n",
+      options.clients, Seconds(imported - setup_begin), group_idle_s,
+      Seconds(Clock::now() - imported));
 
   std::vector<Figure> figures;
   bool measured = true;
