@@ -1,6 +1,8 @@
 #include "services/scoring/app/profile_event_applier.h"
 
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -135,6 +137,7 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
     return 0;
   }
   int clients = deferral_.clients_per_transaction;
+  std::optional<std::chrono::steady_clock::time_point> budget_ends;
   {
     std::lock_guard<std::mutex> lock(last_rescore_mutex_);
     const auto now = std::chrono::steady_clock::now();
@@ -153,8 +156,9 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
       // those clients came back to the queue with their next events.
       max_transactions = 1;
     } else if (within(read_applied_ns_, deferral_.quiet_after)) {
-      max_transactions = 1;
-      clients = deferral_.clients_per_turn_while_reading;
+      max_transactions = std::numeric_limits<int>::max();
+      clients = deferral_.clients_while_reading;
+      budget_ends = now + deferral_.drain_budget;
     }
     last_rescore_ = now;
   }
@@ -166,6 +170,9 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
       // Empty, or another consumer holds the rest. A backlog read that queued after
       // `queued_reads` was read leaves the counts unequal.
       queued_reads_rescored_ = queued_reads;
+      break;
+    }
+    if (budget_ends && std::chrono::steady_clock::now() >= *budget_ends) {
       break;
     }
   }

@@ -31,14 +31,16 @@ struct RescoreDeferral {
   std::chrono::milliseconds caught_up_after{500};
   int clients_per_transaction = 5000;
   // Caught up but with reads still coming (one applied less than `quiet_after` ago), a turn
-  // rescores one transaction of `clients_per_turn_while_reading` queued clients, so the events
-  // behind it wait tens of ms, not the seconds a whole drain takes. A queue left by a backlog
-  // (a bulk import) under a live load then drains without putting the consumer behind again:
-  // draining 20,000 clients a turn, freshness-bench's 5,000 tx/s after its 100,000-client import
-  // fell behind and its p50 went from ~0.3 s to 5 s. Quiet (an empty poll blocks 200 ms), the
-  // whole drain runs.
+  // rescores queued clients in transactions of `clients_while_reading` until `drain_budget` has
+  // passed, so the events behind it wait a bounded time, not the seconds a whole drain takes. A
+  // queue left by a backlog (a bulk import) under a live load then drains without putting the
+  // consumer behind again: draining 20,000 clients a turn, freshness-bench's 5,000 tx/s after
+  // its 100,000-client import fell behind and its p50 went from ~0.3 s to 5 s. One transaction
+  // of 500 a turn would take ~40 turns over the 20,000 clients one backlog read queues; a
+  // budget of 250 ms takes a few. Quiet (an empty poll blocks 200 ms), the whole drain runs.
   std::chrono::milliseconds quiet_after{300};
-  int clients_per_turn_while_reading = 500;
+  int clients_while_reading = 500;
+  std::chrono::milliseconds drain_budget{250};
 };
 
 // Applies client-profile's events (ct:events:profile) to the aggregates and rescores the
@@ -74,7 +76,7 @@ class ProfileEventApplier {
   // clients_per_transaction at a time, until the queue is empty or `max_transactions` ran.
   // While the last read was a backlog read applied less than caught_up_after ago: nothing until
   // max_defer has passed since the last rescore, then one transaction. While other reads keep
-  // coming (quiet_after): one transaction of clients_per_turn_while_reading.
+  // coming (quiet_after): transactions of clients_while_reading for up to drain_budget.
   // Makes no query while nothing was queued since the queue was last found empty. Returns how
   // many clients were rescored.
   int RescoreQueued(int max_transactions);

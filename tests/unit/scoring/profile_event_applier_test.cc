@@ -205,24 +205,27 @@ class DeferredRescoreTest : public ProfileEventApplierTest {
   // Unless a test says otherwise, the stream counts as quiet as soon as a read is applied.
   static RescoreDeferral Deferral(std::chrono::milliseconds max_defer,
                                   std::chrono::milliseconds caught_up_after,
-                                  std::chrono::milliseconds quiet_after) {
+                                  std::chrono::milliseconds quiet_after,
+                                  std::chrono::milliseconds drain_budget) {
     RescoreDeferral deferral;
     deferral.backlog_read_size = 3;
     deferral.max_defer = max_defer;
     deferral.caught_up_after = caught_up_after;
     deferral.clients_per_transaction = 2;
     deferral.quiet_after = quiet_after;
-    deferral.clients_per_turn_while_reading = 1;
+    deferral.clients_while_reading = 1;
+    deferral.drain_budget = drain_budget;
     return deferral;
   }
   ProfileEventApplier Applier(
       std::chrono::milliseconds max_defer = std::chrono::hours(1),
       std::chrono::milliseconds caught_up_after = std::chrono::hours(1),
-      std::chrono::milliseconds quiet_after = std::chrono::milliseconds(0)) {
+      std::chrono::milliseconds quiet_after = std::chrono::milliseconds(0),
+      std::chrono::milliseconds drain_budget = std::chrono::milliseconds(0)) {
     return ProfileEventApplier(world_.transactions, world_.processed, world_.aggregates,
                                world_.calculator, world_.rescorer, world_.rescore_queue,
                                world_.cache, world_.clock,
-                               Deferral(max_defer, caught_up_after, quiet_after));
+                               Deferral(max_defer, caught_up_after, quiet_after, drain_budget));
   }
   std::vector<std::pair<std::string, std::string>> Queued() const {
     return {world_.rescore_queue.queued.begin(), world_.rescore_queue.queued.end()};
@@ -277,8 +280,9 @@ TEST_F(DeferredRescoreTest, TheQueueIsRescoredInTransactionsOfBoundedSize) {
   }
 }
 
-TEST_F(DeferredRescoreTest, WhileReadsKeepComingATurnRescoresOneSmallTransaction) {
-  // Caught up (the backlog read is long past: caught_up_after 0) but reads keep coming.
+TEST_F(DeferredRescoreTest, WhileReadsKeepComingATurnRescoresSmallTransactionsForItsBudget) {
+  // Caught up (the backlog read is long past: caught_up_after 0) but reads keep coming; a
+  // budget of 0 ends the turn after its first transaction.
   ProfileEventApplier applier =
       Applier(std::chrono::hours(1), std::chrono::milliseconds(0), std::chrono::hours(1));
   ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
@@ -287,7 +291,7 @@ TEST_F(DeferredRescoreTest, WhileReadsKeepComingATurnRescoresOneSmallTransaction
   ASSERT_EQ(applier.Apply({Purchase("e4", "c4", 100, 1)}), 1);  // rescored at once
   const int transactions_before = world_.transactions.transactions;
 
-  // One transaction of one client (clients_per_turn_while_reading), however many were asked.
+  // One transaction of one client (clients_while_reading), however many were asked.
   EXPECT_EQ(applier.RescoreQueued(10), 1);
   EXPECT_EQ(world_.transactions.transactions - transactions_before, 1);
   EXPECT_EQ(Queued().size(), 2u);
@@ -297,6 +301,20 @@ TEST_F(DeferredRescoreTest, WhileReadsKeepComingATurnRescoresOneSmallTransaction
   for (const std::string client_id : {"c1", "c2", "c3"}) {
     EXPECT_EQ(StoredScore(client_id)->lifetime_purchases(), 1) << client_id;
   }
+}
+
+TEST_F(DeferredRescoreTest, WithinItsBudgetATurnGoesOnUntilTheQueueIsEmpty) {
+  ProfileEventApplier applier = Applier(std::chrono::hours(1), std::chrono::milliseconds(0),
+                                        std::chrono::hours(1), std::chrono::hours(1));
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  const int transactions_before = world_.transactions.transactions;
+  // Three transactions of one client, and a fourth finds the queue empty; max_transactions
+  // (1 here) bounds only a quiet stream's drain.
+  EXPECT_EQ(applier.RescoreQueued(1), 3);
+  EXPECT_EQ(world_.transactions.transactions - transactions_before, 4);
+  EXPECT_TRUE(Queued().empty());
 }
 
 TEST_F(DeferredRescoreTest, AConsumerThatStaysBehindStillRescoresAfterMaxDefer) {
