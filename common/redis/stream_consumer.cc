@@ -62,7 +62,10 @@ std::vector<StreamEntry> StreamConsumer::Read(int count, int block_ms) {
       } else {
         // The last id, also when that entry was trimmed from the stream (a nil body, which
         // ParseStreamEntries skips; XAUTOCLAIM drops those from the pending list).
-        own_pending_after_ = ReplyString(entries->element[entries->elements - 1]->element[0]);
+        const redisReply* last = entries->element[entries->elements - 1];
+        own_pending_after_ = last->type == REDIS_REPLY_ARRAY && last->elements > 0
+                                 ? ReplyString(last->element[0])
+                                 : "";  // not an entry: leave the rest to the claim
         auto parsed = ParseStreamEntries(entries);
         if (!parsed.empty()) {
           return parsed;
