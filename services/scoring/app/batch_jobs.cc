@@ -1,9 +1,7 @@
 #include "services/scoring/app/batch_jobs.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <exception>
 #include <future>
 #include <iterator>
 #include <map>
@@ -161,79 +159,35 @@ std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRep
                                    const std::string& tenant_id, const TenantContext& context,
                                    Day as_of, ReadRanges& ranges, int readers, PhaseTimes& times) {
   std::mutex mutex;
-  bool ended = false;  // guarded by mutex, as `ranges` and `pages`
-  std::vector<std::unique_ptr<TenantPage>> pages;
-  std::atomic<bool> failed{false};
-  const auto read_pages = [&] {
-    try {
-      while (!failed) {
-        size_t index = 0;
-        ClientRange range;
-        {
-          std::lock_guard<std::mutex> lock(mutex);
-          if (ended) {
-            return;
-          }
-          const auto started = std::chrono::steady_clock::now();
-          std::optional<ClientRange> next = ranges.Next();
-          times.Add("read_page_ends", started);
-          if (!next) {
-            ended = true;
-            return;
-          }
-          range = std::move(*next);
-          index = pages.size();
-          pages.emplace_back();
-        }
-        auto page = std::make_unique<TenantPage>();
-        std::vector<std::pair<std::string, PreviousScore>> previous;
-        auto started = std::chrono::steady_clock::now();
-        transactions.Read([&](Transaction& transaction) {
-          page->facts =
-              aggregates.LoadFactsRange(transaction, tenant_id, context.conversion, as_of, range);
-        });
-        times.Add("read_facts", started);
-        started = std::chrono::steady_clock::now();
-        transactions.Read([&](Transaction& transaction) {
-          previous = scores.PreviousInRange(transaction, tenant_id, range);
-          page->overrides = scores.OverridesInRange(transaction, tenant_id, range);
-        });
-        times.Add("read_previous_scores_overrides", started);
-        started = std::chrono::steady_clock::now();
-        page->previous = MatchToFacts(page->facts, std::move(previous));
-        page->estimates.reserve(page->facts.size());
-        for (const ClientFacts& client : page->facts) {
-          page->estimates.push_back(calculator.EstimateFor(context, client, as_of));
-        }
-        times.Add("clv_estimates", started);
-        std::lock_guard<std::mutex> lock(mutex);
-        pages[index] = std::move(page);
-      }
-    } catch (...) {
-      failed = true;
-      throw;
+  std::vector<std::unique_ptr<TenantPage>> pages;  // guarded by mutex
+  ReadEachRange(ranges, readers, [&](size_t index, const ClientRange& range) {
+    auto page = std::make_unique<TenantPage>();
+    std::vector<std::pair<std::string, PreviousScore>> previous;
+    auto started = std::chrono::steady_clock::now();
+    transactions.Read([&](Transaction& transaction) {
+      page->facts =
+          aggregates.LoadFactsRange(transaction, tenant_id, context.conversion, as_of, range);
+    });
+    times.Add("read_facts", started);
+    started = std::chrono::steady_clock::now();
+    transactions.Read([&](Transaction& transaction) {
+      previous = scores.PreviousInRange(transaction, tenant_id, range);
+      page->overrides = scores.OverridesInRange(transaction, tenant_id, range);
+    });
+    times.Add("read_previous_scores_overrides", started);
+    started = std::chrono::steady_clock::now();
+    page->previous = MatchToFacts(page->facts, std::move(previous));
+    page->estimates.reserve(page->facts.size());
+    for (const ClientFacts& client : page->facts) {
+      page->estimates.push_back(calculator.EstimateFor(context, client, as_of));
     }
-  };
-  std::vector<std::future<void>> others;
-  for (int reader = 1; reader < readers; ++reader) {
-    others.push_back(std::async(std::launch::async, read_pages));
-  }
-  std::exception_ptr failure;
-  try {
-    read_pages();
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  for (auto& other : others) {
-    try {
-      other.get();
-    } catch (...) {
-      failure = failure ? failure : std::current_exception();
+    times.Add("clv_estimates", started);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (pages.size() <= index) {
+      pages.resize(index + 1);
     }
-  }
-  if (failure) {
-    std::rethrow_exception(failure);
-  }
+    pages[index] = std::move(page);
+  });
   std::vector<TenantPage> tenant;
   tenant.reserve(pages.size());
   for (auto& page : pages) {
@@ -324,10 +278,12 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   });
   // Reads a range's end (ReadRanges) in a read of its own.
   const ReadRanges::PageEnd page_end = [&](int bucket, const std::string& after, int limit) {
+    const auto asked = std::chrono::steady_clock::now();
     std::optional<std::string> last;
     transactions_.Read([&](Transaction& transaction) {
       last = aggregates_.PageEnd(transaction, tenant_id, bucket, after, limit);
     });
+    times.Add("read_page_ends", asked);
     return last;
   };
   // The whole tenant's facts, CLV estimates, previous score states and overrides, read once

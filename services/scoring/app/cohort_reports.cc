@@ -2,17 +2,19 @@
 
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "services/scoring/app/read_ranges.h"
 #include "services/scoring/domain/cohort_report.h"
 
 namespace clienttier::scoring {
 
 namespace {
 
-// Clients read per page: one facts query and one paid-days query each.
+// Clients per range read: one facts query and one paid-days query each.
 constexpr int kPage = 5000;
 
 // Where a client's cohort starts: the acquisition day the tenant gave, else the first activity.
@@ -33,91 +35,120 @@ std::string MonthName(int year, int month) {
   return text;
 }
 
-// What the report reads of the tenant, gathered page by page.
+// What the report keeps of the tenant: sums, added to range by range.
 struct CohortInputs {
-  std::vector<CohortClient> cohort_clients;
-  std::vector<ChannelClient> channel_clients;
+  CohortInputs(Day as_of, const std::string& channel) : cohorts(as_of, channel) {}
+
+  // Adds another range's sums.
+  void Merge(const CohortInputs& other) {
+    cohorts.Merge(other.cohorts);
+    channels.Merge(other.channels);
+    for (const auto& [name, clients] : other.unconverted_cost_clients) {
+      unconverted_cost_clients[name] += clients;
+    }
+    cohort_clients += other.cohort_clients;
+    without_acquisition_day += other.without_acquisition_day;
+    unconverted_occasions += other.unconverted_occasions;
+  }
+
+  CohortTally cohorts;
+  ChannelTally channels;
   std::map<std::string, int64_t> unconverted_cost_clients;  // by channel
+  int64_t cohort_clients = 0;                               // with an acquisition day
   int64_t without_acquisition_day = 0;
   int64_t unconverted_occasions = 0;
 };
+
+// Adds one client (of the report's channel) to `inputs`: its channel's cost, revenue and CLV,
+// and its paid days to its acquisition month's cohort.
+void AddClient(const ScoreCalculator& calculator, const TenantContext& context,
+               const ClientHistory& history, Day as_of, CohortInputs* inputs) {
+  const ClientFacts& facts = history.facts;
+  const Day cohort_day = CohortDayOf(facts);
+  ChannelClient economics;
+  economics.channel = facts.acquisition_channel;
+  economics.revenue_to_date_minor = facts.spend_minor;
+  economics.clv_minor = calculator.EstimateFor(context, facts, as_of).clv_minor;
+  if (facts.acquisition_cost_minor != 0) {
+    // Converted on the day the money was spent: the acquisition day, when known.
+    const std::optional<int64_t> cost = context.conversion.ToReporting(
+        facts.acquisition_cost_minor, facts.acquisition_cost_currency,
+        cohort_day == kNever ? as_of : cohort_day);
+    if (cost) {
+      economics.acquisition_cost_minor = *cost;
+    } else {
+      ++inputs->unconverted_cost_clients[economics.channel];
+    }
+  }
+  inputs->channels.Add(economics);
+  if (cohort_day == kNever) {
+    ++inputs->without_acquisition_day;
+    return;
+  }
+  CohortClient cohort;
+  cohort.acquired_day = cohort_day;
+  cohort.channel = facts.acquisition_channel;
+  for (const PaidDay& row : history.paid_days) {
+    const int64_t occasions = row.purchases + row.sessions;
+    if (row.day > as_of || occasions <= 0) {
+      continue;  // later, or refunded in full: no paid occasion that day
+    }
+    const std::optional<int64_t> spend =
+        row.spend_minor == 0
+            ? std::optional<int64_t>(0)
+            : context.conversion.ToReporting(row.spend_minor, row.currency, row.day);
+    if (!spend) {
+      inputs->unconverted_occasions += occasions;
+    }
+    cohort.paid_days.emplace_back(row.day, spend.value_or(0));
+  }
+  inputs->cohorts.Add(cohort);
+  ++inputs->cohort_clients;
+}
 
 }  // namespace
 
 v1::CohortReport CohortReports::Report(const std::string& tenant_id, Day as_of,
                                        const std::string& channel) const {
   TenantContext context;
-  CohortInputs inputs;
   transactions_.Read([&](Transaction& transaction) {
-    inputs = CohortInputs{};
     context = calculator_.LoadStoredContext(transaction, tenant_id);
-    std::string after;
-    for (;;) {
-      const std::vector<ClientFacts> page = aggregates_.LoadFactsPage(
-          transaction, tenant_id, context.conversion, as_of, kEveryBucket, after, kPage);
-      std::vector<const ClientFacts*> chosen;
-      std::vector<std::string> ids;
-      for (const ClientFacts& facts : page) {
-        if (channel.empty() || facts.acquisition_channel == channel) {
-          chosen.push_back(&facts);
-          ids.push_back(facts.client_id);
-        }
+  });
+  // The tenant in ranges of kPage clients (facts and paid days, two range reads each) on
+  // `readers_` connections at once, each range summed on its own and merged: a million clients
+  // are never held at once, and one range is summed while another waits on MariaDB.
+  ReadRanges ranges(
+      [&](int bucket, const std::string& after, int limit) {
+        std::optional<std::string> last;
+        transactions_.Read([&](Transaction& transaction) {
+          last = aggregates_.PageEnd(transaction, tenant_id, bucket, after, limit);
+        });
+        return last;
+      },
+      kPage);
+  std::mutex mutex;
+  CohortInputs inputs(as_of, channel);  // guarded by mutex
+  ReadEachRange(ranges, readers_, [&](size_t /*index*/, const ClientRange& range) {
+    std::vector<ClientHistory> histories;
+    transactions_.Read([&](Transaction& transaction) {
+      histories =
+          aggregates_.LoadHistoriesRange(transaction, tenant_id, context.conversion, as_of, range);
+    });
+    CohortInputs sums(as_of, channel);
+    for (const ClientHistory& history : histories) {
+      if (channel.empty() || history.facts.acquisition_channel == channel) {
+        AddClient(calculator_, context, history, as_of, &sums);
       }
-      std::map<std::string, std::vector<PaidDay>> days =
-          aggregates_.LoadPaidDays(transaction, tenant_id, ids);
-      for (const ClientFacts* facts : chosen) {
-        const Day cohort_day = CohortDayOf(*facts);
-        ChannelClient economics;
-        economics.channel = facts->acquisition_channel;
-        economics.revenue_to_date_minor = facts->spend_minor;
-        economics.clv_minor = calculator_.EstimateFor(context, *facts, as_of).clv_minor;
-        if (facts->acquisition_cost_minor != 0) {
-          // Converted on the day the money was spent: the acquisition day, when known.
-          const std::optional<int64_t> cost = context.conversion.ToReporting(
-              facts->acquisition_cost_minor, facts->acquisition_cost_currency,
-              cohort_day == kNever ? as_of : cohort_day);
-          if (cost) {
-            economics.acquisition_cost_minor = *cost;
-          } else {
-            ++inputs.unconverted_cost_clients[economics.channel];
-          }
-        }
-        inputs.channel_clients.push_back(economics);
-        if (cohort_day == kNever) {
-          ++inputs.without_acquisition_day;
-          continue;
-        }
-        CohortClient cohort;
-        cohort.acquired_day = cohort_day;
-        cohort.channel = facts->acquisition_channel;
-        for (const PaidDay& row : days[facts->client_id]) {
-          const int64_t occasions = row.purchases + row.sessions;
-          if (row.day > as_of || occasions <= 0) {
-            continue;  // later, or refunded in full: no paid occasion that day
-          }
-          const std::optional<int64_t> spend =
-              row.spend_minor == 0
-                  ? std::optional<int64_t>(0)
-                  : context.conversion.ToReporting(row.spend_minor, row.currency, row.day);
-          if (!spend) {
-            inputs.unconverted_occasions += occasions;
-          }
-          cohort.paid_days.emplace_back(row.day, spend.value_or(0));
-        }
-        inputs.cohort_clients.push_back(std::move(cohort));
-      }
-      if (page.size() < static_cast<size_t>(kPage)) {
-        break;
-      }
-      after = page.back().client_id;
     }
+    std::lock_guard<std::mutex> lock(mutex);
+    inputs.Merge(sums);
   });
 
   v1::CohortReport report;
   *report.mutable_as_of() = ToProtoTimestamp(as_of * kMicrosPerDay);
   report.set_currency(context.currency);
   report.set_acquisition_channel(channel);
-  for (const CohortRow& row : BuildCohorts(inputs.cohort_clients, as_of, channel)) {
+  for (const CohortRow& row : inputs.cohorts.Rows()) {
     v1::CohortRow& out = *report.add_cohorts();
     out.set_acquisition_month(MonthName(row.year, row.month));
     out.set_clients(row.clients);
@@ -130,7 +161,7 @@ v1::CohortReport CohortReports::Report(const std::string& tenant_id, Day as_of,
       proto.set_cumulative_revenue_per_client_minor(cell.cumulative_revenue_per_client_minor);
     }
   }
-  for (const ChannelEconomics& economics : ChannelLtvToCac(inputs.channel_clients)) {
+  for (const ChannelEconomics& economics : inputs.channels.Economics()) {
     v1::ChannelEconomics& out = *report.add_channels();
     out.set_channel(economics.channel);
     out.set_clients(economics.clients);
@@ -142,7 +173,7 @@ v1::CohortReport CohortReports::Report(const std::string& tenant_id, Day as_of,
     out.set_unconverted_cost_clients(
         unconverted == inputs.unconverted_cost_clients.end() ? 0 : unconverted->second);
   }
-  report.set_clients(static_cast<int64_t>(inputs.cohort_clients.size()));
+  report.set_clients(inputs.cohort_clients);
   report.set_clients_without_acquisition_day(inputs.without_acquisition_day);
   report.set_unconverted_occasions(inputs.unconverted_occasions);
   report.set_clv_model_version(context.model_version);

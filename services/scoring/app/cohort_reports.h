@@ -13,9 +13,14 @@ namespace clienttier::scoring {
 // from the aggregates and the active CLV model. Reads only.
 class CohortReports {
  public:
+  // `readers`: connections the tenant is read on at once (unit tests over single-threaded fakes
+  // use 1).
   CohortReports(TransactionRunner& transactions, const ScoreCalculator& calculator,
-                AggregateRepository& aggregates)
-      : transactions_(transactions), calculator_(calculator), aggregates_(aggregates) {}
+                AggregateRepository& aggregates, int readers = 2)
+      : transactions_(transactions),
+        calculator_(calculator),
+        aggregates_(aggregates),
+        readers_(readers) {}
 
   // The report as of `as_of` (activity after it left out), of the clients acquired through
   // `channel` (empty: every client). The caller validates both.
@@ -26,6 +31,7 @@ class CohortReports {
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   AggregateRepository& aggregates_;
+  int readers_;
 };
 
 }  // namespace clienttier::scoring

@@ -1,5 +1,10 @@
 #include "services/scoring/app/read_ranges.h"
 
+#include <atomic>
+#include <exception>
+#include <future>
+#include <mutex>
+
 #include "services/scoring/storage/aggregate_repository.h"
 
 namespace clienttier::scoring {
@@ -53,6 +58,53 @@ std::optional<ClientRange> ReadRanges::Next() {
     ++next_bucket_;
   }
   return range;
+}
+
+void ReadEachRange(ReadRanges& ranges, int readers,
+                   const std::function<void(size_t index, const ClientRange& range)>& read) {
+  std::mutex mutex;
+  size_t next_index = 0;  // guarded by mutex, as `ranges`
+  std::atomic<bool> failed{false};
+  const auto read_ranges = [&] {
+    try {
+      while (!failed) {
+        size_t index = 0;
+        std::optional<ClientRange> range;
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          range = ranges.Next();
+          if (!range) {
+            return;
+          }
+          index = next_index++;
+        }
+        read(index, *range);
+      }
+    } catch (...) {
+      failed = true;
+      throw;
+    }
+  };
+  std::vector<std::future<void>> others;
+  for (int reader = 1; reader < readers; ++reader) {
+    others.push_back(std::async(std::launch::async, read_ranges));
+  }
+  std::exception_ptr failure;
+  try {
+    read_ranges();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (auto& other : others) {
+    try {
+      other.get();
+    } catch (...) {
+      failure = failure ? failure : std::current_exception();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
 }
 
 }  // namespace clienttier::scoring

@@ -45,4 +45,12 @@ class ReadRanges {
   bool ended_ = false;
 };
 
+// Calls read(index, range) for every range `ranges` gives, on `readers` threads at once (the
+// caller's among them), so one range's rows are parsed while another waits on MariaDB. `index`
+// counts the ranges from 0 in the order Next gave them (one thread asks Next at a time). Once a
+// read throws, no further range starts; the first failure is rethrown when every thread has
+// stopped.
+void ReadEachRange(ReadRanges& ranges, int readers,
+                   const std::function<void(size_t index, const ClientRange& range)>& read);
+
 }  // namespace clienttier::scoring

@@ -1,15 +1,15 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "services/scoring/domain/client_facts.h"
 
-// The cohort and acquisition-channel reports of issue 17 part 7, as pure functions over what
-// the report's use case reads (not wired to an RPC yet: GetCohortReport is left for the next
-// step). Money is int64 minor units of the reporting currency, net of refunds.
+// The cohort and acquisition-channel reports of issue 17 part 7 (GetCohortReport), as pure
+// tallies of what the report's use case reads. Money is int64 minor units of the reporting currency, net of refunds.
 
 namespace clienttier::scoring {
 
@@ -40,7 +40,35 @@ struct CohortRow {
 };
 
 // Clients by acquisition month x months since, up to as_of's month (paid days after as_of are
-// ignored); only `channel` when it is not empty. Rows oldest first.
+// ignored); only `channel` when it is not empty. Kept as sums while clients are added, so a
+// report reads the tenant page by page (on several connections, each page into a tally of its
+// own, merged at the end) and never holds every client.
+class CohortTally {
+ public:
+  CohortTally(Day as_of, std::string channel);
+
+  void Add(const CohortClient& client);
+  // Adds another tally of the same as_of and channel.
+  void Merge(const CohortTally& other);
+  // Rows oldest first.
+  std::vector<CohortRow> Rows() const;
+
+ private:
+  struct Month {
+    int64_t active_clients = 0;
+    int64_t revenue_minor = 0;
+  };
+  struct Cohort {
+    int64_t clients = 0;
+    std::map<int64_t, Month> months;  // by months since the acquisition month
+  };
+
+  Day as_of_;
+  std::string channel_;
+  std::map<int64_t, Cohort> cohorts_;  // by acquisition month (months since year 0)
+};
+
+// CohortTally over `clients` at once.
 std::vector<CohortRow> BuildCohorts(const std::vector<CohortClient>& clients, Day as_of,
                                     const std::string& channel);
 
@@ -63,7 +91,19 @@ struct ChannelClient {
   int64_t clv_minor = 0;
 };
 
-// LTV/CAC by channel, channels in name order (the empty channel is "unknown" to callers).
+// LTV/CAC by channel, summed as clients are added (as CohortTally is).
+class ChannelTally {
+ public:
+  void Add(const ChannelClient& client);
+  void Merge(const ChannelTally& other);
+  // Channels in name order (the empty channel is "unknown" to callers).
+  std::vector<ChannelEconomics> Economics() const;
+
+ private:
+  std::map<std::string, ChannelEconomics> channels_;
+};
+
+// ChannelTally over `clients` at once.
 std::vector<ChannelEconomics> ChannelLtvToCac(const std::vector<ChannelClient>& clients);
 
 }  // namespace clienttier::scoring

@@ -23,6 +23,12 @@ namespace clienttier::scoring {
 // LoadFactsPage over every shard bucket: the whole tenant.
 inline constexpr int kEveryBucket = -1;
 
+// A client's facts and the paid-day rows they were built from.
+struct ClientHistory {
+  ClientFacts facts;
+  std::vector<PaidDay> paid_days;
+};
+
 // Scoring's per-client aggregates (migration 001): what it keeps from client-profile's events
 // instead of the raw transactions. Every method works in the caller's transaction, so an
 // event's effects, its dedupe row and the rescore commit together.
@@ -78,11 +84,13 @@ class AggregateRepository {
                                                   const SpendConversion& conversion, Day as_of,
                                                   const ClientRange& range) = 0;
 
-  // The stored paid-day rows (every day and currency, net of refunds, as kept) of those of
-  // `client_ids` that have any, by client id: what the cohort report counts month by month.
-  virtual std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
-      Transaction& transaction, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) = 0;
+  // LoadFactsRange's clients, each with the stored paid-day rows its facts were built from
+  // (every day and currency, net of refunds, as kept; any order): what the cohort report counts
+  // month by month, read with the facts in the same two range reads.
+  virtual std::vector<ClientHistory> LoadHistoriesRange(Transaction& transaction,
+                                                        const std::string& tenant_id,
+                                                        const SpendConversion& conversion,
+                                                        Day as_of, const ClientRange& range) = 0;
 
   // How many known, not erased clients the tenant has in each of `buckets` that has any, in
   // bucket order: a shard's progress total and how it groups its buckets into ranges.

@@ -238,20 +238,20 @@ class FakeAggregateRepository final : public AggregateRepository {
     return facts;
   }
 
-  std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
-      Transaction& /*transaction*/, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) override {
-    std::map<std::string, std::vector<PaidDay>> days;
-    for (const std::string& client_id : client_ids) {
-      const auto found = clients.find({tenant_id, client_id});
-      if (found == clients.end()) {
-        continue;
+  std::vector<ClientHistory> LoadHistoriesRange(Transaction& transaction,
+                                                const std::string& tenant_id,
+                                                const SpendConversion& conversion, Day as_of,
+                                                const ClientRange& range) override {
+    std::vector<ClientHistory> histories;
+    for (ClientFacts& facts : LoadFactsRange(transaction, tenant_id, conversion, as_of, range)) {
+      ClientHistory history;
+      for (const auto& [key, day] : clients.at({tenant_id, facts.client_id}).days) {
+        history.paid_days.push_back(day);
       }
-      for (const auto& [key, day] : found->second.days) {
-        days[client_id].push_back(day);
-      }
+      history.facts = std::move(facts);
+      histories.push_back(std::move(history));
     }
-    return days;
+    return histories;
   }
 
   std::vector<std::pair<int, int64_t>> ClientsPerBucket(Transaction& /*transaction*/,

@@ -85,5 +85,61 @@ TEST(CohortReportTest, LtvToCacByChannel) {
   EXPECT_EQ(channels[1].ltv_to_cac, 0.0);
 }
 
+// A report sums each range of the tenant on its own and merges the sums (CohortReports reads
+// ranges on several connections): the merged rows are the rows of one pass.
+TEST(CohortReportTest, TalliesOfPartsMergeIntoTheRowsOfOnePass) {
+  std::vector<CohortClient> clients = Tenant();
+  // F, acquired in January, paid twice in February: one active client that month, both sums.
+  clients.push_back({On(2026, 1, 8), "ads", {{On(2026, 2, 1), 100}, {On(2026, 2, 20), 200}}});
+  const Day as_of = On(2026, 3, 15);
+  const std::vector<CohortRow> whole = BuildCohorts(clients, as_of, "");
+  ASSERT_EQ(whole.size(), 2u);
+  ExpectCell(whole[0].cells[1], 1, 2, 2.0 / 3.0, 800, (3000.0 + 800.0) / 3.0);
+
+  CohortTally first(as_of, "");
+  CohortTally second(as_of, "");
+  for (size_t i = 0; i < clients.size(); ++i) {
+    (i % 2 == 0 ? first : second).Add(clients[i]);
+  }
+  first.Merge(second);
+  const std::vector<CohortRow> merged = first.Rows();
+  ASSERT_EQ(merged.size(), whole.size());
+  for (size_t r = 0; r < whole.size(); ++r) {
+    EXPECT_EQ(merged[r].month, whole[r].month);
+    EXPECT_EQ(merged[r].clients, whole[r].clients);
+    ASSERT_EQ(merged[r].cells.size(), whole[r].cells.size());
+    for (size_t c = 0; c < whole[r].cells.size(); ++c) {
+      const CohortCell& cell = whole[r].cells[c];
+      ExpectCell(merged[r].cells[c], cell.months_since, cell.active_clients, cell.retention,
+                 cell.revenue_minor, cell.cumulative_revenue_per_client_minor);
+    }
+  }
+}
+
+TEST(CohortReportTest, ChannelTalliesMergeIntoTheEconomicsOfOnePass) {
+  const std::vector<ChannelClient> clients = {
+      {"ads", 2000, 1800, 1000}, {"referral", 0, 3000, 2500}, {"ads", 2000, 700, 300}};
+  ChannelTally first;
+  first.Add(clients[0]);
+  ChannelTally second;
+  second.Add(clients[1]);
+  second.Add(clients[2]);
+  first.Merge(second);
+  const std::vector<ChannelEconomics> merged = first.Economics();
+  const std::vector<ChannelEconomics> whole = ChannelLtvToCac(clients);
+  ASSERT_EQ(merged.size(), 2u);
+  ASSERT_EQ(whole.size(), 2u);
+  for (size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(merged[i].channel, whole[i].channel);
+    EXPECT_EQ(merged[i].clients, whole[i].clients);
+    EXPECT_EQ(merged[i].acquisition_cost_minor, whole[i].acquisition_cost_minor);
+    EXPECT_EQ(merged[i].revenue_to_date_minor, whole[i].revenue_to_date_minor);
+    EXPECT_EQ(merged[i].clv_minor, whole[i].clv_minor);
+    EXPECT_DOUBLE_EQ(merged[i].ltv_to_cac, whole[i].ltv_to_cac);
+  }
+  EXPECT_EQ(merged[0].clients, 2);
+  EXPECT_DOUBLE_EQ(merged[0].ltv_to_cac, (2500.0 + 1300.0) / 4000.0);
+}
+
 }  // namespace
 }  // namespace clienttier::scoring

@@ -83,7 +83,7 @@ class CohortReportsTest : public ::testing::Test {
   }
 
   FakeScoringWorld world_;
-  CohortReports reports_{world_.transactions, world_.calculator, world_.aggregates};
+  CohortReports reports_{world_.transactions, world_.calculator, world_.aggregates, 1};
 };
 
 void ExpectCell(const v1::CohortCell& cell, int months_since, int64_t active, double retention,

@@ -250,7 +250,12 @@ PaidDay ReadPaidDay(sql::ResultSet& row) {
 class FactsReader {
  public:
   explicit FactsReader(sql::PreparedStatement& clients) {
-    for (auto rows = Query(clients); rows->next();) {
+    auto rows = Query(clients);
+    // The result is buffered (the driver's default, scrollable), so its size is known: growing
+    // the vectors row by row moved them ~13 times a page (perf: ~5% of a cohort report's CPU).
+    client_ids_.reserve(rows->rowsCount());
+    counters_.reserve(rows->rowsCount());
+    while (rows->next()) {
       client_ids_.push_back(rows->getString(1));
       counters_.push_back(ReadCountersAt(*rows));
     }
@@ -262,6 +267,7 @@ class FactsReader {
   // Adds the paid days (kPaidDayColumns) of the result to their clients; days of other clients
   // (an erased one's) are skipped.
   void AddPaidDays(sql::ResultSet& rows) {
+    days_.reserve(days_.size() + rows.rowsCount());
     size_t current = 0;  // rows come in client order: usually this client or the next
     bool known = false;
     while (rows.next()) {
@@ -286,6 +292,25 @@ class FactsReader {
       days_.push_back(ReadPaidDayAt(rows));
       ++run.count;
     }
+  }
+
+  // Each client's facts with its paid-day rows (its run, then any rows apart from it).
+  std::vector<ClientHistory> Histories(const SpendConversion& conversion, Day as_of) const {
+    std::vector<ClientHistory> histories(client_ids_.size());
+    for (size_t i = 0; i < client_ids_.size(); ++i) {
+      ClientHistory& history = histories[i];
+      const Run& run = runs_[i];
+      history.paid_days.assign(days_.begin() + static_cast<std::ptrdiff_t>(run.begin),
+                               days_.begin() + static_cast<std::ptrdiff_t>(run.begin + run.count));
+      const auto apart = apart_.find(i);
+      if (apart != apart_.end()) {
+        history.paid_days.insert(history.paid_days.end(), apart->second.begin(),
+                                 apart->second.end());
+      }
+      history.facts =
+          BuildClientFacts(client_ids_[i], history.paid_days, counters_[i], conversion, as_of);
+    }
+    return histories;
   }
 
   std::vector<ClientFacts> Facts(const SpendConversion& conversion, Day as_of) const {
@@ -341,6 +366,32 @@ class FactsReader {
   std::map<size_t, std::vector<PaidDay>> apart_;           // per client, rows outside its run
   std::unordered_map<std::string_view, size_t> position_;  // built on the first lookup
 };
+
+// The aggregates and paid days of the known, not erased clients of `range`, each read as one
+// range of its table's key (or shard index, when the range names buckets).
+FactsReader ReadRange(sql::Connection& connection, const std::string& tenant_id,
+                      const ClientRange& range) {
+  const ClientRangeSql sql(range);
+  // A shard's range in its index's order: bucket by bucket, each in client id order.
+  auto clients =
+      Prepare(connection, std::string("SELECT ") + kCounterColumns + " FROM " +
+                              sql.From("client_aggregates", "client_aggregates_by_shard") +
+                              " WHERE tenant_id = ?" + sql.Where() + " AND erased = 0 ORDER BY " +
+                              (range.buckets.empty() ? "client_id" : "shard_bucket, client_id"));
+  sql.Bind(*clients, tenant_id);
+  FactsReader reader(*clients);
+  if (reader.client_ids().empty()) {
+    return reader;
+  }
+  // The same range of the paid days (those of erased clients are read and skipped).
+  auto days_query =
+      Prepare(connection, std::string("SELECT ") + kPaidDayColumns + " FROM " +
+                              sql.From("client_activity_days", "client_activity_days_by_shard") +
+                              " WHERE tenant_id = ?" + sql.Where());
+  sql.Bind(*days_query, tenant_id);
+  reader.AddPaidDays(*Query(*days_query));
+  return reader;
+}
 
 }  // namespace
 
@@ -454,49 +505,13 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(Transaction& t
                                                                   const SpendConversion& conversion,
                                                                   Day as_of,
                                                                   const ClientRange& range) {
-  sql::Connection& connection = ConnectionOf(transaction);
-  const ClientRangeSql sql(range);
-  // A shard's range in its index's order: bucket by bucket, each in client id order.
-  auto clients =
-      Prepare(connection, std::string("SELECT ") + kCounterColumns + " FROM " +
-                              sql.From("client_aggregates", "client_aggregates_by_shard") +
-                              " WHERE tenant_id = ?" + sql.Where() + " AND erased = 0 ORDER BY " +
-                              (range.buckets.empty() ? "client_id" : "shard_bucket, client_id"));
-  sql.Bind(*clients, tenant_id);
-  FactsReader reader(*clients);
-  if (reader.client_ids().empty()) {
-    return {};
-  }
-  // The same range of the paid days (those of erased clients are read and skipped).
-  auto days_query =
-      Prepare(connection, std::string("SELECT ") + kPaidDayColumns + " FROM " +
-                              sql.From("client_activity_days", "client_activity_days_by_shard") +
-                              " WHERE tenant_id = ?" + sql.Where());
-  sql.Bind(*days_query, tenant_id);
-  reader.AddPaidDays(*Query(*days_query));
-  return reader.Facts(conversion, as_of);
+  return ReadRange(ConnectionOf(transaction), tenant_id, range).Facts(conversion, as_of);
 }
 
-std::map<std::string, std::vector<PaidDay>> MySqlAggregateRepository::LoadPaidDays(
-    Transaction& transaction, const std::string& tenant_id,
-    const std::vector<std::string>& client_ids) {
-  std::map<std::string, std::vector<PaidDay>> days;
-  if (client_ids.empty()) {
-    return days;
-  }
-  SqlText query(ConnectionOf(transaction));
-  query
-      .Sql(
-          "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
-          "client_activity_days WHERE tenant_id = ")
-      .Str(tenant_id)
-      .Sql(" AND client_id IN (")
-      .StrList(client_ids)
-      .Sql(")");
-  for (auto rows = query.Query(); rows->next();) {
-    days[rows->getString("client_id")].push_back(ReadPaidDay(*rows));
-  }
-  return days;
+std::vector<ClientHistory> MySqlAggregateRepository::LoadHistoriesRange(
+    Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
+    Day as_of, const ClientRange& range) {
+  return ReadRange(ConnectionOf(transaction), tenant_id, range).Histories(conversion, as_of);
 }
 
 std::vector<std::pair<int, int64_t>> MySqlAggregateRepository::ClientsPerBucket(

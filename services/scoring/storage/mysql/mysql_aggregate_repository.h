@@ -28,12 +28,13 @@ class MySqlAggregateRepository final : public AggregateRepository {
   std::vector<ClientFacts> LoadFactsRange(Transaction& transaction, const std::string& tenant_id,
                                           const SpendConversion& conversion, Day as_of,
                                           const ClientRange& range) override;
+  std::vector<ClientHistory> LoadHistoriesRange(Transaction& transaction,
+                                                const std::string& tenant_id,
+                                                const SpendConversion& conversion, Day as_of,
+                                                const ClientRange& range) override;
   std::vector<std::pair<int, int64_t>> ClientsPerBucket(Transaction& transaction,
                                                         const std::string& tenant_id,
                                                         const std::vector<int>& buckets) override;
-  std::map<std::string, std::vector<PaidDay>> LoadPaidDays(
-      Transaction& transaction, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids) override;
   DatedCountsById LoadDatedCounts(Transaction& transaction, const std::string& tenant_id,
                                   Day as_of) override;
   void RecordReferrals(Transaction& transaction, const std::string& tenant_id,
