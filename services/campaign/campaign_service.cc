@@ -20,6 +20,8 @@ constexpr int kMaxSample = 100;
 constexpr int kDefaultChunk = 1000;
 constexpr int kMaxChunk = 10000;
 constexpr int64_t kMaxRevenueUnits = 1'000'000'000'000;
+// Outcomes of one RecordOutcomes call: one transaction a few hundred milliseconds long.
+constexpr int kMaxOutcomesPerCall = 1000;
 constexpr int kMaxContactsPerRule = 1000;
 constexpr UnixMicros kDefaultCampaignLength = 30 * kMicrosPerDay;
 // Outcomes from 2000 on, and at most a day ahead of the server's clock.
@@ -93,6 +95,35 @@ v1::Campaign CheckedCampaign(const v1::Campaign& input, UnixMicros now) {
 
 void CheckCampaignId(const std::string& campaign_id) {
   validation::CheckId("campaign_id", campaign_id, kMaxIdLength);
+}
+
+// An outcome as RecordOutcome (prefix "") or RecordOutcomes ("outcomes[i].") takes it: every
+// rule checked, fields named with `prefix`; occurred_at unset means `now`.
+OutcomeRow OutcomeFromRequest(const v1::RecordOutcomeRequest& request, const std::string& prefix,
+                              UnixMicros now) {
+  validation::CheckId(prefix + "campaign_id", request.campaign_id(), kMaxIdLength);
+  validation::CheckId(prefix + "client_id", request.client_id(), kMaxIdLength);
+  validation::CheckId(prefix + "idempotency_key", request.idempotency_key(), kMaxKeyLength);
+  OutcomeRow outcome;
+  outcome.campaign_id = request.campaign_id();
+  outcome.client_id = request.client_id();
+  outcome.idempotency_key = request.idempotency_key();
+  outcome.converted = request.converted();
+  if (request.has_revenue()) {
+    validation::CheckMoney(prefix + "revenue", request.revenue(), 0, kMaxRevenueUnits);
+    outcome.revenue_minor = request.revenue().units();
+    outcome.currency = request.revenue().currency();
+  }
+  if (!outcome.converted && outcome.revenue_minor != 0) {
+    throw InvalidArgument(prefix + "revenue", "must be 0 when converted is false");
+  }
+  outcome.occurred_at = now;
+  if (request.has_occurred_at()) {
+    validation::CheckTimestamp(prefix + "occurred_at", request.occurred_at(), kEarliest,
+                               now + kMicrosPerDay);
+    outcome.occurred_at = FromProtoTimestamp(request.occurred_at());
+  }
+  return outcome;
 }
 
 v1::CampaignSettings ToProto(const TenantSettings& settings) {
@@ -294,30 +325,27 @@ grpc::Status CampaignService::RecordOutcome(grpc::ServerContext* context,
                                             const v1::RecordOutcomeRequest* request,
                                             v1::RecordOutcomeResponse* response) {
   return runner_.Run(context, "RecordOutcome", Role::kWriter, [&](const Caller& caller) {
-    CheckCampaignId(request->campaign_id());
-    validation::CheckId("client_id", request->client_id(), kMaxIdLength);
-    validation::CheckId("idempotency_key", request->idempotency_key(), kMaxKeyLength);
-    OutcomeRow outcome;
-    outcome.campaign_id = request->campaign_id();
-    outcome.client_id = request->client_id();
-    outcome.idempotency_key = request->idempotency_key();
-    outcome.converted = request->converted();
-    if (request->has_revenue()) {
-      validation::CheckMoney("revenue", request->revenue(), 0, kMaxRevenueUnits);
-      outcome.revenue_minor = request->revenue().units();
-      outcome.currency = request->revenue().currency();
-    }
-    if (!outcome.converted && outcome.revenue_minor != 0) {
-      throw InvalidArgument("revenue", "must be 0 when converted is false");
+    *response = use_cases_.outcomes.Record(caller.tenant_id,
+                                           OutcomeFromRequest(*request, "", clock_.Now()));
+  });
+}
+
+grpc::Status CampaignService::RecordOutcomes(grpc::ServerContext* context,
+                                             const v1::RecordOutcomesRequest* request,
+                                             v1::RecordOutcomesResponse* response) {
+  return runner_.Run(context, "RecordOutcomes", Role::kWriter, [&](const Caller& caller) {
+    if (request->outcomes().empty() || request->outcomes_size() > kMaxOutcomesPerCall) {
+      throw InvalidArgument("outcomes",
+                            "1 to " + std::to_string(kMaxOutcomesPerCall) + " outcomes a call");
     }
     const UnixMicros now = clock_.Now();
-    outcome.occurred_at = now;
-    if (request->has_occurred_at()) {
-      validation::CheckTimestamp("occurred_at", request->occurred_at(), kEarliest,
-                                 now + kMicrosPerDay);
-      outcome.occurred_at = FromProtoTimestamp(request->occurred_at());
+    std::vector<OutcomeRow> outcomes;
+    outcomes.reserve(static_cast<size_t>(request->outcomes_size()));
+    for (int i = 0; i < request->outcomes_size(); ++i) {
+      outcomes.push_back(
+          OutcomeFromRequest(request->outcomes(i), "outcomes[" + std::to_string(i) + "].", now));
     }
-    *response = use_cases_.outcomes.Record(caller.tenant_id, outcome);
+    *response = use_cases_.outcomes.RecordMany(caller.tenant_id, std::move(outcomes));
   });
 }
 

@@ -52,6 +52,9 @@ class CampaignService final : public v1::CampaignService::Service {
 
   grpc::Status RecordOutcome(grpc::ServerContext* context, const v1::RecordOutcomeRequest* request,
                              v1::RecordOutcomeResponse* response) override;
+  grpc::Status RecordOutcomes(grpc::ServerContext* context,
+                              const v1::RecordOutcomesRequest* request,
+                              v1::RecordOutcomesResponse* response) override;
   grpc::Status GetCampaignReport(grpc::ServerContext* context,
                                  const v1::GetCampaignReportRequest* request,
                                  v1::CampaignReport* response) override;

@@ -754,31 +754,63 @@ StepResult DemoFlow::Outcomes() {
     }
   }
   reader->Finish();
-  // One RecordOutcome per contact and booking (the API takes one), from kCallers callers.
+  // The contacts, then the bookings, as a campaign tool imports them: RecordOutcomes batches of
+  // kOutcomesPerCall, from kCallers callers. A member outside the audience (no consent) is
+  // refused in its result, the rest of its batch recorded.
+  constexpr size_t kOutcomesPerCall = 1000;
   std::atomic<int64_t> bookings{0};
   std::atomic<int64_t> not_in_audience{0};
-  ParallelFor(kCallers, members.size(), [&](size_t m) {
-    const std::string& client_id = members[m];
-    cv1::RecordOutcomeRequest outcome;
-    outcome.set_campaign_id("retreat-2026");
-    outcome.set_client_id(client_id);
-    outcome.set_idempotency_key("contact-" + client_id);
-    cv1::RecordOutcomeResponse response;
-    if (!campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome, &response)
+  const size_t batches = (members.size() + kOutcomesPerCall - 1) / kOutcomesPerCall;
+  std::atomic<bool> failed{false};
+  ParallelFor(kCallers, batches, [&](size_t b) {
+    const size_t begin = b * kOutcomesPerCall;
+    const size_t end = std::min(members.size(), begin + kOutcomesPerCall);
+    cv1::RecordOutcomesRequest contacts;
+    for (size_t m = begin; m < end; ++m) {
+      cv1::RecordOutcomeRequest& outcome = *contacts.add_outcomes();
+      outcome.set_campaign_id("retreat-2026");
+      outcome.set_client_id(members[m]);
+      outcome.set_idempotency_key("contact-" + members[m]);
+    }
+    cv1::RecordOutcomesResponse contacted;
+    if (!campaign_
+             ->RecordOutcomes(CallContext(targets_.writer_key, kCall).get(), contacts, &contacted)
              .ok()) {
-      ++not_in_audience;
+      failed = true;
       return;
     }
-    const bool holdout = response.group() == cv1::AUDIENCE_GROUP_HOLDOUT;
-    if (Draw(client_id) >= (holdout ? 8 : 16)) {
+    // About 16% of the treatment and 8% of the holdout then book the retreat (a stable draw
+    // per client).
+    cv1::RecordOutcomesRequest booked;
+    for (int i = 0; i < contacted.results_size(); ++i) {
+      const cv1::OutcomeResult& contact = contacted.results(i);
+      const std::string& client_id = contacts.outcomes(i).client_id();
+      if (contact.status_code() != 0) {
+        ++not_in_audience;
+        continue;
+      }
+      const bool holdout = contact.recorded().group() == cv1::AUDIENCE_GROUP_HOLDOUT;
+      if (Draw(client_id) >= (holdout ? 8 : 16)) {
+        continue;
+      }
+      cv1::RecordOutcomeRequest& outcome = *booked.add_outcomes();
+      outcome.set_campaign_id("retreat-2026");
+      outcome.set_client_id(client_id);
+      outcome.set_idempotency_key("booking-" + client_id);
+      outcome.set_converted(true);
+      *outcome.mutable_revenue() = Cny(24000);
+    }
+    if (booked.outcomes().empty()) {
       return;
     }
-    outcome.set_idempotency_key("booking-" + client_id);
-    outcome.set_converted(true);
-    *outcome.mutable_revenue() = Cny(24000);
-    if (campaign_->RecordOutcome(CallContext(targets_.writer_key, kCall).get(), outcome, &response)
-            .ok()) {
-      ++bookings;
+    cv1::RecordOutcomesResponse recorded;
+    if (!campaign_->RecordOutcomes(CallContext(targets_.writer_key, kCall).get(), booked, &recorded)
+             .ok()) {
+      failed = true;
+      return;
+    }
+    for (const cv1::OutcomeResult& booking : recorded.results()) {
+      bookings += booking.status_code() == 0 ? 1 : 0;
     }
   });
   result.lines.push_back(
@@ -786,7 +818,8 @@ StepResult DemoFlow::Outcomes() {
              "the audience: no consent)",
              static_cast<long long>(bookings.load()), members.size(),
              static_cast<long long>(not_in_audience.load())));
-  result.ok = not_in_audience == facts_.launched.audience().excluded_no_consent() && bookings > 0;
+  result.ok = !failed && not_in_audience == facts_.launched.audience().excluded_no_consent() &&
+              bookings > 0;
   return result;
 }
 

@@ -131,6 +131,86 @@ TEST_F(CampaignTest, RelaunchKeepsEveryPlacedClientInItsGroup) {
   }
 }
 
+TEST_F(CampaignTest, RecordOutcomesRecordsABatchOnceAndRefusesAMalformedOneWhole) {
+  PutSettings({{100, 7}}, "", "");
+  for (int i = 0; i < 10; ++i) {
+    CreateClient({Id("b", i), true, "bay", {}}, writer_a_);
+  }
+  const std::string rule = "region = \"bay\"";
+  WaitForPreview(rule, reader_a_, [](const v1::SegmentPreview& p) { return p.members() == 10; });
+  CreateSegment("bay", rule, writer_a_);
+  CreateCampaign("winter", "bay", 3000, writer_a_);
+  Launch("winter", writer_a_);
+
+  // Each client converted for 1.00 CNY; the last outcome is of a stranger.
+  v1::RecordOutcomesRequest request;
+  for (int i = 0; i <= 10; ++i) {
+    v1::RecordOutcomeRequest& outcome = *request.add_outcomes();
+    outcome.set_campaign_id("winter");
+    outcome.set_client_id(i < 10 ? Id("b", i) : "stranger");
+    outcome.set_idempotency_key("booking-" + outcome.client_id());
+    outcome.set_converted(true);
+    outcome.mutable_revenue()->set_units(100);
+    outcome.mutable_revenue()->set_currency("CNY");
+  }
+  const auto report = [&] {
+    v1::GetCampaignReportRequest get;
+    get.set_campaign_id("winter");
+    v1::CampaignReport out;
+    EXPECT_TRUE(stub_->GetCampaignReport(Context(reader_a_).get(), get, &out).ok());
+    return out;
+  };
+
+  // One malformed outcome: INVALID_ARGUMENT naming it, and none of the others recorded.
+  v1::RecordOutcomesRequest malformed = request;
+  malformed.mutable_outcomes(3)->set_client_id("");
+  v1::RecordOutcomesResponse response;
+  grpc::Status status = stub_->RecordOutcomes(Context(writer_a_).get(), malformed, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("outcomes[3].client_id"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(report().treatment().conversions() + report().holdout().conversions(), 0);
+
+  status = stub_->RecordOutcomes(Context(writer_a_).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), 11);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(response.results(i).status_code(), 0) << response.results(i).status_message();
+    EXPECT_FALSE(response.results(i).recorded().duplicate());
+    EXPECT_EQ(response.results(i).recorded().group(), InHoldout("winter", Id("b", i), 3000)
+                                                          ? v1::AUDIENCE_GROUP_HOLDOUT
+                                                          : v1::AUDIENCE_GROUP_TREATMENT);
+  }
+  EXPECT_EQ(response.results(10).status_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(response.results(10).status_message().find("stranger"), std::string::npos);
+  v1::CampaignReport counted = report();
+  EXPECT_EQ(counted.treatment().conversions() + counted.holdout().conversions(), 10);
+  EXPECT_EQ(counted.treatment().revenue().units() + counted.holdout().revenue().units(), 1000);
+
+  // Retried: every outcome a duplicate, the report unchanged.
+  status = stub_->RecordOutcomes(Context(writer_a_).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(response.results(i).recorded().duplicate()) << i;
+  }
+  counted = report();
+  EXPECT_EQ(counted.treatment().conversions() + counted.holdout().conversions(), 10);
+  EXPECT_EQ(counted.treatment().revenue().units() + counted.holdout().revenue().units(), 1000);
+
+  // Neither an empty call nor more than 1,000 outcomes; a reader may not record.
+  status = stub_->RecordOutcomes(Context(writer_a_).get(), v1::RecordOutcomesRequest(), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  v1::RecordOutcomesRequest too_many;
+  for (int i = 0; i < 1001; ++i) {
+    *too_many.add_outcomes() = request.outcomes(0);
+  }
+  status = stub_->RecordOutcomes(Context(writer_a_).get(), too_many, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("outcomes"), std::string::npos);
+  status = stub_->RecordOutcomes(Context(reader_a_).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(CampaignTest, ReportMatchesAHandComputation) {
   PutSettings({{100, 7}}, "", "");
   // Four treatment and four holdout members at a 50% holdout, chosen by the hash.

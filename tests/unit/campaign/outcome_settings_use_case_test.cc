@@ -1,4 +1,5 @@
 // OutcomeUseCases, SettingsUseCases and AdviceUseCases over the fakes.
+#include <grpcpp/support/status.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/campaign/campaign_world.h"
@@ -77,6 +78,49 @@ TEST_F(LaunchedCampaignTest, AnOutcomeBeforeTheClientEnteredDoesNotCount) {
   at_entry.occurred_at = kStart;
   EXPECT_FALSE(world_.outcomes.Record(kTenant, at_entry).duplicate());
   EXPECT_EQ(world_.outcome_repository.rows.size(), 1U);
+}
+
+TEST_F(LaunchedCampaignTest, ABatchRecordsWhatItCanAndSaysWhyTheRestWasRefused) {
+  OutcomeRow unknown_campaign = Outcome("c-5", "k-5", 0);
+  unknown_campaign.campaign_id = "autumn";
+  const v1::RecordOutcomesResponse response = world_.outcomes.RecordMany(
+      kTenant, {Outcome("c-3", "k-3", 1000), Outcome("stranger", "k-s", 0), unknown_campaign,
+                Outcome("c-4", "k-4", 0), Outcome("c-3", "k-3", 1000)});
+  ASSERT_EQ(response.results_size(), 5);
+  EXPECT_EQ(response.results(0).status_code(), 0);
+  EXPECT_EQ(response.results(0).recorded().group(),
+            world_.campaign_repository.audience.at({kTenant, "spring", "c-3"}));
+  EXPECT_FALSE(response.results(0).recorded().duplicate());
+  EXPECT_EQ(response.results(1).status_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(response.results(1).status_message().find("not in campaign spring's audience"),
+            std::string::npos)
+      << response.results(1).status_message();
+  EXPECT_FALSE(response.results(1).has_recorded());
+  EXPECT_EQ(response.results(2).status_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(response.results(3).status_code(), 0);
+  // The same key again within the batch: a duplicate, recorded once.
+  EXPECT_TRUE(response.results(4).recorded().duplicate());
+  EXPECT_EQ(world_.outcome_repository.rows.size(), 2U);
+  // Retried whole: every recorded outcome is a duplicate, nothing is added.
+  const v1::RecordOutcomesResponse retried =
+      world_.outcomes.RecordMany(kTenant, {Outcome("c-3", "k-3", 1000), Outcome("c-4", "k-4", 0)});
+  EXPECT_TRUE(retried.results(0).recorded().duplicate());
+  EXPECT_TRUE(retried.results(1).recorded().duplicate());
+  EXPECT_EQ(world_.outcome_repository.rows.size(), 2U);
+}
+
+TEST_F(LaunchedCampaignTest, ABatchWithRevenueInAnotherCurrencyRecordsNothing) {
+  OutcomeRow dollars = Outcome("c-4", "k-4", 1000);
+  dollars.currency = "USD";
+  try {
+    world_.outcomes.RecordMany(kTenant, {Outcome("c-3", "k-3", 1000), dollars});
+    ADD_FAILURE() << "a batch with dollars was recorded";
+  } catch (const DomainError& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalid);
+    EXPECT_NE(std::string(error.what()).find("outcomes[1].revenue.currency"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_TRUE(world_.outcome_repository.rows.empty());
 }
 
 TEST_F(LaunchedCampaignTest, TheReportCountsEachGroupsMembersConversionsAndRevenue) {
