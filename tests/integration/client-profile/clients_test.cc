@@ -261,6 +261,65 @@ TEST_F(ClientsTest, ImportIsResumableAndExportStreamsEverything) {
   EXPECT_EQ(transactions, 2);
 }
 
+// ExportClients reads a page's consents and tags as ranges of their tables' keys: each client
+// keeps its own across the pages' edges (500 a page), as GetClient shows them.
+TEST_F(ClientsTest, ExportCarriesEachClientsConsentsAndTagsAcrossPages) {
+  constexpr int kClients = 1100;
+  const auto id_of = [](int i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "e-%04d", i);
+    return std::string(id);
+  };
+  {
+    v1::ImportClientsResponse response;
+    auto context = AsTenantA();
+    auto writer = stub_->ImportClients(context.get(), &response);
+    for (int i = 0; i < kClients; ++i) {
+      v1::ImportClientsRequest item;
+      v1::Client& client = *item.mutable_client();
+      client.set_client_id(id_of(i));
+      v1::Tag& tag = *client.add_tags();
+      tag.set_kind(v1::TAG_KIND_INTEREST);
+      tag.set_value("topic-" + std::to_string(i % 7));
+      if (i % 2 == 0) {
+        v1::Tag& even = *client.add_tags();
+        even.set_kind(v1::TAG_KIND_INTEREST);
+        even.set_value("zz-even");
+      }
+      v1::Consent& consent = *client.add_consents();
+      consent.set_channel(common::v1::CONTACT_CHANNEL_EMAIL);
+      consent.set_granted(i % 3 == 0);
+      ASSERT_TRUE(writer->Write(item));
+    }
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    ASSERT_EQ(response.created_count(), kClients);
+  }
+  auto context = AsTenantA();
+  auto reader = stub_->ExportClients(context.get(), v1::ExportClientsRequest());
+  v1::ExportClientsResponse item;
+  int exported = 0;
+  while (reader->Read(&item)) {
+    const v1::Client& client = item.client();
+    ASSERT_EQ(client.client_id(), id_of(exported));
+    const int i = exported++;
+    ASSERT_EQ(client.tags_size(), i % 2 == 0 ? 2 : 1) << client.client_id();
+    EXPECT_EQ(client.tags(0).value(), "topic-" + std::to_string(i % 7));
+    ASSERT_EQ(client.consents_size(), 1) << client.client_id();
+    EXPECT_EQ(client.consents(0).granted(), i % 3 == 0) << client.client_id();
+    // The clients at a page's edge, as GetClient reads them one by one.
+    if (i == 0 || i == 499 || i == 500 || i == 999 || i == 1000 || i == kClients - 1) {
+      v1::GetClientRequest get;
+      get.set_client_id(client.client_id());
+      v1::Client one;
+      ASSERT_TRUE(stub_->GetClient(AsTenantA().get(), get, &one).ok());
+      EXPECT_EQ(one.SerializeAsString(), client.SerializeAsString()) << client.client_id();
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(exported, kClients);
+}
+
 TEST_F(ClientsTest, CallsWithoutAValidKeyAreRefused) {
   v1::GetClientRequest get;
   get.set_client_id("c-1");

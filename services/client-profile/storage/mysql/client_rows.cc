@@ -1,6 +1,7 @@
 #include "services/client-profile/storage/mysql/client_rows.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "common/db/sql_helpers.h"
@@ -167,37 +168,30 @@ void FillMergedInto(sql::Connection& connection, const std::string& tenant_id,
 
 }  // namespace
 
-std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
-                                    const std::vector<std::string>& client_ids, bool for_update) {
-  std::vector<v1::Client> clients;
-  if (client_ids.empty()) {
-    return clients;
-  }
-  const std::string in_list = "(" + Placeholders(client_ids.size()) + ")";
-  const auto bind_ids = [&](sql::PreparedStatement& statement) {
-    statement.setString(1, tenant_id);
-    for (size_t i = 0; i < client_ids.size(); ++i) {
-      statement.setString(static_cast<unsigned>(i + 2), client_ids[i]);
-    }
-  };
+namespace {
 
-  auto select =
-      Prepare(connection, std::string("SELECT ") + kClientColumns +
-                              " FROM clients WHERE tenant_id = ? AND client_id IN " + in_list +
-                              " ORDER BY client_id" + (for_update ? " FOR UPDATE" : ""));
-  bind_ids(*select);
+// Which clients a load reads: a predicate on client_id (after "tenant_id = ? AND") and what
+// binds its parameters, from the second on.
+struct ClientSelection {
+  std::string predicate;
+  std::function<void(sql::PreparedStatement&)> bind;
+};
+
+// The consents and tags of `selection`'s clients, added to `clients` (found by id), then the
+// merged tombstones' survivors.
+void AddConsentsAndTags(sql::Connection& connection, const std::string& tenant_id,
+                        const ClientSelection& selection, std::vector<v1::Client>& clients) {
   std::map<std::string, size_t> position;
-  for (auto rows = Query(*select); rows->next();) {
-    clients.push_back(ReadClientRow(*rows));
-    position[clients.back().client_id()] = clients.size() - 1;
+  for (size_t i = 0; i < clients.size(); ++i) {
+    position[clients[i].client_id()] = i;
   }
-
   auto consents =
       Prepare(connection,
               "SELECT client_id, channel, granted, updated_at, purpose FROM client_consents"
-              " WHERE tenant_id = ? AND client_id IN " +
-                  in_list + " ORDER BY client_id, purpose, channel");
-  bind_ids(*consents);
+              " WHERE tenant_id = ? AND " +
+                  selection.predicate + " ORDER BY client_id, purpose, channel");
+  consents->setString(1, tenant_id);
+  selection.bind(*consents);
   for (auto rows = Query(*consents); rows->next();) {
     auto found = position.find(rows->getString(1));
     if (found != position.end()) {
@@ -209,11 +203,11 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
     }
   }
 
-  auto tags = Prepare(connection,
-                      "SELECT client_id, kind, tag FROM client_tags WHERE tenant_id = ? AND"
-                      " client_id IN " +
-                          in_list + " ORDER BY client_id, kind, tag");
-  bind_ids(*tags);
+  auto tags =
+      Prepare(connection, "SELECT client_id, kind, tag FROM client_tags WHERE tenant_id = ? AND " +
+                              selection.predicate + " ORDER BY client_id, kind, tag");
+  tags->setString(1, tenant_id);
+  selection.bind(*tags);
   for (auto rows = Query(*tags); rows->next();) {
     auto found = position.find(rows->getString(1));
     if (found != position.end()) {
@@ -223,6 +217,60 @@ std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::stri
     }
   }
   FillMergedInto(connection, tenant_id, clients);
+}
+
+}  // namespace
+
+std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
+                                    const std::vector<std::string>& client_ids, bool for_update) {
+  std::vector<v1::Client> clients;
+  if (client_ids.empty()) {
+    return clients;
+  }
+  const ClientSelection selection{"client_id IN (" + Placeholders(client_ids.size()) + ")",
+                                  [&](sql::PreparedStatement& statement) {
+                                    for (size_t i = 0; i < client_ids.size(); ++i) {
+                                      statement.setString(static_cast<unsigned>(i + 2),
+                                                          client_ids[i]);
+                                    }
+                                  }};
+  auto select =
+      Prepare(connection, std::string("SELECT ") + kClientColumns +
+                              " FROM clients WHERE tenant_id = ? AND " + selection.predicate +
+                              " ORDER BY client_id" + (for_update ? " FOR UPDATE" : ""));
+  select->setString(1, tenant_id);
+  selection.bind(*select);
+  for (auto rows = Query(*select); rows->next();) {
+    clients.push_back(ReadClientRow(*rows));
+  }
+  AddConsentsAndTags(connection, tenant_id, selection, clients);
+  return clients;
+}
+
+std::vector<v1::Client> LoadClientPage(sql::Connection& connection, const std::string& tenant_id,
+                                       const std::string& after_client_id, int limit) {
+  std::vector<v1::Client> clients;
+  auto select = Prepare(connection, std::string("SELECT ") + kClientColumns +
+                                        " FROM clients WHERE tenant_id = ? AND client_id > ?"
+                                        " ORDER BY client_id LIMIT ?");
+  select->setString(1, tenant_id);
+  select->setString(2, after_client_id);
+  select->setInt(3, limit);
+  for (auto rows = Query(*select); rows->next();) {
+    clients.push_back(ReadClientRow(*rows));
+  }
+  if (clients.empty()) {
+    return clients;
+  }
+  // The page's consents and tags as one range of each table's key: a client created in the
+  // range meanwhile has no row in `clients` here and is skipped.
+  const std::string last = clients.back().client_id();
+  const ClientSelection selection{"client_id > ? AND client_id <= ?",
+                                  [&](sql::PreparedStatement& statement) {
+                                    statement.setString(2, after_client_id);
+                                    statement.setString(3, last);
+                                  }};
+  AddConsentsAndTags(connection, tenant_id, selection, clients);
   return clients;
 }
 

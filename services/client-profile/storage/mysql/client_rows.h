@@ -20,6 +20,11 @@ namespace v1 = ::clienttier::profile::v1;
 std::vector<v1::Client> LoadClients(sql::Connection& connection, const std::string& tenant_id,
                                     const std::vector<std::string>& client_ids, bool for_update);
 
+// The clients after `after_client_id` in id order, at most `limit`, as LoadClients loads them:
+// a page of ExportClients, each table read as one range of its key instead of an IN list.
+std::vector<v1::Client> LoadClientPage(sql::Connection& connection, const std::string& tenant_id,
+                                       const std::string& after_client_id, int limit);
+
 void InsertClients(sql::Connection& connection, const std::string& tenant_id,
                    const std::vector<v1::Client>& clients);
 

@@ -255,18 +255,10 @@ void MySqlActivityRepository::Export(
   for (;;) {
     std::vector<v1::ExportClientsResponse> page;
     pool_.WithConnection([&](sql::Connection& connection) {
-      auto select = Prepare(connection,
-                            "SELECT client_id FROM clients WHERE tenant_id = ? AND"
-                            " client_id > ? ORDER BY client_id LIMIT ?");
-      select->setString(1, tenant_id);
-      select->setString(2, after);
-      select->setInt(3, kPageSize);
       std::vector<std::string> ids;
-      for (auto rows = Query(*select); rows->next();) {
-        ids.push_back(rows->getString(1));
-      }
       std::map<std::string, size_t> position;
-      for (auto& client : LoadClients(connection, tenant_id, ids, false)) {
+      for (auto& client : LoadClientPage(connection, tenant_id, after, kPageSize)) {
+        ids.push_back(client.client_id());
         position[client.client_id()] = page.size();
         page.emplace_back();
         *page.back().mutable_client() = std::move(client);
