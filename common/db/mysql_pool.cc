@@ -41,6 +41,15 @@ void ThrowAsDomainError(const std::exception& error) {
                              {{"mysql_error", code}, {"detail", sql_error->what()}});
       throw Unavailable("database unavailable");
     }
+    if (code == kDeadlock || code == kLockWaitTimeout) {
+      // Contention, not a fault of the request or the event: another transaction held the rows
+      // (InTransaction has already retried). ABORTED for a caller; a stream consumer retries
+      // the read without counting it against the events (IsOutage).
+      Logger::LogRateLimited("mysql-conflict", std::chrono::seconds(5), Severity::kWarning,
+                             "mysql transaction lost a lock conflict",
+                             {{"mysql_error", code}, {"detail", sql_error->what()}});
+      throw Conflict("transaction conflict (mysql error " + std::to_string(code) + "); retry");
+    }
     LogError("mysql error", {{"mysql_error", code}, {"detail", sql_error->what()}});
     throw Internal(std::string("mysql error ") + std::to_string(code));
   }

@@ -32,7 +32,8 @@ struct EventStreamOptions {
 };
 
 // A failure that says nothing about the event: a dependency is down or timed out (MySQL,
-// Redis, a peer), a version moved on, or this service's own credentials are refused. Every
+// Redis, a peer), a version moved on or the transaction lost a deadlock past its retries
+// (kConflict), or this service's own credentials are refused. Every
 // event would fail the same way, so none of them is dead-lettered for it; the consumer retries
 // until the dependency is back. Every other failure (bad data, a broken rule, a bug, a row that
 // does not fit) is the event's own and repeats on every delivery.
@@ -53,9 +54,9 @@ inline bool IsOutage(const std::exception& error) {
 }
 
 // Consumes one stream in a consumer group on its own thread and hands each read to the service:
-// the whole read through `apply_batch` (one transaction, the usual case), and after a failed
-// batch one event at a time through `apply_one`, stopping at the first failure so a client's
-// events stay in order. An entry is acknowledged only after it was applied, so a crash at any
+// the whole read through `apply_batch` (one transaction, the usual case), and after a batch that
+// failed for a reason of its own (not IsOutage) one event at a time through `apply_one`,
+// stopping at the first failure so a client's events stay in order. An entry is acknowledged only after it was applied, so a crash at any
 // point redelivers it; the service's event-id dedupe makes the redelivery a no-op.
 //
 // Poison events: an entry without a parseable event goes to the group's dead-letter stream at
@@ -176,7 +177,18 @@ class EventStreamWorker {
         done->push_back(entry.id);
       }
       return 0;
-    } catch (const std::exception&) {
+    } catch (const std::exception& error) {
+      if (IsOutage(error)) {
+        // Says nothing about any of the events: the whole read again after the pause, not
+        // one at a time. After a deadlock the dependency is fine, and a read of 20,000 events
+        // applied one transaction each took scoring tens of seconds.
+        failures_.Increment(events.size());
+        stream_.ForgetDeliveries(IdsFrom(entries, 0));
+        stream_.RecheckOwnPending();
+        paused_for_outage_ = true;
+        LogFailure(events.front(), error, "read failed on an outage; will retry", 0);
+        return 0;
+      }
       // Falls through to one at a time, so one failing event does not hold back the rest.
     }
     int dead = 0;

@@ -163,18 +163,26 @@ int ProfileEventApplier::RescoreQueued(int max_transactions) {
     last_rescore_ = now;
   }
   int rescored = 0;
-  for (int i = 0; i < max_transactions; ++i) {
-    const int taken = RescoreQueuedOnce(clients);
-    rescored += taken;
-    if (taken < clients) {
-      // Empty, or another consumer holds the rest. A backlog read that queued after
-      // `queued_reads` was read leaves the counts unequal.
-      queued_reads_rescored_ = queued_reads;
-      break;
+  try {
+    for (int i = 0; i < max_transactions; ++i) {
+      const int taken = RescoreQueuedOnce(clients);
+      rescored += taken;
+      if (taken < clients) {
+        // Empty, or another consumer holds the rest. A backlog read that queued after
+        // `queued_reads` was read leaves the counts unequal.
+        queued_reads_rescored_ = queued_reads;
+        break;
+      }
+      if (budget_ends && std::chrono::steady_clock::now() >= *budget_ends) {
+        break;
+      }
     }
-    if (budget_ends && std::chrono::steady_clock::now() >= *budget_ends) {
-      break;
-    }
+  } catch (...) {
+    // The failed transaction's clients are back in the queue, but another consumer that found
+    // them locked meanwhile may have recorded the queue as empty: the counts must differ again,
+    // or they would wait for the next backlog read, which a stream gone quiet never brings.
+    ++queued_reads_;
+    throw;
   }
   return rescored;
 }

@@ -98,9 +98,10 @@ class ProfileEventApplier {
   std::atomic<int64_t> backlog_read_applied_ns_{0};
   // When the last read was applied (steady clock, ns); 0 before the first.
   std::atomic<int64_t> read_applied_ns_{0};
-  // Backlog reads that queued clients, and how many of them the last rescore that found the
-  // queue empty had seen: equal, there is nothing to take and no query is made. Starts unequal,
-  // so a queue left by an earlier process is rescored.
+  // Backlog reads that queued clients (and rescore turns that failed, whose clients went back to
+  // the queue), and how many of them the last rescore that found the queue empty had seen:
+  // equal, there is nothing to take and no query is made. Starts unequal, so a queue left by an
+  // earlier process is rescored.
   std::atomic<uint64_t> queued_reads_{1};
   std::atomic<uint64_t> queued_reads_rescored_{0};
   std::mutex last_rescore_mutex_;

@@ -4,11 +4,13 @@
 
 #include <cppconn/statement.h>
 
+#include <future>
 #include <thread>
 
 #include "common/db/migrations.h"
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
+#include "common/redis/event_stream_worker.h"
 #include "tests/support/test_env.h"
 
 namespace clienttier {
@@ -76,6 +78,74 @@ TEST(MySqlPoolTest, TransactionsRollBackAndDuplicatesBecomeAlreadyExists) {
     EXPECT_EQ(error.kind(), ErrorKind::kAlreadyExists);
   }
   EXPECT_EQ(CountThings(pool), 2);
+}
+
+void Update(sql::Connection& connection, const std::string& sql) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  statement->executeUpdate(sql);
+}
+
+// A real InnoDB deadlock on every attempt. InTransaction retries it; past its attempts it is a
+// conflict (ABORTED for a caller; for a stream consumer a retry of the read that counts against
+// no event, IsOutage), not an INTERNAL error that dead-letters the events of the read.
+TEST(MySqlPoolTest, ADeadlockOnEveryAttemptIsAConflictNotAnInternalError) {
+  const MySqlConfig config = testing::MySqlFromEnv(testing::UniqueDatabaseName("pool"));
+  EnsureDatabase(config);
+  MySqlPool pool(config, nullptr);
+  MySqlPool other_pool(config, nullptr);
+  ApplyMigrations(pool, "test", kMigrations);
+  pool.WithConnection([](sql::Connection& connection) {
+    std::string rows = "INSERT INTO things VALUES (10, 'r')";
+    for (int id = 11; id < 110; ++id) {
+      rows += ", (" + std::to_string(id) + ", 'r')";
+    }
+    Update(connection, rows);
+  });
+
+  int attempts = 0;
+  try {
+    pool.InTransaction([&](sql::Connection& connection) {
+      ++attempts;
+      Update(connection, "UPDATE things SET name = 'mine' WHERE id = 1");
+      // The other transaction changes row 2 and a hundred more (so InnoDB rolls back this
+      // lighter one: each attempt writes new values, as unchanged rows would weigh nothing),
+      // then waits for row 1 while this one waits for row 2. It does not retry.
+      std::promise<void> holds_row_2;
+      std::thread other([&, name = "theirs-" + std::to_string(attempts)] {
+        try {
+          other_pool.WithConnection([&](sql::Connection& theirs) {
+            theirs.setAutoCommit(false);
+            Update(theirs, "UPDATE things SET name = '" + name + "' WHERE id >= 2");
+            holds_row_2.set_value();
+            Update(theirs, "UPDATE things SET name = '" + name + "' WHERE id = 1");
+            theirs.commit();
+            theirs.setAutoCommit(true);
+          });
+        } catch (const std::exception& error) {
+          ADD_FAILURE() << "the heavier transaction was rolled back: " << error.what();
+        }
+      });
+      holds_row_2.get_future().wait();
+      try {
+        Update(connection, "UPDATE things SET name = 'mine' WHERE id = 2");
+      } catch (...) {
+        other.join();
+        throw;
+      }
+      other.join();
+    });
+    FAIL() << "expected a conflict";
+  } catch (const DomainError& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kConflict) << error.what();
+    EXPECT_TRUE(IsOutage(error));
+  }
+  EXPECT_EQ(attempts, 3);
+  pool.WithConnection([](sql::Connection& connection) {
+    auto select = Prepare(connection, "SELECT name FROM things WHERE id = 1");
+    auto rows = Query(*select);
+    ASSERT_TRUE(rows->next());
+    EXPECT_EQ(rows->getString(1), "theirs-3");  // the winner committed; this one wrote nothing
+  });
 }
 
 TEST(MySqlPoolTest, AnUnreachableServerIsUnavailableNotAHang) {

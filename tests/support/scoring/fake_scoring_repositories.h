@@ -7,6 +7,7 @@
 // chunk writers invalidate from their own threads, also over the MySQL repositories.
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -704,10 +705,15 @@ class FakeDistributionRepository final : public DistributionRepository {
   const FakeScoreRepository& scores_;
 };
 
-// RescoreQueue in a set, as the table orders it (tenant, client). Single-threaded; Take holds
-// nothing (one consumer in unit tests).
+// RescoreQueue in a set, as the table orders it (tenant, client). Single-threaded, but Take
+// models FOR UPDATE SKIP LOCKED: the rows it returns are `held` until Remove takes them out (the
+// commit), and a later Take skips them. `while_taking`, when set, runs once inside the next Take
+// with that Take's rows held, e.g. to play a second consumer's turn at that moment; if it
+// throws, the rows are released as a rollback would and the exception goes on.
 class FakeRescoreQueue final : public RescoreQueue {
  public:
+  using Entry = std::pair<std::string, std::string>;  // (tenant, client)
+
   void Add(Transaction&, const std::string& tenant_id, const std::vector<std::string>& client_ids,
            UnixMicros) override {
     for (const std::string& client_id : client_ids) {
@@ -716,12 +722,30 @@ class FakeRescoreQueue final : public RescoreQueue {
   }
   std::vector<QueuedClients> Take(Transaction&, int limit) override {
     std::vector<QueuedClients> taken;
-    int count = 0;
-    for (auto it = queued.begin(); it != queued.end() && count < limit; ++it, ++count) {
+    std::vector<Entry> holding;
+    for (auto it = queued.begin(); it != queued.end() && static_cast<int>(holding.size()) < limit;
+         ++it) {
+      if (held.count(*it) != 0) {
+        continue;  // SKIP LOCKED
+      }
+      holding.push_back(*it);
       if (taken.empty() || taken.back().tenant_id != it->first) {
         taken.push_back(QueuedClients{it->first, {}});
       }
       taken.back().client_ids.push_back(it->second);
+    }
+    held.insert(holding.begin(), holding.end());
+    if (while_taking) {
+      const std::function<void()> hook = std::move(while_taking);
+      while_taking = nullptr;
+      try {
+        hook();
+      } catch (...) {
+        for (const Entry& entry : holding) {
+          held.erase(entry);
+        }
+        throw;
+      }
     }
     return taken;
   }
@@ -729,6 +753,7 @@ class FakeRescoreQueue final : public RescoreQueue {
               const std::vector<std::string>& client_ids) override {
     for (const std::string& client_id : client_ids) {
       queued.erase({tenant_id, client_id});
+      held.erase({tenant_id, client_id});
     }
   }
 
@@ -736,7 +761,9 @@ class FakeRescoreQueue final : public RescoreQueue {
     return std::min(cap, static_cast<int64_t>(queued.size()));
   }
 
-  std::set<std::pair<std::string, std::string>> queued;  // (tenant, client)
+  std::set<Entry> queued;
+  std::set<Entry> held;  // taken by a transaction that has not removed them yet
+  std::function<void()> while_taking;
 };
 
 // The score cache: `local` is the in-process copy, `shared` the Redis one. Its methods take a

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/errors/domain_error.h"
 #include "tests/support/scoring/fake_scoring_world.h"
 
 namespace clienttier::scoring {
@@ -338,6 +339,34 @@ TEST_F(DeferredRescoreTest, AStreamThatWentQuietAfterABacklogReadCountsAsCaughtU
             3);
   EXPECT_EQ(applier.RescoreQueued(10), 3);
   EXPECT_TRUE(Queued().empty());
+}
+
+// Two consumers share the applier. One takes c1 and c2 and its transaction then fails (a
+// deadlock past its retries); meanwhile the other found only c3 unlocked, took it and, with
+// fewer than a transaction's worth, recorded the queue as empty. The failed turn must leave the
+// next turn looking again: nothing else would queue c1 and c2 once the stream went quiet, and
+// their scores would stay behind their events for good (a 20,000-client demo waited 300 s for 4
+// of 50 clients).
+TEST_F(DeferredRescoreTest, ATurnThatFailsLeavesItsClientsForTheNextThoughAnotherFoundNone) {
+  ProfileEventApplier applier = Applier(std::chrono::hours(1), std::chrono::milliseconds(0));
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  int other_rescored = -1;
+  world_.rescore_queue.while_taking = [&] {
+    other_rescored = applier.RescoreQueued(10);
+    throw DomainError(ErrorKind::kConflict, "Deadlock found when trying to get lock");
+  };
+  EXPECT_THROW(applier.RescoreQueued(10), DomainError);
+  EXPECT_EQ(other_rescored, 1);
+  EXPECT_EQ(StoredScore("c3")->lifetime_purchases(), 1);
+  using Entry = std::pair<std::string, std::string>;
+  ASSERT_EQ(Queued(), (std::vector<Entry>{{kTenant, "c1"}, {kTenant, "c2"}}));
+
+  EXPECT_EQ(applier.RescoreQueued(10), 2);
+  EXPECT_TRUE(Queued().empty());
+  EXPECT_EQ(StoredScore("c1")->lifetime_purchases(), 1);
+  EXPECT_EQ(StoredScore("c2")->lifetime_purchases(), 1);
 }
 
 TEST_F(DeferredRescoreTest, AnErasedClientLosesItsScoreAtOnceAndLeavesTheQueue) {
