@@ -15,7 +15,7 @@ struct OutboxEvent {
   std::string type;      // "transaction_recorded"
   std::string tenant_id;
   std::string payload;         // serialized event proto
-  std::string invalidate_key;  // optional cache key to delete on publication
+  std::string invalidate_key;  // optional cache key to invalidate on publication
 };
 
 // A time-ordered (version 7) UUID: ids made close in time sort close together, so the

@@ -9,6 +9,7 @@
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
 #include "common/outbox/stream_positions.h"
+#include "common/redis/redis_cache.h"
 #include "common/redis/stream_consumer.h"
 #include "common/redis/stream_trim.h"
 
@@ -443,7 +444,7 @@ int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
                           entry.type(), "tenant", entry.tenant_id(), "payload", entry.payload()});
       added_to.push_back(&row.stream);
       if (!entry.invalidate_key().empty()) {
-        commands.push_back({"DEL", entry.invalidate_key()});
+        commands.push_back(RedisCache::InvalidateCommand(entry.invalidate_key()));
         added_to.push_back(nullptr);
       }
     }

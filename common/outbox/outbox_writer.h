@@ -29,7 +29,8 @@ class MySqlOutboxWriter final : public OutboxWriter {
 
 // An outbox row for `event` (a service's event proto, which has event_id, tenant_id and
 // occurred_at): a new time-ordered id, the tenant and the time set on the proto and the row
-// alike. `invalidate_key`, if any, is a cache key the relay deletes when it publishes.
+// alike. `invalidate_key`, if any, is a cache key the relay invalidates when it publishes
+// (RedisCache::InvalidateCommand).
 template <typename EventProto>
 OutboxEvent MakeOutboxEvent(const char* stream, const char* type, const std::string& tenant_id,
                             UnixMicros now, EventProto event, std::string invalidate_key = {}) {

@@ -1,5 +1,9 @@
 #include "common/redis/redis_cache.h"
 
+#include <atomic>
+#include <cstdint>
+#include <random>
+
 #include "common/errors/domain_error.h"
 
 namespace clienttier {
@@ -32,7 +36,34 @@ std::optional<std::string> RedisCache::GetLocal(const std::string& key) {
   return local;
 }
 
-std::optional<std::string> RedisCache::Get(const std::string& key) {
+namespace {
+
+// A marker: a NUL byte (no serialized proto starts with one: field number 0 does not exist),
+// then a token unique to this invalidation across processes and restarts.
+std::string NewMarker() {
+  static const uint64_t process_token =
+      std::random_device{}() ^ (uint64_t{std::random_device{}()} << 32);
+  static std::atomic<uint64_t> counter{0};
+  return std::string(1, '\0') + std::to_string(process_token) + ":" +
+         std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+}
+
+bool IsMarker(const std::string& value) { return value.empty() || value[0] == '\0'; }
+
+// Sets KEYS[1] to ARGV[2] for ARGV[3] seconds if it holds ARGV[1] ("" : nothing).
+constexpr char kFillScript[] =
+    "local current = redis.call('GET', KEYS[1]) or ''\n"
+    "if current == ARGV[1] then\n"
+    "  return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])\n"
+    "end\n"
+    "return 0\n";
+
+}  // namespace
+
+std::optional<std::string> RedisCache::Get(const std::string& key, CacheMiss* miss) {
+  if (miss != nullptr) {
+    *miss = CacheMiss{};
+  }
   uint64_t epoch = 0;
   if (near_ != nullptr) {
     if (auto local = near_->Get(key)) {
@@ -44,15 +75,20 @@ std::optional<std::string> RedisCache::Get(const std::string& key) {
   }
   try {
     RedisReply reply = redis_.Command({"GET", key});
-    if (reply->type == REDIS_REPLY_STRING) {
+    std::string value =
+        reply->type == REDIS_REPLY_STRING ? ReplyString(reply.get()) : std::string();
+    if (!IsMarker(value)) {
       hits_.Increment();
-      std::string value = ReplyString(reply.get());
       if (near_ != nullptr) {
         near_->Put(key, value, epoch);
       }
       return value;
     }
     misses_.Increment();
+    if (miss != nullptr) {
+      miss->seen = true;
+      miss->marker = std::move(value);
+    }
     return std::nullopt;
   } catch (const DomainError&) {
     fallbacks_.Increment();
@@ -60,9 +96,18 @@ std::optional<std::string> RedisCache::Get(const std::string& key) {
   }
 }
 
-void RedisCache::Put(const std::string& key, const std::string& value, int ttl_seconds) {
+std::vector<std::string> RedisCache::InvalidateCommand(const std::string& key) {
+  return {"SET", key, NewMarker(), "PX", std::to_string(kInvalidatedForMs)};
+}
+
+void RedisCache::Put(const std::string& key, const std::string& value, int ttl_seconds,
+                     const CacheMiss& miss) {
+  if (!miss.seen || IsMarker(value)) {
+    return;  // Redis did not answer the read, or the value would read as a marker
+  }
   try {
-    redis_.Command({"SET", key, value, "EX", std::to_string(ttl_seconds)});
+    redis_.Command(
+        {"EVAL", kFillScript, "1", key, miss.marker, value, std::to_string(ttl_seconds)});
   } catch (const DomainError&) {
     fallbacks_.Increment();
   }
@@ -72,10 +117,13 @@ void RedisCache::Invalidate(const std::vector<std::string>& keys) {
   if (keys.empty()) {
     return;
   }
-  std::vector<std::string> command{"DEL"};
-  command.insert(command.end(), keys.begin(), keys.end());
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(keys.size());
+  for (const std::string& key : keys) {
+    commands.push_back(InvalidateCommand(key));
+  }
   try {
-    redis_.Command(command);
+    redis_.Pipeline(commands);
   } catch (const DomainError&) {
     fallbacks_.Increment();
   }

@@ -23,7 +23,8 @@ bool ScoreReads::GetScoreWithoutIo(const std::string& tenant_id, const std::stri
 }
 
 v1::Score ScoreReads::GetScore(const std::string& tenant_id, const std::string& client_id) {
-  if (auto cached = cache_.Get(tenant_id, client_id)) {
+  CacheMiss miss;
+  if (auto cached = cache_.Get(tenant_id, client_id, &miss)) {
     return std::move(*cached);
   }
   std::optional<StoredScore> stored;
@@ -32,7 +33,7 @@ v1::Score ScoreReads::GetScore(const std::string& tenant_id, const std::string& 
   if (!stored) {
     throw NotFound("client '" + client_id + "' has no score");
   }
-  cache_.Put(tenant_id, client_id, stored->score);
+  cache_.Put(tenant_id, client_id, stored->score, miss);
   return stored->score;
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "clienttier/scoring/v1/scoring_service.pb.h"
+#include "common/redis/cache_miss.h"
 
 namespace clienttier::scoring {
 
@@ -21,10 +22,13 @@ class ScoreCache {
   // The in-process copy only, without I/O; false on a miss.
   virtual bool GetLocal(const std::string& tenant_id, const std::string& client_id,
                         ::clienttier::scoring::v1::Score* score) = 0;
+  // nullopt on a miss, which `miss` records for the Put that fills it.
   virtual std::optional<::clienttier::scoring::v1::Score> Get(const std::string& tenant_id,
-                                                              const std::string& client_id) = 0;
+                                                              const std::string& client_id,
+                                                              CacheMiss* miss) = 0;
+  // Fills the cache after `miss`, unless the score was invalidated since (RedisCache).
   virtual void Put(const std::string& tenant_id, const std::string& client_id,
-                   const ::clienttier::scoring::v1::Score& score) = 0;
+                   const ::clienttier::scoring::v1::Score& score, const CacheMiss& miss) = 0;
   virtual void Invalidate(const std::string& tenant_id,
                           const std::vector<std::string>& client_ids) = 0;
 };

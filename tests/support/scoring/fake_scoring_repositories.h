@@ -783,8 +783,9 @@ class FakeScoreCache final : public ScoreCache {
     return true;
   }
 
-  std::optional<v1::Score> Get(const std::string& tenant_id,
-                               const std::string& client_id) override {
+  // Without markers: a test that wants a stale entry puts it in `shared` itself.
+  std::optional<v1::Score> Get(const std::string& tenant_id, const std::string& client_id,
+                               CacheMiss* /*miss*/) override {
     std::lock_guard<std::mutex> lock(mutex_);
     ++gets;
     const auto found = shared.find(ScoreCacheKey(tenant_id, client_id));
@@ -794,8 +795,8 @@ class FakeScoreCache final : public ScoreCache {
     return found->second;
   }
 
-  void Put(const std::string& tenant_id, const std::string& client_id,
-           const v1::Score& score) override {
+  void Put(const std::string& tenant_id, const std::string& client_id, const v1::Score& score,
+           const CacheMiss& /*miss*/) override {
     std::lock_guard<std::mutex> lock(mutex_);
     shared[ScoreCacheKey(tenant_id, client_id)] = score;
   }

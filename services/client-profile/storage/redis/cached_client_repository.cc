@@ -26,7 +26,8 @@ std::optional<v1::Client> CachedClientRepository::GetWithoutIo(const std::string
 std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_id,
                                                       const std::string& client_id) {
   const std::string key = ClientCacheKey(tenant_id, client_id);
-  if (auto cached = cache_.Get(key)) {
+  CacheMiss miss;
+  if (auto cached = cache_.Get(key, &miss)) {
     v1::Client client;
     if (client.ParseFromString(*cached)) {
       return client;
@@ -34,7 +35,7 @@ std::optional<v1::Client> CachedClientRepository::Get(const std::string& tenant_
   }
   auto client = inner_.Get(tenant_id, client_id);
   if (client) {
-    cache_.Put(key, client->SerializeAsString(), ttl_seconds_);
+    cache_.Put(key, client->SerializeAsString(), ttl_seconds_, miss);
   }
   return client;
 }

@@ -6,8 +6,9 @@
 namespace clienttier::profile {
 
 // Cache-aside decorator: Get reads Redis first and fills it on a miss; every write goes to the
-// inner repository and then deletes the key (the outbox relay deletes it once more when the
-// change's event is published, covering a delete lost while Redis was down).
+// inner repository and then invalidates the key (the outbox relay invalidates it once more when
+// the change's event is published, covering one lost while Redis was down). RedisCache keeps a
+// fill that raced the write from sticking.
 class CachedClientRepository final : public ClientRepository {
  public:
   CachedClientRepository(ClientRepository& inner, RedisCache& cache, int ttl_seconds)

@@ -11,8 +11,8 @@ bool RedisScoreCache::GetLocal(const std::string& tenant_id, const std::string& 
 }
 
 std::optional<v1::Score> RedisScoreCache::Get(const std::string& tenant_id,
-                                              const std::string& client_id) {
-  if (auto cached = cache_.Get(ScoreCacheKey(tenant_id, client_id))) {
+                                              const std::string& client_id, CacheMiss* miss) {
+  if (auto cached = cache_.Get(ScoreCacheKey(tenant_id, client_id), miss)) {
     v1::Score score;
     if (score.ParseFromString(*cached)) {
       return score;
@@ -22,8 +22,8 @@ std::optional<v1::Score> RedisScoreCache::Get(const std::string& tenant_id,
 }
 
 void RedisScoreCache::Put(const std::string& tenant_id, const std::string& client_id,
-                          const v1::Score& score) {
-  cache_.Put(ScoreCacheKey(tenant_id, client_id), score.SerializeAsString(), ttl_seconds_);
+                          const v1::Score& score, const CacheMiss& miss) {
+  cache_.Put(ScoreCacheKey(tenant_id, client_id), score.SerializeAsString(), ttl_seconds_, miss);
 }
 
 void RedisScoreCache::Invalidate(const std::string& tenant_id,

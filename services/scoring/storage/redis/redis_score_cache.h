@@ -14,9 +14,10 @@ class RedisScoreCache final : public ScoreCache {
   bool GetLocal(const std::string& tenant_id, const std::string& client_id,
                 ::clienttier::scoring::v1::Score* score) override;
   std::optional<::clienttier::scoring::v1::Score> Get(const std::string& tenant_id,
-                                                      const std::string& client_id) override;
+                                                      const std::string& client_id,
+                                                      CacheMiss* miss) override;
   void Put(const std::string& tenant_id, const std::string& client_id,
-           const ::clienttier::scoring::v1::Score& score) override;
+           const ::clienttier::scoring::v1::Score& score, const CacheMiss& miss) override;
   void Invalidate(const std::string& tenant_id,
                   const std::vector<std::string>& client_ids) override;
 
