@@ -48,6 +48,10 @@ std::string NewMarker() {
          std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
 }
 
+std::vector<std::string> MarkKey(const std::string& key, const std::string& marker) {
+  return {"SET", key, marker, "PX", std::to_string(RedisCache::kInvalidatedForMs)};
+}
+
 bool IsMarker(const std::string& value) { return value.empty() || value[0] == '\0'; }
 
 // Sets KEYS[1] to ARGV[2] for ARGV[3] seconds if it holds ARGV[1] ("" : nothing).
@@ -97,7 +101,7 @@ std::optional<std::string> RedisCache::Get(const std::string& key, CacheMiss* mi
 }
 
 std::vector<std::string> RedisCache::InvalidateCommand(const std::string& key) {
-  return {"SET", key, NewMarker(), "PX", std::to_string(kInvalidatedForMs)};
+  return MarkKey(key, NewMarker());
 }
 
 void RedisCache::Put(const std::string& key, const std::string& value, int ttl_seconds,
@@ -119,8 +123,9 @@ void RedisCache::Invalidate(const std::vector<std::string>& keys) {
   }
   std::vector<std::vector<std::string>> commands;
   commands.reserve(keys.size());
+  const std::string marker = NewMarker();  // one per change: what a racing fill compares
   for (const std::string& key : keys) {
-    commands.push_back(InvalidateCommand(key));
+    commands.push_back(MarkKey(key, marker));
   }
   try {
     redis_.Pipeline(commands);
