@@ -33,10 +33,10 @@ struct EventStreamOptions {
 
 // A failure that says nothing about the event: a dependency is down or timed out (MySQL,
 // Redis, a peer), a version moved on or the transaction lost a deadlock past its retries
-// (kConflict), or this service's own credentials are refused. Every
-// event would fail the same way, so none of them is dead-lettered for it; the consumer retries
-// until the dependency is back. Every other failure (bad data, a broken rule, a bug, a row that
-// does not fit) is the event's own and repeats on every delivery.
+// (kConflict), or this service's own credentials are refused. Every event would fail the same
+// way, so none of them is dead-lettered for it; the consumer retries until the dependency is
+// back. Every other failure (bad data, a broken rule, a bug, a row that does not fit) is the
+// event's own and repeats on every delivery.
 inline bool IsOutage(const std::exception& error) {
   const auto* domain = dynamic_cast<const DomainError*>(&error);
   if (domain == nullptr) {
@@ -56,8 +56,9 @@ inline bool IsOutage(const std::exception& error) {
 // Consumes one stream in a consumer group on its own thread and hands each read to the service:
 // the whole read through `apply_batch` (one transaction, the usual case), and after a batch that
 // failed for a reason of its own (not IsOutage) one event at a time through `apply_one`,
-// stopping at the first failure so a client's events stay in order. An entry is acknowledged only after it was applied, so a crash at any
-// point redelivers it; the service's event-id dedupe makes the redelivery a no-op.
+// stopping at the first failure so a client's events stay in order. An entry is acknowledged
+// only after it was applied, so a crash at any point redelivers it; the service's event-id
+// dedupe makes the redelivery a no-op.
 //
 // Poison events: an entry without a parseable event goes to the group's dead-letter stream at
 // once (a parse never heals). An event whose apply fails for a reason of its own (not IsOutage)
