@@ -112,6 +112,10 @@ class AggregateRepository {
   virtual void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                                    const std::vector<ClientFacts>& clients) = 0;
 
+  // Locks these clients' aggregate rows, in client order, until the transaction ends.
+  virtual void LockClients(Transaction& transaction, const std::string& tenant_id,
+                           const std::vector<std::string>& client_ids) = 0;
+
   // Every known, not erased client of the tenant, ordered by client id (read page by page).
   std::vector<ClientFacts> LoadAllFacts(Transaction& transaction, const std::string& tenant_id,
                                         const SpendConversion& conversion, Day as_of) {

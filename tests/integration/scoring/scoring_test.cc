@@ -33,17 +33,20 @@ TEST_F(ScoringTest, TransactionsReachScoringThroughTheStreamAndAreScored) {
   // No model fitted yet: the CLV says it is the heuristic.
   EXPECT_TRUE(score.clv().heuristic());
 
-  // A second read is a cache hit.
-  const uint64_t hits =
-      scoring_->metrics().GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}}).value();
+  // Reads are then served from the cache. Not necessarily the next one: the outbox relay
+  // invalidates the key once more when it publishes the score's events, and a fill that raced
+  // that invalidation is refused (RedisCache), so the read after it fills again.
+  auto& hits = scoring_->metrics().GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}});
+  const uint64_t hits_before = hits.value();
   v1::GetScoreRequest request;
   request.set_client_id("c1");
-  v1::Score again;
-  ASSERT_TRUE(stub_->GetScore(Context(reader_a_).get(), request, &again).ok());
-  EXPECT_EQ(again.lifetime_purchases(), 3);
-  EXPECT_GT(
-      scoring_->metrics().GetCounter("ct_cache_hits_total", "", {{"service", "scoring"}}).value(),
-      hits);
+  for (int i = 0; i < 50 && hits.value() == hits_before; ++i) {
+    v1::Score again;
+    ASSERT_TRUE(stub_->GetScore(Context(reader_a_).get(), request, &again).ok());
+    EXPECT_EQ(again.lifetime_purchases(), 3);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(hits.value(), hits_before);
 }
 
 // A read carrying several clients' events rescores them together: each score holds only its

@@ -306,6 +306,14 @@ class FakeAggregateRepository final : public AggregateRepository {
     }
   }
 
+  // Single-threaded: nothing to wait for; notes the lock in `lock_order`.
+  void LockClients(Transaction& /*transaction*/, const std::string& /*tenant_id*/,
+                   const std::vector<std::string>& /*client_ids*/) override {
+    if (lock_order != nullptr) {
+      lock_order->push_back("aggregates");
+    }
+  }
+
   void StoreReferralCounts(Transaction& /*transaction*/, const std::string& tenant_id,
                            const std::vector<ClientFacts>& changed) override {
     for (const ClientFacts& facts : changed) {
@@ -349,6 +357,7 @@ class FakeAggregateRepository final : public AggregateRepository {
   int64_t facts_listed = 0;  // clients LoadFactsPage and LoadFactsRange returned, over all calls
   int load_range_calls = 0;
   int referral_rows_stored = 0;
+  std::vector<std::string>* lock_order = nullptr;  // LockClients appends "aggregates"
 
  private:
   void DropReferralsOf(const std::string& tenant_id, const std::string& client_id) {
@@ -481,6 +490,9 @@ class FakeScoreRepository final : public ScoreRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override {
     ++get_for_update_calls;
+    if (lock_order != nullptr) {
+      lock_order->push_back("scores");
+    }
     return PreviousFor(transaction, tenant_id, client_ids);
   }
 
@@ -614,6 +626,7 @@ class FakeScoreRepository final : public ScoreRepository {
   std::map<Key, int> upserts_by_client;  // how often each client's score was written
   std::vector<Key> deleted;
   int get_for_update_calls = 0;
+  std::vector<std::string>* lock_order = nullptr;  // PreviousForUpdate appends "scores"
   int64_t next_change_id = 1;
 };
 

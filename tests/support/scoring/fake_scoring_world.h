@@ -26,7 +26,16 @@ struct FakeScoringWorld {
       static_cast<UnixMicros>(20'000) * kMicrosPerDay + 12 * 3600 * kMicrosPerSecond;
   static constexpr Day kToday = 20'000;
 
-  FakeScoringWorld() = default;
+  // Both fakes note their row locks in `lock_order` ("aggregates", "scores"), for the tests of
+  // the order in which a transaction takes them.
+  FakeScoringWorld() {
+    aggregates.lock_order = &lock_order;
+    scores.lock_order = &lock_order;
+  }
+  FakeScoringWorld(const FakeScoringWorld&) = delete;
+  FakeScoringWorld& operator=(const FakeScoringWorld&) = delete;
+
+  std::vector<std::string> lock_order;
 
   ::clienttier::testing::FakeTransactionRunner transactions;
   ::clienttier::testing::FakeProcessedEventLog processed;

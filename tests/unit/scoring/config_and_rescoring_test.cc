@@ -43,6 +43,22 @@ TEST_F(ConfigAndRescoringTest, ScoreClientStoresTheScoreWithFreshReferralCounts)
   EXPECT_EQ(world_.cache.shared.count(ScoreCacheKey(kTenant, "c1")), 0u);
 }
 
+// Storing referral counts writes the aggregate rows, so they are locked before the score rows:
+// the profile consumers write aggregates, then lock scores, and the opposite order deadlocked
+// them against the referral consumer in every 20,000-client demo run. Without counts to store,
+// only the scores are locked.
+TEST_F(ConfigAndRescoringTest, StoringReferralCountsLocksTheAggregatesBeforeTheScores) {
+  world_.aggregates.AddBuyer(kTenant, "c1", 2, 5000, FakeScoringWorld::kToday - 10);
+  world_.propagation.counts["c1"] = ReferralCounts{3, 3};
+  world_.rescoring.ScoreClient(kTenant, "c1");
+  EXPECT_EQ(world_.lock_order, (std::vector<std::string>{"aggregates", "scores"}));
+
+  world_.lock_order.clear();
+  world_.propagation.down = true;
+  world_.rescoring.ScoreClient(kTenant, "c1");
+  EXPECT_EQ(world_.lock_order, (std::vector<std::string>{"scores"}));
+}
+
 TEST_F(ConfigAndRescoringTest, ScoreClientKeepsTheStoredCountsWhenReferralIsDown) {
   world_.aggregates.AddBuyer(kTenant, "c1", 2, 5000, FakeScoringWorld::kToday - 10);
   world_.aggregates.clients.at({kTenant, "c1"}).counters.referrals_converted = 1;

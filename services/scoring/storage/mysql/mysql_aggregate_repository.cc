@@ -612,6 +612,21 @@ void MySqlAggregateRepository::RecordReferrals(Transaction& transaction,
   }
 }
 
+void MySqlAggregateRepository::LockClients(Transaction& transaction, const std::string& tenant_id,
+                                           const std::vector<std::string>& client_ids) {
+  if (client_ids.empty()) {
+    return;
+  }
+  SqlText select(ConnectionOf(transaction));
+  select.Sql("SELECT client_id FROM client_aggregates WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id IN (")
+      .StrList(client_ids)
+      .Sql(") ORDER BY client_id FOR UPDATE");
+  for (auto rows = select.Query(); rows->next();) {
+  }
+}
+
 void MySqlAggregateRepository::StoreReferralCounts(Transaction& transaction,
                                                    const std::string& tenant_id,
                                                    const std::vector<ClientFacts>& clients) {

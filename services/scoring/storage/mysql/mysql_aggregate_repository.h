@@ -39,6 +39,8 @@ class MySqlAggregateRepository final : public AggregateRepository {
                                   Day as_of) override;
   void RecordReferrals(Transaction& transaction, const std::string& tenant_id,
                        const std::vector<DatedReferral>& referrals) override;
+  void LockClients(Transaction& transaction, const std::string& tenant_id,
+                   const std::vector<std::string>& client_ids) override;
   void StoreReferralCounts(Transaction& transaction, const std::string& tenant_id,
                            const std::vector<ClientFacts>& clients) override;
 };
