@@ -1,10 +1,13 @@
 #include "common/redis/redis_cache.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <random>
+#include <utility>
 
 #include "common/errors/domain_error.h"
+#include "common/observability/logger.h"
 
 namespace clienttier {
 
@@ -22,10 +25,21 @@ RedisCache::RedisCache(RedisClient& redis, MetricsRegistry& metrics, std::string
                                  {{"service", service}})),
       fallbacks_(metrics.GetCounter("ct_cache_fallbacks_total",
                                     "Cache operations skipped because Redis was unavailable",
-                                    {{"service", service}})) {}
+                                    {{"service", service}})),
+      retried_(metrics.GetCounter("ct_cache_invalidations_retried_total",
+                                  "Invalidations Redis did not confirm, sent again until it did",
+                                  {{"service", service}})),
+      dropped_(metrics.GetCounter(
+          "ct_cache_invalidations_dropped_total",
+          "Failed invalidations past the in-process limit, left to the TTL (see RedisCache)",
+          {{"service", service}})) {
+  metrics.AddGauge("ct_cache_owed_invalidations",
+                   "Invalidations Redis has not confirmed yet; this process skips those keys",
+                   {{"service", service}}, [this] { return static_cast<double>(owed()); });
+}
 
 std::optional<std::string> RedisCache::GetLocal(const std::string& key) {
-  if (near_ == nullptr) {
+  if (near_ == nullptr || IsOwed(key)) {
     return std::nullopt;
   }
   auto local = near_->Get(key);
@@ -68,6 +82,10 @@ std::optional<std::string> RedisCache::Get(const std::string& key, CacheMiss* mi
   if (miss != nullptr) {
     *miss = CacheMiss{};
   }
+  if (IsOwed(key)) {
+    fallbacks_.Increment();
+    return std::nullopt;  // Redis may still hold the old value; no fill either
+  }
   uint64_t epoch = 0;
   if (near_ != nullptr) {
     if (auto local = near_->Get(key)) {
@@ -106,8 +124,9 @@ std::vector<std::string> RedisCache::InvalidateCommand(const std::string& key) {
 
 void RedisCache::Put(const std::string& key, const std::string& value, int ttl_seconds,
                      const CacheMiss& miss) {
-  if (!miss.seen || IsMarker(value)) {
-    return;  // Redis did not answer the read, or the value would read as a marker
+  if (!miss.seen || IsMarker(value) || IsOwed(key)) {
+    return;  // Redis did not answer the read, the value would read as a marker, or the key
+             // changed and Redis has not confirmed it
   }
   try {
     redis_.Command(
@@ -128,15 +147,90 @@ void RedisCache::Invalidate(const std::vector<std::string>& keys) {
     commands.push_back(MarkKey(key, marker));
   }
   try {
-    redis_.Pipeline(commands);
+    for (const RedisReply& reply : redis_.Pipeline(commands)) {
+      if (IsError(reply.get())) {
+        throw Unavailable("cache invalidation refused: " + ReplyString(reply.get()));
+      }
+    }
   } catch (const DomainError&) {
     fallbacks_.Increment();
+    Owe(keys);
   }
   if (near_ != nullptr) {
     for (const auto& key : keys) {
       near_->Erase(key);
     }
   }
+}
+
+bool RedisCache::IsOwed(const std::string& key) {
+  if (owed_count_.load(std::memory_order_acquire) == 0) {
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(owed_mutex_);
+  return owed_.count(key) > 0;
+}
+
+void RedisCache::Owe(const std::vector<std::string>& keys) {
+  size_t dropped = 0;
+  size_t owed = 0;
+  {
+    std::lock_guard<std::mutex> lock(owed_mutex_);
+    for (const std::string& key : keys) {
+      if (owed_.size() >= kMaxOwed && owed_.count(key) == 0) {
+        ++dropped;
+        continue;
+      }
+      owed_[key] = ++owe_sequence_;
+    }
+    owed = owed_.size();
+    owed_count_.store(owed, std::memory_order_release);
+  }
+  dropped_.Increment(dropped);
+  Logger::LogRateLimited(
+      "cache-invalidation-owed", std::chrono::seconds(10), Severity::kWarning,
+      "cache invalidation not confirmed by Redis; retrying",
+      {{"owed", static_cast<int64_t>(owed)}, {"dropped", static_cast<int64_t>(dropped)}});
+}
+
+size_t RedisCache::RetryOwed() {
+  constexpr size_t kPerPipeline = 10000;
+  if (owed() == 0) {
+    return 0;
+  }
+  std::vector<std::pair<std::string, uint64_t>> batch;
+  {
+    std::lock_guard<std::mutex> lock(owed_mutex_);
+    batch.reserve(std::min(owed_.size(), kPerPipeline));
+    for (const auto& [key, sequence] : owed_) {
+      batch.emplace_back(key, sequence);
+      if (batch.size() == kPerPipeline) {
+        break;
+      }
+    }
+  }
+  const std::string marker = NewMarker();
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(batch.size());
+  for (const auto& owed_key : batch) {
+    commands.push_back(MarkKey(owed_key.first, marker));
+  }
+  std::vector<RedisReply> replies;
+  try {
+    replies = redis_.Pipeline(commands);
+  } catch (const DomainError&) {
+    return owed();  // still down: the next round
+  }
+  std::lock_guard<std::mutex> lock(owed_mutex_);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto found = owed_.find(batch[i].first);
+    if (!IsError(replies[i].get()) && found != owed_.end() && found->second == batch[i].second) {
+      owed_.erase(found);
+    }
+  }
+  retried_.Increment(batch.size());
+  owed_count_.store(owed_.size(), std::memory_order_release);
+  return owed_.size();
 }
 
 }  // namespace clienttier

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/observability/metrics.h"
@@ -12,9 +15,14 @@
 namespace clienttier {
 
 // Cache-aside over Redis. Never throws for Redis trouble: a failed read is a miss that the
-// caller serves from MySQL (counted as a fallback), a failed write or invalidation is counted.
-// Stale entries after a failed invalidation are bounded by the TTL and cleared again by the
-// outbox relay, which invalidates the key when it publishes the change's event.
+// caller serves from MySQL (counted as a fallback), a failed fill is counted.
+//
+// A failed invalidation is owed, not forgotten. Redis may never have seen it (after a timeout
+// the client fails fast for a second without sending anything), and the old value would then
+// be served until its TTL. So the keys are kept in process and sent again (RetryOwed, which
+// ServiceApp runs every kRetryOwedEveryMs) until Redis confirms; meanwhile this process neither
+// reads nor fills them. Other replicas may read the old value until the retry lands, a window
+// of about a Redis outage. Past kMaxOwed keys further ones are counted and left to the TTL.
 //
 // An invalidated key is not deleted: it holds a marker, a value of its own (a NUL byte and a
 // token; a serialized proto never starts with NUL) for kInvalidatedForMs. A fill (Put) goes in
@@ -46,13 +54,31 @@ class RedisCache {
            const CacheMiss& miss);
   void Invalidate(const std::vector<std::string>& keys);
 
+  static constexpr int kRetryOwedEveryMs = 100;
+  static constexpr size_t kMaxOwed = 1'000'000;
+  // Sends the owed invalidations again (see above); returns how many are still owed.
+  size_t RetryOwed();
+  size_t owed() const { return owed_count_.load(std::memory_order_acquire); }
+
  private:
+  bool IsOwed(const std::string& key);
+  void Owe(const std::vector<std::string>& keys);
+
   RedisClient& redis_;
   NearCache* near_;
   Counter& hits_;
   Counter& near_hits_;
   Counter& misses_;
   Counter& fallbacks_;
+  Counter& retried_;
+  Counter& dropped_;
+
+  mutable std::mutex owed_mutex_;
+  // Key -> the number of the last failed invalidation of it, so a retry that raced a newer
+  // failure does not settle it.
+  std::unordered_map<std::string, uint64_t> owed_;
+  uint64_t owe_sequence_ = 0;
+  std::atomic<size_t> owed_count_{0};  // owed_.size(), read without the lock on every Get
 };
 
 }  // namespace clienttier

@@ -2,6 +2,10 @@
 
 #include <sys/time.h>
 
+#include <cerrno>
+#include <cstring>
+#include <string>
+
 #include "common/errors/domain_error.h"
 #include "common/observability/logger.h"
 
@@ -144,10 +148,30 @@ void RedisClient::Give(Context context) {
   }
 }
 
+namespace {
+
+// The server had closed the connection before the command: a Redis restart ends every idle
+// connection this way. Not a timeout: after one, the command may still run (a frozen or slow
+// Redis reads it later), so sending it again would run it twice.
+bool ClosedByTheServer(const redisContext& context) {
+  if (context.err == REDIS_ERR_EOF) {
+    return true;
+  }
+  if (context.err != REDIS_ERR_IO) {
+    return false;
+  }
+  const std::string error = context.errstr;
+  return error == std::strerror(ECONNRESET) || error == std::strerror(EPIPE);
+}
+
+}  // namespace
+
 RedisReply RedisClient::Command(const std::vector<std::string>& args) {
   ArgvBuffers argv(args);
-  // An idle connection may have died with a Redis restart: retry once on a fresh one before
-  // declaring Redis down.
+  // An idle connection may have died with a Redis restart: then the command is sent once more
+  // on a fresh one before Redis is declared down. Only then: an XREADGROUP sent again after a
+  // timeout had its first delivery go to a reply nobody read, and those entries waited for a
+  // claim (30 s) while the retry succeeded silently.
   for (int attempt = 0;; ++attempt) {
     const bool reused = attempt == 0 && HasIdle();
     Context context = Take(attempt == 0);
@@ -157,7 +181,7 @@ RedisReply RedisClient::Command(const std::vector<std::string>& args) {
       Give(std::move(context));
       return reply;
     }
-    if (!reused) {
+    if (!reused || !ClosedByTheServer(*context)) {
       Fail(context->errstr);  // the context is dropped: its stream state is unknown
     }
   }

@@ -1,5 +1,7 @@
 #include "common/server/service_app.h"
 
+#include <chrono>
+
 #include "common/errors/domain_error.h"
 #include "common/observability/build_info.h"
 #include "common/outbox/outbox.h"
@@ -35,6 +37,9 @@ ServiceApp::ServiceApp(const ServerConfig& server, const MySqlConfig& mysql,
       near_cache_ = std::make_unique<NearCache>(redis, metrics_, spec_.name, near);
     }
     cache_ = std::make_unique<RedisCache>(*redis_, metrics_, spec_.name, near_cache_.get());
+    owed_invalidations_ = std::make_unique<PeriodicPoller>(
+        "cache-invalidation-retry", std::chrono::milliseconds(RedisCache::kRetryOwedEveryMs),
+        [this] { cache_->RetryOwed(); });
   }
   keys_ = std::make_unique<ApiKeyStore>(server.api_keys_file);
   if (spec_.outbox) {
@@ -62,6 +67,9 @@ ServiceApp::ServiceApp(const ServerConfig& server, const MySqlConfig& mysql,
     }
     if (relay_) {
       relay_->Stop();
+    }
+    if (owed_invalidations_) {
+      owed_invalidations_->Stop();  // after everything that invalidates
     }
     if (near_cache_) {
       near_cache_->Stop();
@@ -100,6 +108,9 @@ int ServiceApp::Start(bool run_background, bool run_relay) {
   const int port = host_->Start();
   if (near_cache_) {
     near_cache_->Start();
+  }
+  if (owed_invalidations_) {
+    owed_invalidations_->Start();  // RPCs invalidate too, not only the background work
   }
   if (run_background) {
     for (const Background& part : background_) {

@@ -10,6 +10,7 @@
 #include "common/db/mysql_pool.h"
 #include "common/db/transaction.h"
 #include "common/observability/metrics.h"
+#include "common/observability/periodic_poller.h"
 #include "common/outbox/outbox_backlog_monitor.h"
 #include "common/outbox/outbox_relay.h"
 #include "common/redis/near_cache.h"
@@ -104,6 +105,8 @@ class ServiceApp {
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<NearCache> near_cache_;
   std::unique_ptr<RedisCache> cache_;
+  // Sends the cache's invalidations again that Redis did not confirm (RedisCache::RetryOwed).
+  std::unique_ptr<PeriodicPoller> owed_invalidations_;
   std::unique_ptr<ApiKeyStore> keys_;
   std::unique_ptr<OutboxRelay> relay_;
   std::unique_ptr<OutboxBacklogMonitor> backlog_monitor_;  // with the relay

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+#include <thread>
+
 #include "tests/support/test_env.h"
 
 namespace clienttier {
@@ -75,6 +79,60 @@ TEST_F(RedisCacheTest, AFillThatRacedAnInvalidationKeepsNothingAndALaterFillIsKe
 TEST_F(RedisCacheTest, WithoutAnAnswerFromRedisThereIsNoFill) {
   cache_.Put(key_, "v1", 60, CacheMiss{});  // a read that failed: nothing seen
   EXPECT_FALSE(cache_.Get(key_).has_value());
+}
+
+// An invalidation Redis never saw: after a command timed out (the server frozen with SIGSTOP)
+// the client fails fast for a while and sends nothing, so the second change's invalidation is
+// lost in transit, and Redis would serve the old value to every replica until its TTL. It is
+// owed instead: this process does not read or fill the key meanwhile, and the retry after the
+// outage replaces the old value with a marker.
+TEST(RedisCacheOutageTest, AnInvalidationRedisNeverSawIsOwedAndSentAgainOnceItIsBack) {
+  testing::RedisProcess server;
+  server.Start();
+  RedisConfig config;
+  config.port = server.port();
+  config.command_timeout_ms = 300;
+  config.retry_after_ms = 1500;  // the fail-fast window after the timeout
+  RedisClient redis(config, nullptr);
+  MetricsRegistry metrics;
+  RedisCache cache(redis, metrics, "test");
+  const std::string timed_out = "ct:test:owed:a";
+  const std::string never_sent = "ct:test:owed:b";
+  for (const std::string& key : {timed_out, never_sent}) {
+    CacheMiss miss;
+    ASSERT_FALSE(cache.Get(key, &miss).has_value());
+    cache.Put(key, "old", 60, miss);
+    ASSERT_EQ(cache.Get(key), "old");
+  }
+
+  server.Freeze();
+  cache.Invalidate({timed_out});   // reaches the frozen server, times out at the client
+  cache.Invalidate({never_sent});  // fails fast: never sent
+  server.Thaw();
+  RedisConfig patient = config;
+  patient.command_timeout_ms = 2000;
+  RedisClient another_replica(patient, nullptr);
+  ASSERT_EQ(ReplyString(another_replica.Command({"GET", never_sent}).get()), "old");  // lost
+  EXPECT_EQ(cache.owed(), 2U);
+  CacheMiss miss;
+  EXPECT_FALSE(cache.Get(never_sent, &miss).has_value());  // not the old value from Redis
+  cache.Put(never_sent, "stale read", 60, miss);           // nor a fill
+  EXPECT_EQ(cache.RetryOwed(), 2U);                        // still failing fast: still owed
+
+  size_t owed = 2;
+  for (int i = 0; i < 50 && owed > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    owed = cache.RetryOwed();
+  }
+  EXPECT_EQ(owed, 0U);
+  for (const std::string& key : {timed_out, never_sent}) {
+    const std::string held = ReplyString(another_replica.Command({"GET", key}).get());
+    EXPECT_TRUE(!held.empty() && held[0] == '\0') << key << " holds " << held;
+  }
+  CacheMiss after;
+  EXPECT_FALSE(cache.Get(never_sent, &after).has_value());
+  cache.Put(never_sent, "new", 60, after);
+  EXPECT_EQ(cache.Get(never_sent), "new");
 }
 
 }  // namespace
