@@ -144,6 +144,10 @@ std::string MetricsRegistry::Render() const {
   return out.str();
 }
 
+std::vector<double> MetricsRegistry::DelayBucketsSeconds() {
+  return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300};
+}
+
 std::vector<double> MetricsRegistry::LatencyBucketsSeconds() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
           0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};

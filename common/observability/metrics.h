@@ -52,6 +52,9 @@ class MetricsRegistry {
 
   // Latency buckets in seconds (Prometheus' base unit), 0.1 ms to 10 s.
   static std::vector<double> LatencyBucketsSeconds();
+  // For how late an event is along the pipeline (commit to publish, publish to applied),
+  // 5 ms to 5 min: a consumer that waited out a claim is 30 s behind.
+  static std::vector<double> DelayBucketsSeconds();
 
  private:
   struct Family {

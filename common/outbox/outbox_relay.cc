@@ -12,6 +12,7 @@
 #include "common/redis/redis_cache.h"
 #include "common/redis/stream_consumer.h"
 #include "common/redis/stream_trim.h"
+#include "common/time/utc_time.h"
 
 namespace clienttier {
 
@@ -20,6 +21,7 @@ namespace {
 // A pending row and the events it carries.
 struct PendingRow {
   uint64_t id = 0;
+  UnixMicros created_at = 0;
   std::string stream;
   std::vector<outbox::v1::OutboxEntry> entries;
 };
@@ -28,6 +30,7 @@ struct PendingRow {
 PendingRow ReadRow(sql::ResultSet& result) {
   PendingRow row;
   row.id = result.getUInt64("id");
+  row.created_at = ParseSqlDatetime(result.getString("created_at"));
   row.stream = result.getString("stream");
   if (result.isNull("event_id")) {
     outbox::v1::OutboxRow stored;
@@ -118,7 +121,11 @@ OutboxRelay::OutboxRelay(MySqlPool& pool, RedisClient& redis, MetricsRegistry& m
           "Streams Redis lost (the relay's last recorded entry is gone); each is replayed")),
       replayed_(metrics.GetCounter("ct_outbox_replayed_total",
                                    "Retained outbox events marked for publication again after "
-                                   "a lost stream")) {}
+                                   "a lost stream")),
+      publish_delay_(metrics.GetHistogram(
+          "ct_outbox_publish_delay_seconds",
+          "Time from an event's commit to the outbox (created_at) to its XADD, per event",
+          MetricsRegistry::DelayBucketsSeconds())) {}
 
 OutboxRelay::~OutboxRelay() { Stop(); }
 
@@ -260,10 +267,11 @@ int OutboxRelay::Recover(sql::Connection& connection) {
   uint64_t after_row = 0;
   bool prefix_ended = false;
   while (!prefix_ended) {
-    auto select = Prepare(connection,
-                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
-                          " invalidate_key FROM outbox WHERE published_at IS NULL AND id > ?"
-                          " ORDER BY id LIMIT ?");
+    auto select =
+        Prepare(connection,
+                "SELECT id, created_at, stream, event_id, event_type, tenant_id,"
+                " payload, invalidate_key FROM outbox WHERE published_at IS NULL AND id > ?"
+                " ORDER BY id LIMIT ?");
     select->setUInt64(1, after_row);
     select->setInt(2, options_.max_rows_per_pass);
     auto result = Query(*select);
@@ -381,8 +389,8 @@ int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   if (last_id != 0) {
     // A row committed meanwhile inside [first_id, last_id] comes along: it is pending too.
     auto select = Prepare(connection,
-                          "SELECT id, stream, event_id, event_type, tenant_id, payload,"
-                          " invalidate_key FROM outbox WHERE published_at IS NULL"
+                          "SELECT id, created_at, stream, event_id, event_type, tenant_id,"
+                          " payload, invalidate_key FROM outbox WHERE published_at IS NULL"
                           " AND id BETWEEN ? AND ? ORDER BY id");
     select->setUInt64(1, first_id);
     select->setUInt64(2, last_id);
@@ -481,6 +489,13 @@ int OutboxRelay::Pass(sql::Connection& connection, bool after_replay) {
   needs_recovery_ = false;
   skip_events_.clear();
   published_.Increment(event_count - skipped);
+  const UnixMicros published_at = SystemClock().Now();
+  for (const auto& row : rows) {
+    const double delay_s = static_cast<double>(published_at - row.created_at) / kMicrosPerSecond;
+    for (size_t i = 0; i < row.entries.size(); ++i) {
+      publish_delay_.Observe(delay_s);
+    }
+  }
   TrimStreams(positions, now);
   return static_cast<int>(event_count) + recovered_in_pass;
 }

@@ -122,6 +122,7 @@ class OutboxRelay {
   Counter& recovered_;
   Counter& stream_resets_;
   Counter& replayed_;
+  Histogram& publish_delay_;
 
   std::mutex wake_mutex_;
   std::condition_variable wake_;

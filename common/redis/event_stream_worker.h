@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <thread>
@@ -100,6 +102,12 @@ class EventStreamWorker {
                                "Events moved to the dead-letter stream " +
                                    DeadLetterStream::NameFor(options_.stream, options_.group) +
                                    " (unreadable, or failed on max_deliveries deliveries)")),
+        delay_(metrics.GetHistogram(
+            options_.metric_prefix + "_delay_seconds",
+            "Time from an event's entry on " + options_.stream +
+                " (the entry id's milliseconds, Redis's clock) to its acknowledgement after "
+                "it was applied, per event: how stale the group's view is",
+            MetricsRegistry::DelayBucketsSeconds())),
         group_resets_(metrics.GetCounter(
             options_.metric_prefix + "_group_resets_total",
             "Times the consumer group was gone (NOGROUP: Redis lost it) and was created again "
@@ -172,6 +180,7 @@ class EventStreamWorker {
     }
     if (!done.empty()) {
       stream_.Ack(done);
+      ObserveDelays(done);
     }
     return static_cast<int>(done.size()) + dead;
   }
@@ -235,6 +244,19 @@ class EventStreamWorker {
       }
     }
     return dead;
+  }
+
+  void ObserveDelays(const std::vector<std::string>& ids) {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (const std::string& id : ids) {
+      // "<milliseconds>-<sequence>"; an entry added with an explicit id may not be a time.
+      const int64_t added_ms = std::strtoll(id.c_str(), nullptr, 10);
+      if (added_ms > 0 && added_ms <= now_ms) {
+        delay_.Observe(static_cast<double>(now_ms - added_ms) / 1000.0);
+      }
+    }
   }
 
   static std::vector<std::string> IdsFrom(const std::vector<StreamEntry>& entries, size_t first) {
@@ -315,6 +337,7 @@ class EventStreamWorker {
   Counter& failures_;
   Counter& unreadable_;
   Counter& dead_lettered_;
+  Histogram& delay_;
   Counter& group_resets_;
   bool group_ready_ = false;
   bool paused_for_outage_ = false;  // the last read left events pending for an outage

@@ -2,15 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+
 #include "common/db/sql_helpers.h"
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox.h"
 #include "common/redis/redis_cache.h"
 #include "common/redis/stream_consumer.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/test_env.h"
-
-#include <set>
-#include <thread>
 
 namespace clienttier {
 namespace {
@@ -64,9 +67,11 @@ TEST_F(OutboxRelayTest, RedisDownKeepsEventsUntilItReturns) {
   config.retry_after_ms = 1;
   RedisClient redis(config, nullptr);
   Append(3);
+  const auto committed = std::chrono::steady_clock::now();
   private_redis.Stop();
   OutboxRelay relay(*pool_, redis, metrics_);
   EXPECT_THROW(relay.RunOnce(), DomainError);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // Redis stays down a while
   private_redis.Start();
   int published = 0;
   for (int attempt = 0; attempt < 5 && published < 3; ++attempt) {
@@ -79,6 +84,14 @@ TEST_F(OutboxRelayTest, RedisDownKeepsEventsUntilItReturns) {
   EXPECT_EQ(published, 3);
   RedisReply length = redis.Command({"XLEN", stream_});
   EXPECT_EQ(length->integer, 3);
+  // Each event's publish delay counts the outage: from its commit to its XADD.
+  const double waited_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - committed).count();
+  const std::string rendered = metrics_.Render();
+  EXPECT_EQ(testing::MetricValue(rendered, "ct_outbox_publish_delay_seconds_count"), 3);
+  const double sum_s = testing::MetricValue(rendered, "ct_outbox_publish_delay_seconds_sum");
+  EXPECT_GE(sum_s, 3 * 0.3);
+  EXPECT_LE(sum_s, 3 * (waited_s + 0.1));
 }
 
 TEST_F(OutboxRelayTest, ReplayRepublishesForConsumersToDedupe) {

@@ -15,6 +15,7 @@
 #include "clienttier/profile/v1/profile_events.pb.h"
 #include "common/errors/domain_error.h"
 #include "common/events/event_consumer.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/test_env.h"
 
 namespace clienttier {
@@ -131,6 +132,23 @@ TEST_F(OwnPendingTest, AReadWhoseOutagePathFailedTooIsAppliedOnTheNextPoll) {
   EXPECT_EQ(worker_->PollOnce(1), 2);
   EXPECT_EQ(applied_, (std::vector<std::string>{"e1", "e2"}));
   EXPECT_EQ(Pending(), 0);
+}
+
+// How stale the group's view is, per event: from its entry on the stream to its
+// acknowledgement. Two events that waited 300 ms on the stream count at least that.
+TEST_F(OwnPendingTest, EachAcknowledgedEventCountsItsDelaySinceItsEntry) {
+  const auto added = std::chrono::steady_clock::now();
+  Add("e1");
+  Add("e2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(worker_->PollOnce(1), 2);
+  const double waited_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - added).count();
+  const std::string rendered = metrics_.Render();
+  EXPECT_EQ(testing::MetricValue(rendered, "ct_test_events_delay_seconds_count"), 2);
+  const double sum_s = testing::MetricValue(rendered, "ct_test_events_delay_seconds_sum");
+  EXPECT_GE(sum_s, 2 * 0.29);  // the entry id has millisecond resolution
+  EXPECT_LE(sum_s, 2 * (waited_s + 0.01));
 }
 
 }  // namespace
