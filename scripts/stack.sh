@@ -154,6 +154,7 @@ make_tls() {
 # --- MariaDB ---------------------------------------------------------------
 
 start_mariadb() {
+  mkdir -p "$DIR/tmp"
   local args=(
     --no-defaults
     --datadir="$DIR/mysql"
@@ -162,6 +163,9 @@ start_mariadb() {
     --bind-address=127.0.0.1
     --pid-file="$MYSQL_PID"
     --log-error="$DIR/mariadb.log"
+    # Its own: at start mariadbd deletes every #sql* file in its tmpdir, and with /tmp that
+    # includes the on-disk temporary tables of any other MariaDB on the machine (a test's).
+    --tmpdir="$DIR/tmp"
     --skip-name-resolve
     # Room for a 1M-client tenant's scores (bench/rescore-bench): a small redo log forces a
     # checkpoint every few thousand rows of a bulk write. Rewriting 1M score rows logs over

@@ -62,6 +62,9 @@ MySqlPool::MySqlPool(MySqlConfig config, MetricsRegistry* metrics) : config_(std
                                              "Acquires that waited too long for a connection");
     connect_failures_ =
         &metrics->GetCounter("ct_mysql_connect_failures_total", "Failed MySQL connection attempts");
+    transaction_retries_ = &metrics->GetCounter(
+        "ct_mysql_transaction_retries_total",
+        "Transactions rolled back by a deadlock or a lock wait timeout and run again");
     metrics->AddGauge("ct_mysql_pool_in_use", "MySQL connections leased out", {}, [this] {
       std::lock_guard<std::mutex> lock(mutex_);
       return static_cast<double>(in_use_);
@@ -226,6 +229,9 @@ void MySqlPool::InTransaction(const std::function<void(sql::Connection&)>& work)
         }
       }
       if ((code == kDeadlock || code == kLockWaitTimeout) && attempt < kMaxTransactionAttempts) {
+        if (transaction_retries_ != nullptr) {
+          transaction_retries_->Increment();
+        }
         continue;
       }
       ThrowAsDomainError(error);

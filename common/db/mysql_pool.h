@@ -76,6 +76,7 @@ class MySqlPool {
   int in_use_ = 0;
   Counter* acquire_timeouts_ = nullptr;
   Counter* connect_failures_ = nullptr;
+  Counter* transaction_retries_ = nullptr;
 };
 
 // Translates a Connector/C++ exception into the domain vocabulary and throws it:

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,18 +58,17 @@ void MariaDbProcess::Start() {
     }
     initialised_ = true;
   }
+  ::mkdir((directory_ + "/tmp").c_str(), 0700);  // EEXIST on a restart
   const std::string server = FindBinary("mariadbd");
-  std::vector<std::string> args = {server,
-                                   "--no-defaults",
-                                   "--datadir=" + directory_ + "/data",
+  std::vector<std::string> args = {server, "--no-defaults", "--datadir=" + directory_ + "/data",
                                    "--socket=" + directory_ + "/mysqld.sock",
-                                   "--port=" + std::to_string(port_),
-                                   "--bind-address=127.0.0.1",
+                                   "--port=" + std::to_string(port_), "--bind-address=127.0.0.1",
                                    "--pid-file=" + directory_ + "/mysqld.pid",
                                    "--log-error=" + directory_ + "/error.log",
-                                   "--skip-name-resolve",
-                                   "--skip-grant-tables",
-                                   "--innodb-buffer-pool-size=32M"};
+                                   // Its own: at start mariadbd deletes every #sql* file in its
+                                   // tmpdir, the shared stack's temporary tables in /tmp too.
+                                   "--tmpdir=" + directory_ + "/tmp", "--skip-name-resolve",
+                                   "--skip-grant-tables", "--innodb-buffer-pool-size=32M"};
   if (geteuid() == 0) {
     args.push_back("--user=root");
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,9 @@ namespace clienttier::referral {
 // (ApplyProfileEvents) or from ConvertReferral (Convert); each call is one transaction with
 // its outbox events.
 //
-// Locking, so concurrent calls stay exact: the buyers' referral_clients rows first (marking
-// them paid), then the referral rows, then the referrers' rows (the referrer cap is exact).
+// Locking, so concurrent calls stay exact and cannot deadlock one another: the buyers' and
+// their referrers' referral_clients rows first, in one client-id-ordered pass (marking the
+// buyers paid; the referrer cap is exact), then the referral rows.
 // The ledger's unique key on (referral, side) is the last guard against a second reward.
 class Conversion {
  public:
@@ -45,11 +47,14 @@ class Conversion {
  private:
   // The conversions (and referred revenue) purchases of one tenant cause, in order, inside
   // the caller's transaction; one response per purchase (outcome UNSPECIFIED: not a referee).
-  std::vector<v1::ConvertReferralResponse> ApplyPurchases(Transaction& transaction,
-                                                          const std::string& tenant_id,
-                                                          const RewardRules& rules,
-                                                          const std::vector<Purchase>& purchases,
-                                                          std::vector<OutboxEvent>* events);
+  // `likely_referrers` (sorted): the buyers' referrers as read before the transaction.
+  std::vector<v1::ConvertReferralResponse> ApplyPurchases(
+      Transaction& transaction, const std::string& tenant_id, const RewardRules& rules,
+      const std::vector<Purchase>& purchases, const std::vector<std::string>& likely_referrers,
+      std::vector<OutboxEvent>* events);
+  // The referrers of these buyers, per tenant and sorted, from a transaction of their own.
+  std::map<std::string, std::vector<std::string>> LikelyReferrers(
+      const std::map<std::string, std::vector<std::string>>& buyers_by_tenant);
 
   TransactionRunner& transactions_;
   ReferralRepository& referrals_;

@@ -86,9 +86,12 @@ class ReferralRepository {
   // Adds conversions and referred revenue to referrers' running counts.
   virtual void AddReferrerCounts(Transaction& transaction, const std::string& tenant_id,
                                  const std::map<std::string, CountsDelta>& deltas) = 0;
-  // Records first payments; a client that had paid keeps its first date.
+  // Locks the payers' rows and those of `also_lock` in one client-id-ordered pass, creating
+  // the missing ones, and records the first payments; a client that had paid keeps its first
+  // date.
   virtual void MarkPaid(Transaction& transaction, const std::string& tenant_id,
-                        const std::map<std::string, UnixMicros>& first_paid_at) = 0;
+                        const std::map<std::string, UnixMicros>& first_paid_at,
+                        const std::vector<std::string>& also_lock) = 0;
 
   virtual std::optional<ClientRow> FindClient(Transaction& transaction,
                                               const std::string& tenant_id,

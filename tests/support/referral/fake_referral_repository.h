@@ -33,8 +33,9 @@ class FakeReferralRepository final : public ReferralRepository {
 
   void LockClients(Transaction& /*transaction*/, const std::string& tenant_id,
                    std::vector<std::string> client_ids) override {
+    std::sort(client_ids.begin(), client_ids.end());
     for (const std::string& client_id : client_ids) {
-      clients[{tenant_id, client_id}];
+      Lock(tenant_id, client_id);
     }
   }
   std::optional<v1::Referral> FindByReferee(Transaction& /*transaction*/,
@@ -63,6 +64,9 @@ class FakeReferralRepository final : public ReferralRepository {
       Transaction& transaction, const std::string& tenant_id,
       const std::vector<std::string>& client_ids) override {
     std::map<std::string, std::string> referrers;
+    if (referrers_hidden) {
+      return referrers;
+    }
     for (const auto& [referee, referral] : FindByReferees(transaction, tenant_id, client_ids,
                                                           /*for_update=*/false)) {
       referrers.emplace(referee, referral.referrer_client_id());
@@ -73,8 +77,10 @@ class FakeReferralRepository final : public ReferralRepository {
       Transaction& /*transaction*/, const std::string& tenant_id,
       const std::vector<std::string>& client_ids, int64_t day) override {
     std::map<std::string, RegistrationCounts> counts;
-    for (const std::string& client_id : client_ids) {
-      const Client& client = clients[{tenant_id, client_id}];
+    std::vector<std::string> sorted = client_ids;
+    std::sort(sorted.begin(), sorted.end());
+    for (const std::string& client_id : sorted) {
+      const Client& client = Lock(tenant_id, client_id);
       counts[client_id] =
           RegistrationCounts{client.first_paid_at.has_value(),
                              client.registered_day == day ? client.registered_that_day : 0};
@@ -99,7 +105,7 @@ class FakeReferralRepository final : public ReferralRepository {
   void AddRegistrations(Transaction& /*transaction*/, const std::string& tenant_id,
                         const std::map<std::string, int64_t>& registered, int64_t day) override {
     for (const auto& [client_id, count] : registered) {
-      Client& client = clients[{tenant_id, client_id}];
+      Client& client = Written(tenant_id, client_id);
       client.registered_that_day =
           client.registered_day == day ? client.registered_that_day + count : count;
       client.registered_day = day;
@@ -109,15 +115,21 @@ class FakeReferralRepository final : public ReferralRepository {
   void AddReferrerCounts(Transaction& /*transaction*/, const std::string& tenant_id,
                          const std::map<std::string, CountsDelta>& deltas) override {
     for (const auto& [client_id, delta] : deltas) {
-      Client& client = clients[{tenant_id, client_id}];
+      Client& client = Written(tenant_id, client_id);
       client.converted += delta.converted;
       client.referred_revenue_minor += delta.referred_revenue_minor;
     }
   }
   void MarkPaid(Transaction& /*transaction*/, const std::string& tenant_id,
-                const std::map<std::string, UnixMicros>& first_paid_at) override {
-    for (const auto& [client_id, paid_at] : first_paid_at) {
-      Client& client = clients[{tenant_id, client_id}];
+                const std::map<std::string, UnixMicros>& first_paid_at,
+                const std::vector<std::string>& also_lock) override {
+    std::map<std::string, std::optional<UnixMicros>> rows(first_paid_at.begin(),
+                                                          first_paid_at.end());
+    for (const std::string& client_id : also_lock) {
+      rows.emplace(client_id, std::nullopt);
+    }
+    for (const auto& [client_id, paid_at] : rows) {
+      Client& client = Lock(tenant_id, client_id);
       if (!client.first_paid_at) {
         client.first_paid_at = paid_at;
       }
@@ -194,8 +206,25 @@ class FakeReferralRepository final : public ReferralRepository {
 
   std::map<Key, Client> clients;
   std::map<Key, v1::Referral> referrals;
+  // referral_clients rows as the locking statements (LockClients, LockForRegistration,
+  // MarkPaid) lock them, each statement's rows in its order; and the count updates of rows
+  // none of them had locked since row_locks was last cleared.
+  std::vector<std::string> row_locks;
+  int unlocked_writes = 0;
+  // ReferrersOf answers nothing, as it would have just before the referrals registered.
+  bool referrers_hidden = false;
 
  private:
+  Client& Lock(const std::string& tenant_id, const std::string& client_id) {
+    row_locks.push_back(client_id);
+    return clients[{tenant_id, client_id}];
+  }
+  Client& Written(const std::string& tenant_id, const std::string& client_id) {
+    if (std::find(row_locks.begin(), row_locks.end(), client_id) == row_locks.end()) {
+      ++unlocked_writes;
+    }
+    return clients[{tenant_id, client_id}];
+  }
   ClientRow Row(const Key& key, const Client& client) const {
     ClientRow row;
     row.client_id = key.second;

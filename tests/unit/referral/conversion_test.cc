@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/errors/domain_error.h"
 #include "tests/support/referral/referral_world.h"
 
@@ -249,6 +251,62 @@ TEST_F(ConversionTest, TheReferrerCapStopsTheReferrerRewardOnly) {
   }
   EXPECT_EQ(referrer_rewards, 1);
   EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").converted, 2);
+}
+
+// The rows in the order each was first locked.
+std::vector<std::string> FirstLocks(const std::vector<std::string>& row_locks) {
+  std::vector<std::string> first;
+  for (const std::string& row : row_locks) {
+    if (std::find(first.begin(), first.end(), row) == first.end()) {
+      first.push_back(row);
+    }
+  }
+  return first;
+}
+
+// Two consumers whose reads cross (a buyer in one is a referrer in the other) deadlock unless
+// each read locks the referral_clients rows it writes in one order: the buyers' and their
+// referrers' together, before any count changes.
+TEST_F(ConversionTest, AReadLocksItsBuyersAndTheirReferrersInOneClientIdOrder) {
+  world_.registration.Register(kTenant, code_, "carol");
+  world_.referral_repository.row_locks.clear();
+
+  world_.conversion.ApplyProfileEvents({PurchaseEvent("e-1", "bob", "tx-1", 12'000),
+                                        PurchaseEvent("e-2", "aaron", "tx-2", 12'000),
+                                        PurchaseEvent("e-3", "carol", "tx-3", 12'000)});
+
+  EXPECT_EQ(FirstLocks(world_.referral_repository.row_locks),
+            (std::vector<std::string>{"aaron", "alice", "bob", "carol"}));
+  EXPECT_EQ(world_.referral_repository.unlocked_writes, 0);
+  EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").converted, 2);
+}
+
+TEST_F(ConversionTest, WithACapTheReferrersAreLockedWithTheBuyersBeforeTheirRewardsAreCounted) {
+  RewardRules rules = world_.settings.Rules(kTenant);
+  rules.max_rewarded_per_referrer = 1;
+  world_.settings.PutRules(kTenant, rules, rules.version);
+  world_.registration.Register(kTenant, code_, "carol");
+  world_.referral_repository.row_locks.clear();
+
+  world_.conversion.ApplyProfileEvents(
+      {PurchaseEvent("e-1", "bob", "tx-1", 12'000), PurchaseEvent("e-2", "carol", "tx-2", 12'000)});
+
+  EXPECT_EQ(FirstLocks(world_.referral_repository.row_locks),
+            (std::vector<std::string>{"alice", "bob", "carol"}));
+  EXPECT_EQ(Ledger().size(), 3u);  // two referee rewards, one referrer reward under the cap
+}
+
+// A referral registered after the read-ahead of referrers: its referrer is not in the first
+// pass, so it is locked as soon as the referral is seen, before its counts change.
+TEST_F(ConversionTest, AReferrerTheReadAheadMissedIsLockedBeforeItsCountsChange) {
+  world_.referral_repository.referrers_hidden = true;
+  world_.referral_repository.row_locks.clear();
+
+  world_.conversion.ApplyProfileEvents({PurchaseEvent("e-1", "bob", "tx-1", 12'000)});
+
+  EXPECT_EQ(world_.referral_repository.row_locks, (std::vector<std::string>{"bob", "alice"}));
+  EXPECT_EQ(world_.referral_repository.unlocked_writes, 0);
+  EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").converted, 1);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "services/referral/storage/mysql/mysql_referral_repository.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
@@ -316,15 +317,26 @@ void MySqlReferralRepository::AddReferrerCounts(Transaction& transaction,
 }
 
 void MySqlReferralRepository::MarkPaid(Transaction& transaction, const std::string& tenant_id,
-                                       const std::map<std::string, UnixMicros>& first_paid_at) {
+                                       const std::map<std::string, UnixMicros>& first_paid_at,
+                                       const std::vector<std::string>& also_lock) {
   sql::Connection& connection = ConnectionOf(transaction);
-  if (first_paid_at.empty()) {
+  // One statement, rows in primary-key order: InnoDB locks them in the order it inserts them.
+  std::map<std::string, std::optional<UnixMicros>> rows(first_paid_at.begin(), first_paid_at.end());
+  for (const std::string& client_id : also_lock) {
+    rows.emplace(client_id, std::nullopt);  // a payer keeps its date
+  }
+  if (rows.empty()) {
     return;
   }
   SqlText upsert(connection);
   upsert.Sql("INSERT INTO referral_clients (tenant_id, client_id, first_paid_at) VALUES ");
-  for (const auto& [client_id, paid_at] : first_paid_at) {
-    upsert.Row().Str(tenant_id).Str(client_id).Str(FormatSqlDatetime(paid_at));
+  for (const auto& [client_id, paid_at] : rows) {
+    upsert.Row().Str(tenant_id).Str(client_id);
+    if (paid_at) {
+      upsert.Str(FormatSqlDatetime(*paid_at));
+    } else {
+      upsert.Null();
+    }
   }
   upsert
       .Sql(

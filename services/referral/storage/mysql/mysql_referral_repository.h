@@ -31,7 +31,8 @@ class MySqlReferralRepository final : public ReferralRepository {
   void AddReferrerCounts(Transaction& transaction, const std::string& tenant_id,
                          const std::map<std::string, CountsDelta>& deltas) override;
   void MarkPaid(Transaction& transaction, const std::string& tenant_id,
-                const std::map<std::string, UnixMicros>& first_paid_at) override;
+                const std::map<std::string, UnixMicros>& first_paid_at,
+                const std::vector<std::string>& also_lock) override;
   std::optional<ClientRow> FindClient(Transaction& transaction, const std::string& tenant_id,
                                       const std::string& client_id) override;
   std::vector<ClientRow> FindClients(Transaction& transaction, const std::string& tenant_id,
