@@ -70,13 +70,10 @@ Conversion::Conversion(TransactionRunner& transactions, ReferralRepository& refe
 v1::ConvertReferralResponse Conversion::Convert(const std::string& tenant_id,
                                                 const Purchase& purchase) {
   const RewardRules rules = settings_.Rules(tenant_id);
-  const std::vector<std::string> referrers =
-      LikelyReferrers({{tenant_id, {purchase.client_id}}})[tenant_id];
   v1::ConvertReferralResponse response;
   transactions_.InTransaction([&](Transaction& transaction) {
     std::vector<OutboxEvent> events;
-    response =
-        ApplyPurchases(transaction, tenant_id, rules, {purchase}, referrers, &events).front();
+    response = ApplyPurchases(transaction, tenant_id, rules, {purchase}, &events).front();
     if (response.outcome() == v1::CONVERSION_OUTCOME_UNSPECIFIED) {
       throw NotFound("client '" + purchase.client_id + "' was not referred");
     }
@@ -85,30 +82,9 @@ v1::ConvertReferralResponse Conversion::Convert(const std::string& tenant_id,
   return response;
 }
 
-std::map<std::string, std::vector<std::string>> Conversion::LikelyReferrers(
-    const std::map<std::string, std::vector<std::string>>& buyers_by_tenant) {
-  std::map<std::string, std::vector<std::string>> referrers;
-  if (buyers_by_tenant.empty()) {
-    return referrers;  // a read with no purchase
-  }
-  transactions_.InTransaction([&](Transaction& transaction) {
-    referrers.clear();
-    for (const auto& [tenant_id, buyers] : buyers_by_tenant) {
-      std::set<std::string> unique;
-      for (const auto& [referee, referrer] :
-           referrals_.ReferrersOf(transaction, tenant_id, buyers)) {
-        unique.insert(referrer);
-      }
-      referrers[tenant_id].assign(unique.begin(), unique.end());
-    }
-  });
-  return referrers;
-}
-
 std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
     Transaction& transaction, const std::string& tenant_id, const RewardRules& rules,
-    const std::vector<Purchase>& purchases, const std::vector<std::string>& likely_referrers,
-    std::vector<OutboxEvent>* events) {
+    const std::vector<Purchase>& purchases, std::vector<OutboxEvent>* events) {
   std::vector<v1::ConvertReferralResponse> responses(purchases.size());
   std::vector<std::string> buyers;
   std::map<std::string, UnixMicros> first_paid_at;
@@ -123,8 +99,16 @@ std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
   // (marked paid) and their referrers' (counts, and the cap's lock). Locked in two passes,
   // buyers then referrers, two consumers whose reads crossed (a buyer of one read is a
   // referrer in the other) each held a row the other waited for: ~40 deadlocks in a
-  // 20,000-client demo, each a rolled-back read.
-  //
+  // 20,000-client demo, each a rolled-back read. The referrers are read first, unlocked: the
+  // sessions are read committed (MySqlPool), so this read fixes no snapshot and the reads after
+  // the locks still see every commit made before them.
+  std::vector<std::string> likely_referrers;
+  for (const auto& [referee, referrer] : referrals_.ReferrersOf(transaction, tenant_id, buyers)) {
+    likely_referrers.push_back(referrer);
+  }
+  std::sort(likely_referrers.begin(), likely_referrers.end());
+  likely_referrers.erase(std::unique(likely_referrers.begin(), likely_referrers.end()),
+                         likely_referrers.end());
   // The buyers' rows come before the referral rows: a registration naming a buyer as referee
   // locks that row too, so it either committed before (and its referral is read below and
   // converts) or waits and then finds the buyer has paid. Reading the referrals first would
@@ -148,8 +132,8 @@ std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
   if (converting_referrers.empty() && referrals.empty()) {
     return responses;  // nobody referred among the buyers: the common case
   }
-  // Registered after `likely_referrers` was read: locked now, out of order, which can deadlock,
-  // but only when a registration races its referee's purchase.
+  // Registered between the two reads: locked now, out of order, which can deadlock, but only
+  // when a registration commits in that moment.
   if (!unlocked_referrers.empty()) {
     referrals_.LockClients(transaction, tenant_id, unlocked_referrers);
   }
@@ -238,18 +222,6 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
       rules.emplace(event.tenant_id(), settings_.Rules(event.tenant_id()));
     }
   }
-  // The purchases' referrers before the transaction (ApplyPurchases locks them with the
-  // buyers). A plain read inside it would fix its snapshot before the locks, and the cap's
-  // count of a referrer's rewards could miss one committed meanwhile.
-  std::vector<std::optional<Purchase>> purchase_of;
-  std::map<std::string, std::vector<std::string>> buyers;
-  for (const pv1::ProfileEvent& event : events) {
-    purchase_of.push_back(PurchaseOf(event));
-    if (purchase_of.back()) {
-      buyers[event.tenant_id()].push_back(purchase_of.back()->client_id);
-    }
-  }
-  const std::map<std::string, std::vector<std::string>> referrers = LikelyReferrers(buyers);
   int applied = 0;
   transactions_.InTransaction([&](Transaction& transaction) {
     std::vector<std::pair<std::string, std::string>> ids;
@@ -263,10 +235,7 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
     const auto apply_purchases = [&](const std::string& tenant_id) {
       auto pending = purchases.find(tenant_id);
       if (pending != purchases.end()) {
-        const auto likely = referrers.find(tenant_id);
-        ApplyPurchases(transaction, tenant_id, rules.at(tenant_id), pending->second,
-                       likely != referrers.end() ? likely->second : std::vector<std::string>{},
-                       &outbox);
+        ApplyPurchases(transaction, tenant_id, rules.at(tenant_id), pending->second, &outbox);
         purchases.erase(pending);
       }
     };
@@ -275,8 +244,8 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
         continue;
       }
       ++applied;
-      if (purchase_of[i]) {
-        purchases[events[i].tenant_id()].push_back(*purchase_of[i]);
+      if (std::optional<Purchase> purchase = PurchaseOf(events[i])) {
+        purchases[events[i].tenant_id()].push_back(std::move(*purchase));
       } else if (events[i].has_clients_merged() && merges_ != nullptr) {
         // The tenant's purchases before the merge count as they happened (a duplicate's
         // purchase converts its referral first); the merge then moves the result.

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -47,14 +46,11 @@ class Conversion {
  private:
   // The conversions (and referred revenue) purchases of one tenant cause, in order, inside
   // the caller's transaction; one response per purchase (outcome UNSPECIFIED: not a referee).
-  // `likely_referrers` (sorted): the buyers' referrers as read before the transaction.
-  std::vector<v1::ConvertReferralResponse> ApplyPurchases(
-      Transaction& transaction, const std::string& tenant_id, const RewardRules& rules,
-      const std::vector<Purchase>& purchases, const std::vector<std::string>& likely_referrers,
-      std::vector<OutboxEvent>* events);
-  // The referrers of these buyers, per tenant and sorted, from a transaction of their own.
-  std::map<std::string, std::vector<std::string>> LikelyReferrers(
-      const std::map<std::string, std::vector<std::string>>& buyers_by_tenant);
+  std::vector<v1::ConvertReferralResponse> ApplyPurchases(Transaction& transaction,
+                                                          const std::string& tenant_id,
+                                                          const RewardRules& rules,
+                                                          const std::vector<Purchase>& purchases,
+                                                          std::vector<OutboxEvent>* events);
 
   TransactionRunner& transactions_;
   ReferralRepository& referrals_;
