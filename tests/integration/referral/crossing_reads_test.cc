@@ -7,20 +7,8 @@
 #include <atomic>
 #include <thread>
 
-#include "common/db/mysql_pool.h"
-#include "common/db/processed_events.h"
-#include "common/db/transaction.h"
 #include "common/observability/metrics.h"
-#include "common/outbox/outbox_writer.h"
-#include "services/referral/app/codes.h"
-#include "services/referral/app/conversion.h"
-#include "services/referral/app/registration.h"
-#include "services/referral/app/reward_settings.h"
-#include "services/referral/referral_app.h"
-#include "services/referral/storage/mysql/mysql_code_repository.h"
-#include "services/referral/storage/mysql/mysql_referral_repository.h"
-#include "services/referral/storage/mysql/mysql_reward_repository.h"
-#include "services/referral/storage/mysql/mysql_reward_rules_repository.h"
+#include "tests/integration/referral/referral_on_mysql.h"
 #include "tests/support/test_env.h"
 
 namespace clienttier::referral {
@@ -34,27 +22,15 @@ constexpr int kRounds = 40;
 class CrossingReadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const MySqlConfig config = testing::MySqlFromEnv(testing::UniqueDatabaseName("crossing"));
-    ReferralApp::Migrate(config);
-    pool_ = std::make_unique<MySqlPool>(config, &metrics_);
-    transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
-    settings_ = std::make_unique<RewardSettings>(*transactions_, rules_repository_, clock_,
-                                                 RewardSettingsOptions{});
-    uint64_t counter = 0;
-    codes_ = std::make_unique<ReferralCodes>(
-        *transactions_, code_repository_, referral_repository_, clock_,
-        [counter]() mutable { return ++counter * 0x9e3779b97f4a7c15ULL; });
-    registration_ = std::make_unique<Registration>(
-        *transactions_, code_repository_, referral_repository_, outbox_, *settings_, clock_);
-    conversion_ = std::make_unique<Conversion>(*transactions_, referral_repository_, rewards_,
-                                               processed_, outbox_, *settings_, clock_);
-    settings_->PutRules(kTenant, DefaultRewardRules("CNY"), 0);
+    referral_ = std::make_unique<ReferralOnMySql>(
+        testing::MySqlFromEnv(testing::UniqueDatabaseName("crossing")), clock_, &metrics_);
+    referral_->settings->PutRules(kTenant, DefaultRewardRules("CNY"), 0);
   }
 
   void Refer(const std::string& referrer, const std::string& referee) {
-    const std::string code = codes_->Issue(kTenant, referrer, false).code();
+    const std::string code = referral_->codes->Issue(kTenant, referrer, false).code();
     const std::vector<RegistrationOutcome> outcomes =
-        registration_->RegisterMany(kTenant, {{code, referee}});
+        referral_->registration->RegisterMany(kTenant, {{code, referee}});
     ASSERT_FALSE(outcomes.front().refusal.has_value()) << referrer << " -> " << referee;
   }
 
@@ -73,8 +49,8 @@ class CrossingReadsTest : public ::testing::Test {
 
   int64_t Converted(const std::string& referrer) {
     int64_t converted = -1;
-    transactions_->InTransaction([&](Transaction& transaction) {
-      converted = referral_repository_.FindClient(transaction, kTenant, referrer)
+    referral_->transactions->InTransaction([&](Transaction& transaction) {
+      converted = referral_->referral_repository.FindClient(transaction, kTenant, referrer)
                       .value_or(ClientRow{})
                       .counts.converted;
     });
@@ -82,19 +58,8 @@ class CrossingReadsTest : public ::testing::Test {
   }
 
   MetricsRegistry metrics_;
-  std::unique_ptr<MySqlPool> pool_;
   SystemClock clock_;
-  std::unique_ptr<MySqlTransactionRunner> transactions_;
-  MySqlCodeRepository code_repository_;
-  MySqlReferralRepository referral_repository_;
-  MySqlRewardRulesRepository rules_repository_;
-  MySqlRewardRepository rewards_;
-  MySqlProcessedEventLog processed_;
-  MySqlOutboxWriter outbox_;
-  std::unique_ptr<RewardSettings> settings_;
-  std::unique_ptr<ReferralCodes> codes_;
-  std::unique_ptr<Registration> registration_;
-  std::unique_ptr<Conversion> conversion_;
+  std::unique_ptr<ReferralOnMySql> referral_;
 };
 
 TEST_F(CrossingReadsTest, ReadsWhoseBuyersReferEachOthersBuyersNeverDeadlock) {
@@ -113,7 +78,7 @@ TEST_F(CrossingReadsTest, ReadsWhoseBuyersReferEachOthersBuyersNeverDeadlock) {
       while (ready.load() < 2) {
         std::this_thread::yield();  // both reads start together, so their transactions overlap
       }
-      EXPECT_EQ(conversion_->ApplyProfileEvents(read), static_cast<int>(read.size()));
+      EXPECT_EQ(referral_->conversion->ApplyProfileEvents(read), static_cast<int>(read.size()));
     };
     std::thread first(
         apply, std::vector<pv1::ProfileEvent>{Purchase("p" + suffix), Purchase("s" + suffix)});

@@ -2,16 +2,7 @@
 // registration use case on the MySQL repositories with a clock the test moves.
 #include <gtest/gtest.h>
 
-#include "common/db/mysql_pool.h"
-#include "common/db/transaction.h"
-#include "common/outbox/outbox_writer.h"
-#include "services/referral/app/codes.h"
-#include "services/referral/app/registration.h"
-#include "services/referral/app/reward_settings.h"
-#include "services/referral/referral_app.h"
-#include "services/referral/storage/mysql/mysql_code_repository.h"
-#include "services/referral/storage/mysql/mysql_referral_repository.h"
-#include "services/referral/storage/mysql/mysql_reward_rules_repository.h"
+#include "tests/integration/referral/referral_on_mysql.h"
 #include "tests/support/test_env.h"
 
 namespace clienttier::referral {
@@ -26,23 +17,13 @@ class SteppedClock final : public Clock {
 class VelocityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    config_ = testing::MySqlFromEnv(testing::UniqueDatabaseName("velocity"));
-    ReferralApp::Migrate(config_);
-    pool_ = std::make_unique<MySqlPool>(config_, nullptr);
     clock_.now = 20'000 * kMicrosPerDay + 23 * 3600 * kMicrosPerSecond;  // 23:00 UTC
-    uint64_t counter = 0;
-    transactions_ = std::make_unique<MySqlTransactionRunner>(*pool_);
-    settings_ = std::make_unique<RewardSettings>(*transactions_, rules_repository_, clock_,
-                                                 RewardSettingsOptions{});
-    codes_ = std::make_unique<ReferralCodes>(
-        *transactions_, code_repository_, referral_repository_, clock_,
-        [counter]() mutable { return ++counter * 0x9e3779b97f4a7c15ULL; });
-    registration_ = std::make_unique<Registration>(
-        *transactions_, code_repository_, referral_repository_, outbox_, *settings_, clock_);
+    referral_ = std::make_unique<ReferralOnMySql>(
+        testing::MySqlFromEnv(testing::UniqueDatabaseName("velocity")), clock_);
     RewardRules rules = DefaultRewardRules("CNY");
     rules.max_referrals_per_day = 2;
-    settings_->PutRules("t-1", rules, 0);
-    code_ = codes_->Issue("t-1", "alice", false).code();
+    referral_->settings->PutRules("t-1", rules, 0);
+    code_ = referral_->codes->Issue("t-1", "alice", false).code();
   }
 
   // Registers each referee through one RegisterMany call; returns the refused ones.
@@ -52,7 +33,8 @@ class VelocityTest : public ::testing::Test {
       requests.push_back({code_, referee});
     }
     std::vector<std::string> refused;
-    const std::vector<RegistrationOutcome> outcomes = registration_->RegisterMany("t-1", requests);
+    const std::vector<RegistrationOutcome> outcomes =
+        referral_->registration->RegisterMany("t-1", requests);
     for (size_t i = 0; i < outcomes.size(); ++i) {
       if (outcomes[i].refusal) {
         EXPECT_EQ(outcomes[i].refusal->rule, FraudRule::kVelocity);
@@ -62,17 +44,8 @@ class VelocityTest : public ::testing::Test {
     return refused;
   }
 
-  MySqlConfig config_;
-  std::unique_ptr<MySqlPool> pool_;
   SteppedClock clock_;
-  std::unique_ptr<MySqlTransactionRunner> transactions_;
-  MySqlCodeRepository code_repository_;
-  MySqlReferralRepository referral_repository_;
-  MySqlRewardRulesRepository rules_repository_;
-  MySqlOutboxWriter outbox_;
-  std::unique_ptr<RewardSettings> settings_;
-  std::unique_ptr<ReferralCodes> codes_;
-  std::unique_ptr<Registration> registration_;
+  std::unique_ptr<ReferralOnMySql> referral_;
   std::string code_;
 };
 
