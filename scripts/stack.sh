@@ -158,8 +158,8 @@ make_tls() {
 # BatchRescore took 67 s instead of 93 (bench/demo-1m, 2026-12-07, one run each).
 buffer_pool_size() {
   local kib
-  kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
-  local mib=$((kib / 1024 / 4))
+  kib=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)
+  local mib=$((${kib:-0} / 1024 / 4))
   ((mib < 1024)) && mib=1024
   ((mib > 4096)) && mib=4096
   echo "${mib}M"

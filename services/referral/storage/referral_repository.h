@@ -51,8 +51,8 @@ class ReferralRepository {
 
   // Creates the clients' rows if missing and locks them, in client-id order so that two
   // transactions locking overlapping pairs cannot deadlock. Later plain reads in the same
-  // transaction see everything committed before the locks were granted, as long as no plain
-  // read ran before this call.
+  // transaction see everything committed before the locks were granted: the sessions are read
+  // committed (MySqlPool), so an earlier plain read fixes no snapshot.
   virtual void LockClients(Transaction& transaction, const std::string& tenant_id,
                            std::vector<std::string> client_ids) = 0;
 
