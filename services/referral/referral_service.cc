@@ -62,6 +62,25 @@ grpc::Status ReferralService::IssueCode(grpc::ServerContext* context,
   });
 }
 
+grpc::Status ReferralService::IssueCodes(grpc::ServerContext* context,
+                                         const v1::IssueCodesRequest* request,
+                                         v1::IssueCodesResponse* response) {
+  return runner_.Run(context, "IssueCodes", Role::kWriter, [&](const Caller& caller) {
+    if (request->client_ids_size() < 1 || request->client_ids_size() > kMaxBatch) {
+      throw InvalidArgument("client_ids",
+                            "must hold between 1 and " + std::to_string(kMaxBatch) + " entries");
+    }
+    for (int i = 0; i < request->client_ids_size(); ++i) {
+      CheckClientId("client_ids[" + std::to_string(i) + "]", request->client_ids(i));
+    }
+    const std::vector<std::string> client_ids(request->client_ids().begin(),
+                                              request->client_ids().end());
+    for (v1::ReferralCode& code : use_cases_.codes.IssueMany(caller.tenant_id, client_ids)) {
+      *response->add_codes() = std::move(code);
+    }
+  });
+}
+
 grpc::Status ReferralService::RevokeCode(grpc::ServerContext* context,
                                          const v1::RevokeCodeRequest* request,
                                          v1::ReferralCode* response) {

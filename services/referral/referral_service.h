@@ -34,6 +34,8 @@ class ReferralService final : public v1::ReferralService::Service {
 
   grpc::Status IssueCode(grpc::ServerContext* context, const v1::IssueCodeRequest* request,
                          v1::ReferralCode* response) override;
+  grpc::Status IssueCodes(grpc::ServerContext* context, const v1::IssueCodesRequest* request,
+                          v1::IssueCodesResponse* response) override;
   grpc::Status RevokeCode(grpc::ServerContext* context, const v1::RevokeCodeRequest* request,
                           v1::ReferralCode* response) override;
   grpc::Status RecordInvitations(grpc::ServerContext* context,

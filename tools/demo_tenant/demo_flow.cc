@@ -33,11 +33,11 @@ using tools::FormatMoney;
 
 constexpr std::chrono::seconds kCall{60};
 constexpr std::chrono::seconds kLong{600};
-constexpr int kBatch = 1000;
+constexpr size_t kBatch = 1000;
 // Concurrent callers while loading: client-profile takes writes in parallel (one transaction
 // per batch), so a large tenant loads in a fraction of the time one caller needs.
 constexpr size_t kLoadWriters = 4;
-// Callers of the RPCs that take one item (IssueCode, RecordOutcome): each call is one short
+// Callers of the RPCs that take one item (RecordOutcome): each call is one short
 // transaction, mostly waiting on its commit, so several in flight share the commits.
 constexpr size_t kCallers = 8;
 constexpr int kRegistrationBatch = 500;
@@ -59,6 +59,40 @@ std::string Format(const char* format, ...) {
   std::vsnprintf(buffer, sizeof buffer, format, args);
   va_end(args);
   return buffer;
+}
+
+// A history import sends each client's history together, in day order: the batches of indices
+// into `client_of` (an item's client; items in day order), each of whole clients and at most
+// kBatch items (a longer history fills batches of its own). Day order across clients would put
+// every client in about every eighth batch, so each consumer read would touch eight times the
+// clients (their aggregates, scores and referral rows) for the same events; and a referee's
+// first purchase applied would depend on which writer committed first.
+std::vector<std::vector<size_t>> ClientBatches(size_t items,
+                                               const std::function<int32_t(size_t)>& client_of) {
+  std::vector<size_t> order(items);
+  for (size_t i = 0; i < items; ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return client_of(a) < client_of(b); });
+  std::vector<std::vector<size_t>> batches;
+  for (size_t start = 0; start < order.size();) {
+    size_t end = start;
+    while (end < order.size() && client_of(order[end]) == client_of(order[start])) {
+      ++end;
+    }
+    if (batches.empty() || batches.back().size() + (end - start) > kBatch) {
+      batches.emplace_back();
+    }
+    for (size_t k = start; k < end; ++k) {
+      if (batches.back().size() == kBatch) {
+        batches.emplace_back();
+      }
+      batches.back().push_back(order[k]);
+    }
+    start = end;
+  }
+  return batches;
 }
 
 // Runs body(i) for i in [0, count) on `workers` threads, each taking every workers-th i.
@@ -206,7 +240,7 @@ StepResult DemoFlow::Load() {
   const double import_seconds = SecondsSince(started) - generate_seconds;
   const auto referrals_started = std::chrono::steady_clock::now();
   // Referral codes and registrations come before any purchase: a referee must not have paid.
-  // One IssueCode per referrer (the API has no bulk form), from kCallers callers at once.
+  // IssueCodes for a batch of referrers at a time, from kLoadWriters callers.
   std::vector<int32_t> referrers;
   std::map<int32_t, size_t> referrer_index;
   for (const DemoReferral& referral : tenant_.referrals) {
@@ -215,12 +249,20 @@ StepResult DemoFlow::Load() {
     }
   }
   std::vector<std::string> codes(referrers.size());
-  ParallelFor(kCallers, referrers.size(), [&](size_t r) {
-    rv1::IssueCodeRequest request;
-    request.set_client_id(tenant_.clients[static_cast<size_t>(referrers[r])].client_id);
-    rv1::ReferralCode code;
-    if (referral_->IssueCode(CallContext(targets_.writer_key, kCall).get(), request, &code).ok()) {
-      codes[r] = code.code();
+  const size_t code_batches = (referrers.size() + kBatch - 1) / kBatch;
+  ParallelFor(kLoadWriters, code_batches, [&](size_t b) {
+    rv1::IssueCodesRequest request;
+    const size_t first = b * kBatch;
+    const size_t end = std::min(referrers.size(), first + kBatch);
+    for (size_t r = first; r < end; ++r) {
+      request.add_client_ids(tenant_.clients[static_cast<size_t>(referrers[r])].client_id);
+    }
+    rv1::IssueCodesResponse response;
+    if (referral_->IssueCodes(CallContext(targets_.writer_key, kCall).get(), request, &response)
+            .ok()) {
+      for (size_t r = first; r < end; ++r) {
+        codes[r] = response.codes(static_cast<int>(r - first)).code();
+      }
     }
   });
   std::vector<rv1::RegisterReferralsRequest> registrations;
@@ -248,28 +290,30 @@ StepResult DemoFlow::Load() {
   facts_.referrals_registered = registered;
   const double referral_seconds = SecondsSince(referrals_started);
 
-  // Three years of transactions, then logins, from kLoadWriters callers.
+  // Three years of transactions, then logins, from kLoadWriters callers; a client's history in
+  // one batch (ClientBatches).
   if (!PutUsdRate(&result.lines)) {
     return result;
   }
   std::vector<pv1::RecordTransactionsRequest> batches;
-  for (size_t i = 0; i < tenant_.transactions.size(); ++i) {
-    if (i % kBatch == 0) {
-      batches.emplace_back();
+  for (const std::vector<size_t>& batch : ClientBatches(
+           tenant_.transactions.size(), [&](size_t i) { return tenant_.transactions[i].client; })) {
+    batches.emplace_back();
+    for (const size_t i : batch) {
+      const DemoTransaction& demo = tenant_.transactions[i];
+      pv1::TransactionInput& input = *batches.back().add_transactions();
+      input.set_idempotency_key(options_.id_prefix + "-tx-" + std::to_string(i));
+      input.set_client_id(tenant_.clients[static_cast<size_t>(demo.client)].client_id);
+      input.set_kind(demo.session ? pv1::TRANSACTION_KIND_SESSION : pv1::TRANSACTION_KIND_PURCHASE);
+      *input.mutable_amount() = Cny(demo.amount_fen);
+      if (PaidInUsd(i)) {
+        input.mutable_amount()->set_currency("USD");
+        input.mutable_amount()->set_units((demo.amount_fen * 10 + 35) / 71);  // fen to cents
+        ++facts_.foreign_currency_transactions;
+      }
+      input.set_category(demo.category);
+      input.mutable_occurred_at()->set_seconds(demo.day * kSecondsPerDay + 10 * 3600);
     }
-    const DemoTransaction& demo = tenant_.transactions[i];
-    pv1::TransactionInput& input = *batches.back().add_transactions();
-    input.set_idempotency_key(options_.id_prefix + "-tx-" + std::to_string(i));
-    input.set_client_id(tenant_.clients[static_cast<size_t>(demo.client)].client_id);
-    input.set_kind(demo.session ? pv1::TRANSACTION_KIND_SESSION : pv1::TRANSACTION_KIND_PURCHASE);
-    *input.mutable_amount() = Cny(demo.amount_fen);
-    if (PaidInUsd(i)) {
-      input.mutable_amount()->set_currency("USD");
-      input.mutable_amount()->set_units((demo.amount_fen * 10 + 35) / 71);  // fen to cents
-      ++facts_.foreign_currency_transactions;
-    }
-    input.set_category(demo.category);
-    input.mutable_occurred_at()->set_seconds(demo.day * kSecondsPerDay + 10 * 3600);
   }
   const auto transactions_started = std::chrono::steady_clock::now();
   std::atomic<int64_t> recorded{0};
@@ -288,15 +332,16 @@ StepResult DemoFlow::Load() {
   facts_.transactions_recorded = recorded;
   const double transaction_seconds = SecondsSince(transactions_started);
   std::vector<pv1::RecordInteractionsRequest> login_batches;
-  for (size_t i = 0; i < tenant_.logins.size(); ++i) {
-    if (i % kBatch == 0) {
-      login_batches.emplace_back();
+  for (const std::vector<size_t>& batch :
+       ClientBatches(tenant_.logins.size(), [&](size_t i) { return tenant_.logins[i].client; })) {
+    login_batches.emplace_back();
+    for (const size_t i : batch) {
+      pv1::InteractionInput& input = *login_batches.back().add_interactions();
+      input.set_idempotency_key(options_.id_prefix + "-login-" + std::to_string(i));
+      input.set_client_id(tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
+      input.set_kind(pv1::INTERACTION_KIND_LOGIN);
+      input.mutable_occurred_at()->set_seconds(tenant_.logins[i].day * kSecondsPerDay + 20 * 3600);
     }
-    pv1::InteractionInput& input = *login_batches.back().add_interactions();
-    input.set_idempotency_key(options_.id_prefix + "-login-" + std::to_string(i));
-    input.set_client_id(tenant_.clients[static_cast<size_t>(tenant_.logins[i].client)].client_id);
-    input.set_kind(pv1::INTERACTION_KIND_LOGIN);
-    input.mutable_occurred_at()->set_seconds(tenant_.logins[i].day * kSecondsPerDay + 20 * 3600);
   }
   const auto logins_started = std::chrono::steady_clock::now();
   ParallelFor(kLoadWriters, login_batches.size(), [&](size_t b) {

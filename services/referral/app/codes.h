@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "clienttier/referral/v1/referral_service.pb.h"
 #include "common/db/transaction.h"
@@ -14,7 +15,7 @@ namespace clienttier::referral {
 // The canonical form of a code a caller typed; throws InvalidArgument("code") when malformed.
 std::string CanonicalCode(const std::string& input);
 
-// IssueCode and RevokeCode: at most one active code per client.
+// IssueCode, IssueCodes and RevokeCode: at most one active code per client.
 class ReferralCodes {
  public:
   ReferralCodes(TransactionRunner& transactions, CodeRepository& codes,
@@ -22,10 +23,18 @@ class ReferralCodes {
 
   // The client's active code (a retry returns it); `rotate` revokes it and issues another.
   v1::ReferralCode Issue(const std::string& tenant_id, const std::string& client_id, bool rotate);
+  // Issue without rotation for many clients in one transaction (IssueCodes): their codes in
+  // request order; a client named twice gets the same code twice.
+  std::vector<v1::ReferralCode> IssueMany(const std::string& tenant_id,
+                                          const std::vector<std::string>& client_ids);
   // NotFound when the code is not the tenant's; InvalidArgument when malformed.
   v1::ReferralCode Revoke(const std::string& tenant_id, const std::string& code_input);
 
  private:
+  // Issue's work once the client's row is locked.
+  v1::ReferralCode IssueLocked(Transaction& transaction, const std::string& tenant_id,
+                               const std::string& client_id, bool rotate, UnixMicros now);
+
   TransactionRunner& transactions_;
   CodeRepository& codes_;
   ReferralRepository& referrals_;

@@ -352,6 +352,54 @@ TEST_F(ReferralTest, BadInputNamesTheFieldAndWritesNothing) {
   EXPECT_EQ(Stats("alice", reader_a_).invitations_sent(), 0);
 }
 
+TEST_F(ReferralTest, IssueCodesAnswersInOrderWithEachClientsActiveCode) {
+  const std::string alices = IssueCode("alice", writer_a_);
+  v1::IssueCodesRequest request;
+  for (const char* client : {"bob", "alice", "bob", "carol"}) {
+    request.add_client_ids(client);
+  }
+  v1::IssueCodesResponse response;
+  ASSERT_TRUE(stub_->IssueCodes(Context(writer_a_).get(), request, &response).ok());
+  ASSERT_EQ(response.codes_size(), 4);
+  EXPECT_EQ(response.codes(0).client_id(), "bob");
+  EXPECT_EQ(response.codes(1).code(), alices);
+  EXPECT_EQ(response.codes(2).code(), response.codes(0).code());
+  EXPECT_EQ(response.codes(3).client_id(), "carol");
+  EXPECT_NE(response.codes(3).code(), response.codes(0).code());
+  // The codes are stored: IssueCode and a retry return them, and they register referrals.
+  EXPECT_EQ(IssueCode("bob", writer_a_), response.codes(0).code());
+  v1::IssueCodesResponse retried;
+  ASSERT_TRUE(stub_->IssueCodes(Context(writer_a_).get(), request, &retried).ok());
+  EXPECT_EQ(retried.codes(3).code(), response.codes(3).code());
+  v1::Referral referral;
+  ASSERT_TRUE(Register(response.codes(3).code(), "dave", writer_a_, &referral).ok());
+  EXPECT_EQ(referral.referrer_client_id(), "carol");
+  // Another tenant's alice is another client.
+  v1::IssueCodesResponse other;
+  ASSERT_TRUE(stub_->IssueCodes(Context(writer_b_).get(), request, &other).ok());
+  EXPECT_NE(other.codes(1).code(), alices);
+
+  // A malformed entry, an empty or an oversized request: the field and the rule.
+  v1::IssueCodesRequest bad;
+  bad.add_client_ids("erin");
+  bad.add_client_ids("");
+  grpc::Status status = stub_->IssueCodes(Context(writer_a_).get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message().rfind("client_ids[1]: ", 0), 0u) << status.error_message();
+  bad.Clear();
+  status = stub_->IssueCodes(Context(writer_a_).get(), bad, &response);
+  EXPECT_EQ(status.error_message().rfind("client_ids: must hold between 1 and 1000", 0), 0u)
+      << status.error_message();
+  for (int i = 0; i < 1001; ++i) {
+    bad.add_client_ids("c" + std::to_string(i));
+  }
+  EXPECT_EQ(stub_->IssueCodes(Context(writer_a_).get(), bad, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // A reader may not issue codes.
+  EXPECT_EQ(stub_->IssueCodes(Context(reader_a_).get(), request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(ReferralTest, InvitationsCountOncePerKey) {
   v1::RecordInvitationsRequest request;
   request.set_client_id("alice");

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <vector>
 
 #include "common/errors/domain_error.h"
 #include "tests/support/referral/referral_world.h"
@@ -55,6 +56,26 @@ TEST_F(UseCaseTest, ATakenCodeIsDrawnAgainAndFiveTakenDrawsFail) {
   EXPECT_EQ(KindOf([&] { stuck.Issue(kTenant, "carol", false); }), ErrorKind::kAlreadyExists);
   EXPECT_EQ(world_.code_repository.insert_attempts, 3 + 5);
   EXPECT_FALSE(world_.code_repository.HasActiveCode(kTenant, "carol"));
+}
+
+TEST_F(UseCaseTest, IssuingManyLocksThemInOrderOnceAndKeepsActiveCodes) {
+  const std::string alices = world_.codes.Issue(kTenant, "alice", false).code();
+  world_.referral_repository.row_locks.clear();
+
+  const std::vector<v1::ReferralCode> issued =
+      world_.codes.IssueMany(kTenant, {"carol", "alice", "bob", "carol"});
+  ASSERT_EQ(issued.size(), 4u);
+  EXPECT_EQ(issued[0].client_id(), "carol");
+  EXPECT_EQ(issued[1].code(), alices);  // an active code is kept, not rotated
+  EXPECT_EQ(issued[2].client_id(), "bob");
+  EXPECT_EQ(issued[3].code(), issued[0].code());  // named twice, one code
+  EXPECT_NE(issued[0].code(), issued[2].code());
+  EXPECT_EQ(world_.referral_repository.row_locks,
+            (std::vector<std::string>{"alice", "bob", "carol", "carol"}));
+  // A retry returns the same codes.
+  const std::vector<v1::ReferralCode> again = world_.codes.IssueMany(kTenant, {"bob", "carol"});
+  EXPECT_EQ(again[0].code(), issued[2].code());
+  EXPECT_EQ(again[1].code(), issued[0].code());
 }
 
 TEST_F(UseCaseTest, RevokingNeedsTheTenantsOwnWellFormedCode) {
