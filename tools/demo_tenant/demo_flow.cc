@@ -722,6 +722,7 @@ StepResult DemoFlow::Referrals() {
 
 StepResult DemoFlow::SegmentAndCampaign() {
   StepResult result{"segment_and_campaign", false, {}};
+  auto started = std::chrono::steady_clock::now();
   cv1::SyncMembersResponse synced;
   grpc::Status status = campaign_->SyncMembers(CallContext(targets_.admin_key, kLong).get(),
                                                cv1::SyncMembersRequest(), &synced);
@@ -729,6 +730,10 @@ StepResult DemoFlow::SegmentAndCampaign() {
     result.lines.push_back("SyncMembers: " + Describe(status));
     return result;
   }
+  result.lines.push_back(Format("SyncMembers: %lld scores and %lld clients copied in %.1f s",
+                                static_cast<long long>(synced.scores()),
+                                static_cast<long long>(synced.clients()), SecondsSince(started)));
+  started = std::chrono::steady_clock::now();
   cv1::PreviewSegmentRequest preview;
   preview.set_rule(kSegmentRule);
   preview.set_sample_size(3);
@@ -739,10 +744,12 @@ StepResult DemoFlow::SegmentAndCampaign() {
     tiers +=
         (tiers.empty() ? "" : ", ") + TierWords(tier.tier()) + " " + std::to_string(tier.members());
   }
-  result.lines.push_back(Format("segment %s: %lld of %lld members (%s), revenue 12m %s",
-                                kSegmentRule, static_cast<long long>(facts_.preview.members()),
-                                static_cast<long long>(facts_.preview.population()), tiers.c_str(),
-                                FormatMoney(facts_.preview.revenue_12m()).c_str()));
+  result.lines.push_back(
+      Format("segment %s (previewed in %.1f s): %lld of %lld members (%s), "
+             "revenue 12m %s",
+             kSegmentRule, SecondsSince(started), static_cast<long long>(facts_.preview.members()),
+             static_cast<long long>(facts_.preview.population()), tiers.c_str(),
+             FormatMoney(facts_.preview.revenue_12m()).c_str()));
   cv1::CreateSegmentRequest segment;
   segment.mutable_segment()->set_segment_id("mindful-top");
   segment.mutable_segment()->set_name("Top-tier clients interested in mindfulness");
@@ -767,15 +774,17 @@ StepResult DemoFlow::SegmentAndCampaign() {
   campaign_->SimulateCampaign(CallContext(targets_.writer_key, kCall).get(), simulate, &simulated);
   cv1::LaunchCampaignRequest launch;
   launch.set_campaign_id("retreat-2026");
+  started = std::chrono::steady_clock::now();
   status = campaign_->LaunchCampaign(CallContext(targets_.writer_key, kLong).get(), launch,
                                      &facts_.launched);
   const auto& audience = facts_.launched.audience();
-  result.lines.push_back(Format(
-      "campaign retreat-2026 (email, 10%% holdout) launched: %lld treatment, %lld holdout, "
-      "%lld without email consent, %lld capped",
-      static_cast<long long>(audience.treatment()), static_cast<long long>(audience.holdout()),
-      static_cast<long long>(audience.excluded_no_consent()),
-      static_cast<long long>(audience.excluded_frequency_cap())));
+  result.lines.push_back(
+      Format("campaign retreat-2026 (email, 10%% holdout) launched in %.1f s: %lld treatment, %lld "
+             "holdout, %lld without email consent, %lld capped",
+             SecondsSince(started), static_cast<long long>(audience.treatment()),
+             static_cast<long long>(audience.holdout()),
+             static_cast<long long>(audience.excluded_no_consent()),
+             static_cast<long long>(audience.excluded_frequency_cap())));
   result.ok = status.ok() && saved.rule() == kSegmentRule && facts_.preview.members() > 0 &&
               audience.treatment() == simulated.treatment() &&
               audience.holdout() == simulated.holdout() &&

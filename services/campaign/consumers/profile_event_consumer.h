@@ -17,6 +17,9 @@ inline ConsumerOptions ProfileConsumerDefaults() {
   ConsumerOptions options;
   options.group = "campaign";
   options.metric_prefix = "ct_campaign_profile_events";
+  // Most events (transactions, logins) are read, counted and acknowledged without a write: under
+  // a backlog, reads of 1,000 spend a tenth of the stream round trips of the default 100.
+  options.batch = 1000;
   return options;
 }
 

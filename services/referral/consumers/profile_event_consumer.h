@@ -16,7 +16,10 @@ inline ConsumerOptions ProfileConsumerDefaults() {
   ConsumerOptions options;
   options.group = "referral";
   options.metric_prefix = "ct_referral_events";
-  options.batch = 500;  // set-based: bigger reads, fewer commits
+  // Set-based: bigger reads, fewer commits. Under a backlog (a history import) a read of 2,000
+  // costs a tenth of the commits, stream round trips and per-statement work of reads of 200;
+  // with little traffic a read takes what is there.
+  options.batch = 2000;
   return options;
 }
 
