@@ -18,6 +18,14 @@ constexpr int64_t kMaxPurchaseUnits = 1'000'000'000'000;
 // Purchases from 2000 on, and at most a day ahead of the server's clock.
 constexpr UnixMicros kEarliestPurchase = 946'684'800 * kMicrosPerSecond;
 
+// A batch RPC's list: 1..kMaxBatch entries.
+void CheckBatchSize(const char* field, int size) {
+  if (size < 1 || size > kMaxBatch) {
+    throw InvalidArgument(field,
+                          "must hold between 1 and " + std::to_string(kMaxBatch) + " entries");
+  }
+}
+
 v1::RewardRules ToProto(const RewardRules& rules) {
   v1::RewardRules proto;
   *proto.mutable_referrer_reward() = Money(rules.referrer_reward_minor, rules.currency);
@@ -66,10 +74,7 @@ grpc::Status ReferralService::IssueCodes(grpc::ServerContext* context,
                                          const v1::IssueCodesRequest* request,
                                          v1::IssueCodesResponse* response) {
   return runner_.Run(context, "IssueCodes", Role::kWriter, [&](const Caller& caller) {
-    if (request->client_ids_size() < 1 || request->client_ids_size() > kMaxBatch) {
-      throw InvalidArgument("client_ids",
-                            "must hold between 1 and " + std::to_string(kMaxBatch) + " entries");
-    }
+    CheckBatchSize("client_ids", request->client_ids_size());
     for (int i = 0; i < request->client_ids_size(); ++i) {
       CheckClientId("client_ids[" + std::to_string(i) + "]", request->client_ids(i));
     }
@@ -125,10 +130,7 @@ grpc::Status ReferralService::RegisterReferrals(grpc::ServerContext* context,
                                                 const v1::RegisterReferralsRequest* request,
                                                 v1::RegisterReferralsResponse* response) {
   return runner_.Run(context, "RegisterReferrals", Role::kWriter, [&](const Caller& caller) {
-    if (request->referrals_size() < 1 || request->referrals_size() > kMaxBatch) {
-      throw InvalidArgument("referrals",
-                            "must hold between 1 and " + std::to_string(kMaxBatch) + " entries");
-    }
+    CheckBatchSize("referrals", request->referrals_size());
     std::vector<RegistrationRequest> batch;
     for (int i = 0; i < request->referrals_size(); ++i) {
       const std::string field = "referrals[" + std::to_string(i) + "]";
