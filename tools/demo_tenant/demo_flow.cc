@@ -61,40 +61,6 @@ std::string Format(const char* format, ...) {
   return buffer;
 }
 
-// A history import sends each client's history together, in day order: the batches of indices
-// into `client_of` (an item's client; items in day order), each of whole clients and at most
-// kBatch items (a longer history fills batches of its own). Day order across clients would put
-// every client in about every eighth batch, so each consumer read would touch eight times the
-// clients (their aggregates, scores and referral rows) for the same events; and a referee's
-// first purchase applied would depend on which writer committed first.
-std::vector<std::vector<size_t>> ClientBatches(size_t items,
-                                               const std::function<int32_t(size_t)>& client_of) {
-  std::vector<size_t> order(items);
-  for (size_t i = 0; i < items; ++i) {
-    order[i] = i;
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return client_of(a) < client_of(b); });
-  std::vector<std::vector<size_t>> batches;
-  for (size_t start = 0; start < order.size();) {
-    size_t end = start;
-    while (end < order.size() && client_of(order[end]) == client_of(order[start])) {
-      ++end;
-    }
-    if (batches.empty() || batches.back().size() + (end - start) > kBatch) {
-      batches.emplace_back();
-    }
-    for (size_t k = start; k < end; ++k) {
-      if (batches.back().size() == kBatch) {
-        batches.emplace_back();
-      }
-      batches.back().push_back(order[k]);
-    }
-    start = end;
-  }
-  return batches;
-}
-
 // Runs body(i) for i in [0, count) on `workers` threads, each taking every workers-th i.
 void ParallelFor(size_t workers, size_t count, const std::function<void(size_t)>& body) {
   std::vector<std::thread> threads;
@@ -291,13 +257,14 @@ StepResult DemoFlow::Load() {
   const double referral_seconds = SecondsSince(referrals_started);
 
   // Three years of transactions, then logins, from kLoadWriters callers; a client's history in
-  // one batch (ClientBatches).
+  // one batch (HistoryBatches).
   if (!PutUsdRate(&result.lines)) {
     return result;
   }
   std::vector<pv1::RecordTransactionsRequest> batches;
-  for (const std::vector<size_t>& batch : ClientBatches(
-           tenant_.transactions.size(), [&](size_t i) { return tenant_.transactions[i].client; })) {
+  for (const std::vector<size_t>& batch : HistoryBatches(
+           tenant_.transactions.size(), [&](size_t i) { return tenant_.transactions[i].client; },
+           kBatch)) {
     batches.emplace_back();
     for (const size_t i : batch) {
       const DemoTransaction& demo = tenant_.transactions[i];
@@ -332,8 +299,8 @@ StepResult DemoFlow::Load() {
   facts_.transactions_recorded = recorded;
   const double transaction_seconds = SecondsSince(transactions_started);
   std::vector<pv1::RecordInteractionsRequest> login_batches;
-  for (const std::vector<size_t>& batch :
-       ClientBatches(tenant_.logins.size(), [&](size_t i) { return tenant_.logins[i].client; })) {
+  for (const std::vector<size_t>& batch : HistoryBatches(
+           tenant_.logins.size(), [&](size_t i) { return tenant_.logins[i].client; }, kBatch)) {
     login_batches.emplace_back();
     for (const size_t i : batch) {
       pv1::InteractionInput& input = *login_batches.back().add_interactions();

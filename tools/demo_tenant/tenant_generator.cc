@@ -245,4 +245,33 @@ DemoTenant GenerateTenant(const DemoTenantOptions& options) {
   return tenant;
 }
 
+std::vector<std::vector<size_t>> HistoryBatches(size_t items,
+                                                const std::function<int32_t(size_t)>& client_of,
+                                                size_t max_batch) {
+  std::vector<size_t> order(items);
+  for (size_t i = 0; i < items; ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return client_of(a) < client_of(b); });
+  std::vector<std::vector<size_t>> batches;
+  for (size_t start = 0; start < order.size();) {
+    size_t end = start;
+    while (end < order.size() && client_of(order[end]) == client_of(order[start])) {
+      ++end;
+    }
+    if (batches.empty() || batches.back().size() + (end - start) > max_batch) {
+      batches.emplace_back();
+    }
+    for (size_t k = start; k < end; ++k) {
+      if (batches.back().size() == max_batch) {
+        batches.emplace_back();
+      }
+      batches.back().push_back(order[k]);
+    }
+    start = end;
+  }
+  return batches;
+}
+
 }  // namespace clienttier::demo

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,5 +78,15 @@ struct DemoTenant {
 DemoTenant GenerateTenant(const DemoTenantOptions& options);
 
 const char* Name(Pattern pattern);
+
+// How an importer batches a history: each client's items together, in their order (the items
+// are in day order), whole clients per batch of at most `max_batch` items, and a longer history
+// in batches of its own. Returns indices into the items; `client_of(i)` is item i's client. Day
+// order across clients instead puts a client in about every eighth batch, so every consumer
+// read touches eight times the clients for the same events, and which purchase of a referee is
+// applied first depends on which writer commits first.
+std::vector<std::vector<size_t>> HistoryBatches(size_t items,
+                                                const std::function<int32_t(size_t)>& client_of,
+                                                size_t max_batch);
 
 }  // namespace clienttier::demo

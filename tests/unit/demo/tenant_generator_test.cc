@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 namespace clienttier::demo {
 namespace {
@@ -77,6 +79,41 @@ TEST(TenantGenerator, ReferralChainsRunForwardInTimeWithAtMostThreeRefereesEach)
     EXPECT_EQ(tenant.clients[static_cast<size_t>(referral.referee)].acquisition_channel,
               "referral");
   }
+}
+
+TEST(HistoryBatches, WholeClientsInTheirOrderAndALongHistoryInBatchesOfItsOwn) {
+  // Items in day order: clients 0, 1, 0, 1, 2, 1.
+  const std::vector<int32_t> clients = {0, 1, 0, 1, 2, 1};
+  const auto client_of = [&](size_t i) { return clients[i]; };
+  EXPECT_EQ(HistoryBatches(clients.size(), client_of, 4),
+            (std::vector<std::vector<size_t>>{{0, 2}, {1, 3, 5, 4}}));
+  // One client's six items with room for four: four, then two.
+  const auto one_client = [](size_t) { return 7; };
+  EXPECT_EQ(HistoryBatches(6, one_client, 4),
+            (std::vector<std::vector<size_t>>{{0, 1, 2, 3}, {4, 5}}));
+  EXPECT_TRUE(HistoryBatches(0, one_client, 4).empty());
+}
+
+TEST(HistoryBatches, TheTenantsTransactionsEachOnceAndEachClientInOneBatch) {
+  const DemoTenant tenant = GenerateTenant(Options(42));
+  const auto client_of = [&](size_t i) { return tenant.transactions[i].client; };
+  const std::vector<std::vector<size_t>> batches =
+      HistoryBatches(tenant.transactions.size(), client_of, 1000);
+  std::vector<int> seen(tenant.transactions.size(), 0);
+  std::map<int32_t, size_t> batch_of_client;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    EXPECT_LE(batches[b].size(), 1000u);
+    for (size_t k = 0; k < batches[b].size(); ++k) {
+      const size_t i = batches[b][k];
+      ++seen[i];
+      const auto known = batch_of_client.emplace(client_of(i), b).first;
+      EXPECT_EQ(known->second, b) << "client " << client_of(i) << " in two batches";
+      if (k > 0 && client_of(batches[b][k - 1]) == client_of(i)) {
+        EXPECT_LE(tenant.transactions[batches[b][k - 1]].day, tenant.transactions[i].day);
+      }
+    }
+  }
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), static_cast<long>(seen.size()));
 }
 
 }  // namespace
