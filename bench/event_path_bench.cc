@@ -10,7 +10,8 @@
 // ct:events:profile is idle (so their ClientCreated events are not in the figures). Then
 // `writers` threads send `transactions` purchases (batches of `batch`, clients spread by a hash)
 // through RecordTransactions while the bench watches the group with XINFO (Redis 7): scoring
-// has applied them all when the group has read every one of them and nothing is pending.
+// has applied them all when the group has read every one of them and nothing is pending
+// (one entry per client per batch: TransactionsRecorded).
 //   accepted: transactions / (first write .. last RecordTransactions reply)
 //   applied:  transactions / (first write .. the group has acknowledged them all and `verify`
 //             sampled clients' GetScore shows exactly the purchases and spend written to them),
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -173,6 +175,20 @@ void RunWriter(pv1::ClientProfileService::Stub& profile, const Options& options,
   }
 }
 
+// The stream entries the writes make: client-profile publishes one event per client per batch
+// (TransactionsRecorded), so a batch is as many entries as it has distinct clients.
+int64_t StreamEntriesOf(const Options& options) {
+  int64_t entries = 0;
+  for (int64_t first = 0; first < options.transactions; first += options.batch) {
+    std::set<int> clients;
+    for (int64_t i = first; i < std::min(options.transactions, first + options.batch); ++i) {
+      clients.insert(PurchaseOf(i, options.clients).client);
+    }
+    entries += static_cast<int64_t>(clients.size());
+  }
+  return entries;
+}
+
 // --- watching scoring's group -------------------------------------------------------------------
 
 struct Progress {
@@ -183,7 +199,7 @@ struct Progress {
   std::string error;
 };
 
-// Polls the group every 10 ms from the first write until all `expected` events are applied.
+// Polls the group every 10 ms from the first write until all `expected` entries are applied.
 void Watch(StreamGroupWatch& watch, const StreamGroupState& before, int64_t expected,
            Clock::time_point begin, std::chrono::seconds timeout, std::atomic<bool>& give_up,
            Progress* progress) {
@@ -207,7 +223,7 @@ void Watch(StreamGroupWatch& watch, const StreamGroupState& before, int64_t expe
       return;
     }
     if (now >= next_report) {
-      std::printf("progress: %.0f s: %lld of %lld events published, %lld applied\n",
+      std::printf("progress: %.0f s: %lld of %lld stream entries published, %lld applied\n",
                   Seconds(now - begin), static_cast<long long>(added),
                   static_cast<long long>(expected),
                   static_cast<long long>(state.done() - before.done()));
@@ -333,7 +349,8 @@ int main(int argc, char** argv) {
   Progress progress;
   const int64_t now_s = UnixSecondsNow();
   const auto begin = Clock::now();
-  std::thread watcher(Watch, std::ref(watch), std::cref(before), options.transactions, begin,
+  const int64_t entries = StreamEntriesOf(options);
+  std::thread watcher(Watch, std::ref(watch), std::cref(before), entries, begin,
                       std::chrono::seconds(options.timeout_s), std::ref(give_up), &progress);
   for (int w = 0; w < options.writers; ++w) {
     writers.emplace_back(RunWriter, std::ref(*profile), std::cref(options), std::cref(run), now_s,
@@ -416,8 +433,9 @@ int main(int argc, char** argv) {
   applied_figure.value = Fixed(applied, 0) + " events/s";
   applied_figure.target = ">= " + Fixed(kTargetAppliedPerSecond, 0);
   applied_figure.met = applied >= kTargetAppliedPerSecond ? "yes" : "no";
-  applied_figure.note =
-      std::to_string(recorded) + " events in " + Fixed(Seconds(scored_at - begin), 1) + " s";
+  applied_figure.note = std::to_string(recorded) + " events (purchases) in " +
+                        std::to_string(entries) + " stream entries, " +
+                        Fixed(Seconds(scored_at - begin), 1) + " s";
   figures.push_back(applied_figure);
 
   Figure ratio_figure;

@@ -35,6 +35,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -170,12 +171,14 @@ struct Call {
   grpc::Status status;
   std::unique_ptr<grpc::ClientAsyncResponseReader<pv1::RecordTransactionsResponse>> reader;
   std::vector<ScoreProbe> probes;
+  int64_t clients = 0;  // distinct clients: stream entries the batch makes once recorded
   Clock::time_point sent;
 };
 
 struct LoadResult {
   int64_t sent_transactions = 0;
   int64_t recorded = 0;
+  int64_t entries = 0;  // stream entries of the recorded batches (one per client per batch)
   int64_t failed_batches = 0;
   int64_t probes = 0;
   int64_t probes_skipped = 0;  // no free probe client: sent as ordinary load
@@ -197,6 +200,7 @@ void ReceiveReplies(grpc::CompletionQueue& queue, ScorePoller& poller,
     result->last_reply = now;
     if (ok && call->status.ok()) {
       result->recorded += call->response.recorded_count();
+      result->entries += call->clients;
       result->batch_ms.push_back(
           std::chrono::duration<double, std::milli>(now - call->sent).count());
       for (ScoreProbe& probe : call->probes) {
@@ -242,6 +246,7 @@ void SendLoad(pv1::ClientProfileService::Stub& profile, const Options& options, 
     auto call = std::make_unique<Call>();
     pv1::RecordTransactionsRequest request;
     const int64_t last = std::min(total, first + options.batch);
+    std::set<int> clients;
     for (int64_t i = first; i < last; ++i) {
       pv1::TransactionInput* item = request.add_transactions();
       item->set_idempotency_key(run_prefix + std::to_string(i));
@@ -262,7 +267,9 @@ void SendLoad(pv1::ClientProfileService::Stub& profile, const Options& options, 
         item->mutable_amount()->set_units(100 + static_cast<int64_t>(rng() % 50000));
       }
       item->set_client_id(population.Id(client));
+      clients.insert(client);
     }
+    call->clients = static_cast<int64_t>(clients.size());
     result->probes += static_cast<int64_t>(call->probes.size());
     result->sent_transactions += last - first;
     call->context.AddMetadata("x-api-key", options.api_key);
@@ -276,15 +283,16 @@ void SendLoad(pv1::ClientProfileService::Stub& profile, const Options& options, 
   }
 }
 
-// How long after the load's last reply scoring's group had acknowledged every recorded event.
+// How long after the load's last reply scoring's group had acknowledged every stream entry of the
+// recorded batches.
 struct LagResult {
   bool reached = false;
   double seconds = 0;
-  int64_t behind_at_stop = 0;  // recorded events not yet acknowledged when the load stopped
+  int64_t behind_at_stop = 0;  // stream entries not yet acknowledged when the load stopped
   std::string error;
 };
 
-LagResult MeasureLag(StreamGroupWatch& watch, const StreamGroupState& before, int64_t recorded,
+LagResult MeasureLag(StreamGroupWatch& watch, const StreamGroupState& before, int64_t entries,
                      Clock::time_point stopped, std::chrono::seconds timeout) {
   LagResult lag;
   bool first = true;
@@ -296,10 +304,10 @@ LagResult MeasureLag(StreamGroupWatch& watch, const StreamGroupState& before, in
     }
     const auto now = Clock::now();
     if (first) {
-      lag.behind_at_stop = std::max<int64_t>(0, recorded - (state.done() - before.done()));
+      lag.behind_at_stop = std::max<int64_t>(0, entries - (state.done() - before.done()));
       first = false;
     }
-    if (state.entries_read - before.entries_read >= recorded && state.idle()) {
+    if (state.entries_read - before.entries_read >= entries && state.idle()) {
       lag.reached = true;
       lag.seconds = Seconds(now - stopped);
       return lag;
@@ -342,7 +350,7 @@ bool RunRate(const std::shared_ptr<grpc::Channel>& profile_channel,
   queue.Shutdown();
   receiver.join();
   const auto stopped = load.last_reply;
-  const LagResult lag = MeasureLag(watch, before, load.recorded, stopped,
+  const LagResult lag = MeasureLag(watch, before, load.entries, stopped,
                                    std::chrono::seconds(options.drain_timeout_s));
   poller.Finish(stopped + std::chrono::seconds(options.drain_timeout_s));
 
@@ -409,7 +417,8 @@ bool RunRate(const std::shared_ptr<grpc::Channel>& profile_channel,
                                  : "not within " + std::to_string(options.drain_timeout_s) + " s";
   lag_figure.target = "<= " + Fixed(kTargetLagSeconds, 0) + " s";
   lag_figure.met = lag.reached && lag.seconds <= kTargetLagSeconds ? "yes" : "no";
-  lag_figure.note = std::to_string(lag.behind_at_stop) + " events behind when the load stopped";
+  lag_figure.note =
+      std::to_string(lag.behind_at_stop) + " stream entries behind when the load stopped";
   if (!lag.error.empty()) {
     lag_figure.note += ", " + lag.error;
   }

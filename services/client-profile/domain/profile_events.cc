@@ -21,6 +21,10 @@ const char* TypeName(const ::clienttier::profile::v1::ProfileEvent& event) {
       return "transaction_recorded";
     case Event::kInteractionRecorded:
       return "interaction_recorded";
+    case Event::kTransactionsRecorded:
+      return "transactions_recorded";
+    case Event::kInteractionsRecorded:
+      return "interactions_recorded";
     case Event::kClientsMerged:
       return "clients_merged";
     case Event::PAYLOAD_NOT_SET:
@@ -48,6 +52,11 @@ void StripPersonalData(::clienttier::profile::v1::ProfileEvent& event) {
       break;
     case Event::kInteractionRecorded:
       event.mutable_interaction_recorded()->mutable_interaction()->clear_detail();
+      break;
+    case Event::kInteractionsRecorded:
+      for (auto& interaction : *event.mutable_interactions_recorded()->mutable_interactions()) {
+        interaction.clear_detail();
+      }
       break;
     case Event::kClientsMerged:
       StripClient(*event.mutable_clients_merged()->mutable_survivor());

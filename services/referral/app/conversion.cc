@@ -1,6 +1,7 @@
 #include "services/referral/app/conversion.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -244,8 +245,9 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
         continue;
       }
       ++applied;
-      if (std::optional<Purchase> purchase = PurchaseOf(events[i])) {
-        purchases[events[i].tenant_id()].push_back(std::move(*purchase));
+      if (std::vector<Purchase> recorded = PurchasesOf(events[i]); !recorded.empty()) {
+        std::vector<Purchase>& pending = purchases[events[i].tenant_id()];
+        std::move(recorded.begin(), recorded.end(), std::back_inserter(pending));
       } else if (events[i].has_clients_merged() && merges_ != nullptr) {
         // The tenant's purchases before the merge count as they happened (a duplicate's
         // purchase converts its referral first); the merge then moves the result.

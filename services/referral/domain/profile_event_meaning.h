@@ -1,16 +1,17 @@
 #pragma once
 
-#include <optional>
+#include <vector>
 
 #include "clienttier/profile/v1/profile_events.pb.h"
 #include "services/referral/domain/purchase.h"
 
 namespace clienttier::referral {
 
-// What a ct:events:profile event means to referral: a paid occasion (which marks its client
-// paying and may convert its referral), or nothing. Only recorded transactions with a positive
-// amount count: a free session neither converts nor makes a paying client, and the other
-// events (profile changes, interactions, erasure) do not concern referrals.
-std::optional<Purchase> PurchaseOf(const ::clienttier::profile::v1::ProfileEvent& event);
+// What a ct:events:profile event means to referral: the paid occasions it records (each marks
+// its client paying and may convert its referral), in the order recorded, or none. Only
+// recorded transactions with a positive amount count: a free session or a refund neither
+// converts nor makes a paying client, and the other events (profile changes, interactions,
+// erasure) do not concern referrals.
+std::vector<Purchase> PurchasesOf(const ::clienttier::profile::v1::ProfileEvent& event);
 
 }  // namespace clienttier::referral

@@ -63,28 +63,27 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
       }
       const pv1::ProfileEvent& event = events[i];
       ++applied;
-      AggregateChange change = AggregateChangeOf(event);
-      if (change.kind == AggregateChange::Kind::kNone) {
-        continue;  // updates change nothing scoring reads
-      }
-      if (!change.client_id.empty()) {
-        touched[event.tenant_id()].insert(change.client_id);
-        if (change.kind == AggregateChange::Kind::kErased) {
-          now_anyway[event.tenant_id()].insert(change.client_id);
+      // Updates change nothing scoring reads (no change); a client's recorded batch, one each.
+      for (AggregateChange& change : AggregateChangesOf(event)) {
+        if (!change.client_id.empty()) {
+          touched[event.tenant_id()].insert(change.client_id);
+          if (change.kind == AggregateChange::Kind::kErased) {
+            now_anyway[event.tenant_id()].insert(change.client_id);
+          }
         }
+        if (change.kind == AggregateChange::Kind::kMerged) {
+          // The duplicate's earlier events of this read land on it first, then move with it (a
+          // merged duplicate has no later events: client-profile refuses records for it).
+          apply_changes(event.tenant_id());
+          aggregates_.MergeClients(transaction, event.tenant_id(), change.survivor_id,
+                                   change.client_id, now);
+          touched[event.tenant_id()].insert(change.survivor_id);
+          now_anyway[event.tenant_id()].insert(change.client_id);
+          now_anyway[event.tenant_id()].insert(change.survivor_id);
+          continue;
+        }
+        changes[event.tenant_id()].push_back(std::move(change));
       }
-      if (change.kind == AggregateChange::Kind::kMerged) {
-        // The duplicate's earlier events of this read land on it first, then move with it (a
-        // merged duplicate has no later events: client-profile refuses records for it).
-        apply_changes(event.tenant_id());
-        aggregates_.MergeClients(transaction, event.tenant_id(), change.survivor_id,
-                                 change.client_id, now);
-        touched[event.tenant_id()].insert(change.survivor_id);
-        now_anyway[event.tenant_id()].insert(change.client_id);
-        now_anyway[event.tenant_id()].insert(change.survivor_id);
-        continue;
-      }
-      changes[event.tenant_id()].push_back(std::move(change));
     }
     while (!changes.empty()) {
       apply_changes(changes.begin()->first);

@@ -1,5 +1,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 
+#include <utility>
+
 #include "common/time/utc_time.h"
 #include "services/scoring/domain/calendar_days.h"
 
@@ -99,32 +101,59 @@ bool AcquisitionChanged(const pv1::ClientUpdated& updated) {
 
 }  // namespace
 
-AggregateChange AggregateChangeOf(const pv1::ProfileEvent& event) {
-  AggregateChange change;
+std::vector<AggregateChange> AggregateChangesOf(const pv1::ProfileEvent& event) {
+  std::vector<AggregateChange> changes;
+  const auto add = [&changes](AggregateChange change) {
+    if (change.kind != AggregateChange::Kind::kNone) {
+      changes.push_back(std::move(change));
+    }
+  };
   switch (event.payload_case()) {
     case pv1::ProfileEvent::kClientCreated:
-      return ClientKnownChange(event.client_created().client());
+      add(ClientKnownChange(event.client_created().client()));
+      break;
     case pv1::ProfileEvent::kClientUpdated:
       if (AcquisitionChanged(event.client_updated())) {
-        return ClientKnownChange(event.client_updated().client());
+        add(ClientKnownChange(event.client_updated().client()));
       }
-      return change;  // other updates change nothing scoring reads
+      break;  // other updates change nothing scoring reads
     case pv1::ProfileEvent::kTransactionRecorded:
-      return TransactionChange(event.transaction_recorded().transaction());
+      add(TransactionChange(event.transaction_recorded().transaction()));
+      break;
+    case pv1::ProfileEvent::kTransactionsRecorded:
+      changes.reserve(static_cast<size_t>(event.transactions_recorded().transactions_size()));
+      for (const pv1::Transaction& transaction : event.transactions_recorded().transactions()) {
+        add(TransactionChange(transaction));
+      }
+      break;
     case pv1::ProfileEvent::kInteractionRecorded:
-      return InteractionChange(event.interaction_recorded().interaction());
-    case pv1::ProfileEvent::kClientErased:
+      add(InteractionChange(event.interaction_recorded().interaction()));
+      break;
+    case pv1::ProfileEvent::kInteractionsRecorded:
+      changes.reserve(static_cast<size_t>(event.interactions_recorded().interactions_size()));
+      for (const pv1::Interaction& interaction : event.interactions_recorded().interactions()) {
+        add(InteractionChange(interaction));
+      }
+      break;
+    case pv1::ProfileEvent::kClientErased: {
+      AggregateChange change;
       change.kind = AggregateChange::Kind::kErased;
       change.client_id = event.client_erased().client_id();
-      return change;
-    case pv1::ProfileEvent::kClientsMerged:
+      add(std::move(change));
+      break;
+    }
+    case pv1::ProfileEvent::kClientsMerged: {
+      AggregateChange change;
       change.kind = AggregateChange::Kind::kMerged;
       change.client_id = event.clients_merged().duplicate_client_id();
       change.survivor_id = event.clients_merged().survivor_client_id();
-      return change;
+      add(std::move(change));
+      break;
+    }
     default:
-      return change;  // updates change nothing scoring reads
+      break;  // a payload this version does not know changes nothing it reads
   }
+  return changes;
 }
 
 }  // namespace clienttier::scoring

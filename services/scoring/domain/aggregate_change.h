@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "clienttier/profile/v1/profile_events.pb.h"
 #include "services/scoring/domain/client_facts.h"
@@ -48,7 +49,11 @@ struct AggregateChange {
   std::string acquisition_cost_currency;
 };
 
-// The change a profile event makes to its client's aggregates (kind kNone for the others).
-AggregateChange AggregateChangeOf(const ::clienttier::profile::v1::ProfileEvent& event);
+// The changes a profile event makes to its client's aggregates, in the order they are applied:
+// one per transaction or interaction of a TransactionsRecorded or InteractionsRecorded (a
+// refund without its original makes none), one for the other events scoring uses, none for an
+// event it does not use (kind kNone is never returned).
+std::vector<AggregateChange> AggregateChangesOf(
+    const ::clienttier::profile::v1::ProfileEvent& event);
 
 }  // namespace clienttier::scoring

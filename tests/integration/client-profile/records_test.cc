@@ -149,26 +149,46 @@ TEST_F(RecordsTest, InteractionsAndSummary) {
   EXPECT_FALSE(summary.has_first_transaction_at());
 }
 
-TEST_F(RecordsTest, EveryChangeReachesTheStreamOnce) {
+TEST_F(RecordsTest, EveryChangeReachesTheStreamOnceWithOneEventPerClientPerBatch) {
   RedisClient redis(testing::RedisFromEnv(), nullptr);
   CreateClient("c-1", writer_a_);
+  CreateClient("c-2", writer_a_);
   v1::RecordTransactionsRequest batch;
   *batch.add_transactions() = Transaction("e-1", "c-1", 100);
-  *batch.add_transactions() = Transaction("e-2", "c-1", 200);
+  *batch.add_transactions() = Transaction("e-2", "c-2", 300);
+  *batch.add_transactions() = Transaction("e-3", "c-1", 200);
   v1::RecordTransactionsResponse response;
   ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());
   ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());  // retry
+  EXPECT_EQ(response.duplicate_count(), 3);
 
-  const auto events = WaitForEvents(tenant_a_, 3, redis);
+  WaitForEvents(tenant_a_, 4, redis);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // would a duplicate follow?
   const auto settled = EventsOf(tenant_a_, redis);
-  ASSERT_EQ(settled.size(), 3u);
+  ASSERT_EQ(settled.size(), 4u);
   EXPECT_EQ(settled[0].fields.at("type"), "client_created");
-  v1::ProfileEvent event;
-  ASSERT_TRUE(event.ParseFromString(settled[1].fields.at("payload")));
-  EXPECT_EQ(event.tenant_id(), tenant_a_);
-  EXPECT_EQ(event.event_id(), settled[1].fields.at("event_id"));
-  EXPECT_EQ(event.transaction_recorded().transaction().amount().units(), 100);
+  EXPECT_EQ(settled[1].fields.at("type"), "client_created");
+  // One event per client of the batch, in the order of each client's first transaction, each
+  // with the client's transactions in request order.
+  std::vector<v1::ProfileEvent> recorded(2);
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    EXPECT_EQ(settled[2 + i].fields.at("type"), "transactions_recorded");
+    ASSERT_TRUE(recorded[i].ParseFromString(settled[2 + i].fields.at("payload")));
+    EXPECT_EQ(recorded[i].tenant_id(), tenant_a_);
+    EXPECT_EQ(recorded[i].event_id(), settled[2 + i].fields.at("event_id"));
+  }
+  const v1::TransactionsRecorded& first = recorded[0].transactions_recorded();
+  EXPECT_EQ(first.client_id(), "c-1");
+  ASSERT_EQ(first.transactions_size(), 2);
+  EXPECT_EQ(first.transactions(0).amount().units(), 100);
+  EXPECT_EQ(first.transactions(0).idempotency_key(), "e-1");
+  EXPECT_EQ(first.transactions(1).amount().units(), 200);
+  EXPECT_EQ(first.transactions(1).client_id(), "c-1");
+  const v1::TransactionsRecorded& second = recorded[1].transactions_recorded();
+  EXPECT_EQ(second.client_id(), "c-2");
+  ASSERT_EQ(second.transactions_size(), 1);
+  EXPECT_EQ(second.transactions(0).amount().units(), 300);
+  EXPECT_EQ(second.transactions(0).transaction_id(), response.results(1).id());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include <set>
 #include <thread>
 
+#include "clienttier/profile/v1/profile_events.pb.h"
 #include "common/outbox/outbox_relay.h"
 #include "tests/integration/client-profile/profile_fixture.h"
 
@@ -63,12 +64,18 @@ TEST_F(ResilienceTest, RedisDownDegradesToMySqlAndEventsFollowLater) {
 }
 
 TEST_F(ResilienceTest, ARelayKilledAfterPublishingLosesNothingAndDuplicatesNothing) {
-  app_->Stop();  // stop the app's relay: this test drives relays by hand
-  MetricsRegistry metrics;
-  MySqlPool pool(config_.mysql, nullptr);
+  // 30 clients, published by the app's own relay before it stops: a batch of one transaction
+  // each is then one outbox row of 30 events (one event per client per batch).
   RedisConfig direct;
   direct.port = redis_process_.port();
   RedisClient redis(direct, nullptr);
+  for (int i = 0; i < 30; ++i) {
+    CreateClient("c-" + std::to_string(i), writer_a_);
+  }
+  ASSERT_EQ(WaitForEvents(tenant_a_, 30, redis).size(), 30u);
+  app_->Stop();  // stop the app's relay: this test drives relays by hand
+  MetricsRegistry metrics;
+  MySqlPool pool(config_.mysql, nullptr);
 
   // Fill the outbox through the real repository path, with no relay running.
   app_ = std::make_unique<ProfileApp>([&] {
@@ -79,10 +86,10 @@ TEST_F(ResilienceTest, ARelayKilledAfterPublishingLosesNothingAndDuplicatesNothi
   const int port = app_->Start();
   stub_ = v1::ClientProfileService::NewStub(
       grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
-  CreateClient("c-1", writer_a_);
   v1::RecordTransactionsRequest batch;
   for (int i = 0; i < 30; ++i) {
-    *batch.add_transactions() = Transaction("k-" + std::to_string(i), "c-1", i);
+    *batch.add_transactions() =
+        Transaction("k-" + std::to_string(i), "c-" + std::to_string(i), 100 + i);
   }
   v1::RecordTransactionsResponse response;
   ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &response).ok());
@@ -97,26 +104,33 @@ TEST_F(ResilienceTest, ARelayKilledAfterPublishingLosesNothingAndDuplicatesNothi
      // goes back to the pool and the successor below may reuse it, so this shows recovery of
      // published-but-unmarked events, not a lock takeover after a process crash (that is
      // RelayTakeoverTest, with a relay process killed by SIGKILL)
-  // A pass takes whole rows: the client's row, then the batch's row of 30 events.
+  // A pass takes whole rows: the batch's row of 30 events, though the pass asks for 10.
   auto published_once = EventsOf(tenant_a_, redis);
-  ASSERT_EQ(published_once.size(), 31u);  // published, never marked
-  // Killed part-way through its pipeline instead: only the first 11 events reached Redis.
-  for (size_t i = 11; i < published_once.size(); ++i) {
+  ASSERT_EQ(published_once.size(), 60u);  // 30 clients, then 30 published, never marked
+  // Killed part-way through its pipeline instead: only the row's first 11 events reached Redis.
+  for (size_t i = 41; i < published_once.size(); ++i) {
     redis.Command({"XDEL", "ct:events:profile", published_once[i].id});
   }
 
   OutboxRelay successor(pool, redis, metrics, options);
-  EXPECT_EQ(successor.RunOnce(), 31);  // 11 found at the stream's tail, 20 published again
+  EXPECT_EQ(successor.RunOnce(), 30);  // 11 found at the stream's tail, 19 published again
   EXPECT_EQ(successor.RunOnce(), 0);
   const auto events = EventsOf(tenant_a_, redis);
   std::set<std::string> ids;
+  std::set<std::string> recorded_clients;
   for (const auto& entry : events) {
     ids.insert(entry.fields.at("event_id"));
+    if (entry.fields.at("type") == "transactions_recorded") {
+      v1::ProfileEvent event;
+      ASSERT_TRUE(event.ParseFromString(entry.fields.at("payload")));
+      recorded_clients.insert(event.transactions_recorded().client_id());
+    }
   }
-  EXPECT_EQ(events.size(), 31u);  // 1 client_created + 30 transactions
-  EXPECT_EQ(ids.size(), 31u);     // and no event id twice
+  EXPECT_EQ(events.size(), 60u);            // 30 client_created + 30 transactions_recorded
+  EXPECT_EQ(ids.size(), 60u);               // and no event id twice
+  EXPECT_EQ(recorded_clients.size(), 30u);  // every client's transaction, none lost
   EXPECT_EQ(metrics.GetCounter("ct_outbox_recovered_total", "").value(), 11u);
-  EXPECT_EQ(metrics.GetCounter("ct_outbox_published_total", "").value(), 20u);
+  EXPECT_EQ(metrics.GetCounter("ct_outbox_published_total", "").value(), 19u);
 }
 
 }  // namespace

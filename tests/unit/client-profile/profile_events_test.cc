@@ -88,6 +88,49 @@ TEST(ProfileEventsTest, InteractionEventDropsFreeTextDetailOnly) {
   EXPECT_EQ(published.interaction_recorded().interaction().kind(), v1::INTERACTION_KIND_SHARE);
 }
 
+TEST(ProfileEventsTest, InteractionsEventDropsEveryFreeTextDetailOnly) {
+  v1::ProfileEvent event;
+  auto& recorded = *event.mutable_interactions_recorded();
+  recorded.set_client_id("c-1");
+  for (const char* detail : {"", "met Li Mei at the clinic", "call back on 555-0100"}) {
+    auto& interaction = *recorded.add_interactions();
+    interaction.set_client_id("c-1");
+    interaction.set_kind(v1::INTERACTION_KIND_EVENT_ATTENDANCE);
+    interaction.set_detail(detail);
+  }
+  const OutboxEvent outbox = MakeOutboxEvent("t-1", 1000, event);
+  EXPECT_EQ(outbox.type, "interactions_recorded");
+  v1::ProfileEvent published;
+  ASSERT_TRUE(published.ParseFromString(outbox.payload));
+  ASSERT_EQ(published.interactions_recorded().interactions_size(), 3);
+  EXPECT_EQ(published.interactions_recorded().client_id(), "c-1");
+  for (const auto& interaction : published.interactions_recorded().interactions()) {
+    EXPECT_EQ(interaction.detail(), "");
+    EXPECT_EQ(interaction.kind(), v1::INTERACTION_KIND_EVENT_ATTENDANCE);
+  }
+  EXPECT_EQ(outbox.payload.find("Li Mei"), std::string::npos);
+  EXPECT_EQ(outbox.payload.find("555-0100"), std::string::npos);
+}
+
+TEST(ProfileEventsTest, TransactionsEventIsPublishedWhole) {
+  v1::ProfileEvent event;
+  auto& recorded = *event.mutable_transactions_recorded();
+  recorded.set_client_id("c-1");
+  for (int64_t units : {48000, -12000}) {
+    auto& transaction = *recorded.add_transactions();
+    transaction.set_client_id("c-1");
+    transaction.set_category("workshop");
+    transaction.mutable_amount()->set_units(units);
+  }
+  const OutboxEvent outbox = MakeOutboxEvent("t-1", 1000, event);
+  EXPECT_EQ(outbox.type, "transactions_recorded");
+  v1::ProfileEvent published;
+  ASSERT_TRUE(published.ParseFromString(outbox.payload));
+  ASSERT_EQ(published.transactions_recorded().transactions_size(), 2);
+  EXPECT_EQ(published.transactions_recorded().transactions(1).amount().units(), -12000);
+  EXPECT_EQ(published.transactions_recorded().transactions(0).category(), "workshop");
+}
+
 TEST(ProfileEventsTest, TransactionAndErasureEventsAreUnchanged) {
   v1::ProfileEvent event;
   auto& transaction = *event.mutable_transaction_recorded()->mutable_transaction();

@@ -1,6 +1,7 @@
 // MergeAggregateChanges: a read's changes become one row per paid day and one per client,
 // with the same totals as applying them one by one.
 #include "services/scoring/domain/aggregate_merge.h"
+#include "tests/unit/scoring/one_change.h"
 
 #include <gtest/gtest.h>
 
@@ -188,7 +189,7 @@ TEST(MergeAggregateChangesTest, ClientEventsSayTheAcquisitionDay) {
   client->mutable_acquisition()->set_channel("search_ads");
   client->mutable_acquisition()->mutable_cost()->set_units(12000);
   client->mutable_acquisition()->mutable_cost()->set_currency("CNY");
-  AggregateChange change = AggregateChangeOf(created);
+  AggregateChange change = OneChangeOf(created);
   EXPECT_EQ(change.kind, AggregateChange::Kind::kClientKnown);
   EXPECT_EQ(change.client_version, 1);
   EXPECT_EQ(change.acquired_day, -3);
@@ -200,10 +201,10 @@ TEST(MergeAggregateChangesTest, ClientEventsSayTheAcquisitionDay) {
   *updated.mutable_client_updated()->mutable_client() = *client;
   updated.mutable_client_updated()->mutable_client()->set_version(2);
   updated.mutable_client_updated()->add_changed_fields("tags");
-  EXPECT_EQ(AggregateChangeOf(updated).kind, AggregateChange::Kind::kNone);
+  EXPECT_EQ(OneChangeOf(updated).kind, AggregateChange::Kind::kNone);
   updated.mutable_client_updated()->add_changed_fields("acquisition");
   updated.mutable_client_updated()->mutable_client()->mutable_acquisition()->clear_acquired_at();
-  change = AggregateChangeOf(updated);
+  change = OneChangeOf(updated);
   EXPECT_EQ(change.kind, AggregateChange::Kind::kClientKnown);
   EXPECT_EQ(change.client_version, 2);
   EXPECT_EQ(change.acquired_day, kNever);

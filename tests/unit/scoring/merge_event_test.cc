@@ -9,6 +9,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/domain/aggregate_merge.h"
 #include "tests/support/scoring/fake_scoring_world.h"
+#include "tests/unit/scoring/one_change.h"
 
 namespace clienttier::scoring {
 namespace {
@@ -44,7 +45,7 @@ pv1::ProfileEvent Merged(const std::string& event_id, const std::string& survivo
 }
 
 TEST(MergeEventMeaningTest, AMergeNamesBothClientsAndIsNoDelta) {
-  const AggregateChange change = AggregateChangeOf(Merged("e", "s", "d"));
+  const AggregateChange change = OneChangeOf(Merged("e", "s", "d"));
   EXPECT_EQ(change.kind, AggregateChange::Kind::kMerged);
   EXPECT_EQ(change.client_id, "d");
   EXPECT_EQ(change.survivor_id, "s");

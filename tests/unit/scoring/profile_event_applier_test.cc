@@ -119,6 +119,28 @@ TEST_F(ProfileEventApplierTest, SeveralEventsOfOneClientRescoreItOnce) {
   EXPECT_EQ(StoredScore("c2")->lifetime_purchases(), 1);
 }
 
+TEST_F(ProfileEventApplierTest, AClientsRecordedBatchAppliesLikeItsTransactionsOnceEach) {
+  // One TransactionsRecorded with c1's three purchases, as client-profile publishes a batch.
+  pv1::ProfileEvent batch;
+  batch.set_event_id("b1");
+  batch.set_tenant_id(kTenant);
+  batch.mutable_transactions_recorded()->set_client_id("c1");
+  for (const auto& [units, days_ago] : {std::pair{1000, 30}, {2000, 20}, {4000, 1}}) {
+    *batch.mutable_transactions_recorded()->add_transactions() =
+        Purchase("", "c1", units, days_ago).transaction_recorded().transaction();
+  }
+  ASSERT_EQ(world_.profile_events.Apply({batch, Purchase("e1", "c2", 500, 5)}), 2);
+  EXPECT_EQ(world_.profile_events.Apply({batch}), 0);  // redelivered: nothing twice
+
+  EXPECT_EQ(Facts("c1")->purchase_count, 3);
+  EXPECT_EQ(Facts("c1")->spend_minor, 7000);
+  EXPECT_EQ(Facts("c1")->last_purchase_day, FakeScoringWorld::kToday - 1);
+  EXPECT_EQ(Writes("c1"), 1);
+  EXPECT_EQ(StoredScore("c1")->lifetime_purchases(), 3);
+  EXPECT_EQ(StoredScore("c1")->lifetime_spend().units(), 7000);
+  EXPECT_EQ(StoredScore("c2")->lifetime_purchases(), 1);
+}
+
 TEST_F(ProfileEventApplierTest, AReadIsOneAggregateWritePerTenantWithEveryEventCounted) {
   std::vector<pv1::ProfileEvent> events;
   for (int i = 0; i < 30; ++i) {

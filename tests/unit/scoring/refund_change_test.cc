@@ -10,6 +10,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/domain/aggregate_merge.h"
 #include "services/scoring/domain/facts_builder.h"
+#include "tests/unit/scoring/one_change.h"
 
 namespace clienttier::scoring {
 namespace {
@@ -47,7 +48,7 @@ pv1::ProfileEvent RefundEvent(const std::string& key, int64_t units, bool fully,
 ClientFacts FactsOf(const std::vector<pv1::ProfileEvent>& events, Day as_of) {
   std::vector<AggregateChange> changes;
   for (const auto& event : events) {
-    changes.push_back(AggregateChangeOf(event));
+    changes.push_back(OneChangeOf(event));
   }
   const MergedAggregateChanges merged = MergeAggregateChanges(changes);
   std::vector<PaidDay> days;
@@ -63,7 +64,7 @@ ClientFacts FactsOf(const std::vector<pv1::ProfileEvent>& events, Day as_of) {
 }
 
 TEST(RefundChangeTest, ARefundTakesItsAmountOffTheOriginalsDay) {
-  const AggregateChange partial = AggregateChangeOf(RefundEvent("r1", 400, false));
+  const AggregateChange partial = OneChangeOf(RefundEvent("r1", 400, false));
   EXPECT_EQ(partial.kind, AggregateChange::Kind::kPaidOccasion);
   EXPECT_TRUE(partial.refund);
   EXPECT_EQ(partial.day, kPurchaseDay);
@@ -71,11 +72,11 @@ TEST(RefundChangeTest, ARefundTakesItsAmountOffTheOriginalsDay) {
   EXPECT_EQ(partial.purchases, 0);
   EXPECT_EQ(partial.sessions, 0);
 
-  const AggregateChange full = AggregateChangeOf(RefundEvent("r2", 600, true));
+  const AggregateChange full = OneChangeOf(RefundEvent("r2", 600, true));
   EXPECT_EQ(full.purchases, -1);
   EXPECT_EQ(full.sessions, 0);
   const AggregateChange session =
-      AggregateChangeOf(RefundEvent("r3", 600, true, pv1::TRANSACTION_KIND_SESSION));
+      OneChangeOf(RefundEvent("r3", 600, true, pv1::TRANSACTION_KIND_SESSION));
   EXPECT_EQ(session.purchases, 0);
   EXPECT_EQ(session.sessions, -1);
 }
@@ -83,7 +84,7 @@ TEST(RefundChangeTest, ARefundTakesItsAmountOffTheOriginalsDay) {
 TEST(RefundChangeTest, ARefundWithoutItsOriginalChangesNothing) {
   pv1::ProfileEvent event = RefundEvent("r1", 400, false);
   event.mutable_transaction_recorded()->mutable_transaction()->clear_refunded();
-  EXPECT_EQ(AggregateChangeOf(event).kind, AggregateChange::Kind::kNone);
+  EXPECT_EQ(OneChangeOf(event).kind, AggregateChange::Kind::kNone);
 }
 
 TEST(RefundChangeTest, SpendIsNetAndAFullyRefundedPurchaseIsNoPurchaseDayInAnyOrder) {

@@ -5,6 +5,7 @@
 #include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/domain/tier_distribution.h"
 #include "tests/support/scoring/fake_scoring_world.h"
+#include "tests/unit/scoring/one_change.h"
 
 namespace clienttier::scoring {
 namespace {
@@ -20,7 +21,7 @@ TEST(AggregateChangeTest, ASessionIsAPaidOccasionOnItsDay) {
   transaction->mutable_amount()->set_units(300);
   transaction->mutable_amount()->set_currency("USD");
   *transaction->mutable_occurred_at() = ToProtoTimestamp(3 * kMicrosPerDay + 5);
-  const AggregateChange change = AggregateChangeOf(event);
+  const AggregateChange change = OneChangeOf(event);
   EXPECT_EQ(change.kind, AggregateChange::Kind::kPaidOccasion);
   EXPECT_EQ(change.client_id, "c1");
   EXPECT_EQ(change.day, 3);
@@ -36,7 +37,7 @@ TEST(AggregateChangeTest, ATimeBefore1970LandsOnThePreviousDay) {
   interaction->set_client_id("c1");
   interaction->set_kind(pv1::INTERACTION_KIND_LOGIN);
   *interaction->mutable_occurred_at() = ToProtoTimestamp(-1);
-  const AggregateChange change = AggregateChangeOf(event);
+  const AggregateChange change = OneChangeOf(event);
   EXPECT_EQ(change.kind, AggregateChange::Kind::kActivity);
   EXPECT_EQ(change.day, -1);
   EXPECT_EQ(change.counter, ActivityCounter::kLogins);
@@ -48,7 +49,7 @@ TEST(AggregateChangeTest, ASharedContentCountsAsAShareNotALogin) {
   auto* interaction = event.mutable_interaction_recorded()->mutable_interaction();
   interaction->set_client_id("c1");
   interaction->set_kind(pv1::INTERACTION_KIND_SHARE);
-  const AggregateChange change = AggregateChangeOf(event);
+  const AggregateChange change = OneChangeOf(event);
   EXPECT_EQ(change.counter, ActivityCounter::kShares);
   EXPECT_FALSE(change.login);
 }
@@ -56,15 +57,74 @@ TEST(AggregateChangeTest, ASharedContentCountsAsAShareNotALogin) {
 TEST(AggregateChangeTest, CreationAndErasureNameTheirClientAndUpdatesNone) {
   pv1::ProfileEvent created;
   created.mutable_client_created()->mutable_client()->set_client_id("c1");
-  EXPECT_EQ(AggregateChangeOf(created).kind, AggregateChange::Kind::kClientKnown);
-  EXPECT_EQ(AggregateChangeOf(created).client_id, "c1");
+  EXPECT_EQ(OneChangeOf(created).kind, AggregateChange::Kind::kClientKnown);
+  EXPECT_EQ(OneChangeOf(created).client_id, "c1");
   pv1::ProfileEvent erased;
   erased.mutable_client_erased()->set_client_id("c2");
-  EXPECT_EQ(AggregateChangeOf(erased).kind, AggregateChange::Kind::kErased);
-  EXPECT_EQ(AggregateChangeOf(erased).client_id, "c2");
+  EXPECT_EQ(OneChangeOf(erased).kind, AggregateChange::Kind::kErased);
+  EXPECT_EQ(OneChangeOf(erased).client_id, "c2");
   pv1::ProfileEvent updated;
   updated.mutable_client_updated()->mutable_client()->set_client_id("c3");
-  EXPECT_EQ(AggregateChangeOf(updated).kind, AggregateChange::Kind::kNone);
+  EXPECT_EQ(OneChangeOf(updated).kind, AggregateChange::Kind::kNone);
+}
+
+TEST(AggregateChangeTest, AClientsRecordedBatchIsOneChangePerRecordInOrder) {
+  pv1::ProfileEvent transactions;
+  auto* recorded = transactions.mutable_transactions_recorded();
+  recorded->set_client_id("c1");
+  for (int64_t units : {300, 500}) {
+    auto* transaction = recorded->add_transactions();
+    transaction->set_client_id("c1");
+    transaction->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+    transaction->mutable_amount()->set_units(units);
+    transaction->mutable_amount()->set_currency("CNY");
+    *transaction->mutable_occurred_at() = ToProtoTimestamp(units / 100 * kMicrosPerDay);
+  }
+  auto* refund = recorded->add_transactions();  // refunds the first in full, on its day
+  refund->set_client_id("c1");
+  refund->set_kind(pv1::TRANSACTION_KIND_REFUND);
+  refund->mutable_amount()->set_units(300);
+  refund->mutable_amount()->set_currency("CNY");
+  *refund->mutable_occurred_at() = ToProtoTimestamp(9 * kMicrosPerDay);
+  refund->mutable_refunded()->set_kind(pv1::TRANSACTION_KIND_PURCHASE);
+  refund->mutable_refunded()->set_fully_refunded(true);
+  *refund->mutable_refunded()->mutable_occurred_at() = ToProtoTimestamp(3 * kMicrosPerDay);
+  auto* orphan = recorded->add_transactions();  // a refund naming no original changes nothing
+  orphan->set_client_id("c1");
+  orphan->set_kind(pv1::TRANSACTION_KIND_REFUND);
+  orphan->mutable_amount()->set_units(100);
+
+  const std::vector<AggregateChange> changes = AggregateChangesOf(transactions);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].spend_minor, 300);
+  EXPECT_EQ(changes[0].day, 3);
+  EXPECT_EQ(changes[0].purchases, 1);
+  EXPECT_EQ(changes[1].spend_minor, 500);
+  EXPECT_EQ(changes[1].day, 5);
+  EXPECT_TRUE(changes[2].refund);
+  EXPECT_EQ(changes[2].spend_minor, -300);
+  EXPECT_EQ(changes[2].day, 3);
+  EXPECT_EQ(changes[2].purchases, -1);
+  for (const AggregateChange& change : changes) {
+    EXPECT_EQ(change.kind, AggregateChange::Kind::kPaidOccasion);
+    EXPECT_EQ(change.client_id, "c1");
+  }
+
+  pv1::ProfileEvent interactions;
+  interactions.mutable_interactions_recorded()->set_client_id("c2");
+  for (auto kind : {pv1::INTERACTION_KIND_LOGIN, pv1::INTERACTION_KIND_CONTENT_USE}) {
+    auto* interaction = interactions.mutable_interactions_recorded()->add_interactions();
+    interaction->set_client_id("c2");
+    interaction->set_kind(kind);
+    *interaction->mutable_occurred_at() = ToProtoTimestamp(7 * kMicrosPerDay);
+  }
+  const std::vector<AggregateChange> activity = AggregateChangesOf(interactions);
+  ASSERT_EQ(activity.size(), 2u);
+  EXPECT_EQ(activity[0].counter, ActivityCounter::kLogins);
+  EXPECT_TRUE(activity[0].login);
+  EXPECT_EQ(activity[1].counter, ActivityCounter::kContentUses);
+  EXPECT_EQ(activity[1].client_id, "c2");
+  EXPECT_EQ(activity[1].day, 7);
 }
 
 TEST(TierDistributionTallyTest, RevenueSharesArePerTierOfTheTotal) {

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cppconn/connection.h>
@@ -18,6 +19,10 @@ namespace clienttier::profile {
 
 namespace v1 = ::clienttier::profile::v1;
 
+// One client's new records of a batch, each with its new id, in the order of the request.
+template <typename Input>
+using RecordsOf = std::vector<std::pair<std::string, const Input*>>;
+
 // How one kind of record (transaction, interaction) is stored; the batch algorithm is shared.
 template <typename Input>
 struct RecordTable {
@@ -31,9 +36,13 @@ struct RecordTable {
   // Reads a stored row (columns as above, starting at column 3) back into an Input.
   std::function<Input(sql::ResultSet&)> read;
   std::function<bool(const Input&, const Input&)> same;
-  std::function<OutboxEvent(const std::string& tenant, const std::string& id, const Input&)> event;
+  // The one event of one client's new records in a batch (TransactionsRecorded,
+  // InteractionsRecorded).
+  std::function<OutboxEvent(const std::string& tenant, const std::string& client_id,
+                            const RecordsOf<Input>& records)>
+      client_event;
   // Optional: checks the batch's new records against stored rows before they are inserted, in
-  // the same transaction, after their clients are checked (and before `event` is called for
+  // the same transaction, after their clients are checked (and before `client_event` is called for
   // them). `fresh`: their indexes in the batch, in order; `ids`: their new ids by key.
   std::function<void(sql::Connection& connection, const std::string& tenant,
                      const google::protobuf::RepeatedPtrField<Input>& batch,
@@ -43,7 +52,8 @@ struct RecordTable {
 
 // Records a validated batch in one transaction: finds keys already stored (DUPLICATE; a key
 // reused with other content is InvalidArgument), checks every client exists and is not
-// erased, inserts the rest with one multi-row statement and their events into the outbox.
+// erased, inserts the rest with one multi-row statement and one event per client into the
+// outbox.
 // A concurrent retry of the same batch loses the race on the unique key and is retried once,
 // then sees every key as DUPLICATE.
 template <typename Input>

@@ -112,15 +112,26 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
   SqlText insert(connection);
   insert.Sql("INSERT INTO " + spec.table + " (tenant_id, " + spec.id_column +
              ", idempotency_key, client_id" + PrefixedColumns(spec.columns) + ") VALUES ");
-  std::vector<OutboxEvent> events;
-  events.reserve(fresh.size());
+  // One event per client, in the order of each client's first new record (a client's records
+  // keep their order: a refund after the purchase it refunds).
+  std::vector<std::string> client_order;
+  std::map<std::string, RecordsOf<Input>> by_client;
   for (const Input* item : fresh) {
     const std::string& id = new_ids.at(item->idempotency_key());
     insert.Row().Str(tenant_id).Str(id).Str(item->idempotency_key()).Str(item->client_id());
     spec.append(insert, *item);
-    events.push_back(spec.event(tenant_id, id, *item));
+    auto& records = by_client[item->client_id()];
+    if (records.empty()) {
+      client_order.push_back(item->client_id());
+    }
+    records.emplace_back(id, item);
   }
   insert.Execute();
+  std::vector<OutboxEvent> events;
+  events.reserve(client_order.size());
+  for (const std::string& client_id : client_order) {
+    events.push_back(spec.client_event(tenant_id, client_id, by_client.at(client_id)));
+  }
   AppendToOutbox(connection, events);
   return results;
 }

@@ -146,12 +146,16 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
         *refunded = CheckRefunds(batch, fresh, ids,
                                  LoadRefundables(connection, tenant, batch, fresh), "transactions");
       };
-  spec.event = [now, refunded](const std::string& tenant, const std::string& id,
-                               const v1::TransactionInput& input) {
-    const auto found = refunded->find(input.idempotency_key());
+  spec.client_event = [now, refunded](const std::string& tenant, const std::string& client_id,
+                                      const RecordsOf<v1::TransactionInput>& records) {
     v1::ProfileEvent event;
-    *event.mutable_transaction_recorded()->mutable_transaction() =
-        ToTransaction(id, input, now, found == refunded->end() ? nullptr : &found->second);
+    v1::TransactionsRecorded* recorded = event.mutable_transactions_recorded();
+    recorded->set_client_id(client_id);
+    for (const auto& [id, input] : records) {
+      const auto found = refunded->find(input->idempotency_key());
+      *recorded->add_transactions() =
+          ToTransaction(id, *input, now, found == refunded->end() ? nullptr : &found->second);
+    }
     return MakeOutboxEvent(tenant, now, std::move(event));
   };
   return spec;
@@ -178,10 +182,14 @@ RecordTable<v1::InteractionInput> InteractionTable(UnixMicros now) {
     return input;
   };
   spec.same = SameInteraction;
-  spec.event = [now](const std::string& tenant, const std::string& id,
-                     const v1::InteractionInput& input) {
+  spec.client_event = [now](const std::string& tenant, const std::string& client_id,
+                            const RecordsOf<v1::InteractionInput>& records) {
     v1::ProfileEvent event;
-    *event.mutable_interaction_recorded()->mutable_interaction() = ToInteraction(id, input);
+    v1::InteractionsRecorded* recorded = event.mutable_interactions_recorded();
+    recorded->set_client_id(client_id);
+    for (const auto& [id, input] : records) {
+      *recorded->add_interactions() = ToInteraction(id, *input);
+    }
     return MakeOutboxEvent(tenant, now, std::move(event));
   };
   return spec;
