@@ -19,6 +19,17 @@ void FillOutcomes(const RecordedBatch& recorded, Response* response) {
   response->set_duplicate_count(recorded.duplicate_count);
 }
 
+// ExportClientPages: a message holds up to this many clients, and is sent early once it holds
+// about this many bytes (a client with a long history), well under gRPC's 4 MiB message limit.
+constexpr int kExportPageClients = 500;
+constexpr size_t kExportPageBytes = size_t{1} << 20;
+
+void CheckExportRequest(const v1::ExportClientsRequest& request) {
+  if (!request.after_client_id().empty()) {
+    validation::CheckId("after_client_id", request.after_client_id(), 64);
+  }
+}
+
 }  // namespace
 
 ProfileService::ProfileService(RpcRunner& runner, ClientUseCases& clients,
@@ -195,9 +206,7 @@ grpc::Status ProfileService::ExportClients(grpc::ServerContext* context,
                                            const v1::ExportClientsRequest* request,
                                            grpc::ServerWriter<v1::ExportClientsResponse>* writer) {
   return runner_.Run(context, "ExportClients", Role::kReader, [&](const Caller& caller) {
-    if (!request->after_client_id().empty()) {
-      validation::CheckId("after_client_id", request->after_client_id(), 64);
-    }
+    CheckExportRequest(*request);
     activity_.Export(caller.tenant_id, *request, [&](const v1::ExportClientsResponse& item) {
       if (!caller.service) {
         return !context->IsCancelled() && writer->Write(item);
@@ -206,6 +215,38 @@ grpc::Status ProfileService::ExportClients(grpc::ServerContext* context,
       StripForService(stripped);
       return !context->IsCancelled() && writer->Write(stripped);
     });
+  });
+}
+
+grpc::Status ProfileService::ExportClientPages(grpc::ServerContext* context,
+                                               const v1::ExportClientsRequest* request,
+                                               grpc::ServerWriter<v1::ExportClientPage>* writer) {
+  return runner_.Run(context, "ExportClientPages", Role::kReader, [&](const Caller& caller) {
+    CheckExportRequest(*request);
+    v1::ExportClientPage page;
+    size_t page_bytes = 0;
+    const auto send = [&] {
+      const bool sent = !context->IsCancelled() && writer->Write(page);
+      page.clear_clients();
+      page_bytes = 0;
+      return sent;
+    };
+    bool open = true;
+    activity_.Export(caller.tenant_id, *request, [&](const v1::ExportClientsResponse& item) {
+      v1::ExportClientsResponse* added = page.add_clients();
+      *added = item;
+      if (caller.service) {
+        StripForService(*added);
+      }
+      page_bytes += added->ByteSizeLong();
+      if (page.clients_size() >= kExportPageClients || page_bytes >= kExportPageBytes) {
+        open = send();
+      }
+      return open;
+    });
+    if (open && page.clients_size() > 0) {
+      send();
+    }
   });
 }
 

@@ -54,6 +54,9 @@ class ProfileService final : public v1::ClientProfileService::WithCallbackMethod
                              v1::ImportClientsResponse* response) override;
   grpc::Status ExportClients(grpc::ServerContext* context, const v1::ExportClientsRequest* request,
                              grpc::ServerWriter<v1::ExportClientsResponse>* writer) override;
+  grpc::Status ExportClientPages(grpc::ServerContext* context,
+                                 const v1::ExportClientsRequest* request,
+                                 grpc::ServerWriter<v1::ExportClientPage>* writer) override;
   grpc::Status GetActivitySummary(grpc::ServerContext* context,
                                   const v1::GetActivitySummaryRequest* request,
                                   v1::ActivitySummary* response) override;

@@ -1,6 +1,7 @@
 #include "services/scoring/scoring_service.h"
 
 #include <optional>
+#include <utility>
 
 #include "common/errors/domain_error.h"
 #include "common/validation/validation.h"
@@ -78,6 +79,19 @@ std::vector<int> EnumFilter(const char* field, const Repeated& values, IsValid i
     out.push_back(values.Get(i));
   }
   return out;
+}
+
+// StreamScores' filters, validated (StreamScorePages takes the same request).
+ScoreFilter ScoreFilterOf(const v1::StreamScoresRequest& request) {
+  ScoreFilter filter;
+  filter.tiers = EnumFilter("tiers", request.tiers(), v1::Tier_IsValid);
+  filter.lifecycles = EnumFilter("lifecycles", request.lifecycles(), v1::LifecycleStage_IsValid);
+  filter.quadrants = EnumFilter("quadrants", request.quadrants(), v1::Quadrant_IsValid);
+  if (!request.after_client_id().empty()) {
+    validation::CheckId("after_client_id", request.after_client_id(), kMaxIdLength);
+    filter.after_client_id = request.after_client_id();
+  }
+  return filter;
 }
 
 }  // namespace
@@ -200,17 +214,34 @@ grpc::Status ScoringService::StreamScores(grpc::ServerContext* context,
                                           const v1::StreamScoresRequest* request,
                                           grpc::ServerWriter<v1::Score>* writer) {
   return runner_.Run(context, "StreamScores", Role::kReader, [&](const Caller& caller) {
-    ScoreFilter filter;
-    filter.tiers = EnumFilter("tiers", request->tiers(), v1::Tier_IsValid);
-    filter.lifecycles = EnumFilter("lifecycles", request->lifecycles(), v1::LifecycleStage_IsValid);
-    filter.quadrants = EnumFilter("quadrants", request->quadrants(), v1::Quadrant_IsValid);
-    if (!request->after_client_id().empty()) {
-      validation::CheckId("after_client_id", request->after_client_id(), kMaxIdLength);
-      filter.after_client_id = request->after_client_id();
+    reads_.StreamScores(
+        caller.tenant_id, ScoreFilterOf(*request), kStreamPageSize,
+        [&](v1::Score&& score) { return !context->IsCancelled() && writer->Write(score); });
+  });
+}
+
+grpc::Status ScoringService::StreamScorePages(grpc::ServerContext* context,
+                                              const v1::StreamScoresRequest* request,
+                                              grpc::ServerWriter<v1::ScorePage>* writer) {
+  return runner_.Run(context, "StreamScorePages", Role::kReader, [&](const Caller& caller) {
+    v1::ScorePage page;
+    const auto send = [&] {
+      const bool sent = !context->IsCancelled() && writer->Write(page);
+      page.clear_scores();
+      return sent;
+    };
+    bool open = true;
+    reads_.StreamScores(caller.tenant_id, ScoreFilterOf(*request), kStreamPageSize,
+                        [&](v1::Score&& score) {
+                          *page.add_scores() = std::move(score);
+                          if (page.scores_size() >= kStreamPageSize) {
+                            open = send();
+                          }
+                          return open;
+                        });
+    if (open && page.scores_size() > 0) {
+      send();
     }
-    reads_.StreamScores(caller.tenant_id, filter, kStreamPageSize, [&](v1::Score&& score) {
-      return !context->IsCancelled() && writer->Write(score);
-    });
   });
 }
 

@@ -43,6 +43,9 @@ class ScoringService final
                                  v1::ListChurnWarningsResponse* response) override;
   grpc::Status StreamScores(grpc::ServerContext* context, const v1::StreamScoresRequest* request,
                             grpc::ServerWriter<v1::Score>* writer) override;
+  grpc::Status StreamScorePages(grpc::ServerContext* context,
+                                const v1::StreamScoresRequest* request,
+                                grpc::ServerWriter<v1::ScorePage>* writer) override;
   grpc::Status GetScoringConfig(grpc::ServerContext* context,
                                 const v1::GetScoringConfigRequest* request,
                                 v1::ScoringConfig* response) override;

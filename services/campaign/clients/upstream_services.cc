@@ -41,21 +41,25 @@ int64_t UpstreamServices::StreamScores(const std::string& tenant_id,
   Authenticate(context, options_.api_key, tenant_id);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(options_.stream_deadline_s));
-  auto reader = scoring_->StreamScores(&context, sv1::StreamScoresRequest());
+  // A page per message: one score per message cost ~36 us of gRPC each on 2 cores, most of a
+  // 1M-client sync (issue 16 part 6).
+  auto reader = scoring_->StreamScorePages(&context, sv1::StreamScoresRequest());
   std::vector<sv1::Score> scores;
   int64_t total = 0;
-  sv1::Score score;
-  while (reader->Read(&score)) {
-    scores.push_back(std::move(score));
-    ++total;
-    if (scores.size() == kBatch) {
-      batch(scores);
-      scores.clear();
+  sv1::ScorePage page;
+  while (reader->Read(&page)) {
+    for (sv1::Score& score : *page.mutable_scores()) {
+      scores.push_back(std::move(score));
+      ++total;
+      if (scores.size() == kBatch) {
+        batch(scores);
+        scores.clear();
+      }
     }
   }
   const grpc::Status status = reader->Finish();
   if (!status.ok()) {
-    ThrowUnavailable("scoring StreamScores", status);
+    ThrowUnavailable("scoring StreamScorePages", status);
   }
   if (!scores.empty()) {
     batch(scores);
@@ -69,21 +73,23 @@ int64_t UpstreamServices::ExportClients(
   Authenticate(context, options_.api_key, tenant_id);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(options_.stream_deadline_s));
-  auto reader = profile_->ExportClients(&context, pv1::ExportClientsRequest());
+  auto reader = profile_->ExportClientPages(&context, pv1::ExportClientsRequest());
   std::vector<pv1::Client> clients;
   int64_t total = 0;
-  pv1::ExportClientsResponse item;
-  while (reader->Read(&item)) {
-    clients.push_back(std::move(*item.mutable_client()));
-    ++total;
-    if (clients.size() == kBatch) {
-      batch(clients);
-      clients.clear();
+  pv1::ExportClientPage page;
+  while (reader->Read(&page)) {
+    for (pv1::ExportClientsResponse& item : *page.mutable_clients()) {
+      clients.push_back(std::move(*item.mutable_client()));
+      ++total;
+      if (clients.size() == kBatch) {
+        batch(clients);
+        clients.clear();
+      }
     }
   }
   const grpc::Status status = reader->Finish();
   if (!status.ok()) {
-    ThrowUnavailable("client-profile ExportClients", status);
+    ThrowUnavailable("client-profile ExportClientPages", status);
   }
   if (!clients.empty()) {
     batch(clients);

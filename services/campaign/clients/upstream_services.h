@@ -22,13 +22,14 @@ struct UpstreamOptions {
   std::string api_key;
   // For the one-client reads on the request path (GetNextBestAction).
   int deadline_ms = 500;
-  // For a whole StreamScores or ExportClients (a sync of a large tenant).
+  // For a whole StreamScorePages or ExportClientPages (a sync of a large tenant).
   int stream_deadline_s = 1800;
   ClientTls tls;
 };
 
-// UpstreamClients over gRPC: scoring's StreamScores, client-profile's ExportClients and
-// a client's transactions, with the service key and deadlines.
+// UpstreamClients over gRPC: scoring's StreamScorePages, client-profile's ExportClientPages
+// (a page per message; so campaign deploys after scoring and client-profile have them) and a
+// client's transactions, with the service key and deadlines.
 class UpstreamServices final : public UpstreamClients {
  public:
   explicit UpstreamServices(UpstreamOptions options);

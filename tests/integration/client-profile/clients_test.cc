@@ -1,5 +1,8 @@
 #include <atomic>
+#include <cstdio>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/client-profile/profile_fixture.h"
 
@@ -259,6 +262,86 @@ TEST_F(ClientsTest, ImportIsResumableAndExportStreamsEverything) {
   ASSERT_TRUE(reader->Finish().ok());
   EXPECT_EQ(clients, 1199);
   EXPECT_EQ(transactions, 2);
+}
+
+// ExportClientPages is ExportClients a page per message: the same items in the same order, up to
+// 500 a message, none empty, and resumable after a client id.
+TEST_F(ClientsTest, ExportClientPagesSendsWhatExportClientsSendsAPageAMessage) {
+  constexpr int kClients = 1203;
+  {
+    v1::ImportClientsResponse response;
+    auto context = AsTenantA();
+    auto writer = stub_->ImportClients(context.get(), &response);
+    for (int i = 0; i < kClients; ++i) {
+      v1::ImportClientsRequest item;
+      char id[16];
+      std::snprintf(id, sizeof id, "p-%04d", i);
+      item.mutable_client()->set_client_id(id);
+      item.mutable_client()->set_email(std::string(id) + "@example.com");
+      ASSERT_TRUE(writer->Write(item));
+    }
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    ASSERT_EQ(response.created_count(), kClients);
+  }
+  v1::RecordTransactionsRequest batch;
+  *batch.add_transactions() = Transaction("pt-1", "p-0499", 100);
+  *batch.add_transactions() = Transaction("pt-2", "p-0500", 200);
+  v1::RecordTransactionsResponse recorded;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), batch, &recorded).ok());
+
+  v1::ExportClientsRequest request;
+  request.set_include_transactions(true);
+  std::vector<std::string> single;
+  {
+    auto context = AsTenantA();
+    auto reader = stub_->ExportClients(context.get(), request);
+    v1::ExportClientsResponse item;
+    while (reader->Read(&item)) {
+      single.push_back(item.SerializeAsString());
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+  }
+  const auto paged = [&](const v1::ExportClientsRequest& asked, std::vector<int>* sizes) {
+    std::vector<std::string> items;
+    auto context = AsTenantA();
+    auto reader = stub_->ExportClientPages(context.get(), asked);
+    v1::ExportClientPage page;
+    while (reader->Read(&page)) {
+      sizes->push_back(page.clients_size());
+      for (const auto& item : page.clients()) {
+        items.push_back(item.SerializeAsString());
+      }
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    return items;
+  };
+  std::vector<int> sizes;
+  const std::vector<std::string> all = paged(request, &sizes);
+  ASSERT_EQ(single.size(), static_cast<size_t>(kClients));
+  EXPECT_EQ(all, single);
+  EXPECT_EQ(sizes, (std::vector<int>{500, 500, 203}));
+
+  request.set_after_client_id("p-0999");
+  sizes.clear();
+  const std::vector<std::string> rest = paged(request, &sizes);
+  EXPECT_EQ(rest, std::vector<std::string>(single.begin() + 1000, single.end()));
+  EXPECT_EQ(sizes, std::vector<int>{203});
+
+  request.set_after_client_id("bad id");
+  auto context = AsTenantA();
+  auto reader = stub_->ExportClientPages(context.get(), request);
+  v1::ExportClientPage page;
+  EXPECT_FALSE(reader->Read(&page));
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("after_client_id"), std::string::npos);
+
+  // Another tenant's export has none of these.
+  auto other_context = AsTenantB();
+  auto other = stub_->ExportClientPages(other_context.get(), v1::ExportClientsRequest());
+  EXPECT_FALSE(other->Read(&page));
+  EXPECT_TRUE(other->Finish().ok());
 }
 
 // ExportClients reads a page's consents and tags as ranges of their tables' keys: each client

@@ -1,6 +1,7 @@
 // Issue 18 part 6 on the real client-profile: a service key (tenant *) acting for a tenant
 // reads the client's consents, tags and bands but never the name, contacts or free text, on
-// every read path (GetClient cached and not, ListClients, ExportClients); the tenant's own key
+// every read path (GetClient cached and not, ListClients, ExportClients, ExportClientPages); the
+// tenant's own key
 // still reads everything.
 #include <gtest/gtest.h>
 
@@ -92,6 +93,26 @@ TEST_F(ServiceKeyTest, AServiceKeyReadsNoNameContactOrFreeText) {
   }
   EXPECT_TRUE(reader->Finish().ok());
   EXPECT_EQ(items, 1);
+
+  // The same on the paged export, which campaign's SyncMembers reads; the tenant's key there
+  // still reads the contacts.
+  items = 0;
+  for (const bool as_service : {true, false}) {
+    auto paged_context = as_service ? ServiceContext() : Context(reader_a_);
+    auto pages = profile_stub_->ExportClientPages(paged_context.get(), export_request);
+    pv1::ExportClientPage page;
+    while (pages->Read(&page)) {
+      for (const pv1::ExportClientsResponse& paged : page.clients()) {
+        ++items;
+        EXPECT_EQ(paged.client().phone(), as_service ? "" : "+86 138 0000 0000");
+        EXPECT_EQ(paged.client().email(), as_service ? "" : "li.na@example.com");
+        ASSERT_EQ(paged.interactions_size(), 1);
+        EXPECT_EQ(paged.interactions(0).detail(), as_service ? "" : "came with her sister");
+      }
+    }
+    EXPECT_TRUE(pages->Finish().ok());
+  }
+  EXPECT_EQ(items, 2);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "clienttier/scoring/v1/scoring_events.pb.h"
 #include "common/db/processed_events.h"
@@ -509,6 +512,83 @@ TEST_F(ScoringTest, ChurnWarningsAreListedAndStreamScoresFilters) {
   }
   ASSERT_TRUE(stream->Finish().ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"active", "lapsed"}));
+}
+
+// StreamScorePages is StreamScores a page per message: the same scores in the same order, up to
+// 1,000 a message, with the same filters, validation and tenant scope.
+TEST_F(ScoringTest, StreamScorePagesSendsWhatStreamScoresSendsAPageAMessage) {
+  constexpr int kClients = 1100;
+  for (int i = 0; i < kClients; ++i) {
+    pv1::ProfileEvent event;
+    event.set_event_id(NewEventId());
+    event.set_tenant_id(tenant_a_);
+    char id[16];
+    std::snprintf(id, sizeof id, "s-%04d", i);
+    event.mutable_client_created()->mutable_client()->set_client_id(id);
+    PublishProfileEvent(event);
+  }
+  const auto stream_all = [&](const v1::StreamScoresRequest& request) {
+    std::vector<std::string> scores;
+    auto context = Context(reader_a_);
+    auto reader = stub_->StreamScores(context.get(), request);
+    v1::Score score;
+    while (reader->Read(&score)) {
+      scores.push_back(score.SerializeAsString());
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    return scores;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::vector<std::string> single = stream_all(v1::StreamScoresRequest());
+  while (single.size() < kClients && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    single = stream_all(v1::StreamScoresRequest());
+  }
+  ASSERT_EQ(single.size(), static_cast<size_t>(kClients));
+
+  const auto paged = [&](const std::string& key, const v1::StreamScoresRequest& request,
+                         std::vector<int>* sizes, grpc::Status* status) {
+    std::vector<std::string> scores;
+    auto context = Context(key);
+    auto reader = stub_->StreamScorePages(context.get(), request);
+    v1::ScorePage page;
+    while (reader->Read(&page)) {
+      sizes->push_back(page.scores_size());
+      for (const v1::Score& score : page.scores()) {
+        scores.push_back(score.SerializeAsString());
+      }
+    }
+    *status = reader->Finish();
+    return scores;
+  };
+  std::vector<int> sizes;
+  grpc::Status status;
+  EXPECT_EQ(paged(reader_a_, v1::StreamScoresRequest(), &sizes, &status), single);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(sizes, (std::vector<int>{1000, 100}));
+
+  v1::StreamScoresRequest resumed;
+  resumed.set_after_client_id("s-0049");
+  resumed.add_tiers(v1::TIER_T3);  // no purchase: every one of them is T3
+  sizes.clear();
+  EXPECT_EQ(paged(reader_a_, resumed, &sizes, &status),
+            std::vector<std::string>(single.begin() + 50, single.end()));
+  EXPECT_EQ(sizes, (std::vector<int>{1000, 50}));
+  EXPECT_EQ(stream_all(resumed).size(), static_cast<size_t>(kClients - 50));
+  resumed.set_tiers(0, v1::TIER_T1);
+  sizes.clear();
+  EXPECT_TRUE(paged(reader_a_, resumed, &sizes, &status).empty());
+  EXPECT_TRUE(status.ok());
+  EXPECT_TRUE(sizes.empty());  // no empty page
+
+  v1::StreamScoresRequest bad;
+  bad.add_quadrants(static_cast<v1::Quadrant>(99));
+  EXPECT_TRUE(paged(reader_a_, bad, &sizes, &status).empty());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("quadrants[0]"), std::string::npos);
+
+  EXPECT_TRUE(paged(writer_b_, v1::StreamScoresRequest(), &sizes, &status).empty());
+  EXPECT_TRUE(status.ok());
 }
 
 TEST_F(ScoringTest, EventsAReplicaReadButNeverAcknowledgedAreTakenOverAndAppliedOnce) {
