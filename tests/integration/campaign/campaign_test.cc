@@ -2,10 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "common/db/mysql_pool.h"
+#include "common/db/sql_helpers.h"
 #include "services/campaign/domain/holdout.h"
 #include "tests/integration/campaign/campaign_fixture.h"
 
@@ -93,6 +97,59 @@ TEST_F(CampaignTest, LaunchLeavesOutClientsWithoutConsentAndCapsHoldAcrossCampai
     const grpc::Status in_summer =
         Outcome("summer", id, "probe-" + id, false, 0, writer_a_, &response);
     EXPECT_EQ(in_summer.ok(), held_out_of_spring) << id;
+  }
+}
+
+// SyncMembers copies what changed only: a sync of unchanged scores and profiles leaves every
+// member row as it was (its revision too, so snapshots reload nothing), and a score computed
+// since is copied with a new revision.
+TEST_F(CampaignTest, ASyncRewritesOnlyTheMembersWhoseScoreOrProfileChanged) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    CreateClient(TestClient{Id("m", i), true, "north", {}}, writer_a_);
+    RecordPurchase("p-" + Id("m", i), Id("m", i), 10000 + i, 1, writer_a_);
+    ids.push_back(Id("m", i));
+  }
+  WaitForScores(ids, reader_a_);
+  ASSERT_EQ(Sync(admin_a_).members(), 5);
+  MySqlPool pool(campaign_config_.mysql, nullptr);
+  // client id -> (revision, score as_of) of the tenant's member rows.
+  const auto rows = [&] {
+    std::map<std::string, std::pair<int64_t, int64_t>> members;
+    pool.WithConnection([&](sql::Connection& connection) {
+      auto select = Prepare(connection,
+                            "SELECT client_id, revision, score_as_of FROM members"
+                            " WHERE tenant_id = ?");
+      select->setString(1, tenant_a_);
+      for (auto row = Query(*select); row->next();) {
+        members[row->getString(1)] = {row->getInt64(2), row->getInt64(3)};
+      }
+    });
+    return members;
+  };
+  const auto first = rows();
+  ASSERT_EQ(first.size(), 5u);
+
+  const v1::SyncMembersResponse again = Sync(admin_a_);
+  EXPECT_EQ(again.scores(), 5);
+  EXPECT_EQ(again.clients(), 5);
+  EXPECT_EQ(rows(), first);
+
+  sv1::ScoreClientRequest rescore;
+  rescore.set_client_id(Id("m", 2));
+  sv1::Score rescored;
+  ASSERT_TRUE(scoring_stub_->ScoreClient(Context(writer_a_).get(), rescore, &rescored).ok());
+  Sync(admin_a_);
+  const auto after = rows();
+  ASSERT_EQ(after.size(), 5u);
+  for (const auto& [client_id, member] : after) {
+    if (client_id == Id("m", 2)) {
+      EXPECT_GT(member.first, first.at(client_id).first);
+      EXPECT_EQ(member.second, FromProtoTimestamp(rescored.as_of()));
+      EXPECT_GT(member.second, first.at(client_id).second);
+    } else {
+      EXPECT_EQ(member, first.at(client_id)) << client_id;
+    }
   }
 }
 

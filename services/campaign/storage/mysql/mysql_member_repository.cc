@@ -13,8 +13,11 @@ namespace {
 constexpr size_t kRowsPerStatement = 500;
 
 // Upserts one blob column and its order column (`order_column`): a row keeps its blob when
-// it is erased (a tombstone) or holds a newer one. MariaDB applies the assignments left to
-// right, so the blob's IF still sees the old order value.
+// it is erased (a tombstone) or holds the same or a newer one (the order is the score's as_of or
+// the profile's version, so an equal one is the same content). Such a row is left as it was,
+// revision included: a sync of an unchanged tenant (every profile after the profile events
+// carried them) rewrites nothing and the snapshots reload nothing. MariaDB applies the
+// assignments left to right, so every IF still sees the old order value.
 template <typename Message>
 void UpsertBlobs(sql::Connection& connection, const std::string& tenant_id,
                  const std::vector<Message>& messages, const std::string& column,
@@ -22,16 +25,17 @@ void UpsertBlobs(sql::Connection& connection, const std::string& tenant_id,
                  const std::function<const std::string&(const Message&)>& id_of,
                  const std::function<int64_t(const Message&)>& order_of) {
   const std::string updated_at = FormatSqlDatetime(now);
+  const std::string kept = "erased OR VALUES(" + order_column + ") <= " + order_column;
   for (size_t begin = 0; begin < messages.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(messages.size(), begin + kRowsPerStatement);
     auto upsert = Prepare(
         connection, "INSERT INTO members (tenant_id, client_id, " + column + ", " + order_column +
                         ", revision, updated_at) VALUES " + RowPlaceholders(end - begin, 6) +
-                        " ON DUPLICATE KEY UPDATE " + column + " = IF(erased OR VALUES(" +
-                        order_column + ") < " + order_column + ", " + column + ", VALUES(" +
-                        column + ")), " + order_column + " = GREATEST(" + order_column +
-                        ", VALUES(" + order_column + ")), revision = VALUES(revision)," +
-                        " updated_at = VALUES(updated_at)");
+                        " ON DUPLICATE KEY UPDATE revision = IF(" + kept +
+                        ", revision, VALUES(revision)), updated_at = IF(" + kept +
+                        ", updated_at, VALUES(updated_at)), " + column + " = IF(" + kept + ", " +
+                        column + ", VALUES(" + column + ")), " + order_column + " = GREATEST(" +
+                        order_column + ", VALUES(" + order_column + "))");
     int index = 1;
     for (size_t i = begin; i < end; ++i) {
       upsert->setString(index++, tenant_id);
