@@ -1,7 +1,6 @@
 #include "services/referral/app/conversion.h"
 
 #include <algorithm>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -216,21 +215,44 @@ std::vector<v1::ConvertReferralResponse> Conversion::ApplyPurchases(
 }
 
 int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events) {
+  // What each event means to referral, decided before any I/O: its purchases, a merge, or
+  // nothing. Only the first two are recorded as processed: most of the stream (new clients,
+  // logins, profile changes) means nothing here, and writing their ids was a third of
+  // referral's MariaDB work while a tenant was imported (issue 16 part 6). Applying such an
+  // event again does nothing, so it is applied however often it comes.
+  struct Relevant {
+    size_t index = 0;
+    std::vector<Purchase> purchases;  // empty for a merge
+  };
+  std::vector<Relevant> relevant;
+  for (size_t i = 0; i < events.size(); ++i) {
+    std::vector<Purchase> purchases = PurchasesOf(events[i]);
+    if (!purchases.empty() || (events[i].has_clients_merged() && merges_ != nullptr)) {
+      relevant.push_back(Relevant{i, std::move(purchases)});
+    }
+  }
+  const int ignored = static_cast<int>(events.size() - relevant.size());
+  if (relevant.empty()) {
+    return ignored;
+  }
   // Rules first, outside the transaction (cached per tenant).
   std::map<std::string, RewardRules> rules;
-  for (const pv1::ProfileEvent& event : events) {
-    if (rules.count(event.tenant_id()) == 0) {
-      rules.emplace(event.tenant_id(), settings_.Rules(event.tenant_id()));
+  for (const Relevant& event : relevant) {
+    const std::string& tenant_id = events[event.index].tenant_id();
+    if (rules.count(tenant_id) == 0) {
+      rules.emplace(tenant_id, settings_.Rules(tenant_id));
     }
   }
   int applied = 0;
+  // May run again after a deadlock rollback: it copies what it takes from `relevant`.
   transactions_.InTransaction([&](Transaction& transaction) {
     std::vector<std::pair<std::string, std::string>> ids;
-    for (const pv1::ProfileEvent& event : events) {
-      ids.emplace_back(event.event_id(), event.tenant_id());
+    ids.reserve(relevant.size());
+    for (const Relevant& event : relevant) {
+      ids.emplace_back(events[event.index].event_id(), events[event.index].tenant_id());
     }
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, clock_.Now());
-    applied = 0;
+    applied = ignored;
     std::map<std::string, std::vector<Purchase>> purchases;  // by tenant, in stream order
     std::vector<OutboxEvent> outbox;
     const auto apply_purchases = [&](const std::string& tenant_id) {
@@ -240,21 +262,21 @@ int Conversion::ApplyProfileEvents(const std::vector<pv1::ProfileEvent>& events)
         purchases.erase(pending);
       }
     };
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (!fresh[i]) {
+    for (size_t r = 0; r < relevant.size(); ++r) {
+      if (!fresh[r]) {
         continue;
       }
       ++applied;
-      if (std::vector<Purchase> recorded = PurchasesOf(events[i]); !recorded.empty()) {
-        std::vector<Purchase>& pending = purchases[events[i].tenant_id()];
-        std::move(recorded.begin(), recorded.end(), std::back_inserter(pending));
-      } else if (events[i].has_clients_merged() && merges_ != nullptr) {
+      const pv1::ProfileEvent& event = events[relevant[r].index];
+      if (!relevant[r].purchases.empty()) {
+        std::vector<Purchase>& pending = purchases[event.tenant_id()];
+        pending.insert(pending.end(), relevant[r].purchases.begin(), relevant[r].purchases.end());
+      } else {
         // The tenant's purchases before the merge count as they happened (a duplicate's
         // purchase converts its referral first); the merge then moves the result.
-        const std::string& tenant_id = events[i].tenant_id();
-        apply_purchases(tenant_id);
-        const pv1::ClientsMerged& merged = events[i].clients_merged();
-        merges_->MergeClients(transaction, tenant_id, merged.survivor_client_id(),
+        apply_purchases(event.tenant_id());
+        const pv1::ClientsMerged& merged = event.clients_merged();
+        merges_->MergeClients(transaction, event.tenant_id(), merged.survivor_client_id(),
                               merged.duplicate_client_id(), clock_.Now());
       }
     }

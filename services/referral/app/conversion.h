@@ -39,7 +39,10 @@ class Conversion {
   v1::ConvertReferralResponse Convert(const std::string& tenant_id, const Purchase& purchase);
 
   // Applies client-profile events (paid transactions, and merges when `merges` is set) in one
-  // transaction, in stream order; returns how many were new. ApplyProfileEvent is the one-at-a-time fallback; false for a duplicate.
+  // transaction, in stream order; returns how many were new. Only those two are recorded as
+  // processed (a duplicate of one is not new); any other event means nothing to referral and
+  // counts as new however often it comes. ApplyProfileEvent is the one-at-a-time fallback;
+  // false for a duplicate.
   int ApplyProfileEvents(const std::vector<::clienttier::profile::v1::ProfileEvent>& events);
   bool ApplyProfileEvent(const ::clienttier::profile::v1::ProfileEvent& event);
 

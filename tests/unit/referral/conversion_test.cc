@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 #include "common/errors/domain_error.h"
 #include "tests/support/referral/referral_world.h"
@@ -143,6 +145,34 @@ TEST_F(ConversionTest, ARedeliveredEventChangesNothing) {
   EXPECT_TRUE(world_.outbox.events.empty());
   EXPECT_EQ(Referral("bob").SerializeAsString(), converted.SerializeAsString());
   EXPECT_EQ(world_.referral_repository.ClientOf(kTenant, "alice").referred_revenue_minor, 12'000);
+}
+
+TEST_F(ConversionTest, EventsThatMeanNothingToReferralWriteNothingAndAreNotRecorded) {
+  pv1::ProfileEvent created;
+  created.set_event_id("e-created");
+  created.set_tenant_id(kTenant);
+  created.mutable_client_created()->mutable_client()->set_client_id("carol");
+  pv1::ProfileEvent login;
+  login.set_event_id("e-login");
+  login.set_tenant_id(kTenant);
+  login.mutable_interactions_recorded()->set_client_id("bob");
+  login.mutable_interactions_recorded()->add_interactions()->set_client_id("bob");
+  pv1::ProfileEvent free_session = PurchaseEvent("e-free", "bob", "tx-0", 0);
+  const int transactions_before = world_.transactions.transactions;
+
+  // A read of them only: applied (a no-op), no transaction, no processed id.
+  EXPECT_EQ(world_.conversion.ApplyProfileEvents({created, login, free_session}), 3);
+  EXPECT_TRUE(world_.conversion.ApplyProfileEvent(created));  // again: still a no-op
+  EXPECT_EQ(world_.transactions.transactions, transactions_before);
+  EXPECT_TRUE(world_.processed.ids.empty());
+
+  // Beside a purchase, only the purchase is recorded, and only it is a duplicate later.
+  const pv1::ProfileEvent purchase = PurchaseEvent("e-1", "bob", "tx-1", 12'000);
+  EXPECT_EQ(world_.conversion.ApplyProfileEvents({created, purchase, login}), 3);
+  EXPECT_EQ(world_.processed.ids, (std::set<std::string>{"e-1"}));
+  EXPECT_EQ(world_.conversion.ApplyProfileEvents({created, purchase, login}), 2);
+  EXPECT_EQ(Referral("bob").status(), v1::REFERRAL_STATUS_CONVERTED);
+  EXPECT_EQ(Ledger().size(), 2u);
 }
 
 TEST_F(ConversionTest, TheSamePurchaseTwiceInOneReadConvertsOnce) {
