@@ -41,8 +41,8 @@ int64_t UpstreamServices::StreamScores(const std::string& tenant_id,
   Authenticate(context, options_.api_key, tenant_id);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(options_.stream_deadline_s));
-  // A page per message: one score per message cost ~36 us of gRPC each on 2 cores, most of a
-  // 1M-client sync (issue 16 part 6).
+  // A page per message: one score per message, gRPC's cost per message was a fifth of a
+  // 200,000-client sync on 2 cores (14.6 -> 11.7 s; issue 16 part 6).
   auto reader = scoring_->StreamScorePages(&context, sv1::StreamScoresRequest());
   std::vector<sv1::Score> scores;
   int64_t total = 0;
