@@ -231,16 +231,6 @@ PaidDay ReadPaidDayAt(sql::ResultSet& row) {
   return day;
 }
 
-PaidDay ReadPaidDay(sql::ResultSet& row) {
-  PaidDay day;
-  day.day = row.getInt64("day");
-  day.currency = row.getString("currency");
-  day.purchases = row.getInt64("purchases");
-  day.sessions = row.getInt64("sessions");
-  day.spend_minor = row.getInt64("spend_minor");
-  return day;
-}
-
 // The clients of a batch read (LoadFactsRange, LoadFactsPage): their aggregates from a statement
 // selecting kCounterColumns, in the statement's order, then their paid days from a second one.
 // An index range holds each client's paid days together, so they are kept in one vector, each
@@ -435,19 +425,26 @@ std::map<std::string, ClientFacts> MySqlAggregateRepository::LoadFactsFor(
   if (clients.empty()) {
     return facts;
   }
+  // Their paid days, looked up client by client: a join that starts from the list, not
+  // `client_id IN (...)`. MariaDB turns an IN list of 1,000 or more into a subquery, and while
+  // the table's statistics still describe it as small (it grows from empty during a history
+  // import) it chose to scan every paid day of the tenant for each read: a 200,000-client demo
+  // examined 21M rows to return 1.2M. STRAIGHT_JOIN keeps the list first whatever the
+  // statistics say; the literals take the column's binary collation in the comparison.
   std::map<std::string, std::vector<PaidDay>> days;
   SqlText days_query(connection);
+  days_query.Sql("WITH wanted (client_id) AS (VALUES ");
+  for (const auto& [client_id, counters] : clients) {
+    days_query.Row().Str(client_id);
+  }
   days_query
       .Sql(
-          "SELECT client_id, day, currency, purchases, sessions, spend_minor FROM "
-          "client_activity_days WHERE tenant_id = ")
+          ") SELECT STRAIGHT_JOIN d.client_id, d.day, d.currency, d.purchases, d.sessions, "
+          "d.spend_minor FROM wanted JOIN client_activity_days d ON d.tenant_id = ")
       .Str(tenant_id)
-      .Sql(" AND client_id IN (");
-  for (const auto& [client_id, counters] : clients) {
-    days_query.Str(client_id);
-  }
-  for (auto rows = days_query.Sql(")").Query(); rows->next();) {
-    days[rows->getString("client_id")].push_back(ReadPaidDay(*rows));
+      .Sql(" AND d.client_id = wanted.client_id");
+  for (auto rows = days_query.Query(); rows->next();) {
+    days[rows->getString(1)].push_back(ReadPaidDayAt(*rows));
   }
   for (const auto& [client_id, counters] : clients) {
     facts.emplace(client_id,
