@@ -10,6 +10,8 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include "common/db/row_values.h"
+
 namespace sql::mysql {
 class MySQL_Connection;
 }  // namespace sql::mysql
@@ -30,7 +32,7 @@ namespace clienttier {
 //
 // Values in a row or list are separated by commas on their own; Sql() text is written as is and
 // must never carry a value.
-class SqlText {
+class SqlText final : public RowValues {
  public:
   explicit SqlText(sql::Connection& connection);
 
@@ -38,14 +40,14 @@ class SqlText {
   SqlText& Sql(std::string_view text);
   // Opens the next "(...)" row of a multi-row VALUES list.
   SqlText& Row();
-  SqlText& Str(std::string_view value);
-  SqlText& Int(int64_t value);
+  SqlText& Str(std::string_view value) override;
+  SqlText& Int(int64_t value) override;
   // Written with 17 significant digits, so the column gets the same double back.
-  SqlText& Double(double value);
+  SqlText& Double(double value) override;
   // Bytes of any value (a serialized proto) as a hex literal X'..': nothing to escape, and
   // never read as text in the connection's character set.
-  SqlText& Bytes(std::string_view value);
-  SqlText& Null();
+  SqlText& Bytes(std::string_view value) override;
+  SqlText& Null() override;
   // The values as a comma-separated list, for IN (...).
   SqlText& StrList(const std::vector<std::string>& values);
 

@@ -191,5 +191,76 @@ TEST_F(RecordsTest, EveryChangeReachesTheStreamOnceWithOneEventPerClientPerBatch
   EXPECT_EQ(second.transactions(0).transaction_id(), response.results(1).id());
 }
 
+// From kLoadDataMinRows records on, a batch is stored with LOAD DATA and its first attempt
+// does not look its keys up: a retry, an overlap with stored keys and a reused key must come out
+// as they do for a small batch, and what was stored must read back as what was sent.
+TEST_F(RecordsTest, ALargeBatchIsStoredAsSentAndItsRetryAndOverlapAreDuplicates) {
+  CreateClient("c-1", writer_a_);
+  CreateClient("c-2", writer_a_);
+  constexpr int kLarge = 600;  // above kLoadDataMinRows (500)
+  // Details a field format could garble: a backslash, LOAD DATA's NULL marker as text, quotes,
+  // multi-byte UTF-8, an empty one.
+  const std::vector<std::string> details = {"a\\b", "\\N", "it's \"quoted\"", "ünï 😀", ""};
+  v1::RecordInteractionsRequest interactions;
+  for (int i = 0; i < kLarge; ++i) {
+    auto* item = interactions.add_interactions();
+    item->set_idempotency_key("li-" + std::to_string(i));
+    item->set_client_id(i % 2 == 0 ? "c-1" : "c-2");
+    item->set_kind(v1::INTERACTION_KIND_LOGIN);
+    item->mutable_occurred_at()->set_seconds(now_seconds_ - 1000 + i);
+    item->mutable_occurred_at()->set_nanos(123456000);
+    item->set_detail(details[static_cast<size_t>(i) % details.size()]);
+  }
+  v1::RecordInteractionsResponse first;
+  ASSERT_TRUE(stub_->RecordInteractions(AsTenantA().get(), interactions, &first).ok());
+  EXPECT_EQ(first.recorded_count(), kLarge);
+  // The retry compares every stored row with the one sent (kind, time to the microsecond,
+  // detail): a garbled field would make it INVALID_ARGUMENT.
+  v1::RecordInteractionsResponse retry;
+  const grpc::Status retried = stub_->RecordInteractions(AsTenantA().get(), interactions, &retry);
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_EQ(retry.duplicate_count(), kLarge);
+  EXPECT_EQ(retry.results(kLarge - 1).id(), first.results(kLarge - 1).id());
+  EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-1").interactions(0).count(), kLarge / 2);
+
+  // Half of a large batch stored before (as a small batch would be): the other half is recorded.
+  v1::RecordTransactionsRequest half;
+  v1::RecordTransactionsRequest large;
+  for (int i = 0; i < kLarge; ++i) {
+    v1::TransactionInput input = Transaction("lt-" + std::to_string(i), "c-1", 100 + i);
+    input.mutable_occurred_at()->set_nanos(654321000);
+    if (i < kLarge / 2) {
+      *half.add_transactions() = input;
+    }
+    *large.add_transactions() = input;
+  }
+  v1::RecordTransactionsResponse response;
+  ASSERT_TRUE(stub_->RecordTransactions(AsTenantA().get(), half, &response).ok());
+  const std::string first_id = response.results(0).id();
+  const grpc::Status overlapped = stub_->RecordTransactions(AsTenantA().get(), large, &response);
+  ASSERT_TRUE(overlapped.ok()) << overlapped.error_message();
+  EXPECT_EQ(response.duplicate_count(), kLarge / 2);
+  EXPECT_EQ(response.recorded_count(), kLarge / 2);
+  EXPECT_EQ(response.results(0).outcome(), v1::RECORD_OUTCOME_DUPLICATE);
+  EXPECT_EQ(response.results(0).id(), first_id);
+  EXPECT_EQ(response.results(kLarge - 1).outcome(), v1::RECORD_OUTCOME_RECORDED);
+  v1::ActivitySummary summary = Summary(*stub_, AsTenantA().get(), "c-1");
+  EXPECT_EQ(summary.purchase_count(), kLarge);
+  ASSERT_EQ(summary.total_spent_size(), 1);
+  EXPECT_EQ(summary.total_spent(0).units(), 100 * kLarge + kLarge * (kLarge - 1) / 2);
+
+  // A large batch reusing a stored key with other content is refused and writes nothing.
+  v1::RecordTransactionsRequest reused;
+  for (int i = 0; i < kLarge; ++i) {
+    *reused.add_transactions() = Transaction("lr-" + std::to_string(i), "c-2", 7);
+  }
+  reused.mutable_transactions(kLarge - 1)->set_idempotency_key("lt-0");
+  const grpc::Status refused = stub_->RecordTransactions(AsTenantA().get(), reused, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(), "transactions[" + std::to_string(kLarge - 1) +
+                                         "].idempotency_key: already used for a different record");
+  EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-2").purchase_count(), 0);
+}
+
 }  // namespace
 }  // namespace clienttier::profile

@@ -12,7 +12,7 @@
 
 #include "clienttier/profile/v1/profile_service.pb.h"
 #include "common/db/mysql_pool.h"
-#include "common/db/sql_text.h"
+#include "common/db/row_values.h"
 #include "common/outbox/outbox.h"
 
 namespace clienttier::profile {
@@ -32,7 +32,7 @@ struct RecordTable {
   // Columns after (tenant_id, id, idempotency_key, client_id), whose values `append` adds to
   // the row being written.
   std::vector<std::string> columns;
-  std::function<void(SqlText& row, const Input&)> append;
+  std::function<void(RowValues& row, const Input&)> append;
   // Reads a stored row (columns as above, starting at column 3) back into an Input.
   std::function<Input(sql::ResultSet&)> read;
   std::function<bool(const Input&, const Input&)> same;
@@ -50,12 +50,15 @@ struct RecordTable {
       check_fresh;
 };
 
-// Records a validated batch in one transaction: finds keys already stored (DUPLICATE; a key
-// reused with other content is InvalidArgument), checks every client exists and is not
-// erased, inserts the rest with one multi-row statement and one event per client into the
-// outbox.
-// A concurrent retry of the same batch loses the race on the unique key and is retried once,
-// then sees every key as DUPLICATE.
+// Records a validated batch in one transaction: checks every client exists and is not erased,
+// inserts the new records with one statement (LOAD DATA from kLoadDataMinRows on) and one event
+// per client into the outbox. Keys already stored are DUPLICATE; a key reused with other content
+// is InvalidArgument.
+// The first attempt takes every key as new and does not look them up: a history import's
+// batches are new, and the unique key finds a taken one anyway. If one is taken (a retry, a
+// concurrent twin), that attempt is rolled back and the next reads the stored keys first. A
+// concurrent retry of the same batch that wins the race between that read and the insert
+// causes one more attempt, which sees every key as DUPLICATE.
 template <typename Input>
 std::vector<v1::RecordResult> RecordIdempotentBatch(
     MySqlPool& pool, const std::string& tenant_id, const RecordTable<Input>& spec,

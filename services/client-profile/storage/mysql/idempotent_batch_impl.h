@@ -2,6 +2,7 @@
 
 // Template body of RecordIdempotentBatch; included by idempotent_batch.h only.
 
+#include "common/db/load_data.h"
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
 #include "common/errors/domain_error.h"
@@ -18,17 +19,59 @@ inline std::string PrefixedColumns(const std::vector<std::string>& columns) {
   return text;
 }
 
+// Inserts the new records: LOAD DATA from kLoadDataMinRows on, else one multi-row INSERT. A key
+// stored already fails either with AlreadyExists (LOAD DATA skips its row: fewer rows loaded than
+// sent), which rolls the attempt back.
+template <typename Input>
+void InsertRecords(sql::Connection& connection, const std::string& tenant_id,
+                   const RecordTable<Input>& spec, const std::vector<const Input*>& fresh,
+                   const std::map<std::string, std::string>& new_ids) {
+  const std::string columns = "(tenant_id, " + spec.id_column + ", idempotency_key, client_id" +
+                              PrefixedColumns(spec.columns) + ")";
+  const auto add_values = [&](RowValues& row, const Input& item) {
+    row.Str(tenant_id)
+        .Str(new_ids.at(item.idempotency_key()))
+        .Str(item.idempotency_key())
+        .Str(item.client_id());
+    spec.append(row, item);
+  };
+  if (fresh.size() >= kLoadDataMinRows) {
+    LoadDataRows rows;
+    rows.Reserve(fresh.size() * 160);
+    for (const Input* item : fresh) {
+      add_values(rows.Row(), *item);
+    }
+    const std::optional<int64_t> loaded =
+        LoadRows(connection, rows, spec.table, columns, DuplicateRows::kSkip);
+    if (loaded) {
+      if (*loaded != static_cast<int64_t>(fresh.size())) {
+        throw AlreadyExists(spec.field + ": an idempotency key is stored already");
+      }
+      return;
+    }
+  }
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO " + spec.table + " " + columns + " VALUES ");
+  for (const Input* item : fresh) {
+    add_values(insert.Row(), *item);
+  }
+  insert.Execute();
+}
+
+// `keys_looked_up`: false on a first attempt, which takes every key as new (see
+// RecordIdempotentBatch).
 template <typename Input>
 std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std::string& tenant_id,
                                          const RecordTable<Input>& spec,
-                                         const google::protobuf::RepeatedPtrField<Input>& batch) {
+                                         const google::protobuf::RepeatedPtrField<Input>& batch,
+                                         bool keys_looked_up) {
   // 1. Keys already stored.
-  std::vector<std::string> keys;
-  for (const auto& item : batch) {
-    keys.push_back(item.idempotency_key());
-  }
   std::map<std::string, std::pair<std::string, Input>> stored;  // key -> (id, content)
-  {
+  if (keys_looked_up) {
+    std::vector<std::string> keys;
+    for (const auto& item : batch) {
+      keys.push_back(item.idempotency_key());
+    }
     SqlText select(connection);
     select
         .Sql("SELECT idempotency_key, " + spec.id_column + ", client_id" +
@@ -108,25 +151,19 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
     spec.check_fresh(connection, tenant_id, batch, fresh_indexes, new_ids);
   }
 
-  // 4. Insert the new records and their events.
-  SqlText insert(connection);
-  insert.Sql("INSERT INTO " + spec.table + " (tenant_id, " + spec.id_column +
-             ", idempotency_key, client_id" + PrefixedColumns(spec.columns) + ") VALUES ");
-  // One event per client, in the order of each client's first new record (a client's records
-  // keep their order: a refund after the purchase it refunds).
+  // 4. Insert the new records and their events: one event per client, in the order of each
+  // client's first new record (a client's records keep their order: a refund after the purchase
+  // it refunds).
+  InsertRecords(connection, tenant_id, spec, fresh, new_ids);
   std::vector<std::string> client_order;
   std::map<std::string, RecordsOf<Input>> by_client;
   for (const Input* item : fresh) {
-    const std::string& id = new_ids.at(item->idempotency_key());
-    insert.Row().Str(tenant_id).Str(id).Str(item->idempotency_key()).Str(item->client_id());
-    spec.append(insert, *item);
     auto& records = by_client[item->client_id()];
     if (records.empty()) {
       client_order.push_back(item->client_id());
     }
-    records.emplace_back(id, item);
+    records.emplace_back(new_ids.at(item->idempotency_key()), item);
   }
-  insert.Execute();
   std::vector<OutboxEvent> events;
   events.reserve(client_order.size());
   for (const std::string& client_id : client_order) {
@@ -143,18 +180,21 @@ std::vector<v1::RecordResult> RecordIdempotentBatch(
     MySqlPool& pool, const std::string& tenant_id, const RecordTable<Input>& spec,
     const google::protobuf::RepeatedPtrField<Input>& batch) {
   std::vector<v1::RecordResult> results;
+  bool keys_looked_up = false;
   for (int attempt = 1;; ++attempt) {
     try {
       pool.InTransaction([&](sql::Connection& connection) {
-        results = detail::RecordOnce(connection, tenant_id, spec, batch);
+        results = detail::RecordOnce(connection, tenant_id, spec, batch, keys_looked_up);
       });
       return results;
     } catch (const DomainError& error) {
-      // Another request inserted one of our keys between our SELECT and INSERT.
-      if (error.kind() != ErrorKind::kAlreadyExists || attempt >= 2) {
+      // A key taken for new was stored already (a retry): again, reading the stored keys first.
+      // Or another request inserted one of our keys between that read and our insert.
+      if (error.kind() != ErrorKind::kAlreadyExists || attempt >= 3) {
         throw;
       }
     }
+    keys_looked_up = true;
   }
 }
 

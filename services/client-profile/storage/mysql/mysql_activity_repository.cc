@@ -112,7 +112,7 @@ RecordTable<v1::TransactionInput> TransactionTable(UnixMicros now) {
                   "recorded_at",
                   "refunded_idempotency_key"};
   const std::string recorded_at = FormatSqlDatetime(now);
-  spec.append = [recorded_at](SqlText& row, const v1::TransactionInput& input) {
+  spec.append = [recorded_at](RowValues& row, const v1::TransactionInput& input) {
     row.Int(input.kind())
         .Int(input.amount().units())
         .Str(input.amount().currency())
@@ -168,7 +168,7 @@ RecordTable<v1::InteractionInput> InteractionTable(UnixMicros now) {
   spec.field = "interactions";
   spec.columns = {"kind", "occurred_at", "detail", "recorded_at"};
   const std::string recorded_at = FormatSqlDatetime(now);
-  spec.append = [recorded_at](SqlText& row, const v1::InteractionInput& input) {
+  spec.append = [recorded_at](RowValues& row, const v1::InteractionInput& input) {
     row.Int(input.kind())
         .Str(FormatSqlDatetime(FromProtoTimestamp(input.occurred_at())))
         .Str(input.detail())

@@ -1,19 +1,11 @@
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <iterator>
 #include <memory>
-#include <string_view>
+#include <string>
 
-#include <cppconn/exception.h>
-
+#include "common/db/load_data.h"
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
 #include "common/db/transaction.h"
@@ -95,14 +87,35 @@ std::map<std::string, PreviousScore> ReadPreviousForUpdate(
   return states;
 }
 
-// One score as a row of a multi-row INSERT (SqlText: a statement of a few thousand rows as
-// text, not as thousands of bound parameters).
-void AddScoreRow(SqlText& insert, const std::string& tenant_id, const StoredScore& stored) {
+// The text of a score's as_of, formatted again only when it changes: every score of a batch
+// has the same one, and a batch formats a million rows on the cores that also score them.
+class AsOfText {
+ public:
+  const std::string& Of(const v1::Score& score) {
+    const UnixMicros as_of = FromProtoTimestamp(score.as_of());
+    if (text_.empty() || as_of != as_of_) {
+      as_of_ = as_of;
+      text_ = FormatSqlDatetime(as_of);
+    }
+    return text_;
+  }
+
+ private:
+  UnixMicros as_of_ = 0;
+  std::string text_;
+};
+
+// One score's values, the columns of kScoreColumns in their order, as SQL literals or LOAD
+// DATA fields. `payload`: a buffer for the serialized score, reused from row to row.
+void AddScoreValues(RowValues& row, const std::string& tenant_id, AsOfText& as_of,
+                    const StoredScore& stored, std::string& payload) {
   const v1::Score& score = stored.score;
-  insert.Row()
-      .Str(tenant_id)
+  if (!std::isfinite(score.score())) {
+    throw Internal("score of " + score.client_id() + " is not a finite number");
+  }
+  row.Str(tenant_id)
       .Str(score.client_id())
-      .Str(FormatSqlDatetime(FromProtoTimestamp(score.as_of())))
+      .Str(as_of.Of(score))
       .Double(score.score())
       .Int(score.tier())
       .Int(score.lifecycle())
@@ -111,165 +124,30 @@ void AddScoreRow(SqlText& insert, const std::string& tenant_id, const StoredScor
       .Int(score.churn_warning() ? 1 : 0)
       .Int(score.value_12m().units());
   if (stored.tier_state.below_since == kNever) {
-    insert.Null();
+    row.Null();
   } else {
-    insert.Int(stored.tier_state.below_since);
+    row.Int(stored.tier_state.below_since);
   }
-  insert.Int(score.config_version())
-      .Int(score.model_version())
-      .Int(score.population_version())
-      .Bytes(score.SerializeAsString());
+  row.Int(score.config_version()).Int(score.model_version()).Int(score.population_version());
+  score.SerializeToString(&payload);
+  row.Bytes(payload);
 }
 
-// From this many rows on, UpsertMany loads them with LOAD DATA LOCAL INFILE (a batch's chunk, an
-// event read's rescore) instead of a multi-row INSERT: MariaDB takes tab-separated rows faster
-// than it parses the same rows as SQL literals (the payload as hex doubles its bytes), ~1.3x in
-// rescore-bench's write limit. Below it one INSERT costs less than a file and the extra round trip.
-constexpr size_t kLoadDataMinRows = 500;
-
-// A field of a LOAD DATA row (FIELDS TERMINATED BY '\t' ESCAPED BY '\\', LINES TERMINATED BY
-// '\n', the defaults): the four bytes that would end or garble a field are escaped.
-void AppendField(std::string& row, std::string_view value) {
-  // Runs of bytes that need no escape are appended whole (a payload is a few hundred bytes, of
-  // which few need one): a batch formats a million rows on the cores that also score them.
-  size_t from = 0;
-  for (size_t at = 0; at < value.size(); ++at) {
-    const char c = value[at];
-    if (c != '\\' && c != '\t' && c != '\n' && c != '\0') {
-      continue;
-    }
-    row.append(value.data() + from, at - from);
-    row += '\\';
-    row += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\0' ? '0' : '\\';
-    from = at + 1;
-  }
-  row.append(value.data() + from, value.size() - from);
-  row += '\t';
-}
-
-void AppendInt(std::string& row, int64_t value) {
-  char digits[24];
-  const std::to_chars_result end = std::to_chars(std::begin(digits), std::end(digits), value);
-  row.append(digits, end.ptr);
-  row += '\t';
-}
-
-// The rows of one LOAD DATA: what every row formats the same way is formatted once.
-struct ScoreLines {
-  std::string text;
-  std::string payload;  // the row's serialized score, reused from row to row
-  UnixMicros as_of = 0;
-  std::string as_of_text;  // FormatSqlDatetime(as_of), empty before the first row
-};
-
-// One score as a LOAD DATA row, the columns of kScoreColumns in their order.
-void AppendScoreLine(ScoreLines& lines, const std::string& tenant_id, const StoredScore& stored) {
-  const v1::Score& score = stored.score;
-  if (!std::isfinite(score.score())) {
-    throw Internal("score of " + score.client_id() + " is not a finite number");
-  }
-  std::string& file = lines.text;
-  AppendField(file, tenant_id);
-  AppendField(file, score.client_id());
-  const UnixMicros as_of = FromProtoTimestamp(score.as_of());
-  if (lines.as_of_text.empty() || as_of != lines.as_of) {
-    lines.as_of = as_of;
-    lines.as_of_text = FormatSqlDatetime(as_of);
-  }
-  AppendField(file, lines.as_of_text);
-  // The shortest text that reads back as the same double.
-  char number[32];
-  const std::to_chars_result end =
-      std::to_chars(std::begin(number), std::end(number), score.score());
-  file.append(number, end.ptr);
-  file += '\t';
-  AppendInt(file, score.tier());
-  AppendInt(file, score.lifecycle());
-  AppendInt(file, score.quadrant());
-  AppendField(file, score.rfm().segment());
-  AppendInt(file, score.churn_warning() ? 1 : 0);
-  AppendInt(file, score.value_12m().units());
-  if (stored.tier_state.below_since == kNever) {
-    file += "\\N\t";
-  } else {
-    AppendInt(file, stored.tier_state.below_since);
-  }
-  AppendInt(file, score.config_version());
-  AppendInt(file, score.model_version());
-  AppendInt(file, score.population_version());
-  score.SerializeToString(&lines.payload);
-  AppendField(file, lines.payload);
-  file.back() = '\n';  // the last field's tab ends the line instead
-}
-
-// A private file of the rows, removed when this goes out of scope (also on an error).
-class RowsFile {
- public:
-  // Empty when no file can be written (e.g. a read-only temporary directory).
-  static std::unique_ptr<RowsFile> Write(const std::string& rows) {
-    std::error_code error;
-    std::string pattern =
-        (std::filesystem::temp_directory_path(error) / "ct-scores-XXXXXX").string();
-    const int fd = error ? -1 : mkstemp(pattern.data());  // 0600, a name no one else takes
-    if (fd < 0) {
-      return nullptr;
-    }
-    std::unique_ptr<RowsFile> file(new RowsFile(pattern));
-    size_t written = 0;
-    while (written < rows.size()) {
-      const ssize_t n = write(fd, rows.data() + written, rows.size() - written);
-      if (n <= 0) {
-        close(fd);
-        return nullptr;  // the destructor removes it
-      }
-      written += static_cast<size_t>(n);
-    }
-    close(fd);
-    return file;
-  }
-  ~RowsFile() { std::remove(path_.c_str()); }
-  RowsFile(const RowsFile&) = delete;
-  RowsFile& operator=(const RowsFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  explicit RowsFile(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
-
-// REPLACE is the upsert here: every column of the row is the new score's, and MariaDB updates a
+// UpsertMany's path from kLoadDataMinRows rows on (a batch's chunk, an event read's rescore); the
+// payload as hex would double its bytes in SQL. REPLACE is the upsert here: every column of the row is the new score's, and MariaDB updates a
 // row in place when the duplicate is on the primary key, the table's only unique key (no
-// triggers, no foreign keys), as ON DUPLICATE KEY UPDATE does. False (nothing written) when no
-// temporary file can be written or the server does not take LOCAL files: the caller then
-// inserts the rows as SQL.
+// triggers, no foreign keys), as ON DUPLICATE KEY UPDATE does. False (nothing written) when
+// LoadRows could not load: the caller then inserts the rows as SQL.
 bool LoadScores(sql::Connection& connection, const std::string& tenant_id,
                 const std::vector<StoredScore>& stored) {
-  ScoreLines lines;
-  lines.text.reserve(stored.size() * 400);
+  LoadDataRows rows;
+  rows.Reserve(stored.size() * 400);
+  AsOfText as_of;
+  std::string payload;
   for (const StoredScore& score : stored) {
-    AppendScoreLine(lines, tenant_id, score);
+    AddScoreValues(rows.Row(), tenant_id, as_of, score, payload);
   }
-  const std::unique_ptr<RowsFile> file = RowsFile::Write(lines.text);
-  if (!file) {
-    return false;
-  }
-  // The path is ours (mkstemp under the temporary directory), escaped all the same.
-  SqlText load(connection);
-  load.Sql("LOAD DATA LOCAL INFILE ")
-      .Str(file->path())
-      .Sql(std::string(" REPLACE INTO TABLE scores CHARACTER SET utf8mb4 ") + kScoreColumns);
-  try {
-    load.Execute();
-  } catch (const sql::SQLException& error) {
-    // A server with local_infile off refuses the statement (MariaDB 4166 or 1148, MySQL 3948)
-    // before loading anything; the transaction goes on and the rows are inserted as SQL instead.
-    if (error.getErrorCode() == 4166 || error.getErrorCode() == 1148 ||
-        error.getErrorCode() == 3948) {
-      return false;
-    }
-    throw;
-  }
-  return true;
+  return LoadRows(connection, rows, "scores", kScoreColumns, DuplicateRows::kReplace).has_value();
 }
 
 std::string InList(const std::vector<int>& values) {
@@ -333,8 +211,10 @@ void MySqlScoreRepository::UpsertMany(Transaction& transaction, const std::strin
     const size_t end = std::min(stored.size(), begin + kRowsPerStatement);
     SqlText insert(connection);
     insert.Sql(std::string("INSERT INTO scores ") + kScoreColumns + " VALUES ");
+    AsOfText as_of;
+    std::string payload;
     for (size_t i = begin; i < end; ++i) {
-      AddScoreRow(insert, tenant_id, stored[i]);
+      AddScoreValues(insert.Row(), tenant_id, as_of, stored[i], payload);
     }
     insert.Sql(kScoreUpdate).Execute();
   }
