@@ -453,6 +453,7 @@ StepResult DemoFlow::WaitForScores() {
 
 StepResult DemoFlow::FitAndRescore() {
   StepResult result{"fit_clv_and_rescore", false, {}};
+  const auto started = std::chrono::steady_clock::now();
   sv1::ClvModel model;
   grpc::Status status = scoring_->FitClvModel(CallContext(targets_.admin_key, kLong).get(),
                                               sv1::FitClvModelRequest(), &model);
@@ -464,12 +465,16 @@ StepResult DemoFlow::FitAndRescore() {
   for (const auto& parameter : model.bg_nbd().parameters()) {
     parameters += Format(" %s=%.3g", parameter.name().c_str(), parameter.value());
   }
-  result.lines.push_back(
-      Format("CLV model v%lld fitted (%s); BG/NBD%s", static_cast<long long>(model.version()),
-             model.usable() ? "used" : "not usable: heuristic", parameters.c_str()));
+  result.lines.push_back(Format("CLV model v%lld fitted (%s) in %.1f s; BG/NBD%s",
+                                static_cast<long long>(model.version()),
+                                model.usable() ? "used" : "not usable: heuristic",
+                                SecondsSince(started), parameters.c_str()));
+  const auto evaluation_started = std::chrono::steady_clock::now();
   if (!EvaluateHoldout(&result.lines)) {
     return result;
   }
+  result.lines.push_back(
+      Format("  (holdout validation in %.1f s)", SecondsSince(evaluation_started)));
   auto context = CallContext(targets_.admin_key, kLong);
   sv1::BatchRescoreRequest request;
   request.set_refresh_population(true);

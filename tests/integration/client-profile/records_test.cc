@@ -41,25 +41,31 @@ TEST_F(RecordsTest, ARetriedBatchDoesNotDoubleCount) {
 
 TEST_F(RecordsTest, ConcurrentRetriesRecordEachKeyOnce) {
   CreateClient("c-1", writer_a_);
-  v1::RecordTransactionsRequest batch;
-  for (int i = 0; i < 200; ++i) {
-    *batch.add_transactions() = Transaction("cc-" + std::to_string(i), "c-1", 10);
+  // 200: one INSERT per attempt; 600: LOAD DATA (kLoadDataMinRows is 500).
+  int64_t expected = 0;
+  for (const int size : {200, 600}) {
+    v1::RecordTransactionsRequest batch;
+    for (int i = 0; i < size; ++i) {
+      *batch.add_transactions() =
+          Transaction("cc-" + std::to_string(size) + "-" + std::to_string(i), "c-1", 10);
+    }
+    std::atomic<int> recorded{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        v1::RecordTransactionsResponse response;
+        const grpc::Status status = stub_->RecordTransactions(AsTenantA().get(), batch, &response);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        recorded += response.recorded_count();
+      });
+    }
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    EXPECT_EQ(recorded.load(), size);
+    expected += size;
+    EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-1").purchase_count(), expected);
   }
-  std::atomic<int> recorded{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      v1::RecordTransactionsResponse response;
-      const grpc::Status status = stub_->RecordTransactions(AsTenantA().get(), batch, &response);
-      EXPECT_TRUE(status.ok()) << status.error_message();
-      recorded += response.recorded_count();
-    });
-  }
-  for (auto& thread : threads) {
-    thread.join();
-  }
-  EXPECT_EQ(recorded.load(), 200);
-  EXPECT_EQ(Summary(*stub_, AsTenantA().get(), "c-1").purchase_count(), 200);
 }
 
 TEST_F(RecordsTest, AKeyReusedWithOtherContentIsRefused) {
