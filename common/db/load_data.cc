@@ -53,6 +53,9 @@ class RowsFile {
   std::string path_;
 };
 
+// What MariaDB raises for an INSERT of a row whose unique key is taken.
+constexpr int kDuplicateKeyError = 1062;
+
 // MariaDB 4166 and 1148, MySQL 3948: LOCAL files are off on the server or the client.
 bool RefusesLocalFiles(const sql::SQLException& error) {
   const int code = error.getErrorCode();
@@ -148,6 +151,34 @@ std::optional<int64_t> LoadRows(sql::Connection& connection, const LoadDataRows&
     }
     throw;
   }
+}
+
+void InsertRows(sql::Connection& connection, std::string_view table, std::string_view columns,
+                size_t count, const std::function<void(RowValues& row, size_t i)>& values) {
+  if (count == 0) {
+    return;
+  }
+  if (count >= kLoadDataMinRows) {
+    LoadDataRows rows;
+    rows.Reserve(count * 128);
+    for (size_t i = 0; i < count; ++i) {
+      values(rows.Row(), i);
+    }
+    if (const std::optional<int64_t> loaded =
+            LoadRows(connection, rows, table, columns, DuplicateRows::kSkip)) {
+      if (*loaded != static_cast<int64_t>(count)) {
+        throw sql::SQLException("a row's unique key is taken (LOAD DATA skipped it)", "23000",
+                                kDuplicateKeyError);
+      }
+      return;
+    }
+  }
+  SqlText insert(connection);
+  insert.Sql("INSERT INTO ").Sql(table).Sql(" ").Sql(columns).Sql(" VALUES ");
+  for (size_t i = 0; i < count; ++i) {
+    values(insert.Row(), i);
+  }
+  insert.Execute();
 }
 
 }  // namespace clienttier

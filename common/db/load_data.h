@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,5 +65,13 @@ enum class DuplicateRows {
 std::optional<int64_t> LoadRows(sql::Connection& connection, const LoadDataRows& rows,
                                 std::string_view table, std::string_view columns,
                                 DuplicateRows duplicates);
+
+// Inserts `count` rows into `table`'s `columns`, row i's values written by `values(row, i)`, as
+// an INSERT would: LOAD DATA from kLoadDataMinRows rows on, else (or when LoadRows cannot) one
+// multi-row INSERT. A row whose unique key is taken fails the statement with MySQL's duplicate
+// key error (1062) on either path (LOAD DATA would skip it: fewer rows loaded than sent), so
+// the caller's transaction rolls back as it does for an INSERT.
+void InsertRows(sql::Connection& connection, std::string_view table, std::string_view columns,
+                size_t count, const std::function<void(RowValues& row, size_t i)>& values);
 
 }  // namespace clienttier

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "common/db/load_data.h"
 #include "common/db/sql_helpers.h"
 #include "common/time/utc_time.h"
 
@@ -15,17 +16,25 @@ constexpr char kClientColumns[] =
     "client_id, version, display_name, email, phone, region, city_tier, age_band, gender,"
     " occupation, income_band, acquisition_channel, acquisition_cost_units,"
     " acquisition_cost_currency, erased, created_at, updated_at, erased_at, acquired_at";
-constexpr int kClientColumnCount = 19;
 
 std::string NullableString(sql::ResultSet& row, int column) {
   return row.isNull(column) ? std::string() : std::string(row.getString(column));
 }
 
-void SetNullableString(sql::PreparedStatement& statement, int index, const std::string& value) {
+// An empty text is stored as NULL.
+void NullableStr(RowValues& row, const std::string& value) {
   if (value.empty()) {
-    statement.setNull(index, 0);
+    row.Null();
   } else {
-    statement.setString(index, value);
+    row.Str(value);
+  }
+}
+
+void NullableTime(RowValues& row, bool present, const google::protobuf::Timestamp& time) {
+  if (present) {
+    row.Str(FormatSqlDatetime(FromProtoTimestamp(time)));
+  } else {
+    row.Null();
   }
 }
 
@@ -61,79 +70,57 @@ v1::Client ReadClientRow(sql::ResultSet& row) {
   return client;
 }
 
-// Binds the kClientColumnCount client columns starting at `index`.
-void BindClient(sql::PreparedStatement& statement, int index, const v1::Client& client) {
-  statement.setString(index++, client.client_id());
-  statement.setInt64(index++, client.version());
-  SetNullableString(statement, index++, client.display_name());
-  SetNullableString(statement, index++, client.email());
-  SetNullableString(statement, index++, client.phone());
-  SetNullableString(statement, index++, client.demographics().region());
-  statement.setInt(index++, client.demographics().city_tier());
-  statement.setInt(index++, client.demographics().age_band());
-  statement.setInt(index++, client.demographics().gender());
-  SetNullableString(statement, index++, client.demographics().occupation());
-  statement.setInt(index++, client.demographics().income_band());
-  statement.setString(index++, client.acquisition().channel());
-  statement.setInt64(index++, client.acquisition().cost().units());
-  statement.setString(index++, client.acquisition().cost().currency());
-  statement.setBoolean(index++, client.erased());
-  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.created_at())));
-  statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.updated_at())));
-  if (client.has_erased_at()) {
-    statement.setString(index++, FormatSqlDatetime(FromProtoTimestamp(client.erased_at())));
-  } else {
-    statement.setNull(index++, 0);
-  }
-  if (client.acquisition().has_acquired_at()) {
-    statement.setString(index++,
-                        FormatSqlDatetime(FromProtoTimestamp(client.acquisition().acquired_at())));
-  } else {
-    statement.setNull(index++, 0);
-  }
+// The kClientColumns values of a client, in their order.
+void AddClientValues(RowValues& row, const v1::Client& client) {
+  row.Str(client.client_id()).Int(client.version());
+  NullableStr(row, client.display_name());
+  NullableStr(row, client.email());
+  NullableStr(row, client.phone());
+  NullableStr(row, client.demographics().region());
+  row.Int(client.demographics().city_tier())
+      .Int(client.demographics().age_band())
+      .Int(client.demographics().gender());
+  NullableStr(row, client.demographics().occupation());
+  row.Int(client.demographics().income_band())
+      .Str(client.acquisition().channel())
+      .Int(client.acquisition().cost().units())
+      .Str(client.acquisition().cost().currency())
+      .Int(client.erased() ? 1 : 0)
+      .Str(FormatSqlDatetime(FromProtoTimestamp(client.created_at())))
+      .Str(FormatSqlDatetime(FromProtoTimestamp(client.updated_at())));
+  NullableTime(row, client.has_erased_at(), client.erased_at());
+  NullableTime(row, client.acquisition().has_acquired_at(), client.acquisition().acquired_at());
 }
 
+// An import's chunk of clients has a thousand consents and more: InsertRows loads them.
 void InsertConsentsAndTags(sql::Connection& connection, const std::string& tenant_id,
                            const std::vector<v1::Client>& clients) {
-  size_t consent_count = 0;
-  size_t tag_count = 0;
+  std::vector<std::pair<const v1::Client*, const v1::Consent*>> consents;
+  std::vector<std::pair<const v1::Client*, const v1::Tag*>> tags;
   for (const auto& client : clients) {
-    consent_count += static_cast<size_t>(client.consents_size());
-    tag_count += static_cast<size_t>(client.tags_size());
-  }
-  if (consent_count > 0) {
-    auto insert = Prepare(connection,
-                          "INSERT INTO client_consents (tenant_id, client_id, channel, purpose,"
-                          " granted, updated_at) VALUES " +
-                              RowPlaceholders(consent_count, 6));
-    int index = 1;
-    for (const auto& client : clients) {
-      for (const auto& consent : client.consents()) {
-        insert->setString(index++, tenant_id);
-        insert->setString(index++, client.client_id());
-        insert->setInt(index++, consent.channel());
-        insert->setInt(index++, consent.purpose());
-        insert->setBoolean(index++, consent.granted());
-        insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(consent.updated_at())));
-      }
+    for (const auto& consent : client.consents()) {
+      consents.emplace_back(&client, &consent);
     }
-    insert->executeUpdate();
-  }
-  if (tag_count > 0) {
-    auto insert =
-        Prepare(connection, "INSERT INTO client_tags (tenant_id, client_id, kind, tag) VALUES " +
-                                RowPlaceholders(tag_count, 4));
-    int index = 1;
-    for (const auto& client : clients) {
-      for (const auto& tag : client.tags()) {
-        insert->setString(index++, tenant_id);
-        insert->setString(index++, client.client_id());
-        insert->setInt(index++, tag.kind());
-        insert->setString(index++, tag.value());
-      }
+    for (const auto& tag : client.tags()) {
+      tags.emplace_back(&client, &tag);
     }
-    insert->executeUpdate();
   }
+  InsertRows(connection, "client_consents",
+             "(tenant_id, client_id, channel, purpose, granted, updated_at)", consents.size(),
+             [&](RowValues& row, size_t i) {
+               const auto& [client, consent] = consents[i];
+               row.Str(tenant_id)
+                   .Str(client->client_id())
+                   .Int(consent->channel())
+                   .Int(consent->purpose())
+                   .Int(consent->granted() ? 1 : 0)
+                   .Str(FormatSqlDatetime(FromProtoTimestamp(consent->updated_at())));
+             });
+  InsertRows(connection, "client_tags", "(tenant_id, client_id, kind, tag)", tags.size(),
+             [&](RowValues& row, size_t i) {
+               const auto& [client, tag] = tags[i];
+               row.Str(tenant_id).Str(client->client_id()).Int(tag->kind()).Str(tag->value());
+             });
 }
 
 // Names the survivor on the tombstones of merged duplicates (client_merges, migration 009). Only
@@ -276,19 +263,11 @@ std::vector<v1::Client> LoadClientPage(sql::Connection& connection, const std::s
 
 void InsertClients(sql::Connection& connection, const std::string& tenant_id,
                    const std::vector<v1::Client>& clients) {
-  if (clients.empty()) {
-    return;
-  }
-  auto insert = Prepare(connection, std::string("INSERT INTO clients (tenant_id, ") +
-                                        kClientColumns + ") VALUES " +
-                                        RowPlaceholders(clients.size(), kClientColumnCount + 1));
-  int index = 1;
-  for (const auto& client : clients) {
-    insert->setString(index, tenant_id);
-    BindClient(*insert, index + 1, client);
-    index += kClientColumnCount + 1;
-  }
-  insert->executeUpdate();
+  InsertRows(connection, "clients", std::string("(tenant_id, ") + kClientColumns + ")",
+             clients.size(), [&](RowValues& row, size_t i) {
+               row.Str(tenant_id);
+               AddClientValues(row, clients[i]);
+             });
   InsertConsentsAndTags(connection, tenant_id, clients);
 }
 

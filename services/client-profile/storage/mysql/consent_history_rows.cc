@@ -1,5 +1,6 @@
 #include "services/client-profile/storage/mysql/consent_history_rows.h"
 
+#include "common/db/load_data.h"
 #include "common/db/sql_helpers.h"
 #include "common/time/utc_time.h"
 
@@ -7,27 +8,21 @@ namespace clienttier::profile {
 
 void InsertConsentChanges(sql::Connection& connection, const std::string& tenant_id,
                           const std::vector<std::pair<std::string, v1::ConsentChange>>& entries) {
-  if (entries.empty()) {
-    return;
-  }
-  constexpr size_t kColumns = 9;
-  auto insert = Prepare(connection,
-                        "INSERT INTO consent_history (tenant_id, client_id, channel, old_state,"
-                        " new_state, changed_at, source, key_id, purpose) VALUES " +
-                            RowPlaceholders(entries.size(), kColumns));
-  unsigned index = 1;
-  for (const auto& [client_id, change] : entries) {
-    insert->setString(index++, tenant_id);
-    insert->setString(index++, client_id);
-    insert->setInt(index++, change.channel());
-    insert->setInt(index++, change.old_state());
-    insert->setInt(index++, change.new_state());
-    insert->setString(index++, FormatSqlDatetime(FromProtoTimestamp(change.changed_at())));
-    insert->setInt(index++, change.source());
-    insert->setString(index++, change.key_id());
-    insert->setInt(index++, change.purpose());
-  }
-  insert->executeUpdate();
+  InsertRows(connection, "consent_history",
+             "(tenant_id, client_id, channel, old_state, new_state, changed_at, source, key_id,"
+             " purpose)",
+             entries.size(), [&](RowValues& row, size_t i) {
+               const auto& [client_id, change] = entries[i];
+               row.Str(tenant_id)
+                   .Str(client_id)
+                   .Int(change.channel())
+                   .Int(change.old_state())
+                   .Int(change.new_state())
+                   .Str(FormatSqlDatetime(FromProtoTimestamp(change.changed_at())))
+                   .Int(change.source())
+                   .Str(change.key_id())
+                   .Int(change.purpose());
+             });
 }
 
 void MoveConsentHistory(sql::Connection& connection, const std::string& tenant_id,

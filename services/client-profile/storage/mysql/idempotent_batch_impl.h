@@ -19,45 +19,6 @@ inline std::string PrefixedColumns(const std::vector<std::string>& columns) {
   return text;
 }
 
-// Inserts the new records: LOAD DATA from kLoadDataMinRows on, else one multi-row INSERT. A key
-// stored already fails either with AlreadyExists (LOAD DATA skips its row: fewer rows loaded than
-// sent), which rolls the attempt back.
-template <typename Input>
-void InsertRecords(sql::Connection& connection, const std::string& tenant_id,
-                   const RecordTable<Input>& spec, const std::vector<const Input*>& fresh,
-                   const std::map<std::string, std::string>& new_ids) {
-  const std::string columns = "(tenant_id, " + spec.id_column + ", idempotency_key, client_id" +
-                              PrefixedColumns(spec.columns) + ")";
-  const auto add_values = [&](RowValues& row, const Input& item) {
-    row.Str(tenant_id)
-        .Str(new_ids.at(item.idempotency_key()))
-        .Str(item.idempotency_key())
-        .Str(item.client_id());
-    spec.append(row, item);
-  };
-  if (fresh.size() >= kLoadDataMinRows) {
-    LoadDataRows rows;
-    rows.Reserve(fresh.size() * 160);
-    for (const Input* item : fresh) {
-      add_values(rows.Row(), *item);
-    }
-    const std::optional<int64_t> loaded =
-        LoadRows(connection, rows, spec.table, columns, DuplicateRows::kSkip);
-    if (loaded) {
-      if (*loaded != static_cast<int64_t>(fresh.size())) {
-        throw AlreadyExists(spec.field + ": an idempotency key is stored already");
-      }
-      return;
-    }
-  }
-  SqlText insert(connection);
-  insert.Sql("INSERT INTO " + spec.table + " " + columns + " VALUES ");
-  for (const Input* item : fresh) {
-    add_values(insert.Row(), *item);
-  }
-  insert.Execute();
-}
-
 // `keys_looked_up`: false on a first attempt, which takes every key as new (see
 // RecordIdempotentBatch).
 template <typename Input>
@@ -154,7 +115,18 @@ std::vector<v1::RecordResult> RecordOnce(sql::Connection& connection, const std:
   // 4. Insert the new records and their events: one event per client, in the order of each
   // client's first new record (a client's records keep their order: a refund after the purchase
   // it refunds).
-  InsertRecords(connection, tenant_id, spec, fresh, new_ids);
+  // A key stored already fails the insert (InsertRows), which rolls the attempt back.
+  InsertRows(connection, spec.table,
+             "(tenant_id, " + spec.id_column + ", idempotency_key, client_id" +
+                 PrefixedColumns(spec.columns) + ")",
+             fresh.size(), [&](RowValues& row, size_t i) {
+               const Input& item = *fresh[i];
+               row.Str(tenant_id)
+                   .Str(new_ids.at(item.idempotency_key()))
+                   .Str(item.idempotency_key())
+                   .Str(item.client_id());
+               spec.append(row, item);
+             });
   std::vector<std::string> client_order;
   std::map<std::string, RecordsOf<Input>> by_client;
   for (const Input* item : fresh) {

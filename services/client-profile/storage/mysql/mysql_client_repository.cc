@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 #include "common/errors/domain_error.h"
 #include "common/outbox/outbox.h"
 #include "services/client-profile/domain/client_merge.h"
@@ -282,15 +283,14 @@ ImportCounts MySqlClientRepository::Import(const std::string& tenant_id,
     }
     std::set<std::string> existing;
     if (!ids.empty()) {
-      auto select = Prepare(connection,
-                            "SELECT client_id FROM clients WHERE tenant_id = ? AND"
-                            " client_id IN (" +
-                                Placeholders(ids.size()) + ") FOR UPDATE");
-      select->setString(1, tenant_id);
-      for (size_t i = 0; i < ids.size(); ++i) {
-        select->setString(static_cast<unsigned>(i + 2), ids[i]);
-      }
-      for (auto rows = Query(*select); rows->next();) {
+      // As text, not a statement prepared for a chunk's 500 placeholders and closed again.
+      SqlText select(connection);
+      select.Sql("SELECT client_id FROM clients WHERE tenant_id = ")
+          .Str(tenant_id)
+          .Sql(" AND client_id IN (")
+          .StrList(ids)
+          .Sql(") FOR UPDATE");
+      for (auto rows = select.Query(); rows->next();) {
         existing.insert(rows->getString(1));
       }
     }
