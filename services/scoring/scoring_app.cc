@@ -106,7 +106,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
                                          *score_cache_, clock, config_.scoring.default_currency);
   jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
                                       *change_writer_, *referral_counts_, *score_cache_, clock);
-  evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_);
+  evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_,
+                                                BatchJobOptions{}.reading_threads);
   cohorts_ = std::make_unique<CohortReports>(transactions, *calculator_, aggregates_);
   RescoreDeferral deferral;
   // A read that comes back full means the group is at least a read behind.

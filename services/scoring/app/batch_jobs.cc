@@ -20,6 +20,7 @@
 #include "services/scoring/app/chunk_order.h"
 #include "services/scoring/app/read_ranges.h"
 #include "services/scoring/app/snapshot_writer.h"
+#include "services/scoring/app/tenant_facts.h"
 #include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
 #include "services/scoring/domain/population_stats.h"
@@ -201,11 +202,17 @@ std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRep
 v1::ClvModel BatchJobs::FitClvModel(const std::string& tenant_id, std::optional<Day> as_of) {
   const UnixMicros now = clock_.Now();
   const Day day = as_of.value_or(ModelDayOf(now));
-  v1::ClvModel model;
+  // FitAsOf's fit, with the tenant read in ranges on several connections (ReadTenantFacts).
+  TenantContext context;
   transactions_.Read([&](Transaction& transaction) {
-    const TenantFit fit = calculator_.FitAsOf(transaction, tenant_id, day);
-    model = ClvModelToProto(fit.fits, fit.context.currency, day, now);
+    context = calculator_.LoadStoredContext(transaction, tenant_id);
   });
+  const std::vector<ClientFacts> facts =
+      std::move(ReadTenantFacts(transactions_, aggregates_, tenant_id, context.conversion, {day},
+                                options_.reading_threads)
+                    .front());
+  v1::ClvModel model = ClvModelToProto(
+      FitClvModels(facts, day, context.config.clv, context.currency), context.currency, day, now);
   if (as_of) {
     return model;  // a past day's fit: returned, never the tenant's current model
   }

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "services/scoring/app/tenant_facts.h"
 #include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/holdout_evaluation.h"
 #include "services/scoring/scoring_mapping.h"
@@ -38,35 +39,25 @@ void RowsToProto(const std::vector<HoldoutRow>& rows,
 
 v1::ClvModelEvaluation ClvEvaluation::Evaluate(const std::string& tenant_id, Day calibration_end,
                                                Day holdout_end) const {
-  TenantFit calibration;
-  std::vector<ClientFacts> at_holdout_end;
-  // One read: both views of every client come from the same snapshot, in the same client order.
-  // The calibration fit is FitClvModel's as of calibration_end (ScoreCalculator::FitAsOf).
+  TenantContext context;
   transactions_.Read([&](Transaction& transaction) {
-    calibration = calculator_.FitAsOf(transaction, tenant_id, calibration_end);
-    at_holdout_end = aggregates_.LoadAllFacts(transaction, tenant_id,
-                                              calibration.context.conversion, holdout_end);
+    context = calculator_.LoadStoredContext(transaction, tenant_id);
   });
-  const TenantContext& context = calibration.context;
-  const std::vector<ClientFacts>& at_calibration_end = calibration.facts;
-  const ClvFits& fits = calibration.fits;
+  // Both views of every client from the same read of its range, in the same client order.
+  const std::vector<std::vector<ClientFacts>> views =
+      ReadTenantFacts(transactions_, aggregates_, tenant_id, context.conversion,
+                      {calibration_end, holdout_end}, readers_);
+  const std::vector<ClientFacts>& at_calibration_end = views[0];
+  const std::vector<ClientFacts>& at_holdout_end = views[1];
+  // The calibration fit is FitClvModel's as of calibration_end.
+  const ClvFits fits =
+      FitClvModels(at_calibration_end, calibration_end, context.config.clv, context.currency);
   std::vector<HoldoutClient> clients;
   clients.reserve(at_calibration_end.size());
-  // Both lists are in client id order; matched by id, so a client seen in one page walk only
-  // (erased in between) is simply left out.
-  for (size_t i = 0, j = 0; i < at_calibration_end.size() && j < at_holdout_end.size();) {
-    const std::string& id = at_calibration_end[i].client_id;
-    if (id < at_holdout_end[j].client_id) {
-      ++i;
-    } else if (at_holdout_end[j].client_id < id) {
-      ++j;
-    } else {
-      if (auto client =
-              HoldoutClientFromFacts(at_calibration_end[i], at_holdout_end[j], calibration_end)) {
-        clients.push_back(*client);
-      }
-      ++i;
-      ++j;
+  for (size_t i = 0; i < at_calibration_end.size(); ++i) {
+    if (auto client =
+            HoldoutClientFromFacts(at_calibration_end[i], at_holdout_end[i], calibration_end)) {
+      clients.push_back(*client);
     }
   }
   const double holdout_days = static_cast<double>(holdout_end - calibration_end);

@@ -14,9 +14,14 @@ namespace clienttier::scoring {
 // it (calibration/holdout validation). Reads only; the active model and scores stay as they are.
 class ClvEvaluation {
  public:
+  // `readers`: connections the tenant is read on at once (ReadTenantFacts); unit tests over
+  // single-threaded fakes use 1.
   ClvEvaluation(TransactionRunner& transactions, const ScoreCalculator& calculator,
-                AggregateRepository& aggregates)
-      : transactions_(transactions), calculator_(calculator), aggregates_(aggregates) {}
+                AggregateRepository& aggregates, int readers)
+      : transactions_(transactions),
+        calculator_(calculator),
+        aggregates_(aggregates),
+        readers_(readers) {}
 
   // Fits on the facts as of `calibration_end` (with the tenant's active config and exchange
   // rates) and compares the predictions for the days after it up to `holdout_end` with the
@@ -29,6 +34,7 @@ class ClvEvaluation {
   TransactionRunner& transactions_;
   const ScoreCalculator& calculator_;
   AggregateRepository& aggregates_;
+  int readers_;
 };
 
 }  // namespace clienttier::scoring

@@ -84,6 +84,14 @@ class AggregateRepository {
                                                   const SpendConversion& conversion, Day as_of,
                                                   const ClientRange& range) = 0;
 
+  // LoadFactsRange's clients as of each of `days`: result[k] as of days[k], every one in the
+  // same client order, all from the same two range reads (a holdout validation's two views).
+  virtual std::vector<std::vector<ClientFacts>> LoadFactsRangeAt(Transaction& transaction,
+                                                                 const std::string& tenant_id,
+                                                                 const SpendConversion& conversion,
+                                                                 const std::vector<Day>& days,
+                                                                 const ClientRange& range) = 0;
+
   // LoadFactsRange's clients, each with the stored paid-day rows its facts were built from
   // (every day and currency, net of refunds, as kept; any order): what the cohort report counts
   // month by month, read with the facts in the same two range reads.

@@ -22,6 +22,7 @@
 #include "common/db/transaction.h"
 #include "common/outbox/outbox_writer.h"
 #include "services/scoring/app/batch_jobs.h"
+#include "services/scoring/app/tenant_facts.h"
 #include "services/scoring/scoring_app.h"
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 #include "services/scoring/storage/mysql/mysql_exchange_rate_repository.h"
@@ -457,6 +458,41 @@ TEST_F(ShardReadsTest, BulkWrittenScoresKeepEveryByteTheRowFormatEscapes) {
     EXPECT_EQ(stored->score.SerializeAsString(), row.score.SerializeAsString());
     EXPECT_EQ(stored->tier_state.below_since, row.tier_state.below_since);
   }
+}
+
+// FitClvModel's and EvaluateClvModel's read (ReadTenantFacts): ranges on two connections at once
+// give the whole tenant as LoadAllFacts reads it page after page, as of each day, in client id
+// order, without the other tenant's clients or the erased one.
+TEST_F(ShardReadsTest, TheTenantReadInRangesIsEveryClientAsOfEachDay) {
+  TenantContext context;
+  transactions_->Read([&](Transaction& transaction) {
+    context = calculator_->LoadStoredContext(transaction, kTenant);
+  });
+  const std::vector<Day> days = {kToday - 60, kToday};
+  // 300 clients a range: 14 ranges of the 3,999, taken by two readers in turn.
+  const std::vector<std::vector<ClientFacts>> views =
+      ReadTenantFacts(*transactions_, aggregates_, kTenant, context.conversion, days, 2, 300);
+  ASSERT_EQ(views.size(), days.size());
+  int differ = 0;
+  for (size_t k = 0; k < days.size(); ++k) {
+    std::vector<ClientFacts> expected;
+    transactions_->Read([&](Transaction& transaction) {
+      expected = aggregates_.LoadAllFacts(transaction, kTenant, context.conversion, days[k]);
+    });
+    ASSERT_EQ(views[k].size(), ids_.size());
+    ASSERT_EQ(expected.size(), ids_.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(views[k][i].client_id, expected[i].client_id) << i;
+      EXPECT_EQ(views[k][i].purchase_days, expected[i].purchase_days) << expected[i].client_id;
+      EXPECT_EQ(views[k][i].spend_minor, expected[i].spend_minor) << expected[i].client_id;
+      EXPECT_EQ(views[k][i].last_purchase_day, expected[i].last_purchase_day);
+    }
+  }
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    differ += views[0][i].purchase_days != views[1][i].purchase_days ? 1 : 0;
+  }
+  // Clients seeded with a paid day 3 days ago have it in the second view only.
+  EXPECT_GT(differ, 0);
 }
 
 }  // namespace

@@ -239,6 +239,18 @@ class FakeAggregateRepository final : public AggregateRepository {
     return facts;
   }
 
+  std::vector<std::vector<ClientFacts>> LoadFactsRangeAt(Transaction& transaction,
+                                                         const std::string& tenant_id,
+                                                         const SpendConversion& conversion,
+                                                         const std::vector<Day>& days,
+                                                         const ClientRange& range) override {
+    std::vector<std::vector<ClientFacts>> facts;
+    for (const Day day : days) {
+      facts.push_back(LoadFactsRange(transaction, tenant_id, conversion, day, range));
+    }
+    return facts;
+  }
+
   std::vector<ClientHistory> LoadHistoriesRange(Transaction& transaction,
                                                 const std::string& tenant_id,
                                                 const SpendConversion& conversion, Day as_of,

@@ -67,7 +67,7 @@ class ClvEvaluationTest : public ::testing::Test {
   }
 
   FakeScoringWorld world_;
-  ClvEvaluation evaluation_{world_.transactions, world_.calculator, world_.aggregates};
+  ClvEvaluation evaluation_{world_.transactions, world_.calculator, world_.aggregates, 1};
 };
 
 void Print(const v1::ClvModelEvaluation& result) {

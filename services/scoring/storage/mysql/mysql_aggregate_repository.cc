@@ -505,6 +505,18 @@ std::vector<ClientFacts> MySqlAggregateRepository::LoadFactsRange(Transaction& t
   return ReadRange(ConnectionOf(transaction), tenant_id, range).Facts(conversion, as_of);
 }
 
+std::vector<std::vector<ClientFacts>> MySqlAggregateRepository::LoadFactsRangeAt(
+    Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
+    const std::vector<Day>& days, const ClientRange& range) {
+  const FactsReader reader = ReadRange(ConnectionOf(transaction), tenant_id, range);
+  std::vector<std::vector<ClientFacts>> facts;
+  facts.reserve(days.size());
+  for (const Day day : days) {
+    facts.push_back(reader.Facts(conversion, day));
+  }
+  return facts;
+}
+
 std::vector<ClientHistory> MySqlAggregateRepository::LoadHistoriesRange(
     Transaction& transaction, const std::string& tenant_id, const SpendConversion& conversion,
     Day as_of, const ClientRange& range) {

@@ -28,6 +28,11 @@ class MySqlAggregateRepository final : public AggregateRepository {
   std::vector<ClientFacts> LoadFactsRange(Transaction& transaction, const std::string& tenant_id,
                                           const SpendConversion& conversion, Day as_of,
                                           const ClientRange& range) override;
+  std::vector<std::vector<ClientFacts>> LoadFactsRangeAt(Transaction& transaction,
+                                                         const std::string& tenant_id,
+                                                         const SpendConversion& conversion,
+                                                         const std::vector<Day>& days,
+                                                         const ClientRange& range) override;
   std::vector<ClientHistory> LoadHistoriesRange(Transaction& transaction,
                                                 const std::string& tenant_id,
                                                 const SpendConversion& conversion, Day as_of,
