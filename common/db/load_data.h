@@ -70,7 +70,10 @@ std::optional<int64_t> LoadRows(sql::Connection& connection, const LoadDataRows&
 // an INSERT would: LOAD DATA from kLoadDataMinRows rows on, else (or when LoadRows cannot) one
 // multi-row INSERT. A row whose unique key is taken fails the statement with MySQL's duplicate
 // key error (1062) on either path (LOAD DATA would skip it: fewer rows loaded than sent), so
-// the caller's transaction rolls back as it does for an INSERT.
+// the caller's transaction rolls back as it does for an INSERT. LOAD DATA LOCAL also turns a
+// value too long for its column into a warning and stores it cut, where strict mode refuses
+// the INSERT: callers validate every value's length first (client-profile's record and client
+// rules bound each to its column).
 void InsertRows(sql::Connection& connection, std::string_view table, std::string_view columns,
                 size_t count, const std::function<void(RowValues& row, size_t i)>& values);
 
