@@ -105,7 +105,8 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   admin_ = std::make_unique<ConfigAdmin>(transactions, versions_, scores_, rates_, *rescorer_,
                                          *score_cache_, clock, config_.scoring.default_currency);
   jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
-                                      *change_writer_, *referral_counts_, *score_cache_, clock);
+                                      *change_writer_, rescore_queue_, *referral_counts_,
+                                      *score_cache_, clock);
   evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_,
                                                 BatchJobOptions{}.reading_threads);
   cohorts_ = std::make_unique<CohortReports>(transactions, *calculator_, aggregates_);

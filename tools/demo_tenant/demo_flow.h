@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "clienttier/campaign/v1/campaign_service.grpc.pb.h"
@@ -68,6 +69,8 @@ class DemoFlow {
   // Issue 17: the USD rate before any USD transaction, one refund after the transactions.
   bool PutUsdRate(std::vector<std::string>* lines);
   bool RecordOneRefund(std::vector<std::string>* lines);
+  // Sampled clients showing every transaction, and how many were sampled.
+  std::pair<int, int> SampleShowingEveryTransaction(bool stored);
   StepResult WaitForScores();
   StepResult FitAndRescore();
   bool EvaluateHoldout(std::vector<std::string>* lines);

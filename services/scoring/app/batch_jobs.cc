@@ -110,19 +110,20 @@ class PhaseTimes {
   std::map<std::string, double> seconds_;
 };
 
-// The states of `previous` placed beside the facts of the same client (none for a client
-// without one). Both come in the same index order, so a state is usually the next client's; it
-// is looked up by id only when it is not (the key order is the collation's, not std::string's,
-// so ids are never compared by order), and the walk goes on from there.
-std::vector<std::optional<PreviousScore>> MatchToFacts(
-    const std::vector<ClientFacts>& facts,
-    std::vector<std::pair<std::string, PreviousScore>> previous) {
-  std::vector<std::optional<PreviousScore>> matched(facts.size());
+// The states read for some of a page's clients (`by_client`: client id and state) placed beside
+// the facts of the same client (none for a client without one). Both come in the same index
+// order, so a state is usually the next client's; it is looked up by id only when it is not
+// (the key order is the collation's, not std::string's, so ids are never compared by order),
+// and the walk goes on from there.
+template <typename State>
+std::vector<std::optional<State>> MatchToFacts(
+    const std::vector<ClientFacts>& facts, std::vector<std::pair<std::string, State>> by_client) {
+  std::vector<std::optional<State>> matched(facts.size());
   std::unordered_map<std::string_view, size_t> position;
   size_t next = 0;
-  for (const auto& [client_id, state] : previous) {
+  for (auto& [client_id, state] : by_client) {
     if (next < facts.size() && facts[next].client_id == client_id) {
-      matched[next++] = state;
+      matched[next++] = std::move(state);
       continue;
     }
     if (position.empty()) {
@@ -133,7 +134,7 @@ std::vector<std::optional<PreviousScore>> MatchToFacts(
     }
     const auto found = position.find(client_id);
     if (found != position.end()) {
-      matched[found->second] = state;
+      matched[found->second] = std::move(state);
       next = found->second + 1;
     }
   }
@@ -141,11 +142,13 @@ std::vector<std::optional<PreviousScore>> MatchToFacts(
 }
 
 // One page of the tenant with what scoring it needs, in client id order: facts[i], its CLV
-// estimate, its previous score state (none for a first score); the page's overrides by id.
+// estimate, its previous score state (none for a first score), its rescore-queue token (none
+// when it was not queued); the page's overrides by id.
 struct TenantPage {
   std::vector<ClientFacts> facts;
   std::vector<ClvEstimate> estimates;
   std::vector<std::optional<PreviousScore>> previous;
+  std::vector<std::optional<int64_t>> queue_tokens;
   std::map<std::string, TierOverrideRecord> overrides;
 };
 
@@ -156,16 +159,21 @@ struct TenantPage {
 // MariaDB). The pages in range order, kept as pages: joining a million clients into one vector
 // would hold them twice for a moment.
 std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRepository& aggregates,
-                                   ScoreRepository& scores, const ScoreCalculator& calculator,
-                                   const std::string& tenant_id, const TenantContext& context,
-                                   Day as_of, ReadRanges& ranges, int readers, PhaseTimes& times) {
+                                   ScoreRepository& scores, RescoreQueue& queue,
+                                   const ScoreCalculator& calculator, const std::string& tenant_id,
+                                   const TenantContext& context, Day as_of, ReadRanges& ranges,
+                                   int readers, PhaseTimes& times) {
   std::mutex mutex;
   std::vector<std::unique_ptr<TenantPage>> pages;  // guarded by mutex
   ReadEachRange(ranges, readers, [&](size_t index, const ClientRange& range) {
     auto page = std::make_unique<TenantPage>();
     std::vector<std::pair<std::string, PreviousScore>> previous;
+    QueueTokens queued;
     auto started = std::chrono::steady_clock::now();
     transactions.Read([&](Transaction& transaction) {
+      // The queue first: each statement reads what was committed when it began, so the facts
+      // read next include every change that queued these tokens.
+      queued = queue.QueuedInRange(transaction, tenant_id, range);
       page->facts =
           aggregates.LoadFactsRange(transaction, tenant_id, context.conversion, as_of, range);
     });
@@ -178,6 +186,7 @@ std::vector<TenantPage> ReadTenant(TransactionRunner& transactions, AggregateRep
     times.Add("read_previous_scores_overrides", started);
     started = std::chrono::steady_clock::now();
     page->previous = MatchToFacts(page->facts, std::move(previous));
+    page->queue_tokens = MatchToFacts(page->facts, std::move(queued));
     page->estimates.reserve(page->facts.size());
     for (const ClientFacts& client : page->facts) {
       page->estimates.push_back(calculator.EstimateFor(context, client, as_of));
@@ -301,8 +310,8 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   if (refresh) {
     auto phase_started = std::chrono::steady_clock::now();
     ReadRanges ranges(page_end, kReadPage);
-    tenant = ReadTenant(transactions_, aggregates_, scores_, calculator_, tenant_id, context, as_of,
-                        ranges, options_.reading_threads, times);
+    tenant = ReadTenant(transactions_, aggregates_, scores_, queue_, calculator_, tenant_id,
+                        context, as_of, ranges, options_.reading_threads, times);
     times.Add("read_wall", phase_started);
     phase_started = std::chrono::steady_clock::now();
     std::vector<PopulationPart> parts;
@@ -344,22 +353,23 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
     }
     const auto phase_started = std::chrono::steady_clock::now();
     ReadRanges ranges(page_end, kReadPage, std::move(bucket_clients));
-    tenant = ReadTenant(transactions_, aggregates_, scores_, calculator_, tenant_id, context, as_of,
-                        ranges, options_.reading_threads, times);
+    tenant = ReadTenant(transactions_, aggregates_, scores_, queue_, calculator_, tenant_id,
+                        context, as_of, ranges, options_.reading_threads, times);
     times.Add("read_wall", phase_started);
   }
   report.set_total(tenant_clients);
   const auto scoring_started = std::chrono::steady_clock::now();
   SnapshotWriter writer(
-      transactions_, writer_, tenant_id,
+      transactions_, writer_, queue_, tenant_id,
       [this, &tenant_id](const auto& client_ids) { cache_.Invalidate(tenant_id, client_ids); },
       options_.max_writes_in_flight);
 
-  // Scores one chunk (previous[i] and estimates[i] belong to chunk[i]), hands its writes to the
-  // writer and reports; false when the caller went away.
+  // Scores one chunk (previous[i], estimates[i] and queue_tokens[i] belong to chunk[i]), hands
+  // its writes to the writer and reports; false when the caller went away.
   int64_t chunks = 0;
   const auto score_chunk = [&](std::vector<ClientFacts> chunk, const ClvEstimate* estimates,
                                const std::optional<PreviousScore>* previous,
+                               const std::optional<int64_t>* queue_tokens,
                                const std::map<std::string, TierOverrideRecord>& overrides) {
     auto phase_started = std::chrono::steady_clock::now();
     // Outside any transaction: asks referral for the chunk's clients (stored counts when down).
@@ -394,14 +404,19 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
                 std::back_inserter(changes.tier_changes));
       std::move(part.events.begin(), part.events.end(), std::back_inserter(changes.events));
     }
+    QueueTokens settled;
     std::vector<std::string> client_ids;
     client_ids.reserve(chunk.size());
-    for (ClientFacts& client : chunk) {
-      client_ids.push_back(std::move(client.client_id));
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      if (queue_tokens[i]) {
+        settled.emplace_back(chunk[i].client_id, *queue_tokens[i]);
+      }
+      client_ids.push_back(std::move(chunk[i].client_id));
     }
     times.Add("compute", phase_started);
     phase_started = std::chrono::steady_clock::now();
-    writer.Submit(std::move(changes), std::move(client_ids));  // waits for an earlier chunk
+    // Waits for an earlier chunk.
+    writer.Submit(std::move(changes), std::move(client_ids), std::move(settled));
     times.Add("wait_for_writer", phase_started);
     report.set_scored(writer.clients_written());
     report.set_tier_changes(writer.tier_changes_written());
@@ -430,7 +445,8 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
         std::vector<ClientFacts>(
             std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.begin)),
             std::make_move_iterator(page.facts.begin() + static_cast<std::ptrdiff_t>(chunk.end))),
-        &page.estimates[chunk.begin], &page.previous[chunk.begin], page.overrides);
+        &page.estimates[chunk.begin], &page.previous[chunk.begin], &page.queue_tokens[chunk.begin],
+        page.overrides);
     if (--chunks_left[chunk.page] == 0) {
       page = TenantPage();  // scored: its memory goes back while the rest is scored
     }

@@ -13,6 +13,7 @@
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/app/score_changes.h"
 #include "services/scoring/storage/aggregate_repository.h"
+#include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
 #include "services/scoring/storage/score_repository.h"
 #include "services/scoring/storage/version_repository.h"
@@ -38,14 +39,16 @@ class BatchJobs {
  public:
   BatchJobs(TransactionRunner& transactions, const ScoreCalculator& calculator,
             AggregateRepository& aggregates, ScoreRepository& scores, VersionRepository& versions,
-            const ScoreChangeWriter& writer, const ReferralCountsRefresher& referral,
-            ScoreCache& cache, const Clock& clock, BatchJobOptions options = {})
+            const ScoreChangeWriter& writer, RescoreQueue& queue,
+            const ReferralCountsRefresher& referral, ScoreCache& cache, const Clock& clock,
+            BatchJobOptions options = {})
       : transactions_(transactions),
         calculator_(calculator),
         aggregates_(aggregates),
         scores_(scores),
         versions_(versions),
         writer_(writer),
+        queue_(queue),
         referral_(referral),
         cache_(cache),
         clock_(clock),
@@ -69,6 +72,9 @@ class BatchJobs {
   // from the same facts and estimates. A shard uses the stored (or just refreshed) population
   // and reads only its own clients the same way: runs of its buckets (domain/shard.h) as ranges
   // of each table's shard index instead of ranges of the primary key (ReadRanges).
+  // The run takes over the rescore queue's clients it scores: a range's queued clients are
+  // read before its facts, and each chunk's write removes those not queued again since
+  // (RescoreQueue::RemoveUnchanged), so the consumers do not rescore them a second time.
   // With `past_day` (the request's as_of; whole tenant only, checked by the caller): see
   // BatchRescoreAsOf.
   void BatchRescore(
@@ -90,6 +96,7 @@ class BatchJobs {
   ScoreRepository& scores_;
   VersionRepository& versions_;
   const ScoreChangeWriter& writer_;
+  RescoreQueue& queue_;
   const ReferralCountsRefresher& referral_;
   ScoreCache& cache_;
   const Clock& clock_;

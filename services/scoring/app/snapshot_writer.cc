@@ -6,11 +6,12 @@
 namespace clienttier::scoring {
 
 SnapshotWriter::SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
-                               std::string tenant_id,
+                               RescoreQueue& queue, std::string tenant_id,
                                std::function<void(const std::vector<std::string>&)> after_commit,
                                int max_in_flight)
     : transactions_(transactions),
       writer_(writer),
+      queue_(queue),
       tenant_id_(std::move(tenant_id)),
       after_commit_(std::move(after_commit)),
       max_in_flight_(static_cast<size_t>(std::max(1, max_in_flight))) {}
@@ -21,7 +22,8 @@ SnapshotWriter::~SnapshotWriter() {
   }
 }
 
-void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> client_ids) {
+void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> client_ids,
+                            QueueTokens settled) {
   while (writing_.size() >= max_in_flight_) {
     WaitOldest();
   }
@@ -30,11 +32,15 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
   write.tier_changes = static_cast<int64_t>(changes.tier_changes.size());
   auto chunk = std::make_shared<ScoreChanges>(std::move(changes));
   auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
+  auto queued = std::make_shared<QueueTokens>(std::move(settled));
   write.done =
-      std::async(std::launch::async, [this, chunk, ids, seconds = write.seconds]() mutable {
+      std::async(std::launch::async, [this, chunk, ids, queued, seconds = write.seconds]() mutable {
         const auto started = std::chrono::steady_clock::now();
-        transactions_.InTransaction(
-            [&](Transaction& transaction) { writer_.Write(transaction, tenant_id_, *chunk); });
+        transactions_.InTransaction([&](Transaction& transaction) {
+          // The queue's rows before the scores' rows, in the order RescoreQueued locks them.
+          queue_.RemoveUnchanged(transaction, tenant_id_, *queued);
+          writer_.Write(transaction, tenant_id_, *chunk);
+        });
         if (after_commit_) {
           after_commit_(*ids);
         }
@@ -46,6 +52,7 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
         // chunk and starts the next write.
         chunk.reset();
         ids.reset();
+        queued.reset();
       });
   writing_.push_back(std::move(write));
 }

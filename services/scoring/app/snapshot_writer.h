@@ -9,6 +9,7 @@
 
 #include "common/db/transaction.h"
 #include "services/scoring/app/score_changes.h"
+#include "services/scoring/storage/rescore_queue.h"
 
 namespace clienttier::scoring {
 
@@ -22,13 +23,15 @@ class SnapshotWriter {
   // `transactions` must let several threads run transactions at once (MySqlTransactionRunner
   // does); with max_in_flight 1 only one write runs at a time.
   SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
-                 std::string tenant_id,
+                 RescoreQueue& queue, std::string tenant_id,
                  std::function<void(const std::vector<std::string>&)> after_commit,
                  int max_in_flight = 2);
   ~SnapshotWriter();
 
   // Waits while max_in_flight writes are running (rethrowing a failure), then starts this one.
-  void Submit(ScoreChanges changes, std::vector<std::string> client_ids);
+  // `settled`: the chunk's queued clients as read before their facts; the write takes them out
+  // of the rescore queue unless queued again since (RescoreQueue::RemoveUnchanged).
+  void Submit(ScoreChanges changes, std::vector<std::string> client_ids, QueueTokens settled);
   // Waits for every write; rethrows the first failure.
   void Finish();
   int64_t clients_written() const { return clients_written_; }
@@ -39,6 +42,7 @@ class SnapshotWriter {
  private:
   TransactionRunner& transactions_;
   const ScoreChangeWriter& writer_;
+  RescoreQueue& queue_;
   std::string tenant_id_;
   std::function<void(const std::vector<std::string>&)> after_commit_;
   struct Write {

@@ -26,6 +26,7 @@
 #include "services/scoring/scoring_app.h"
 #include "services/scoring/storage/mysql/mysql_aggregate_repository.h"
 #include "services/scoring/storage/mysql/mysql_exchange_rate_repository.h"
+#include "services/scoring/storage/mysql/mysql_rescore_queue.h"
 #include "services/scoring/storage/mysql/mysql_score_repository.h"
 #include "services/scoring/storage/mysql/mysql_version_repository.h"
 #include "tests/support/scoring/fake_scoring_repositories.h"
@@ -91,8 +92,9 @@ class ShardReadsTest : public ::testing::Test {
     calculator_ = std::make_unique<ScoreCalculator>(versions_, aggregates_, rates_, "CNY");
     change_writer_ = std::make_unique<ScoreChangeWriter>(scores_, outbox_);
     referral_ = std::make_unique<ReferralCountsRefresher>(*transactions_, aggregates_, nullptr);
-    jobs_ = std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_,
-                                        versions_, *change_writer_, *referral_, cache_, clock_);
+    jobs_ =
+        std::make_unique<BatchJobs>(*transactions_, *calculator_, aggregates_, scores_, versions_,
+                                    *change_writer_, queue_, *referral_, cache_, clock_);
     for (int i = 0; i < kClients; ++i) {
       ids_.push_back("client-" + std::to_string(i));
     }
@@ -161,6 +163,23 @@ class ShardReadsTest : public ::testing::Test {
     return {read, scored};
   }
 
+  // The tenant's clients in rescore_queue.
+  std::set<std::string> Queued(const std::string& tenant_id) {
+    std::set<std::string> queued;
+    pool_->WithConnection([&](sql::Connection& connection) {
+      auto select = Prepare(connection, "SELECT client_id FROM rescore_queue WHERE tenant_id = ?");
+      select->setString(1, tenant_id);
+      for (auto rows = Query(*select); rows->next();) {
+        queued.insert(rows->getString(1));
+      }
+    });
+    return queued;
+  }
+  void Queue(const std::string& tenant_id, const std::vector<std::string>& client_ids) {
+    transactions_->InTransaction(
+        [&](Transaction& transaction) { queue_.Add(transaction, tenant_id, client_ids, At(0)); });
+  }
+
   static UnixMicros At(int seconds) {
     return kToday * kMicrosPerDay + 10 * 3600 * kMicrosPerSecond + seconds * kMicrosPerSecond;
   }
@@ -172,6 +191,7 @@ class ShardReadsTest : public ::testing::Test {
   MySqlVersionRepository versions_;
   MySqlExchangeRateRepository rates_;
   MySqlOutboxWriter outbox_;
+  MySqlRescoreQueue queue_;
   testing::FakeScoreCache cache_;
   testing::FixedClock clock_{At(0)};
   std::unique_ptr<ScoreCalculator> calculator_;
@@ -220,6 +240,71 @@ TEST_F(ShardReadsTest, TheStoredBucketIsTheRuleTheFakesApply) {
     ASSERT_TRUE(row->next());
     EXPECT_EQ(row->getInt(1), testing::ShardBucketOf("newcomer-\xc3\xa9"));
   });
+}
+
+TEST_F(ShardReadsTest, ARowQueuedAgainAfterItWasReadKeepsItWhenTheReadRowsAreRemoved) {
+  Queue(kTenant, {"client-1", "client-2", "client-3"});
+  Queue(kOtherTenant, {"client-2"});
+  QueueTokens read;
+  transactions_->Read([&](Transaction& transaction) {
+    read = queue_.QueuedInRange(transaction, kTenant, ClientRange{});
+  });
+  ASSERT_EQ(read.size(), 3u);
+  Queue(kTenant, {"client-2"});  // queued again: a new token
+  transactions_->InTransaction(
+      [&](Transaction& transaction) { queue_.RemoveUnchanged(transaction, kTenant, read); });
+  EXPECT_EQ(Queued(kTenant), std::set<std::string>{"client-2"});
+  EXPECT_EQ(Queued(kOtherTenant), std::set<std::string>{"client-2"});
+
+  // A range of buckets (a shard's) reads only its clients' rows, from the shard index.
+  Queue(kTenant, ids_);
+  ClientRange buckets;
+  buckets.buckets = {testing::ShardBucketOf("client-1"), testing::ShardBucketOf("client-99")};
+  std::sort(buckets.buckets.begin(), buckets.buckets.end());
+  std::set<std::string> expected;
+  for (const std::string& id : ids_) {
+    if (std::binary_search(buckets.buckets.begin(), buckets.buckets.end(),
+                           testing::ShardBucketOf(id))) {
+      expected.insert(id);
+    }
+  }
+  std::set<std::string> in_range;
+  transactions_->Read([&](Transaction& transaction) {
+    for (const auto& [client_id, token] : queue_.QueuedInRange(transaction, kTenant, buckets)) {
+      in_range.insert(client_id);
+    }
+  });
+  EXPECT_EQ(in_range, expected);
+  EXPECT_GE(expected.size(), 2u);
+}
+
+TEST_F(ShardReadsTest, ARunTakesOverTheQueuedClientsItScoresAndOnlyThose) {
+  constexpr int kShards = 4;
+  Run(0, 1, At(0));  // the population the shard uses
+  std::vector<std::string> queued;
+  for (size_t i = 0; i < ids_.size(); i += 10) {
+    queued.push_back(ids_[i]);
+  }
+  Queue(kTenant, queued);
+  Queue(kTenant, {"client-7"});  // erased: no run scores it, the consumers' rescore removes it
+  Queue(kOtherTenant, {"client-1"});
+
+  const auto [read, scored] = Run(1, kShards, At(10));
+  std::set<std::string> left{"client-7"};
+  size_t taken = 0;
+  for (const std::string& id : queued) {
+    if (scored.count(id) == 0) {
+      left.insert(id);
+    } else {
+      ++taken;
+    }
+  }
+  EXPECT_GT(taken, queued.size() / kShards / 2);
+  EXPECT_EQ(Queued(kTenant), left);  // the shard took over its own clients only
+
+  Run(0, 1, At(20));
+  EXPECT_EQ(Queued(kTenant), std::set<std::string>{"client-7"});
+  EXPECT_EQ(Queued(kOtherTenant), std::set<std::string>{"client-1"});
 }
 
 TEST_F(ShardReadsTest, EachShardScoresExactlyItsClientsAndTogetherTheTenant) {

@@ -730,7 +730,7 @@ class FakeDistributionRepository final : public DistributionRepository {
   const FakeScoreRepository& scores_;
 };
 
-// RescoreQueue in a set, as the table orders it (tenant, client). Single-threaded, but Take
+// RescoreQueue in a set, as the table orders it (tenant, client); each call takes a lock. Take
 // models FOR UPDATE SKIP LOCKED: the rows it returns are `held` until Remove takes them out (the
 // commit), and a later Take skips them. `while_taking`, when set, runs once inside the next Take
 // with that Take's rows held, e.g. to play a second consumer's turn at that moment; if it
@@ -741,11 +741,14 @@ class FakeRescoreQueue final : public RescoreQueue {
 
   void Add(Transaction&, const std::string& tenant_id, const std::vector<std::string>& client_ids,
            UnixMicros) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     for (const std::string& client_id : client_ids) {
       queued.insert({tenant_id, client_id});
+      tokens[{tenant_id, client_id}] = ++last_token;
     }
   }
   std::vector<QueuedClients> Take(Transaction&, int limit) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     std::vector<QueuedClients> taken;
     std::vector<Entry> holding;
     for (auto it = queued.begin(); it != queued.end() && static_cast<int>(holding.size()) < limit;
@@ -776,19 +779,51 @@ class FakeRescoreQueue final : public RescoreQueue {
   }
   void Remove(Transaction&, const std::string& tenant_id,
               const std::vector<std::string>& client_ids) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     for (const std::string& client_id : client_ids) {
       queued.erase({tenant_id, client_id});
       held.erase({tenant_id, client_id});
+      tokens.erase({tenant_id, client_id});
+    }
+  }
+
+  QueueTokens QueuedInRange(Transaction&, const std::string& tenant_id,
+                            const ClientRange& range) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    QueueTokens found;
+    for (const Entry& entry : queued) {
+      if (entry.first == tenant_id && InClientRange(range, entry.second)) {
+        found.emplace_back(entry.second, tokens[entry]);
+      }
+    }
+    return found;
+  }
+  void RemoveUnchanged(Transaction& transaction, const std::string& tenant_id,
+                       const QueueTokens& read) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
+    for (const auto& [client_id, token] : read) {
+      const auto found = tokens.find({tenant_id, client_id});
+      if (found != tokens.end() && found->second == token) {
+        Remove(transaction, tenant_id, {client_id});
+      }
     }
   }
 
   int64_t Count(Transaction&, int64_t cap) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     return std::min(cap, static_cast<int64_t>(queued.size()));
   }
 
   std::set<Entry> queued;
-  std::set<Entry> held;  // taken by a transaction that has not removed them yet
+  std::set<Entry> held;             // taken by a transaction that has not removed them yet
+  std::map<Entry, int64_t> tokens;  // each queueing's token: a count, here
+  int64_t last_token = 0;
   std::function<void()> while_taking;
+
+ private:
+  // BatchJobs' chunk writers remove queued clients on their own threads while a test's
+  // progress callback may queue more; Take's hook may call the others on the same thread.
+  std::recursive_mutex mutex_;
 };
 
 // The score cache: `local` is the in-process copy, `shared` the Redis one. Its methods take a

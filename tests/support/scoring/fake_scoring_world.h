@@ -58,8 +58,17 @@ struct FakeScoringWorld {
   Rescoring rescoring{transactions, calculator, rescorer,        aggregates,
                       scores,       cache,      referral_counts, clock};
   ConfigAdmin admin{transactions, versions, scores, rates, rescorer, cache, clock, "CNY"};
-  BatchJobs jobs{transactions,  calculator,      aggregates, scores, versions,
-                 change_writer, referral_counts, cache,      clock,  BatchJobOptions{1, 0, 1}};
+  BatchJobs jobs{transactions,
+                 calculator,
+                 aggregates,
+                 scores,
+                 versions,
+                 change_writer,
+                 rescore_queue,
+                 referral_counts,
+                 cache,
+                 clock,
+                 BatchJobOptions{1, 0, 1}};
   ProfileEventApplier profile_events{transactions, processed,     aggregates, calculator,
                                      rescorer,     rescore_queue, cache,      clock};
   ReferralEventApplier referral_events{transactions, aggregates, calculator, rescorer,

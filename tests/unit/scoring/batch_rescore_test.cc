@@ -254,6 +254,32 @@ TEST_F(BatchRescoreTest, ACallerThatGoesAwayStopsTheJobBetweenChunks) {
   EXPECT_EQ(world_.scores.upserts_by_client.size(), 4000u);
 }
 
+TEST_F(BatchRescoreTest, TakesOverTheQueuedClientsItScoresButNotOnesQueuedAgainMeanwhile) {
+  AddClients(4500);  // three chunks, written in key order (one write in flight)
+  AddClients(3, "other-tenant");
+  testing::FakeRescoreQueue& queue = world_.rescore_queue;
+  Transaction transaction;
+  // "nobody" is queued but has no aggregates: the run does not score it, so it stays.
+  queue.Add(transaction, kTenant, {"c001", "c2500", "c4100", "c4200", "nobody"}, 0);
+  queue.Add(transaction, "other-tenant", {"c001"}, 0);
+
+  int reports = 0;
+  world_.jobs.BatchRescore(kTenant, v1::BatchRescoreRequest(),
+                           [&](const v1::BatchRescoreProgress&) {
+                             if (++reports == 1) {
+                               // After the tenant was read, before the last chunk is written: an
+                               // event queues c4100 again, with changes the read may have missed.
+                               queue.Add(transaction, kTenant, {"c4100"}, 0);
+                             }
+                             return true;
+                           });
+
+  EXPECT_EQ(queue.queued, (std::set<testing::FakeRescoreQueue::Entry>{
+                              {kTenant, "c4100"}, {kTenant, "nobody"}, {"other-tenant", "c001"}}));
+  EXPECT_EQ(ScoredClients().count("c4100"), 1u);  // scored, and queued for the next rescore
+  EXPECT_EQ(ScoredClients().size(), 4500u);
+}
+
 TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
   AddClients(3);
   world_.propagation.counts[ids_[1]] = ReferralCounts{5, 4};

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 
 namespace clienttier::campaign {
 
@@ -234,40 +235,39 @@ void MySqlCampaignRepository::Place(Transaction& transaction, const std::string&
   const std::string at = FormatSqlDatetime(now);
   for (size_t begin = 0; begin < placements.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(placements.size(), begin + kRowsPerStatement);
-    auto place = Prepare(connection,
-                         "INSERT IGNORE INTO audience (tenant_id, campaign_id, client_id,"
-                         " audience_group, placed_at) VALUES " +
-                             RowPlaceholders(end - begin, 5));
-    int index = 1;
+    SqlText place(connection);
+    place.Sql(
+        "INSERT IGNORE INTO audience (tenant_id, campaign_id, client_id, audience_group,"
+        " placed_at) VALUES ");
     size_t contacted = 0;
     for (size_t i = begin; i < end; ++i) {
-      place->setString(index++, tenant_id);
-      place->setString(index++, campaign_id);
-      place->setString(index++, placements[i].client_id);
-      place->setInt(index++, placements[i].group);
-      place->setString(index++, at);
+      place.Row()
+          .Str(tenant_id)
+          .Str(campaign_id)
+          .Str(placements[i].client_id)
+          .Int(placements[i].group)
+          .Str(at);
       contacted += placements[i].group == v1::AUDIENCE_GROUP_TREATMENT ? 1 : 0;
     }
-    place->executeUpdate();
+    place.Execute();
     if (contacted == 0) {
       continue;
     }
-    auto contact = Prepare(connection,
-                           "INSERT IGNORE INTO contacts (tenant_id, client_id, campaign_id,"
-                           " channel, contacted_at) VALUES " +
-                               RowPlaceholders(contacted, 5));
-    index = 1;
+    SqlText contact(connection);
+    contact.Sql(
+        "INSERT IGNORE INTO contacts (tenant_id, client_id, campaign_id, channel, contacted_at)"
+        " VALUES ");
     for (size_t i = begin; i < end; ++i) {
-      if (placements[i].group != v1::AUDIENCE_GROUP_TREATMENT) {
-        continue;
+      if (placements[i].group == v1::AUDIENCE_GROUP_TREATMENT) {
+        contact.Row()
+            .Str(tenant_id)
+            .Str(placements[i].client_id)
+            .Str(campaign_id)
+            .Int(channel)
+            .Str(at);
       }
-      contact->setString(index++, tenant_id);
-      contact->setString(index++, placements[i].client_id);
-      contact->setString(index++, campaign_id);
-      contact->setInt(index++, channel);
-      contact->setString(index++, at);
     }
-    contact->executeUpdate();
+    contact.Execute();
   }
 }
 

@@ -1,10 +1,14 @@
 #include "services/scoring/storage/mysql/mysql_rescore_queue.h"
 
 #include <algorithm>
+#include <random>
 
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
+#include "services/scoring/storage/mysql/mysql_client_range.h"
 
 namespace clienttier::scoring {
 
@@ -19,6 +23,13 @@ constexpr size_t kRowsPerStatement = 5000;
 // each DELETE locks only its own rows.
 constexpr size_t kClientsPerDelete = 500;
 
+// A queueing's token: random, so a row deleted and queued again (by another replica, whose
+// clock may differ) does not come back with a token a reader holds.
+int64_t NewToken() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return static_cast<int64_t>(random());
+}
+
 }  // namespace
 
 void MySqlRescoreQueue::Add(Transaction& transaction, const std::string& tenant_id,
@@ -28,11 +39,13 @@ void MySqlRescoreQueue::Add(Transaction& transaction, const std::string& tenant_
   for (size_t begin = 0; begin < client_ids.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(client_ids.size(), begin + kRowsPerStatement);
     SqlText insert(connection);
-    // A client already queued keeps its row (and its first queued_at: how long it has waited).
-    insert.Sql("INSERT IGNORE INTO rescore_queue (tenant_id, client_id, queued_at) VALUES ");
+    // A client already queued keeps its row and its first queued_at (how long it has waited),
+    // and takes the new token.
+    insert.Sql("INSERT INTO rescore_queue (tenant_id, client_id, queued_at, token) VALUES ");
     for (size_t i = begin; i < end; ++i) {
-      insert.Row().Str(tenant_id).Str(client_ids[i]).Str(queued_at);
+      insert.Row().Str(tenant_id).Str(client_ids[i]).Str(queued_at).Int(NewToken());
     }
+    insert.Sql(" ON DUPLICATE KEY UPDATE token = VALUES(token)");
     insert.Execute();
   }
 }
@@ -69,6 +82,38 @@ void MySqlRescoreQueue::Remove(Transaction& transaction, const std::string& tena
                                           client_ids.begin() + static_cast<std::ptrdiff_t>(end)))
         .Sql(")")
         .Execute();
+  }
+}
+
+QueueTokens MySqlRescoreQueue::QueuedInRange(Transaction& transaction, const std::string& tenant_id,
+                                             const ClientRange& range) {
+  const ClientRangeSql sql(range);
+  auto select =
+      Prepare(ConnectionOf(transaction), "SELECT client_id, token FROM " +
+                                             sql.From("rescore_queue", "rescore_queue_by_shard") +
+                                             " WHERE tenant_id = ?" + sql.Where());
+  sql.Bind(*select, tenant_id);
+  QueueTokens queued;
+  for (auto rows = Query(*select); rows->next();) {
+    queued.emplace_back(rows->getString(1), rows->getInt64(2));
+  }
+  return queued;
+}
+
+void MySqlRescoreQueue::RemoveUnchanged(Transaction& transaction, const std::string& tenant_id,
+                                        const QueueTokens& read) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  for (size_t begin = 0; begin < read.size(); begin += kClientsPerDelete) {
+    const size_t end = std::min(read.size(), begin + kClientsPerDelete);
+    // A list of (primary key, token) pairs: MariaDB looks each key up (a range per pair).
+    SqlText remove(connection);
+    remove.Sql("DELETE FROM rescore_queue WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND (client_id, token) IN (");
+    for (size_t i = begin; i < end; ++i) {
+      remove.Row().Str(read[i].first).Int(read[i].second);
+    }
+    remove.Sql(")").Execute();
   }
 }
 
