@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,12 @@ inline PreparedStatementPtr Prepare(sql::Connection& connection, const std::stri
 inline ResultSetPtr Query(sql::PreparedStatement& statement) {
   return ResultSetPtr(statement.executeQuery());
 }
+
+// Values per IN (...) list of keys: MariaDB turns a list of 1,000 or more into a subquery
+// (in_predicate_conversion_threshold) and may then scan the tenant's rows instead of looking
+// each key up, depending on the table's statistics (services/scoring/README.md "Long IN lists
+// and MariaDB's plans"). Below it, a list of primary keys is one lookup per value.
+constexpr size_t kKeysPerInList = 500;
 
 // "?, ?, ?" with `count` placeholders, for IN lists and multi-row inserts. Only placeholders
 // are generated; values are always bound.

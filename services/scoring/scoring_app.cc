@@ -104,15 +104,18 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
                                            scores_, *score_cache_, *referral_counts_, clock);
   admin_ = std::make_unique<ConfigAdmin>(transactions, versions_, scores_, rates_, *rescorer_,
                                          *score_cache_, clock, config_.scoring.default_currency);
+  BatchJobOptions jobs_options;
+  jobs_options.running = &jobs_running_;
   jobs_ = std::make_unique<BatchJobs>(transactions, *calculator_, aggregates_, scores_, versions_,
                                       *change_writer_, rescore_queue_, *referral_counts_,
-                                      *score_cache_, clock);
+                                      *score_cache_, clock, jobs_options);
   evaluation_ = std::make_unique<ClvEvaluation>(transactions, *calculator_, aggregates_,
-                                                BatchJobOptions{}.reading_threads);
+                                                jobs_options.reading_threads, &jobs_running_);
   cohorts_ = std::make_unique<CohortReports>(transactions, *calculator_, aggregates_);
   RescoreDeferral deferral;
   // A read that comes back full means the group is at least a read behind.
   deferral.backlog_read_size = static_cast<size_t>(config_.consumer.batch);
+  deferral.jobs = &jobs_running_;
   profile_events_ = std::make_unique<ProfileEventApplier>(transactions, processed_, aggregates_,
                                                           *calculator_, *rescorer_, rescore_queue_,
                                                           *score_cache_, clock, deferral);

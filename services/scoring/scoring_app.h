@@ -20,6 +20,7 @@
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/app/score_changes.h"
 #include "services/scoring/app/score_reads.h"
+#include "services/scoring/app/tenant_jobs_running.h"
 #include "services/scoring/clients/referral_propagation_client.h"
 #include "services/scoring/consumers/profile_event_consumer.h"
 #include "services/scoring/consumers/referral_event_consumer.h"
@@ -94,6 +95,7 @@ class ScoringApp {
   // ct:events:profile ids as 16-byte keys (migration 009); other ids in processed_events.
   MySqlProfileEventLog processed_;
   MySqlRescoreQueue rescore_queue_;
+  TenantJobsRunning jobs_running_;  // the queue's drain waits while a tenant-wide job runs
   std::unique_ptr<RedisScoreCache> score_cache_;
   // Use cases and what they share.
   std::unique_ptr<ScoreCalculator> calculator_;

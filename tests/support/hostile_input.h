@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,24 +27,38 @@ struct HostileCase {
 // Rows of `tenant` per table of the schema `mysql` names (outbox included): a refused request
 // writes none. Tables with a tenant_id column count only the tenant's rows, because the
 // service's consumers keep applying other tests' tenants from the shared event streams; the
-// others (schema_migrations) count whole.
+// others (schema_migrations) count whole, but for the relay's outbox_stream_position: its row
+// appears with the relay's first publish, which may be of another test's tenant's event
+// (ScoringHostileInputTest failed on it under ctest -j2 beside the campaign tests).
 inline std::map<std::string, int64_t> SchemaRowCounts(MySqlConfig mysql,
                                                       const std::string& tenant) {
   mysql.pool_size = 1;
   MySqlPool pool(mysql, nullptr);
   std::map<std::string, int64_t> counts;
   pool.InTransaction([&](sql::Connection& connection) {
+    // Two reads that each name the schema: a correlated EXISTS over information_schema.columns
+    // took over 10 s on a server holding a few hundred test schemas, and the connection's read
+    // timeout cut it off.
+    std::set<std::string> scoped;
+    auto with_tenant =
+        Prepare(connection,
+                "SELECT table_name FROM information_schema.columns WHERE table_schema = "
+                "DATABASE() AND column_name = 'tenant_id'");
+    for (auto rows = Query(*with_tenant); rows->next();) {
+      scoped.insert(rows->getString(1));
+    }
     auto tables = Prepare(connection,
-                          "SELECT t.table_name, EXISTS(SELECT 1 FROM information_schema.columns c "
-                          "WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name "
-                          "AND c.column_name = 'tenant_id') FROM information_schema.tables t "
-                          "WHERE t.table_schema = DATABASE() AND t.table_type = 'BASE TABLE'");
-    auto names = Query(*tables);
+                          "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                          "DATABASE() AND table_type = 'BASE TABLE'");
     std::vector<std::pair<std::string, bool>> found;
-    while (names->next()) {
-      found.emplace_back(names->getString(1), names->getBoolean(2));
+    for (auto names = Query(*tables); names->next();) {
+      const std::string table = names->getString(1);
+      found.emplace_back(table, scoped.count(table) != 0);
     }
     for (const auto& [table, tenant_scoped] : found) {
+      if (table == "outbox_stream_position") {
+        continue;
+      }
       auto count = Prepare(connection, "SELECT COUNT(*) FROM `" + table + "`" +
                                            (tenant_scoped ? " WHERE tenant_id = ?" : ""));
       if (tenant_scoped) {

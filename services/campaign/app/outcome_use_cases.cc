@@ -1,7 +1,9 @@
 #include "services/campaign/app/outcome_use_cases.h"
 
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "common/errors/domain_error.h"
@@ -24,12 +26,12 @@ void SetCurrency(OutcomeRow& outcome, const std::string& currency, const std::st
   }
 }
 
-}  // namespace
-
-v1::RecordOutcomeResponse OutcomeUseCases::RecordIn(Transaction& transaction,
-                                                    const std::string& tenant_id,
-                                                    const std::optional<v1::Campaign>& campaign,
-                                                    const OutcomeRow& outcome) {
+// The member's placement when `campaign` (nullopt: not found) can take `outcome`, given the
+// campaign's placements of the batch's clients; NotFound or FailedPrecondition when refused.
+CampaignRepository::AudienceEntry CheckPlacement(
+    const std::optional<v1::Campaign>& campaign,
+    const std::map<std::string, CampaignRepository::AudienceEntry>& placements,
+    const OutcomeRow& outcome) {
   if (!campaign) {
     throw NotFound("campaign " + outcome.campaign_id + " not found");
   }
@@ -37,35 +39,101 @@ v1::RecordOutcomeResponse OutcomeUseCases::RecordIn(Transaction& transaction,
       campaign->state() == v1::CAMPAIGN_STATE_CANCELLED) {
     throw FailedPrecondition("campaign " + outcome.campaign_id + " was never launched");
   }
-  auto entry =
-      campaigns_.FindPlacement(transaction, tenant_id, outcome.campaign_id, outcome.client_id);
-  if (!entry) {
+  const auto entry = placements.find(outcome.client_id);
+  if (entry == placements.end()) {
     throw FailedPrecondition("client " + outcome.client_id + " is not in campaign " +
                              outcome.campaign_id + "'s audience");
   }
   // What happened before the client entered the campaign cannot be its effect; counting it
   // would credit the campaign (or the holdout) with conversions it never saw.
-  if (outcome.occurred_at < entry->placed_at) {
-    throw FailedPrecondition("occurred_at " + FormatSqlDatetime(outcome.occurred_at) +
-                             " UTC is before client " + outcome.client_id + " entered campaign " +
-                             outcome.campaign_id + " (" + FormatSqlDatetime(entry->placed_at) +
-                             " UTC): it does not count");
+  if (outcome.occurred_at < entry->second.placed_at) {
+    throw FailedPrecondition(
+        "occurred_at " + FormatSqlDatetime(outcome.occurred_at) + " UTC is before client " +
+        outcome.client_id + " entered campaign " + outcome.campaign_id + " (" +
+        FormatSqlDatetime(entry->second.placed_at) + " UTC): it does not count");
   }
-  OutcomeRow placed = outcome;
-  placed.group = entry->group;
-  v1::RecordOutcomeResponse response;
-  response.set_group(entry->group);
-  response.set_duplicate(!outcomes_.Insert(transaction, tenant_id, placed));
-  return response;
+  return entry->second;
+}
+
+// Attempts at recording a call's outcomes: a concurrent twin can take a key between the read
+// and the insert once; a third attempt sees every key it took.
+constexpr int kRecordAttempts = 3;
+
+}  // namespace
+
+std::vector<v1::RecordOutcomeResponse> OutcomeUseCases::RecordIn(
+    Transaction& transaction, const std::string& tenant_id, const std::vector<OutcomeRow>& outcomes,
+    const std::function<void(size_t, const DomainError&)>& refused) {
+  // Each campaign, and its placements of the batch's clients, read once.
+  std::map<std::string, std::optional<v1::Campaign>> campaigns;
+  std::map<std::string, std::vector<std::string>> clients_of;
+  for (const OutcomeRow& outcome : outcomes) {
+    if (campaigns.count(outcome.campaign_id) == 0) {
+      campaigns.emplace(outcome.campaign_id,
+                        campaigns_.Find(transaction, tenant_id, outcome.campaign_id, false));
+    }
+    clients_of[outcome.campaign_id].push_back(outcome.client_id);
+  }
+  std::map<std::string, std::map<std::string, CampaignRepository::AudienceEntry>> placements;
+  for (const auto& [campaign_id, client_ids] : clients_of) {
+    if (campaigns.at(campaign_id)) {
+      placements[campaign_id] =
+          campaigns_.FindPlacements(transaction, tenant_id, campaign_id, client_ids);
+    }
+  }
+  std::vector<OutcomeKey> keys;
+  keys.reserve(outcomes.size());
+  for (const OutcomeRow& outcome : outcomes) {
+    keys.emplace_back(outcome.campaign_id, outcome.idempotency_key);
+  }
+  // Keys recorded before, and then each new key's first outcome in the batch: the others are
+  // duplicates, as they would be one call after another.
+  std::set<OutcomeKey> taken = outcomes_.RecordedKeys(transaction, tenant_id, keys);
+  std::vector<v1::RecordOutcomeResponse> responses(outcomes.size());
+  std::vector<OutcomeRow> fresh;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const OutcomeRow& outcome = outcomes[i];
+    CampaignRepository::AudienceEntry entry;
+    try {
+      entry = CheckPlacement(campaigns.at(outcome.campaign_id), placements[outcome.campaign_id],
+                             outcome);
+    } catch (const DomainError& refusal) {
+      refused(i, refusal);
+      continue;
+    }
+    responses[i].set_group(entry.group);
+    responses[i].set_duplicate(!taken.insert(keys[i]).second);
+    if (!responses[i].duplicate()) {
+      fresh.push_back(outcome);
+      fresh.back().group = entry.group;
+    }
+  }
+  outcomes_.InsertNew(transaction, tenant_id, fresh);
+  return responses;
+}
+
+void OutcomeUseCases::InTransactionRecording(const std::function<void(Transaction&)>& record) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      transactions_.InTransaction(record);
+      return;
+    } catch (const DomainError& error) {
+      // A concurrent request recorded a key this one read as new: again, reading it as recorded.
+      if (error.kind() != ErrorKind::kAlreadyExists || attempt >= kRecordAttempts) {
+        throw;
+      }
+    }
+  }
 }
 
 v1::RecordOutcomeResponse OutcomeUseCases::Record(const std::string& tenant_id,
                                                   OutcomeRow outcome) {
   v1::RecordOutcomeResponse response;
-  transactions_.InTransaction([&](Transaction& transaction) {
-    const auto campaign = campaigns_.Find(transaction, tenant_id, outcome.campaign_id, false);
+  InTransactionRecording([&](Transaction& transaction) {
     SetCurrency(outcome, runner_.TenantCurrency(transaction, tenant_id), "revenue.currency");
-    response = RecordIn(transaction, tenant_id, campaign, outcome);
+    response = RecordIn(transaction, tenant_id, {outcome}, [](size_t, const DomainError& refusal) {
+                 throw refusal;
+               }).front();
   });
   return response;
 }
@@ -73,32 +141,29 @@ v1::RecordOutcomeResponse OutcomeUseCases::Record(const std::string& tenant_id,
 v1::RecordOutcomesResponse OutcomeUseCases::RecordMany(const std::string& tenant_id,
                                                        std::vector<OutcomeRow> outcomes) {
   v1::RecordOutcomesResponse response;
-  transactions_.InTransaction([&](Transaction& transaction) {
+  InTransactionRecording([&](Transaction& transaction) {
     response.Clear();  // a retried transaction starts again
     const std::string currency = runner_.TenantCurrency(transaction, tenant_id);
     for (size_t i = 0; i < outcomes.size(); ++i) {
       SetCurrency(outcomes[i], currency, "outcomes[" + std::to_string(i) + "].revenue.currency");
+      response.add_results();
     }
-    std::map<std::string, std::optional<v1::Campaign>> campaigns;  // each looked up once
-    for (const OutcomeRow& outcome : outcomes) {
-      auto campaign = campaigns.find(outcome.campaign_id);
-      if (campaign == campaigns.end()) {
-        campaign = campaigns
-                       .emplace(outcome.campaign_id,
-                                campaigns_.Find(transaction, tenant_id, outcome.campaign_id, false))
-                       .first;
-      }
-      v1::OutcomeResult& result = *response.add_results();
-      try {
-        *result.mutable_recorded() = RecordIn(transaction, tenant_id, campaign->second, outcome);
-      } catch (const DomainError& refused) {
-        // RecordIn refuses before it writes: the transaction goes on with the others.
-        if (refused.kind() != ErrorKind::kNotFound &&
-            refused.kind() != ErrorKind::kFailedPrecondition) {
-          throw;
-        }
-        result.set_status_code(static_cast<int32_t>(ToGrpcCode(refused.kind())));
-        result.set_status_message(refused.what());
+    // A refusal of the campaign or the placement is that outcome's result; the others are
+    // recorded.
+    std::vector<v1::RecordOutcomeResponse> recorded =
+        RecordIn(transaction, tenant_id, outcomes, [&](size_t i, const DomainError& refusal) {
+          if (refusal.kind() != ErrorKind::kNotFound &&
+              refusal.kind() != ErrorKind::kFailedPrecondition) {
+            throw refusal;
+          }
+          v1::OutcomeResult& result = *response.mutable_results(static_cast<int>(i));
+          result.set_status_code(static_cast<int32_t>(ToGrpcCode(refusal.kind())));
+          result.set_status_message(refusal.what());
+        });
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      v1::OutcomeResult& result = *response.mutable_results(static_cast<int>(i));
+      if (result.status_code() == 0) {
+        *result.mutable_recorded() = std::move(recorded[i]);
       }
     }
   });

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "clienttier/campaign/v1/campaign_service.pb.h"
 #include "common/db/transaction.h"
+#include "common/errors/domain_error.h"
 #include "services/campaign/app/segment_runner.h"
 #include "services/campaign/storage/campaign_repository.h"
 #include "services/campaign/storage/outcome_repository.h"
@@ -21,19 +23,24 @@ class OutcomeUseCases {
 
   // Once per idempotency key; the member's group comes from the audience.
   v1::RecordOutcomeResponse Record(const std::string& tenant_id, OutcomeRow outcome);
-  // Each outcome as Record takes it, in one transaction (RecordOutcomes). A revenue currency
-  // other than the tenant's fails the whole batch (outcomes[i].revenue.currency) and records
-  // nothing; a refusal of the campaign's state is that outcome's result, the others recorded.
+  // Each outcome as Record takes it, in one transaction (RecordOutcomes), with one read per
+  // table for the whole call. A revenue currency other than the tenant's fails the whole batch
+  // (outcomes[i].revenue.currency) and records nothing; a refusal of the campaign's state or of
+  // the placement is that outcome's result, the others recorded.
   v1::RecordOutcomesResponse RecordMany(const std::string& tenant_id,
                                         std::vector<OutcomeRow> outcomes);
   v1::CampaignReport Report(const std::string& tenant_id, const std::string& campaign_id);
 
  private:
-  // Records `outcome` (its currency set and checked) for `campaign` (nullopt: not found) in
-  // `transaction`; throws NotFound or FailedPrecondition, before writing, when refused.
-  v1::RecordOutcomeResponse RecordIn(Transaction& transaction, const std::string& tenant_id,
-                                     const std::optional<v1::Campaign>& campaign,
-                                     const OutcomeRow& outcome);
+  // Records `outcomes` (currencies set and checked) in `transaction`: response i is outcome
+  // i's. An outcome its campaign refuses (NotFound, FailedPrecondition) is passed to `refused`
+  // with the refusal and writes nothing; `refused` may throw it.
+  std::vector<v1::RecordOutcomeResponse> RecordIn(
+      Transaction& transaction, const std::string& tenant_id,
+      const std::vector<OutcomeRow>& outcomes,
+      const std::function<void(size_t, const DomainError&)>& refused);
+  // Runs `record` in a transaction, again when a key it read as new was recorded meanwhile.
+  void InTransactionRecording(const std::function<void(Transaction&)>& record);
 
   TransactionRunner& transactions_;
   CampaignRepository& campaigns_;

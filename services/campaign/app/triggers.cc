@@ -46,7 +46,7 @@ void Triggers::EnterOne(Transaction& transaction, const std::string& tenant_id,
     return;
   }
   const std::string& client_id = score.client_id();
-  if (campaigns_.FindPlacement(transaction, tenant_id, campaign_id, client_id)) {
+  if (!campaigns_.FindPlacements(transaction, tenant_id, campaign_id, {client_id}).empty()) {
     return;
   }
   // The member as it is now: this event's score (saved before) and the stored profile.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -48,10 +49,11 @@ class CampaignRepository {
     v1::AudienceGroup group = v1::AUDIENCE_GROUP_UNSPECIFIED;
     UnixMicros placed_at = 0;
   };
-  virtual std::optional<AudienceEntry> FindPlacement(Transaction& transaction,
-                                                     const std::string& tenant_id,
-                                                     const std::string& campaign_id,
-                                                     const std::string& client_id) = 0;
+  // The placements of `client_ids` in the campaign's audience, by client id (a client not
+  // placed is absent).
+  virtual std::map<std::string, AudienceEntry> FindPlacements(
+      Transaction& transaction, const std::string& tenant_id, const std::string& campaign_id,
+      const std::vector<std::string>& client_ids) = 0;
   // Places clients (ignoring ones already placed) and records a contact for each treatment
   // member on `channel` at `now`.
   virtual void Place(Transaction& transaction, const std::string& tenant_id,

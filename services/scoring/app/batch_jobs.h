@@ -12,6 +12,7 @@
 #include "services/scoring/app/referral_counts.h"
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/app/score_changes.h"
+#include "services/scoring/app/tenant_jobs_running.h"
 #include "services/scoring/storage/aggregate_repository.h"
 #include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
@@ -31,6 +32,9 @@ struct BatchJobOptions {
   // reader's page is parsed and estimated while another waits on MariaDB. Unit tests over
   // single-threaded fakes use 1.
   int reading_threads = 2;
+  // Where the jobs count themselves as running (the rescore queue's drain waits meanwhile);
+  // nullptr: not counted.
+  TenantJobsRunning* running = nullptr;
 };
 
 // The tenant-wide jobs: fitting the CLV models (FitClvModel) and rescoring every client or one

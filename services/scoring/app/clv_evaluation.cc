@@ -39,6 +39,7 @@ void RowsToProto(const std::vector<HoldoutRow>& rows,
 
 v1::ClvModelEvaluation ClvEvaluation::Evaluate(const std::string& tenant_id, Day calibration_end,
                                                Day holdout_end) const {
+  const TenantJobsRunning::Job job(running_);
   TenantContext context;
   transactions_.Read([&](Transaction& transaction) {
     context = calculator_.LoadStoredContext(transaction, tenant_id);

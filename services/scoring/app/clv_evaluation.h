@@ -6,6 +6,7 @@
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
 #include "services/scoring/app/score_calculator.h"
+#include "services/scoring/app/tenant_jobs_running.h"
 #include "services/scoring/storage/aggregate_repository.h"
 
 namespace clienttier::scoring {
@@ -17,11 +18,12 @@ class ClvEvaluation {
   // `readers`: connections the tenant is read on at once (ReadTenantFacts); unit tests over
   // single-threaded fakes use 1.
   ClvEvaluation(TransactionRunner& transactions, const ScoreCalculator& calculator,
-                AggregateRepository& aggregates, int readers)
+                AggregateRepository& aggregates, int readers, TenantJobsRunning* running = nullptr)
       : transactions_(transactions),
         calculator_(calculator),
         aggregates_(aggregates),
-        readers_(readers) {}
+        readers_(readers),
+        running_(running) {}
 
   // Fits on the facts as of `calibration_end` (with the tenant's active config and exchange
   // rates) and compares the predictions for the days after it up to `holdout_end` with the
@@ -35,6 +37,7 @@ class ClvEvaluation {
   const ScoreCalculator& calculator_;
   AggregateRepository& aggregates_;
   int readers_;
+  TenantJobsRunning* running_;  // counts the evaluation as running; nullptr: not counted
 };
 
 }  // namespace clienttier::scoring

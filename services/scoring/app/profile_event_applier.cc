@@ -132,7 +132,8 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
 
 int ProfileEventApplier::RescoreQueued(int max_transactions) {
   const uint64_t queued_reads = queued_reads_;
-  if (queued_reads == queued_reads_rescored_) {
+  if (queued_reads == queued_reads_rescored_ ||
+      (deferral_.jobs != nullptr && deferral_.jobs->any())) {
     return 0;
   }
   int clients = deferral_.clients_per_transaction;

@@ -13,6 +13,7 @@
 #include "common/time/utc_time.h"
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/score_calculator.h"
+#include "services/scoring/app/tenant_jobs_running.h"
 #include "services/scoring/storage/aggregate_repository.h"
 #include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
@@ -41,6 +42,8 @@ struct RescoreDeferral {
   std::chrono::milliseconds quiet_after{300};
   int clients_while_reading = 500;
   std::chrono::milliseconds drain_budget{250};
+  // While a tenant-wide job runs here (TenantJobsRunning), the queue waits; nullptr: never.
+  const TenantJobsRunning* jobs = nullptr;
 };
 
 // Applies client-profile's events (ct:events:profile) to the aggregates and rescores the

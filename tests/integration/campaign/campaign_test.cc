@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -266,6 +267,82 @@ TEST_F(CampaignTest, RecordOutcomesRecordsABatchOnceAndRefusesAMalformedOneWhole
   EXPECT_NE(status.error_message().find("outcomes"), std::string::npos);
   status = stub_->RecordOutcomes(Context(reader_a_).get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(CampaignTest, ALargeBatchAndItsConcurrentTwinsRecordEachKeyOnce) {
+  PutSettings({{100, 7}}, "", "");
+  constexpr int kMembers = 600;  // past one IN list and one INSERT of the repositories (500)
+  for (int i = 0; i < kMembers; ++i) {
+    CreateClient({Id("m", i), true, "moor", {}}, writer_a_);
+  }
+  const std::string rule = "region = \"moor\"";
+  WaitForPreview(rule, reader_a_,
+                 [](const v1::SegmentPreview& p) { return p.members() == kMembers; });
+  CreateSegment("moor", rule, writer_a_);
+  CreateCampaign("spring", "moor", 3000, writer_a_);
+  Launch("spring", writer_a_);
+  const auto outcome = [](const std::string& key, int member) {
+    v1::RecordOutcomeRequest out;
+    out.set_campaign_id("spring");
+    out.set_client_id(Id("m", member));
+    out.set_idempotency_key(key + "-" + out.client_id());
+    out.set_converted(true);
+    out.mutable_revenue()->set_units(100);
+    out.mutable_revenue()->set_currency("CNY");
+    return out;
+  };
+
+  // Every member once, then the first 100 again in the same call: those are duplicates.
+  v1::RecordOutcomesRequest contacts;
+  for (int i = 0; i < kMembers + 100; ++i) {
+    *contacts.add_outcomes() = outcome("contact", i % kMembers);
+    contacts.mutable_outcomes(i)->set_converted(false);
+    contacts.mutable_outcomes(i)->clear_revenue();
+  }
+  v1::RecordOutcomesResponse response;
+  grpc::Status status = stub_->RecordOutcomes(Context(writer_a_).get(), contacts, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.results_size(), kMembers + 100);
+  for (int i = 0; i < kMembers + 100; ++i) {
+    ASSERT_EQ(response.results(i).status_code(), 0) << response.results(i).status_message();
+    EXPECT_EQ(response.results(i).recorded().duplicate(), i >= kMembers) << i;
+    EXPECT_EQ(response.results(i).recorded().group(),
+              InHoldout("spring", Id("m", i % kMembers), 3000) ? v1::AUDIENCE_GROUP_HOLDOUT
+                                                               : v1::AUDIENCE_GROUP_TREATMENT);
+  }
+
+  // Four identical calls at once: each booking is recorded by exactly one of them.
+  v1::RecordOutcomesRequest bookings;
+  for (int i = 0; i < kMembers; ++i) {
+    *bookings.add_outcomes() = outcome("booking", i);
+  }
+  std::vector<v1::RecordOutcomesResponse> responses(4);
+  std::vector<grpc::Status> statuses(4);
+  std::vector<std::thread> callers;
+  for (size_t c = 0; c < responses.size(); ++c) {
+    callers.emplace_back([&, c] {
+      statuses[c] = stub_->RecordOutcomes(Context(writer_a_).get(), bookings, &responses[c]);
+    });
+  }
+  for (std::thread& caller : callers) {
+    caller.join();
+  }
+  std::vector<int> recorded(kMembers, 0);
+  for (size_t c = 0; c < responses.size(); ++c) {
+    ASSERT_TRUE(statuses[c].ok()) << statuses[c].error_message();
+    ASSERT_EQ(responses[c].results_size(), kMembers);
+    for (int i = 0; i < kMembers; ++i) {
+      recorded[static_cast<size_t>(i)] += responses[c].results(i).recorded().duplicate() ? 0 : 1;
+    }
+  }
+  EXPECT_EQ(recorded, std::vector<int>(kMembers, 1));
+  v1::GetCampaignReportRequest get;
+  get.set_campaign_id("spring");
+  v1::CampaignReport report;
+  ASSERT_TRUE(stub_->GetCampaignReport(Context(reader_a_).get(), get, &report).ok());
+  EXPECT_EQ(report.treatment().conversions() + report.holdout().conversions(), kMembers);
+  EXPECT_EQ(report.treatment().revenue().units() + report.holdout().revenue().units(),
+            100 * kMembers);
 }
 
 TEST_F(CampaignTest, ReportMatchesAHandComputation) {

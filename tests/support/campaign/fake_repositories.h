@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -261,15 +262,17 @@ class FakeCampaignRepository final : public CampaignRepository {
     }
     return placed;
   }
-  std::optional<AudienceEntry> FindPlacement(Transaction& /*transaction*/,
-                                             const std::string& tenant_id,
-                                             const std::string& campaign_id,
-                                             const std::string& client_id) override {
-    auto found = audience.find({tenant_id, campaign_id, client_id});
-    if (found == audience.end()) {
-      return std::nullopt;
+  std::map<std::string, AudienceEntry> FindPlacements(
+      Transaction& /*transaction*/, const std::string& tenant_id, const std::string& campaign_id,
+      const std::vector<std::string>& client_ids) override {
+    std::map<std::string, AudienceEntry> placements;
+    for (const std::string& client_id : client_ids) {
+      const auto found = audience.find({tenant_id, campaign_id, client_id});
+      if (found != audience.end()) {
+        placements.emplace(client_id, AudienceEntry{found->second, placed_at.at(found->first)});
+      }
     }
-    return AudienceEntry{found->second, placed_at.at({tenant_id, campaign_id, client_id})};
+    return placements;
   }
   void Place(Transaction& /*transaction*/, const std::string& tenant_id,
              const std::string& campaign_id, int channel, const std::vector<Placement>& placements,
@@ -340,11 +343,29 @@ class FakeCampaignRepository final : public CampaignRepository {
 
 class FakeOutcomeRepository final : public OutcomeRepository {
  public:
-  bool Insert(Transaction& /*transaction*/, const std::string& tenant_id,
-              const OutcomeRow& outcome) override {
-    return rows
-        .emplace(std::tuple{tenant_id, outcome.campaign_id, outcome.idempotency_key}, outcome)
-        .second;
+  std::set<OutcomeKey> RecordedKeys(Transaction& /*transaction*/, const std::string& tenant_id,
+                                    const std::vector<OutcomeKey>& keys) override {
+    std::set<OutcomeKey> recorded;
+    for (const OutcomeKey& key : keys) {
+      if (rows.count({tenant_id, key.first, key.second}) != 0) {
+        recorded.insert(key);
+      }
+    }
+    return recorded;
+  }
+  // As the unique key would: a key taken fails the whole call, and nothing of it is kept.
+  void InsertNew(Transaction& /*transaction*/, const std::string& tenant_id,
+                 const std::vector<OutcomeRow>& outcomes) override {
+    std::set<std::tuple<std::string, std::string, std::string>> keys;
+    for (const OutcomeRow& outcome : outcomes) {
+      if (rows.count({tenant_id, outcome.campaign_id, outcome.idempotency_key}) != 0 ||
+          !keys.insert({tenant_id, outcome.campaign_id, outcome.idempotency_key}).second) {
+        throw AlreadyExists("already exists");
+      }
+    }
+    for (const OutcomeRow& outcome : outcomes) {
+      rows.emplace(std::tuple{tenant_id, outcome.campaign_id, outcome.idempotency_key}, outcome);
+    }
   }
   // Conversions per group; sizes come from `audience` (the campaign fake's), as the SQL reads
   // the audience table.

@@ -887,6 +887,7 @@ class FakePropagationSource final : public PropagationSource {
   std::optional<ReferralCountsById> Fetch(const std::string& /*tenant_id*/,
                                           const std::vector<std::string>& client_ids) override {
     ++fetches;
+    asked.insert(asked.end(), client_ids.begin(), client_ids.end());
     if (down) {
       return std::nullopt;
     }
@@ -903,6 +904,7 @@ class FakePropagationSource final : public PropagationSource {
   ReferralCountsById counts;
   bool down = false;
   int fetches = 0;
+  std::vector<std::string> asked;  // every client id asked for, in order
 };
 
 // A clock that says what the test sets.

@@ -293,6 +293,22 @@ TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
             v1::PROPAGATION_TIER_SPREADER);
 }
 
+TEST_F(BatchRescoreTest, AShardAsksReferralOnlyForTheClientsItScores) {
+  AddClients(60);
+  // The shard refreshes the population from the whole tenant, which needs no referral counts.
+  Run(1, 3, /*refresh_population=*/true);
+  std::vector<std::string> shard;
+  for (const std::string& id : ids_) {
+    if (testing::ShardOfClient(id, 3) == 1) {
+      shard.push_back(id);
+    }
+  }
+  std::vector<std::string> asked = world_.propagation.asked;
+  std::sort(asked.begin(), asked.end());
+  EXPECT_EQ(asked, shard);  // each once
+  EXPECT_EQ(ScoredClients(), std::set<std::string>(shard.begin(), shard.end()));
+}
+
 }  // namespace
 }  // namespace clienttier::scoring
 

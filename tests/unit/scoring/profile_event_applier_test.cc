@@ -363,6 +363,27 @@ TEST_F(DeferredRescoreTest, AStreamThatWentQuietAfterABacklogReadCountsAsCaughtU
   EXPECT_TRUE(Queued().empty());
 }
 
+TEST_F(DeferredRescoreTest, TheQueueWaitsWhileATenantWideJobRunsAndDrainsAfterIt) {
+  TenantJobsRunning jobs;
+  RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
+                                      std::chrono::milliseconds(0), std::chrono::milliseconds(0));
+  deferral.jobs = &jobs;
+  ProfileEventApplier applier(world_.transactions, world_.processed, world_.aggregates,
+                              world_.calculator, world_.rescorer, world_.rescore_queue,
+                              world_.cache, world_.clock, deferral);
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1)}),
+            3);
+  {
+    const TenantJobsRunning::Job fit(&jobs);
+    const TenantJobsRunning::Job rescore(&jobs);
+    EXPECT_EQ(applier.RescoreQueued(10), 0);
+    EXPECT_EQ(Queued().size(), 3u);
+  }
+  EXPECT_EQ(applier.RescoreQueued(10), 3);  // both jobs ended: the queue goes on
+  EXPECT_TRUE(Queued().empty());
+}
+
 // Two consumers share the applier. One takes c1 and c2 and its transaction then fails (a
 // deadlock past its retries); meanwhile the other found only c3 unlocked, took it and, with
 // fewer than a transaction's worth, recorded the queue as empty. The failed turn must leave the

@@ -1,6 +1,7 @@
 #include "services/campaign/storage/mysql/mysql_campaign_repository.h"
 
 #include <algorithm>
+#include <map>
 
 #include "common/db/sql_helpers.h"
 #include "common/db/sql_text.h"
@@ -210,22 +211,29 @@ std::unordered_set<std::string> MySqlCampaignRepository::PlacedClients(
   return placed;
 }
 
-std::optional<CampaignRepository::AudienceEntry> MySqlCampaignRepository::FindPlacement(
+std::map<std::string, CampaignRepository::AudienceEntry> MySqlCampaignRepository::FindPlacements(
     Transaction& transaction, const std::string& tenant_id, const std::string& campaign_id,
-    const std::string& client_id) {
+    const std::vector<std::string>& client_ids) {
   sql::Connection& connection = ConnectionOf(transaction);
-  auto select = Prepare(connection,
-                        "SELECT audience_group, placed_at FROM audience"
-                        " WHERE tenant_id = ? AND campaign_id = ? AND client_id = ?");
-  select->setString(1, tenant_id);
-  select->setString(2, campaign_id);
-  select->setString(3, client_id);
-  auto rows = Query(*select);
-  if (!rows->next()) {
-    return std::nullopt;
+  std::map<std::string, AudienceEntry> placed;
+  for (size_t begin = 0; begin < client_ids.size(); begin += kKeysPerInList) {
+    const size_t end = std::min(client_ids.size(), begin + kKeysPerInList);
+    SqlText select(connection);
+    select.Sql("SELECT client_id, audience_group, placed_at FROM audience WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND campaign_id = ")
+        .Str(campaign_id)
+        .Sql(" AND client_id IN (");
+    for (size_t i = begin; i < end; ++i) {
+      select.Str(client_ids[i]);
+    }
+    for (auto rows = select.Sql(")").Query(); rows->next();) {
+      placed.emplace(rows->getString(1),
+                     AudienceEntry{static_cast<v1::AudienceGroup>(rows->getInt(2)),
+                                   ParseSqlDatetime(rows->getString(3))});
+    }
   }
-  return AudienceEntry{static_cast<v1::AudienceGroup>(rows->getInt(1)),
-                       ParseSqlDatetime(rows->getString(2))};
+  return placed;
 }
 
 void MySqlCampaignRepository::Place(Transaction& transaction, const std::string& tenant_id,

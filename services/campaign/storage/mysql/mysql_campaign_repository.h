@@ -29,9 +29,9 @@ class MySqlCampaignRepository final : public CampaignRepository {
   std::unordered_set<std::string> PlacedClients(Transaction& transaction,
                                                 const std::string& tenant_id,
                                                 const std::string& campaign_id) override;
-  std::optional<AudienceEntry> FindPlacement(Transaction& transaction, const std::string& tenant_id,
-                                             const std::string& campaign_id,
-                                             const std::string& client_id) override;
+  std::map<std::string, AudienceEntry> FindPlacements(
+      Transaction& transaction, const std::string& tenant_id, const std::string& campaign_id,
+      const std::vector<std::string>& client_ids) override;
   // Places clients (ignoring ones already placed) and records a contact for each treatment
   // member on `channel` at `now`.
   void Place(Transaction& transaction, const std::string& tenant_id, const std::string& campaign_id,

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "common/db/sql_helpers.h"
-#include "common/db/sql_text.h"
 
 namespace clienttier::campaign {
 
@@ -29,26 +28,24 @@ void UpsertBlobs(sql::Connection& connection, const std::string& tenant_id,
   const std::string kept = "erased OR VALUES(" + order_column + ") <= " + order_column;
   for (size_t begin = 0; begin < messages.size(); begin += kRowsPerStatement) {
     const size_t end = std::min(messages.size(), begin + kRowsPerStatement);
-    // As text, not prepared: a statement prepared for 3,000 placeholders and run once cost
-    // MariaDB more to prepare than to run (SqlText), and SyncMembers sends a million rows.
-    SqlText upsert(connection);
-    upsert.Sql("INSERT INTO members (tenant_id, client_id, " + column + ", " + order_column +
-               ", revision, updated_at) VALUES ");
+    auto upsert = Prepare(
+        connection, "INSERT INTO members (tenant_id, client_id, " + column + ", " + order_column +
+                        ", revision, updated_at) VALUES " + RowPlaceholders(end - begin, 6) +
+                        " ON DUPLICATE KEY UPDATE revision = IF(" + kept +
+                        ", revision, VALUES(revision)), updated_at = IF(" + kept +
+                        ", updated_at, VALUES(updated_at)), " + column + " = IF(" + kept + ", " +
+                        column + ", VALUES(" + column + ")), " + order_column + " = GREATEST(" +
+                        order_column + ", VALUES(" + order_column + "))");
+    int index = 1;
     for (size_t i = begin; i < end; ++i) {
-      upsert.Row()
-          .Str(tenant_id)
-          .Str(id_of(messages[i]))
-          .Bytes(messages[i].SerializeAsString())
-          .Int(order_of(messages[i]))
-          .Int(revision)
-          .Str(updated_at);
+      upsert->setString(index++, tenant_id);
+      upsert->setString(index++, id_of(messages[i]));
+      upsert->setString(index++, messages[i].SerializeAsString());
+      upsert->setInt64(index++, order_of(messages[i]));
+      upsert->setInt64(index++, revision);
+      upsert->setString(index++, updated_at);
     }
-    upsert.Sql(" ON DUPLICATE KEY UPDATE revision = IF(" + kept +
-               ", revision, VALUES(revision)), updated_at = IF(" + kept +
-               ", updated_at, VALUES(updated_at)), " + column + " = IF(" + kept + ", " + column +
-               ", VALUES(" + column + ")), " + order_column + " = GREATEST(" + order_column +
-               ", VALUES(" + order_column + "))");
-    upsert.Execute();
+    upsert->executeUpdate();
   }
 }
 

@@ -1,26 +1,65 @@
 #include "services/campaign/storage/mysql/mysql_outcome_repository.h"
 
+#include <algorithm>
+
 #include "common/db/sql_helpers.h"
+#include "common/db/sql_text.h"
 
 namespace clienttier::campaign {
 
-bool MySqlOutcomeRepository::Insert(Transaction& transaction, const std::string& tenant_id,
-                                    const OutcomeRow& outcome) {
+namespace {
+
+// Rows per INSERT: one RecordOutcomes call (up to 1,000 outcomes) in a statement or two.
+constexpr size_t kRowsPerInsert = 500;
+
+}  // namespace
+
+std::set<OutcomeKey> MySqlOutcomeRepository::RecordedKeys(Transaction& transaction,
+                                                          const std::string& tenant_id,
+                                                          const std::vector<OutcomeKey>& keys) {
   sql::Connection& connection = ConnectionOf(transaction);
-  auto insert = Prepare(connection,
-                        "INSERT IGNORE INTO outcomes (tenant_id, campaign_id, idempotency_key,"
-                        " client_id, audience_group, converted, revenue_minor, currency,"
-                        " occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  insert->setString(1, tenant_id);
-  insert->setString(2, outcome.campaign_id);
-  insert->setString(3, outcome.idempotency_key);
-  insert->setString(4, outcome.client_id);
-  insert->setInt(5, outcome.group);
-  insert->setBoolean(6, outcome.converted);
-  insert->setInt64(7, outcome.revenue_minor);
-  insert->setString(8, outcome.currency);
-  insert->setString(9, FormatSqlDatetime(outcome.occurred_at));
-  return insert->executeUpdate() == 1;
+  std::set<OutcomeKey> recorded;
+  for (size_t begin = 0; begin < keys.size(); begin += kKeysPerInList) {
+    const size_t end = std::min(keys.size(), begin + kKeysPerInList);
+    // (primary key) pairs: MariaDB looks each one up.
+    SqlText select(connection);
+    select.Sql("SELECT campaign_id, idempotency_key FROM outcomes WHERE tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND (campaign_id, idempotency_key) IN (");
+    for (size_t i = begin; i < end; ++i) {
+      select.Row().Str(keys[i].first).Str(keys[i].second);
+    }
+    for (auto rows = select.Sql(")").Query(); rows->next();) {
+      recorded.emplace(rows->getString(1), rows->getString(2));
+    }
+  }
+  return recorded;
+}
+
+void MySqlOutcomeRepository::InsertNew(Transaction& transaction, const std::string& tenant_id,
+                                       const std::vector<OutcomeRow>& outcomes) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  for (size_t begin = 0; begin < outcomes.size(); begin += kRowsPerInsert) {
+    const size_t end = std::min(outcomes.size(), begin + kRowsPerInsert);
+    SqlText insert(connection);
+    insert.Sql(
+        "INSERT INTO outcomes (tenant_id, campaign_id, idempotency_key, client_id, audience_group,"
+        " converted, revenue_minor, currency, occurred_at) VALUES ");
+    for (size_t i = begin; i < end; ++i) {
+      const OutcomeRow& outcome = outcomes[i];
+      insert.Row()
+          .Str(tenant_id)
+          .Str(outcome.campaign_id)
+          .Str(outcome.idempotency_key)
+          .Str(outcome.client_id)
+          .Int(outcome.group)
+          .Int(outcome.converted ? 1 : 0)
+          .Int(outcome.revenue_minor)
+          .Str(outcome.currency)
+          .Str(FormatSqlDatetime(outcome.occurred_at));
+    }
+    insert.Execute();  // a key taken: MariaDB's 1062, AlreadyExists from the transaction runner
+  }
 }
 
 std::pair<GroupOutcome, GroupOutcome> MySqlOutcomeRepository::GroupOutcomes(

@@ -7,9 +7,10 @@ namespace clienttier::campaign {
 // OutcomeRepository on MySQL (ConnectionOf the transaction).
 class MySqlOutcomeRepository final : public OutcomeRepository {
  public:
-  // False when the idempotency key was recorded before (nothing written).
-  bool Insert(Transaction& transaction, const std::string& tenant_id,
-              const OutcomeRow& outcome) override;
+  std::set<OutcomeKey> RecordedKeys(Transaction& transaction, const std::string& tenant_id,
+                                    const std::vector<OutcomeKey>& keys) override;
+  void InsertNew(Transaction& transaction, const std::string& tenant_id,
+                 const std::vector<OutcomeRow>& outcomes) override;
   // Size (from the audience), converted members and revenue of the treatment and holdout
   // groups; the uplift math is domain/campaign_report's.
   std::pair<GroupOutcome, GroupOutcome> GroupOutcomes(Transaction& transaction,
