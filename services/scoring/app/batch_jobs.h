@@ -77,8 +77,8 @@ class BatchJobs {
   // and reads only its own clients the same way: runs of its buckets (domain/shard.h) as ranges
   // of each table's shard index instead of ranges of the primary key (ReadRanges).
   // The run takes over the rescore queue's clients it scores: a range's queued clients are
-  // read before its facts, and each chunk's write removes those not queued again since
-  // (RescoreQueue::RemoveUnchanged), so the consumers do not rescore them a second time.
+  // read before its facts, and once each chunk is written those not queued again since leave
+  // the queue (RescoreQueue::RemoveUnchanged), so the consumers do not rescore them again.
   // With `past_day` (the request's as_of; whole tenant only, checked by the caller): see
   // BatchRescoreAsOf.
   void BatchRescore(

@@ -29,8 +29,9 @@ class SnapshotWriter {
   ~SnapshotWriter();
 
   // Waits while max_in_flight writes are running (rethrowing a failure), then starts this one.
-  // `settled`: the chunk's queued clients as read before their facts; the write takes them out
-  // of the rescore queue unless queued again since (RescoreQueue::RemoveUnchanged).
+  // `settled`: the chunk's queued clients as read before their facts; once the chunk is
+  // committed they leave the rescore queue unless queued again since (RescoreQueue::
+  // RemoveUnchanged).
   void Submit(ScoreChanges changes, std::vector<std::string> client_ids, QueueTokens settled);
   // Waits for every write; rethrows the first failure.
   void Finish();
@@ -51,6 +52,8 @@ class SnapshotWriter {
     int64_t tier_changes = 0;
     std::shared_ptr<double> seconds = std::make_shared<double>(0.0);
   };
+  // Takes the settled clients out of the rescore queue, in a transaction of its own.
+  void RemoveSettled(const QueueTokens& settled);
   // Waits for the oldest running write and counts it.
   void WaitOldest();
 
