@@ -218,16 +218,21 @@ std::map<std::string, CampaignRepository::AudienceEntry> MySqlCampaignRepository
   std::map<std::string, AudienceEntry> placed;
   for (size_t begin = 0; begin < client_ids.size(); begin += kKeysPerInList) {
     const size_t end = std::min(client_ids.size(), begin + kKeysPerInList);
+    // A join from the ids, for the reason MySqlOutcomeRepository::RecordedKeys gives.
     SqlText select(connection);
-    select.Sql("SELECT client_id, audience_group, placed_at FROM audience WHERE tenant_id = ")
-        .Str(tenant_id)
-        .Sql(" AND campaign_id = ")
-        .Str(campaign_id)
-        .Sql(" AND client_id IN (");
+    select.Sql("WITH wanted (client_id) AS (VALUES ");
     for (size_t i = begin; i < end; ++i) {
-      select.Str(client_ids[i]);
+      select.Row().Str(client_ids[i]);
     }
-    for (auto rows = select.Sql(")").Query(); rows->next();) {
+    select
+        .Sql(
+            ") SELECT STRAIGHT_JOIN a.client_id, a.audience_group, a.placed_at FROM wanted JOIN"
+            " audience a ON a.tenant_id = ")
+        .Str(tenant_id)
+        .Sql(" AND a.campaign_id = ")
+        .Str(campaign_id)
+        .Sql(" AND a.client_id = wanted.client_id");
+    for (auto rows = select.Query(); rows->next();) {
       placed.emplace(rows->getString(1),
                      AudienceEntry{static_cast<v1::AudienceGroup>(rows->getInt(2)),
                                    ParseSqlDatetime(rows->getString(3))});
