@@ -1,9 +1,11 @@
 #include "services/campaign/app/member_sync.h"
 
+#include <chrono>
 #include <map>
 #include <utility>
 
 #include "common/errors/domain_error.h"
+#include "common/observability/logger.h"
 #include "services/campaign/domain/member_events.h"
 #include "services/campaign/domain/member_mapping.h"
 
@@ -17,12 +19,18 @@ v1::SyncMembersResponse MemberSync::Sync(const std::string& tenant_id) {
     throw FailedPrecondition("SyncMembers needs --scoring-address and --profile-address");
   }
   v1::SyncMembersResponse response;
+  const auto started = std::chrono::steady_clock::now();
+  const auto seconds_since = [](std::chrono::steady_clock::time_point from) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - from).count();
+  };
   response.set_scores(upstream_->StreamScores(tenant_id, [&](std::vector<sv1::Score>& scores) {
     transactions_.InTransaction([&](Transaction& transaction) {
       const int64_t revision = members_.NextRevision(transaction, tenant_id);
       members_.SaveScores(transaction, tenant_id, scores, revision, clock_.Now());
     });
   }));
+  const double scores_seconds = seconds_since(started);
+  const auto clients_started = std::chrono::steady_clock::now();
   response.set_clients(upstream_->ExportClients(tenant_id, [&](std::vector<pv1::Client>& clients) {
     std::vector<pv1::Client> kept;
     std::vector<std::string> erased;
@@ -42,7 +50,17 @@ v1::SyncMembersResponse MemberSync::Sync(const std::string& tenant_id) {
       }
     });
   }));
+  const double clients_seconds = seconds_since(clients_started);
+  const auto snapshot_started = std::chrono::steady_clock::now();
   response.set_members(static_cast<int64_t>(snapshots_.Get(tenant_id)->members.size()));
+  // Which half of a slow sync to look at: the scores (scoring's stream and the upserts) or the
+  // profiles (client-profile's export and the upserts), or the members snapshot reloaded.
+  LogInfo("member sync phases", {{"tenant", tenant_id},
+                                 {"scores", response.scores()},
+                                 {"clients", response.clients()},
+                                 {"scores_s", scores_seconds},
+                                 {"clients_s", clients_seconds},
+                                 {"snapshot_s", seconds_since(snapshot_started)}});
   return response;
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -381,6 +383,34 @@ TEST_F(DeferredRescoreTest, TheQueueWaitsWhileATenantWideJobRunsAndDrainsAfterIt
     EXPECT_EQ(Queued().size(), 3u);
   }
   EXPECT_EQ(applier.RescoreQueued(10), 3);  // both jobs ended: the queue goes on
+  EXPECT_TRUE(Queued().empty());
+}
+
+TEST_F(DeferredRescoreTest, AJobThatStartsDuringADrainStopsItAfterTheCurrentTransaction) {
+  TenantJobsRunning jobs;
+  RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
+                                      std::chrono::milliseconds(0), std::chrono::hours(1));
+  deferral.jobs = &jobs;
+  ProfileEventApplier applier(world_.transactions, world_.processed, world_.aggregates,
+                              world_.calculator, world_.rescorer, world_.rescore_queue,
+                              world_.cache, world_.clock, deferral);
+  ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
+                           Purchase("e3", "c3", 100, 1), Purchase("e4", "c4", 100, 1),
+                           Purchase("e5", "c5", 100, 1)}),
+            5);
+  std::optional<TenantJobsRunning::Job> fit;
+  world_.rescore_queue.while_taking = [&] {
+    if (!fit) {
+      fit.emplace(&jobs);  // the CLV fit starts while the first transaction runs
+    }
+  };
+  // The quiet stream's drain would take all five; it stops after its first transaction.
+  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 2);
+  EXPECT_EQ(Queued().size(), 3u);
+  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 0);  // the job runs
+  fit.reset();
+  world_.rescore_queue.while_taking = nullptr;
+  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 3);
   EXPECT_TRUE(Queued().empty());
 }
 
