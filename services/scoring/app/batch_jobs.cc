@@ -288,7 +288,7 @@ void BatchJobs::BatchRescoreAsOf(
 void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescoreRequest& request,
                              const std::function<bool(const v1::BatchRescoreProgress&)>& progress,
                              std::optional<Day> past_day) {
-  const TenantJobsRunning::Job job(options_.running);
+  const TenantJobsRunning::Job job(options_.running, /*takes_over_queue=*/!past_day);
   if (past_day) {
     BatchRescoreAsOf(tenant_id, *past_day, progress);
     return;

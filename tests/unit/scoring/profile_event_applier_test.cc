@@ -386,7 +386,7 @@ TEST_F(DeferredRescoreTest, TheQueueWaitsWhileATenantWideJobRunsAndDrainsAfterIt
   EXPECT_TRUE(Queued().empty());
 }
 
-TEST_F(DeferredRescoreTest, AJobThatStartsDuringADrainStopsItAfterTheCurrentTransaction) {
+TEST_F(DeferredRescoreTest, ABatchRescoreThatStartsDuringADrainStopsItButAFitDoesNot) {
   TenantJobsRunning jobs;
   RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
                                       std::chrono::milliseconds(0), std::chrono::hours(1));
@@ -396,21 +396,29 @@ TEST_F(DeferredRescoreTest, AJobThatStartsDuringADrainStopsItAfterTheCurrentTran
                               world_.cache, world_.clock, deferral);
   ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
                            Purchase("e3", "c3", 100, 1), Purchase("e4", "c4", 100, 1),
-                           Purchase("e5", "c5", 100, 1)}),
-            5);
+                           Purchase("e5", "c5", 100, 1), Purchase("e6", "c6", 100, 1),
+                           Purchase("e7", "c7", 100, 1)}),
+            7);
+  constexpr int kQuietDrain = std::numeric_limits<int>::max();
+  // A fit that starts during the drain's first transaction: the drain goes on to the end.
   std::optional<TenantJobsRunning::Job> fit;
-  world_.rescore_queue.while_taking = [&] {
-    if (!fit) {
-      fit.emplace(&jobs);  // the CLV fit starts while the first transaction runs
-    }
-  };
-  // The quiet stream's drain would take all five; it stops after its first transaction.
-  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 2);
-  EXPECT_EQ(Queued().size(), 3u);
-  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 0);  // the job runs
+  world_.rescore_queue.while_taking = [&] { fit.emplace(&jobs); };
+  EXPECT_EQ(applier.RescoreQueued(kQuietDrain), 7);
+  EXPECT_TRUE(Queued().empty());
   fit.reset();
-  world_.rescore_queue.while_taking = nullptr;
-  EXPECT_EQ(applier.RescoreQueued(std::numeric_limits<int>::max()), 3);
+
+  ASSERT_EQ(applier.Apply({Purchase("e8", "c1", 100, 1), Purchase("e9", "c2", 100, 1),
+                           Purchase("e10", "c3", 100, 1), Purchase("e11", "c4", 100, 1),
+                           Purchase("e12", "c5", 100, 1)}),
+            5);
+  // A BatchRescore that starts during the first transaction stops the drain after it.
+  std::optional<TenantJobsRunning::Job> rescore;
+  world_.rescore_queue.while_taking = [&] { rescore.emplace(&jobs, /*takes_over_queue=*/true); };
+  EXPECT_EQ(applier.RescoreQueued(kQuietDrain), 2);
+  EXPECT_EQ(Queued().size(), 3u);
+  EXPECT_EQ(applier.RescoreQueued(kQuietDrain), 0);  // nothing starts while it runs
+  rescore.reset();
+  EXPECT_EQ(applier.RescoreQueued(kQuietDrain), 3);  // the queue was left as not drained
   EXPECT_TRUE(Queued().empty());
 }
 
