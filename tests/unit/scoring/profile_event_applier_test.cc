@@ -252,6 +252,15 @@ class DeferredRescoreTest : public ProfileEventApplierTest {
                                world_.cache, world_.clock,
                                Deferral(max_defer, caught_up_after, quiet_after, drain_budget));
   }
+  // Caught up and quiet (a drain takes the whole queue), waiting for `jobs`.
+  ProfileEventApplier QuietApplierWaitingFor(TenantJobsRunning* jobs) {
+    RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
+                                        std::chrono::milliseconds(0), std::chrono::hours(1));
+    deferral.jobs = jobs;
+    return ProfileEventApplier(world_.transactions, world_.processed, world_.aggregates,
+                               world_.calculator, world_.rescorer, world_.rescore_queue,
+                               world_.cache, world_.clock, deferral);
+  }
   std::vector<std::pair<std::string, std::string>> Queued() const {
     return {world_.rescore_queue.queued.begin(), world_.rescore_queue.queued.end()};
   }
@@ -367,12 +376,7 @@ TEST_F(DeferredRescoreTest, AStreamThatWentQuietAfterABacklogReadCountsAsCaughtU
 
 TEST_F(DeferredRescoreTest, TheQueueWaitsWhileATenantWideJobRunsAndDrainsAfterIt) {
   TenantJobsRunning jobs;
-  RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
-                                      std::chrono::milliseconds(0), std::chrono::milliseconds(0));
-  deferral.jobs = &jobs;
-  ProfileEventApplier applier(world_.transactions, world_.processed, world_.aggregates,
-                              world_.calculator, world_.rescorer, world_.rescore_queue,
-                              world_.cache, world_.clock, deferral);
+  ProfileEventApplier applier = QuietApplierWaitingFor(&jobs);
   ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
                            Purchase("e3", "c3", 100, 1)}),
             3);
@@ -388,12 +392,7 @@ TEST_F(DeferredRescoreTest, TheQueueWaitsWhileATenantWideJobRunsAndDrainsAfterIt
 
 TEST_F(DeferredRescoreTest, ABatchRescoreThatStartsDuringADrainStopsItButAFitDoesNot) {
   TenantJobsRunning jobs;
-  RescoreDeferral deferral = Deferral(std::chrono::hours(1), std::chrono::milliseconds(0),
-                                      std::chrono::milliseconds(0), std::chrono::hours(1));
-  deferral.jobs = &jobs;
-  ProfileEventApplier applier(world_.transactions, world_.processed, world_.aggregates,
-                              world_.calculator, world_.rescorer, world_.rescore_queue,
-                              world_.cache, world_.clock, deferral);
+  ProfileEventApplier applier = QuietApplierWaitingFor(&jobs);
   ASSERT_EQ(applier.Apply({Purchase("e1", "c1", 100, 1), Purchase("e2", "c2", 100, 1),
                            Purchase("e3", "c3", 100, 1), Purchase("e4", "c4", 100, 1),
                            Purchase("e5", "c5", 100, 1), Purchase("e6", "c6", 100, 1),
