@@ -191,8 +191,9 @@ start_mariadb() {
     # the table's AUTO-INC lock to its end, so client-profile's concurrent batches into
     # `transactions` queue on it. Nothing here needs a statement's ids to be consecutive (no
     # statement-based binlog, no LAST_INSERT_ID arithmetic; the outbox relay reads unpublished
-    # rows, not an id high-water mark). Measured once each, 2026-12-07: the 200,000-client demo's
-    # transactions part 56 s against 65-68 s, and the 1M demo 761 s against 787 s.
+    # rows, not an id high-water mark). Measured 2026-12-07: the 200,000-client demo's
+    # transactions part 56 s against 65-71 s, and the 1M demo 723-761 s (three runs) against
+    # 787 s (one); runs of the same code spread by ±30 s that day.
     --innodb-autoinc-lock-mode=2
     --max-connections=500
     --ssl-ca="$DIR/tls/ca.pem"
