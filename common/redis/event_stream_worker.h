@@ -108,6 +108,16 @@ class EventStreamWorker {
                 " (the entry id's milliseconds, Redis's clock) to its acknowledgement after "
                 "it was applied, per event: how stale the group's view is",
             MetricsRegistry::DelayBucketsSeconds())),
+        read_events_(metrics.GetHistogram(
+            options_.metric_prefix + "_read_events",
+            "Events per read of " + options_.stream +
+                " applied in one transaction: reads grow when the consumer falls behind",
+            {1, 10, 50, 100, 500, 1000, 5000, 20000, 50000})),
+        read_apply_(metrics.GetHistogram(
+            options_.metric_prefix + "_read_apply_seconds",
+            "Time to apply one read of " + options_.stream +
+                " in its transaction (lock waits and retries included), per read",
+            MetricsRegistry::LatencyBucketsSeconds())),
         group_resets_(metrics.GetCounter(
             options_.metric_prefix + "_group_resets_total",
             "Times the consumer group was gone (NOGROUP: Redis lost it) and was created again "
@@ -195,7 +205,11 @@ class EventStreamWorker {
   int ApplyAll(const std::vector<Event>& events, const std::vector<StreamEntry>& entries,
                std::vector<std::string>* done) {
     try {
+      const auto started = std::chrono::steady_clock::now();
       Count(events.size(), handlers_.apply_batch(events));
+      read_apply_.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      read_events_.Observe(static_cast<double>(events.size()));
       for (const StreamEntry& entry : entries) {
         done->push_back(entry.id);
       }
@@ -338,6 +352,8 @@ class EventStreamWorker {
   Counter& unreadable_;
   Counter& dead_lettered_;
   Histogram& delay_;
+  Histogram& read_events_;
+  Histogram& read_apply_;
   Counter& group_resets_;
   bool group_ready_ = false;
   bool paused_for_outage_ = false;  // the last read left events pending for an outage

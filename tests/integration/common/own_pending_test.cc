@@ -151,5 +151,20 @@ TEST_F(OwnPendingTest, EachAcknowledgedEventCountsItsDelaySinceItsEntry) {
   EXPECT_LE(sum_s, 2 * (waited_s + 0.01));
 }
 
+// Per read, its size and how long its apply took: what to look at when a consumer falls behind
+// (reads grow and take longer) or stays behind.
+TEST_F(OwnPendingTest, EachAppliedReadCountsItsEventsAndItsApplyTime) {
+  Add("e1");
+  Add("e2");
+  Add("e3");
+  before_apply_ = [] { std::this_thread::sleep_for(std::chrono::milliseconds(50)); };
+  EXPECT_EQ(worker_->PollOnce(1), 3);
+  const std::string rendered = metrics_.Render();
+  EXPECT_EQ(testing::MetricValue(rendered, "ct_test_events_read_events_count"), 1);
+  EXPECT_EQ(testing::MetricValue(rendered, "ct_test_events_read_events_sum"), 3);
+  EXPECT_EQ(testing::MetricValue(rendered, "ct_test_events_read_apply_seconds_count"), 1);
+  EXPECT_GE(testing::MetricValue(rendered, "ct_test_events_read_apply_seconds_sum"), 0.05);
+}
+
 }  // namespace
 }  // namespace clienttier
