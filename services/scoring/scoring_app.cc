@@ -116,9 +116,10 @@ ScoringApp::ScoringApp(ScoringAppConfig config)
   // A read that comes back full means the group is at least a read behind.
   deferral.backlog_read_size = static_cast<size_t>(config_.consumer.batch);
   deferral.jobs = &jobs_running_;
-  profile_events_ = std::make_unique<ProfileEventApplier>(transactions, processed_, aggregates_,
-                                                          *calculator_, *rescorer_, rescore_queue_,
-                                                          *score_cache_, clock, deferral);
+  client_partitions_ = std::make_unique<ClientPartitions>(config_.profile_consumers);
+  profile_events_ = std::make_unique<ProfileEventApplier>(
+      transactions, processed_, aggregates_, *calculator_, *rescorer_, rescore_queue_,
+      *score_cache_, clock, deferral, client_partitions_.get());
   for (int i = 0; i < config_.profile_consumers; ++i) {
     ConsumerOptions options = config_.consumer;
     if (i > 0) {

@@ -108,6 +108,8 @@ class ScoringApp {
   std::unique_ptr<BatchJobs> jobs_;
   std::unique_ptr<ClvEvaluation> evaluation_;
   std::unique_ptr<CohortReports> cohorts_;
+  // One partition per profile consumer: they apply different clients side by side.
+  std::unique_ptr<ClientPartitions> client_partitions_;
   std::unique_ptr<ProfileEventApplier> profile_events_;
   std::vector<std::unique_ptr<ProfileEventConsumer>> consumers_;
   std::unique_ptr<RescoreQueueMonitor> rescore_queue_monitor_;

@@ -1,5 +1,6 @@
 #include "services/scoring/app/profile_event_applier.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -34,6 +35,79 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
   const UnixMicros now = clock_.Now();
   const bool backlog =
       deferral_.backlog_read_size > 0 && events.size() >= deferral_.backlog_read_size;
+  std::vector<std::vector<AggregateChange>> changes;  // per event
+  changes.reserve(events.size());
+  for (const pv1::ProfileEvent& event : events) {
+    changes.push_back(AggregateChangesOf(event));
+  }
+  std::vector<ReadPart> parts = PartsOf(changes);
+  int applied = 0;
+  if (parts.size() == 1 && parts.front().partition == ClientPartitions::kEvery) {
+    const ClientPartitions::Held held = partitions_.HoldEvery();
+    applied = ApplyPart(events, changes, parts.front().events, now, backlog);
+  } else {
+    // The part of a partition the other consumers are not applying first.
+    while (!parts.empty()) {
+      std::vector<int> wanted;
+      for (const ReadPart& part : parts) {
+        wanted.push_back(part.partition);
+      }
+      const ClientPartitions::Held held = partitions_.HoldAnyOf(wanted);
+      const auto part = std::find_if(parts.begin(), parts.end(), [&](const ReadPart& candidate) {
+        return candidate.partition == held.partition();
+      });
+      applied += ApplyPart(events, changes, part->events, now, backlog);
+      parts.erase(part);
+    }
+  }
+  const int64_t applied_ns = SteadyNanos();
+  backlog_read_applied_ns_ = backlog ? applied_ns : 0;
+  read_applied_ns_ = applied_ns;
+  return applied;
+}
+
+std::vector<ProfileEventApplier::ReadPart> ProfileEventApplier::PartsOf(
+    const std::vector<std::vector<AggregateChange>>& changes) const {
+  std::vector<ReadPart> parts;
+  const auto whole = [&parts, &changes] {
+    parts.assign(1, ReadPart{ClientPartitions::kEvery, {}});
+    for (size_t i = 0; i < changes.size(); ++i) {
+      parts.front().events.push_back(i);
+    }
+    return parts;
+  };
+  if (partitions_.count() == 1) {
+    return whole();
+  }
+  std::vector<std::vector<size_t>> by_partition(static_cast<size_t>(partitions_.count()));
+  for (size_t i = 0; i < changes.size(); ++i) {
+    int partition = 0;  // an event that changes no client: counted in any part
+    for (size_t c = 0; c < changes[i].size(); ++c) {
+      const AggregateChange& change = changes[i][c];
+      // A merge moves a client's rows onto another, which may be another partition's: the
+      // read stays whole (merges are rare).
+      if (change.kind == AggregateChange::Kind::kMerged) {
+        return whole();
+      }
+      const int of_change = partitions_.PartitionOf(change.client_id);
+      if (c > 0 && of_change != partition) {
+        return whole();  // not one client's event: none is today, but never split one
+      }
+      partition = of_change;
+    }
+    by_partition[static_cast<size_t>(partition)].push_back(i);
+  }
+  for (size_t partition = 0; partition < by_partition.size(); ++partition) {
+    if (!by_partition[partition].empty()) {
+      parts.push_back(ReadPart{static_cast<int>(partition), std::move(by_partition[partition])});
+    }
+  }
+  return parts;
+}
+
+int ProfileEventApplier::ApplyPart(const std::vector<pv1::ProfileEvent>& events,
+                                   const std::vector<std::vector<AggregateChange>>& changes_of,
+                                   const std::vector<size_t>& part, UnixMicros now, bool backlog) {
   int applied = 0;
   ClientsByTenant touched;     // tenant -> clients to rescore now
   ClientsByTenant now_anyway;  // erased and merged clients: rescored now even in a backlog
@@ -43,13 +117,13 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
     touched.clear();
     now_anyway.clear();
     std::vector<std::pair<std::string, std::string>> ids;
-    ids.reserve(events.size());
-    for (const pv1::ProfileEvent& event : events) {
-      ids.emplace_back(event.event_id(), event.tenant_id());
+    ids.reserve(part.size());
+    for (const size_t i : part) {
+      ids.emplace_back(events[i].event_id(), events[i].tenant_id());
     }
     const std::vector<bool> fresh = processed_.MarkProcessed(transaction, ids, now);
     std::map<std::string, std::vector<AggregateChange>> changes;  // tenant -> its changes
-    // Set-based: per tenant, one write per table for the whole read, however many events.
+    // Set-based: per tenant, one write per table for the whole part, however many events.
     const auto apply_changes = [&](const std::string& tenant_id) {
       auto pending = changes.find(tenant_id);
       if (pending != changes.end()) {
@@ -57,14 +131,14 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
         changes.erase(pending);
       }
     };
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (!fresh[i]) {
+    for (size_t k = 0; k < part.size(); ++k) {
+      if (!fresh[k]) {
         continue;  // already applied: a redelivery
       }
-      const pv1::ProfileEvent& event = events[i];
+      const pv1::ProfileEvent& event = events[part[k]];
       ++applied;
       // Updates change nothing scoring reads (no change); a client's recorded batch, one each.
-      for (AggregateChange& change : AggregateChangesOf(event)) {
+      for (const AggregateChange& change : changes_of[part[k]]) {
         if (!change.client_id.empty()) {
           touched[event.tenant_id()].insert(change.client_id);
           if (change.kind == AggregateChange::Kind::kErased) {
@@ -82,7 +156,7 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
           now_anyway[event.tenant_id()].insert(change.survivor_id);
           continue;
         }
-        changes[event.tenant_id()].push_back(std::move(change));
+        changes[event.tenant_id()].push_back(change);
       }
     }
     while (!changes.empty()) {
@@ -122,11 +196,9 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
   if (backlog) {
     // Counted after the commit: counted before it, another consumer could find the queue empty
     // (these rows still locked, so skipped), record this read as rescored and never take them.
+    // Counted per part: a later part that fails must not leave this one's rows unseen.
     ++queued_reads_;
   }
-  const int64_t applied_ns = SteadyNanos();
-  backlog_read_applied_ns_ = backlog ? applied_ns : 0;
-  read_applied_ns_ = applied_ns;
   return applied;
 }
 

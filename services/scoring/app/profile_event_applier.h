@@ -11,9 +11,11 @@
 #include "common/db/processed_events.h"
 #include "common/db/transaction.h"
 #include "common/time/utc_time.h"
+#include "services/scoring/app/client_partitions.h"
 #include "services/scoring/app/rescorer.h"
 #include "services/scoring/app/score_calculator.h"
 #include "services/scoring/app/tenant_jobs_running.h"
+#include "services/scoring/domain/aggregate_change.h"
 #include "services/scoring/storage/aggregate_repository.h"
 #include "services/scoring/storage/rescore_queue.h"
 #include "services/scoring/storage/score_cache.h"
@@ -47,14 +49,17 @@ struct RescoreDeferral {
 };
 
 // Applies client-profile's events (ct:events:profile) to the aggregates and rescores the
-// clients they touched.
+// clients they touched. The replica's consumers share one applier and its `partitions`
+// (nullptr: one, every read whole).
 class ProfileEventApplier {
  public:
   ProfileEventApplier(TransactionRunner& transactions, ProcessedEventLog& processed,
                       AggregateRepository& aggregates, const ScoreCalculator& calculator,
                       const Rescorer& rescorer, RescoreQueue& queue, ScoreCache& cache,
-                      const Clock& clock, RescoreDeferral deferral = {})
-      : transactions_(transactions),
+                      const Clock& clock, RescoreDeferral deferral = {},
+                      ClientPartitions* partitions = nullptr)
+      : partitions_(partitions != nullptr ? *partitions : one_partition_),
+        transactions_(transactions),
         processed_(processed),
         aggregates_(aggregates),
         calculator_(calculator),
@@ -65,8 +70,9 @@ class ProfileEventApplier {
         deferral_(deferral) {}
 
   // Applies each event exactly once (by event id) and rescores every client they touched once,
-  // all in one transaction (one commit for a whole stream read, and a client with ten new
-  // purchases is scored once); then drops the touched clients' cached scores. A backlog read
+  // one transaction per partition of the read's clients (ClientPartitions: a client with ten new
+  // purchases is scored once, each partition's events are one commit); then drops the touched
+  // clients' cached scores. A read with a merge stays whole, under every partition. A backlog read
   // queues its clients instead (erased and merged ones are still rescored at once: an erased
   // client's score goes now). Returns how many events were new.
   int Apply(const std::vector<::clienttier::profile::v1::ProfileEvent>& events);
@@ -85,7 +91,20 @@ class ProfileEventApplier {
   int RescoreQueued(int max_transactions);
 
  private:
+  // The events of one partition, as indices into the read in read order.
+  struct ReadPart {
+    int partition;  // ClientPartitions::kEvery: the whole read
+    std::vector<size_t> events;
+  };
+  std::vector<ReadPart> PartsOf(const std::vector<std::vector<AggregateChange>>& changes) const;
+  // One part's transaction and cache invalidation; how many of its events were new.
+  int ApplyPart(const std::vector<::clienttier::profile::v1::ProfileEvent>& events,
+                const std::vector<std::vector<AggregateChange>>& changes,
+                const std::vector<size_t>& part, UnixMicros now, bool backlog);
   int RescoreQueuedOnce(int clients);
+
+  ClientPartitions one_partition_{1};
+  ClientPartitions& partitions_;
 
   TransactionRunner& transactions_;
   ProcessedEventLog& processed_;

@@ -73,6 +73,9 @@ class FakeAggregateRepository final : public AggregateRepository {
   void ApplyMany(Transaction& /*transaction*/, const std::string& tenant_id,
                  const MergedAggregateChanges& changes, UnixMicros /*now*/) override {
     ++apply_calls;
+    if (on_apply) {
+      on_apply(tenant_id, changes);
+    }
     for (const PaidDayDelta& delta : changes.paid_days) {
       PaidDay& day = clients[{tenant_id, delta.client_id}].days[{delta.day, delta.currency}];
       day.day = delta.day;
@@ -360,7 +363,9 @@ class FakeAggregateRepository final : public AggregateRepository {
   std::map<std::pair<std::string, std::string>, Client> clients;  // by (tenant, client id)
   // client_referral_dates, by (tenant, referral id)
   std::map<std::pair<std::string, std::string>, DatedReferral> referrals;
-  int apply_calls = 0;             // ApplyMany calls: one per tenant of a read
+  int apply_calls = 0;  // ApplyMany calls: one per tenant of a read
+  // Runs first in each ApplyMany, e.g. to note which clients a part of a read wrote.
+  std::function<void(const std::string&, const MergedAggregateChanges&)> on_apply;
   int interaction_day_writes = 0;  // ApplyMany calls that wrote interaction days
   int dated_count_loads = 0;       // LoadDatedCounts calls
   int merge_calls = 0;             // MergeClients calls

@@ -2,10 +2,13 @@
 // touched client, erasure.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -225,6 +228,123 @@ TEST_F(ProfileEventApplierTest, ATierMoveIsRecordedAndEmittedWithTheRescore) {
 
 // Rescoring under a backlog (RescoreDeferral): a read of backlog_read_size events or more
 // queues its clients; RescoreQueued rescores them once a read is not a backlog read.
+// The applier of a replica with two consumers: two partitions of its clients.
+class PartitionedApplyTest : public ProfileEventApplierTest {
+ protected:
+  PartitionedApplyTest() {
+    world_.aggregates.on_apply = [this](const std::string&, const MergedAggregateChanges& changes) {
+      std::set<std::string> clients;
+      for (const ClientDelta& client : changes.clients) {
+        clients.insert(client.client_id);
+      }
+      written_.push_back(clients);
+      ++writes_;
+    };
+  }
+  // `n` client ids of `partition`.
+  std::vector<std::string> ClientsOf(int partition, int n) const {
+    std::vector<std::string> clients;
+    for (int i = 0; static_cast<int>(clients.size()) < n; ++i) {
+      const std::string client_id = "c" + std::to_string(i);
+      if (partitions_.PartitionOf(client_id) == partition) {
+        clients.push_back(client_id);
+      }
+    }
+    return clients;
+  }
+  // Two purchases of each client, the partitions' clients interleaved.
+  static std::vector<pv1::ProfileEvent> Read(const std::vector<std::string>& a,
+                                             const std::vector<std::string>& b) {
+    std::vector<pv1::ProfileEvent> events;
+    for (int round = 0; round < 2; ++round) {
+      for (size_t i = 0; i < a.size(); ++i) {
+        for (const std::string& client_id : {a[i], b[i]}) {
+          events.push_back(Purchase("e" + std::to_string(round) + client_id, client_id, 100, 1));
+        }
+      }
+    }
+    return events;
+  }
+  std::set<int> PartitionsOf(const std::set<std::string>& clients) const {
+    std::set<int> partitions;
+    for (const std::string& client_id : clients) {
+      partitions.insert(partitions_.PartitionOf(client_id));
+    }
+    return partitions;
+  }
+
+  ClientPartitions partitions_{2};
+  ProfileEventApplier applier_{
+      world_.transactions,  world_.processed, world_.aggregates, world_.calculator, world_.rescorer,
+      world_.rescore_queue, world_.cache,     world_.clock,      RescoreDeferral{}, &partitions_};
+  std::vector<std::set<std::string>> written_;  // the clients of each ApplyMany
+  std::atomic<int> writes_{0};
+};
+
+TEST_F(PartitionedApplyTest, AReadIsOneTransactionPerPartitionOfItsClients) {
+  const std::vector<std::string> first = ClientsOf(0, 3);
+  const std::vector<std::string> second = ClientsOf(1, 3);
+
+  ASSERT_EQ(applier_.Apply(Read(first, second)), 12);
+
+  EXPECT_EQ(world_.transactions.transactions, 2);
+  ASSERT_EQ(written_.size(), 2u);
+  EXPECT_EQ(written_[0], std::set<std::string>(first.begin(), first.end()));
+  EXPECT_EQ(written_[1], std::set<std::string>(second.begin(), second.end()));
+  for (const auto& clients : {first, second}) {
+    for (const std::string& client_id : clients) {
+      EXPECT_EQ(Facts(client_id)->purchase_count, 2) << client_id;
+      EXPECT_EQ(StoredScore(client_id)->lifetime_purchases(), 2) << client_id;
+      EXPECT_EQ(Writes(client_id), 1) << client_id;  // each client rescored once
+    }
+  }
+  // A redelivery of the whole read: nothing counted twice, in either part.
+  EXPECT_EQ(applier_.Apply(Read(first, second)), 0);
+  EXPECT_EQ(Facts(first[0])->purchase_count, 2);
+  EXPECT_EQ(Facts(second[0])->purchase_count, 2);
+}
+
+TEST_F(PartitionedApplyTest, AReadWithAMergeStaysWhole) {
+  const std::string survivor = ClientsOf(0, 1)[0];
+  const std::string duplicate = ClientsOf(1, 1)[0];
+  ASSERT_EQ(applier_.Apply({Purchase("p1", survivor, 100, 2), Purchase("p2", duplicate, 300, 1)}),
+            2);
+  pv1::ProfileEvent merged;
+  merged.set_event_id("m1");
+  merged.set_tenant_id(kTenant);
+  merged.mutable_clients_merged()->set_survivor_client_id(survivor);
+  merged.mutable_clients_merged()->set_duplicate_client_id(duplicate);
+  const int before = world_.transactions.transactions;
+
+  ASSERT_EQ(applier_.Apply({Purchase("p3", duplicate, 500, 1), merged}), 2);
+
+  EXPECT_EQ(world_.transactions.transactions - before, 1);
+  EXPECT_EQ(Facts(survivor)->purchase_count, 3);  // the duplicate's, the later one included
+  EXPECT_EQ(Facts(survivor)->spend_minor, 900);
+  EXPECT_EQ(StoredScore(duplicate), nullptr);
+}
+
+TEST_F(PartitionedApplyTest, AConsumerAppliesThePartThatTheOtherIsNotApplyingFirst) {
+  const std::vector<std::string> first = ClientsOf(0, 2);
+  const std::vector<std::string> second = ClientsOf(1, 2);
+  // The other consumer applies partition 0's clients meanwhile.
+  std::optional<ClientPartitions::Held> other(partitions_.HoldAnyOf({0}));
+  std::thread consumer([&] { applier_.Apply(Read(first, second)); });
+  for (int waited_ms = 0; writes_.load() == 0 && waited_ms < 10000; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(writes_.load(), 1);
+  EXPECT_EQ(PartitionsOf(written_[0]), std::set<int>{1});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(writes_.load(), 1);  // partition 0's part waits for the other consumer
+
+  other.reset();
+  consumer.join();
+  ASSERT_EQ(written_.size(), 2u);
+  EXPECT_EQ(PartitionsOf(written_[1]), std::set<int>{0});
+  EXPECT_EQ(Facts(first[0])->purchase_count, 2);
+}
+
 class DeferredRescoreTest : public ProfileEventApplierTest {
  protected:
   // Unless a test says otherwise, the stream counts as quiet as soon as a read is applied.
