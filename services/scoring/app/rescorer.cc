@@ -60,21 +60,27 @@ std::optional<v1::Score> Rescorer::RescoreOne(Transaction& transaction,
                                               const std::string& tenant_id,
                                               const std::string& client_id, UnixMicros now,
                                               const ReferralCountsById* referral) const {
-  std::map<std::string, v1::Score> scores =
-      RescoreMany(transaction, calculator_.LoadContext(transaction, tenant_id, now, true),
-                  tenant_id, {client_id}, now, referral);
+  std::map<std::string, v1::Score> scores;
+  RescoreInto(transaction, calculator_.LoadContext(transaction, tenant_id, now, true), tenant_id,
+              {client_id}, now, referral, &scores);
   if (scores.empty()) {
     return std::nullopt;
   }
   return std::move(scores.begin()->second);
 }
 
-std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
-                                                       const TenantContext& context,
-                                                       const std::string& tenant_id,
-                                                       const std::vector<std::string>& client_ids,
-                                                       UnixMicros now,
-                                                       const ReferralCountsById* referral) const {
+size_t Rescorer::RescoreMany(Transaction& transaction, const TenantContext& context,
+                             const std::string& tenant_id,
+                             const std::vector<std::string>& client_ids, UnixMicros now,
+                             const ReferralCountsById* referral) const {
+  return RescoreInto(transaction, context, tenant_id, client_ids, now, referral, nullptr);
+}
+
+size_t Rescorer::RescoreInto(Transaction& transaction, const TenantContext& context,
+                             const std::string& tenant_id,
+                             const std::vector<std::string>& client_ids, UnixMicros now,
+                             const ReferralCountsById* referral,
+                             std::map<std::string, v1::Score>* scores) const {
   // Referral counts are stored into the aggregate rows: those are locked before the scores, in
   // the order the profile consumers take them (their reads write aggregates, then lock scores).
   // Scores first crossed that order, and every 20,000-client demo run had deadlocks between
@@ -128,15 +134,18 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
     }
   };
   InTwoSlices(clients.size(), compute);
-  std::map<std::string, v1::Score> scores;
   ScoreChanges changes;
   for (size_t i = 0; i < clients.size(); ++i) {
     const std::string& client_id = clients[i]->first;
     const auto found_previous = stored.find(client_id);
     const PreviousScore* previous =
         found_previous == stored.end() ? nullptr : &found_previous->second;
-    CollectScoreChanges(tenant_id, computed[i], previous, now, &changes);
-    scores.emplace(client_id, std::move(computed[i].proto));
+    if (scores != nullptr) {
+      CollectScoreChanges(tenant_id, computed[i], previous, now, &changes);
+      scores->emplace(client_id, std::move(computed[i].proto));
+    } else {
+      CollectScoreChanges(tenant_id, std::move(computed[i]), previous, now, &changes);
+    }
   }
   for (const auto& [client_id, score] : stored) {
     if (facts.count(client_id) == 0) {
@@ -144,7 +153,7 @@ std::map<std::string, v1::Score> Rescorer::RescoreMany(Transaction& transaction,
     }
   }
   writer_.Write(transaction, tenant_id, changes);
-  return scores;
+  return clients.size();
 }
 
 }  // namespace clienttier::scoring

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,12 +27,11 @@ class Rescorer {
   // Rescores many clients of one tenant: stores each score, and on a tier change the history
   // row and a tier_changed event; a newly raised churn warning emits churn_warning. Fresh
   // referral counts (optional) are stored when they changed. A client scoring does not know,
-  // or an erased one (whose stored score is deleted), gets no score. Returns the new scores by
-  // client id.
-  std::map<std::string, ::clienttier::scoring::v1::Score> RescoreMany(
-      Transaction& transaction, const TenantContext& context, const std::string& tenant_id,
-      const std::vector<std::string>& client_ids, UnixMicros now,
-      const ReferralCountsById* referral = nullptr) const;
+  // or an erased one (whose stored score is deleted), gets no score. Returns how many clients
+  // were scored.
+  size_t RescoreMany(Transaction& transaction, const TenantContext& context,
+                     const std::string& tenant_id, const std::vector<std::string>& client_ids,
+                     UnixMicros now, const ReferralCountsById* referral = nullptr) const;
 
   // One client, with the tenant's context loaded for writing; nullopt as RescoreMany leaves
   // one out.
@@ -40,6 +40,13 @@ class Rescorer {
       UnixMicros now, const ReferralCountsById* referral = nullptr) const;
 
  private:
+  // RescoreMany; with `scores`, a copy of each new score by client id there. Without, each score
+  // moves into the write: an event read's thousands of clients are not copied for nobody.
+  size_t RescoreInto(Transaction& transaction, const TenantContext& context,
+                     const std::string& tenant_id, const std::vector<std::string>& client_ids,
+                     UnixMicros now, const ReferralCountsById* referral,
+                     std::map<std::string, ::clienttier::scoring::v1::Score>* scores) const;
+
   const ScoreCalculator& calculator_;
   AggregateRepository& aggregates_;
   ScoreRepository& scores_;
