@@ -42,23 +42,21 @@ int ProfileEventApplier::Apply(const std::vector<pv1::ProfileEvent>& events) {
   }
   std::vector<ReadPart> parts = PartsOf(changes);
   int applied = 0;
-  if (parts.size() == 1 && parts.front().partition == ClientPartitions::kEvery) {
-    const ClientPartitions::Held held = partitions_.HoldEvery();
-    applied = ApplyPart(events, changes, parts.front().events, now, backlog);
-  } else {
-    // The part of a partition the other consumers are not applying first.
-    while (!parts.empty()) {
-      std::vector<int> wanted;
-      for (const ReadPart& part : parts) {
-        wanted.push_back(part.partition);
-      }
-      const ClientPartitions::Held held = partitions_.HoldAnyOf(wanted);
-      const auto part = std::find_if(parts.begin(), parts.end(), [&](const ReadPart& candidate) {
-        return candidate.partition == held.partition();
-      });
-      applied += ApplyPart(events, changes, part->events, now, backlog);
-      parts.erase(part);
+  while (!parts.empty()) {
+    // A whole read holds every partition; parts take first a partition the other consumers are
+    // not applying.
+    std::vector<int> wanted;
+    for (const ReadPart& part : parts) {
+      wanted.push_back(part.partition);
     }
+    const ClientPartitions::Held held = wanted.front() == ClientPartitions::kEvery
+                                            ? partitions_.HoldEvery()
+                                            : partitions_.HoldAnyOf(wanted);
+    const auto part = std::find_if(parts.begin(), parts.end(), [&](const ReadPart& candidate) {
+      return candidate.partition == held.partition();
+    });
+    applied += ApplyPart(events, changes, part->events, now, backlog);
+    parts.erase(part);
   }
   const int64_t applied_ns = SteadyNanos();
   backlog_read_applied_ns_ = backlog ? applied_ns : 0;
