@@ -35,7 +35,8 @@ void ReferralFixture::TearDown() {
 }
 
 void ReferralFixture::RecordPurchase(const std::string& key, const std::string& client_id,
-                                     int64_t units, const std::string& api_key) {
+                                     int64_t units, const std::string& api_key,
+                                     int64_t seconds_ago) {
   // The client exists in client-profile (the referee signed up) before it can buy.
   EnsureClient(client_id, api_key);
   pv1::RecordTransactionRequest request;
@@ -46,7 +47,7 @@ void ReferralFixture::RecordPurchase(const std::string& key, const std::string& 
   input->mutable_amount()->set_units(units);
   input->mutable_amount()->set_currency("CNY");
   input->set_category("counselling");
-  input->mutable_occurred_at()->set_seconds(now_seconds_ - 60);
+  input->mutable_occurred_at()->set_seconds(now_seconds_ - seconds_ago);
   pv1::RecordTransactionResponse response;
   const grpc::Status status =
       profile_stub_->RecordTransaction(Context(api_key).get(), request, &response);

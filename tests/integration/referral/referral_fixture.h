@@ -22,8 +22,9 @@ class ReferralFixture : public testing::ProfileStackFixture {
 
   // A purchase recorded in client-profile (which reaches referral through the stream),
   // creating the client there first when needed.
+  // The purchase occurred `seconds_ago` before the fixture's clock.
   void RecordPurchase(const std::string& key, const std::string& client_id, int64_t units,
-                      const std::string& api_key);
+                      const std::string& api_key, int64_t seconds_ago = 60);
   std::string IssueCode(const std::string& client_id, const std::string& api_key);
   grpc::Status Register(const std::string& code, const std::string& referee,
                         const std::string& api_key, v1::Referral* referral = nullptr);

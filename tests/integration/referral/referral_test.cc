@@ -239,7 +239,10 @@ TEST_F(ReferralTest, LedgerBalancesAndTheReferrerCapHolds) {
   for (const auto& referee : referees) {
     ASSERT_TRUE(Register(code, referee, writer_a_).ok());
   }
-  RecordPurchase("small", "r1", 9999, writer_a_);  // below the minimum: no conversion
+  // Below the minimum: no conversion. It is made before the qualifying purchases, so it is not
+  // referred revenue in whichever order the two consumers apply them (at the same instant it
+  // would count when applied after the conversion).
+  RecordPurchase("small", "r1", 9999, writer_a_, /*seconds_ago=*/120);
   for (const auto& referee : referees) {
     RecordPurchase("buy-" + referee, referee, 15000, writer_a_);
   }
