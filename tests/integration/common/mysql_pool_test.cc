@@ -4,6 +4,7 @@
 
 #include <cppconn/statement.h>
 
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -150,6 +151,49 @@ TEST(MySqlPoolTest, ADeadlockOnEveryAttemptIsAConflictNotAnInternalError) {
     ASSERT_TRUE(rows->next());
     EXPECT_EQ(rows->getString(1), "theirs-3");  // the winner committed; this one wrote nothing
   });
+}
+
+// Another transaction holds a row past this pool's read timeout. The wait ends on the server as
+// a lock wait timeout (half the read timeout), which InTransaction retries and then reports as
+// a conflict; with InnoDB's default 50 s wait the client gave up on the reply first and the
+// same wait was a lost connection (UNAVAILABLE, an outage for a stream consumer).
+TEST(MySqlPoolTest, ALockWaitLongerThanTheReadTimeoutIsAConflictNotALostConnection) {
+  MySqlConfig config = testing::MySqlFromEnv(testing::UniqueDatabaseName("pool"));
+  EnsureDatabase(config);
+  config.read_timeout_s = 2;
+  MetricsRegistry metrics;
+  MySqlPool pool(config, &metrics);
+  MySqlPool holder_pool(testing::MySqlFromEnv(config.database), nullptr);
+  ApplyMigrations(pool, "test", kMigrations);
+
+  holder_pool.WithConnection([&](sql::Connection& holder) {
+    holder.setAutoCommit(false);
+    Update(holder, "UPDATE things SET name = 'held' WHERE id = 1");
+    int attempts = 0;
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      pool.InTransaction([&](sql::Connection& connection) {
+        ++attempts;
+        Update(connection, "UPDATE things SET name = 'mine' WHERE id = 1");
+      });
+      ADD_FAILURE() << "expected a conflict";
+    } catch (const DomainError& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::kConflict) << error.what();
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    holder.rollback();
+    holder.setAutoCommit(true);
+    EXPECT_EQ(attempts, 3);
+    EXPECT_EQ(metrics.GetCounter("ct_mysql_transaction_retries_total", "").value(), 2u);
+    // Three waits of 1 s each (half the 2 s read timeout), not one of InnoDB's 50 s.
+    EXPECT_LT(seconds, 10.0);
+  });
+  // The pool's connections survived the waits: the row is writable at once.
+  pool.InTransaction([](sql::Connection& connection) {
+    Update(connection, "UPDATE things SET name = 'mine' WHERE id = 1");
+  });
+  EXPECT_EQ(pool.Ping(), true);
 }
 
 TEST(MySqlPoolTest, AnUnreachableServerIsUnavailableNotAHang) {
