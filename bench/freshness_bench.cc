@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -321,6 +322,43 @@ LagResult MeasureLag(StreamGroupWatch& watch, const StreamGroupState& before, in
   }
 }
 
+// Where in the run the slow probes were: per 10 s of the load (by when each probe was
+// recorded), the probes, their p99 and how many took over the target. A tail made of the
+// load's first seconds (every client's first purchase moves its tier) reads differently from
+// one spread over the run.
+void PrintWindows(const ScorePoller& poller, Clock::time_point begin, int seconds) {
+  constexpr int kWindowSeconds = 10;
+  const int windows = std::max(1, (seconds + kWindowSeconds - 1) / kWindowSeconds);
+  std::vector<std::vector<double>> by_window(static_cast<size_t>(windows));
+  for (size_t i = 0; i < poller.latencies_ms().size(); ++i) {
+    const double at = Seconds(poller.recorded_at()[i] - begin);
+    const int window = std::clamp(static_cast<int>(at) / kWindowSeconds, 0, windows - 1);
+    by_window[static_cast<size_t>(window)].push_back(poller.latencies_ms()[i]);
+  }
+  std::string line = "  by " + std::to_string(kWindowSeconds) +
+                     " s of the load (probes, p99, over " + Fixed(kTargetP99Ms, 0) + " ms):";
+  for (int w = 0; w < windows; ++w) {
+    const std::vector<double>& window = by_window[static_cast<size_t>(w)];
+    const auto over =
+        std::count_if(window.begin(), window.end(), [](double ms) { return ms > kTargetP99Ms; });
+    line += " " + std::to_string(w * kWindowSeconds) + "-" +
+            std::to_string((w + 1) * kWindowSeconds) + " s: " + std::to_string(window.size()) +
+            ", " +
+            (window.empty() ? std::string("-") : Fixed(Summarize(window).p99_ms, 0) + " ms") +
+            ", " + std::to_string(over) + ";";
+  }
+  // The load's first send in UTC, to line the windows up with the services' logs.
+  const auto began =
+      std::chrono::system_clock::now() -
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(Clock::now() - begin);
+  const std::time_t began_seconds = std::chrono::system_clock::to_time_t(began);
+  std::tm utc{};
+  gmtime_r(&began_seconds, &utc);
+  char began_text[32];
+  std::strftime(began_text, sizeof began_text, "%H:%M:%S", &utc);
+  std::printf("%s (the load began at %s UTC)\n", line.c_str(), began_text);
+}
+
 bool RunRate(const std::shared_ptr<grpc::Channel>& profile_channel,
              const std::shared_ptr<grpc::Channel>& scoring_channel, const Options& options,
              int64_t rate, Population& population, StreamGroupWatch& watch,
@@ -391,6 +429,7 @@ bool RunRate(const std::shared_ptr<grpc::Channel>& profile_channel,
   }
   figures->push_back(fresh);
   PrintFigure(figures->back());
+  PrintWindows(poller, load.begin, options.seconds);
 
   const double achieved = static_cast<double>(load.recorded) / Seconds(stopped - load.begin);
   const Latencies batches = Summarize(load.batch_ms);

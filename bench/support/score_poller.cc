@@ -102,6 +102,7 @@ void ScorePoller::Run() {
     if (shows) {
       latencies_ms_.push_back(
           std::chrono::duration<double, std::milli>(now - probe.recorded_at).count());
+      recorded_at_.push_back(probe.recorded_at);
     } else {
       const auto age = now - probe.recorded_at;
       const auto wait = std::min<Clock::duration>(

@@ -51,6 +51,10 @@ class ScorePoller {
 
   // Valid after Finish.
   const std::vector<double>& latencies_ms() const { return latencies_ms_; }
+  // When each of those probes was recorded (RecordTransactions OK), in the same order.
+  const std::vector<std::chrono::steady_clock::time_point>& recorded_at() const {
+    return recorded_at_;
+  }
   int64_t unseen() const { return unseen_; }
   int64_t polls() const { return polls_; }
   int64_t failed_polls() const { return failed_polls_; }
@@ -77,6 +81,7 @@ class ScorePoller {
   bool finishing_ = false;
   std::chrono::steady_clock::time_point deadline_;
   std::vector<double> latencies_ms_;
+  std::vector<std::chrono::steady_clock::time_point> recorded_at_;
   int64_t unseen_ = 0;
   int64_t polls_ = 0;
   int64_t failed_polls_ = 0;
