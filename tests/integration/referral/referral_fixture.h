@@ -20,9 +20,8 @@ class ReferralFixture : public testing::ProfileStackFixture {
   void SetUp() override;
   void TearDown() override;
 
-  // A purchase recorded in client-profile (which reaches referral through the stream),
-  // creating the client there first when needed.
-  // The purchase occurred `seconds_ago` before the fixture's clock.
+  // A purchase recorded in client-profile (which reaches referral through the stream), made
+  // `seconds_ago` before the fixture's clock, creating the client there first when needed.
   void RecordPurchase(const std::string& key, const std::string& client_id, int64_t units,
                       const std::string& api_key, int64_t seconds_ago = 60);
   std::string IssueCode(const std::string& client_id, const std::string& api_key);
