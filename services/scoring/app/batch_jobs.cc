@@ -466,6 +466,8 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   times.Add("wait_for_writer", finish_started);
   times.Add("score_and_write_wall", scoring_started);
   times.AddSeconds("write_busy", writer.write_seconds());
+  times.AddSeconds("write_queue_removal", writer.queue_seconds());
+  times.AddSeconds("write_cache_invalidation", writer.after_commit_seconds());
   times.Log(tenant_id, writer.clients_written());
 #ifdef __GLIBC__
   // The run freed a few hundred MB on several threads' malloc arenas, which glibc keeps: give

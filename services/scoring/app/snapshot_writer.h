@@ -39,6 +39,10 @@ class SnapshotWriter {
   int64_t tier_changes_written() const { return tier_changes_written_; }
   // Seconds the finished writes took, summed over the writing threads (a phase of the log).
   double write_seconds() const { return write_seconds_; }
+  // The parts of write_seconds() after each chunk's commit: taking its settled clients out of
+  // the rescore queue, and `after_commit` (BatchRescore: dropping the cached scores).
+  double queue_seconds() const { return queue_seconds_; }
+  double after_commit_seconds() const { return after_commit_seconds_; }
 
  private:
   TransactionRunner& transactions_;
@@ -51,6 +55,8 @@ class SnapshotWriter {
     int64_t clients = 0;
     int64_t tier_changes = 0;
     std::shared_ptr<double> seconds = std::make_shared<double>(0.0);
+    std::shared_ptr<double> queue_seconds = std::make_shared<double>(0.0);
+    std::shared_ptr<double> after_commit_seconds = std::make_shared<double>(0.0);
   };
   // Takes the settled clients out of the rescore queue, in a transaction of its own.
   void RemoveSettled(const QueueTokens& settled);
@@ -62,6 +68,8 @@ class SnapshotWriter {
   int64_t clients_written_ = 0;
   int64_t tier_changes_written_ = 0;
   double write_seconds_ = 0;
+  double queue_seconds_ = 0;
+  double after_commit_seconds_ = 0;
 };
 
 }  // namespace clienttier::scoring
