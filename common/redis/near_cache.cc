@@ -105,6 +105,25 @@ void NearCache::Erase(const std::string& key) {
   entries_.erase(key);
 }
 
+void NearCache::ErasePrefix(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  epoch_.fetch_add(1, std::memory_order_acq_rel);
+  ErasePrefixLocked(prefix);
+}
+
+size_t NearCache::ErasePrefixLocked(const std::string& prefix) {
+  size_t erased = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->first.compare(0, prefix.size(), prefix) == 0) {
+      it = entries_.erase(it);
+      ++erased;
+    } else {
+      ++it;
+    }
+  }
+  return erased;
+}
+
 void NearCache::Clear() {
   std::lock_guard<std::mutex> lock(mutex_);
   epoch_.fetch_add(1, std::memory_order_acq_rel);
@@ -193,8 +212,14 @@ void NearCache::Apply(const redisReply& message) {
   }
   for (size_t i = 0; i < keys->elements; ++i) {
     const redisReply* key = keys->element[i];
-    if (key->type == REDIS_REPLY_STRING) {
-      entries_.erase(std::string(key->str, key->len));
+    if (key->type != REDIS_REPLY_STRING) {
+      continue;
+    }
+    std::string name(key->str, key->len);
+    if (IsScope(name)) {
+      invalidations_.Increment(ErasePrefixLocked(name));
+    } else {
+      entries_.erase(name);
       invalidations_.Increment();
     }
   }

@@ -25,6 +25,8 @@ namespace clienttier {
 // - Put() carries the invalidation epoch read *before* the Redis GET, and is refused if any
 //   invalidation arrived since, so a value read just before a change is never kept;
 // - entries also expire after `ttl_ms`, a bound on any delay we did not foresee.
+// A change to a scope's generation (RedisCache::InvalidateScope: a key ending in ':') drops
+// every entry under that prefix.
 // Readers on another replica may see a change a few milliseconds late (the announcement's
 // trip), the same as with any replica of a cache.
 class NearCache {
@@ -49,6 +51,9 @@ class NearCache {
   void Put(const std::string& key, std::string value, uint64_t epoch_before_read);
   // Local removal for this replica's own writes (the announcement follows anyway).
   void Erase(const std::string& key);
+  void ErasePrefix(const std::string& prefix);
+  // Whether `key` names a scope of keys (RedisCache) rather than one key.
+  static bool IsScope(const std::string& key) { return !key.empty() && key.back() == ':'; }
   // True while the tracking link is up and the cache is in use.
   bool Active() const { return active_.load(std::memory_order_acquire); }
 
@@ -66,6 +71,8 @@ class NearCache {
   bool Pump(int wait_ms);
   void Apply(const redisReply& message);
   void Clear();
+  // Drops the entries under `prefix`; the caller holds mutex_. Returns how many.
+  size_t ErasePrefixLocked(const std::string& prefix);
 
   RedisConfig redis_;
   std::string service_;

@@ -20,6 +20,7 @@
 #include "services/scoring/app/chunk_order.h"
 #include "services/scoring/app/read_ranges.h"
 #include "services/scoring/app/snapshot_writer.h"
+#include "services/scoring/app/tenant_cache_refresh.h"
 #include "services/scoring/app/tenant_facts.h"
 #include "services/scoring/domain/clv_fitting.h"
 #include "services/scoring/domain/facts_builder.h"
@@ -33,6 +34,10 @@ namespace {
 
 // Clients per transaction: bounds lock time and lets progress flow on a large tenant.
 constexpr size_t kChunkSize = 2000;
+
+// How often a rescoring run drops the tenant's cached scores (TenantCacheRefresh): the most a
+// rescored score is served stale meanwhile, and about how often a hot client misses.
+constexpr std::chrono::seconds kCacheRefreshEvery{1};
 
 // Runs body(begin, end) over [0, n) split into `threads` slices, one on the calling thread.
 template <typename Body>
@@ -373,9 +378,11 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   }
   report.set_total(tenant_clients);
   const auto scoring_started = std::chrono::steady_clock::now();
+  // Declared before the writer, so a failed run's committed chunks are still refreshed after
+  // the writer's threads are done.
+  TenantCacheRefresh cache_refresh(cache_, tenant_id, kCacheRefreshEvery);
   SnapshotWriter writer(
-      transactions_, writer_, queue_, tenant_id,
-      [this, &tenant_id](const auto& client_ids) { cache_.Invalidate(tenant_id, client_ids); },
+      transactions_, writer_, queue_, tenant_id, [&cache_refresh] { cache_refresh.AfterCommit(); },
       options_.max_writes_in_flight);
 
   // Scores one chunk (previous[i], estimates[i] and queue_tokens[i] belong to chunk[i]), hands
@@ -415,18 +422,15 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
       std::move(part.events.begin(), part.events.end(), std::back_inserter(changes.events));
     }
     QueueTokens settled;
-    std::vector<std::string> client_ids;
-    client_ids.reserve(chunk.size());
     for (size_t i = 0; i < chunk.size(); ++i) {
       if (queue_tokens[i]) {
-        settled.emplace_back(chunk[i].client_id, *queue_tokens[i]);
+        settled.emplace_back(std::move(chunk[i].client_id), *queue_tokens[i]);
       }
-      client_ids.push_back(std::move(chunk[i].client_id));
     }
     times.Add("compute", phase_started);
     phase_started = std::chrono::steady_clock::now();
     // Waits for an earlier chunk.
-    writer.Submit(std::move(changes), std::move(client_ids), std::move(settled));
+    writer.Submit(std::move(changes), std::move(settled));
     times.Add("wait_for_writer", phase_started);
     report.set_scored(writer.clients_written());
     report.set_tier_changes(writer.tier_changes_written());
@@ -463,6 +467,7 @@ void BatchJobs::BatchRescore(const std::string& tenant_id, const v1::BatchRescor
   }
   const auto finish_started = std::chrono::steady_clock::now();
   writer.Finish();
+  cache_refresh.Flush();
   times.Add("wait_for_writer", finish_started);
   times.Add("score_and_write_wall", scoring_started);
   times.AddSeconds("write_busy", writer.write_seconds());

@@ -20,8 +20,7 @@ constexpr int kChunkWriteAttempts = 4;
 
 SnapshotWriter::SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
                                RescoreQueue& queue, std::string tenant_id,
-                               std::function<void(const std::vector<std::string>&)> after_commit,
-                               int max_in_flight)
+                               std::function<void()> after_commit, int max_in_flight)
     : transactions_(transactions),
       writer_(writer),
       queue_(queue),
@@ -35,8 +34,7 @@ SnapshotWriter::~SnapshotWriter() {
   }
 }
 
-void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> client_ids,
-                            QueueTokens settled) {
+void SnapshotWriter::Submit(ScoreChanges changes, QueueTokens settled) {
   while (writing_.size() >= max_in_flight_) {
     WaitOldest();
   }
@@ -44,10 +42,9 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
   write.clients = static_cast<int64_t>(changes.scores.size());
   write.tier_changes = static_cast<int64_t>(changes.tier_changes.size());
   auto chunk = std::make_shared<ScoreChanges>(std::move(changes));
-  auto ids = std::make_shared<std::vector<std::string>>(std::move(client_ids));
   auto queued = std::make_shared<QueueTokens>(std::move(settled));
   write.done =
-      std::async(std::launch::async, [this, chunk, ids, queued, seconds = write.seconds,
+      std::async(std::launch::async, [this, chunk, queued, seconds = write.seconds,
                                       queue_seconds = write.queue_seconds,
                                       after_commit_seconds = write.after_commit_seconds]() mutable {
         const auto started = std::chrono::steady_clock::now();
@@ -67,7 +64,7 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
         RemoveSettled(*queued);
         const auto removed = std::chrono::steady_clock::now();
         if (after_commit_) {
-          after_commit_(*ids);
+          after_commit_();
         }
         const auto finished = std::chrono::steady_clock::now();
         *seconds = std::chrono::duration<double>(finished - started).count();
@@ -78,7 +75,6 @@ void SnapshotWriter::Submit(ScoreChanges changes, std::vector<std::string> clien
         // process's CPU in a 1M-client rescore-bench run, on the thread that computes the next
         // chunk and starts the next write.
         chunk.reset();
-        ids.reset();
         queued.reset();
       });
   writing_.push_back(std::move(write));

@@ -5,7 +5,6 @@
 #include <future>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "common/db/transaction.h"
 #include "services/scoring/app/score_changes.h"
@@ -19,12 +18,11 @@ namespace clienttier::scoring {
 // waits for its commit. At most `max_in_flight` chunks are being written at a time.
 class SnapshotWriter {
  public:
-  // `after_commit` runs (on the writing thread) with the chunk's client ids once committed.
+  // `after_commit` runs (on the writing thread) once a chunk is committed.
   // `transactions` must let several threads run transactions at once (MySqlTransactionRunner
   // does); with max_in_flight 1 only one write runs at a time.
   SnapshotWriter(TransactionRunner& transactions, const ScoreChangeWriter& writer,
-                 RescoreQueue& queue, std::string tenant_id,
-                 std::function<void(const std::vector<std::string>&)> after_commit,
+                 RescoreQueue& queue, std::string tenant_id, std::function<void()> after_commit,
                  int max_in_flight = 2);
   ~SnapshotWriter();
 
@@ -32,7 +30,7 @@ class SnapshotWriter {
   // `settled`: the chunk's queued clients as read before their facts; once the chunk is
   // committed they leave the rescore queue unless queued again since (RescoreQueue::
   // RemoveUnchanged).
-  void Submit(ScoreChanges changes, std::vector<std::string> client_ids, QueueTokens settled);
+  void Submit(ScoreChanges changes, QueueTokens settled);
   // Waits for every write; rethrows the first failure.
   void Finish();
   int64_t clients_written() const { return clients_written_; }
@@ -40,7 +38,7 @@ class SnapshotWriter {
   // Seconds the finished writes took, summed over the writing threads (a phase of the log).
   double write_seconds() const { return write_seconds_; }
   // The parts of write_seconds() after each chunk's commit: taking its settled clients out of
-  // the rescore queue, and `after_commit` (BatchRescore: dropping the cached scores).
+  // the rescore queue, and `after_commit` (BatchRescore: refreshing the tenant's cached scores).
   double queue_seconds() const { return queue_seconds_; }
   double after_commit_seconds() const { return after_commit_seconds_; }
 
@@ -49,7 +47,7 @@ class SnapshotWriter {
   const ScoreChangeWriter& writer_;
   RescoreQueue& queue_;
   std::string tenant_id_;
-  std::function<void(const std::vector<std::string>&)> after_commit_;
+  std::function<void()> after_commit_;
   struct Write {
     std::future<void> done;
     int64_t clients = 0;

@@ -2,8 +2,12 @@
 
 namespace clienttier::scoring {
 
+std::string ScoreCacheScope(const std::string& tenant_id) {
+  return "ct:scoring:" + tenant_id + ":score:";
+}
+
 std::string ScoreCacheKey(const std::string& tenant_id, const std::string& client_id) {
-  return "ct:scoring:" + tenant_id + ":score:" + client_id;
+  return ScoreCacheScope(tenant_id) + client_id;
 }
 
 }  // namespace clienttier::scoring

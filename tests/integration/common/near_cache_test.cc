@@ -63,6 +63,41 @@ TEST_F(NearCacheTest, AChangeByAnotherReplicaReplacesTheLocalCopy) {
   EXPECT_EQ(cache.Get(key), "v2");
 }
 
+// Another replica invalidates a whole scope (one tenant's scores): this replica's copies in
+// that scope go, its copies in another scope stay, and the next read fills again.
+TEST_F(NearCacheTest, AScopeInvalidationByAnotherReplicaDropsTheScopesLocalCopiesOnly) {
+  const RedisConfig config = testing::RedisFromEnv();
+  RedisClient redis(config, nullptr);
+  auto near = MakeNear(config);
+  ASSERT_TRUE(Eventually([&] { return near->Active(); }));
+  RedisCache cache(redis, metrics_, "test", near.get());
+  RedisClient other_connection(config, nullptr);
+  RedisCache other_replica(other_connection, metrics_, "other");
+  const std::string scope = prefix_ + "t1:";
+  const std::string other_scope = prefix_ + "t2:";
+  const std::string key = scope + "c1";
+  const std::string other_key = other_scope + "c1";
+
+  for (const auto& [one_key, one_scope] : {std::pair{key, scope}, {other_key, other_scope}}) {
+    CacheMiss miss;
+    ASSERT_FALSE(cache.Get(one_key, &miss, one_scope).has_value());
+    const uint64_t epoch_before_fill = near->Epoch();
+    cache.Put(one_key, "v1", 60, miss);
+    // The fill's own announcement must land first, or it would (rightly) refuse the copy.
+    ASSERT_TRUE(Eventually([&] { return near->Epoch() != epoch_before_fill; }));
+    ASSERT_EQ(cache.Get(one_key, nullptr, one_scope), "v1");
+    ASSERT_EQ(near->Get(one_key), "v1");
+  }
+
+  other_replica.InvalidateScope(scope);
+  EXPECT_TRUE(Eventually([&] { return !near->Get(key).has_value(); }));
+  EXPECT_EQ(near->Get(other_key), "v1");
+  CacheMiss miss;
+  EXPECT_FALSE(cache.Get(key, &miss, scope).has_value());  // Redis's copy is of the old generation
+  cache.Put(key, "v2", 60, miss);
+  EXPECT_EQ(cache.Get(key, nullptr, scope), "v2");
+}
+
 TEST_F(NearCacheTest, KeysOutsideThePrefixAreNotAnnounced) {
   const RedisConfig config = testing::RedisFromEnv();
   RedisClient redis(config, nullptr);

@@ -877,9 +877,21 @@ class FakeScoreCache final : public ScoreCache {
     }
   }
 
+  void InvalidateTenant(const std::string& tenant_id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string scope = ScoreCacheScope(tenant_id);
+    for (auto* copies : {&shared, &local}) {
+      for (auto it = copies->begin(); it != copies->end();) {
+        it = it->first.rfind(scope, 0) == 0 ? copies->erase(it) : std::next(it);
+      }
+    }
+    ++tenants_invalidated[tenant_id];
+  }
+
   std::map<std::string, v1::Score> local;
   std::map<std::string, v1::Score> shared;
   std::set<std::string> invalidated;
+  std::map<std::string, int> tenants_invalidated;  // InvalidateTenant calls per tenant
   int gets = 0;
 
  private:

@@ -65,6 +65,9 @@ class BatchRescoreTest : public ::testing::Test {
 TEST_F(BatchRescoreTest, ScoresEveryClientOfTheTenantExactlyOnce) {
   AddClients(30);
   AddClients(5, "other-tenant");
+  // Cached scores from before the batch: the tenant's are dropped, the other tenant's kept.
+  world_.cache.shared[ScoreCacheKey(kTenant, "c001")] = v1::Score();
+  world_.cache.shared[ScoreCacheKey("other-tenant", "c001")] = v1::Score();
   const auto reports = Run();
 
   ASSERT_EQ(world_.scores.upserts_by_client.size(), 30u);  // the other tenant is untouched
@@ -77,8 +80,12 @@ TEST_F(BatchRescoreTest, ScoresEveryClientOfTheTenantExactlyOnce) {
   // Unsharded: the population is computed from these clients and stored as version 1.
   ASSERT_EQ(world_.versions.populations[kTenant].size(), 1u);
   EXPECT_EQ(world_.scores.scores.begin()->second.score.population_version(), 1);
-  // Every written client's cached score is dropped.
-  EXPECT_EQ(world_.cache.invalidated.size(), 30u);
+  // The tenant's cached scores are dropped at once, not client by client.
+  EXPECT_TRUE(world_.cache.invalidated.empty());
+  EXPECT_GE(world_.cache.tenants_invalidated[kTenant], 1);
+  EXPECT_EQ(world_.cache.shared.count(ScoreCacheKey(kTenant, "c001")), 0u);
+  EXPECT_EQ(world_.cache.shared.count(ScoreCacheKey("other-tenant", "c001")), 1u);
+  EXPECT_EQ(world_.cache.tenants_invalidated.count("other-tenant"), 0u);
 }
 
 TEST_F(BatchRescoreTest, AShardScoresOnlyItsClientsAndTheShardsTogetherScoreAll) {

@@ -12,7 +12,8 @@ bool RedisScoreCache::GetLocal(const std::string& tenant_id, const std::string& 
 
 std::optional<v1::Score> RedisScoreCache::Get(const std::string& tenant_id,
                                               const std::string& client_id, CacheMiss* miss) {
-  if (auto cached = cache_.Get(ScoreCacheKey(tenant_id, client_id), miss)) {
+  if (auto cached =
+          cache_.Get(ScoreCacheKey(tenant_id, client_id), miss, ScoreCacheScope(tenant_id))) {
     v1::Score score;
     if (score.ParseFromString(*cached)) {
       return score;
@@ -34,6 +35,10 @@ void RedisScoreCache::Invalidate(const std::string& tenant_id,
     keys.push_back(ScoreCacheKey(tenant_id, client_id));
   }
   cache_.Invalidate(keys);
+}
+
+void RedisScoreCache::InvalidateTenant(const std::string& tenant_id) {
+  cache_.InvalidateScope(ScoreCacheScope(tenant_id));
 }
 
 }  // namespace clienttier::scoring

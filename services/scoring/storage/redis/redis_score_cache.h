@@ -6,7 +6,7 @@
 namespace clienttier::scoring {
 
 // The score cache in Redis (RedisCache, with its optional in-process near cache), each score
-// serialized under ScoreCacheKey for `ttl_seconds`.
+// serialized under ScoreCacheKey, in the tenant's scope (ScoreCacheScope), for `ttl_seconds`.
 class RedisScoreCache final : public ScoreCache {
  public:
   RedisScoreCache(RedisCache& cache, int ttl_seconds) : cache_(cache), ttl_seconds_(ttl_seconds) {}
@@ -20,6 +20,7 @@ class RedisScoreCache final : public ScoreCache {
            const ::clienttier::scoring::v1::Score& score, const CacheMiss& miss) override;
   void Invalidate(const std::string& tenant_id,
                   const std::vector<std::string>& client_ids) override;
+  void InvalidateTenant(const std::string& tenant_id) override;
 
  private:
   RedisCache& cache_;
