@@ -38,7 +38,7 @@ class TenantCacheRefresh {
   const std::string tenant_id_;
   const std::chrono::steady_clock::duration interval_;
   std::mutex mutex_;
-  bool pending_ = false;  // a commit came after the last refresh
+  bool pending_ = false;                                  // a commit came after the last refresh
   std::chrono::steady_clock::time_point last_refresh_{};  // none yet: the epoch
 };
 

@@ -53,9 +53,7 @@ TEST(TenantCacheRefreshTest, APendingCommitIsRefreshedWhenTheRunEndsWithoutFlush
     refresh.AfterCommit();
   }
   EXPECT_EQ(cache.tenants_invalidated[kTenant], 2);
-  {
-    TenantCacheRefresh untouched(cache, kTenant, std::chrono::hours(1));
-  }
+  { TenantCacheRefresh untouched(cache, kTenant, std::chrono::hours(1)); }
   EXPECT_EQ(cache.tenants_invalidated[kTenant], 2);  // no commit: no refresh
 }
 
