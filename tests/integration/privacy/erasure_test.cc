@@ -83,7 +83,8 @@ class ErasureTest : public CampaignFixture {
 
   // Waits until each group has read and acknowledged the stream up to its current end.
   void WaitForGroups(const std::string& stream, const std::vector<std::string>& groups) {
-    const auto end = StreamIdParts(testing::LastStreamId(*redis_, stream));
+    const std::string end_id = testing::LastStreamId(*redis_, stream);
+    const auto end = StreamIdParts(end_id);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     std::vector<std::string> behind = groups;
     while (!behind.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -91,6 +92,7 @@ class ErasureTest : public CampaignFixture {
       RedisReply info = redis_->Command({"XINFO", "GROUPS", stream});
       for (const std::string& group : groups) {
         bool caught_up = false;
+        std::string state = group + " (not in XINFO GROUPS)";
         for (size_t i = 0; info && info->type == REDIS_REPLY_ARRAY && i < info->elements; ++i) {
           const redisReply* fields = info->element[i];
           std::string name;
@@ -109,15 +111,18 @@ class ErasureTest : public CampaignFixture {
           }
           if (name == group) {
             caught_up = pending == 0 && StreamIdParts(last) >= end;
+            state =
+                group + " (pending " + std::to_string(pending) + ", last delivered " + last + ")";
           }
         }
         if (!caught_up) {
-          behind.push_back(group);
+          behind.push_back(state);
         }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ASSERT_TRUE(behind.empty()) << stream << ": group " << behind.front() << " did not catch up";
+    ASSERT_TRUE(behind.empty()) << stream << ": group " << behind.front() << " did not catch up to "
+                                << end_id << ", the stream's end when the wait began";
   }
 
   // Every consumer of every stream has applied everything the services wrote.
