@@ -94,11 +94,11 @@ class DeadLetterTest : public ::testing::Test {
     }
   }
 
-  void Add(const std::string& event_id) {
+  void Add(const std::string& event_id, const std::string& tenant_id = "tenant-1") {
     pv1::ProfileEvent event;
     event.set_event_id(event_id);
-    event.set_tenant_id("tenant-1");
-    redis_.Command({"XADD", stream_, "*", "event_id", event_id, "tenant", "tenant-1", "payload",
+    event.set_tenant_id(tenant_id);
+    redis_.Command({"XADD", stream_, "*", "event_id", event_id, "tenant", tenant_id, "payload",
                     event.SerializeAsString()});
   }
 
@@ -150,6 +150,30 @@ TEST_F(DeadLetterTest, APoisonEventIsDeadLetteredAfterMaxDeliveriesAndTheNextIsA
   EXPECT_EQ(kept.event_id(), "poison");
   EXPECT_EQ(DeadLettered(), 2u);
   EXPECT_EQ(Pending(), 0);  // both acknowledged: the group has nothing left to retry
+}
+
+// A poison event holds back its own tenant's events behind it in the read, in order, and
+// no other tenant's: another tenant's event is applied on the same delivery, not a claim later.
+TEST_F(DeadLetterTest, APoisonEventHoldsBackOnlyItsOwnTenantsEvents) {
+  fail_["poison"] = [] { throw Internal("mysql error 1406"); };
+  Add("poison", "tenant-1");
+  Add("other-tenant", "tenant-2");
+  Add("same-tenant", "tenant-1");
+  Add("other-tenant-later", "tenant-2");
+
+  worker_->PollOnce(1);  // one delivery: the read fails as a batch, then one at a time
+  EXPECT_EQ(applied_, (std::vector<std::string>{"other-tenant", "other-tenant-later"}));
+  EXPECT_EQ(own_failures_["poison"], 1);
+  EXPECT_EQ(Pending(), 2);  // the poison and its tenant's event behind it
+  // Held back, not tried: its delivery does not count towards max_deliveries.
+  const RedisReply pending = redis_.Command({"XPENDING", stream_, "g", "-", "+", "10"});
+  ASSERT_EQ(pending->elements, 2u);
+  EXPECT_EQ(pending->element[1]->element[3]->integer, 0);
+
+  PollUntil([&] { return DeadLetters().size() == 1 && applied_.size() == 3; });
+  EXPECT_EQ(applied_.back(), "same-tenant");
+  EXPECT_EQ(own_failures_["poison"], kMaxDeliveries);
+  EXPECT_EQ(Pending(), 0);
 }
 
 // A database outage fails every event; its deliveries do not count against the event that was
