@@ -10,6 +10,8 @@ namespace {
 
 constexpr size_t kMaxIdLength = 64;
 constexpr int kMaxPropagationClients = 1000;
+constexpr int kDefaultPropagationPage = 1000;
+constexpr int kMaxPropagationPage = 10000;
 constexpr int kMaxBatch = 1000;
 constexpr int kMaxInvitationsPerReport = 1000;
 constexpr int kDefaultLeaderboard = 10;
@@ -220,6 +222,39 @@ grpc::Status ReferralService::GetPropagation(grpc::ServerContext* context,
       ids.push_back(request->client_ids(i));
     }
     for (v1::Propagation& client : use_cases_.statistics.Propagation(caller.tenant_id, ids)) {
+      *response->add_clients() = std::move(client);
+    }
+  });
+}
+
+grpc::Status ReferralService::ListPropagation(grpc::ServerContext* context,
+                                              const v1::ListPropagationRequest* request,
+                                              v1::ListPropagationResponse* response) {
+  return runner_.Run(context, "ListPropagation", Role::kReader, [&](const Caller& caller) {
+    ClientIdRange range;
+    range.after_client_id = request->after_client_id();
+    if (!range.after_client_id.empty()) {
+      CheckClientId("after_client_id", range.after_client_id);
+    }
+    if (!request->last_client_id().empty()) {
+      CheckClientId("last_client_id", request->last_client_id());
+      if (request->last_client_id() < range.after_client_id) {
+        throw InvalidArgument("last_client_id", "must not be before after_client_id");
+      }
+      range.last_client_id = request->last_client_id();
+    }
+    const int page_size =
+        request->page_size() == 0 ? kDefaultPropagationPage : request->page_size();
+    if (page_size < 1 || page_size > kMaxPropagationPage) {
+      throw InvalidArgument("page_size",
+                            "must be between 1 and " + std::to_string(kMaxPropagationPage));
+    }
+    std::vector<v1::Propagation> clients =
+        use_cases_.statistics.PropagationInRange(caller.tenant_id, range, page_size);
+    if (clients.size() == static_cast<size_t>(page_size)) {
+      response->set_next_after_client_id(clients.back().client_id());
+    }
+    for (v1::Propagation& client : clients) {
       *response->add_clients() = std::move(client);
     }
   });

@@ -60,6 +60,9 @@ class ReferralService final : public v1::ReferralService::Service {
   grpc::Status GetPropagation(grpc::ServerContext* context,
                               const v1::GetPropagationRequest* request,
                               v1::GetPropagationResponse* response) override;
+  grpc::Status ListPropagation(grpc::ServerContext* context,
+                               const v1::ListPropagationRequest* request,
+                               v1::ListPropagationResponse* response) override;
   grpc::Status Leaderboard(grpc::ServerContext* context, const v1::LeaderboardRequest* request,
                            v1::LeaderboardResponse* response) override;
   grpc::Status GetRewardRules(grpc::ServerContext* context,

@@ -59,6 +59,22 @@ std::vector<v1::Propagation> ReferralStatistics::Propagation(
   return propagation;
 }
 
+std::vector<v1::Propagation> ReferralStatistics::PropagationInRange(const std::string& tenant_id,
+                                                                    const ClientIdRange& range,
+                                                                    int limit) {
+  const std::string currency = settings_.Rules(tenant_id).currency;
+  std::vector<ClientRow> rows;
+  transactions_.Read([&](Transaction& transaction) {
+    rows = referrals_.ReferrersInRange(transaction, tenant_id, range, limit);
+  });
+  std::vector<v1::Propagation> propagation;
+  propagation.reserve(rows.size());
+  for (const ClientRow& row : rows) {
+    propagation.push_back(ToPropagation(row.client_id, &row, currency));
+  }
+  return propagation;
+}
+
 v1::LeaderboardResponse ReferralStatistics::Leaderboard(const std::string& tenant_id, int limit) {
   const std::string currency = settings_.Rules(tenant_id).currency;
   v1::LeaderboardResponse response;

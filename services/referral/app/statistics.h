@@ -22,6 +22,9 @@ class ReferralStatistics {
   // One entry per id, in order; a client referral knows nothing about is silent.
   std::vector<v1::Propagation> Propagation(const std::string& tenant_id,
                                            const std::vector<std::string>& client_ids);
+  // The referrers of `range` (ReferralRepository::ReferrersInRange), at most `limit`.
+  std::vector<v1::Propagation> PropagationInRange(const std::string& tenant_id,
+                                                  const ClientIdRange& range, int limit);
   v1::LeaderboardResponse Leaderboard(const std::string& tenant_id, int limit);
 
  private:

@@ -21,6 +21,13 @@ struct ClientRow {
   bool has_paid = false;
 };
 
+// Client ids after `after_client_id` ("" = from the first) and at most `last_client_id`
+// (none = to the last), in the ids' binary collation order.
+struct ClientIdRange {
+  std::string after_client_id;
+  std::optional<std::string> last_client_id;
+};
+
 struct TenantTotals {
   int64_t invitations_sent = 0;
   int64_t registered = 0;
@@ -98,6 +105,11 @@ class ReferralRepository {
                                               const std::string& client_id) = 0;
   virtual std::vector<ClientRow> FindClients(Transaction& transaction, const std::string& tenant_id,
                                              const std::vector<std::string>& client_ids) = 0;
+  // The clients of `range` with invitations sent or referees registered, in client id order,
+  // at most `limit`.
+  virtual std::vector<ClientRow> ReferrersInRange(Transaction& transaction,
+                                                  const std::string& tenant_id,
+                                                  const ClientIdRange& range, int limit) = 0;
   // Adds to the client's invitations and returns its new total.
   virtual int64_t AddInvitations(Transaction& transaction, const std::string& tenant_id,
                                  const std::string& client_id, int64_t count) = 0;

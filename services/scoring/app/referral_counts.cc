@@ -18,13 +18,33 @@ void ReferralCountsRefresher::Refresh(const std::string& tenant_id,
     client_ids.push_back(client.client_id);
   }
   const std::optional<ReferralCountsById> counts = source_->Fetch(tenant_id, client_ids);
-  if (!counts) {
+  if (counts) {
+    Store(tenant_id, *counts, /*unlisted_have_none=*/false, facts);
+  }
+}
+
+void ReferralCountsRefresher::RefreshRange(const std::string& tenant_id, const ClientRange& range,
+                                           std::vector<ClientFacts>* facts) const {
+  if (source_ == nullptr || facts->empty()) {
     return;
   }
+  const std::optional<ReferralCountsById> counts =
+      source_->FetchRange(tenant_id, range.after_client_id, range.last_client_id);
+  if (counts) {
+    Store(tenant_id, *counts, /*unlisted_have_none=*/true, facts);
+  }
+}
+
+void ReferralCountsRefresher::Store(const std::string& tenant_id, const ReferralCountsById& counts,
+                                    bool unlisted_have_none,
+                                    std::vector<ClientFacts>* facts) const {
   std::vector<ClientFacts> changed;
   for (ClientFacts& client : *facts) {
-    const auto found = counts->find(client.client_id);
-    if (found != counts->end() && ApplyReferralCounts(found->second, &client)) {
+    const auto found = counts.find(client.client_id);
+    if (found == counts.end() && !unlisted_have_none) {
+      continue;
+    }
+    if (ApplyReferralCounts(found == counts.end() ? ReferralCounts{} : found->second, &client)) {
       changed.push_back(client);
     }
   }

@@ -26,17 +26,28 @@ struct ReferralClientOptions {
   ClientTls tls;
 };
 
-// GetPropagation over gRPC, in requests of at most 1,000 ids, each with a deadline.
+// GetPropagation (ListPropagation for a range) over gRPC, each request with a deadline.
 class ReferralPropagationClient final : public PropagationSource {
  public:
   ReferralPropagationClient(ReferralClientOptions options, MetricsRegistry& metrics);
 
   std::optional<ReferralCountsById> Fetch(const std::string& tenant_id,
                                           const std::vector<std::string>& client_ids) override;
+  // ListPropagation, in pages of up to 10,000 referrers.
+  std::optional<ReferralCountsById> FetchRange(
+      const std::string& tenant_id, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) override;
 
  private:
   ReferralClientOptions options_;
   std::unique_ptr<::clienttier::referral::v1::ReferralService::Stub> stub_;
+  // Whether calls are paused after a failure; counts the fallback when they are.
+  bool Paused();
+  // Pauses calls after a failed one (`rpc`), logging why.
+  void Failed(const char* rpc, const grpc::Status& status);
+  // The call's key, tenant and deadline.
+  void Prepare(grpc::ClientContext& context, const std::string& tenant_id) const;
+
   Counter& fallbacks_;
   std::atomic<int64_t> paused_until_ns_{0};
 };

@@ -46,6 +46,72 @@ TEST_F(PropagationTest, AServiceKeyActsOnlyForTheTenantItNames) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// ListPropagation: a range's referrers only (registered referees, or invitations sent), in
+// client id order, paged, for the caller's tenant only; a bad range names its field.
+TEST_F(PropagationTest, ListPropagationListsARangesReferrersInIdOrderAndPages) {
+  ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
+  ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "carol", writer_a_).ok());
+  IssueCode("dave", writer_a_);  // a code, nobody referred: not a referrer yet
+  v1::RecordInvitationsRequest invitations;
+  invitations.set_client_id("erin");
+  invitations.set_count(4);
+  invitations.set_idempotency_key("share-1");
+  v1::RecordInvitationsResponse invited;
+  ASSERT_TRUE(stub_->RecordInvitations(Context(writer_a_).get(), invitations, &invited).ok());
+  ASSERT_TRUE(Register(IssueCode("zoe", writer_b_), "yan", writer_b_).ok());  // tenant b
+
+  const auto list = [&](const std::string& after, const std::string& last, int page_size,
+                        const std::string& key, v1::ListPropagationResponse* response) {
+    v1::ListPropagationRequest request;
+    request.set_after_client_id(after);
+    request.set_last_client_id(last);
+    request.set_page_size(page_size);
+    response->Clear();
+    return stub_->ListPropagation(Context(key).get(), request, response);
+  };
+  const auto ids = [](const v1::ListPropagationResponse& response) {
+    std::vector<std::string> listed;
+    for (const v1::Propagation& client : response.clients()) {
+      listed.push_back(client.client_id());
+    }
+    return listed;
+  };
+  v1::ListPropagationResponse response;
+  ASSERT_TRUE(list("", "", 0, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"alice", "erin"}));
+  EXPECT_EQ(response.clients(0).registered(), 2);
+  EXPECT_EQ(response.clients(1).invitations_sent(), 4);
+  EXPECT_EQ(response.next_after_client_id(), "");
+  // The range's ends: after is exclusive, last inclusive.
+  ASSERT_TRUE(list("alice", "", 0, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"erin"}));
+  ASSERT_TRUE(list("", "erin", 0, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"alice", "erin"}));
+  ASSERT_TRUE(list("", "dave", 0, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"alice"}));
+  // Pages of one.
+  ASSERT_TRUE(list("", "", 1, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"alice"}));
+  ASSERT_EQ(response.next_after_client_id(), "alice");
+  ASSERT_TRUE(list("alice", "", 1, reader_a_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"erin"}));
+  ASSERT_EQ(response.next_after_client_id(), "erin");
+  ASSERT_TRUE(list("erin", "", 1, reader_a_, &response).ok());
+  EXPECT_TRUE(ids(response).empty());
+  EXPECT_EQ(response.next_after_client_id(), "");
+  // The other tenant's referrer only.
+  ASSERT_TRUE(list("", "", 0, writer_b_, &response).ok());
+  EXPECT_EQ(ids(response), (std::vector<std::string>{"zoe"}));
+
+  grpc::Status status = list("erin", "alice", 0, reader_a_, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("last_client_id"), std::string::npos)
+      << status.error_message();
+  status = list("", "", 10001, reader_a_, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("page_size"), std::string::npos) << status.error_message();
+}
+
 // A real scoring service that asks this fixture's referral for propagation counts.
 scoring::ScoringAppConfig ScoringConfigFor(const ServerConfig& server, int referral_port,
                                            const std::string& service_key) {

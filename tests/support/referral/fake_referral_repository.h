@@ -154,6 +154,20 @@ class FakeReferralRepository final : public ReferralRepository {
     }
     return rows;
   }
+  std::vector<ClientRow> ReferrersInRange(Transaction& /*transaction*/,
+                                          const std::string& tenant_id, const ClientIdRange& range,
+                                          int limit) override {
+    std::vector<ClientRow> rows;
+    for (const auto& [key, client] : clients) {  // in (tenant, client id) order
+      if (key.first == tenant_id && key.second > range.after_client_id &&
+          (!range.last_client_id || key.second <= *range.last_client_id) &&
+          (client.invitations_sent > 0 || client.registered > 0) &&
+          rows.size() < static_cast<size_t>(limit)) {
+        rows.push_back(Row(key, client));
+      }
+    }
+    return rows;
+  }
   int64_t AddInvitations(Transaction& /*transaction*/, const std::string& tenant_id,
                          const std::string& client_id, int64_t count) override {
     Client& client = clients[{tenant_id, client_id}];

@@ -918,9 +918,28 @@ class FakePropagationSource final : public PropagationSource {
     return found;
   }
 
+  std::optional<ReferralCountsById> FetchRange(
+      const std::string& /*tenant_id*/, const std::string& after_client_id,
+      const std::optional<std::string>& last_client_id) override {
+    ++fetches;
+    ranges.emplace_back(after_client_id, last_client_id);
+    if (down) {
+      return std::nullopt;
+    }
+    ReferralCountsById found;
+    for (const auto& [client_id, count] : counts) {
+      if (client_id > after_client_id && (!last_client_id || client_id <= *last_client_id)) {
+        found.emplace(client_id, count);
+      }
+    }
+    return found;
+  }
+
   ReferralCountsById counts;
   bool down = false;
   int fetches = 0;
+  // Every range asked for: after, last.
+  std::vector<std::pair<std::string, std::optional<std::string>>> ranges;
   std::vector<std::string> asked;  // every client id asked for, in order
 };
 

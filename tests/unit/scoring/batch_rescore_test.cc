@@ -290,11 +290,21 @@ TEST_F(BatchRescoreTest, TakesOverTheQueuedClientsItScoresButNotOnesQueuedAgainM
 TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
   AddClients(3);
   world_.propagation.counts[ids_[1]] = ReferralCounts{5, 4};
+  // Stored before, and no longer a referrer (its referees merged away): referral's list for
+  // the range leaves it out, which says it has none.
+  world_.aggregates.clients.at({kTenant, ids_[2]}).counters.referrals_sent = 2;
+  world_.aggregates.clients.at({kTenant, ids_[2]}).counters.referrals_converted = 1;
   Run();
 
+  // One question for the whole tenant's range, not a list of its clients.
   EXPECT_EQ(world_.propagation.fetches, 1);
-  EXPECT_EQ(world_.aggregates.referral_rows_stored, 1);
+  EXPECT_TRUE(world_.propagation.asked.empty());
+  ASSERT_EQ(world_.propagation.ranges.size(), 1u);
+  EXPECT_EQ(world_.propagation.ranges[0].first, "");
+  EXPECT_EQ(world_.aggregates.referral_rows_stored, 2);
   EXPECT_EQ(world_.aggregates.clients.at({kTenant, ids_[1]}).counters.referrals_converted, 4);
+  EXPECT_EQ(world_.aggregates.clients.at({kTenant, ids_[2]}).counters.referrals_sent, 0);
+  EXPECT_EQ(world_.aggregates.clients.at({kTenant, ids_[2]}).counters.referrals_converted, 0);
   // Four converted referrals make a spreader.
   EXPECT_EQ(world_.scores.scores.at({kTenant, ids_[1]}).score.propagation_tier(),
             v1::PROPAGATION_TIER_SPREADER);

@@ -377,6 +377,29 @@ std::vector<ClientRow> MySqlReferralRepository::FindClients(
   return clients;
 }
 
+std::vector<ClientRow> MySqlReferralRepository::ReferrersInRange(Transaction& transaction,
+                                                                 const std::string& tenant_id,
+                                                                 const ClientIdRange& range,
+                                                                 int limit) {
+  sql::Connection& connection = ConnectionOf(transaction);
+  SqlText select(connection);
+  // A range of the primary key; the counts filter the rows it reads.
+  select.Sql(std::string("SELECT ") + kClientColumns + " FROM referral_clients WHERE tenant_id = ")
+      .Str(tenant_id)
+      .Sql(" AND client_id > ")
+      .Str(range.after_client_id);
+  if (range.last_client_id) {
+    select.Sql(" AND client_id <= ").Str(*range.last_client_id);
+  }
+  select.Sql(" AND (invitations_sent > 0 OR registered > 0) ORDER BY client_id LIMIT ").Int(limit);
+  auto rows = select.Query();
+  std::vector<ClientRow> clients;
+  while (rows->next()) {
+    clients.push_back(ReadClient(*rows));
+  }
+  return clients;
+}
+
 int64_t MySqlReferralRepository::AddInvitations(Transaction& transaction,
                                                 const std::string& tenant_id,
                                                 const std::string& client_id, int64_t count) {

@@ -37,6 +37,8 @@ class MySqlReferralRepository final : public ReferralRepository {
                                       const std::string& client_id) override;
   std::vector<ClientRow> FindClients(Transaction& transaction, const std::string& tenant_id,
                                      const std::vector<std::string>& client_ids) override;
+  std::vector<ClientRow> ReferrersInRange(Transaction& transaction, const std::string& tenant_id,
+                                          const ClientIdRange& range, int limit) override;
   int64_t AddInvitations(Transaction& transaction, const std::string& tenant_id,
                          const std::string& client_id, int64_t count) override;
   TenantTotals Totals(Transaction& transaction, const std::string& tenant_id) override;
