@@ -32,6 +32,8 @@ void ReferralCountsRefresher::RefreshRange(const std::string& tenant_id, const C
       source_->FetchRange(tenant_id, range.after_client_id, range.last_client_id);
   if (counts) {
     Store(tenant_id, *counts, /*unlisted_have_none=*/true, facts);
+  } else {
+    Refresh(tenant_id, facts);  // by id; nothing either when the source is down
   }
 }
 

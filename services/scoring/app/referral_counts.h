@@ -27,7 +27,8 @@ class ReferralCountsRefresher {
   // Updates `facts` from the source and stores the changed counts, 1,000 rows a transaction.
   void Refresh(const std::string& tenant_id, std::vector<ClientFacts>* facts) const;
   // The same for `facts`, every client of `range` (a range of client ids, no buckets), with
-  // one question for the range's referrers: a client the source does not list has none.
+  // one question for the range's referrers: a client the source does not list has none. By
+  // id (Refresh) when the source cannot list a range.
   void RefreshRange(const std::string& tenant_id, const ClientRange& range,
                     std::vector<ClientFacts>* facts) const;
 

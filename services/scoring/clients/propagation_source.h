@@ -25,6 +25,8 @@ class PropagationSource {
                                                   const std::vector<std::string>& client_ids) = 0;
   // The counts of the tenant's clients after `after_client_id` and at most `last_client_id`
   // (none: to the last) that have any; a client of the range that is not listed has none.
+  // Nothing when the source is down, or cannot list a range (a referral older than
+  // ListPropagation): the caller then asks for its clients by id (Fetch).
   virtual std::optional<ReferralCountsById> FetchRange(
       const std::string& tenant_id, const std::string& after_client_id,
       const std::optional<std::string>& last_client_id) = 0;

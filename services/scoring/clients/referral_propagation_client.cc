@@ -110,6 +110,15 @@ std::optional<ReferralCountsById> ReferralPropagationClient::FetchRange(
     Prepare(context, tenant_id);
     rv1::ListPropagationResponse response;
     const grpc::Status status = stub_->ListPropagation(&context, request, &response);
+    if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+      // A referral of an earlier release (scoring rolled out first): not a failure, so no
+      // pause; the caller asks for its clients by id.
+      Logger::LogRateLimited("scoring-referral-no-list", std::chrono::seconds(60),
+                             Severity::kWarning,
+                             "referral has no ListPropagation; asking for counts by client id",
+                             {{"detail", status.error_message()}});
+      return std::nullopt;
+    }
     if (!status.ok()) {
       Failed("ListPropagation", status);
       return std::nullopt;

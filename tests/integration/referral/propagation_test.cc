@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "clienttier/scoring/v1/scoring_service.grpc.pb.h"
+#include "services/scoring/clients/referral_propagation_client.h"
 #include "services/scoring/scoring_app.h"
 #include "tests/integration/referral/referral_fixture.h"
 
@@ -110,6 +111,55 @@ TEST_F(PropagationTest, ListPropagationListsARangesReferrersInIdOrderAndPages) {
   status = list("", "", 10001, reader_a_, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(status.error_message().find("page_size"), std::string::npos) << status.error_message();
+}
+
+// A referral of an earlier release: GetPropagation only (ListPropagation answers UNIMPLEMENTED,
+// gRPC's default).
+class ReferralWithoutListPropagation final : public v1::ReferralService::Service {
+ public:
+  grpc::Status GetPropagation(grpc::ServerContext* /*context*/,
+                              const v1::GetPropagationRequest* request,
+                              v1::GetPropagationResponse* response) override {
+    for (const std::string& id : request->client_ids()) {
+      v1::Propagation* client = response->add_clients();
+      client->set_client_id(id);
+      client->set_registered(id == "alice" ? 2 : 0);
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// Scoring's client of both RPCs over real gRPC: a range from this fixture's referral; from a
+// referral without ListPropagation, nothing for the range but no pause either, so the ids asked
+// next (BatchRescore's fallback) are answered.
+TEST_F(PropagationTest, ScoringsClientListsARangeOrFallsBackToIdsOnAnOlderReferral) {
+  ASSERT_TRUE(Register(IssueCode("alice", writer_a_), "bob", writer_a_).ok());
+  MetricsRegistry metrics;
+  scoring::ReferralClientOptions options;
+  options.target = "127.0.0.1:" + std::to_string(referral_port_);
+  options.api_key = service_key_;
+  options.deadline_ms = 5000;
+  scoring::ReferralPropagationClient current(options, metrics);
+  const std::optional<scoring::ReferralCountsById> range =
+      current.FetchRange(tenant_a_, "", std::nullopt);
+  ASSERT_TRUE(range.has_value());
+  ASSERT_EQ(range->size(), 1u);
+  EXPECT_EQ(range->at("alice").sent, 1);
+
+  ReferralWithoutListPropagation old_referral;
+  grpc::ServerBuilder builder;
+  int old_port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &old_port);
+  builder.RegisterService(&old_referral);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  options.target = "127.0.0.1:" + std::to_string(old_port);
+  scoring::ReferralPropagationClient older(options, metrics);
+  EXPECT_FALSE(older.FetchRange(tenant_a_, "", std::nullopt).has_value());
+  const std::optional<scoring::ReferralCountsById> by_id = older.Fetch(tenant_a_, {"alice", "bob"});
+  ASSERT_TRUE(by_id.has_value());
+  EXPECT_EQ(by_id->at("alice").sent, 2);
+  EXPECT_EQ(metrics.GetCounter("ct_scoring_propagation_fallback_total", "").value(), 0u);
+  server->Shutdown();
 }
 
 // A real scoring service that asks this fixture's referral for propagation counts.

@@ -923,7 +923,7 @@ class FakePropagationSource final : public PropagationSource {
       const std::optional<std::string>& last_client_id) override {
     ++fetches;
     ranges.emplace_back(after_client_id, last_client_id);
-    if (down) {
+    if (down || !lists_ranges) {
       return std::nullopt;
     }
     ReferralCountsById found;
@@ -937,6 +937,7 @@ class FakePropagationSource final : public PropagationSource {
 
   ReferralCountsById counts;
   bool down = false;
+  bool lists_ranges = true;  // false: a referral older than ListPropagation
   int fetches = 0;
   // Every range asked for: after, last.
   std::vector<std::pair<std::string, std::optional<std::string>>> ranges;

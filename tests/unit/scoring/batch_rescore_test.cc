@@ -310,6 +310,23 @@ TEST_F(BatchRescoreTest, StoresFreshReferralCountsBeforeScoring) {
             v1::PROPAGATION_TIER_SPREADER);
 }
 
+// A referral that cannot list a range (older than ListPropagation, during a rollout): the
+// range's clients are asked for by id, and their fresh counts are stored all the same.
+TEST_F(BatchRescoreTest, AsksForTheRangesClientsByIdWhenReferralCannotListARange) {
+  AddClients(3);
+  world_.propagation.lists_ranges = false;
+  world_.propagation.counts[ids_[1]] = ReferralCounts{5, 4};
+  Run();
+
+  EXPECT_EQ(world_.propagation.ranges.size(), 1u);
+  std::vector<std::string> asked = world_.propagation.asked;
+  std::sort(asked.begin(), asked.end());
+  std::vector<std::string> all = ids_;
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(asked, all);
+  EXPECT_EQ(world_.aggregates.clients.at({kTenant, ids_[1]}).counters.referrals_converted, 4);
+}
+
 TEST_F(BatchRescoreTest, AShardAsksReferralOnlyForTheClientsItScores) {
   AddClients(60);
   // The shard refreshes the population from the whole tenant, which needs no referral counts.
